@@ -1,0 +1,161 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterConfig, Environment } from "../lib/config";
+import { keyPolicy } from "../lib/iam";
+
+export interface KafkaClusterArgs {
+    /** Validated `msk-lambda:cluster`. */
+    config: ClusterConfig;
+    environment: Environment;
+    /** Cluster name (MSK: 1-64 characters). */
+    clusterName: string;
+    /** Client subnets: 2 or 3, each in its own AZ. */
+    subnetIds: pulumi.Input<string>[];
+    securityGroupIds: pulumi.Input<string>[];
+    tags?: Record<string, string>;
+}
+
+/**
+ * The MSK cluster, or a reference to an existing one (`config.existingClusterArn`).
+ *
+ * Created clusters: TLS client-broker and in-cluster encryption (plaintext only with `authentication: plaintext`),
+ * encryption at rest with a customer-managed, rotating KMS key, client authentication per the config, broker logs to
+ * CloudWatch with retention, a cluster configuration with topic auto-creation off, and PER_BROKER monitoring in prod.
+ */
+export class KafkaCluster extends pulumi.ComponentResource {
+    public readonly clusterArn: pulumi.Output<string>;
+    /** Bootstrap brokers for the configured authentication (IAM, SCRAM, TLS or plaintext listener). */
+    public readonly bootstrapBrokers: pulumi.Output<string>;
+    public readonly cluster?: aws.msk.Cluster;
+    public readonly kmsKey?: aws.kms.Key;
+    public readonly logGroup?: aws.cloudwatch.LogGroup;
+    public readonly configuration?: aws.msk.Configuration;
+
+    constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("msk-lambda:index:KafkaCluster", name, {}, opts);
+        const cfg = args.config;
+        const tags = args.tags ?? {};
+        const prod = args.environment === "prod";
+
+        if (cfg.existingClusterArn) {
+            this.clusterArn = pulumi.output(cfg.existingClusterArn);
+            const brokers = aws.msk.getBootstrapBrokersOutput({ clusterArn: cfg.existingClusterArn }, { parent: this });
+            this.bootstrapBrokers = pickBrokers(cfg.authentication, brokers);
+            this.registerOutputs({ clusterArn: this.clusterArn, bootstrapBrokers: this.bootstrapBrokers });
+            return;
+        }
+
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
+        this.kmsKey = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `MSK encryption at rest for ${args.clusterName}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: prod ? 30 : 7,
+                policy: pulumi
+                    .all([partition.partition, identity.accountId])
+                    .apply(([p, account]) => JSON.stringify(keyPolicy(p, account))),
+                tags,
+            },
+            { parent: this, protect: prod },
+        );
+        new aws.kms.Alias(`${name}-key`, { name: `alias/${args.clusterName}-msk`, targetKeyId: this.kmsKey.keyId }, { parent: this });
+
+        this.logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-broker-logs`,
+            { name: `/aws/msk/${args.clusterName}`, retentionInDays: cfg.logRetentionDays, tags },
+            { parent: this },
+        );
+
+        const brokerCount = cfg.brokersPerAz * args.subnetIds.length;
+        this.configuration = new aws.msk.Configuration(
+            `${name}-config`,
+            {
+                name: `${args.clusterName}-config`,
+                kafkaVersions: [cfg.kafkaVersion],
+                serverProperties: serverProperties(brokerCount),
+                description: `Broker settings for ${args.clusterName}`,
+            },
+            { parent: this },
+        );
+
+        const plaintext = cfg.authentication === "plaintext";
+        this.cluster = new aws.msk.Cluster(
+            `${name}-cluster`,
+            {
+                clusterName: args.clusterName,
+                kafkaVersion: cfg.kafkaVersion,
+                // MSK: the broker count must be a multiple of the number of client subnets.
+                numberOfBrokerNodes: brokerCount,
+                brokerNodeGroupInfo: {
+                    instanceType: cfg.brokerInstanceType,
+                    clientSubnets: args.subnetIds,
+                    securityGroups: args.securityGroupIds,
+                    storageInfo: { ebsStorageInfo: { volumeSize: cfg.ebsVolumeGb } },
+                    connectivityInfo: { publicAccess: { type: "DISABLED" } },
+                },
+                encryptionInfo: {
+                    encryptionAtRestKmsKeyArn: this.kmsKey.arn,
+                    encryptionInTransit: { clientBroker: plaintext ? "PLAINTEXT" : "TLS", inCluster: true },
+                },
+                clientAuthentication: clientAuthentication(cfg),
+                configurationInfo: { arn: this.configuration.arn, revision: this.configuration.latestRevision },
+                loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: this.logGroup.name } } },
+                enhancedMonitoring: prod ? "PER_BROKER" : "DEFAULT",
+                tags,
+            },
+            { parent: this, protect: prod },
+        );
+        this.clusterArn = this.cluster.arn;
+        this.bootstrapBrokers = pickBrokers(cfg.authentication, this.cluster);
+        this.registerOutputs({ clusterArn: this.clusterArn, bootstrapBrokers: this.bootstrapBrokers });
+    }
+}
+
+/** MSK client authentication for each mode: IAM → sasl.iam; SCRAM → sasl.scram; mTLS → tls CAs; tls/plaintext → unauthenticated. */
+export function clientAuthentication(cfg: Pick<ClusterConfig, "authentication" | "certificateAuthorityArns">): aws.types.input.msk.ClusterClientAuthentication {
+    switch (cfg.authentication) {
+        case "iam":
+            return { sasl: { iam: true, scram: false }, unauthenticated: false };
+        case "scram":
+            return { sasl: { iam: false, scram: true }, unauthenticated: false };
+        case "mtls":
+            return { tls: { certificateAuthorityArns: cfg.certificateAuthorityArns ?? [] }, unauthenticated: false };
+        case "tls":
+        case "plaintext":
+            return { unauthenticated: true };
+    }
+}
+
+/** Broker properties: no topic auto-creation; replication 3 (or the broker count) with one replica of slack. */
+export function serverProperties(brokerCount: number): string {
+    const replication = Math.min(3, brokerCount);
+    return [
+        "auto.create.topics.enable=false",
+        `default.replication.factor=${replication}`,
+        `min.insync.replicas=${Math.max(1, replication - 1)}`,
+        "unclean.leader.election.enable=false",
+    ].join("\n");
+}
+
+type Brokers = {
+    bootstrapBrokers: pulumi.Input<string>;
+    bootstrapBrokersTls: pulumi.Input<string>;
+    bootstrapBrokersSaslIam: pulumi.Input<string>;
+    bootstrapBrokersSaslScram: pulumi.Input<string>;
+};
+
+function pickBrokers(auth: ClusterConfig["authentication"], b: { [K in keyof Brokers]: pulumi.Output<string> }): pulumi.Output<string> {
+    switch (auth) {
+        case "iam":
+            return b.bootstrapBrokersSaslIam;
+        case "scram":
+            return b.bootstrapBrokersSaslScram;
+        case "mtls":
+        case "tls":
+            return b.bootstrapBrokersTls;
+        case "plaintext":
+            return b.bootstrapBrokers;
+    }
+}

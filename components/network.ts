@@ -1,0 +1,270 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { NetworkConfig } from "../lib/config";
+import { clusterSubnetCount, planSubnets } from "../lib/layout";
+
+/** AWS services the event source mapping's pollers call from the cluster's subnets. */
+export type InterfaceService = "lambda" | "sts" | "secretsmanager" | "sqs" | "sns";
+
+export interface NetworkArgs {
+    /** Validated `msk-lambda:network`. */
+    config: NetworkConfig;
+    /** Broker port of the cluster's authentication (seed: 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM). */
+    brokerPort: number;
+    /**
+     * Create the cluster's security group. False when attaching to an existing cluster, whose groups are
+     * `config.clusterSecurityGroupIds`.
+     */
+    createClusterSecurityGroup: boolean;
+    /** Tags for every taggable resource. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * The cluster's network: a VPC with private subnets (or an existing VPC), the cluster security group, and the path
+ * Lambda's pollers need to STS, Lambda and Secrets Manager (interface endpoints or NAT gateways).
+ *
+ * Seed (Lambda/MSK networking): the event source mapping's hyperplane ENIs use **the cluster's** subnets and security
+ * groups, not the function's, so every rule here is about the cluster's subnets.
+ */
+export class Network extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    /** One private subnet per AZ. */
+    public readonly privateSubnetIds: pulumi.Output<string>[];
+    /** The subnets the cluster (and so the mapping's pollers) use: the first 2 or 3 private subnets. */
+    public readonly clusterSubnetIds: pulumi.Output<string>[];
+    public readonly publicSubnetIds: pulumi.Output<string>[] = [];
+    /** The cluster's security group(s): the mapping's pollers use these. */
+    public readonly clusterSecurityGroupIds: pulumi.Output<string>[];
+    public readonly clusterSecurityGroup?: aws.ec2.SecurityGroup;
+    public readonly endpointSecurityGroup?: aws.ec2.SecurityGroup;
+    public readonly natGateways: aws.ec2.NatGateway[] = [];
+    public readonly privateRouteTables: aws.ec2.RouteTable[] = [];
+    public readonly endpoints: Partial<Record<InterfaceService | "s3", aws.ec2.VpcEndpoint>> = {};
+    /**
+     * What the pollers' path to AWS services consists of (NAT routes or interface endpoints): the event source mapping
+     * depends on these, because Lambda checks the connection when it creates the mapping.
+     */
+    public readonly pathResources: pulumi.Resource[] = [];
+
+    private readonly endpointsEnabled: boolean;
+    private readonly region: pulumi.Output<string>;
+    private readonly tags: Record<string, string>;
+    private readonly name: string;
+    private readonly existingRouteTableIds: string[];
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("msk-lambda:index:Network", name, {}, opts);
+        const cfg = args.config;
+        this.name = name;
+        this.tags = args.tags ?? {};
+        this.existingRouteTableIds = cfg.privateRouteTableIds ?? [];
+        this.region = aws.getRegionOutput({}, { parent: this }).region;
+        this.endpointsEnabled = cfg.mode === "privatelink" || (cfg.mode === "existing" && cfg.endpoints);
+
+        if (cfg.mode === "existing") {
+            this.vpcId = pulumi.output(cfg.vpcId!);
+            this.privateSubnetIds = cfg.privateSubnetIds!.map((id) => pulumi.output(id));
+        } else {
+            const created = this.createVpc(cfg);
+            this.vpcId = created.vpcId;
+            this.privateSubnetIds = created.privateSubnetIds;
+        }
+        this.clusterSubnetIds = this.privateSubnetIds.slice(0, clusterSubnetCount(this.privateSubnetIds.length));
+
+        if (args.createClusterSecurityGroup) {
+            this.clusterSecurityGroup = this.createClusterSecurityGroup(args.brokerPort);
+            this.clusterSecurityGroupIds = [this.clusterSecurityGroup.id];
+        } else {
+            this.clusterSecurityGroupIds = (cfg.clusterSecurityGroupIds ?? []).map((id) => pulumi.output(id));
+        }
+
+        if (this.endpointsEnabled) {
+            this.endpointSecurityGroup = this.createEndpointSecurityGroup();
+            // Seed: "deploy AWS PrivateLink VPC endpoints for Lambda and AWS STS. The poller needs access to AWS STS to
+            // assume the execution role ... Lambda must have access to the Lambda VPC endpoint to invoke the function.
+            // If you configured a secret in Secrets Manager ..., also deploy a VPC endpoint for Secrets Manager."
+            for (const service of ["lambda", "sts", "secretsmanager"] as const) {
+                this.pathResources.push(this.interfaceEndpoint(service));
+            }
+        }
+
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            privateSubnetIds: this.privateSubnetIds,
+            clusterSubnetIds: this.clusterSubnetIds,
+            clusterSecurityGroupIds: this.clusterSecurityGroupIds,
+        });
+    }
+
+    /**
+     * Makes sure the pollers can reach a failure destination's service. Seed 002: "You must deploy a VPC endpoint for
+     * the on-failure destination service inside your Apache Kafka cluster VPC." SQS and SNS get interface endpoints,
+     * S3 a gateway endpoint on the private route tables (for an existing VPC, `network.privateRouteTableIds`).
+     * With NAT gateways the destination is already reachable and nothing is created. Idempotent.
+     */
+    public ensureDestinationEndpoint(service: "sqs" | "sns" | "s3"): pulumi.Resource | undefined {
+        if (!this.endpointsEnabled) return undefined;
+        const existing = this.endpoints[service];
+        if (existing) return existing;
+        const routeTableIds = this.privateRouteTables.length > 0 ? this.privateRouteTables.map((rt) => rt.id) : this.existingRouteTableIds;
+        if (service === "s3") {
+            const ep = new aws.ec2.VpcEndpoint(
+                `${this.name}-s3`,
+                {
+                    vpcId: this.vpcId,
+                    serviceName: pulumi.interpolate`com.amazonaws.${this.region}.s3`,
+                    vpcEndpointType: "Gateway",
+                    routeTableIds,
+                    tags: { ...this.tags, Name: `${this.name}-s3` },
+                },
+                { parent: this },
+            );
+            this.endpoints.s3 = ep;
+            return ep;
+        }
+        return this.interfaceEndpoint(service);
+    }
+
+    private interfaceEndpoint(service: InterfaceService): aws.ec2.VpcEndpoint {
+        const existing = this.endpoints[service];
+        if (existing) return existing;
+        const ep = new aws.ec2.VpcEndpoint(
+            `${this.name}-${service}`,
+            {
+                vpcId: this.vpcId,
+                serviceName: pulumi.interpolate`com.amazonaws.${this.region}.${service}`,
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds: this.privateSubnetIds,
+                securityGroupIds: [this.endpointSecurityGroup!.id],
+                tags: { ...this.tags, Name: `${this.name}-${service}` },
+            },
+            { parent: this },
+        );
+        this.endpoints[service] = ep;
+        return ep;
+    }
+
+    private createVpc(cfg: NetworkConfig) {
+        const mode = cfg.mode as "privatelink" | "nat";
+        const plan = planSubnets(cfg.cidrBlock, cfg.azCount, mode);
+        const azs = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this });
+        const vpc = new aws.ec2.Vpc(
+            `${this.name}-vpc`,
+            {
+                cidrBlock: cfg.cidrBlock,
+                // Interface endpoints with private DNS need both.
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: { ...this.tags, Name: `${this.name}-vpc` },
+            },
+            { parent: this },
+        );
+
+        const subnets = plan.map(
+            (p) =>
+                new aws.ec2.Subnet(
+                    `${this.name}-${p.tier}-${p.az}`,
+                    {
+                        vpcId: vpc.id,
+                        cidrBlock: p.cidrBlock,
+                        availabilityZone: azs.names.apply((names) => names[p.az]),
+                        mapPublicIpOnLaunch: false,
+                        tags: { ...this.tags, Name: `${this.name}-${p.tier}-${p.az}`, tier: p.tier },
+                    },
+                    { parent: this },
+                ),
+        );
+        const privateSubnets = subnets.filter((_, i) => plan[i].tier === "private");
+        const publicSubnets = subnets.filter((_, i) => plan[i].tier === "public");
+        this.publicSubnetIds.push(...publicSubnets.map((s) => s.id));
+
+        if (mode === "nat") {
+            const igw = new aws.ec2.InternetGateway(`${this.name}-igw`, { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-igw` } }, { parent: this });
+            const publicRt = new aws.ec2.RouteTable(`${this.name}-public`, { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-public` } }, { parent: this });
+            new aws.ec2.Route(`${this.name}-public-default`, { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
+            publicSubnets.forEach((s, az) => {
+                new aws.ec2.RouteTableAssociation(`${this.name}-public-${az}`, { subnetId: s.id, routeTableId: publicRt.id }, { parent: this });
+                // Seed: "make sure that the VPC associated to your MSK cluster includes one NAT gateway per public subnet."
+                const eip = new aws.ec2.Eip(`${this.name}-nat-${az}`, { domain: "vpc", tags: { ...this.tags, Name: `${this.name}-nat-${az}` } }, { parent: this });
+                this.natGateways.push(
+                    new aws.ec2.NatGateway(
+                        `${this.name}-nat-${az}`,
+                        { subnetId: s.id, allocationId: eip.allocationId, tags: { ...this.tags, Name: `${this.name}-nat-${az}` } },
+                        { parent: this, dependsOn: [igw] },
+                    ),
+                );
+            });
+        }
+
+        privateSubnets.forEach((s, az) => {
+            const rt = new aws.ec2.RouteTable(`${this.name}-private-${az}`, { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-private-${az}` } }, { parent: this });
+            this.privateRouteTables.push(rt);
+            new aws.ec2.RouteTableAssociation(`${this.name}-private-${az}`, { subnetId: s.id, routeTableId: rt.id }, { parent: this });
+            if (mode === "nat") {
+                // Each private subnet leaves through the NAT gateway of its own AZ.
+                this.pathResources.push(
+                    new aws.ec2.Route(
+                        `${this.name}-private-${az}-default`,
+                        { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: this.natGateways[az].id },
+                        { parent: this },
+                    ),
+                );
+            }
+        });
+
+        return { vpcId: vpc.id, privateSubnetIds: privateSubnets.map((s) => s.id) };
+    }
+
+    /**
+     * Seed (minimum rules): inbound on the broker port from the event source's security groups (here: itself);
+     * outbound 443 to all destinations and the broker port to the event source's security groups. Nothing from
+     * 0.0.0.0/0.
+     */
+    private createClusterSecurityGroup(port: number): aws.ec2.SecurityGroup {
+        const sg = new aws.ec2.SecurityGroup(
+            `${this.name}-cluster`,
+            {
+                vpcId: this.vpcId,
+                description: "MSK brokers and Lambda event source mapping pollers",
+                tags: { ...this.tags, Name: `${this.name}-cluster` },
+            },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${this.name}-cluster-in-broker`,
+            { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, description: `Kafka ${port} from the mapping's pollers` },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${this.name}-cluster-out-broker`,
+            { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, description: `Kafka ${port} to the brokers` },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${this.name}-cluster-out-https`,
+            { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "HTTPS to STS, Lambda, Secrets Manager and destinations" },
+            { parent: this },
+        );
+        return sg;
+    }
+
+    /** Seed: "the security groups associated with your VPC endpoints must allow inbound traffic on port 443 from the event source's security groups." */
+    private createEndpointSecurityGroup(): aws.ec2.SecurityGroup {
+        const sg = new aws.ec2.SecurityGroup(
+            `${this.name}-endpoints`,
+            { vpcId: this.vpcId, description: "Interface endpoints used by Lambda's MSK pollers", tags: { ...this.tags, Name: `${this.name}-endpoints` } },
+            { parent: this },
+        );
+        const sources = this.clusterSecurityGroupIds;
+        sources.forEach((source, i) => {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${this.name}-endpoints-in-https-${i}`,
+                { securityGroupId: sg.id, referencedSecurityGroupId: source, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "HTTPS from the cluster's security group" },
+                { parent: this },
+            );
+        });
+        return sg;
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * msk-lambda: an Amazon MSK cluster (or an existing one) consumed by AWS Lambda functions.
+ *
+ * Reads and validates the stack configuration (namespace `msk-lambda`, see README), builds the stack, and exports
+ * what a user needs: network ids, the cluster ARN and bootstrap brokers, and each consumer's function, mapping,
+ * failure destination and alarm.
+ */
+import { buildStack, readStackConfig } from "./components/stack";
+
+const out = buildStack(readStackConfig());
+
+export const vpcId = out.vpcId;
+export const privateSubnetIds = out.privateSubnetIds;
+export const clusterSecurityGroupIds = out.clusterSecurityGroupIds;
+export const clusterArn = out.clusterArn;
+export const bootstrapBrokers = out.bootstrapBrokers;
+export const brokerPort = out.brokerPort;
+export const authentication = out.authentication;

@@ -1,0 +1,316 @@
+/**
+ * The stack configuration contract: every key in namespace `msk-lambda`, its type, default and allowed values, in
+ * one table (`STACK_CONFIG`). `parseStackConfig` turns the raw config map into typed, validated plain data before any
+ * resource is registered, or throws a `ConfigError` naming every bad key.
+ */
+import { BROKER_PORTS, checkVpcCidr, planSubnets, type Authentication, type NetworkMode } from "./layout";
+import { ConfigError, Issues, bool, int, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
+import { parseConsumers, type ConsumerConfig } from "./consumer-config";
+
+export const NAMESPACE = "msk-lambda";
+export type Environment = "dev" | "staging" | "prod";
+
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SG_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
+/** An MSK cluster ARN, e.g. the seed's `arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/fc2f5bdf-...-2`. */
+export const MSK_CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:[0-9]{12}:cluster\/[A-Za-z0-9-]{1,64}\/[0-9a-f-]{36}(-[0-9]+)?$/;
+const ACM_PCA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority\/[0-9a-f-]{36}$/;
+
+export const NETWORK_SPEC = {
+    mode: oneOf(["privatelink", "nat", "existing"] as const, {
+        doc:
+            "How Lambda's pollers reach STS, Lambda and Secrets Manager from the cluster's subnets: `privatelink` " +
+            "(interface endpoints, no internet path), `nat` (one NAT gateway per public subnet), or `existing` (your VPC).",
+        default: "privatelink",
+    }),
+    cidrBlock: str({
+        doc: "VPC CIDR block (create modes only). Split equally into one private subnet per AZ (plus a public one per AZ in `nat` mode).",
+        default: "10.0.0.0/16",
+        allowed: "an IPv4 CIDR block from /16 to /28 with no host bits set",
+        check: checkVpcCidr,
+    }),
+    azCount: int({ doc: "Number of Availability Zones (create modes only). The cluster uses the first 3.", min: 2, max: 6, default: 3 }),
+    vpcId: str({ doc: "Existing VPC id (`existing` mode only).", pattern: VPC_ID, allowed: "a VPC id such as vpc-0123456789abcdef0" }),
+    privateSubnetIds: list(str({ doc: "", pattern: SUBNET_ID, allowed: "a subnet id such as subnet-0123456789abcdef0" }), {
+        doc: "Existing private subnets, one per AZ (`existing` mode only). The cluster uses the first 3.",
+        minItems: 2,
+        maxItems: 6,
+        unique: true,
+    }),
+    endpoints: bool({
+        doc: "`existing` mode: also create the Lambda, STS and Secrets Manager interface endpoints in `privateSubnetIds`.",
+        default: false,
+    }),
+    privateRouteTableIds: list(str({ doc: "", pattern: /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/, allowed: "a route table id such as rtb-0123456789abcdef0" }), {
+        doc: "`existing` mode with endpoints: the private subnets' route tables, for the S3 gateway endpoint an S3 failure destination needs.",
+        minItems: 1,
+        maxItems: 6,
+        unique: true,
+    }),
+    clusterSecurityGroupIds: list(str({ doc: "", pattern: SG_ID, allowed: "a security group id such as sg-0123456789abcdef0" }), {
+        doc: "`existing` mode with `cluster.existingClusterArn`: the existing cluster's security groups (the source the endpoints' security group allows 443 from).",
+        minItems: 1,
+        maxItems: 5,
+        unique: true,
+    }),
+} satisfies Spec;
+
+export const CLUSTER_SPEC = {
+    kafkaVersion: str({
+        doc: "Apache Kafka version of the MSK cluster.",
+        default: "3.8.x",
+        pattern: /^[0-9]+\.[0-9]+\.([0-9]+|x)(\.(kraft|tiered))?$/,
+        allowed: "an MSK Kafka version such as 3.8.x, 3.6.0 or 3.7.x.kraft",
+    }),
+    brokerInstanceType: str({
+        doc: "Broker instance type.",
+        default: "kafka.m7g.large",
+        pattern: /^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/,
+        allowed: "an MSK broker type such as kafka.m7g.large or kafka.t3.small",
+    }),
+    brokersPerAz: int({
+        doc: "Brokers in each of the cluster's AZs (MSK requires a multiple of the subnet count; 30 brokers per cluster is MSK's default quota).",
+        min: 1,
+        max: 10,
+        default: 1,
+    }),
+    ebsVolumeGb: int({ doc: "EBS storage per broker in GiB (MSK: 1 to 16384).", min: 1, max: 16384, default: 100 }),
+    authentication: oneOf(["iam", "scram", "mtls", "tls", "plaintext"] as const, {
+        doc: "Client authentication and the broker port the mapping uses: `iam` (9098), `scram` (9096), `mtls` (9094), `tls` (unauthenticated TLS, 9094), `plaintext` (9092; the policy pack rejects it outside dev).",
+        default: "iam",
+    }),
+    certificateAuthorityArns: list(str({ doc: "", pattern: ACM_PCA_ARN, allowed: "an ACM Private CA ARN" }), {
+        doc: "`mtls` only: ACM Private CAs whose client certificates the brokers trust.",
+        minItems: 1,
+        maxItems: 5,
+        unique: true,
+    }),
+    existingClusterArn: str({
+        doc: "Attach to this existing MSK cluster instead of creating one (requires `network.mode: existing`).",
+        pattern: MSK_CLUSTER_ARN,
+        allowed: "an MSK cluster ARN such as arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/<uuid>",
+        createOnly: true,
+    }),
+    logRetentionDays: oneOf(["1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"] as const, {
+        doc: "Retention of the broker log group, in days (a CloudWatch Logs retention value). Default 14 in dev, 90 elsewhere.",
+    }) as Field<string>,
+} satisfies Spec;
+
+/** Secret keys (set with `pulumi config set --secret`). Their values never appear in messages, logs or plans. */
+export const SECRET_KEYS = ["scramPassword", "mtlsCertificate", "mtlsPrivateKey", "mtlsPrivateKeyPassword"] as const;
+
+export const STACK_CONFIG = {
+    environment: oneOf(["dev", "staging", "prod"] as const, { doc: "Deployment environment; prod turns on protection and stricter defaults.", required: true }),
+    network: { ...field("object", "Network layout; see the network table."), spec: NETWORK_SPEC },
+    cluster: { ...field("object", "MSK cluster; see the cluster table."), spec: CLUSTER_SPEC },
+    consumers: { ...field("list of object", "Consumers: one Lambda function and one event source mapping each; see the consumer table.") },
+    scramPassword: str({ doc: "`scram`: the SASL/SCRAM password (secret). Default: generated by `@pulumi/random`.", secret: true, minLength: 8, maxLength: 128 }),
+    mtlsCertificate: str({ doc: "`mtls`: PEM chain, client certificate first, then intermediates, root last (secret).", secret: true }),
+    mtlsPrivateKey: str({ doc: "`mtls`: the client's PKCS#8 private key, PEM, plain or PBES1-encrypted (secret).", secret: true }),
+    mtlsPrivateKeyPassword: str({ doc: "`mtls`: password of an encrypted private key (secret).", secret: true }),
+};
+
+function field(type: string, doc: string) {
+    return { type, doc };
+}
+
+export interface NetworkConfig {
+    mode: NetworkMode;
+    cidrBlock: string;
+    azCount: number;
+    vpcId?: string;
+    privateSubnetIds?: string[];
+    endpoints: boolean;
+    privateRouteTableIds?: string[];
+    clusterSecurityGroupIds?: string[];
+}
+
+export interface ClusterConfig {
+    kafkaVersion: string;
+    brokerInstanceType: string;
+    brokersPerAz: number;
+    ebsVolumeGb: number;
+    authentication: Authentication;
+    brokerPort: number;
+    certificateAuthorityArns?: string[];
+    existingClusterArn?: string;
+    logRetentionDays: number;
+}
+
+export interface SecretConfig {
+    scramPassword?: string;
+    mtlsCertificate?: string;
+    mtlsPrivateKey?: string;
+    mtlsPrivateKeyPassword?: string;
+}
+
+export interface StackConfig {
+    project: string;
+    stack: string;
+    environment: Environment;
+    network: NetworkConfig;
+    cluster: ClusterConfig;
+    consumers: ConsumerConfig[];
+    secrets: SecretConfig;
+}
+
+/** Key path in messages: `msk-lambda:network.azCount`. */
+const k = (path: string) => `${NAMESPACE}:${path}`;
+
+/**
+ * Parses the raw config map (as Pulumi stores it: `"msk-lambda:network"` -> JSON text for objects, plain text for
+ * strings) into a validated `StackConfig`. Throws `ConfigError` listing every problem.
+ *
+ * @param raw       all config keys with their namespaces, e.g. from `pulumi.runtime.allConfig()`
+ * @param secretKeys keys that were set as secrets (with namespace); secret-only keys must be among them
+ */
+export function parseStackConfig(
+    raw: Record<string, string>,
+    opts: { project: string; stack: string; secretKeys?: string[] },
+): StackConfig {
+    const issues = new Issues();
+    const own: Record<string, unknown> = {};
+    for (const [key, text] of Object.entries(raw)) {
+        if (!key.startsWith(`${NAMESPACE}:`)) continue;
+        const name = key.slice(NAMESPACE.length + 1);
+        if (!(name in STACK_CONFIG)) {
+            issues.add(key, `is not a known key: allowed keys are ${Object.keys(STACK_CONFIG).map(k).join(", ")}`);
+            continue;
+        }
+        const f = (STACK_CONFIG as Record<string, { type: string; secret?: boolean }>)[name];
+        if (f.secret && opts.secretKeys && !opts.secretKeys.includes(key)) {
+            issues.add(key, `must be set as a secret: pulumi config set --secret ${key} <value>`);
+            continue;
+        }
+        if (f.type === "object" || f.type.startsWith("list")) {
+            try {
+                own[name] = JSON.parse(text);
+            } catch {
+                issues.add(key, `must be ${f.type === "object" ? "an object" : "a list"} (YAML map or list in the stack file), got text that is not JSON`);
+            }
+        } else {
+            own[name] = text;
+        }
+    }
+
+    const environment = STACK_CONFIG.environment.parse(own.environment ?? missing(issues, "environment"), k("environment"), issues);
+    const network = parseNetwork(own.network ?? {}, issues);
+    const cluster = parseCluster(own.cluster ?? {}, environment, issues);
+
+    if (network && cluster?.existingClusterArn && network.mode !== "existing") {
+        issues.add(k("cluster.existingClusterArn"), `needs ${k("network.mode")} "existing" (the VPC of that cluster), got "${network.mode}"`);
+    }
+    if (network?.clusterSecurityGroupIds && !cluster?.existingClusterArn) {
+        issues.add(k("network.clusterSecurityGroupIds"), `is only for an existing cluster (${k("cluster.existingClusterArn")}); this stack creates the cluster's security group`);
+    }
+    if (network?.mode === "existing" && network.endpoints && cluster?.existingClusterArn && !network.clusterSecurityGroupIds) {
+        issues.add(k("network.clusterSecurityGroupIds"), "is required with network.endpoints and an existing cluster: the endpoints' security group allows 443 from these groups");
+    }
+
+    const secrets: SecretConfig = {};
+    for (const name of SECRET_KEYS) {
+        if (own[name] === undefined) continue;
+        const v = STACK_CONFIG[name].parse(own[name], k(name), issues);
+        if (v !== undefined) secrets[name] = v;
+    }
+    if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues);
+
+    const consumers = parseConsumers(own.consumers ?? [], {
+        project: opts.project,
+        stack: opts.stack,
+        environment: environment ?? "dev",
+        authentication: cluster?.authentication ?? "iam",
+        issues,
+    });
+
+    issues.throwIfAny();
+    return {
+        project: opts.project,
+        stack: opts.stack,
+        environment: environment!,
+        network: network!,
+        cluster: cluster!,
+        consumers: consumers!,
+        secrets,
+    };
+}
+
+function missing(issues: Issues, name: keyof typeof STACK_CONFIG): undefined {
+    const f = STACK_CONFIG[name] as Field<unknown>;
+    issues.add(k(name), `is required (${f.allowed}): pulumi config set ${k(name)} <value>`);
+    return undefined;
+}
+
+function parseNetwork(value: unknown, issues: Issues): NetworkConfig | undefined {
+    const p = parseObject(NETWORK_SPEC, value, k("network"), issues);
+    if (!p) return undefined;
+    const given = value as Record<string, unknown>;
+    const before = issues.list.length;
+    if (p.mode === "existing") {
+        for (const key of ["cidrBlock", "azCount"] as const) {
+            if (given[key] !== undefined) issues.add(k(`network.${key}`), `is only for the "privatelink" and "nat" modes; "existing" uses network.vpcId and network.privateSubnetIds`);
+        }
+        if (!p.vpcId) issues.add(k("network.vpcId"), `is required in "existing" mode (a VPC id such as vpc-0123456789abcdef0)`);
+        if (!p.privateSubnetIds) issues.add(k("network.privateSubnetIds"), `is required in "existing" mode: at least 2 private subnet ids, one per AZ`);
+    } else {
+        for (const key of ["vpcId", "privateSubnetIds", "endpoints", "privateRouteTableIds", "clusterSecurityGroupIds"] as const) {
+            if (given[key] !== undefined) issues.add(k(`network.${key}`), `is only for the "existing" mode; "${p.mode}" creates its own VPC`);
+        }
+        try {
+            // Throws when the block is too small for the AZ count.
+            planSubnets(p.cidrBlock!, p.azCount!, p.mode as "privatelink" | "nat");
+        } catch (e) {
+            issues.add(k("network.cidrBlock"), (e as Error).message);
+        }
+    }
+    if (issues.list.length > before) return undefined;
+    return p as NetworkConfig;
+}
+
+function parseCluster(value: unknown, environment: Environment | undefined, issues: Issues): ClusterConfig | undefined {
+    const p = parseObject(CLUSTER_SPEC, value, k("cluster"), issues);
+    if (!p) return undefined;
+    const given = value as Record<string, unknown>;
+    const before = issues.list.length;
+    const auth = p.authentication as Authentication;
+    if (auth === "mtls" && !p.certificateAuthorityArns && !p.existingClusterArn) {
+        issues.add(k("cluster.certificateAuthorityArns"), `is required with authentication "mtls": the ACM Private CA ARNs that sign client certificates`);
+    }
+    if (auth !== "mtls" && p.certificateAuthorityArns) {
+        issues.add(k("cluster.certificateAuthorityArns"), `is only for authentication "mtls", got "${auth}"`);
+    }
+    if (p.existingClusterArn) {
+        for (const key of ["kafkaVersion", "brokerInstanceType", "brokersPerAz", "ebsVolumeGb", "certificateAuthorityArns", "logRetentionDays"] as const) {
+            if (given[key] !== undefined) issues.add(k(`cluster.${key}`), "has no effect with cluster.existingClusterArn (the cluster is not managed by this stack): remove it");
+        }
+    }
+    if (issues.list.length > before) return undefined;
+    return {
+        kafkaVersion: p.kafkaVersion!,
+        brokerInstanceType: p.brokerInstanceType!,
+        brokersPerAz: p.brokersPerAz!,
+        ebsVolumeGb: p.ebsVolumeGb!,
+        authentication: auth,
+        brokerPort: BROKER_PORTS[auth],
+        certificateAuthorityArns: p.certificateAuthorityArns,
+        existingClusterArn: p.existingClusterArn,
+        logRetentionDays: Number(p.logRetentionDays ?? (environment === "dev" ? 14 : 90)),
+    };
+}
+
+function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Issues): void {
+    if (s.scramPassword !== undefined && auth !== "scram") {
+        issues.add(k("scramPassword"), `is only for authentication "scram", got "${auth}"`);
+    }
+    for (const name of ["mtlsCertificate", "mtlsPrivateKey", "mtlsPrivateKeyPassword"] as const) {
+        if (s[name] !== undefined && auth !== "mtls") issues.add(k(name), `is only for authentication "mtls", got "${auth}"`);
+    }
+    if (auth === "mtls") {
+        for (const name of ["mtlsCertificate", "mtlsPrivateKey"] as const) {
+            if (s[name] === undefined) issues.add(k(name), `is required with authentication "mtls": pulumi config set --secret ${k(name)} < file.pem`);
+        }
+    }
+}
+
+export { ConfigError };

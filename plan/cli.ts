@@ -1,0 +1,248 @@
+/**
+ * `npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...]`
+ *
+ * Runs the program for `Pulumi.NAME.yaml` under Pulumi's mock runtime, with no cloud account, and prints what
+ * `pulumi up` would create. Exit codes: 0 planned, 2 bad configuration or usage, 3 the program failed otherwise.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { SECRET_KEYS, NAMESPACE } from "../lib/config";
+import { display, simulate, type SimulationResult } from "./simulate";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+export interface PlanArgs {
+    stack: string;
+    json: boolean;
+    preview: boolean;
+    overrides: [string, string][];
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): PlanArgs {
+    const args: PlanArgs = { stack: "dev", json: false, preview: false, overrides: [] };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const next = () => {
+            if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
+            return argv[++i];
+        };
+        if (a === "--stack" || a === "-s") args.stack = next();
+        else if (a.startsWith("--stack=")) args.stack = a.slice(8);
+        else if (a === "--json") args.json = true;
+        else if (a === "--preview") args.preview = true;
+        else if (a === "--config" || a === "-c") args.overrides.push(splitOverride(next()));
+        else if (a.startsWith("--config=")) args.overrides.push(splitOverride(a.slice(9)));
+        else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
+    }
+    if (!/^[A-Za-z0-9_.-]+$/.test(args.stack)) throw new UsageError(`--stack must be a stack name such as dev, got ${JSON.stringify(args.stack)}`);
+    return args;
+}
+
+function splitOverride(text: string): [string, string] {
+    const eq = text.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--config takes key=value, got ${JSON.stringify(text.split("=")[0])}`);
+    return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+/** Thrown for stack files the plan cannot use; reported like a config error (exit 2). */
+export class StackFileError extends Error {}
+
+export interface LoadedConfig {
+    project: string;
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+/** Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` as the CLI would, then applies `--config` overrides. */
+export function loadConfig(root: string, stack: string, overrides: [string, string][]): LoadedConfig {
+    const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, any> };
+    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        const known = fs.readdirSync(root).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5));
+        throw new StackFileError(`no stack file Pulumi.${stack}.yaml: known stacks are ${known.join(", ")}`);
+    }
+    const stackDoc = (parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const qualify = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
+    const tree: Record<string, unknown> = {};
+    // Project-level defaults first (typed declarations with `default`, or `value` for other namespaces).
+    for (const [k, decl] of Object.entries(project.config ?? {})) {
+        const v = decl && typeof decl === "object" && !Array.isArray(decl) ? (decl.default ?? decl.value) : decl;
+        if (v !== undefined) tree[qualify(k)] = v;
+    }
+    const secretKeys = new Set<string>();
+    for (const [k, v] of Object.entries(stackDoc.config ?? {})) {
+        const key = qualify(k);
+        if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
+            const overridden = overrides.some(([ok]) => qualify(ok) === key);
+            if (!overridden) {
+                throw new StackFileError(
+                    `${key} is encrypted in Pulumi.${stack}.yaml and the offline plan cannot decrypt it: pass --config ${key}=<value> (it is treated as a secret)`,
+                );
+            }
+            continue;
+        }
+        tree[key] = v;
+    }
+    for (const [k, v] of overrides) {
+        const m = /^([^.[]+)(.*)$/.exec(k)!;
+        const key = qualify(m[1]);
+        if (m[2]) {
+            let base: unknown = tree[key];
+            base = base === undefined ? (m[2].startsWith("[") ? [] : {}) : structuredClone(base);
+            setPath(base, m[2], parseScalar(v), k);
+            tree[key] = base;
+        } else {
+            tree[key] = v;
+        }
+    }
+    for (const s of SECRET_KEYS) {
+        if (`${NAMESPACE}:${s}` in tree) secretKeys.add(`${NAMESPACE}:${s}`);
+    }
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(tree)) {
+        config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return { project: project.name, config, secretKeys: [...secretKeys] };
+}
+
+/** A `--config` value set at a path is parsed as JSON when it is JSON (numbers, booleans, objects), else text. */
+function parseScalar(v: string): unknown {
+    try {
+        return JSON.parse(v);
+    } catch {
+        return v;
+    }
+}
+
+/** Sets `.a.b[0].c` inside `root` (the part of a `--config` key after the top-level name). */
+export function setPath(root: unknown, pathText: string, value: unknown, whole: string): void {
+    const parts: (string | number)[] = [];
+    const re = /\.([A-Za-z0-9_-]+)|\[(\d+)\]/gy;
+    let m: RegExpExecArray | null;
+    let consumed = 0;
+    while ((m = re.exec(pathText))) {
+        parts.push(m[1] !== undefined ? m[1] : Number(m[2]));
+        consumed = re.lastIndex;
+    }
+    if (consumed !== pathText.length || parts.length === 0) throw new UsageError(`--config key ${JSON.stringify(whole)} is not a path such as msk-lambda:network.azCount or msk-lambda:consumers[0].batchSize`);
+    let cur: any = root;
+    parts.forEach((p, i) => {
+        const last = i === parts.length - 1;
+        if (typeof cur !== "object" || cur === null) throw new UsageError(`--config key ${JSON.stringify(whole)} goes through a value that is not an object or list`);
+        if (last) cur[p] = value;
+        else {
+            if (cur[p] === undefined) cur[p] = typeof parts[i + 1] === "number" ? [] : {};
+            cur = cur[p];
+        }
+    });
+}
+
+export interface PlanDocument {
+    stack: string;
+    project: string;
+    preview: boolean;
+    resources: {
+        urn: string;
+        type: string;
+        name: string;
+        parent: string;
+        dependencies: string[];
+        propertyDependencies: Record<string, string[]>;
+        inputs: Record<string, unknown>;
+        options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
+    }[];
+    outputs: Record<string, unknown>;
+}
+
+export function planDocument(sim: SimulationResult): PlanDocument {
+    return {
+        stack: sim.stack,
+        project: sim.project,
+        preview: sim.preview,
+        resources: sim.resources.map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+            inputs: display(r.rawInputs) as Record<string, unknown>,
+            options: r.options,
+        })),
+        outputs: display(sim.rawOutputs) as Record<string, unknown>,
+    };
+}
+
+/** A tree of resources (type, name) with their inputs, children under parents. */
+export function renderText(doc: PlanDocument): string {
+    const lines: string[] = [];
+    const custom = doc.resources.filter((r) => !r.type.startsWith("pulumi:") && !r.type.startsWith("msk-lambda:"));
+    lines.push(`Plan for stack ${doc.stack} (${doc.preview ? "preview: computed values unknown" : "as on a first pulumi up"}): ${custom.length} resources would be created`);
+    const children = new Map<string, typeof doc.resources>();
+    for (const r of doc.resources) {
+        const list = children.get(r.parent) ?? [];
+        list.push(r);
+        children.set(r.parent, list);
+    }
+    const walk = (parent: string, indent: string) => {
+        for (const r of children.get(parent) ?? []) {
+            const flags = [r.options.protect && "protect", r.options.deleteBeforeReplace && "deleteBeforeReplace", r.options.retainOnDelete && "retainOnDelete"].filter(Boolean);
+            lines.push(`${indent}+ ${r.type}  ${r.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`);
+            for (const [k, v] of Object.entries(r.inputs)) {
+                if (k === "__defaults") continue;
+                let text = typeof v === "string" ? v : JSON.stringify(v);
+                if (text.includes("\n")) text = JSON.stringify(text);
+                if (text.length > 160) text = text.slice(0, 157) + "...";
+                lines.push(`${indent}      ${k}: ${text}`);
+            }
+            walk(r.urn, indent + "    ");
+        }
+    };
+    walk("", "");
+    if (Object.keys(doc.outputs).length) {
+        lines.push("", "Outputs:");
+        for (const [k, v] of Object.entries(doc.outputs)) lines.push(`    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+    }
+    return lines.join("\n");
+}
+
+export function isConfigError(e: unknown): boolean {
+    return !!e && typeof e === "object" && ((e as any).__pulumiRunError === true || e instanceof StackFileError || e instanceof UsageError);
+}
+
+async function main(argv: string[]): Promise<number> {
+    let args: PlanArgs;
+    try {
+        args = parseArgs(argv);
+    } catch (e) {
+        process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...]\n`);
+        return 2;
+    }
+    try {
+        const loaded = loadConfig(ROOT, args.stack, args.overrides);
+        const sim = await simulate(() => require(path.join(ROOT, "index.ts")), {
+            project: loaded.project,
+            stack: args.stack,
+            preview: args.preview,
+            config: loaded.config,
+            secretKeys: loaded.secretKeys,
+        });
+        const doc = planDocument(sim);
+        process.stdout.write(args.json ? JSON.stringify(doc, null, 2) + "\n" : renderText(doc) + "\n");
+        return 0;
+    } catch (e) {
+        if (isConfigError(e)) {
+            process.stderr.write(`${(e as Error).message}\n`);
+            return 2;
+        }
+        process.stderr.write(`plan: the program failed: ${(e as Error)?.stack ?? String(e)}\n`);
+        return 3;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,140 @@
+/**
+ * Runs a Pulumi program under Pulumi's mock runtime and records every registration exactly as the engine receives
+ * it: type, name, parent, dependencies, property dependencies, the serialized inputs (with the protocol's unknown and
+ * secret sentinels) and resource options.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { awsMocks } from "./mocks";
+
+/** The protocol's sentinel for a value that is not known yet (a computed output during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Parent URN, "" for the stack itself. */
+    parent: string;
+    custom: boolean;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** Inputs as serialized for the engine: unknowns are `UNKNOWN`, secrets are wrapped in the secret signature. */
+    rawInputs: Record<string, unknown>;
+    options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
+    aliases: string[];
+}
+
+export interface SimulationResult {
+    project: string;
+    stack: string;
+    preview: boolean;
+    resources: RecordedResource[];
+    /** Stack outputs, serialized like inputs. */
+    rawOutputs: Record<string, unknown>;
+}
+
+export interface SimulationOptions {
+    project: string;
+    stack: string;
+    preview: boolean;
+    /** Full config map with namespaces, values as Pulumi stores them (objects as JSON text). */
+    config: Record<string, string>;
+    /** Config keys (with namespace) that are secrets. */
+    secretKeys: string[];
+}
+
+/**
+ * Runs `program` as the body of the stack (like the Node.js language host does with the program's module) and
+ * returns what was registered. Rejects with the program's error (e.g. a `ConfigError`) when it throws.
+ */
+export async function simulate(program: () => unknown, opts: SimulationOptions): Promise<SimulationResult> {
+    const region = opts.config["aws:region"] ?? "us-east-1";
+    await pulumi.runtime.setMocks(awsMocks({ region, preview: opts.preview }), opts.project, opts.stack, opts.preview);
+    pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
+
+    const resources: RecordedResource[] = [];
+    let stackOutputs: Record<string, unknown> = {};
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const originalRegister = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
+        const propDeps: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((v: any, k: string) => {
+            propDeps[k] = v.getUrnsList();
+        });
+        const rec: RecordedResource = {
+            urn: "",
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent(),
+            custom: req.getCustom(),
+            dependencies: req.getDependenciesList(),
+            propertyDependencies: propDeps,
+            rawInputs: req.getObject()?.toJavaScript() ?? {},
+            options: {
+                protect: req.getProtect() === true,
+                deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                retainOnDelete: req.getRetainondelete() === true,
+            },
+            aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || JSON.stringify(a.getSpec?.()?.toObject?.() ?? {})),
+        };
+        resources.push(rec);
+        originalRegister(req, (err: unknown, resp: any) => {
+            if (resp) rec.urn = resp.getUrn();
+            callback(err, resp);
+        });
+    };
+    const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
+        const stackRec = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+        if (stackRec && req.getUrn() === stackRec.urn) stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        originalOutputs(req, callback);
+    };
+
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => program());
+        // Registration is asynchronous: wait until every RPC the program started has finished.
+        await require("@pulumi/pulumi/runtime/settings").waitForRPCs();
+    } finally {
+        monitor.registerResource = originalRegister;
+        monitor.registerResourceOutputs = originalOutputs;
+    }
+    return { project: opts.project, stack: opts.stack, preview: opts.preview, resources, rawOutputs: stackOutputs };
+}
+
+/**
+ * Turns serialized values into plain JSON for display: secrets become "[secret]", unknowns "[unknown]", resource
+ * references their URN. Nothing secret survives this function.
+ */
+export function display(value: unknown): unknown {
+    if (value === UNKNOWN) return "[unknown]";
+    if (Array.isArray(value)) return value.map(display);
+    if (value !== null && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SIG] === SECRET_SIG) return "[secret]";
+        if (o[SIG] === RESOURCE_SIG) return o.urn;
+        if (o[SIG] === OUTPUT_SIG) return o.secret ? "[secret]" : "value" in o ? display(o.value) : "[unknown]";
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(o)) out[k] = display(v);
+        return out;
+    }
+    return value;
+}
+
+/** Serialized value to the plain value a policy pack receives: secrets unwrapped, unknowns kept as the sentinel. */
+export function forAnalyzer(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(forAnalyzer);
+    if (value !== null && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SIG] === SECRET_SIG) return forAnalyzer(o.value);
+        if (o[SIG] === RESOURCE_SIG) return o.urn;
+        if (o[SIG] === OUTPUT_SIG) return "value" in o ? forAnalyzer(o.value) : UNKNOWN;
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(o)) out[k] = forAnalyzer(v);
+        return out;
+    }
+    return value;
+}
