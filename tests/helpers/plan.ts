@@ -1,0 +1,29 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** Every stack shipped with the project (`Pulumi.<stack>.yaml`). */
+export const SHIPPED_STACKS = fs
+    .readdirSync(ROOT)
+    .filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))
+    .map((f) => f.slice("Pulumi.".length, -".yaml".length));
+
+export interface PlanRun {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs the offline plan as `npm run plan` does (ts-node, transpile-only), as its own process. */
+export function runPlan(args: string[]): Promise<PlanRun> {
+    return new Promise((resolve) => {
+        execFile(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(ROOT, "plan", "cli.ts"), ...args],
+            { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" } },
+            (err, stdout, stderr) => resolve({ code: err ? ((err as any).code ?? 1) : 0, stdout, stderr }),
+        );
+    });
+}

@@ -1,0 +1,57 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { STACK_CONFIG } from "../lib/config";
+import { ROOT, SHIPPED_STACKS } from "./helpers/plan";
+
+/** Pulumi's own JSON schema for Pulumi.yaml (shared/schemas), next to the repository. */
+const SCHEMA = path.resolve(ROOT, "..", "shared", "schemas", "pulumi-project.schema.json");
+
+describe("Pulumi.yaml", () => {
+    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+
+    it("validates against Pulumi's project JSON schema", function () {
+        if (!fs.existsSync(SCHEMA)) {
+            // The schema lives in the shared folder beside the repository; a clone without it cannot run this check.
+            assert.fail(`Pulumi's project schema is missing at ${SCHEMA}`);
+        }
+        const Ajv2020 = require("ajv/dist/2020").default;
+        const ajv = new Ajv2020({ strict: false, allErrors: true });
+        const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA, "utf8")));
+        assert.ok(validate(project), JSON.stringify(validate.errors, null, 2));
+    });
+
+    it("is the nodejs msk-lambda project", () => {
+        assert.strictEqual(project.name, "msk-lambda");
+        assert.strictEqual(project.runtime.name, "nodejs");
+    });
+
+    // The CLI's semantic checks (sdk/go/common/workspace/project.go Validate and config.go mergeConfig), which the
+    // JSON schema does not express.
+    it("declares only keys the CLI accepts: project keys typed, no defaults on other namespaces", () => {
+        for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
+            const own = !key.includes(":") || key.startsWith(`${project.name}:`);
+            if (!own) {
+                assert.ok(decl.type === undefined && decl.default === undefined && decl.value !== undefined, `${key}: a key of another namespace may only set 'value'`);
+                continue;
+            }
+            assert.ok(!(decl.default !== undefined && decl.value !== undefined), `${key}: both default and value`);
+            assert.ok(["string", "integer", "boolean", "array"].includes(decl.type), `${key}: type ${decl.type}`);
+            const name = key.replace(`${project.name}:`, "");
+            assert.ok(name in STACK_CONFIG, `${key} is declared but the program does not read it`);
+        }
+    });
+
+    for (const stack of SHIPPED_STACKS) {
+        it(`Pulumi.${stack}.yaml sets every required declared key with the declared type`, () => {
+            const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+            for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
+                const full = key.includes(":") ? key : `${project.name}:${key}`;
+                const value = doc.config?.[full];
+                if (decl.default === undefined && decl.value === undefined) assert.ok(value !== undefined, `Pulumi.${stack}.yaml is missing ${full}, which Pulumi.yaml requires`);
+                if (value !== undefined && decl.type === "string") assert.strictEqual(typeof value, "string", full);
+            }
+        });
+    }
+});
