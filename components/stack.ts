@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../lib/config";
+import { Alerts } from "./alerts";
+import { handlerArchive } from "./bundle";
+import { Consumer } from "./consumer";
+import { ClusterCredentials } from "./credentials";
 import { KafkaCluster } from "./kafka-cluster";
 import { Network } from "./network";
 
@@ -26,6 +30,16 @@ export interface StackOutputs {
     bootstrapBrokers: pulumi.Output<string>;
     brokerPort: number;
     authentication: string;
+    alarmTopicArn?: pulumi.Output<string>;
+    consumers: Record<string, ConsumerOutputs>;
+}
+
+export interface ConsumerOutputs {
+    functionName: pulumi.Output<string>;
+    functionArn: pulumi.Output<string>;
+    mappingUuid: pulumi.Output<string>;
+    failureDestinationArn: pulumi.Output<string>;
+    offsetLagAlarmArn?: pulumi.Output<string>;
 }
 
 /** Builds the whole stack from validated configuration. */
@@ -49,6 +63,46 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         tags,
     });
 
+    const auth = cfg.cluster.authentication;
+    const credentials =
+        auth === "scram" || auth === "mtls"
+            ? new ClusterCredentials("credentials", {
+                  authentication: auth,
+                  environment: cfg.environment,
+                  baseName: base,
+                  clusterArn: cluster.clusterArn,
+                  associate: true,
+                  secrets: cfg.secrets,
+                  tags,
+              })
+            : undefined;
+
+    const alerts = cfg.consumers.some((c) => c.offsetLagAlarm.enabled) ? new Alerts("alerts", { environment: cfg.environment, baseName: base, tags }) : undefined;
+
+    const code = cfg.consumers.length ? handlerArchive() : undefined;
+    const consumers: Record<string, ConsumerOutputs> = {};
+    for (const c of cfg.consumers) {
+        const consumer = new Consumer(`consumer-${c.name}`, {
+            config: c,
+            environment: cfg.environment,
+            baseName: base,
+            clusterArn: cluster.clusterArn,
+            authentication: auth,
+            credentials,
+            network,
+            alarmTopicArn: alerts?.topicArn,
+            code: code!,
+            tags,
+        });
+        consumers[c.name] = {
+            functionName: consumer.function.name,
+            functionArn: consumer.function.arn,
+            mappingUuid: consumer.mapping.uuid,
+            failureDestinationArn: consumer.failureDestinationArn,
+            offsetLagAlarmArn: consumer.offsetLagAlarm?.arn,
+        };
+    }
+
     return {
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
@@ -57,5 +111,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         bootstrapBrokers: cluster.bootstrapBrokers,
         brokerPort: cfg.cluster.brokerPort,
         authentication: cfg.cluster.authentication,
+        alarmTopicArn: alerts?.topicArn,
+        consumers,
     };
 }

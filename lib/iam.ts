@@ -8,7 +8,8 @@ export interface Statement {
     Effect: "Allow" | "Deny";
     Principal?: Record<string, string | string[]>;
     Action: string | string[];
-    Resource: string | string[];
+    /** Absent only in trust policies. */
+    Resource?: string | string[];
     Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
@@ -56,3 +57,133 @@ export function groupArn(clusterArn: string, groupId: string): string {
     const c = parseClusterArn(clusterArn);
     return `${c.prefix}:group/${c.clusterName}/${c.clusterUuid}/${groupId}`;
 }
+
+export type DestinationType = "sqs" | "sns" | "s3" | "lambda" | "eventbridge";
+
+export interface DestinationGrant {
+    type: DestinationType;
+    arn: string;
+    /** The destination's customer-managed key, when it has one. */
+    kmsKeyArn?: string;
+}
+
+export interface ConsumerGrants {
+    region: string;
+    logGroupArn: string;
+    clusterArn: string;
+    topic: string;
+    consumerGroupId: string;
+    authentication: "iam" | "scram" | "mtls" | "tls" | "plaintext";
+    /** The SCRAM or mTLS secret and the key it is encrypted with. */
+    secret?: { arn: string; kmsKeyArn: string };
+    failure?: DestinationGrant;
+    async?: DestinationGrant[];
+}
+
+/**
+ * Seed tables: what the execution role needs to send to each destination type. Event source mapping failure
+ * destinations (seed 002): SQS `sqs:SendMessage`, SNS `sns:Publish`, S3 `s3:PutObject` and `s3:ListBucket`.
+ * Async invocation destinations (seed 004): SQS `sqs:SendMessage`, SNS `sns:Publish`, Lambda `lambda:InvokeFunction`,
+ * EventBridge `events:PutEvents`.
+ */
+export function sendStatements(d: DestinationGrant, sid: string): Statement[] {
+    switch (d.type) {
+        case "sqs":
+            return [{ Sid: sid, Effect: "Allow", Action: "sqs:SendMessage", Resource: d.arn }];
+        case "sns":
+            return [{ Sid: sid, Effect: "Allow", Action: "sns:Publish", Resource: d.arn }];
+        case "s3":
+            return [
+                { Sid: `${sid}Put`, Effect: "Allow", Action: "s3:PutObject", Resource: `${d.arn}/*` },
+                { Sid: `${sid}List`, Effect: "Allow", Action: "s3:ListBucket", Resource: d.arn },
+            ];
+        case "lambda":
+            return [{ Sid: sid, Effect: "Allow", Action: "lambda:InvokeFunction", Resource: d.arn }];
+        case "eventbridge":
+            return [{ Sid: sid, Effect: "Allow", Action: "events:PutEvents", Resource: d.arn }];
+    }
+}
+
+/**
+ * Seed 002: with a customer-managed key on the destination, Lambda needs `kms:GenerateDataKey` for S3, and
+ * `kms:Decrypt` and `kms:GenerateDataKey` for SQS and SNS. (An EventBridge bus key is used by EventBridge itself.)
+ */
+export function kmsActionsFor(type: DestinationType): string[] {
+    if (type === "s3") return ["kms:GenerateDataKey"];
+    if (type === "sqs" || type === "sns") return ["kms:Decrypt", "kms:GenerateDataKey"];
+    return [];
+}
+
+function kmsStatements(d: DestinationGrant, sid: string): Statement[] {
+    const actions = kmsActionsFor(d.type);
+    if (!d.kmsKeyArn || actions.length === 0) return [];
+    return [{ Sid: sid, Effect: "Allow", Action: actions, Resource: d.kmsKeyArn }];
+}
+
+/**
+ * The execution role's statements, by concern (one inline policy each). Least privilege: no `*` action, and `*`
+ * resources only for the EC2 network-interface and describe actions that AWS requires on `*`.
+ */
+export function consumerPolicies(g: ConsumerGrants): Record<string, Statement[]> {
+    const policies: Record<string, Statement[]> = {};
+    policies.logs = [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${g.logGroupArn}:*` }];
+
+    // The actions of AWS's managed AWSLambdaMSKExecutionRole, scoped: the EC2 ones only work on "*"; the kafka ones
+    // name the cluster.
+    const kafka: Statement[] = [
+        {
+            Sid: "PollerNetworkInterfaces",
+            Effect: "Allow",
+            Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DeleteNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"],
+            Resource: "*",
+        },
+        { Sid: "DescribeCluster", Effect: "Allow", Action: ["kafka:DescribeCluster", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"], Resource: g.clusterArn },
+    ];
+    if (g.authentication === "iam") {
+        // Seed (IAM role-based authentication): Connect, DescribeGroup, AlterGroup, DescribeTopic, ReadData and
+        // DescribeClusterDynamicConfiguration on the cluster, topic and group ARNs; each action here on the one
+        // resource type it applies to. The group is the mapping's consumer group id.
+        kafka.push(
+            { Sid: "KafkaConnect", Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"], Resource: g.clusterArn },
+            { Sid: "KafkaReadTopic", Effect: "Allow", Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"], Resource: topicArn(g.clusterArn, g.topic) },
+            { Sid: "KafkaConsumerGroup", Effect: "Allow", Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], Resource: groupArn(g.clusterArn, g.consumerGroupId) },
+        );
+    }
+    policies.kafka = kafka;
+
+    if (g.secret) {
+        policies.secret = [
+            { Sid: "ReadOwnSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: g.secret.arn },
+            {
+                Sid: "DecryptOwnSecret",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: g.secret.kmsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${g.region}.amazonaws.com` } },
+            },
+        ];
+    }
+
+    const dest: Statement[] = [];
+    if (g.failure) dest.push(...sendStatements(g.failure, "SendFailureRecords"), ...kmsStatements(g.failure, "EncryptFailureRecords"));
+    (g.async ?? []).forEach((d, i) => dest.push(...sendStatements(d, `SendAsyncRecords${i}`), ...kmsStatements(d, `EncryptAsyncRecords${i}`)));
+    if (dest.length) policies.destinations = dest;
+    return policies;
+}
+
+/**
+ * Seed 004: "If the destination queue or topic is encrypted with a customer managed key, the execution role must be
+ * a user in the key's resource-based policy." The key policy names each sending role with the destination type's
+ * KMS actions (seed 002).
+ */
+export function destinationKeyPolicy(partition: string, accountId: string, type: DestinationType, userRoleArns: string[], extra: Statement[] = []): PolicyDocument {
+    const actions = kmsActionsFor(type);
+    const users: Statement[] =
+        actions.length && userRoleArns.length
+            ? [{ Sid: "ExecutionRolesUseKey", Effect: "Allow", Principal: { AWS: userRoleArns.length === 1 ? userRoleArns[0] : userRoleArns }, Action: actions, Resource: "*" }]
+            : [];
+    return keyPolicy(partition, accountId, [...users, ...extra]);
+}
+
+/** Trust policy: only the Lambda service assumes the execution role. */
+export const LAMBDA_TRUST: PolicyDocument = policy([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]);

@@ -3,6 +3,7 @@
  * it: type, name, parent, dependencies, property dependencies, the serialized inputs (with the protocol's unknown and
  * secret sentinels) and resource options.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { awsMocks } from "./mocks";
 
@@ -12,6 +13,24 @@ const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+
+/** An asset or archive as a short description (its contents are code, not configuration). */
+function describeAsset(o: Record<string, unknown>): unknown {
+    if (o[SIG] === ARCHIVE_SIG) {
+        if (o.assets && typeof o.assets === "object") {
+            const out: Record<string, unknown> = {};
+            for (const [k, v] of Object.entries(o.assets as Record<string, Record<string, unknown>>)) out[k] = describeAsset(v);
+            return { archive: out };
+        }
+        return { archive: o.path ?? o.uri ?? "[archive]" };
+    }
+    if (typeof o.text === "string") {
+        return `[asset ${Buffer.byteLength(o.text)} bytes, sha256 ${createHash("sha256").update(o.text).digest("hex").slice(0, 16)}]`;
+    }
+    return `[asset ${o.path ?? o.uri ?? ""}]`;
+}
 
 export interface RecordedResource {
     urn: string;
@@ -117,6 +136,7 @@ export function display(value: unknown): unknown {
         if (o[SIG] === SECRET_SIG) return "[secret]";
         if (o[SIG] === RESOURCE_SIG) return o.urn;
         if (o[SIG] === OUTPUT_SIG) return o.secret ? "[secret]" : "value" in o ? display(o.value) : "[unknown]";
+        if (o[SIG] === ASSET_SIG || o[SIG] === ARCHIVE_SIG) return describeAsset(o);
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(o)) out[k] = display(v);
         return out;
@@ -132,6 +152,7 @@ export function forAnalyzer(value: unknown): unknown {
         if (o[SIG] === SECRET_SIG) return forAnalyzer(o.value);
         if (o[SIG] === RESOURCE_SIG) return o.urn;
         if (o[SIG] === OUTPUT_SIG) return "value" in o ? forAnalyzer(o.value) : UNKNOWN;
+        if (o[SIG] === ASSET_SIG || o[SIG] === ARCHIVE_SIG) return describeAsset(o);
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(o)) out[k] = forAnalyzer(v);
         return out;

@@ -1,0 +1,53 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../lib/config";
+import { keyPolicy } from "../lib/iam";
+
+export interface AlertsArgs {
+    environment: Environment;
+    baseName: string;
+    tags?: Record<string, string>;
+}
+
+/**
+ * The stack's alarm topic, encrypted with a customer-managed key whose policy lets CloudWatch use it: without that,
+ * CloudWatch cannot publish alarm notifications to the encrypted topic and they are silently lost.
+ */
+export class Alerts extends pulumi.ComponentResource {
+    public readonly topicArn: pulumi.Output<string>;
+    public readonly kmsKey: aws.kms.Key;
+
+    constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("msk-lambda:index:Alerts", name, {}, opts);
+        const prod = args.environment === "prod";
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
+        this.kmsKey = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `Encrypts the alarm topic of ${args.baseName}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: prod ? 30 : 7,
+                policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) =>
+                    JSON.stringify(
+                        keyPolicy(p, account, [
+                            {
+                                Sid: "CloudWatchPublishesAlarms",
+                                Effect: "Allow",
+                                Principal: { Service: "cloudwatch.amazonaws.com" },
+                                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                Resource: "*",
+                                Condition: { StringEquals: { "aws:SourceAccount": account } },
+                            },
+                        ]),
+                    ),
+                ),
+                tags: args.tags,
+            },
+            { parent: this, protect: prod },
+        );
+        const topic = new aws.sns.Topic(`${name}-topic`, { name: `${args.baseName}-alarms`, kmsMasterKeyId: this.kmsKey.arn, fifoTopic: false, tags: args.tags }, { parent: this });
+        this.topicArn = topic.arn;
+        this.registerOutputs({ topicArn: this.topicArn });
+    }
+}

@@ -1,0 +1,40 @@
+import * as esbuild from "esbuild";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+
+/** The consumer handler's entry point (TypeScript), bundled at program time: no build step to remember. */
+export const HANDLER_ENTRY = path.resolve(__dirname, "..", "handler", "index.ts");
+
+const cache = new Map<string, { code: string; sha256: string }>();
+
+/**
+ * Bundles a TypeScript entry point with esbuild into one CommonJS file for the Node.js runtime on arm64. The result
+ * is cached per entry for the life of the program, so many consumers share one bundle.
+ */
+export function bundle(entry: string = HANDLER_ENTRY): { code: string; sha256: string } {
+    let hit = cache.get(entry);
+    if (!hit) {
+        const result = esbuild.buildSync({
+            entryPoints: [entry],
+            bundle: true,
+            platform: "node",
+            target: "node24",
+            format: "cjs",
+            write: false,
+            minify: false,
+            sourcemap: false,
+            legalComments: "none",
+            logLevel: "silent",
+        });
+        const code = result.outputFiles[0].text;
+        hit = { code, sha256: createHash("sha256").update(code).digest("hex") };
+        cache.set(entry, hit);
+    }
+    return hit;
+}
+
+/** The handler as a Lambda deployment archive (`index.js`, handler `index.handler`). */
+export function handlerArchive(entry?: string): pulumi.asset.AssetArchive {
+    return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle(entry).code) });
+}

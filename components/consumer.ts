@@ -1,0 +1,225 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Authentication } from "../lib/layout";
+import type { AsyncDestination, ConsumerConfig, FailureDestination } from "../lib/consumer-config";
+import type { Environment } from "../lib/config";
+import { consumerPolicies, LAMBDA_TRUST, policy, type DestinationGrant } from "../lib/iam";
+import type { ClusterCredentials } from "./credentials";
+import { Destination } from "./destination";
+import { physicalName } from "./naming";
+import type { Network } from "./network";
+
+export interface ConsumerArgs {
+    /** Validated `msk-lambda:consumers[i]`. */
+    config: ConsumerConfig;
+    environment: Environment;
+    /** Base of physical names, e.g. `msk-lambda-dev`. */
+    baseName: string;
+    clusterArn: pulumi.Input<string>;
+    authentication: Authentication;
+    /** The SCRAM or mTLS secret, for those authentications. */
+    credentials?: ClusterCredentials;
+    /** The cluster's network: the mapping waits for its path to AWS services, and failure destinations get endpoints. */
+    network: Network;
+    /** Where alarms notify. */
+    alarmTopicArn?: pulumi.Input<string>;
+    /** The bundled handler. */
+    code: pulumi.asset.Archive;
+    tags?: Record<string, string>;
+}
+
+/**
+ * One consumer: a Lambda function with its log group and least-privilege execution role, the MSK event source
+ * mapping that feeds it, its failure destination, optional async-invocation destinations, and an OffsetLag alarm.
+ */
+export class Consumer extends pulumi.ComponentResource {
+    public readonly function: aws.lambda.Function;
+    public readonly role: aws.iam.Role;
+    public readonly rolePolicies: aws.iam.RolePolicy[] = [];
+    public readonly mapping: aws.lambda.EventSourceMapping;
+    public readonly failureDestinationArn: pulumi.Output<string>;
+    public readonly invokeConfig?: aws.lambda.FunctionEventInvokeConfig;
+    public readonly offsetLagAlarm?: aws.cloudwatch.MetricAlarm;
+
+    constructor(name: string, args: ConsumerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("msk-lambda:index:Consumer", name, {}, opts);
+        const c = args.config;
+        const tags = { ...(args.tags ?? {}), consumer: c.name };
+        const prod = args.environment === "prod";
+        const child = { parent: this };
+        const functionName = physicalName([args.baseName, c.name], 64);
+        const region = aws.getRegionOutput({}, child).region;
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: prod ? 90 : 14, tags }, child);
+
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            { description: `Execution role of ${functionName}, consumer of ${c.topic}`, assumeRolePolicy: JSON.stringify(LAMBDA_TRUST), tags },
+            child,
+        );
+
+        // Failure destination for discarded batches (seed 002).
+        const failure = this.destination(`${name}-failure`, c.onFailure, physicalName([args.baseName, c.name, "failures"], 80), args, tags);
+        this.failureDestinationArn = failure.arn;
+        const failureEndpoint = args.network.ensureDestinationEndpoint(failure.type as "sqs" | "sns" | "s3");
+
+        // The function's async-invocation destinations (seed 004).
+        const asyncDests: { on: "onFailure" | "onSuccess"; grant: ReturnType<Consumer["destination"]> }[] = [];
+        for (const on of ["onFailure", "onSuccess"] as const) {
+            const d = c.asyncDestinations?.[on];
+            if (d) asyncDests.push({ on, grant: this.destination(`${name}-async-${on === "onFailure" ? "failure" : "success"}`, d, physicalName([args.baseName, c.name, on === "onFailure" ? "async-failures" : "async-successes"], 80), args, tags) });
+        }
+
+        // Execution role policies, one per concern, built from resolved ARNs.
+        const documents = pulumi
+            .all([
+                region,
+                logGroup.arn,
+                args.clusterArn,
+                args.credentials?.secretArn,
+                args.credentials?.kmsKeyArn,
+                failure.arn,
+                failure.kmsKeyArn,
+                pulumi.all(asyncDests.map((d) => pulumi.all([d.grant.arn, d.grant.kmsKeyArn]))),
+            ])
+            .apply(([reg, logGroupArn, clusterArn, secretArn, secretKeyArn, failureArn, failureKeyArn, asyncArns]) =>
+                consumerPolicies({
+                    region: reg,
+                    logGroupArn,
+                    clusterArn,
+                    topic: c.topic,
+                    consumerGroupId: c.consumerGroupId,
+                    authentication: args.authentication,
+                    secret: secretArn && secretKeyArn ? { arn: secretArn, kmsKeyArn: secretKeyArn } : undefined,
+                    failure: { type: failure.type, arn: failureArn, kmsKeyArn: failureKeyArn },
+                    async: asyncDests.map((d, i): DestinationGrant => ({ type: d.grant.type, arn: asyncArns[i][0], kmsKeyArn: asyncArns[i][1] })),
+                }),
+            );
+        const concerns = ["logs", "kafka", ...(args.credentials ? ["secret"] : []), "destinations"];
+        for (const concern of concerns) {
+            this.rolePolicies.push(
+                new aws.iam.RolePolicy(`${name}-${concern}`, { role: this.role.id, policy: documents.apply((d) => JSON.stringify(policy(d[concern]))) }, child),
+            );
+        }
+
+        this.function = new aws.lambda.Function(
+            `${name}-function`,
+            {
+                name: functionName,
+                description: `Consumes ${c.topic} (consumer group ${c.consumerGroupId})`,
+                role: this.role.arn,
+                runtime: aws.lambda.Runtime.NodeJS24dX,
+                architectures: ["arm64"],
+                handler: "index.handler",
+                code: args.code,
+                // Seed: "Lambda can run the function for at most 14 minutes" (validated <= 840 s).
+                timeout: c.timeoutSeconds,
+                memorySize: c.memorySizeMb,
+                reservedConcurrentExecutions: c.reservedConcurrency,
+                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+                environment: { variables: { KAFKA_TOPIC: c.topic, KAFKA_CONSUMER_GROUP_ID: c.consumerGroupId } },
+                tags,
+            },
+            { parent: this, dependsOn: [logGroup, ...this.rolePolicies] },
+        );
+
+        if (asyncDests.length) {
+            const dest = (on: "onFailure" | "onSuccess") => {
+                const d = asyncDests.find((x) => x.on === on);
+                return d ? { destination: d.grant.arn } : undefined;
+            };
+            this.invokeConfig = new aws.lambda.FunctionEventInvokeConfig(
+                `${name}-async`,
+                {
+                    functionName: this.function.name,
+                    destinationConfig: { onFailure: dest("onFailure"), onSuccess: dest("onSuccess") },
+                    maximumRetryAttempts: c.asyncDestinations?.maximumRetryAttempts,
+                    maximumEventAgeInSeconds: c.asyncDestinations?.maximumEventAgeSeconds,
+                },
+                { parent: this, dependsOn: this.rolePolicies },
+            );
+        }
+
+        // Lambda checks the role, the network path and the secret when it creates the mapping, so the mapping waits
+        // for all of them. Topic, starting position, consumer group and cluster are create-only, and a consumer group
+        // id must be unique: a replacement must delete the old mapping first.
+        this.mapping = new aws.lambda.EventSourceMapping(
+            `${name}-mapping`,
+            {
+                eventSourceArn: args.clusterArn,
+                functionName: this.function.arn,
+                topics: [c.topic],
+                startingPosition: c.startingPosition,
+                startingPositionTimestamp: c.startingPositionTimestamp,
+                batchSize: c.batchSize,
+                maximumBatchingWindowInSeconds: c.maximumBatchingWindowSeconds,
+                amazonManagedKafkaEventSourceConfig: { consumerGroupId: c.consumerGroupId },
+                filterCriteria: c.filters.length ? { filters: c.filters.map((pattern) => ({ pattern })) } : undefined,
+                provisionedPollerConfig: c.provisionedPollers ? { minimumPollers: c.provisionedPollers.minimum, maximumPollers: c.provisionedPollers.maximum } : undefined,
+                sourceAccessConfigurations: args.credentials ? [{ type: args.credentials.accessConfigurationType, uri: args.credentials.secretArn }] : undefined,
+                destinationConfig: { onFailure: { destinationArn: failure.arn } },
+                metricsConfig: { metrics: ["EventCount", "ErrorCount", "KafkaMetrics"] },
+                enabled: c.enabled,
+                tags,
+            },
+            {
+                parent: this,
+                deleteBeforeReplace: true,
+                dependsOn: [
+                    ...this.rolePolicies,
+                    ...args.network.pathResources,
+                    ...(failureEndpoint ? [failureEndpoint] : []),
+                    ...(failure.resource ? [failure.resource] : []),
+                    ...(args.credentials?.ready ?? []),
+                ],
+            },
+        );
+
+        if (c.offsetLagAlarm.enabled && args.alarmTopicArn) {
+            // Seed: "Lambda emits the OffsetLag metric as your function processes records": records not yet processed.
+            this.offsetLagAlarm = new aws.cloudwatch.MetricAlarm(
+                `${name}-offset-lag`,
+                {
+                    name: `${functionName}-offset-lag`,
+                    alarmDescription: `${c.topic}: consumer group ${c.consumerGroupId} is more than ${c.offsetLagAlarm.threshold} records behind`,
+                    namespace: "AWS/Lambda",
+                    metricName: "OffsetLag",
+                    dimensions: { FunctionName: this.function.name },
+                    statistic: "Maximum",
+                    period: 60,
+                    evaluationPeriods: c.offsetLagAlarm.evaluationMinutes,
+                    threshold: c.offsetLagAlarm.threshold,
+                    comparisonOperator: "GreaterThanThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmActions: [args.alarmTopicArn],
+                    okActions: [args.alarmTopicArn],
+                    tags,
+                },
+                child,
+            );
+        }
+
+        this.registerOutputs({
+            functionName: this.function.name,
+            functionArn: this.function.arn,
+            mappingUuid: this.mapping.uuid,
+            failureDestinationArn: this.failureDestinationArn,
+        });
+    }
+
+    /** A destination this consumer creates (with its own key, naming this role as key user) or an existing one. */
+    private destination(
+        name: string,
+        d: FailureDestination | AsyncDestination,
+        physical: string,
+        args: ConsumerArgs,
+        tags: Record<string, string>,
+    ): { type: DestinationGrant["type"]; arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string | undefined>; resource?: pulumi.Resource } {
+        if (d.kind === "existing") {
+            // Teams often share one destination: the program only grants this role permission to use it.
+            return { type: d.type, arn: pulumi.output(d.arn), kmsKeyArn: pulumi.output(d.kmsKeyArn) };
+        }
+        const dest = new Destination(name, { type: d.type, environment: args.environment, physicalName: physical, senderRoleArns: [this.role.arn], tags }, { parent: this });
+        return { type: d.type, arn: dest.arn, kmsKeyArn: dest.kmsKeyArn, resource: dest };
+    }
+}
