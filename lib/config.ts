@@ -6,6 +6,7 @@
 import { BROKER_PORTS, checkVpcCidr, planSubnets, type Authentication, type NetworkMode } from "./layout";
 import { ConfigError, Issues, bool, int, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
+import { inspectMtlsSecret, type FindingCode } from "../policies/lib/mtls";
 
 export const NAMESPACE = "msk-lambda";
 export type Environment = "dev" | "staging" | "prod";
@@ -310,7 +311,34 @@ function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Is
         for (const name of ["mtlsCertificate", "mtlsPrivateKey"] as const) {
             if (s[name] === undefined) issues.add(k(name), `is required with authentication "mtls": pulumi config set --secret ${k(name)} < file.pem`);
         }
+        if (s.mtlsCertificate === undefined || s.mtlsPrivateKey === undefined) return;
+        // The same inspection the policy pack runs on the stored secret (its findings never quote secret material).
+        const value = { certificate: s.mtlsCertificate, privateKey: s.mtlsPrivateKey, ...(s.mtlsPrivateKeyPassword ? { privateKeyPassword: s.mtlsPrivateKeyPassword } : {}) };
+        for (const f of inspectMtlsSecret(value)) issues.add(k(MTLS_FINDING_KEY[f.code]), f.message);
     }
 }
+
+/** Which config key an mTLS finding is about. */
+const MTLS_FINDING_KEY: Record<FindingCode, (typeof SECRET_KEYS)[number]> = {
+    "not-an-object": "mtlsCertificate",
+    "missing-certificate": "mtlsCertificate",
+    "bad-certificate-pem": "mtlsCertificate",
+    "certificate-not-on-new-line": "mtlsCertificate",
+    "chain-order": "mtlsCertificate",
+    "chain-signature": "mtlsCertificate",
+    "chain-not-ending-in-root": "mtlsCertificate",
+    "self-signed-client": "mtlsCertificate",
+    expired: "mtlsCertificate",
+    "not-yet-valid": "mtlsCertificate",
+    "too-large": "mtlsCertificate",
+    "missing-private-key": "mtlsPrivateKey",
+    "not-pkcs8": "mtlsPrivateKey",
+    "bad-private-key": "mtlsPrivateKey",
+    pbes2: "mtlsPrivateKey",
+    "unknown-encryption": "mtlsPrivateKey",
+    "key-mismatch": "mtlsPrivateKey",
+    "missing-password": "mtlsPrivateKeyPassword",
+    "wrong-password": "mtlsPrivateKeyPassword",
+};
 
 export { ConfigError };

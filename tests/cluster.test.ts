@@ -1,13 +1,14 @@
 import * as assert from "assert";
 import { KafkaCluster, serverProperties } from "../components/kafka-cluster";
 import { parseStackConfig, type ClusterConfig, type Environment } from "../lib/config";
+import { pki } from "./helpers/pki";
 import { run } from "./helpers/sim";
 
 const CA = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
 
 function clusterConfig(cluster: object, environment: Environment = "dev"): ClusterConfig {
     const net = (cluster as any).existingClusterArn ? { mode: "existing", vpcId: "vpc-01234567", privateSubnetIds: ["subnet-01234567", "subnet-01234568"] } : {};
-    const secrets: Record<string, string> = (cluster as any).authentication === "mtls" ? { "msk-lambda:mtlsCertificate": "x", "msk-lambda:mtlsPrivateKey": "y" } : {};
+    const secrets: Record<string, string> = (cluster as any).authentication === "mtls" ? { "msk-lambda:mtlsCertificate": pki().chain, "msk-lambda:mtlsPrivateKey": pki().clientKey } : {};
     return parseStackConfig(
         { "msk-lambda:environment": environment, "msk-lambda:cluster": JSON.stringify(cluster), "msk-lambda:network": JSON.stringify(net), ...secrets },
         { project: "msk-lambda", stack: "t" },

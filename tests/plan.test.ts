@@ -65,6 +65,19 @@ describe("offline plan (npm run plan)", function () {
         }
     }
 
+    it("shows each shipped stack's consumers: function, mapping (deleteBeforeReplace) and failure destination", () => {
+        for (const stack of ["dev", "prod"]) {
+            const doc = JSON.parse(runs.get(stack)!.stdout);
+            const of = (t: string) => doc.resources.filter((r: any) => r.type === t);
+            const mappings = of("aws:lambda/eventSourceMapping:EventSourceMapping");
+            assert.ok(mappings.length >= 1, `${stack} has no consumer`);
+            assert.strictEqual(of("aws:lambda/function:Function").length, mappings.length);
+            assert.ok(mappings.every((m: any) => m.options.deleteBeforeReplace && m.inputs.destinationConfig.onFailure.destinationArn.startsWith("arn:aws:")));
+            assert.deepStrictEqual(Object.keys(doc.outputs.consumers).sort(), mappings.map((m: any) => m.name.replace(/^consumer-/, "").replace(/-mapping$/, "")).sort());
+        }
+        assert.match(runs.get("dev text")!.stdout, /\+ aws:lambda\/eventSourceMapping:EventSourceMapping {2}consumer-orders-mapping {2}\[deleteBeforeReplace\]/);
+    });
+
     it("shows computed values as unknown in --preview, and known after a first up", () => {
         const cluster = (k: string) => JSON.parse(runs.get(k)!.stdout).resources.find((r: any) => r.type === "aws:msk/cluster:Cluster");
         assert.strictEqual(cluster("prod preview").inputs.encryptionInfo.encryptionAtRestKmsKeyArn, "[unknown]");

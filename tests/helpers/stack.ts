@@ -1,0 +1,32 @@
+import { buildStack } from "../../components/stack";
+import { parseStackConfig, SECRET_KEYS } from "../../lib/config";
+import { run, type Run } from "./sim";
+
+export interface StackInput {
+    environment?: string;
+    network?: object;
+    cluster?: object;
+    consumers?: object[];
+    secrets?: Partial<Record<(typeof SECRET_KEYS)[number], string>>;
+}
+
+/** The raw config map Pulumi would hand the program for these values (secrets marked as secret). */
+export function rawConfig(input: StackInput): { config: Record<string, string>; secretKeys: string[] } {
+    const config: Record<string, string> = { "aws:region": "us-east-1", "msk-lambda:environment": input.environment ?? "dev" };
+    if (input.network) config["msk-lambda:network"] = JSON.stringify(input.network);
+    if (input.cluster) config["msk-lambda:cluster"] = JSON.stringify(input.cluster);
+    if (input.consumers) config["msk-lambda:consumers"] = JSON.stringify(input.consumers);
+    const secretKeys: string[] = [];
+    for (const [k, v] of Object.entries(input.secrets ?? {})) {
+        config[`msk-lambda:${k}`] = v!;
+        secretKeys.push(`msk-lambda:${k}`);
+    }
+    return { config, secretKeys };
+}
+
+/** Validates the config and builds the whole stack under the mocks, as `index.ts` does. */
+export function runStack(input: StackInput, opts: { preview?: boolean; stack?: string } = {}): Promise<Run> {
+    const { config, secretKeys } = rawConfig(input);
+    const stack = opts.stack ?? "test";
+    return run(() => buildStack(parseStackConfig(config, { project: "msk-lambda", stack, secretKeys })), { config, secretKeys, preview: opts.preview, stack });
+}
