@@ -159,6 +159,26 @@ export function int(opts: Common<number> & { min: number; max: number }): Field<
     };
 }
 
+/** An integer from a fixed set of values (e.g. CloudWatch Logs retention days). */
+export function intIn(values: readonly number[], opts: Common<number>): Field<number> {
+    const allowed = `one of ${values.join(", ")}`;
+    const inner = int({ ...opts, min: Math.min(...values), max: Math.max(...values) });
+    return {
+        ...inner,
+        allowed,
+        parse(value, key, issues) {
+            const before = issues.list.length;
+            const n = inner.parse(value, key, issues);
+            if (issues.list.length > before) {
+                issues.list[issues.list.length - 1].message = `must be ${allowed}, got ${shown(value)}`;
+                return undefined;
+            }
+            if (!values.includes(n!)) return issues.add(key, `${n} is not allowed: use ${allowed}`);
+            return n;
+        },
+    };
+}
+
 export function bool(opts: Common<boolean>): Field<boolean> {
     return {
         type: "boolean",

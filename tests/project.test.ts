@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { STACK_CONFIG } from "../lib/config";
+import { renderReadme } from "../plan/docs";
 import { ROOT, SHIPPED_STACKS } from "./helpers/plan";
 
 /** Pulumi's own JSON schema for Pulumi.yaml (shared/schemas), next to the repository. */
@@ -54,4 +55,18 @@ describe("Pulumi.yaml", () => {
             }
         });
     }
+});
+
+describe("README", () => {
+    it("has the config reference generated from the validator's spec (run npm run docs after changing a key)", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        assert.strictEqual(readme, renderReadme(readme), "README.md's config reference is stale: run npm run docs");
+    });
+
+    it("shows the two commands and the real-cloud workflow", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        for (const text of ["npm ci && npm run plan", "npm test", "pulumi stack select", "pulumi preview --policy-pack policies", "pulumi up"]) {
+            assert.ok(readme.includes(text), `README lacks ${text}`);
+        }
+    });
 });
