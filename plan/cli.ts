@@ -1,14 +1,17 @@
 /**
- * `npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...]`
+ * `npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]`
  *
- * Runs the program for `Pulumi.NAME.yaml` under Pulumi's mock runtime, with no cloud account, and prints what
- * `pulumi up` would create. Exit codes: 0 planned, 2 bad configuration or usage, 3 the program failed otherwise.
+ * Runs the program for `Pulumi.NAME.yaml` under Pulumi's mock runtime, with no cloud account, prints what
+ * `pulumi up` would create, and what the policy pack (served over the Analyzer protocol, as the CLI serves it) says
+ * about it. Exit codes: 0 planned with no mandatory violation, 1 a mandatory policy violation, 2 bad configuration or
+ * usage, 3 the program or the pack failed otherwise.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { SECRET_KEYS, NAMESPACE } from "../lib/config";
 import { display, simulate, type SimulationResult } from "./simulate";
+import { evaluatePolicies, policyConfigFor, PolicyConfigError, type PolicyReport } from "./policy";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -17,6 +20,7 @@ export interface PlanArgs {
     json: boolean;
     preview: boolean;
     overrides: [string, string][];
+    policyConfig?: string;
 }
 
 export class UsageError extends Error {}
@@ -35,6 +39,8 @@ export function parseArgs(argv: string[]): PlanArgs {
         else if (a === "--preview") args.preview = true;
         else if (a === "--config" || a === "-c") args.overrides.push(splitOverride(next()));
         else if (a.startsWith("--config=")) args.overrides.push(splitOverride(a.slice(9)));
+        else if (a === "--policy-config") args.policyConfig = next();
+        else if (a.startsWith("--policy-config=")) args.policyConfig = a.slice(16);
         else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
     }
     if (!/^[A-Za-z0-9_.-]+$/.test(args.stack)) throw new UsageError(`--stack must be a stack name such as dev, got ${JSON.stringify(args.stack)}`);
@@ -155,6 +161,7 @@ export interface PlanDocument {
         options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
     }[];
     outputs: Record<string, unknown>;
+    policy?: PolicyReport & { config?: string };
 }
 
 export function planDocument(sim: SimulationResult): PlanDocument {
@@ -206,11 +213,31 @@ export function renderText(doc: PlanDocument): string {
         lines.push("", "Outputs:");
         for (const [k, v] of Object.entries(doc.outputs)) lines.push(`    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     }
+    if (doc.policy) lines.push("", ...renderViolations(doc));
     return lines.join("\n");
 }
 
+/** Violations grouped by resource, mandatory first. */
+export function renderViolations(doc: PlanDocument): string[] {
+    const p = doc.policy!;
+    const mandatory = p.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const lines = [`Policy pack ${p.pack}${p.config ? ` (config ${path.relative(ROOT, p.config)})` : ""}: ${mandatory} mandatory, ${p.violations.length - mandatory} advisory`];
+    const byUrn = new Map<string, typeof p.violations>();
+    for (const v of p.violations) byUrn.set(v.urn, [...(byUrn.get(v.urn) ?? []), v]);
+    const names = new Map(doc.resources.map((r) => [r.urn, `${r.type}  ${r.name}`]));
+    const order = [...byUrn.keys()].sort((a, b) => Number(byUrn.get(b)!.some((v) => v.enforcementLevel === "mandatory")) - Number(byUrn.get(a)!.some((v) => v.enforcementLevel === "mandatory")));
+    for (const urn of order) {
+        lines.push(`    ${names.get(urn) ?? (urn || "(stack)")}`);
+        for (const v of byUrn.get(urn)!) {
+            const [first, ...rest] = v.message.split("\n");
+            lines.push(`        [${v.enforcementLevel}] ${v.policy}: ${rest.length ? rest.join(" ") : first}`);
+        }
+    }
+    return lines;
+}
+
 export function isConfigError(e: unknown): boolean {
-    return !!e && typeof e === "object" && ((e as any).__pulumiRunError === true || e instanceof StackFileError || e instanceof UsageError);
+    return !!e && typeof e === "object" && ((e as any).__pulumiRunError === true || e instanceof StackFileError || e instanceof UsageError || e instanceof PolicyConfigError);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -218,11 +245,12 @@ async function main(argv: string[]): Promise<number> {
     try {
         args = parseArgs(argv);
     } catch (e) {
-        process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...]\n`);
+        process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]\n`);
         return 2;
     }
     try {
         const loaded = loadConfig(ROOT, args.stack, args.overrides);
+        const policyConfig = policyConfigFor(args.stack, args.policyConfig);
         const sim = await simulate(() => require(path.join(ROOT, "index.ts")), {
             project: loaded.project,
             stack: args.stack,
@@ -231,8 +259,9 @@ async function main(argv: string[]): Promise<number> {
             secretKeys: loaded.secretKeys,
         });
         const doc = planDocument(sim);
+        doc.policy = { ...(await evaluatePolicies(sim, policyConfig.config)), config: policyConfig.file };
         process.stdout.write(args.json ? JSON.stringify(doc, null, 2) + "\n" : renderText(doc) + "\n");
-        return 0;
+        return doc.policy.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
     } catch (e) {
         if (isConfigError(e)) {
             process.stderr.write(`${(e as Error).message}\n`);

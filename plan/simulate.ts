@@ -43,6 +43,8 @@ export interface RecordedResource {
     propertyDependencies: Record<string, string[]>;
     /** Inputs as serialized for the engine: unknowns are `UNKNOWN`, secrets are wrapped in the secret signature. */
     rawInputs: Record<string, unknown>;
+    /** Outputs as the engine would hold them after the step (inputs plus computed values), serialized like inputs. */
+    rawState: Record<string, unknown>;
     options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
     aliases: string[];
 }
@@ -93,6 +95,7 @@ export async function simulate(program: () => unknown, opts: SimulationOptions):
             dependencies: req.getDependenciesList(),
             propertyDependencies: propDeps,
             rawInputs: req.getObject()?.toJavaScript() ?? {},
+            rawState: {},
             options: {
                 protect: req.getProtect() === true,
                 deleteBeforeReplace: req.getDeletebeforereplace() === true,
@@ -102,7 +105,10 @@ export async function simulate(program: () => unknown, opts: SimulationOptions):
         };
         resources.push(rec);
         originalRegister(req, (err: unknown, resp: any) => {
-            if (resp) rec.urn = resp.getUrn();
+            if (resp) {
+                rec.urn = resp.getUrn();
+                rec.rawState = resp.getObject()?.toJavaScript() ?? {};
+            }
             callback(err, resp);
         });
     };
@@ -144,18 +150,28 @@ export function display(value: unknown): unknown {
     return value;
 }
 
-/** Serialized value to the plain value a policy pack receives: secrets unwrapped, unknowns kept as the sentinel. */
-export function forAnalyzer(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(forAnalyzer);
-    if (value !== null && typeof value === "object") {
-        const o = value as Record<string, unknown>;
-        if (o[SIG] === SECRET_SIG) return forAnalyzer(o.value);
-        if (o[SIG] === RESOURCE_SIG) return o.urn;
-        if (o[SIG] === OUTPUT_SIG) return "value" in o ? forAnalyzer(o.value) : UNKNOWN;
-        if (o[SIG] === ASSET_SIG || o[SIG] === ARCHIVE_SIG) return describeAsset(o);
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(o)) out[k] = forAnalyzer(v);
-        return out;
-    }
-    return value;
+/**
+ * Serialized value to what the engine sends an analyzer: unknowns stay the protocol's sentinel, secrets stay wrapped
+ * (the pack's runtime unwraps them), resource references become URNs and output values their value. With
+ * `unwrapSecrets`, secrets become their plain value (what a policy finally reads).
+ */
+export function forAnalyzer(value: unknown, unwrapSecrets = true): unknown {
+    const walk = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(walk);
+        if (v !== null && typeof v === "object") {
+            const o = v as Record<string, unknown>;
+            if (o[SIG] === SECRET_SIG) return unwrapSecrets ? walk(o.value) : { [SIG]: SECRET_SIG, value: walk(o.value) };
+            if (o[SIG] === RESOURCE_SIG) return o.urn;
+            if (o[SIG] === OUTPUT_SIG) {
+                const inner = "value" in o ? walk(o.value) : UNKNOWN;
+                return o.secret && !unwrapSecrets ? { [SIG]: SECRET_SIG, value: inner } : inner;
+            }
+            if (o[SIG] === ASSET_SIG || o[SIG] === ARCHIVE_SIG) return describeAsset(o);
+            const out: Record<string, unknown> = {};
+            for (const [k, x] of Object.entries(o)) if (x !== undefined) out[k] = walk(x);
+            return out;
+        }
+        return v;
+    };
+    return walk(value);
 }

@@ -1,0 +1,67 @@
+/**
+ * Evaluates the policy pack on a simulated plan over the Analyzer protocol, as `pulumi preview --policy-pack` does:
+ * `Analyze` for each resource (its inputs), then `AnalyzeStack` for all of them (their outputs, parents and
+ * dependencies).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PACK_DIR, PackServer, type AnalyzerInput, type Diagnostic, type PolicyConfigFile } from "./analyzer";
+import { forAnalyzer, type SimulationResult } from "./simulate";
+
+export interface PolicyReport {
+    /** `name@version` of the pack. */
+    pack: string;
+    violations: Diagnostic[];
+}
+
+/** The policy config a stack uses: `--policy-config FILE`, else `policies/config/<stack>.json` when it exists. */
+export function policyConfigFor(stack: string, file?: string): { file?: string; config: PolicyConfigFile } {
+    const chosen = file ?? path.join(PACK_DIR, "config", `${stack}.json`);
+    if (!fs.existsSync(chosen)) {
+        if (file) throw new PolicyConfigError(`--policy-config ${file}: no such file`);
+        return { config: {} };
+    }
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(fs.readFileSync(chosen, "utf8"));
+    } catch (e) {
+        throw new PolicyConfigError(`${chosen} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new PolicyConfigError(`${chosen} must be a JSON object keyed by policy name`);
+    return { file: chosen, config: parsed as PolicyConfigFile };
+}
+
+export class PolicyConfigError extends Error {}
+
+export function analyzerInputs(sim: SimulationResult, use: "inputs" | "state"): AnalyzerInput[] {
+    return sim.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: forAnalyzer(use === "state" && Object.keys(r.rawState).length ? r.rawState : r.rawInputs, false) as Record<string, unknown>,
+        parent: r.parent,
+        dependencies: r.dependencies,
+        propertyDependencies: r.propertyDependencies,
+        options: { protect: r.options.protect, deleteBeforeReplace: r.options.deleteBeforeReplace },
+    }));
+}
+
+export async function evaluatePolicies(sim: SimulationResult, config: PolicyConfigFile, server?: PackServer): Promise<PolicyReport> {
+    const own = !server;
+    const s = server ?? (await PackServer.start());
+    try {
+        const info = await s.info();
+        await s.configure(config);
+        const violations: Diagnostic[] = [];
+        for (const input of analyzerInputs(sim, "inputs")) {
+            const res = await s.analyze(input);
+            // A resource policy's violation is about the analyzed resource.
+            violations.push(...res.diagnostics.map((d) => ({ ...d, urn: d.urn || input.urn })));
+        }
+        const stack = await s.analyzeStack(analyzerInputs(sim, "state"));
+        violations.push(...stack.diagnostics);
+        return { pack: `${info.name}@${info.version}`, violations };
+    } finally {
+        if (own) await s.stop();
+    }
+}

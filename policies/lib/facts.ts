@@ -1,0 +1,35 @@
+/**
+ * AWS facts the program and the policy pack both enforce, each with its source. The program imports these, so the two
+ * can never disagree.
+ */
+
+/** Seed (networking): "9092 for plaintext, 9094 for TLS, 9096 for SASL, 9098 for IAM". mTLS uses the TLS listener. */
+export const BROKER_PORTS = { plaintext: 9092, tls: 9094, mtls: 9094, scram: 9096, iam: 9098 } as const;
+export const ALL_BROKER_PORTS = [9092, 9094, 9096, 9098] as const;
+
+/** Seed: "Lambda can run the function for at most 14 minutes. Set the function timeout to 14 minutes or less". */
+export const MAX_MSK_FUNCTION_TIMEOUT_SECONDS = 840;
+/** Seed: "(the default timeout value is 3 seconds)". */
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 3;
+
+/** Seed: batch size default 100, maximum 10,000. */
+export const BATCH_SIZE = { min: 1, max: 10_000 } as const;
+/** Lambda API: MaximumBatchingWindowInSeconds 0-300. */
+export const BATCHING_WINDOW_SECONDS = { min: 0, max: 300 } as const;
+/** Lambda API: MinimumPollers 1-200, MaximumPollers 1-2000. */
+export const MIN_POLLERS = { min: 1, max: 200 } as const;
+export const MAX_POLLERS = { min: 1, max: 2000 } as const;
+/** Lambda API: at most 5 filters per mapping, each pattern at most 4096 characters. */
+export const MAX_FILTERS = 5;
+export const MAX_FILTER_PATTERN_CHARS = 4096;
+/** Lambda API: ConsumerGroupId, 1-200 characters of `[a-zA-Z0-9-\/*:_+=.@-]`. */
+export const CONSUMER_GROUP_ID = /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/;
+
+/** Seed: "MSK does not support SASL/PLAIN" (BASIC_AUTH); MSK's SCRAM is SCRAM-SHA-512. */
+export const MSK_UNSUPPORTED_ACCESS_TYPES: Record<string, string> = {
+    BASIC_AUTH: "SASL/PLAIN (BASIC_AUTH), which Amazon MSK does not support",
+    SASL_SCRAM_256_AUTH: "SASL/SCRAM-SHA-256, while Amazon MSK supports SCRAM-SHA-512 only (use SASL_SCRAM_512_AUTH)",
+};
+
+/** MSK only associates SASL/SCRAM secrets whose names start with this prefix. */
+export const MSK_SCRAM_SECRET_PREFIX = "AmazonMSK_";

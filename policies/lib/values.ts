@@ -1,0 +1,137 @@
+/**
+ * Safe access to the raw resource properties a policy receives. `@pulumi/policy` wraps properties in a proxy that
+ * throws `UnknownValueError` on any unknown value; rules here read the raw data instead, decide themselves what an
+ * unknown means, and raise `UnknownValueError` only when a value they must judge is not known yet (which
+ * `@pulumi/policy` reports as an advisory "can't run during preview" note). Nothing here throws anything else, whatever
+ * shape the data has.
+ */
+import { UnknownValueError } from "@pulumi/policy";
+
+/** The protocol's unknown sentinels (string, boolean, number, array, asset, archive, object). */
+export const UNKNOWN_SENTINELS = new Set([
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "5916d2e3-5d25-4e50-a8d0-fca3ec7e9b1c",
+]);
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(v: unknown): boolean {
+    return typeof v === "string" && UNKNOWN_SENTINELS.has(v);
+}
+
+/** The raw object behind `@pulumi/policy`'s unknown-checking proxy (or the value itself). */
+export function raw(props: unknown): unknown {
+    if (props !== null && typeof props === "object") {
+        try {
+            const target = (props as Record<string, unknown>)["__getSpecialProxyTarget"];
+            if (target !== undefined && target !== null && typeof target === "object") return target;
+        } catch {
+            return props;
+        }
+    }
+    return props;
+}
+
+export type Path = (string | number)[];
+
+/**
+ * Walks `path` into `obj`. Returns `undefined` when any step is missing or not a container, and the unknown sentinel
+ * when a step is unknown (so callers can tell "absent" from "not known yet").
+ */
+export function get(obj: unknown, ...path: Path): unknown {
+    let cur = raw(obj);
+    for (const p of path) {
+        if (isUnknown(cur)) return UNKNOWN;
+        if (cur === null || typeof cur !== "object") return undefined;
+        if (Array.isArray(cur)) {
+            if (typeof p !== "number") return undefined;
+            cur = cur[p];
+        } else {
+            if (!Object.prototype.hasOwnProperty.call(cur, p)) return undefined;
+            cur = (cur as Record<string, unknown>)[String(p)];
+        }
+    }
+    return cur;
+}
+
+/** Throws the error `@pulumi/policy` turns into an advisory "can't run during preview" note. */
+export function notKnownYet(path: Path): never {
+    throw new UnknownValueError(UNKNOWN, path.map(String));
+}
+
+/** A string at `path`; unknown → preview note; anything else that is not a string → undefined. */
+export function knownString(obj: unknown, ...path: Path): string | undefined {
+    const v = get(obj, ...path);
+    if (isUnknown(v)) notKnownYet(path);
+    return typeof v === "string" ? v : undefined;
+}
+
+/** A string at `path`, or undefined when absent, unknown or not a string (never throws). */
+export function maybeString(obj: unknown, ...path: Path): string | undefined {
+    const v = get(obj, ...path);
+    return typeof v === "string" && !isUnknown(v) ? v : undefined;
+}
+
+/** A number at `path` (numeric strings accepted); unknown → preview note; absent or garbage → undefined. */
+export function knownNumber(obj: unknown, ...path: Path): number | undefined {
+    const v = get(obj, ...path);
+    if (isUnknown(v)) notKnownYet(path);
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+    if (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+    return undefined;
+}
+
+/** A boolean at `path` ("true"/"false" accepted); unknown → preview note. */
+export function knownBool(obj: unknown, ...path: Path): boolean | undefined {
+    const v = get(obj, ...path);
+    if (isUnknown(v)) notKnownYet(path);
+    if (v === true || v === "true") return true;
+    if (v === false || v === "false") return false;
+    return undefined;
+}
+
+/** The items of an array at `path` (an unknown array → preview note; anything else → []). */
+export function knownArray(obj: unknown, ...path: Path): unknown[] {
+    const v = get(obj, ...path);
+    if (isUnknown(v)) notKnownYet(path);
+    return Array.isArray(v) ? v : [];
+}
+
+/** The same, without preview notes: unknown arrays count as empty. */
+export function maybeArray(obj: unknown, ...path: Path): unknown[] {
+    const v = get(obj, ...path);
+    return Array.isArray(v) ? v : [];
+}
+
+/** Parses a JSON document that may arrive as text or as an object; undefined when it is neither. */
+export function jsonDocument(v: unknown): unknown {
+    const r = raw(v);
+    if (typeof r === "string") {
+        if (isUnknown(r)) return UNKNOWN;
+        try {
+            return JSON.parse(r);
+        } catch {
+            return undefined;
+        }
+    }
+    return r !== null && typeof r === "object" ? r : undefined;
+}
+
+/** `arn:partition:service:region:account:resource`, or undefined. */
+export function parseArn(arn: string): { service: string; region: string; account: string; resource: string } | undefined {
+    const m = /^arn:[^:]+:([^:]+):([^:]*):([^:]*):(.+)$/.exec(arn);
+    return m ? { service: m[1], region: m[2], account: m[3], resource: m[4] } : undefined;
+}
+
+export function isKafkaClusterArn(arn: string): boolean {
+    return /^arn:[^:]+:kafka:[^:]+:[0-9]{12}:cluster\//.test(arn);
+}
+
+/** A short, safe label for a resource in messages: its name and type. */
+export function label(name: string, type: string): string {
+    return `'${name}' (${type})`;
+}
