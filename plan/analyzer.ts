@@ -54,6 +54,11 @@ export interface AnalyzerInput {
 /** The CLI's policy config file: `{ "<policy>": { "enforcementLevel"?: ..., <property>: ... } }` (or a level string). */
 export type PolicyConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
+/** Properties as plain JSON, as the engine sends them (no undefined values). */
+function struct(props: Record<string, unknown>): Struct {
+    return Struct.fromJavaScript(JSON.parse(JSON.stringify(props ?? {})));
+}
+
 function call<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
     return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
 }
@@ -71,7 +76,7 @@ function options(o: AnalyzerInput["options"] = {}, parent = ""): pb.AnalyzerReso
 
 export class PackServer {
     private constructor(
-        private readonly child: ChildProcess,
+        private readonly child: ChildProcess | undefined,
         private readonly client: AnalyzerClient,
         public readonly port: number,
         private stderr: () => string,
@@ -111,14 +116,29 @@ export class PackServer {
         });
     }
 
+    /**
+     * Connects to a pack that is already serving (started by `start` in another process). The caller must not share
+     * it between runs that configure it differently at the same time: `Configure` sets the pack's process-wide config.
+     */
+    static connect(address: string): PackServer {
+        const m = /^(?:127\.0\.0\.1|localhost)?:?(\d+)$/.exec(address.trim());
+        if (!m) throw new Error(`pack address must be a local port such as 127.0.0.1:40105, got ${JSON.stringify(address)}`);
+        const port = Number(m[1]);
+        const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 256 * 1024 * 1024, "grpc.max_send_message_length": 256 * 1024 * 1024 });
+        return new PackServer(undefined, client, port, () => "");
+    }
+
     /** What the pack's process wrote to stderr so far. */
     get errors(): string {
         return this.stderr();
     }
 
+    private infoCache?: { name: string; version: string; policies: PolicyInfo[] };
+
     async info(): Promise<{ name: string; version: string; policies: PolicyInfo[] }> {
+        if (this.infoCache) return this.infoCache;
         const res = await call<Empty, pb.AnalyzerInfo>(this.client.getAnalyzerInfo.bind(this.client), new Empty());
-        return {
+        return (this.infoCache = {
             name: res.getName(),
             version: res.getVersion(),
             policies: res.getPoliciesList().map((p) => ({
@@ -127,19 +147,37 @@ export class PackServer {
                 enforcementLevel: LEVELS[p.getEnforcementlevel()],
                 configSchema: p.getConfigschema()?.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
             })),
-        };
+        });
     }
 
-    /** Sends the policy config, as the CLI does with `--policy-pack-config`. */
+    /**
+     * Sends the policy config as the CLI does with `--policy-pack-config`: every policy gets an entry with its
+     * enforcement level (the file's, else the policy's own) and its config schema's defaults overlaid with the file's
+     * values. (A Configure entry without a level would read as "advisory", silently weakening a mandatory policy.)
+     * Throws for a policy name the pack does not have, or a level that does not exist.
+     */
     async configure(config: PolicyConfigFile): Promise<void> {
+        const { policies } = await this.info();
+        const known = new Map(policies.map((p) => [p.name, p]));
+        for (const [name, value] of Object.entries(config)) {
+            if (!known.has(name)) throw new Error(`policy config names "${name}", which is not a policy of this pack (policies: ${[...known.keys()].join(", ")})`);
+            const level = typeof value === "string" ? value : value?.enforcementLevel;
+            if (level !== undefined && !LEVELS.includes(level)) throw new Error(`policy config for "${name}": enforcement level "${level}" is not one of ${LEVELS.join(", ")}`);
+        }
         const req = new pb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();
-        for (const [policy, value] of Object.entries(config)) {
+        for (const policy of policies) {
+            const given = config[policy.name];
+            const { enforcementLevel, ...props } = typeof given === "string" ? { enforcementLevel: given } : (given ?? {});
+            const defaults: Record<string, unknown> = {};
+            for (const [k, schema] of Object.entries(policy.configSchema ?? {})) {
+                const d = (schema as { default?: unknown })?.default;
+                if (d !== undefined) defaults[k] = d;
+            }
             const pc = new pb.PolicyConfig();
-            const { enforcementLevel, ...props } = typeof value === "string" ? { enforcementLevel: value } : value;
-            if (enforcementLevel) pc.setEnforcementlevel(LEVEL_ENUM[enforcementLevel] as pb.EnforcementLevel);
-            pc.setProperties(Struct.fromJavaScript(props as Record<string, any>));
-            map.set(policy, pc);
+            pc.setEnforcementlevel(LEVEL_ENUM[(enforcementLevel as EnforcementLevel) ?? policy.enforcementLevel] as pb.EnforcementLevel);
+            pc.setProperties(Struct.fromJavaScript({ ...defaults, ...props } as Record<string, any>));
+            map.set(policy.name, pc);
         }
         await call<pb.ConfigureAnalyzerRequest, Empty>(this.client.configure.bind(this.client), req);
     }
@@ -150,7 +188,7 @@ export class PackServer {
         req.setType(r.type);
         req.setName(r.name);
         req.setUrn(r.urn);
-        req.setProperties(Struct.fromJavaScript(r.props as Record<string, any>));
+        req.setProperties(struct(r.props));
         req.setOptions(options(r.options, r.parent));
         return result(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(this.client.analyze.bind(this.client), req));
     }
@@ -164,7 +202,7 @@ export class PackServer {
                 a.setType(r.type);
                 a.setName(r.name);
                 a.setUrn(r.urn);
-                a.setProperties(Struct.fromJavaScript(r.props as Record<string, any>));
+                a.setProperties(struct(r.props));
                 a.setOptions(options(r.options, r.parent));
                 a.setParent(r.parent ?? "");
                 a.setDependenciesList(r.dependencies ?? []);
@@ -182,10 +220,11 @@ export class PackServer {
 
     async stop(): Promise<void> {
         this.client.close();
-        if (this.child.exitCode === null) {
+        const child = this.child;
+        if (child && child.exitCode === null) {
             await new Promise<void>((resolve) => {
-                this.child.once("exit", () => resolve());
-                this.child.kill();
+                child.once("exit", () => resolve());
+                child.kill();
             });
         }
     }

@@ -46,12 +46,21 @@ export function analyzerInputs(sim: SimulationResult, use: "inputs" | "state"): 
     }));
 }
 
+/**
+ * Evaluates the pack on the plan. The pack is started as its own process, as the CLI does, unless
+ * `MSK_LAMBDA_PACK_ADDRESS` names a pack already serving (tests and CI reuse one pack process that way).
+ */
 export async function evaluatePolicies(sim: SimulationResult, config: PolicyConfigFile, server?: PackServer): Promise<PolicyReport> {
-    const own = !server;
-    const s = server ?? (await PackServer.start());
+    const address = process.env.MSK_LAMBDA_PACK_ADDRESS;
+    const own = !server && !address;
+    const s = server ?? (address ? PackServer.connect(address) : await PackServer.start());
     try {
         const info = await s.info();
-        await s.configure(config);
+        try {
+            await s.configure(config);
+        } catch (e) {
+            throw new PolicyConfigError((e as Error).message);
+        }
         const violations: Diagnostic[] = [];
         for (const input of analyzerInputs(sim, "inputs")) {
             const res = await s.analyze(input);
@@ -63,5 +72,6 @@ export async function evaluatePolicies(sim: SimulationResult, config: PolicyConf
         return { pack: `${info.name}@${info.version}`, violations };
     } finally {
         if (own) await s.stop();
+        else if (!server) await s.stop(); // closes the client only
     }
 }

@@ -1,5 +1,20 @@
 import * as assert from "assert";
+import { renderText } from "../plan/cli";
+import { pki } from "./helpers/pki";
+import { pack } from "./helpers/pack";
 import { runPlan, SHIPPED_STACKS, type PlanRun } from "./helpers/plan";
+
+const CA = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
+/** `--config` arguments that switch a stack to mTLS with the given chain and key. */
+function mtlsArgs(certificate: string, key: string, password?: string): string[] {
+    return [
+        "--config", "msk-lambda:cluster.authentication=mtls",
+        "--config", `msk-lambda:cluster.certificateAuthorityArns=["${CA}"]`,
+        "--config", `msk-lambda:mtlsCertificate=${certificate}`,
+        "--config", `msk-lambda:mtlsPrivateKey=${key}`,
+        ...(password ? ["--config", `msk-lambda:mtlsPrivateKeyPassword=${password}`] : []),
+    ];
+}
 
 const URN = /^urn:pulumi:[^:]+::msk-lambda::.+::.+$/;
 
@@ -29,6 +44,12 @@ function checkContract(doc: any, stack: string) {
         assert.deepStrictEqual(Object.keys(r.options).sort(), ["deleteBeforeReplace", "protect", "retainOnDelete"]);
         for (const v of Object.values(r.options)) assert.strictEqual(typeof v, "boolean");
     }
+    // The policy pack's verdict: the pack and each violation's policy, level, resource and message.
+    assert.match(doc.policy.pack, /^msk-lambda@\d+\.\d+\.\d+$/);
+    for (const v of doc.policy.violations) {
+        assert.deepStrictEqual(Object.keys(v).sort(), ["enforcementLevel", "message", "policy", "urn"]);
+        assert.ok(["advisory", "mandatory"].includes(v.enforcementLevel));
+    }
     // Every parent and dependency names a resource in the plan; only the stack has no parent.
     for (const r of doc.resources) {
         if (r.type === "pulumi:pulumi:Stack") assert.strictEqual(r.parent, "");
@@ -44,13 +65,34 @@ describe("offline plan (npm run plan)", function () {
     const runs = new Map<string, PlanRun>();
     before(async () => {
         assert.deepStrictEqual([...SHIPPED_STACKS].sort(), ["dev", "prod"]);
-        const jobs = SHIPPED_STACKS.flatMap((s) => [
-            [`${s}`, ["--stack", s, "--json"]],
-            [`${s} preview`, ["--stack", s, "--json", "--preview"]],
-        ]) as [string, string[]][];
-        jobs.push(["dev text", ["--stack", "dev"]]);
-        const results = await Promise.all(jobs.map(([, a]) => runPlan(a)));
-        jobs.forEach(([k], i) => runs.set(k, results[i]));
+        const p = pki();
+        const port = (await pack()).port;
+        // Plan runs that reach the policy pack share the test run's pack process, in groups that use the same policy
+        // config (Configure is process-wide); "prod plaintext" starts its own pack, as a user's `npm run plan` does.
+        // Runs refused by config validation never reach the pack.
+        const shared: [string, string[]][][] = [
+            [
+                ["dev", ["--stack", "dev", "--json"]],
+                ["dev preview", ["--stack", "dev", "--json", "--preview"]],
+            ],
+            [
+                ["prod", ["--stack", "prod", "--json"]],
+                ["prod preview", ["--stack", "prod", "--json", "--preview"]],
+                ["prod mtls", ["--stack", "prod", "--json", ...mtlsArgs(p.chain, p.clientKeyPbes1, p.keyPassword)]],
+            ],
+        ];
+        const standalone: [string, string[]][] = [
+            ["prod plaintext", ["--stack", "prod", "--json", "--config", "msk-lambda:cluster.authentication=plaintext", "--config", "msk-lambda:network.azCount=2"]],
+            ["prod fifo", ["--stack", "prod", "--config", 'msk-lambda:consumers[1].onFailure={"arn":"arn:aws:sqs:us-east-1:111122223333:shared-failures.fifo"}']],
+            ["prod pbes2", ["--stack", "prod", ...mtlsArgs(p.chain, p.clientKeyPbes2, p.keyPassword)]],
+            ["prod self-signed", ["--stack", "prod", ...mtlsArgs(p.selfSigned, p.selfSignedKey)]],
+            ["config error", ["--stack", "dev", "--json", "--config", "msk-lambda:cluster.authentication=sasl-plain"]],
+            ["unknown stack", ["--stack", "qa"]],
+            ["unknown argument", ["--stack", "dev", "--yes"]],
+        ];
+        const alone = Promise.all(standalone.map(async ([k, a]) => runs.set(k, await runPlan(a))));
+        for (const group of shared) await Promise.all(group.map(async ([k, a]) => runs.set(k, await runPlan(a, port))));
+        await alone;
     });
 
     for (const stack of ["dev", "prod"]) {
@@ -75,7 +117,6 @@ describe("offline plan (npm run plan)", function () {
             assert.ok(mappings.every((m: any) => m.options.deleteBeforeReplace && m.inputs.destinationConfig.onFailure.destinationArn.startsWith("arn:aws:")));
             assert.deepStrictEqual(Object.keys(doc.outputs.consumers).sort(), mappings.map((m: any) => m.name.replace(/^consumer-/, "").replace(/-mapping$/, "")).sort());
         }
-        assert.match(runs.get("dev text")!.stdout, /\+ aws:lambda\/eventSourceMapping:EventSourceMapping {2}consumer-orders-mapping {2}\[deleteBeforeReplace\]/);
     });
 
     it("shows computed values as unknown in --preview, and known after a first up", () => {
@@ -84,33 +125,66 @@ describe("offline plan (npm run plan)", function () {
         assert.match(cluster("prod").inputs.encryptionInfo.encryptionAtRestKmsKeyArn, /^arn:aws:kms:/);
     });
 
-    it("prints a readable resource tree by default", () => {
-        const run = runs.get("dev text")!;
-        assert.strictEqual(run.code, 0, run.stderr);
-        assert.match(run.stdout, /^Plan for stack dev .*: \d+ resources would be created/);
-        assert.match(run.stdout, /\n\+ pulumi:pulumi:Stack {2}msk-lambda-dev\n {4}\+ msk-lambda:index:Network {2}network\n/);
-        assert.match(run.stdout, /\n {8}\+ aws:msk\/cluster:Cluster {2}kafka-cluster\n/);
+    it("prints a readable resource tree with the policy verdict by default", () => {
+        const text = renderText(JSON.parse(runs.get("dev")!.stdout));
+        assert.match(text, /^Plan for stack dev .*: \d+ resources would be created/);
+        assert.match(text, /\n\+ pulumi:pulumi:Stack {2}msk-lambda-dev\n {4}\+ msk-lambda:index:Network {2}network\n/);
+        assert.match(text, /\n {8}\+ aws:msk\/cluster:Cluster {2}kafka-cluster\n/);
+        assert.match(text, /\+ aws:lambda\/eventSourceMapping:EventSourceMapping {2}consumer-orders-mapping {2}\[deleteBeforeReplace\]/);
+        assert.match(text, /\nPolicy pack msk-lambda@0\.1\.0 \(config policies\/config\/dev\.json\): 0 mandatory, 0 advisory$/);
     });
 
-    it("applies --config overrides, including paths into objects", async () => {
-        const run = await runPlan(["--stack", "dev", "--json", "--config", "msk-lambda:network.azCount=3", "--config", "msk-lambda:cluster.authentication=tls"]);
-        assert.strictEqual(run.code, 0, run.stderr);
+    it("applies --config overrides, including paths into objects, and exits 1 naming the policy a variant breaks", () => {
+        const run = runs.get("prod plaintext")!;
+        assert.strictEqual(run.code, 1, run.stderr);
         const doc = JSON.parse(run.stdout);
-        assert.strictEqual(doc.resources.filter((r: any) => r.type === "aws:ec2/subnet:Subnet").length, 3);
+        assert.strictEqual(doc.resources.filter((r: any) => r.type === "aws:ec2/subnet:Subnet").length, 4, "azCount=2 in nat mode: 2 private + 2 public");
         const msk = doc.resources.find((r: any) => r.type === "aws:msk/cluster:Cluster");
         assert.deepStrictEqual(msk.inputs.clientAuthentication, { unauthenticated: true });
+        const mandatory = doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory");
+        assert.deepStrictEqual(mandatory.map((v: any) => v.policy).sort(), ["msk-encryption-in-transit", "msk-no-unauthenticated-access"]);
+        assert.ok(mandatory.every((v: any) => v.urn === msk.urn));
+        assert.strictEqual(doc.policy.pack, "msk-lambda@0.1.0");
     });
 
-    it("exits 2 on a config error with the key, the problem and the allowed values on stderr, and no stack trace", async () => {
-        const run = await runPlan(["--stack", "dev", "--json", "--config", "msk-lambda:cluster.authentication=sasl-plain"]);
+    it("refuses variants of the shipped stacks with exit 2, naming the problem: a FIFO destination, a PBES2 key, a self-signed certificate", () => {
+        const expect: [string, RegExp][] = [
+            ["prod fifo", /msk-lambda:consumers\[1\]\.onFailure\.arn: names a FIFO queue/],
+            ["prod pbes2", /msk-lambda:mtlsPrivateKey: the privateKey is encrypted with PBES2; Lambda supports only PBES1/],
+            ["prod self-signed", /msk-lambda:mtlsCertificate: the client certificate \(CN=self-signed-consumer\) is self-signed/],
+        ];
+        for (const [k, message] of expect) {
+            const run = runs.get(k)!;
+            assert.strictEqual(run.code, 2, `${k}: ${run.stderr}`);
+            assert.match(run.stderr, message);
+            assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+        }
+    });
+
+    it("plans a valid mTLS variant, has the pack judge its stored secret, and prints no secret", () => {
+        const run = runs.get("prod mtls")!;
+        assert.strictEqual(run.code, 0, run.stderr + run.stdout.slice(-3000));
+        const doc = JSON.parse(run.stdout);
+        const version = doc.resources.find((r: any) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.strictEqual(version.inputs.secretString, "[secret]");
+        assert.deepStrictEqual(doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory"), []);
+        const p = pki();
+        for (const material of [p.chain, p.clientKeyPbes1]) {
+            for (const line of material.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----"))) assert.ok(!run.stdout.includes(line), "PEM material in the plan");
+        }
+        assert.ok(!run.stdout.includes(p.keyPassword));
+    });
+
+    it("exits 2 on a config error with the key, the problem and the allowed values on stderr, and no stack trace", () => {
+        const run = runs.get("config error")!;
         assert.strictEqual(run.code, 2);
         assert.strictEqual(run.stdout, "");
         assert.match(run.stderr, /msk-lambda:cluster\.authentication: "sasl-plain" is not allowed: use one of "iam" \| "scram" \| "mtls" \| "tls" \| "plaintext"/);
         assert.doesNotMatch(run.stderr, /\n\s+at /);
     });
 
-    it("exits 2 for an unknown stack or argument", async () => {
-        const [stack, arg] = await Promise.all([runPlan(["--stack", "qa"]), runPlan(["--stack", "dev", "--yes"])]);
+    it("exits 2 for an unknown stack or argument", () => {
+        const [stack, arg] = [runs.get("unknown stack")!, runs.get("unknown argument")!];
         assert.strictEqual(stack.code, 2);
         assert.match(stack.stderr, /no stack file Pulumi\.qa\.yaml: known stacks are dev, prod/);
         assert.strictEqual(arg.code, 2);

@@ -16,13 +16,16 @@ export interface PlanRun {
     stderr: string;
 }
 
-/** Runs the offline plan as `npm run plan` does (ts-node, transpile-only), as its own process. */
-export function runPlan(args: string[]): Promise<PlanRun> {
+/**
+ * Runs the offline plan as `npm run plan` does (ts-node, transpile-only), as its own process. With `packPort`, the
+ * plan speaks to that already-running pack instead of starting its own.
+ */
+export function runPlan(args: string[], packPort?: number): Promise<PlanRun> {
     return new Promise((resolve) => {
         execFile(
             process.execPath,
             ["-r", "ts-node/register/transpile-only", path.join(ROOT, "plan", "cli.ts"), ...args],
-            { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" } },
+            { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1", ...(packPort ? { MSK_LAMBDA_PACK_ADDRESS: `127.0.0.1:${packPort}` } : {}) } },
             (err, stdout, stderr) => resolve({ code: err ? ((err as any).code ?? 1) : 0, stdout, stderr }),
         );
     });
