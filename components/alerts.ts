@@ -22,8 +22,10 @@ export class Alerts extends pulumi.ComponentResource {
         const prod = args.environment === "prod";
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
+        // Stateful resources are named from their physical names, not this component's name: renaming the component
+        // leaves their URNs unchanged (a URN holds the parents' types, not their names).
         this.kmsKey = new aws.kms.Key(
-            `${name}-key`,
+            `${args.baseName}-alarms-key`,
             {
                 description: `Encrypts the alarm topic of ${args.baseName}`,
                 enableKeyRotation: true,
@@ -46,7 +48,7 @@ export class Alerts extends pulumi.ComponentResource {
             },
             { parent: this, protect: prod },
         );
-        const topic = new aws.sns.Topic(`${name}-topic`, { name: `${args.baseName}-alarms`, kmsMasterKeyId: this.kmsKey.arn, fifoTopic: false, tags: args.tags }, { parent: this });
+        const topic = new aws.sns.Topic(`${args.baseName}-alarms`, { name: `${args.baseName}-alarms`, kmsMasterKeyId: this.kmsKey.arn, fifoTopic: false, tags: args.tags }, { parent: this });
         this.topicArn = topic.arn;
         this.registerOutputs({ topicArn: this.topicArn });
     }

@@ -50,7 +50,7 @@ export class Consumer extends pulumi.ComponentResource {
         const functionName = physicalName([args.baseName, c.name], 64);
         const region = aws.getRegionOutput({}, child).region;
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: prod ? 90 : 14, tags }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(`${functionName}-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: prod ? 90 : 14, tags }, child);
 
         this.role = new aws.iam.Role(
             `${name}-role`,

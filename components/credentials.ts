@@ -49,8 +49,9 @@ export class ClusterCredentials extends pulumi.ComponentResource {
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
+        // Named from the stack's base name, not this component's name, so a component rename keeps the URNs.
         const key = new aws.kms.Key(
-            `${name}-key`,
+            `${args.baseName}-credentials-key`,
             {
                 description: `Encrypts the ${args.authentication.toUpperCase()} secret of ${args.baseName}`,
                 enableKeyRotation: true,
@@ -63,7 +64,7 @@ export class ClusterCredentials extends pulumi.ComponentResource {
         this.kmsKeyArn = key.arn;
 
         const secret = new aws.secretsmanager.Secret(
-            `${name}-secret`,
+            `${args.baseName}-credentials`,
             {
                 // MSK only associates secrets whose names start with AmazonMSK_.
                 name: args.authentication === "scram" ? `AmazonMSK_${args.baseName}` : `${args.baseName}-mtls`,
@@ -72,7 +73,7 @@ export class ClusterCredentials extends pulumi.ComponentResource {
                 recoveryWindowInDays: prod ? 30 : 7,
                 tags,
             },
-            { parent: this },
+            { parent: this, protect: prod },
         );
         this.secretArn = secret.arn;
 

@@ -39,8 +39,11 @@ export class Destination extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, { parent: this });
         const busArn = pulumi.interpolate`arn:${partition.partition}:events:${region.region}:${identity.accountId}:event-bus/${args.physicalName}`;
 
+        // The key and the destination are named from the physical name, not this component's name: renaming the
+        // component (or its consumer) leaves their URNs unchanged.
+        const id = args.physicalName;
         this.kmsKey = new aws.kms.Key(
-            `${name}-key`,
+            `${id}-key`,
             {
                 description: `Encrypts ${args.type} destination ${args.physicalName}`,
                 enableKeyRotation: true,
@@ -59,7 +62,7 @@ export class Destination extends pulumi.ComponentResource {
         switch (args.type) {
             case "sqs": {
                 const q = new aws.sqs.Queue(
-                    `${name}-queue`,
+                    id,
                     {
                         name: args.physicalName,
                         fifoQueue: false,
@@ -76,13 +79,13 @@ export class Destination extends pulumi.ComponentResource {
                 break;
             }
             case "sns": {
-                const t = new aws.sns.Topic(`${name}-topic`, { name: args.physicalName, fifoTopic: false, kmsMasterKeyId: this.kmsKey.arn, tags }, stateful);
+                const t = new aws.sns.Topic(id, { name: args.physicalName, fifoTopic: false, kmsMasterKeyId: this.kmsKey.arn, tags }, stateful);
                 this.resource = t;
                 this.arn = t.arn;
                 break;
             }
             case "s3": {
-                const b = new aws.s3.Bucket(`${name}-bucket`, { bucketPrefix: `${args.physicalName.slice(0, 36)}-`, forceDestroy: false, tags }, stateful);
+                const b = new aws.s3.Bucket(id, { bucketPrefix: `${args.physicalName.slice(0, 36)}-`, forceDestroy: false, tags }, stateful);
                 const child = { parent: this };
                 new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: b.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
                 new aws.s3.BucketPublicAccessBlock(
@@ -116,7 +119,7 @@ export class Destination extends pulumi.ComponentResource {
                 break;
             }
             case "eventbridge": {
-                const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { name: args.physicalName, kmsKeyIdentifier: this.kmsKey.arn, tags }, stateful);
+                const bus = new aws.cloudwatch.EventBus(id, { name: args.physicalName, kmsKeyIdentifier: this.kmsKey.arn, tags }, stateful);
                 this.resource = bus;
                 this.arn = bus.arn;
                 break;

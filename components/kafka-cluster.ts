@@ -47,8 +47,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
+        // Stateful resources are named from the cluster's physical name, not this component's name: renaming the
+        // component leaves their URNs unchanged (a URN holds the parents' types, not their names).
+        const id = args.clusterName;
         this.kmsKey = new aws.kms.Key(
-            `${name}-key`,
+            `${id}-key`,
             {
                 description: `MSK encryption at rest for ${args.clusterName}`,
                 enableKeyRotation: true,
@@ -60,17 +63,17 @@ export class KafkaCluster extends pulumi.ComponentResource {
             },
             { parent: this, protect: prod },
         );
-        new aws.kms.Alias(`${name}-key`, { name: `alias/${args.clusterName}-msk`, targetKeyId: this.kmsKey.keyId }, { parent: this });
+        new aws.kms.Alias(`${id}-key`, { name: `alias/${args.clusterName}-msk`, targetKeyId: this.kmsKey.keyId }, { parent: this });
 
         this.logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-broker-logs`,
+            `${id}-broker-logs`,
             { name: `/aws/msk/${args.clusterName}`, retentionInDays: cfg.logRetentionDays, tags },
             { parent: this },
         );
 
         const brokerCount = cfg.brokersPerAz * args.subnetIds.length;
         this.configuration = new aws.msk.Configuration(
-            `${name}-config`,
+            `${id}-config`,
             {
                 name: `${args.clusterName}-config`,
                 kafkaVersions: [cfg.kafkaVersion],
@@ -82,7 +85,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
 
         const plaintext = cfg.authentication === "plaintext";
         this.cluster = new aws.msk.Cluster(
-            `${name}-cluster`,
+            id,
             {
                 clusterName: args.clusterName,
                 kafkaVersion: cfg.kafkaVersion,

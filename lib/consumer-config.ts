@@ -239,6 +239,8 @@ export function parseConsumers(
     }
     const before = issues.list.length;
     const out: ConsumerConfig[] = [];
+    /** Original index of each parsed consumer, for messages. */
+    const at: number[] = [];
     value.forEach((item, i) => {
         const key = `${NS}[${i}]`;
         const p = parseObject(CONSUMER_SPEC, item, key, issues);
@@ -258,16 +260,17 @@ export function parseConsumers(
             return;
         }
         out.push({ ...(p as unknown as ConsumerConfig), consumerGroupId, filters: p.filters ?? [] });
+        at.push(i);
     });
-    if (issues.list.length > before) return undefined;
-    // Names and group ids are unique: names derive resource names; seed: "The consumer group ID that you specify
-    // must be unique among all your Kafka event sources."
+    // Names and group ids are unique (checked among the items that parsed, so every problem is reported at once):
+    // names derive resource names; seed: "The consumer group ID that you specify must be unique among all your Kafka
+    // event sources."
     for (const field of ["name", "consumerGroupId"] as const) {
         const seen = new Map<string, number>();
-        out.forEach((c, i) => {
+        out.forEach((c, j) => {
             const prev = seen.get(c[field]);
-            if (prev !== undefined) issues.add(`${NS}[${i}].${field}`, `"${c[field]}" is already used by ${NS}[${prev}]: each consumer needs a unique ${field}`);
-            else seen.set(c[field], i);
+            if (prev !== undefined) issues.add(`${NS}[${at[j]}].${field}`, `"${c[field]}" is already used by ${NS}[${prev}]: each consumer needs a unique ${field}`);
+            else seen.set(c[field], at[j]);
         });
     }
     return issues.list.length > before ? undefined : out;

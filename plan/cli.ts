@@ -9,9 +9,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { SECRET_KEYS, NAMESPACE } from "../lib/config";
-import { display, simulate, type SimulationResult } from "./simulate";
-import { evaluatePolicies, policyConfigFor, PolicyConfigError, type PolicyReport } from "./policy";
+import { NAMESPACE, parseStackConfig, SECRET_KEYS } from "../lib/config";
+import type { Diagnostic } from "./analyzer";
+import type { SimulationResult } from "./simulate";
+import { display } from "./values";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -161,7 +162,7 @@ export interface PlanDocument {
         options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
     }[];
     outputs: Record<string, unknown>;
-    policy?: PolicyReport & { config?: string };
+    policy?: { pack: string; violations: Diagnostic[]; config?: string };
 }
 
 export function planDocument(sim: SimulationResult): PlanDocument {
@@ -237,7 +238,7 @@ export function renderViolations(doc: PlanDocument): string[] {
 }
 
 export function isConfigError(e: unknown): boolean {
-    return !!e && typeof e === "object" && ((e as any).__pulumiRunError === true || e instanceof StackFileError || e instanceof UsageError || e instanceof PolicyConfigError);
+    return !!e && typeof e === "object" && ((e as any).__pulumiRunError === true || e instanceof StackFileError || e instanceof UsageError || (e as Error).name === "PolicyConfigError");
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -250,7 +251,11 @@ async function main(argv: string[]): Promise<number> {
     }
     try {
         const loaded = loadConfig(ROOT, args.stack, args.overrides);
+        // Validate first, with the program's own validator, so a bad config is reported without loading Pulumi.
+        parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
+        const { evaluatePolicies, policyConfigFor } = await import("./policy");
         const policyConfig = policyConfigFor(args.stack, args.policyConfig);
+        const { simulate } = await import("./simulate");
         const sim = await simulate(() => require(path.join(ROOT, "index.ts")), {
             project: loaded.project,
             stack: args.stack,

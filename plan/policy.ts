@@ -6,7 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PACK_DIR, PackServer, type AnalyzerInput, type Diagnostic, type PolicyConfigFile } from "./analyzer";
-import { forAnalyzer, type SimulationResult } from "./simulate";
+import type { SimulationResult } from "./simulate";
+import { forAnalyzer } from "./values";
 
 export interface PolicyReport {
     /** `name@version` of the pack. */
@@ -31,7 +32,9 @@ export function policyConfigFor(stack: string, file?: string): { file?: string; 
     return { file: chosen, config: parsed as PolicyConfigFile };
 }
 
-export class PolicyConfigError extends Error {}
+export class PolicyConfigError extends Error {
+    name = "PolicyConfigError";
+}
 
 export function analyzerInputs(sim: SimulationResult, use: "inputs" | "state"): AnalyzerInput[] {
     return sim.resources.map((r) => ({

@@ -107,4 +107,16 @@ describe("KafkaCluster component", () => {
         assert.match(serverProperties(2), /default\.replication\.factor=2\nmin\.insync\.replicas=1/);
         assert.match(serverProperties(6), /default\.replication\.factor=3\nmin\.insync\.replicas=2/);
     });
+
+    it("keeps the URNs of the cluster, its key and configuration when the component is renamed (no replacement)", async () => {
+        const urns = async (componentName: string) => {
+            const r = await run(() => {
+                new KafkaCluster(componentName, { config: clusterConfig({}, "prod"), environment: "prod", clusterName: "msk-lambda-t", subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] }, componentName === "kafka" ? {} : { aliases: [{ name: "kafka" }] });
+            });
+            return r.resources.filter((x) => ["aws:msk/cluster:Cluster", "aws:kms/key:Key", "aws:msk/configuration:Configuration", "aws:cloudwatch/logGroup:LogGroup"].includes(x.type)).map((x) => x.urn).sort();
+        };
+        const before = await urns("kafka");
+        assert.strictEqual(before.length, 4);
+        assert.deepStrictEqual(await urns("msk"), before);
+    });
 });

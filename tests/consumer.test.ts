@@ -56,11 +56,11 @@ describe("Consumer component", () => {
         it("lets the role write only its own log group, send to its queue and use the queue's key (seed 002)", () => {
             const p = rolePolicies(r);
             assert.deepStrictEqual(Object.keys(p).sort(), ["destinations", "kafka", "logs"]);
-            const logGroup = r.one("aws:cloudwatch/logGroup:LogGroup", "consumer-orders-logs");
+            const logGroup = r.one("aws:cloudwatch/logGroup:LogGroup", "msk-lambda-test-orders-logs");
             assert.strictEqual(logGroup.inputs.name, "/aws/lambda/msk-lambda-test-orders");
             assert.deepStrictEqual(p.logs, [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/msk-lambda-test-orders:*` }]);
             const queue = r.one("aws:sqs/queue:Queue");
-            const key = r.one("aws:kms/key:Key", "consumer-orders-failure-key");
+            const key = r.one("aws:kms/key:Key", "msk-lambda-test-orders-failures-key");
             const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:${queue.inputs.name}`;
             // The queue is encrypted with the key the role may use: both name the same key ARN.
             assert.match(queue.inputs.kmsMasterKeyId, /^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f-]{36}$/);
@@ -76,7 +76,7 @@ describe("Consumer component", () => {
             assert.strictEqual(queue.inputs.fifoQueue, false);
             assert.ok(!queue.inputs.name.endsWith(".fifo"));
             assert.strictEqual(queue.inputs.messageRetentionSeconds, 1209600);
-            const key = r.one("aws:kms/key:Key", "consumer-orders-failure-key");
+            const key = r.one("aws:kms/key:Key", "msk-lambda-test-orders-failures-key");
             assert.strictEqual(key.inputs.enableKeyRotation, true);
             const role = r.one("aws:iam/role:Role", "consumer-orders-role");
             const roleArn = r.one("aws:lambda/function:Function").inputs.role;
@@ -94,7 +94,7 @@ describe("Consumer component", () => {
             assert.strictEqual(fn.inputs.timeout, 60);
             assert.deepStrictEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: "/aws/lambda/msk-lambda-test-orders" });
             assert.match(JSON.stringify(fn.inputs.code), /"index.js":"\[asset \d+ bytes, sha256 [0-9a-f]{16}\]"/);
-            assert.strictEqual(r.one("aws:cloudwatch/logGroup:LogGroup", "consumer-orders-logs").inputs.retentionInDays, 14);
+            assert.strictEqual(r.one("aws:cloudwatch/logGroup:LogGroup", "msk-lambda-test-orders-logs").inputs.retentionInDays, 14);
         });
 
         it("maps the cluster to the function with the consumer group, topic and failure destination", () => {
@@ -130,10 +130,10 @@ describe("Consumer component", () => {
             assert.deepStrictEqual(alarm.dimensions, { FunctionName: "msk-lambda-test-orders" });
             assert.strictEqual(alarm.threshold, 1000);
             assert.strictEqual(alarm.evaluationPeriods, 5);
-            const topic = r.one("aws:sns/topic:Topic", "alerts-topic");
+            const topic = r.one("aws:sns/topic:Topic", "msk-lambda-test-alarms");
             assert.deepStrictEqual(alarm.alarmActions, [`arn:aws:sns:us-east-1:${ACCOUNT}:msk-lambda-test-alarms`]);
             assert.ok(topic.inputs.kmsMasterKeyId);
-            const keyPolicy = JSON.parse(r.one("aws:kms/key:Key", "alerts-key").inputs.policy);
+            const keyPolicy = JSON.parse(r.one("aws:kms/key:Key", "msk-lambda-test-alarms-key").inputs.policy);
             assert.deepStrictEqual(keyPolicy.Statement[1].Principal, { Service: "cloudwatch.amazonaws.com" });
             assert.deepStrictEqual(keyPolicy.Statement[1].Action, ["kms:Decrypt", "kms:GenerateDataKey*"]);
         });
@@ -195,7 +195,7 @@ describe("Consumer component", () => {
         it("stores {username, password} in an AmazonMSK_ secret with its own key, associated with the cluster", () => {
             const secret = r.one("aws:secretsmanager/secret:Secret");
             assert.strictEqual(secret.inputs.name, "AmazonMSK_msk-lambda-test");
-            const key = r.one("aws:kms/key:Key", "credentials-key");
+            const key = r.one("aws:kms/key:Key", "msk-lambda-test-credentials-key");
             assert.deepStrictEqual(secret.propertyDependencies.kmsKeyId, [key.urn]);
             const version = r.one("aws:secretsmanager/secretVersion:SecretVersion");
             const raw = version.rawInputs.secretString as any;
@@ -265,7 +265,7 @@ describe("Consumer component", () => {
     describe("failure destination types", () => {
         it("SNS: a standard topic with its own key; sns:Publish, kms:Decrypt and kms:GenerateDataKey", async () => {
             const r = await runStack({ consumers: [{ ...orders, onFailure: { type: "sns" } }] });
-            const topic = r.ofType("aws:sns/topic:Topic").find((t) => t.name === "consumer-orders-failure-topic")!;
+            const topic = r.one("aws:sns/topic:Topic", "msk-lambda-test-orders-failures");
             assert.strictEqual(topic.inputs.fifoTopic, false);
             const d = rolePolicies(r).destinations;
             assert.deepStrictEqual(d.map((s) => s.Action), ["sns:Publish", ["kms:Decrypt", "kms:GenerateDataKey"]]);
@@ -293,7 +293,7 @@ describe("Consumer component", () => {
                 { Sid: "SendFailureRecordsList", Effect: "Allow", Action: "s3:ListBucket", Resource: arn },
             ]);
             assert.deepStrictEqual(d[2].Action, ["kms:GenerateDataKey"]);
-            const keyPolicy = JSON.parse(r.one("aws:kms/key:Key", "consumer-orders-failure-key").inputs.policy);
+            const keyPolicy = JSON.parse(r.one("aws:kms/key:Key", "msk-lambda-test-orders-failures-key").inputs.policy);
             assert.deepStrictEqual(keyPolicy.Statement[1].Action, ["kms:GenerateDataKey"]);
             // Seed 002: the S3 endpoint in the cluster VPC is a gateway endpoint on the private route tables.
             const s3 = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((e) => e.inputs.serviceName.endsWith(".s3"))!;
@@ -337,7 +337,7 @@ describe("Consumer component", () => {
                 ["events:PutEvents", cfg.destinationConfig.onFailure.destination],
                 ["lambda:InvokeFunction", fnArn],
             ]);
-            const busKey = JSON.parse(r.one("aws:kms/key:Key", "consumer-orders-async-failure-key").inputs.policy);
+            const busKey = JSON.parse(r.one("aws:kms/key:Key", "msk-lambda-test-orders-async-failures-key").inputs.policy);
             const eb = busKey.Statement.find((s: Statement) => s.Sid === "EventBridgeUsesKeyForThisBus");
             assert.strictEqual(eb.Condition.StringEquals["kms:EncryptionContext:aws:events:event-bus:arn"], cfg.destinationConfig.onFailure.destination);
         });

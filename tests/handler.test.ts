@@ -49,7 +49,7 @@ describe("consumer handler", () => {
     for (const [what, e, message] of malformed) {
         it(`refuses ${what} with an error naming where, not what`, async () => {
             const handler = createHandler(async () => undefined);
-            await assert.rejects(handler(e as MSKEvent), (err: Error) => err instanceof MalformedEventError && message.test(err.message));
+            await assert.rejects(handler(e as MSKEvent), (err: Error) => err instanceof MalformedEventError && message.test(err.message) && !/not base64!|headerKey|Hello/.test(err.message));
         });
     }
 

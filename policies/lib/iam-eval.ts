@@ -32,25 +32,40 @@ export function asList(v: unknown): string[] {
     return [];
 }
 
-const globCache = new Map<string, RegExp>();
-function glob(pattern: string, caseInsensitive: boolean): RegExp {
-    const key = `${caseInsensitive ? "i" : "s"}:${pattern}`;
-    let re = globCache.get(key);
-    if (!re) {
-        const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-        re = new RegExp(`^${body}$`, caseInsensitive ? "i" : "");
-        if (globCache.size > 10_000) globCache.clear();
-        globCache.set(key, re);
+/**
+ * IAM wildcard matching (`*` any run, `?` one character) without regular expressions: the classic greedy matcher
+ * that backtracks only to the last `*`, so it runs in O(pattern x text) whatever the pattern (a regex built from a
+ * pattern such as `*a*a*a*a*b` can backtrack exponentially).
+ */
+export function wildcardMatch(pattern: string, text: string): boolean {
+    let p = 0;
+    let t = 0;
+    let star = -1;
+    let mark = 0;
+    while (t < text.length) {
+        if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text[t])) {
+            p++;
+            t++;
+        } else if (p < pattern.length && pattern[p] === "*") {
+            star = p++;
+            mark = t;
+        } else if (star !== -1) {
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
+        }
     }
-    return re;
+    while (p < pattern.length && pattern[p] === "*") p++;
+    return p === pattern.length;
 }
 
 export function actionMatches(pattern: string, action: string): boolean {
-    return glob(pattern, true).test(action);
+    return wildcardMatch(pattern.toLowerCase(), action.toLowerCase());
 }
 
 export function resourceMatches(pattern: string, resource: string): boolean {
-    return glob(pattern, false).test(resource);
+    return wildcardMatch(pattern, resource);
 }
 
 function matches(s: Stmt, action: string, resource: string): boolean {

@@ -75,9 +75,13 @@ export interface PemBlock {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
-/** Splits PEM text into its blocks. Bodies that are not base64 make the block's `der` empty. */
+/**
+ * Splits PEM text into its blocks. Bodies that are not base64 make the block's `der` empty. Text over Secrets
+ * Manager's limit is not parsed (callers report it as too large), which also bounds the work on hostile input.
+ */
 export function pemBlocks(text: string): PemBlock[] {
     const out: PemBlock[] = [];
+    if (text.length > SECRET_MAX_BYTES) return out;
     for (const m of text.matchAll(PEM_BLOCK)) {
         const body = m[2].replace(/\s+/g, "");
         const der = /^[A-Za-z0-9+/]*={0,2}$/.test(body) ? Buffer.from(body, "base64") : Buffer.alloc(0);
@@ -178,6 +182,7 @@ function checkChain(field: unknown, now: Date, add: (c: FindingCode, m: string) 
         add("missing-certificate", "the secret has no certificate field: it needs the PEM chain, client certificate first, then intermediates, root last");
         return [];
     }
+    if (field.length > SECRET_MAX_BYTES) return []; // reported as too-large
     const blocks = pemBlocks(field);
     const certBlocks = blocks.filter((b) => b.label === "CERTIFICATE");
     if (certBlocks.length === 0) {
@@ -240,6 +245,7 @@ function checkKey(field: unknown, password: unknown, add: (c: FindingCode, m: st
         add("missing-private-key", "the secret has no privateKey field: it needs the client's PKCS#8 private key in PEM");
         return undefined;
     }
+    if (field.length > SECRET_MAX_BYTES) return undefined; // reported as too-large
     const blocks = pemBlocks(field);
     if (blocks.length !== 1) {
         add("bad-private-key", `the privateKey field must hold exactly one PEM private key, found ${blocks.length} PEM blocks`);

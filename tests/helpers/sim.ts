@@ -1,4 +1,5 @@
-import { forAnalyzer, simulate, type RecordedResource } from "../../plan/simulate";
+import { simulate, type RecordedResource } from "../../plan/simulate";
+import { forAnalyzer } from "../../plan/values";
 
 export interface Planned extends RecordedResource {
     /** Inputs as plain values (secrets unwrapped, unknowns as the protocol sentinel). */
