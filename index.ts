@@ -17,5 +17,6 @@ export const bootstrapBrokers = out.bootstrapBrokers;
 export const brokerPort = out.brokerPort;
 export const authentication = out.authentication;
 export const alarmTopicArn = out.alarmTopicArn;
+export const dashboardName = out.dashboardName;
 /** Per consumer: function name and ARN, mapping UUID, failure destination ARN and OffsetLag alarm ARN. */
 export const consumers = out.consumers;

@@ -1,21 +1,26 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
+import { dashboardBody, type DashboardInput } from "../lib/dashboard";
 import { keyPolicy } from "../lib/iam";
 
 export interface AlertsArgs {
     environment: Environment;
     baseName: string;
+    /** What the stack's dashboard shows. */
+    dashboard: Omit<DashboardInput, "region">;
     tags?: Record<string, string>;
 }
 
 /**
- * The stack's alarm topic, encrypted with a customer-managed key whose policy lets CloudWatch use it: without that,
- * CloudWatch cannot publish alarm notifications to the encrypted topic and they are silently lost.
+ * The stack's alarm topic, encrypted with a customer-managed key whose policy lets CloudWatch use it (without that,
+ * CloudWatch cannot publish alarm notifications to the encrypted topic and they are silently lost), and the stack's
+ * CloudWatch dashboard.
  */
 export class Alerts extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;
     public readonly kmsKey: aws.kms.Key;
+    public readonly dashboardName: pulumi.Output<string>;
 
     constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:Alerts", name, {}, opts);
@@ -50,6 +55,13 @@ export class Alerts extends pulumi.ComponentResource {
         );
         const topic = new aws.sns.Topic(`${args.baseName}-alarms`, { name: `${args.baseName}-alarms`, kmsMasterKeyId: this.kmsKey.arn, fifoTopic: false, tags: args.tags }, { parent: this });
         this.topicArn = topic.arn;
-        this.registerOutputs({ topicArn: this.topicArn });
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const dashboard = new aws.cloudwatch.Dashboard(
+            `${name}-dashboard`,
+            { dashboardName: args.baseName, dashboardBody: region.apply((r) => JSON.stringify(dashboardBody({ region: r, ...args.dashboard }))) },
+            { parent: this },
+        );
+        this.dashboardName = dashboard.dashboardName;
+        this.registerOutputs({ topicArn: this.topicArn, dashboardName: this.dashboardName });
     }
 }

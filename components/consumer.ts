@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Authentication } from "../lib/layout";
-import type { AsyncDestination, ConsumerConfig, FailureDestination } from "../lib/consumer-config";
+import { ALARM_DEFAULTS, type AlarmKey, type AsyncDestination, type ConsumerConfig, type FailureDestination } from "../lib/consumer-config";
 import type { Environment } from "../lib/config";
-import { consumerPolicies, LAMBDA_TRUST, policy, type DestinationGrant } from "../lib/iam";
+import { consumerPolicies, keyPolicy, LAMBDA_TRUST, policy, type DestinationGrant } from "../lib/iam";
 import type { ClusterCredentials } from "./credentials";
 import { Destination } from "./destination";
 import { physicalName } from "./naming";
@@ -40,6 +40,10 @@ export class Consumer extends pulumi.ComponentResource {
     public readonly failureDestinationArn: pulumi.Output<string>;
     public readonly invokeConfig?: aws.lambda.FunctionEventInvokeConfig;
     public readonly offsetLagAlarm?: aws.cloudwatch.MetricAlarm;
+    /** Every alarm of this consumer, by config key (offsetLagAlarm, errorsAlarm, ...). */
+    public readonly alarms: Partial<Record<AlarmKey, aws.cloudwatch.MetricAlarm>> = {};
+    /** The key encrypting the mapping's filter criteria, when the consumer asked for one to be created. */
+    public readonly filterKey?: aws.kms.Key;
 
     constructor(name: string, args: ConsumerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:Consumer", name, {}, opts);
@@ -140,6 +144,31 @@ export class Consumer extends pulumi.ComponentResource {
             );
         }
 
+        // Filter criteria encryption: an existing key, or a key of this consumer's own that Lambda may decrypt with.
+        let filterKmsKeyArn: pulumi.Input<string> | undefined = c.filterKmsKeyArn;
+        if (c.filterKmsKeyArn === "create") {
+            const identity = aws.getCallerIdentityOutput({}, child);
+            const partition = aws.getPartitionOutput({}, child);
+            this.filterKey = new aws.kms.Key(
+                `${functionName}-filters-key`,
+                {
+                    description: `Encrypts the filter criteria of ${functionName}'s event source mapping`,
+                    enableKeyRotation: true,
+                    deletionWindowInDays: prod ? 30 : 7,
+                    policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) =>
+                        JSON.stringify(
+                            keyPolicy(p, account, [
+                                { Sid: "LambdaDecryptsFilterCriteria", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": account } } },
+                            ]),
+                        ),
+                    ),
+                    tags,
+                },
+                { parent: this, protect: prod },
+            );
+            filterKmsKeyArn = this.filterKey.arn;
+        }
+
         // Lambda checks the role, the network path and the secret when it creates the mapping, so the mapping waits
         // for all of them. Topic, starting position, consumer group and cluster are create-only, and a consumer group
         // id must be unique: a replacement must delete the old mapping first.
@@ -155,6 +184,7 @@ export class Consumer extends pulumi.ComponentResource {
                 maximumBatchingWindowInSeconds: c.maximumBatchingWindowSeconds,
                 amazonManagedKafkaEventSourceConfig: { consumerGroupId: c.consumerGroupId },
                 filterCriteria: c.filters.length ? { filters: c.filters.map((pattern) => ({ pattern })) } : undefined,
+                kmsKeyArn: filterKmsKeyArn,
                 provisionedPollerConfig: c.provisionedPollers ? { minimumPollers: c.provisionedPollers.minimum, maximumPollers: c.provisionedPollers.maximum } : undefined,
                 sourceAccessConfigurations: args.credentials ? [{ type: args.credentials.accessConfigurationType, uri: args.credentials.secretArn }] : undefined,
                 destinationConfig: { onFailure: { destinationArn: failure.arn } },
@@ -175,28 +205,36 @@ export class Consumer extends pulumi.ComponentResource {
             },
         );
 
-        if (c.offsetLagAlarm.enabled && args.alarmTopicArn) {
-            // Seed: "Lambda emits the OffsetLag metric as your function processes records": records not yet processed.
-            this.offsetLagAlarm = new aws.cloudwatch.MetricAlarm(
-                `${name}-offset-lag`,
-                {
-                    name: `${functionName}-offset-lag`,
-                    alarmDescription: `${c.topic}: consumer group ${c.consumerGroupId} is more than ${c.offsetLagAlarm.threshold} records behind`,
-                    namespace: "AWS/Lambda",
-                    metricName: "OffsetLag",
-                    dimensions: { FunctionName: this.function.name },
-                    statistic: "Maximum",
-                    period: 60,
-                    evaluationPeriods: c.offsetLagAlarm.evaluationMinutes,
-                    threshold: c.offsetLagAlarm.threshold,
-                    comparisonOperator: "GreaterThanThreshold",
-                    treatMissingData: "notBreaching",
-                    alarmActions: [args.alarmTopicArn],
-                    okActions: [args.alarmTopicArn],
-                    tags,
-                },
-                child,
-            );
+        // Alarms, all notifying the stack's alarm topic. Seed: "Lambda emits the OffsetLag metric as your function
+        // processes records"; seed 004: DestinationDeliveryFailures when Lambda cannot deliver to a destination.
+        if (args.alarmTopicArn) {
+            for (const key of Object.keys(ALARM_DEFAULTS) as AlarmKey[]) {
+                const a = c[key];
+                if (!a.enabled) continue;
+                const d = ALARM_DEFAULTS[key];
+                const suffix = d.metric.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+                this.alarms[key] = new aws.cloudwatch.MetricAlarm(
+                    `${name}-${suffix}`,
+                    {
+                        name: `${functionName}-${suffix}`,
+                        alarmDescription: `${functionName} (topic ${c.topic}, group ${c.consumerGroupId}): ${d.metric} ${d.statistic.toLowerCase()} above ${a.threshold} for ${a.evaluationMinutes} minute(s)`,
+                        namespace: "AWS/Lambda",
+                        metricName: d.metric,
+                        dimensions: { FunctionName: this.function.name },
+                        statistic: d.statistic,
+                        period: 60,
+                        evaluationPeriods: a.evaluationMinutes,
+                        threshold: a.threshold,
+                        comparisonOperator: "GreaterThanThreshold",
+                        treatMissingData: "notBreaching",
+                        alarmActions: [args.alarmTopicArn],
+                        okActions: [args.alarmTopicArn],
+                        tags,
+                    },
+                    child,
+                );
+            }
+            this.offsetLagAlarm = this.alarms.offsetLagAlarm;
         }
 
         this.registerOutputs({

@@ -5,6 +5,7 @@ import { handlerArchive } from "./bundle";
 import { Consumer } from "./consumer";
 import { ClusterCredentials } from "./credentials";
 import { KafkaCluster } from "./kafka-cluster";
+import { physicalName } from "./naming";
 import { Network } from "./network";
 
 /**
@@ -30,7 +31,8 @@ export interface StackOutputs {
     bootstrapBrokers: pulumi.Output<string>;
     brokerPort: number;
     authentication: string;
-    alarmTopicArn?: pulumi.Output<string>;
+    alarmTopicArn: pulumi.Output<string>;
+    dashboardName: pulumi.Output<string>;
     consumers: Record<string, ConsumerOutputs>;
 }
 
@@ -40,6 +42,8 @@ export interface ConsumerOutputs {
     mappingUuid: pulumi.Output<string>;
     failureDestinationArn: pulumi.Output<string>;
     offsetLagAlarmArn?: pulumi.Output<string>;
+    /** Every alarm by config key (offsetLagAlarm, errorsAlarm, throttlesAlarm, destinationDeliveryFailuresAlarm). */
+    alarmArns: Record<string, pulumi.Output<string>>;
 }
 
 /** Builds the whole stack from validated configuration. */
@@ -77,7 +81,17 @@ export function buildStack(cfg: StackConfig): StackOutputs {
               })
             : undefined;
 
-    const alerts = cfg.consumers.some((c) => c.offsetLagAlarm.enabled) ? new Alerts("alerts", { environment: cfg.environment, baseName: base, tags }) : undefined;
+    const clusterName = cfg.cluster.existingClusterArn ? cfg.cluster.existingClusterArn.split("/")[1] : base.slice(0, 64);
+    const alerts = new Alerts("alerts", {
+        environment: cfg.environment,
+        baseName: base,
+        dashboard: {
+            // An existing cluster's broker count is not known here: its broker widgets are left out.
+            cluster: cfg.cluster.existingClusterArn ? undefined : { name: clusterName, brokers: cfg.cluster.brokersPerAz * network.clusterSubnetIds.length },
+            consumers: cfg.consumers.map((c) => ({ name: c.name, topic: c.topic, functionName: physicalName([base, c.name], 64) })),
+        },
+        tags,
+    });
 
     const code = cfg.consumers.length ? handlerArchive() : undefined;
     const consumers: Record<string, ConsumerOutputs> = {};
@@ -90,7 +104,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
             authentication: auth,
             credentials,
             network,
-            alarmTopicArn: alerts?.topicArn,
+            alarmTopicArn: alerts.topicArn,
             code: code!,
             tags,
         });
@@ -100,6 +114,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
             mappingUuid: consumer.mapping.uuid,
             failureDestinationArn: consumer.failureDestinationArn,
             offsetLagAlarmArn: consumer.offsetLagAlarm?.arn,
+            alarmArns: Object.fromEntries(Object.entries(consumer.alarms).map(([k, a]) => [k, a!.arn])),
         };
     }
 
@@ -111,7 +126,8 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         bootstrapBrokers: cluster.bootstrapBrokers,
         brokerPort: cfg.cluster.brokerPort,
         authentication: cfg.cluster.authentication,
-        alarmTopicArn: alerts?.topicArn,
+        alarmTopicArn: alerts.topicArn,
+        dashboardName: alerts.dashboardName,
         consumers,
     };
 }

@@ -42,8 +42,36 @@ export interface ConsumerConfig {
         maximumRetryAttempts?: number;
         maximumEventAgeSeconds?: number;
     };
-    offsetLagAlarm: { enabled: boolean; threshold: number; evaluationMinutes: number };
+    offsetLagAlarm: AlarmConfig;
+    errorsAlarm: AlarmConfig;
+    throttlesAlarm: AlarmConfig;
+    destinationDeliveryFailuresAlarm: AlarmConfig;
+    /** KMS key for the mapping's filter criteria: an existing key's ARN, or "create" for a key of the consumer's own. */
+    filterKmsKeyArn?: string;
 }
+
+export interface AlarmConfig {
+    enabled: boolean;
+    /** The alarm fires when the metric is above this value in every evaluated minute. */
+    threshold: number;
+    evaluationMinutes: number;
+}
+
+/**
+ * Default alarm settings per metric (all in namespace AWS/Lambda, dimension FunctionName):
+ * - OffsetLag (Maximum): records the consumer group is behind; 1000 for 5 minutes.
+ * - Errors (Sum): failed invocations; each failed batch is retried, so 5 or more a minute for 5 minutes.
+ * - Throttles (Sum): any throttled invocation, 3 minutes running (reserved concurrency too low).
+ * - DestinationDeliveryFailures (Sum): seed 004, Lambda could not deliver a record to a destination (FIFO target,
+ *   permissions, size): any, at once, because the record is lost.
+ */
+export const ALARM_DEFAULTS = {
+    offsetLagAlarm: { metric: "OffsetLag", statistic: "Maximum", enabled: true, threshold: 1000, evaluationMinutes: 5 },
+    errorsAlarm: { metric: "Errors", statistic: "Sum", enabled: true, threshold: 4, evaluationMinutes: 5 },
+    throttlesAlarm: { metric: "Throttles", statistic: "Sum", enabled: true, threshold: 0, evaluationMinutes: 3 },
+    destinationDeliveryFailuresAlarm: { metric: "DestinationDeliveryFailures", statistic: "Sum", enabled: true, threshold: 0, evaluationMinutes: 1 },
+} as const;
+export type AlarmKey = keyof typeof ALARM_DEFAULTS;
 
 /** Seed: "Lambda can run the function for at most 14 minutes. Set the function timeout to 14 minutes or less." */
 export const MAX_MSK_FUNCTION_TIMEOUT_SECONDS = 840;
@@ -161,25 +189,38 @@ export const CONSUMER_SPEC = {
             return p as ConsumerConfig["asyncDestinations"];
         },
     } satisfies Field<ConsumerConfig["asyncDestinations"]>,
-    offsetLagAlarm: {
+    offsetLagAlarm: alarmField("offsetLagAlarm", "records behind"),
+    errorsAlarm: alarmField("errorsAlarm", "failed invocations a minute"),
+    throttlesAlarm: alarmField("throttlesAlarm", "throttled invocations a minute"),
+    destinationDeliveryFailuresAlarm: alarmField("destinationDeliveryFailuresAlarm", "records not delivered to a destination a minute"),
+    filterKmsKeyArn: str({
+        doc: "Encrypts the mapping's filter criteria: an existing KMS key's ARN (its policy must let Lambda decrypt), or `create` for a key of the consumer's own. Only with `filters`.",
+        pattern: /^(create|arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[0-9a-f-]{36})$/,
+        allowed: 'a KMS key ARN, or "create"',
+    }),
+} satisfies Spec;
+
+function alarmField(key: AlarmKey, unit: string): Field<AlarmConfig> {
+    const d = ALARM_DEFAULTS[key];
+    return {
         type: "object",
-        doc: "Alarm on the mapping's OffsetLag metric: `{ enabled (default true), threshold (records, default 1000), evaluationMinutes (1-60, default 5) }`.",
-        default: { enabled: true, threshold: 1000, evaluationMinutes: 5 },
-        parse(v, key, issues) {
+        doc: `Alarm on the function's ${d.metric} metric (${d.statistic}), notifying the stack's alarm topic: \`{ enabled (default true), threshold (${unit}, default ${d.threshold}), evaluationMinutes (1-60, default ${d.evaluationMinutes}) }\`.`,
+        default: { enabled: d.enabled, threshold: d.threshold, evaluationMinutes: d.evaluationMinutes },
+        parse(v, k, issues) {
             const p = parseObject(
                 {
-                    enabled: bool({ doc: "", default: true }),
-                    threshold: int({ doc: "", min: 1, max: 1_000_000_000, default: 1000 }),
-                    evaluationMinutes: int({ doc: "", min: 1, max: 60, default: 5 }),
+                    enabled: bool({ doc: "", default: d.enabled }),
+                    threshold: int({ doc: "", min: key === "offsetLagAlarm" ? 1 : 0, max: 1_000_000_000, default: d.threshold }),
+                    evaluationMinutes: int({ doc: "", min: 1, max: 60, default: d.evaluationMinutes }),
                 },
                 v,
-                key,
+                k,
                 issues,
             );
-            return p as ConsumerConfig["offsetLagAlarm"] | undefined;
+            return p as AlarmConfig | undefined;
         },
-    } satisfies Field<ConsumerConfig["offsetLagAlarm"]>,
-} satisfies Spec;
+    };
+}
 
 function parseDestination(
     v: unknown,
@@ -252,6 +293,10 @@ export function parseConsumers(
         }
         if (p.startingPosition !== "AT_TIMESTAMP" && startingPositionTimestamp) {
             issues.add(`${key}.startingPositionTimestamp`, `is only allowed with startingPosition AT_TIMESTAMP, got ${p.startingPosition}`);
+            return;
+        }
+        if (p.filterKmsKeyArn && !(p.filters ?? []).length) {
+            issues.add(`${key}.filterKmsKeyArn`, "encrypts filter criteria, but this consumer has no filters: remove it or add filters");
             return;
         }
         const consumerGroupId = p.consumerGroupId ?? `${ctx.project}-${ctx.stack}-${p.name}`;

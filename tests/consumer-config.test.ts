@@ -43,6 +43,10 @@ describe("consumer config", () => {
             onFailure: { kind: "create", type: "sqs" },
             asyncDestinations: undefined,
             offsetLagAlarm: { enabled: true, threshold: 1000, evaluationMinutes: 5 },
+            errorsAlarm: { enabled: true, threshold: 4, evaluationMinutes: 5 },
+            throttlesAlarm: { enabled: true, threshold: 0, evaluationMinutes: 3 },
+            destinationDeliveryFailuresAlarm: { enabled: true, threshold: 0, evaluationMinutes: 1 },
+            filterKmsKeyArn: undefined,
         });
     });
 
@@ -103,6 +107,11 @@ describe("consumer config", () => {
         ["async retries 3", { ...ok, asyncDestinations: { onFailure: { type: "sqs" }, maximumRetryAttempts: 3 } }, `${c0}.asyncDestinations.maximumRetryAttempts`, /from 0 to 2/],
         ["async event age 30", { ...ok, asyncDestinations: { onFailure: { type: "sqs" }, maximumEventAgeSeconds: 30 } }, `${c0}.asyncDestinations.maximumEventAgeSeconds`, /from 60 to 21600/],
         ["an alarm threshold of 0", { ...ok, offsetLagAlarm: { threshold: 0 } }, `${c0}.offsetLagAlarm.threshold`, /from 1 to/],
+        ["a negative errors threshold", { ...ok, errorsAlarm: { threshold: -1 } }, `${c0}.errorsAlarm.threshold`, /from 0 to/],
+        ["a 61-minute throttles alarm", { ...ok, throttlesAlarm: { evaluationMinutes: 61 } }, `${c0}.throttlesAlarm.evaluationMinutes`, /from 1 to 60/],
+        ["an alarm that is not an object", { ...ok, destinationDeliveryFailuresAlarm: true }, `${c0}.destinationDeliveryFailuresAlarm`, /must be an object/],
+        ["a filter key without filters", { ...ok, filterKmsKeyArn: "create" }, `${c0}.filterKmsKeyArn`, /has no filters/],
+        ["a filter key that is not a KMS key ARN", { ...ok, filters: [{ a: [1] }], filterKmsKeyArn: "alias/mine" }, `${c0}.filterKmsKeyArn`, /a KMS key ARN, or "create"/],
         ["an unknown consumer key", { ...ok, batch: 10 }, `${c0}.batch`, /not a known key.*batchSize/],
     ];
     for (const [what, consumer, key, message] of table) {

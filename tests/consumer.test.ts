@@ -124,7 +124,7 @@ describe("Consumer component", () => {
         });
 
         it("alarms on OffsetLag and notifies the stack's encrypted alarm topic, whose key CloudWatch may use", () => {
-            const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm").inputs;
+            const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "consumer-orders-offset-lag").inputs;
             assert.strictEqual(alarm.namespace, "AWS/Lambda");
             assert.strictEqual(alarm.metricName, "OffsetLag");
             assert.deepStrictEqual(alarm.dimensions, { FunctionName: "msk-lambda-test-orders" });

@@ -1,0 +1,146 @@
+/**
+ * Failure records: what Lambda sends to a destination when it gives up, parsed into what an operator needs to look
+ * the records up again.
+ *
+ * - Seed 002 (Kafka event source mappings): a JSON document with `requestContext`, `responseContext` (null when the
+ *   condition is MaximumPayloadSizeExceeded), `version`, `timestamp` and `KafkaBatchInfo`, whose `recordsInfo` keys
+ *   are "topic-partition" (e.g. "Topic-0") with first/last offsets and timestamps. S3 destinations also get `payload`,
+ *   the whole original invocation record as an escaped JSON string. Offsets are strings: they may exceed 2^53.
+ * - Seed 004 (async invocation): `requestContext`, `requestPayload`, `responseContext`, `responsePayload`.
+ *
+ * Inputs may arrive as the record object, its JSON text, an SNS notification (`{ "Type": "Notification", "Message"
+ * }`), or an SQS message (`{ "body" }`).
+ */
+
+export interface PartitionRange {
+    topic: string;
+    partition: number;
+    firstOffset: string;
+    lastOffset: string;
+    firstTimestamp: string;
+    lastTimestamp: string;
+}
+
+export type FailureRecord =
+    | {
+          kind: "kafka";
+          condition: string;
+          functionArn: string;
+          requestId: string;
+          timestamp: string;
+          approximateInvokeCount?: number;
+          functionError?: string;
+          eventSourceArn: string;
+          batchSize?: number;
+          payloadSize?: number;
+          /** One entry per topic-partition: the offsets and times to look up again. */
+          ranges: PartitionRange[];
+          /** S3 destinations only: the original invocation record. */
+          payload?: unknown;
+      }
+    | {
+          kind: "async";
+          condition: string;
+          functionArn: string;
+          requestId: string;
+          timestamp: string;
+          approximateInvokeCount?: number;
+          functionError?: string;
+          requestPayload: unknown;
+          responsePayload: unknown;
+      };
+
+export class FailureRecordError extends Error {
+    constructor(problem: string) {
+        super(`not a Lambda failure record: ${problem}`);
+        this.name = "FailureRecordError";
+    }
+}
+
+function obj(v: unknown, what: string): Record<string, unknown> {
+    if (!v || typeof v !== "object" || Array.isArray(v)) throw new FailureRecordError(`${what} is not an object`);
+    return v as Record<string, unknown>;
+}
+
+function str(o: Record<string, unknown>, key: string, what: string): string {
+    const v = o[key];
+    if (typeof v !== "string" || v === "") throw new FailureRecordError(`${what}.${key} is not a string`);
+    return v;
+}
+
+function optNum(o: Record<string, unknown> | null, key: string): number | undefined {
+    const v = o?.[key];
+    return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+/** Unwraps JSON text, SNS notifications and SQS messages down to the record object. */
+function unwrap(input: unknown, depth = 0): Record<string, unknown> {
+    if (depth > 6) throw new FailureRecordError("too deeply wrapped");
+    if (typeof input === "string") {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(input);
+        } catch {
+            throw new FailureRecordError("the text is not JSON");
+        }
+        return unwrap(parsed, depth + 1);
+    }
+    const o = obj(input, "the record");
+    if (o.Type === "Notification" && typeof o.Message === "string") return unwrap(o.Message, depth + 1);
+    if (typeof o.body === "string" && !("requestContext" in o)) return unwrap(o.body, depth + 1);
+    return o;
+}
+
+const PARTITION_KEY = /^(.+)-(\d+)$/;
+
+export function parseFailureRecord(input: unknown): FailureRecord {
+    const r = unwrap(input);
+    const ctx = obj(r.requestContext, "requestContext");
+    const response = r.responseContext === null || r.responseContext === undefined ? null : obj(r.responseContext, "responseContext");
+    const common = {
+        condition: str(ctx, "condition", "requestContext"),
+        functionArn: str(ctx, "functionArn", "requestContext"),
+        requestId: str(ctx, "requestId", "requestContext"),
+        timestamp: str(r, "timestamp", "record"),
+        approximateInvokeCount: optNum(ctx, "approximateInvokeCount"),
+        functionError: typeof response?.functionError === "string" ? response.functionError : undefined,
+    };
+    if (r.KafkaBatchInfo !== undefined) {
+        const info = obj(r.KafkaBatchInfo, "KafkaBatchInfo");
+        const recordsInfo = obj(info.recordsInfo, "KafkaBatchInfo.recordsInfo");
+        const ranges: PartitionRange[] = Object.entries(recordsInfo).map(([key, value]) => {
+            // The key is "topic-partition"; topic names may contain "-", so the partition is after the last one.
+            const m = PARTITION_KEY.exec(key);
+            if (!m) throw new FailureRecordError(`recordsInfo key "${key}" is not "topic-partition"`);
+            const v = obj(value, `recordsInfo["${key}"]`);
+            const where = `recordsInfo["${key}"]`;
+            const offset = (k: string) => {
+                const o = str(v, k, where);
+                if (!/^\d+$/.test(o)) throw new FailureRecordError(`${where}.${k} is not an offset`);
+                return o;
+            };
+            return {
+                topic: m[1],
+                partition: Number(m[2]),
+                firstOffset: offset("firstRecordOffset"),
+                lastOffset: offset("lastRecordOffset"),
+                firstTimestamp: str(v, "firstRecordTimestamp", where),
+                lastTimestamp: str(v, "lastRecordTimestamp", where),
+            };
+        });
+        ranges.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+        let payload: unknown;
+        if (typeof r.payload === "string") {
+            try {
+                payload = JSON.parse(r.payload);
+            } catch {
+                throw new FailureRecordError("payload is not the escaped JSON of the original invocation record");
+            }
+        }
+        return { kind: "kafka", ...common, eventSourceArn: str(info, "eventSourceArn", "KafkaBatchInfo"), batchSize: optNum(info, "batchSize"), payloadSize: optNum(info, "payloadSize"), ranges, payload };
+    }
+    if ("requestPayload" in r) {
+        return { kind: "async", ...common, requestPayload: r.requestPayload, responsePayload: r.responsePayload };
+    }
+    throw new FailureRecordError("it has neither KafkaBatchInfo (event source mapping) nor requestPayload (async invocation)");
+}
