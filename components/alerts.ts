@@ -53,7 +53,11 @@ export class Alerts extends pulumi.ComponentResource {
             },
             { parent: this, protect: prod },
         );
-        const topic = new aws.sns.Topic(`${args.baseName}-alarms`, { name: `${args.baseName}-alarms`, kmsMasterKeyId: this.kmsKey.arn, fifoTopic: false, tags: args.tags }, { parent: this });
+        const topic = new aws.sns.Topic(
+            `${args.baseName}-alarms`,
+            { name: `${args.baseName}-alarms`, kmsMasterKeyId: this.kmsKey.arn, fifoTopic: false, tags: args.tags },
+            { parent: this },
+        );
         this.topicArn = topic.arn;
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const dashboard = new aws.cloudwatch.Dashboard(

@@ -54,7 +54,11 @@ export class Consumer extends pulumi.ComponentResource {
         const functionName = physicalName([args.baseName, c.name], 64);
         const region = aws.getRegionOutput({}, child).region;
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${functionName}-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: prod ? 90 : 14, tags }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${functionName}-logs`,
+            { name: `/aws/lambda/${functionName}`, retentionInDays: prod ? 90 : 14, tags },
+            child,
+        );
 
         this.role = new aws.iam.Role(
             `${name}-role`,
@@ -71,7 +75,17 @@ export class Consumer extends pulumi.ComponentResource {
         const asyncDests: { on: "onFailure" | "onSuccess"; grant: ReturnType<Consumer["destination"]> }[] = [];
         for (const on of ["onFailure", "onSuccess"] as const) {
             const d = c.asyncDestinations?.[on];
-            if (d) asyncDests.push({ on, grant: this.destination(`${name}-async-${on === "onFailure" ? "failure" : "success"}`, d, physicalName([args.baseName, c.name, on === "onFailure" ? "async-failures" : "async-successes"], 80), args, tags) });
+            if (d)
+                asyncDests.push({
+                    on,
+                    grant: this.destination(
+                        `${name}-async-${on === "onFailure" ? "failure" : "success"}`,
+                        d,
+                        physicalName([args.baseName, c.name, on === "onFailure" ? "async-failures" : "async-successes"], 80),
+                        args,
+                        tags,
+                    ),
+                });
         }
 
         // Execution role policies, one per concern, built from resolved ARNs.
@@ -158,7 +172,14 @@ export class Consumer extends pulumi.ComponentResource {
                     policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) =>
                         JSON.stringify(
                             keyPolicy(p, account, [
-                                { Sid: "LambdaDecryptsFilterCriteria", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": account } } },
+                                {
+                                    Sid: "LambdaDecryptsFilterCriteria",
+                                    Effect: "Allow",
+                                    Principal: { Service: "lambda.amazonaws.com" },
+                                    Action: "kms:Decrypt",
+                                    Resource: "*",
+                                    Condition: { StringEquals: { "aws:SourceAccount": account } },
+                                },
                             ]),
                         ),
                     ),
@@ -185,8 +206,12 @@ export class Consumer extends pulumi.ComponentResource {
                 amazonManagedKafkaEventSourceConfig: { consumerGroupId: c.consumerGroupId },
                 filterCriteria: c.filters.length ? { filters: c.filters.map((pattern) => ({ pattern })) } : undefined,
                 kmsKeyArn: filterKmsKeyArn,
-                provisionedPollerConfig: c.provisionedPollers ? { minimumPollers: c.provisionedPollers.minimum, maximumPollers: c.provisionedPollers.maximum } : undefined,
-                sourceAccessConfigurations: args.credentials ? [{ type: args.credentials.accessConfigurationType, uri: args.credentials.secretArn }] : undefined,
+                provisionedPollerConfig: c.provisionedPollers
+                    ? { minimumPollers: c.provisionedPollers.minimum, maximumPollers: c.provisionedPollers.maximum }
+                    : undefined,
+                sourceAccessConfigurations: args.credentials
+                    ? [{ type: args.credentials.accessConfigurationType, uri: args.credentials.secretArn }]
+                    : undefined,
                 destinationConfig: { onFailure: { destinationArn: failure.arn } },
                 metricsConfig: { metrics: ["EventCount", "ErrorCount", "KafkaMetrics"] },
                 enabled: c.enabled,
@@ -257,7 +282,11 @@ export class Consumer extends pulumi.ComponentResource {
             // Teams often share one destination: the program only grants this role permission to use it.
             return { type: d.type, arn: pulumi.output(d.arn), kmsKeyArn: pulumi.output(d.kmsKeyArn) };
         }
-        const dest = new Destination(name, { type: d.type, environment: args.environment, physicalName: physical, senderRoleArns: [this.role.arn], tags }, { parent: this });
+        const dest = new Destination(
+            name,
+            { type: d.type, environment: args.environment, physicalName: physical, senderRoleArns: [this.role.arn], tags },
+            { parent: this },
+        );
         return { type: d.type, arn: dest.arn, kmsKeyArn: dest.kmsKeyArn, resource: dest };
     }
 }

@@ -102,14 +102,28 @@ export class ClusterCredentials extends pulumi.ComponentResource {
                 {
                     secretArn: secret.arn,
                     policy: secret.arn.apply((arn) =>
-                        JSON.stringify(policy([{ Sid: "AWSKafkaResourcePolicy", Effect: "Allow", Principal: { Service: "kafka.amazonaws.com" }, Action: "secretsmanager:getSecretValue", Resource: arn }])),
+                        JSON.stringify(
+                            policy([
+                                {
+                                    Sid: "AWSKafkaResourcePolicy",
+                                    Effect: "Allow",
+                                    Principal: { Service: "kafka.amazonaws.com" },
+                                    Action: "secretsmanager:getSecretValue",
+                                    Resource: arn,
+                                },
+                            ]),
+                        ),
                     ),
                 },
                 { parent: this },
             );
             if (args.associate) {
                 this.ready.push(
-                    new aws.msk.SingleScramSecretAssociation(`${name}-association`, { clusterArn: args.clusterArn, secretArn: secret.arn }, { parent: this, dependsOn: this.ready }),
+                    new aws.msk.SingleScramSecretAssociation(
+                        `${name}-association`,
+                        { clusterArn: args.clusterArn, secretArn: secret.arn },
+                        { parent: this, dependsOn: this.ready },
+                    ),
                 );
             }
         }

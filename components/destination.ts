@@ -97,7 +97,10 @@ export class Destination extends pulumi.ComponentResource {
                 new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: b.id, versioningConfiguration: { status: "Enabled" } }, child);
                 new aws.s3.BucketServerSideEncryptionConfiguration(
                     `${name}-encryption`,
-                    { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKey.arn }, bucketKeyEnabled: true }] },
+                    {
+                        bucket: b.id,
+                        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKey.arn }, bucketKeyEnabled: true }],
+                    },
                     child,
                 );
                 new aws.s3.BucketPolicy(
@@ -107,7 +110,14 @@ export class Destination extends pulumi.ComponentResource {
                         policy: b.arn.apply((arn) =>
                             JSON.stringify(
                                 policy([
-                                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": false } } },
+                                    {
+                                        Sid: "DenyInsecureTransport",
+                                        Effect: "Deny",
+                                        Principal: { AWS: "*" },
+                                        Action: "s3:*",
+                                        Resource: [arn, `${arn}/*`],
+                                        Condition: { Bool: { "aws:SecureTransport": false } },
+                                    },
                                 ]),
                             ),
                         ),
@@ -136,7 +146,14 @@ export class Destination extends pulumi.ComponentResource {
 function eventBridgeKeyUse(busArn: string, account: string): Statement[] {
     const source = { "aws:SourceAccount": account, "aws:SourceArn": busArn };
     return [
-        { Sid: "EventBridgeDescribesKey", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: source } },
+        {
+            Sid: "EventBridgeDescribesKey",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "kms:DescribeKey",
+            Resource: "*",
+            Condition: { StringEquals: source },
+        },
         {
             Sid: "EventBridgeUsesKeyForThisBus",
             Effect: "Allow",

@@ -56,9 +56,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
                 description: `MSK encryption at rest for ${args.clusterName}`,
                 enableKeyRotation: true,
                 deletionWindowInDays: prod ? 30 : 7,
-                policy: pulumi
-                    .all([partition.partition, identity.accountId])
-                    .apply(([p, account]) => JSON.stringify(keyPolicy(p, account))),
+                policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) => JSON.stringify(keyPolicy(p, account))),
                 tags,
             },
             { parent: this, protect: prod },

@@ -182,12 +182,24 @@ export class Network extends pulumi.ComponentResource {
 
         if (mode === "nat") {
             const igw = new aws.ec2.InternetGateway(`${this.name}-igw`, { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-igw` } }, { parent: this });
-            const publicRt = new aws.ec2.RouteTable(`${this.name}-public`, { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-public` } }, { parent: this });
-            new aws.ec2.Route(`${this.name}-public-default`, { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
+            const publicRt = new aws.ec2.RouteTable(
+                `${this.name}-public`,
+                { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-public` } },
+                { parent: this },
+            );
+            new aws.ec2.Route(
+                `${this.name}-public-default`,
+                { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+                { parent: this },
+            );
             publicSubnets.forEach((s, az) => {
                 new aws.ec2.RouteTableAssociation(`${this.name}-public-${az}`, { subnetId: s.id, routeTableId: publicRt.id }, { parent: this });
                 // Seed: "make sure that the VPC associated to your MSK cluster includes one NAT gateway per public subnet."
-                const eip = new aws.ec2.Eip(`${this.name}-nat-${az}`, { domain: "vpc", tags: { ...this.tags, Name: `${this.name}-nat-${az}` } }, { parent: this });
+                const eip = new aws.ec2.Eip(
+                    `${this.name}-nat-${az}`,
+                    { domain: "vpc", tags: { ...this.tags, Name: `${this.name}-nat-${az}` } },
+                    { parent: this },
+                );
                 this.natGateways.push(
                     new aws.ec2.NatGateway(
                         `${this.name}-nat-${az}`,
@@ -199,7 +211,11 @@ export class Network extends pulumi.ComponentResource {
         }
 
         privateSubnets.forEach((s, az) => {
-            const rt = new aws.ec2.RouteTable(`${this.name}-private-${az}`, { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-private-${az}` } }, { parent: this });
+            const rt = new aws.ec2.RouteTable(
+                `${this.name}-private-${az}`,
+                { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-private-${az}` } },
+                { parent: this },
+            );
             this.privateRouteTables.push(rt);
             new aws.ec2.RouteTableAssociation(`${this.name}-private-${az}`, { subnetId: s.id, routeTableId: rt.id }, { parent: this });
             if (mode === "nat") {
@@ -234,17 +250,38 @@ export class Network extends pulumi.ComponentResource {
         );
         new aws.vpc.SecurityGroupIngressRule(
             `${this.name}-cluster-in-broker`,
-            { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, description: `Kafka ${port} from the mapping's pollers` },
+            {
+                securityGroupId: sg.id,
+                referencedSecurityGroupId: sg.id,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                description: `Kafka ${port} from the mapping's pollers`,
+            },
             { parent: this },
         );
         new aws.vpc.SecurityGroupEgressRule(
             `${this.name}-cluster-out-broker`,
-            { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, description: `Kafka ${port} to the brokers` },
+            {
+                securityGroupId: sg.id,
+                referencedSecurityGroupId: sg.id,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                description: `Kafka ${port} to the brokers`,
+            },
             { parent: this },
         );
         new aws.vpc.SecurityGroupEgressRule(
             `${this.name}-cluster-out-https`,
-            { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "HTTPS to STS, Lambda, Secrets Manager and destinations" },
+            {
+                securityGroupId: sg.id,
+                cidrIpv4: "0.0.0.0/0",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: "HTTPS to STS, Lambda, Secrets Manager and destinations",
+            },
             { parent: this },
         );
         return sg;
@@ -261,7 +298,14 @@ export class Network extends pulumi.ComponentResource {
         sources.forEach((source, i) => {
             new aws.vpc.SecurityGroupIngressRule(
                 `${this.name}-endpoints-in-https-${i}`,
-                { securityGroupId: sg.id, referencedSecurityGroupId: source, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "HTTPS from the cluster's security group" },
+                {
+                    securityGroupId: sg.id,
+                    referencedSecurityGroupId: source,
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    description: "HTTPS from the cluster's security group",
+                },
                 { parent: this },
             );
         });

@@ -46,7 +46,8 @@ export function decodeEvent(event: MSKEvent | unknown): DecodedRecord[] {
     if (!event || typeof event !== "object") throw new MalformedEventError("event", "is not an object");
     const e = event as Partial<MSKEvent>;
     if (e.eventSource !== "aws:kafka") throw new MalformedEventError("eventSource", `is not "aws:kafka"`);
-    if (!e.records || typeof e.records !== "object" || Array.isArray(e.records)) throw new MalformedEventError("records", "is not an object keyed by topic-partition");
+    if (!e.records || typeof e.records !== "object" || Array.isArray(e.records))
+        throw new MalformedEventError("records", "is not an object keyed by topic-partition");
     const out: DecodedRecord[] = [];
     for (const [group, records] of Object.entries(e.records)) {
         if (!Array.isArray(records)) throw new MalformedEventError(`records["${group}"]`, "is not a list");

@@ -34,7 +34,17 @@ export type RecordProcessor = (record: DecodedRecord) => Promise<void>;
 
 /** The default processing: one structured log line per record, without its contents (which may be sensitive). */
 export const logRecord: RecordProcessor = async (r) => {
-    console.log(JSON.stringify({ msg: "record", topic: r.topic, partition: r.partition, offset: r.offset, keyBytes: r.key?.length ?? 0, valueBytes: r.value?.length ?? 0, headers: r.headers.map((h) => h.key) }));
+    console.log(
+        JSON.stringify({
+            msg: "record",
+            topic: r.topic,
+            partition: r.partition,
+            offset: r.offset,
+            keyBytes: r.key?.length ?? 0,
+            valueBytes: r.value?.length ?? 0,
+            headers: r.headers.map((h) => h.key),
+        }),
+    );
 };
 
 export interface BatchResult {

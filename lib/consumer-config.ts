@@ -13,12 +13,10 @@ export type AsyncDestinationType = "sqs" | "sns" | "eventbridge" | "lambda";
 
 /** Either a destination the stack creates (`type`) or an existing one (`arn`) that the role is only granted. */
 export type FailureDestination =
-    | { kind: "create"; type: FailureDestinationType }
-    | { kind: "existing"; type: FailureDestinationType; arn: string; kmsKeyArn?: string };
+    { kind: "create"; type: FailureDestinationType } | { kind: "existing"; type: FailureDestinationType; arn: string; kmsKeyArn?: string };
 
 export type AsyncDestination =
-    | { kind: "create"; type: Exclude<AsyncDestinationType, "lambda"> }
-    | { kind: "existing"; type: AsyncDestinationType; arn: string; kmsKeyArn?: string };
+    { kind: "create"; type: Exclude<AsyncDestinationType, "lambda"> } | { kind: "existing"; type: AsyncDestinationType; arn: string; kmsKeyArn?: string };
 
 export interface ConsumerConfig {
     name: string;
@@ -101,16 +99,36 @@ export function destinationTypeOfArn(arn: string): AsyncDestinationType | "s3" |
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export const CONSUMER_SPEC = {
-    name: str({ doc: "Consumer name, unique in the stack; names the function and its resources.", required: true, pattern: /^[a-z0-9-]{1,40}$/, allowed: "1-40 characters of a-z, 0-9 and -" }),
-    topic: str({ doc: "The Kafka topic (Lambda's MSK mapping takes exactly one).", required: true, pattern: TOPIC, allowed: "1-249 characters of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..'", createOnly: true }),
+    name: str({
+        doc: "Consumer name, unique in the stack; names the function and its resources.",
+        required: true,
+        pattern: /^[a-z0-9-]{1,40}$/,
+        allowed: "1-40 characters of a-z, 0-9 and -",
+    }),
+    topic: str({
+        doc: "The Kafka topic (Lambda's MSK mapping takes exactly one).",
+        required: true,
+        pattern: TOPIC,
+        allowed: "1-249 characters of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..'",
+        createOnly: true,
+    }),
     consumerGroupId: str({
         doc: "Kafka consumer group id, unique across the stack. Default `<project>-<stack>-<name>`. Always set explicitly so IAM can name the group.",
         pattern: CONSUMER_GROUP_ID,
         allowed: "1-200 characters of a-z, A-Z, 0-9 and -/*:_+=.@",
         createOnly: true,
     }),
-    startingPosition: oneOf(["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"] as const, { doc: "Where a new consumer group starts reading.", default: "LATEST", createOnly: true }),
-    startingPositionTimestamp: str({ doc: "With `AT_TIMESTAMP` only: RFC 3339 time to start from.", pattern: RFC3339, allowed: "an RFC 3339 time such as 2026-01-01T00:00:00Z", createOnly: true }),
+    startingPosition: oneOf(["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"] as const, {
+        doc: "Where a new consumer group starts reading.",
+        default: "LATEST",
+        createOnly: true,
+    }),
+    startingPositionTimestamp: str({
+        doc: "With `AT_TIMESTAMP` only: RFC 3339 time to start from.",
+        pattern: RFC3339,
+        allowed: "an RFC 3339 time such as 2026-01-01T00:00:00Z",
+        createOnly: true,
+    }),
     batchSize: int({ doc: "Maximum records per batch (seed: default 100, maximum 10,000).", min: 1, max: 10000, default: 100 }),
     maximumBatchingWindowSeconds: int({ doc: "Seconds Lambda gathers records before invoking (Lambda API: 0-300).", min: 0, max: 300 }),
     filters: list(
@@ -124,12 +142,12 @@ export const CONSUMER_SPEC = {
                     try {
                         text = JSON.stringify(JSON.parse(v));
                     } catch {
-                        return issues.add(key, "is not valid JSON: a filter pattern is a JSON object such as {\"value\":{\"type\":[\"order\"]}}");
+                        return issues.add(key, 'is not valid JSON: a filter pattern is a JSON object such as {"value":{"type":["order"]}}');
                     }
                 } else if (v !== null && typeof v === "object" && !Array.isArray(v)) {
                     text = JSON.stringify(v);
                 } else {
-                    return issues.add(key, "must be a JSON object (or its text) such as {\"value\":{\"type\":[\"order\"]}}");
+                    return issues.add(key, 'must be a JSON object (or its text) such as {"value":{"type":["order"]}}');
                 }
                 if (!text.startsWith("{")) return issues.add(key, "must be a JSON object, not a scalar or list");
                 if (text.length > 4096) return issues.add(key, `is ${text.length} characters long: a filter pattern may be at most 4096 characters`);
@@ -160,7 +178,12 @@ export const CONSUMER_SPEC = {
         },
     } satisfies Field<{ minimum?: number; maximum?: number }>,
     enabled: bool({ doc: "Whether the mapping polls (create it disabled to test first).", default: true }),
-    timeoutSeconds: int({ doc: "Function timeout (seed: Lambda can run the function for at most 14 minutes).", min: 1, max: MAX_MSK_FUNCTION_TIMEOUT_SECONDS, default: 60 }),
+    timeoutSeconds: int({
+        doc: "Function timeout (seed: Lambda can run the function for at most 14 minutes).",
+        min: 1,
+        max: MAX_MSK_FUNCTION_TIMEOUT_SECONDS,
+        default: 60,
+    }),
     memorySizeMb: int({ doc: "Function memory in MB (Lambda: 128-10240).", min: 128, max: 10240, default: 256 }),
     reservedConcurrency: int({ doc: "Reserved concurrency (0 is refused: it throttles every batch until records expire).", min: 1, max: 1000 }),
     onFailure: {
@@ -222,12 +245,7 @@ function alarmField(key: AlarmKey, unit: string): Field<AlarmConfig> {
     };
 }
 
-function parseDestination(
-    v: unknown,
-    key: string,
-    issues: Issues,
-    types: readonly string[],
-): FailureDestination | AsyncDestination | undefined {
+function parseDestination(v: unknown, key: string, issues: Issues, types: readonly string[]): FailureDestination | AsyncDestination | undefined {
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
         return issues.add(key, `must be { type: ${types.join(" | ")} } or { arn, kmsKeyArn? }`);
     }
@@ -247,7 +265,10 @@ function parseDestination(
         const arn = p.arn!;
         // Seeds 002/004: Lambda sends records to *standard* SQS queues and SNS topics; FIFO ones are not supported.
         if (/^arn:aws[a-z-]*:(sqs|sns):.*\.fifo$/.test(arn)) {
-            return issues.add(`${key}.arn`, `names a FIFO ${arn.includes(":sqs:") ? "queue" : "topic"}: Lambda delivers only to standard SQS queues and SNS topics`);
+            return issues.add(
+                `${key}.arn`,
+                `names a FIFO ${arn.includes(":sqs:") ? "queue" : "topic"}: Lambda delivers only to standard SQS queues and SNS topics`,
+            );
         }
         const type = destinationTypeOfArn(arn);
         if (!type || !types.includes(type)) {
@@ -314,7 +335,8 @@ export function parseConsumers(
         const seen = new Map<string, number>();
         out.forEach((c, j) => {
             const prev = seen.get(c[field]);
-            if (prev !== undefined) issues.add(`${NS}[${at[j]}].${field}`, `"${c[field]}" is already used by ${NS}[${prev}]: each consumer needs a unique ${field}`);
+            if (prev !== undefined)
+                issues.add(`${NS}[${at[j]}].${field}`, `"${c[field]}" is already used by ${NS}[${prev}]: each consumer needs a unique ${field}`);
             else seen.set(c[field], at[j]);
         });
     }

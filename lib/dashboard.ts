@@ -21,12 +21,24 @@ export function dashboardBody(input: DashboardInput): { widgets: object[] } {
     let y = 0;
     const lambda = (metric: string, stat: string, fn: string): Metric => ["AWS/Lambda", metric, "FunctionName", fn, { stat, label: metric }];
     for (const c of input.consumers) {
-        widgets.push({ type: "text", x: 0, y, width: 24, height: 1, properties: { markdown: `### ${c.name}: topic \`${c.topic}\`, function \`${c.functionName}\`` } });
+        widgets.push({
+            type: "text",
+            x: 0,
+            y,
+            width: 24,
+            height: 1,
+            properties: { markdown: `### ${c.name}: topic \`${c.topic}\`, function \`${c.functionName}\`` },
+        });
         y += 1;
         widgets.push(
             widget(`${c.name}: offset lag (records behind)`, [lambda("OffsetLag", "Maximum", c.functionName)], 0, y),
             widget(`${c.name}: invocations and errors`, [lambda("Invocations", "Sum", c.functionName), lambda("Errors", "Sum", c.functionName)], 8, y),
-            widget(`${c.name}: throttles and concurrency`, [lambda("Throttles", "Sum", c.functionName), lambda("ConcurrentExecutions", "Maximum", c.functionName)], 16, y),
+            widget(
+                `${c.name}: throttles and concurrency`,
+                [lambda("Throttles", "Sum", c.functionName), lambda("ConcurrentExecutions", "Maximum", c.functionName)],
+                16,
+                y,
+            ),
         );
         y += 6;
         widgets.push(widget(`${c.name}: destination delivery failures`, [lambda("DestinationDeliveryFailures", "Sum", c.functionName)], 0, y, 24));
@@ -34,10 +46,30 @@ export function dashboardBody(input: DashboardInput): { widgets: object[] } {
     }
     if (input.cluster) {
         const brokers = Array.from({ length: input.cluster.brokers }, (_, i) => String(i + 1));
-        const kafka = (metric: string, b: string): Metric => ["AWS/Kafka", metric, "Cluster Name", input.cluster!.name, "Broker ID", b, { stat: "Maximum", label: `broker ${b}` }];
+        const kafka = (metric: string, b: string): Metric => [
+            "AWS/Kafka",
+            metric,
+            "Cluster Name",
+            input.cluster!.name,
+            "Broker ID",
+            b,
+            { stat: "Maximum", label: `broker ${b}` },
+        ];
         widgets.push(
-            widget("brokers: CPU (user %)", brokers.map((b) => kafka("CpuUser", b)), 0, y, 12),
-            widget("brokers: data disk used (%)", brokers.map((b) => kafka("KafkaDataLogsDiskUsed", b)), 12, y, 12),
+            widget(
+                "brokers: CPU (user %)",
+                brokers.map((b) => kafka("CpuUser", b)),
+                0,
+                y,
+                12,
+            ),
+            widget(
+                "brokers: data disk used (%)",
+                brokers.map((b) => kafka("KafkaDataLogsDiskUsed", b)),
+                12,
+                y,
+                12,
+            ),
         );
     }
     return { widgets };

@@ -137,7 +137,15 @@ export function parseFailureRecord(input: unknown): FailureRecord {
                 throw new FailureRecordError("payload is not the escaped JSON of the original invocation record");
             }
         }
-        return { kind: "kafka", ...common, eventSourceArn: str(info, "eventSourceArn", "KafkaBatchInfo"), batchSize: optNum(info, "batchSize"), payloadSize: optNum(info, "payloadSize"), ranges, payload };
+        return {
+            kind: "kafka",
+            ...common,
+            eventSourceArn: str(info, "eventSourceArn", "KafkaBatchInfo"),
+            batchSize: optNum(info, "batchSize"),
+            payloadSize: optNum(info, "payloadSize"),
+            ranges,
+            payload,
+        };
     }
     if ("requestPayload" in r) {
         return { kind: "async", ...common, requestPayload: r.requestPayload, responsePayload: r.responsePayload };

@@ -134,19 +134,46 @@ export function consumerPolicies(g: ConsumerGrants): Record<string, Statement[]>
         {
             Sid: "PollerNetworkInterfaces",
             Effect: "Allow",
-            Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DeleteNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"],
+            Action: [
+                "ec2:CreateNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeVpcs",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+            ],
             Resource: "*",
         },
-        { Sid: "DescribeCluster", Effect: "Allow", Action: ["kafka:DescribeCluster", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"], Resource: g.clusterArn },
+        {
+            Sid: "DescribeCluster",
+            Effect: "Allow",
+            Action: ["kafka:DescribeCluster", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"],
+            Resource: g.clusterArn,
+        },
     ];
     if (g.authentication === "iam") {
         // Seed (IAM role-based authentication): Connect, DescribeGroup, AlterGroup, DescribeTopic, ReadData and
         // DescribeClusterDynamicConfiguration on the cluster, topic and group ARNs; each action here on the one
         // resource type it applies to. The group is the mapping's consumer group id.
         kafka.push(
-            { Sid: "KafkaConnect", Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"], Resource: g.clusterArn },
-            { Sid: "KafkaReadTopic", Effect: "Allow", Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"], Resource: topicArn(g.clusterArn, g.topic) },
-            { Sid: "KafkaConsumerGroup", Effect: "Allow", Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], Resource: groupArn(g.clusterArn, g.consumerGroupId) },
+            {
+                Sid: "KafkaConnect",
+                Effect: "Allow",
+                Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"],
+                Resource: g.clusterArn,
+            },
+            {
+                Sid: "KafkaReadTopic",
+                Effect: "Allow",
+                Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
+                Resource: topicArn(g.clusterArn, g.topic),
+            },
+            {
+                Sid: "KafkaConsumerGroup",
+                Effect: "Allow",
+                Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"],
+                Resource: groupArn(g.clusterArn, g.consumerGroupId),
+            },
         );
     }
     policies.kafka = kafka;
@@ -176,11 +203,25 @@ export function consumerPolicies(g: ConsumerGrants): Record<string, Statement[]>
  * a user in the key's resource-based policy." The key policy names each sending role with the destination type's
  * KMS actions (seed 002).
  */
-export function destinationKeyPolicy(partition: string, accountId: string, type: DestinationType, userRoleArns: string[], extra: Statement[] = []): PolicyDocument {
+export function destinationKeyPolicy(
+    partition: string,
+    accountId: string,
+    type: DestinationType,
+    userRoleArns: string[],
+    extra: Statement[] = [],
+): PolicyDocument {
     const actions = kmsActionsFor(type);
     const users: Statement[] =
         actions.length && userRoleArns.length
-            ? [{ Sid: "ExecutionRolesUseKey", Effect: "Allow", Principal: { AWS: userRoleArns.length === 1 ? userRoleArns[0] : userRoleArns }, Action: actions, Resource: "*" }]
+            ? [
+                  {
+                      Sid: "ExecutionRolesUseKey",
+                      Effect: "Allow",
+                      Principal: { AWS: userRoleArns.length === 1 ? userRoleArns[0] : userRoleArns },
+                      Action: actions,
+                      Resource: "*",
+                  },
+              ]
             : [];
     return keyPolicy(partition, accountId, [...users, ...extra]);
 }

@@ -22,9 +22,7 @@ export class ConfigError extends Error {
     /** Marker read by `pulumi.RunError.isInstance`: a clean exit without the program's stack trace. */
     public readonly __pulumiRunError = true;
     constructor(public readonly issues: ConfigIssue[]) {
-        super(
-            "Invalid stack configuration:\n" + issues.map((i) => `  - ${i.key}: ${i.message}`).join("\n"),
-        );
+        super("Invalid stack configuration:\n" + issues.map((i) => `  - ${i.key}: ${i.message}`).join("\n"));
         this.name = "ConfigError";
     }
 }
@@ -192,10 +190,7 @@ export function bool(opts: Common<boolean>): Field<boolean> {
     };
 }
 
-export function list<T>(
-    item: Field<T>,
-    opts: Common<T[]> & { minItems?: number; maxItems?: number; unique?: boolean },
-): Field<T[]> {
+export function list<T>(item: Field<T>, opts: Common<T[]> & { minItems?: number; maxItems?: number; unique?: boolean }): Field<T[]> {
     const bounds =
         opts.minItems !== undefined && opts.maxItems !== undefined
             ? `${opts.minItems} to ${opts.maxItems} items`
@@ -244,12 +239,7 @@ export type Parsed<S extends Spec> = { [K in keyof S]: S[K] extends Field<infer 
  * Parses an object against a spec: unknown keys are refused (naming the allowed keys), defaults fill absent fields,
  * required fields must be present.
  */
-export function parseObject<S extends Spec>(
-    spec: S,
-    value: unknown,
-    key: string,
-    issues: Issues,
-): Parsed<S> | undefined {
+export function parseObject<S extends Spec>(spec: S, value: unknown, key: string, issues: Issues): Parsed<S> | undefined {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
         return issues.add(key, `must be an object with keys ${Object.keys(spec).join(", ")}; got ${shown(value)}`);
     }

@@ -109,7 +109,10 @@ export class PackServer {
                     clearTimeout(timer);
                     child.removeAllListeners("exit");
                     const port = Number(line.trim());
-                    const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 256 * 1024 * 1024, "grpc.max_send_message_length": 256 * 1024 * 1024 });
+                    const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+                        "grpc.max_receive_message_length": 256 * 1024 * 1024,
+                        "grpc.max_send_message_length": 256 * 1024 * 1024,
+                    });
                     resolve(new PackServer(child, client, port, () => err));
                 }
             });
@@ -124,7 +127,10 @@ export class PackServer {
         const m = /^(?:127\.0\.0\.1|localhost)?:?(\d+)$/.exec(address.trim());
         if (!m) throw new Error(`pack address must be a local port such as 127.0.0.1:40105, got ${JSON.stringify(address)}`);
         const port = Number(m[1]);
-        const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 256 * 1024 * 1024, "grpc.max_send_message_length": 256 * 1024 * 1024 });
+        const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+            "grpc.max_receive_message_length": 256 * 1024 * 1024,
+            "grpc.max_send_message_length": 256 * 1024 * 1024,
+        });
         return new PackServer(undefined, client, port, () => "");
     }
 
@@ -160,9 +166,11 @@ export class PackServer {
         const { policies } = await this.info();
         const known = new Map(policies.map((p) => [p.name, p]));
         for (const [name, value] of Object.entries(config)) {
-            if (!known.has(name)) throw new Error(`policy config names "${name}", which is not a policy of this pack (policies: ${[...known.keys()].join(", ")})`);
+            if (!known.has(name))
+                throw new Error(`policy config names "${name}", which is not a policy of this pack (policies: ${[...known.keys()].join(", ")})`);
             const level = typeof value === "string" ? value : value?.enforcementLevel;
-            if (level !== undefined && !LEVELS.includes(level)) throw new Error(`policy config for "${name}": enforcement level "${level}" is not one of ${LEVELS.join(", ")}`);
+            if (level !== undefined && !LEVELS.includes(level))
+                throw new Error(`policy config for "${name}": enforcement level "${level}" is not one of ${LEVELS.join(", ")}`);
         }
         const req = new pb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();

@@ -68,7 +68,10 @@ export function loadConfig(root: string, stack: string, overrides: [string, stri
     const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, any> };
     const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
-        const known = fs.readdirSync(root).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5));
+        const known = fs
+            .readdirSync(root)
+            .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+            .map((f) => f.slice(7, -5));
         throw new StackFileError(`no stack file Pulumi.${stack}.yaml: known stacks are ${known.join(", ")}`);
     }
     const stackDoc = (parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
@@ -134,11 +137,13 @@ export function setPath(root: unknown, pathText: string, value: unknown, whole: 
         parts.push(m[1] !== undefined ? m[1] : Number(m[2]));
         consumed = re.lastIndex;
     }
-    if (consumed !== pathText.length || parts.length === 0) throw new UsageError(`--config key ${JSON.stringify(whole)} is not a path such as msk-lambda:network.azCount or msk-lambda:consumers[0].batchSize`);
+    if (consumed !== pathText.length || parts.length === 0)
+        throw new UsageError(`--config key ${JSON.stringify(whole)} is not a path such as msk-lambda:network.azCount or msk-lambda:consumers[0].batchSize`);
     let cur: any = root;
     parts.forEach((p, i) => {
         const last = i === parts.length - 1;
-        if (typeof cur !== "object" || cur === null) throw new UsageError(`--config key ${JSON.stringify(whole)} goes through a value that is not an object or list`);
+        if (typeof cur !== "object" || cur === null)
+            throw new UsageError(`--config key ${JSON.stringify(whole)} goes through a value that is not an object or list`);
         if (last) cur[p] = value;
         else {
             if (cur[p] === undefined) cur[p] = typeof parts[i + 1] === "number" ? [] : {};
@@ -188,7 +193,9 @@ export function planDocument(sim: SimulationResult): PlanDocument {
 export function renderText(doc: PlanDocument): string {
     const lines: string[] = [];
     const custom = doc.resources.filter((r) => !r.type.startsWith("pulumi:") && !r.type.startsWith("msk-lambda:"));
-    lines.push(`Plan for stack ${doc.stack} (${doc.preview ? "preview: computed values unknown" : "as on a first pulumi up"}): ${custom.length} resources would be created`);
+    lines.push(
+        `Plan for stack ${doc.stack} (${doc.preview ? "preview: computed values unknown" : "as on a first pulumi up"}): ${custom.length} resources would be created`,
+    );
     const children = new Map<string, typeof doc.resources>();
     for (const r of doc.resources) {
         const list = children.get(r.parent) ?? [];
@@ -197,7 +204,11 @@ export function renderText(doc: PlanDocument): string {
     }
     const walk = (parent: string, indent: string) => {
         for (const r of children.get(parent) ?? []) {
-            const flags = [r.options.protect && "protect", r.options.deleteBeforeReplace && "deleteBeforeReplace", r.options.retainOnDelete && "retainOnDelete"].filter(Boolean);
+            const flags = [
+                r.options.protect && "protect",
+                r.options.deleteBeforeReplace && "deleteBeforeReplace",
+                r.options.retainOnDelete && "retainOnDelete",
+            ].filter(Boolean);
             lines.push(`${indent}+ ${r.type}  ${r.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`);
             for (const [k, v] of Object.entries(r.inputs)) {
                 if (k === "__defaults") continue;
@@ -222,11 +233,15 @@ export function renderText(doc: PlanDocument): string {
 export function renderViolations(doc: PlanDocument): string[] {
     const p = doc.policy!;
     const mandatory = p.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    const lines = [`Policy pack ${p.pack}${p.config ? ` (config ${path.relative(ROOT, p.config)})` : ""}: ${mandatory} mandatory, ${p.violations.length - mandatory} advisory`];
+    const lines = [
+        `Policy pack ${p.pack}${p.config ? ` (config ${path.relative(ROOT, p.config)})` : ""}: ${mandatory} mandatory, ${p.violations.length - mandatory} advisory`,
+    ];
     const byUrn = new Map<string, typeof p.violations>();
     for (const v of p.violations) byUrn.set(v.urn, [...(byUrn.get(v.urn) ?? []), v]);
     const names = new Map(doc.resources.map((r) => [r.urn, `${r.type}  ${r.name}`]));
-    const order = [...byUrn.keys()].sort((a, b) => Number(byUrn.get(b)!.some((v) => v.enforcementLevel === "mandatory")) - Number(byUrn.get(a)!.some((v) => v.enforcementLevel === "mandatory")));
+    const order = [...byUrn.keys()].sort(
+        (a, b) => Number(byUrn.get(b)!.some((v) => v.enforcementLevel === "mandatory")) - Number(byUrn.get(a)!.some((v) => v.enforcementLevel === "mandatory")),
+    );
     for (const urn of order) {
         lines.push(`    ${names.get(urn) ?? (urn || "(stack)")}`);
         for (const v of byUrn.get(urn)!) {
@@ -238,7 +253,11 @@ export function renderViolations(doc: PlanDocument): string[] {
 }
 
 export function isConfigError(e: unknown): boolean {
-    return !!e && typeof e === "object" && ((e as any).__pulumiRunError === true || e instanceof StackFileError || e instanceof UsageError || (e as Error).name === "PolicyConfigError");
+    return (
+        !!e &&
+        typeof e === "object" &&
+        ((e as any).__pulumiRunError === true || e instanceof StackFileError || e instanceof UsageError || (e as Error).name === "PolicyConfigError")
+    );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -246,7 +265,9 @@ async function main(argv: string[]): Promise<number> {
     try {
         args = parseArgs(argv);
     } catch (e) {
-        process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]\n`);
+        process.stderr.write(
+            `plan: ${(e as Error).message}\nusage: npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]\n`,
+        );
         return 2;
     }
     try {
@@ -262,6 +283,7 @@ async function main(argv: string[]): Promise<number> {
             preview: args.preview,
             config: loaded.config,
             secretKeys: loaded.secretKeys,
+            captureStacks: process.env.MSK_LAMBDA_PLAN_TRACES === "1",
         });
         const doc = planDocument(sim);
         doc.policy = { ...(await evaluatePolicies(sim, policyConfig.config)), config: policyConfig.file };
@@ -272,7 +294,8 @@ async function main(argv: string[]): Promise<number> {
             process.stderr.write(`${(e as Error).message}\n`);
             return 2;
         }
-        process.stderr.write(`plan: the program failed: ${(e as Error)?.stack ?? String(e)}\n`);
+        const trace = process.env.MSK_LAMBDA_PLAN_TRACES === "1" ? "" : "\n(run with MSK_LAMBDA_PLAN_TRACES=1 for full stack traces)";
+        process.stderr.write(`plan: the program failed: ${(e as Error)?.stack ?? String(e)}${trace}\n`);
         return 3;
     }
 }

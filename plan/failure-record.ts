@@ -11,10 +11,13 @@ function main(): number {
     const text = file && file !== "-" ? fs.readFileSync(file, "utf8") : fs.readFileSync(0, "utf8");
     try {
         const r = parseFailureRecord(text);
-        console.log(`${r.kind === "kafka" ? "Event source mapping" : "Async invocation"} failure: ${r.condition} at ${r.timestamp}, function ${r.functionArn}, request ${r.requestId}${r.functionError ? `, error ${r.functionError}` : ""}`);
+        console.log(
+            `${r.kind === "kafka" ? "Event source mapping" : "Async invocation"} failure: ${r.condition} at ${r.timestamp}, function ${r.functionArn}, request ${r.requestId}${r.functionError ? `, error ${r.functionError}` : ""}`,
+        );
         if (r.kind === "kafka") {
             console.log(`cluster ${r.eventSourceArn}${r.batchSize ? `, batch of ${r.batchSize}` : ""}${r.payloadSize ? `, ${r.payloadSize} bytes` : ""}`);
-            for (const x of r.ranges) console.log(`  ${x.topic} partition ${x.partition}: offsets ${x.firstOffset}..${x.lastOffset}, ${x.firstTimestamp} .. ${x.lastTimestamp}`);
+            for (const x of r.ranges)
+                console.log(`  ${x.topic} partition ${x.partition}: offsets ${x.firstOffset}..${x.lastOffset}, ${x.firstTimestamp} .. ${x.lastTimestamp}`);
         }
         return 0;
     } catch (e) {

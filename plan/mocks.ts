@@ -88,11 +88,22 @@ function computed(type: string, name: string, inputs: Record<string, any>, regio
         case "aws:lambda/function:Function": {
             const fn = n();
             const arn = `arn:aws:lambda:${region}:${acct}:function:${fn}`;
-            return { arn, name: fn, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`, version: "$LATEST" };
+            return {
+                arn,
+                name: fn,
+                qualifiedArn: `${arn}:$LATEST`,
+                invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+                version: "$LATEST",
+            };
         }
         case "aws:lambda/eventSourceMapping:EventSourceMapping": {
             const u = uuid(type + name);
-            return { id: u, uuid: u, arn: `arn:aws:lambda:${region}:${acct}:event-source-mapping:${u}`, state: inputs.enabled === false ? "Disabled" : "Enabled" };
+            return {
+                id: u,
+                uuid: u,
+                arn: `arn:aws:lambda:${region}:${acct}:event-source-mapping:${u}`,
+                state: inputs.enabled === false ? "Disabled" : "Enabled",
+            };
         }
         case "aws:secretsmanager/secret:Secret": {
             const s = n();

@@ -7,8 +7,11 @@ import { run } from "./helpers/sim";
 const CA = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
 
 function clusterConfig(cluster: object, environment: Environment = "dev"): ClusterConfig {
-    const net = (cluster as any).existingClusterArn ? { mode: "existing", vpcId: "vpc-01234567", privateSubnetIds: ["subnet-01234567", "subnet-01234568"] } : {};
-    const secrets: Record<string, string> = (cluster as any).authentication === "mtls" ? { "msk-lambda:mtlsCertificate": pki().chain, "msk-lambda:mtlsPrivateKey": pki().clientKey } : {};
+    const net = (cluster as any).existingClusterArn
+        ? { mode: "existing", vpcId: "vpc-01234567", privateSubnetIds: ["subnet-01234567", "subnet-01234568"] }
+        : {};
+    const secrets: Record<string, string> =
+        (cluster as any).authentication === "mtls" ? { "msk-lambda:mtlsCertificate": pki().chain, "msk-lambda:mtlsPrivateKey": pki().clientKey } : {};
     return parseStackConfig(
         { "msk-lambda:environment": environment, "msk-lambda:cluster": JSON.stringify(cluster), "msk-lambda:network": JSON.stringify(net), ...secrets },
         { project: "msk-lambda", stack: "t" },
@@ -47,7 +50,10 @@ describe("KafkaCluster component", () => {
             assert.deepStrictEqual(msk.inputs.clientAuthentication, clientAuthentication);
             assert.deepStrictEqual(msk.inputs.encryptionInfo.encryptionInTransit, { clientBroker, inCluster: true });
             const brokers: string = r.outputs.brokers;
-            assert.ok(brokers.split(",").every((b) => b.endsWith(`:${port}`)), brokers);
+            assert.ok(
+                brokers.split(",").every((b) => b.endsWith(`:${port}`)),
+                brokers,
+            );
         });
     }
 
@@ -111,9 +117,24 @@ describe("KafkaCluster component", () => {
     it("keeps the URNs of the cluster, its key and configuration when the component is renamed (no replacement)", async () => {
         const urns = async (componentName: string) => {
             const r = await run(() => {
-                new KafkaCluster(componentName, { config: clusterConfig({}, "prod"), environment: "prod", clusterName: "msk-lambda-t", subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] }, componentName === "kafka" ? {} : { aliases: [{ name: "kafka" }] });
+                new KafkaCluster(
+                    componentName,
+                    {
+                        config: clusterConfig({}, "prod"),
+                        environment: "prod",
+                        clusterName: "msk-lambda-t",
+                        subnetIds: ["subnet-a", "subnet-b"],
+                        securityGroupIds: ["sg-1"],
+                    },
+                    componentName === "kafka" ? {} : { aliases: [{ name: "kafka" }] },
+                );
             });
-            return r.resources.filter((x) => ["aws:msk/cluster:Cluster", "aws:kms/key:Key", "aws:msk/configuration:Configuration", "aws:cloudwatch/logGroup:LogGroup"].includes(x.type)).map((x) => x.urn).sort();
+            return r.resources
+                .filter((x) =>
+                    ["aws:msk/cluster:Cluster", "aws:kms/key:Key", "aws:msk/configuration:Configuration", "aws:cloudwatch/logGroup:LogGroup"].includes(x.type),
+                )
+                .map((x) => x.urn)
+                .sort();
         };
         const before = await urns("kafka");
         assert.strictEqual(before.length, 4);

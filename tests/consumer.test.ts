@@ -43,13 +43,35 @@ describe("Consumer component", () => {
                 {
                     Sid: "PollerNetworkInterfaces",
                     Effect: "Allow",
-                    Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DeleteNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"],
+                    Action: [
+                        "ec2:CreateNetworkInterface",
+                        "ec2:DescribeNetworkInterfaces",
+                        "ec2:DescribeVpcs",
+                        "ec2:DeleteNetworkInterface",
+                        "ec2:DescribeSubnets",
+                        "ec2:DescribeSecurityGroups",
+                    ],
                     Resource: "*",
                 },
-                { Sid: "DescribeCluster", Effect: "Allow", Action: ["kafka:DescribeCluster", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"], Resource: arn },
+                {
+                    Sid: "DescribeCluster",
+                    Effect: "Allow",
+                    Action: ["kafka:DescribeCluster", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"],
+                    Resource: arn,
+                },
                 { Sid: "KafkaConnect", Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"], Resource: arn },
-                { Sid: "KafkaReadTopic", Effect: "Allow", Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"], Resource: `arn:aws:kafka:us-east-1:${ACCOUNT}:topic/msk-lambda-test/${uuid}/orders` },
-                { Sid: "KafkaConsumerGroup", Effect: "Allow", Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], Resource: `arn:aws:kafka:us-east-1:${ACCOUNT}:group/msk-lambda-test/${uuid}/msk-lambda-test-orders` },
+                {
+                    Sid: "KafkaReadTopic",
+                    Effect: "Allow",
+                    Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
+                    Resource: `arn:aws:kafka:us-east-1:${ACCOUNT}:topic/msk-lambda-test/${uuid}/orders`,
+                },
+                {
+                    Sid: "KafkaConsumerGroup",
+                    Effect: "Allow",
+                    Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"],
+                    Resource: `arn:aws:kafka:us-east-1:${ACCOUNT}:group/msk-lambda-test/${uuid}/msk-lambda-test-orders`,
+                },
             ]);
         });
 
@@ -58,7 +80,14 @@ describe("Consumer component", () => {
             assert.deepStrictEqual(Object.keys(p).sort(), ["destinations", "kafka", "logs"]);
             const logGroup = r.one("aws:cloudwatch/logGroup:LogGroup", "msk-lambda-test-orders-logs");
             assert.strictEqual(logGroup.inputs.name, "/aws/lambda/msk-lambda-test-orders");
-            assert.deepStrictEqual(p.logs, [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/msk-lambda-test-orders:*` }]);
+            assert.deepStrictEqual(p.logs, [
+                {
+                    Sid: "WriteOwnLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/msk-lambda-test-orders:*`,
+                },
+            ]);
             const queue = r.one("aws:sqs/queue:Queue");
             const key = r.one("aws:kms/key:Key", "msk-lambda-test-orders-failures-key");
             const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:${queue.inputs.name}`;
@@ -82,7 +111,13 @@ describe("Consumer component", () => {
             const roleArn = r.one("aws:lambda/function:Function").inputs.role;
             assert.match(roleArn, /^arn:aws:iam::123456789012:role\/consumer-orders-role-/);
             const statements = JSON.parse(key.inputs.policy).Statement;
-            assert.deepStrictEqual(statements[1], { Sid: "ExecutionRolesUseKey", Effect: "Allow", Principal: { AWS: roleArn }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" });
+            assert.deepStrictEqual(statements[1], {
+                Sid: "ExecutionRolesUseKey",
+                Effect: "Allow",
+                Principal: { AWS: roleArn },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: "*",
+            });
             assert.ok(key.propertyDependencies.policy.includes(role.urn), "the key policy waits for the role");
         });
 
@@ -119,7 +154,12 @@ describe("Consumer component", () => {
             const deps = new Set(m.dependencies);
             for (const p of r.ofType("aws:iam/rolePolicy:RolePolicy")) assert.ok(deps.has(p.urn), `waits for ${p.name}`);
             const endpoints = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
-            assert.deepStrictEqual(endpoints.map((e) => e.inputs.serviceName).sort(), ["com.amazonaws.us-east-1.lambda", "com.amazonaws.us-east-1.secretsmanager", "com.amazonaws.us-east-1.sqs", "com.amazonaws.us-east-1.sts"]);
+            assert.deepStrictEqual(endpoints.map((e) => e.inputs.serviceName).sort(), [
+                "com.amazonaws.us-east-1.lambda",
+                "com.amazonaws.us-east-1.secretsmanager",
+                "com.amazonaws.us-east-1.sqs",
+                "com.amazonaws.us-east-1.sts",
+            ]);
             for (const e of endpoints) assert.ok(deps.has(e.urn), `waits for endpoint ${e.name}`);
         });
 
@@ -205,7 +245,10 @@ describe("Consumer component", () => {
             assert.strictEqual(value.username, "msk-lambda-test");
             const assoc = r.one("aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation");
             assert.strictEqual(assoc.inputs.clusterArn, clusterArn(r));
-            assert.strictEqual(assoc.inputs.secretArn, r.resources.find((x) => x.type === "aws:lambda/eventSourceMapping:EventSourceMapping")!.inputs.sourceAccessConfigurations[0].uri);
+            assert.strictEqual(
+                assoc.inputs.secretArn,
+                r.resources.find((x) => x.type === "aws:lambda/eventSourceMapping:EventSourceMapping")!.inputs.sourceAccessConfigurations[0].uri,
+            );
             const policy = JSON.parse(r.one("aws:secretsmanager/secretPolicy:SecretPolicy").inputs.policy);
             assert.deepStrictEqual(policy.Statement[0].Principal, { Service: "kafka.amazonaws.com" });
         });
@@ -230,8 +273,15 @@ describe("Consumer component", () => {
         });
 
         it("takes the password from secret config when given", async () => {
-            const r2 = await runStack({ cluster: { authentication: "scram" }, consumers: [orders], secrets: { scramPassword: "correct-horse-battery-staple" } });
-            assert.strictEqual(JSON.parse(r2.one("aws:secretsmanager/secretVersion:SecretVersion").inputs.secretString).password, "correct-horse-battery-staple");
+            const r2 = await runStack({
+                cluster: { authentication: "scram" },
+                consumers: [orders],
+                secrets: { scramPassword: "correct-horse-battery-staple" },
+            });
+            assert.strictEqual(
+                JSON.parse(r2.one("aws:secretsmanager/secretVersion:SecretVersion").inputs.secretString).password,
+                "correct-horse-battery-staple",
+            );
             assert.strictEqual(r2.ofType("random:index/randomPassword:RandomPassword").length, 0);
         });
     });
@@ -268,7 +318,10 @@ describe("Consumer component", () => {
             const topic = r.one("aws:sns/topic:Topic", "msk-lambda-test-orders-failures");
             assert.strictEqual(topic.inputs.fifoTopic, false);
             const d = rolePolicies(r).destinations;
-            assert.deepStrictEqual(d.map((s) => s.Action), ["sns:Publish", ["kms:Decrypt", "kms:GenerateDataKey"]]);
+            assert.deepStrictEqual(
+                d.map((s) => s.Action),
+                ["sns:Publish", ["kms:Decrypt", "kms:GenerateDataKey"]],
+            );
             assert.strictEqual(d[0].Resource, `arn:aws:sns:us-east-1:${ACCOUNT}:msk-lambda-test-orders-failures`);
             assert.ok(r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").some((e) => e.inputs.serviceName === "com.amazonaws.us-east-1.sns"));
         });
@@ -325,18 +378,34 @@ describe("Consumer component", () => {
         it("configures onFailure and onSuccess with the seed's permission per destination type", async () => {
             const fnArn = "arn:aws:lambda:us-east-1:111122223333:function:audit";
             const r = await runStack({
-                consumers: [{ ...orders, asyncDestinations: { onFailure: { type: "eventbridge" }, onSuccess: { arn: fnArn }, maximumRetryAttempts: 1, maximumEventAgeSeconds: 3600 } }],
+                consumers: [
+                    {
+                        ...orders,
+                        asyncDestinations: {
+                            onFailure: { type: "eventbridge" },
+                            onSuccess: { arn: fnArn },
+                            maximumRetryAttempts: 1,
+                            maximumEventAgeSeconds: 3600,
+                        },
+                    },
+                ],
             });
             const cfg = r.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").inputs;
             assert.strictEqual(cfg.maximumRetryAttempts, 1);
             assert.strictEqual(cfg.maximumEventAgeInSeconds, 3600);
-            assert.match(cfg.destinationConfig.onFailure.destination, /^arn:aws:events:us-east-1:123456789012:event-bus\/msk-lambda-test-orders-async-failures$/);
+            assert.match(
+                cfg.destinationConfig.onFailure.destination,
+                /^arn:aws:events:us-east-1:123456789012:event-bus\/msk-lambda-test-orders-async-failures$/,
+            );
             assert.strictEqual(cfg.destinationConfig.onSuccess.destination, fnArn);
             const d = rolePolicies(r).destinations;
-            assert.deepStrictEqual(d.filter((s) => s.Sid!.startsWith("SendAsync")).map((s) => [s.Action, s.Resource]), [
-                ["events:PutEvents", cfg.destinationConfig.onFailure.destination],
-                ["lambda:InvokeFunction", fnArn],
-            ]);
+            assert.deepStrictEqual(
+                d.filter((s) => s.Sid!.startsWith("SendAsync")).map((s) => [s.Action, s.Resource]),
+                [
+                    ["events:PutEvents", cfg.destinationConfig.onFailure.destination],
+                    ["lambda:InvokeFunction", fnArn],
+                ],
+            );
             const busKey = JSON.parse(r.one("aws:kms/key:Key", "msk-lambda-test-orders-async-failures-key").inputs.policy);
             const eb = busKey.Statement.find((s: Statement) => s.Sid === "EventBridgeUsesKeyForThisBus");
             assert.strictEqual(eb.Condition.StringEquals["kms:EncryptionContext:aws:events:event-bus:arn"], cfg.destinationConfig.onFailure.destination);
@@ -345,7 +414,10 @@ describe("Consumer component", () => {
         it("SQS and SNS async destinations get sqs:SendMessage and sns:Publish with their keys", async () => {
             const r = await runStack({ consumers: [{ ...orders, asyncDestinations: { onFailure: { type: "sqs" }, onSuccess: { type: "sns" } } }] });
             const d = rolePolicies(r).destinations.filter((s) => s.Sid!.includes("Async"));
-            assert.deepStrictEqual(d.map((s) => s.Action), ["sqs:SendMessage", ["kms:Decrypt", "kms:GenerateDataKey"], "sns:Publish", ["kms:Decrypt", "kms:GenerateDataKey"]]);
+            assert.deepStrictEqual(
+                d.map((s) => s.Action),
+                ["sqs:SendMessage", ["kms:Decrypt", "kms:GenerateDataKey"], "sns:Publish", ["kms:Decrypt", "kms:GenerateDataKey"]],
+            );
         });
     });
 
@@ -353,8 +425,17 @@ describe("Consumer component", () => {
         const variants: [string, StackInput][] = [
             ["iam/sqs", { consumers: [orders] }],
             ["scram/sns", { cluster: { authentication: "scram" }, consumers: [{ ...orders, onFailure: { type: "sns" } }] }],
-            ["mtls/s3", { cluster: { authentication: "mtls", certificateAuthorityArns: [CA] }, consumers: [{ ...orders, onFailure: { type: "s3" }, asyncDestinations: { onFailure: { type: "sqs" }, onSuccess: { type: "sns" } } }] }],
-            ["tls/nat", { network: { mode: "nat" }, cluster: { authentication: "tls" }, consumers: [orders, { name: "b", topic: "b", onFailure: { type: "sns" } }] }],
+            [
+                "mtls/s3",
+                {
+                    cluster: { authentication: "mtls", certificateAuthorityArns: [CA] },
+                    consumers: [{ ...orders, onFailure: { type: "s3" }, asyncDestinations: { onFailure: { type: "sqs" }, onSuccess: { type: "sns" } } }],
+                },
+            ],
+            [
+                "tls/nat",
+                { network: { mode: "nat" }, cluster: { authentication: "tls" }, consumers: [orders, { name: "b", topic: "b", onFailure: { type: "sns" } }] },
+            ],
         ];
         for (const [name, input] of variants) {
             it(`${name}: never creates a FIFO queue or topic, and no role statement has Action "*" or a needless Resource "*"`, async () => {
@@ -372,7 +453,11 @@ describe("Consumer component", () => {
                     for (const s of JSON.parse(p.inputs.policy).Statement as Statement[]) {
                         const actions = ([] as string[]).concat(s.Action);
                         assert.ok(!actions.some((a) => a === "*" || a.endsWith(":*")), `${p.name}: ${actions}`);
-                        if (s.Resource === "*") assert.ok(actions.every((a) => a.startsWith("ec2:")), `${p.name} ${s.Sid} uses Resource "*"`);
+                        if (s.Resource === "*")
+                            assert.ok(
+                                actions.every((a) => a.startsWith("ec2:")),
+                                `${p.name} ${s.Sid} uses Resource "*"`,
+                            );
                     }
                 }
                 assert.ok(r.ofType("aws:lambda/eventSourceMapping:EventSourceMapping").every((m) => m.options.deleteBeforeReplace));

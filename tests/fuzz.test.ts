@@ -74,7 +74,8 @@ describe("policy pack fuzz", function () {
             for (const r of stack) {
                 const deps: Record<string, string[]> = {};
                 for (const prop of Object.keys(r.props).slice(0, 4)) {
-                    if (random() < 0.3) deps[prop] = [random() < 0.2 ? "urn:pulumi:gen::other::aws:sqs/queue:Queue::absent" : stack[Math.floor(random() * stack.length)].urn];
+                    if (random() < 0.3)
+                        deps[prop] = [random() < 0.2 ? "urn:pulumi:gen::other::aws:sqs/queue:Queue::absent" : stack[Math.floor(random() * stack.length)].urn];
                 }
                 r.propertyDependencies = deps;
                 r.dependencies = [...new Set(Object.values(deps).flat())];
@@ -85,7 +86,9 @@ describe("policy pack fuzz", function () {
         }
         counts.cases = counts.analyze + counts.analyzeStack;
 
-        console.log(`\n      fuzz: ${counts.cases} cases (${counts.analyze} Analyze, ${counts.analyzeStack} in ${STACKS} AnalyzeStack calls), ${counts.violations} violations, ${counts.notes} preview notes, ${counts.notApplicable} not-applicable, ${counts.errors} errors`);
+        console.log(
+            `\n      fuzz: ${counts.cases} cases (${counts.analyze} Analyze, ${counts.analyzeStack} in ${STACKS} AnalyzeStack calls), ${counts.violations} violations, ${counts.notes} preview notes, ${counts.notApplicable} not-applicable, ${counts.errors} errors`,
+        );
         assert.ok(counts.analyze >= 2000, `only ${counts.analyze} Analyze cases`);
         assert.deepStrictEqual(errors, []);
         assert.strictEqual(counts.errors, 0);

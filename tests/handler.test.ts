@@ -24,14 +24,20 @@ describe("consumer handler", () => {
         assert.strictEqual(r.partition, 0);
         assert.strictEqual(r.offset, 15);
         assert.strictEqual(r.value!.toString("utf8"), "Hello, this is a test.");
-        assert.deepStrictEqual(r.headers.map((h) => [h.key, h.value.toString("utf8")]), [["headerKey", "headerValue"]]);
+        assert.deepStrictEqual(
+            r.headers.map((h) => [h.key, h.value.toString("utf8")]),
+            [["headerKey", "headerValue"]],
+        );
         assert.strictEqual(r.id, "mytopic/0/15");
         assert.strictEqual(r.key!.length, 22);
     });
 
     it("keeps partition order and handles records without a key", () => {
         const records = decodeEvent(event({ "t-1": [record("t", 1, 7), record("t", 1, 8)], "t-0": [record("t", 0, 3)] }));
-        assert.deepStrictEqual(records.map((r) => r.id), ["t/1/7", "t/1/8", "t/0/3"]);
+        assert.deepStrictEqual(
+            records.map((r) => r.id),
+            ["t/1/7", "t/1/8", "t/0/3"],
+        );
         assert.strictEqual(records[0].key, undefined);
     });
 
@@ -49,7 +55,10 @@ describe("consumer handler", () => {
     for (const [what, e, message] of malformed) {
         it(`refuses ${what} with an error naming where, not what`, async () => {
             const handler = createHandler(async () => undefined);
-            await assert.rejects(handler(e as MSKEvent), (err: Error) => err instanceof MalformedEventError && message.test(err.message) && !/not base64!|headerKey|Hello/.test(err.message));
+            await assert.rejects(
+                handler(e as MSKEvent),
+                (err: Error) => err instanceof MalformedEventError && message.test(err.message) && !/not base64!|headerKey|Hello/.test(err.message),
+            );
         });
     }
 
@@ -96,7 +105,15 @@ describe("consumer handler", () => {
         } finally {
             console.log = original;
         }
-        assert.deepStrictEqual(JSON.parse(logs[0]), { msg: "record", topic: "mytopic", partition: 0, offset: 15, keyBytes: 22, valueBytes: 22, headers: ["headerKey"] });
+        assert.deepStrictEqual(JSON.parse(logs[0]), {
+            msg: "record",
+            topic: "mytopic",
+            partition: 0,
+            offset: 15,
+            keyBytes: 22,
+            valueBytes: 22,
+            headers: ["headerKey"],
+        });
         assert.deepStrictEqual(JSON.parse(logs[1]), { msg: "batch", processed: 1, skipped: 0 });
     });
 });

@@ -29,7 +29,14 @@ describe("network layout", () => {
         const plan = planSubnets("10.30.0.0/16", 3, "nat");
         assert.deepStrictEqual(
             plan.map((p) => `${p.tier}-${p.az} ${p.cidrBlock}`),
-            ["private-0 10.30.0.0/19", "private-1 10.30.32.0/19", "private-2 10.30.64.0/19", "public-0 10.30.96.0/19", "public-1 10.30.128.0/19", "public-2 10.30.160.0/19"],
+            [
+                "private-0 10.30.0.0/19",
+                "private-1 10.30.32.0/19",
+                "private-2 10.30.64.0/19",
+                "public-0 10.30.96.0/19",
+                "public-1 10.30.128.0/19",
+                "public-2 10.30.160.0/19",
+            ],
         );
     });
 

@@ -25,7 +25,10 @@ describe("Network component", () => {
         it("creates a VPC with DNS support and one private subnet per AZ, and no internet path", () => {
             assert.strictEqual(r.one("aws:ec2/vpc:Vpc").inputs.enableDnsHostnames, true);
             const subnets = r.ofType("aws:ec2/subnet:Subnet").map((s) => s.inputs);
-            assert.deepStrictEqual(subnets.map((s) => s.availabilityZone), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+            assert.deepStrictEqual(
+                subnets.map((s) => s.availabilityZone),
+                ["us-east-1a", "us-east-1b", "us-east-1c"],
+            );
             assert.ok(subnets.every((s) => s.mapPublicIpOnLaunch === false));
             assert.strictEqual(r.ofType("aws:ec2/internetGateway:InternetGateway").length, 0);
             assert.strictEqual(r.ofType("aws:ec2/natGateway:NatGateway").length, 0);
@@ -35,7 +38,11 @@ describe("Network component", () => {
 
         it("creates Lambda, STS and Secrets Manager interface endpoints with private DNS in every private subnet", async () => {
             const eps = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs);
-            assert.deepStrictEqual(eps.map((e) => e.serviceName).sort(), ["com.amazonaws.us-east-1.lambda", "com.amazonaws.us-east-1.secretsmanager", "com.amazonaws.us-east-1.sts"]);
+            assert.deepStrictEqual(eps.map((e) => e.serviceName).sort(), [
+                "com.amazonaws.us-east-1.lambda",
+                "com.amazonaws.us-east-1.secretsmanager",
+                "com.amazonaws.us-east-1.sts",
+            ]);
             const subnetIds = r.ofType("aws:ec2/subnet:Subnet").map((s) => s.urn);
             for (const ep of eps) {
                 assert.strictEqual(ep.vpcEndpointType, "Interface");
@@ -49,7 +56,9 @@ describe("Network component", () => {
         it("lets the endpoints' security group take 443 only from the cluster's security group", () => {
             const sgs = r.ofType("aws:ec2/securityGroup:SecurityGroup");
             const endpointSg = sgs.find((s) => s.name === "net-endpoints")!;
-            const ingress = r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.propertyDependencies.securityGroupId?.includes(endpointSg.urn));
+            const ingress = r
+                .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                .filter((x) => x.propertyDependencies.securityGroupId?.includes(endpointSg.urn));
             assert.strictEqual(ingress.length, 1);
             assert.strictEqual(ingress[0].inputs.fromPort, 443);
             assert.strictEqual(ingress[0].inputs.toPort, 443);
@@ -110,12 +119,20 @@ describe("Network component", () => {
     });
 
     describe("existing mode", () => {
-        const existing = { mode: "existing" as const, vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2", "subnet-0123456789abcdef3"] };
+        const existing = {
+            mode: "existing" as const,
+            vpcId: "vpc-0123456789abcdef0",
+            privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
+        };
 
         it("creates only the security groups, and places the cluster in the first 3 given subnets", async () => {
             const { r, net } = await network(existing);
             const types = new Set(r.resources.filter((x) => x.custom).map((x) => x.type));
-            assert.deepStrictEqual([...types].sort(), ["aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"]);
+            assert.deepStrictEqual([...types].sort(), [
+                "aws:ec2/securityGroup:SecurityGroup",
+                "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            ]);
             assert.strictEqual(r.one("aws:ec2/securityGroup:SecurityGroup").inputs.vpcId, "vpc-0123456789abcdef0");
             const ids = await new Promise<string[]>((resolve) => require("@pulumi/pulumi").all(net.clusterSubnetIds).apply(resolve));
             assert.deepStrictEqual(ids, existing.privateSubnetIds.slice(0, 3));
@@ -132,23 +149,37 @@ describe("Network component", () => {
             const { r } = await network({ ...existing, endpoints: true, clusterSecurityGroupIds: ["sg-0123456789abcdef0"] }, 9098, false);
             assert.strictEqual(r.ofType("aws:ec2/securityGroup:SecurityGroup").length, 1);
             const ingress = rules(r, "Ingress");
-            assert.deepStrictEqual(ingress.map((i) => [i.referencedSecurityGroupId, i.fromPort]), [["sg-0123456789abcdef0", 443]]);
+            assert.deepStrictEqual(
+                ingress.map((i) => [i.referencedSecurityGroupId, i.fromPort]),
+                [["sg-0123456789abcdef0", 443]],
+            );
         });
     });
 
     describe("cluster security group (seed: minimum rules)", () => {
-        for (const [auth, port] of [["plaintext", 9092], ["tls", 9094], ["scram", 9096], ["iam", 9098]] as const) {
+        for (const [auth, port] of [
+            ["plaintext", 9092],
+            ["tls", 9094],
+            ["scram", 9096],
+            ["iam", 9098],
+        ] as const) {
             it(`${auth}: allows ${port} from and to itself, 443 out, and nothing from 0.0.0.0/0`, async () => {
                 const { r } = await network({ mode: "nat" }, port);
                 const sg = r.one("aws:ec2/securityGroup:SecurityGroup", "net-cluster");
-                const mine = (dir: "Ingress" | "Egress") => r.ofType(`aws:vpc/securityGroup${dir}Rule:SecurityGroup${dir}Rule`).filter((x) => x.propertyDependencies.securityGroupId?.[0] === sg.urn);
+                const mine = (dir: "Ingress" | "Egress") =>
+                    r.ofType(`aws:vpc/securityGroup${dir}Rule:SecurityGroup${dir}Rule`).filter((x) => x.propertyDependencies.securityGroupId?.[0] === sg.urn);
                 const ingress = mine("Ingress");
                 assert.strictEqual(ingress.length, 1);
                 assert.strictEqual(ingress[0].inputs.fromPort, port);
                 assert.strictEqual(ingress[0].inputs.toPort, port);
                 assert.deepStrictEqual(ingress[0].propertyDependencies.referencedSecurityGroupId, [sg.urn]);
-                const egress = mine("Egress").map((x) => [x.inputs.fromPort, x.inputs.cidrIpv4 ?? "self"]).sort();
-                assert.deepStrictEqual(egress, [[443, "0.0.0.0/0"], [port, "self"]]);
+                const egress = mine("Egress")
+                    .map((x) => [x.inputs.fromPort, x.inputs.cidrIpv4 ?? "self"])
+                    .sort();
+                assert.deepStrictEqual(egress, [
+                    [443, "0.0.0.0/0"],
+                    [port, "self"],
+                ]);
                 for (const rule of rules(r, "Ingress")) {
                     assert.notStrictEqual(rule.cidrIpv4, "0.0.0.0/0");
                     assert.notStrictEqual(rule.cidrIpv6, "::/0");

@@ -19,8 +19,22 @@ describe("failure records (seeds 002 and 004)", () => {
         assert.deepStrictEqual(
             r.ranges.map((x) => [x.topic, x.partition, x.firstOffset, x.lastOffset, x.firstTimestamp, x.lastTimestamp]),
             [
-                ["Topic", 0, "49601189658422359378836298521827638475320189012309704722", "49601189658422359378836298522902373528957594348623495186", "2019-11-14T00:38:04.835Z", "2019-11-14T00:38:05.580Z"],
-                ["Topic", 1, "49601189658422359378836298521827638475320189012309704722", "49601189658422359378836298522902373528957594348623495186", "2019-11-14T00:38:04.835Z", "2019-11-14T00:38:05.580Z"],
+                [
+                    "Topic",
+                    0,
+                    "49601189658422359378836298521827638475320189012309704722",
+                    "49601189658422359378836298522902373528957594348623495186",
+                    "2019-11-14T00:38:04.835Z",
+                    "2019-11-14T00:38:05.580Z",
+                ],
+                [
+                    "Topic",
+                    1,
+                    "49601189658422359378836298521827638475320189012309704722",
+                    "49601189658422359378836298522902373528957594348623495186",
+                    "2019-11-14T00:38:04.835Z",
+                    "2019-11-14T00:38:05.580Z",
+                ],
             ],
         );
         // Offsets beyond 2^53 survive as exact strings.
@@ -57,17 +71,42 @@ describe("failure records (seeds 002 and 004)", () => {
     });
 
     const malformed: [string, unknown, RegExp][] = [
-        ["the seed's text as printed (comments, trailing commas)", `{ "requestContext": { "condition": "RetryAttemptsExhausted" | "MaximumPayloadSizeExceeded", }, // note\n}`, /the text is not JSON/],
+        [
+            "the seed's text as printed (comments, trailing commas)",
+            `{ "requestContext": { "condition": "RetryAttemptsExhausted" | "MaximumPayloadSizeExceeded", }, // note\n}`,
+            /the text is not JSON/,
+        ],
         ["a list", [], /the record is not an object/],
         ["no requestContext", { version: "1.0" }, /requestContext is not an object/],
-        ["a record of neither kind", { requestContext: { condition: "x", functionArn: "f", requestId: "r" }, timestamp: "t" }, /neither KafkaBatchInfo .* nor requestPayload/],
-        ["a bad topic-partition key", { ...JSON.parse(fixture("esm-failure-sqs-sns.json")), KafkaBatchInfo: { eventSourceArn: "a", recordsInfo: { nopartition: {} } } }, /"nopartition" is not "topic-partition"/],
-        ["a non-numeric offset", { ...JSON.parse(fixture("esm-failure-sqs-sns.json")), KafkaBatchInfo: { eventSourceArn: "a", recordsInfo: { "t-0": { firstRecordOffset: "12a", lastRecordOffset: "13", firstRecordTimestamp: "x", lastRecordTimestamp: "y" } } } }, /firstRecordOffset is not an offset/],
+        [
+            "a record of neither kind",
+            { requestContext: { condition: "x", functionArn: "f", requestId: "r" }, timestamp: "t" },
+            /neither KafkaBatchInfo .* nor requestPayload/,
+        ],
+        [
+            "a bad topic-partition key",
+            { ...JSON.parse(fixture("esm-failure-sqs-sns.json")), KafkaBatchInfo: { eventSourceArn: "a", recordsInfo: { nopartition: {} } } },
+            /"nopartition" is not "topic-partition"/,
+        ],
+        [
+            "a non-numeric offset",
+            {
+                ...JSON.parse(fixture("esm-failure-sqs-sns.json")),
+                KafkaBatchInfo: {
+                    eventSourceArn: "a",
+                    recordsInfo: { "t-0": { firstRecordOffset: "12a", lastRecordOffset: "13", firstRecordTimestamp: "x", lastRecordTimestamp: "y" } },
+                },
+            },
+            /firstRecordOffset is not an offset/,
+        ],
         ["a payload that is not JSON", { ...JSON.parse(fixture("esm-failure-s3.json")), payload: "{broken" }, /payload is not the escaped JSON/],
     ];
     for (const [what, input, message] of malformed) {
         it(`refuses ${what}`, () => {
-            assert.throws(() => parseFailureRecord(input), (e: Error) => e instanceof FailureRecordError && message.test(e.message));
+            assert.throws(
+                () => parseFailureRecord(input),
+                (e: Error) => e instanceof FailureRecordError && message.test(e.message),
+            );
         });
     }
 });
@@ -77,7 +116,9 @@ describe("alarms, dashboard and filter encryption", () => {
         const r = await runStack({ consumers: [orders] });
         const alarms: Record<string, any> = Object.fromEntries(r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.metricName, a.inputs]));
         assert.deepStrictEqual(
-            Object.entries(alarms).map(([m, a]) => [m, a.statistic, a.threshold, a.evaluationPeriods, a.dimensions.FunctionName]).sort(),
+            Object.entries(alarms)
+                .map(([m, a]) => [m, a.statistic, a.threshold, a.evaluationPeriods, a.dimensions.FunctionName])
+                .sort(),
             [
                 ["DestinationDeliveryFailures", "Sum", 0, 1, "msk-lambda-test-orders"],
                 ["Errors", "Sum", 4, 5, "msk-lambda-test-orders"],
@@ -87,9 +128,17 @@ describe("alarms, dashboard and filter encryption", () => {
         );
         const topic = `arn:aws:sns:us-east-1:123456789012:msk-lambda-test-alarms`;
         for (const a of Object.values(alarms)) {
-            assert.deepStrictEqual([a.namespace, a.period, a.comparisonOperator, a.alarmActions, a.okActions], ["AWS/Lambda", 60, "GreaterThanThreshold", [topic], [topic]]);
+            assert.deepStrictEqual(
+                [a.namespace, a.period, a.comparisonOperator, a.alarmActions, a.okActions],
+                ["AWS/Lambda", 60, "GreaterThanThreshold", [topic], [topic]],
+            );
         }
-        assert.deepStrictEqual(Object.keys(r.outputs.consumers.orders.alarmArns).sort(), ["destinationDeliveryFailuresAlarm", "errorsAlarm", "offsetLagAlarm", "throttlesAlarm"]);
+        assert.deepStrictEqual(Object.keys(r.outputs.consumers.orders.alarmArns).sort(), [
+            "destinationDeliveryFailuresAlarm",
+            "errorsAlarm",
+            "offsetLagAlarm",
+            "throttlesAlarm",
+        ]);
         // The topic's key lets CloudWatch use it; without that, notifications to the encrypted topic are dropped.
         const key = JSON.parse(r.one("aws:kms/key:Key", "msk-lambda-test-alarms-key").inputs.policy);
         const cw = key.Statement.find((s: any) => s.Principal?.Service === "cloudwatch.amazonaws.com");
@@ -97,7 +146,11 @@ describe("alarms, dashboard and filter encryption", () => {
     });
 
     it("takes alarm overrides from config and leaves disabled alarms out", async () => {
-        const r = await runStack({ consumers: [{ ...orders, errorsAlarm: { threshold: 20, evaluationMinutes: 10 }, throttlesAlarm: { enabled: false }, offsetLagAlarm: { threshold: 50000 } }] });
+        const r = await runStack({
+            consumers: [
+                { ...orders, errorsAlarm: { threshold: 20, evaluationMinutes: 10 }, throttlesAlarm: { enabled: false }, offsetLagAlarm: { threshold: 50000 } },
+            ],
+        });
         const alarms: Record<string, any> = Object.fromEntries(r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.metricName, a.inputs]));
         assert.deepStrictEqual(Object.keys(alarms).sort(), ["DestinationDeliveryFailures", "Errors", "OffsetLag"]);
         assert.deepStrictEqual([alarms.Errors.threshold, alarms.Errors.evaluationPeriods], [20, 10]);
@@ -105,9 +158,21 @@ describe("alarms, dashboard and filter encryption", () => {
     });
 
     it("builds a dashboard per stack: per consumer lag, invocations, errors, throttles, concurrency, delivery failures; broker CPU and disk", async () => {
-        const body = dashboardBody({ region: "us-east-1", cluster: { name: "c", brokers: 3 }, consumers: [{ name: "orders", functionName: "f-orders", topic: "orders" }] });
+        const body = dashboardBody({
+            region: "us-east-1",
+            cluster: { name: "c", brokers: 3 },
+            consumers: [{ name: "orders", functionName: "f-orders", topic: "orders" }],
+        });
         const metrics = body.widgets.flatMap((w: any) => w.properties.metrics ?? []).map((m: any[]) => `${m[0]}/${m[1]}`);
-        for (const m of ["AWS/Lambda/OffsetLag", "AWS/Lambda/Invocations", "AWS/Lambda/Errors", "AWS/Lambda/Throttles", "AWS/Lambda/ConcurrentExecutions", "AWS/Lambda/DestinationDeliveryFailures"]) assert.ok(metrics.includes(m), m);
+        for (const m of [
+            "AWS/Lambda/OffsetLag",
+            "AWS/Lambda/Invocations",
+            "AWS/Lambda/Errors",
+            "AWS/Lambda/Throttles",
+            "AWS/Lambda/ConcurrentExecutions",
+            "AWS/Lambda/DestinationDeliveryFailures",
+        ])
+            assert.ok(metrics.includes(m), m);
         assert.strictEqual(metrics.filter((m) => m === "AWS/Kafka/CpuUser").length, 3);
         assert.strictEqual(metrics.filter((m) => m === "AWS/Kafka/KafkaDataLogsDiskUsed").length, 3);
         const r = await runStack({ consumers: [orders, { name: "audit", topic: "audit" }] });

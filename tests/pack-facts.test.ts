@@ -39,7 +39,10 @@ describe("policy pack: Lambda/MSK facts", function () {
         it("follows property dependencies when the mapping's ARNs are unknown (first preview)", async () => {
             const f = fn("slow", { timeout: 901, arn: UNKNOWN });
             const cluster = res("aws:msk/cluster:Cluster", "c", { clusterName: "c" });
-            const d = of(await check([f, cluster, mapping("m", { functionName: UNKNOWN, eventSourceArn: UNKNOWN }, { functionName: [f], eventSourceArn: [cluster] })]), "msk-function-timeout");
+            const d = of(
+                await check([f, cluster, mapping("m", { functionName: UNKNOWN, eventSourceArn: UNKNOWN }, { functionName: [f], eventSourceArn: [cluster] })]),
+                "msk-function-timeout",
+            );
             assert.strictEqual(d.length, 1);
         });
         it("resolves a mapping that targets an alias", async () => {
@@ -48,7 +51,13 @@ describe("policy pack: Lambda/MSK facts", function () {
             assert.strictEqual(of(await check([f, alias, mapping("m", { functionName: `${fnArn("slow")}:live` })]), "msk-function-timeout").length, 1);
         });
         it("honours maxTimeoutSeconds, and ignores non-Kafka mappings", async () => {
-            assert.strictEqual(of(await check([fn("f", { timeout: 600 }), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 300 } }), "msk-function-timeout").length, 1);
+            assert.strictEqual(
+                of(
+                    await check([fn("f", { timeout: 600 }), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 300 } }),
+                    "msk-function-timeout",
+                ).length,
+                1,
+            );
             const sqs = res(ESM, "sqs", { eventSourceArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:q`, functionName: "f" });
             assert.deepStrictEqual(of(await check([fn("f", { timeout: 900 }), sqs]), "msk-function-timeout"), []);
         });
@@ -67,10 +76,16 @@ describe("policy pack: Lambda/MSK facts", function () {
             const d = of(await check([m]), "no-fifo-destinations");
             assert.strictEqual(d.length, 1);
             assert.strictEqual(d[0].urn, m.urn);
-            assert.match(d[0].message, /uses the FIFO SQS queue arn:aws:sqs:us-east-1:111122223333:failures\.fifo as its on-failure destination: Lambda delivers only to standard/);
+            assert.match(
+                d[0].message,
+                /uses the FIFO SQS queue arn:aws:sqs:us-east-1:111122223333:failures\.fifo as its on-failure destination: Lambda delivers only to standard/,
+            );
         });
         it("refuses FIFO async destinations and a FIFO dead-letter topic", async () => {
-            const cfg = res("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "async", { functionName: "f", destinationConfig: { onSuccess: { destination: `arn:aws:sns:us-east-1:${ACCOUNT}:done.fifo` } } });
+            const cfg = res("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "async", {
+                functionName: "f",
+                destinationConfig: { onSuccess: { destination: `arn:aws:sns:us-east-1:${ACCOUNT}:done.fifo` } },
+            });
             const f = fn("f", { deadLetterConfig: { targetArn: fifoQueue } });
             const d = of(await check([cfg, f]), "no-fifo-destinations");
             assert.deepStrictEqual(d.map((x) => x.urn).sort(), [cfg.urn, f.urn].sort());
@@ -79,38 +94,100 @@ describe("policy pack: Lambda/MSK facts", function () {
         });
         it("catches a FIFO queue in a first preview, where the ARN is unknown, by following the dependency", async () => {
             const q = res(QUEUE, "failures", { fifoQueue: true, name: UNKNOWN });
-            const d = of(await check([q, mapping("m", { functionName: "f", destinationConfig: { onFailure: { destinationArn: UNKNOWN } } }, { destinationConfig: [q] })]), "no-fifo-destinations");
+            const d = of(
+                await check([
+                    q,
+                    mapping("m", { functionName: "f", destinationConfig: { onFailure: { destinationArn: UNKNOWN } } }, { destinationConfig: [q] }),
+                ]),
+                "no-fifo-destinations",
+            );
             assert.strictEqual(d.length, 1);
             assert.match(d[0].message, /FIFO SQS queue 'failures'/);
             const t = res(TOPIC, "t", { fifoTopic: true });
-            const cfg = res("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "async", { functionName: "f", destinationConfig: { onFailure: { destination: UNKNOWN } } }, { destinationConfig: [t] });
+            const cfg = res(
+                "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+                "async",
+                { functionName: "f", destinationConfig: { onFailure: { destination: UNKNOWN } } },
+                { destinationConfig: [t] },
+            );
             assert.strictEqual(of(await check([t, cfg]), "no-fifo-destinations").length, 1);
         });
         it("accepts standard queues and topics, known or not", async () => {
             const q = res(QUEUE, "failures", { fifoQueue: false });
-            const ok = [q, mapping("m", { destinationConfig: { onFailure: { destinationArn: UNKNOWN } } }, { destinationConfig: [q] }), mapping("m2", { destinationConfig: { onFailure: { destinationArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:standard` } } })];
+            const ok = [
+                q,
+                mapping("m", { destinationConfig: { onFailure: { destinationArn: UNKNOWN } } }, { destinationConfig: [q] }),
+                mapping("m2", { destinationConfig: { onFailure: { destinationArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:standard` } } }),
+            ];
             assert.deepStrictEqual(of(await check(ok), "no-fifo-destinations"), []);
         });
     });
 
     describe("mtls-secret (seed: mTLS secret format; real X.509/ASN.1 parsing)", () => {
-        const version = (value: object | string, name = "mtls") => res("aws:secretsmanager/secretVersion:SecretVersion", name, { secretId: "arn:aws:secretsmanager:us-east-1:111122223333:secret:mtls-AbCdEf", secretString: secret(typeof value === "string" ? value : JSON.stringify(value)) });
+        const version = (value: object | string, name = "mtls") =>
+            res("aws:secretsmanager/secretVersion:SecretVersion", name, {
+                secretId: "arn:aws:secretsmanager:us-east-1:111122223333:secret:mtls-AbCdEf",
+                secretString: secret(typeof value === "string" ? value : JSON.stringify(value)),
+            });
         const p = () => pki();
         it("accepts a correct chain with a plain or PBES1-encrypted PKCS#8 key", async () => {
             assert.deepStrictEqual(of(await check(version({ certificate: p().chain, privateKey: p().clientKey })), "mtls-secret"), []);
-            assert.deepStrictEqual(of(await check(version({ certificate: p().chain, privateKey: p().clientKeyPbes1, privateKeyPassword: p().keyPassword })), "mtls-secret"), []);
+            assert.deepStrictEqual(
+                of(await check(version({ certificate: p().chain, privateKey: p().clientKeyPbes1, privateKeyPassword: p().keyPassword })), "mtls-secret"),
+                [],
+            );
         });
         const bad: [string, () => object | string, RegExp][] = [
-            ["a PBES2-encrypted key", () => ({ certificate: p().chain, privateKey: p().clientKeyPbes2, privateKeyPassword: p().keyPassword }), /encrypted with PBES2; Lambda supports only PBES1/],
-            ["a traditional BEGIN RSA PRIVATE KEY", () => ({ certificate: p().chain, privateKey: p().clientKeyRsa }), /"RSA PRIVATE KEY" PEM block; Lambda needs PKCS#8/],
-            ["an encrypted key without privateKeyPassword", () => ({ certificate: p().chain, privateKey: p().clientKeyPbes1 }), /encrypted but the secret has no privateKeyPassword/],
-            ["a self-signed client certificate", () => ({ certificate: p().selfSigned, privateKey: p().selfSignedKey }), /client certificate \(CN=self-signed-consumer\) is self-signed/],
-            ["a chain with the root first", () => ({ certificate: p().root + p().intermediate + p().client, privateKey: p().clientKey }), /is not issued by certificate 2/],
-            ["a chain without its root", () => ({ certificate: p().client + p().intermediate, privateKey: p().clientKey }), /the last certificate \(CN=Test Intermediate CA\) is not a root CA certificate/],
-            ["an expired client certificate", () => ({ certificate: p().expiredChain, privateKey: p().expiredKey }), /certificate 1 \(CN=expired-consumer\) expired/],
-            ["a key that belongs to another certificate", () => ({ certificate: p().chain, privateKey: p().otherKey }), /private key does not belong to the client certificate/],
-            ["a secret over 65,536 bytes", () => ({ certificate: p().chain, privateKey: p().clientKey, padding: "x".repeat(70_000) }), /bytes; Secrets Manager allows at most 65536/],
-            ["garbage in the certificate field", () => ({ certificate: "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----", privateKey: p().clientKey }), /not a valid X\.509 certificate/],
+            [
+                "a PBES2-encrypted key",
+                () => ({ certificate: p().chain, privateKey: p().clientKeyPbes2, privateKeyPassword: p().keyPassword }),
+                /encrypted with PBES2; Lambda supports only PBES1/,
+            ],
+            [
+                "a traditional BEGIN RSA PRIVATE KEY",
+                () => ({ certificate: p().chain, privateKey: p().clientKeyRsa }),
+                /"RSA PRIVATE KEY" PEM block; Lambda needs PKCS#8/,
+            ],
+            [
+                "an encrypted key without privateKeyPassword",
+                () => ({ certificate: p().chain, privateKey: p().clientKeyPbes1 }),
+                /encrypted but the secret has no privateKeyPassword/,
+            ],
+            [
+                "a self-signed client certificate",
+                () => ({ certificate: p().selfSigned, privateKey: p().selfSignedKey }),
+                /client certificate \(CN=self-signed-consumer\) is self-signed/,
+            ],
+            [
+                "a chain with the root first",
+                () => ({ certificate: p().root + p().intermediate + p().client, privateKey: p().clientKey }),
+                /is not issued by certificate 2/,
+            ],
+            [
+                "a chain without its root",
+                () => ({ certificate: p().client + p().intermediate, privateKey: p().clientKey }),
+                /the last certificate \(CN=Test Intermediate CA\) is not a root CA certificate/,
+            ],
+            [
+                "an expired client certificate",
+                () => ({ certificate: p().expiredChain, privateKey: p().expiredKey }),
+                /certificate 1 \(CN=expired-consumer\) expired/,
+            ],
+            [
+                "a key that belongs to another certificate",
+                () => ({ certificate: p().chain, privateKey: p().otherKey }),
+                /private key does not belong to the client certificate/,
+            ],
+            [
+                "a secret over 65,536 bytes",
+                () => ({ certificate: p().chain, privateKey: p().clientKey, padding: "x".repeat(70_000) }),
+                /bytes; Secrets Manager allows at most 65536/,
+            ],
+            [
+                "garbage in the certificate field",
+                () => ({ certificate: "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----", privateKey: p().clientKey }),
+                /not a valid X\.509 certificate/,
+            ],
         ];
         for (const [what, value, message] of bad) {
             it(`refuses ${what}, without quoting secret material`, async () => {
@@ -118,10 +195,15 @@ describe("policy pack: Lambda/MSK facts", function () {
                 const d = of(await check(version(v)), "mtls-secret");
                 assert.ok(d.length >= 1, "no violation");
                 assert.ok(d.every((x) => x.enforcementLevel === "mandatory"));
-                assert.ok(d.some((x) => message.test(x.message)), d.map((x) => x.message).join("\n"));
+                assert.ok(
+                    d.some((x) => message.test(x.message)),
+                    d.map((x) => x.message).join("\n"),
+                );
                 const text = d.map((x) => x.message).join("\n");
                 const material = Object.values(v).filter((x): x is string => typeof x === "string" && x.length < 60_000);
-                for (const m of material) for (const line of m.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----"))) assert.ok(!text.includes(line), "a PEM body line leaked into a violation");
+                for (const m of material)
+                    for (const line of m.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----")))
+                        assert.ok(!text.includes(line), "a PEM body line leaked into a violation");
                 assert.ok(!text.includes(p().keyPassword));
             });
         }
@@ -131,8 +213,17 @@ describe("policy pack: Lambda/MSK facts", function () {
         });
         it("requires certificate and privateKey in the secret a CLIENT_CERTIFICATE_TLS_AUTH mapping names", async () => {
             const s = res("aws:secretsmanager/secret:Secret", "s", { name: "mtls", arn: UNKNOWN });
-            const v = res("aws:secretsmanager/secretVersion:SecretVersion", "v", { secretId: UNKNOWN, secretString: secret(JSON.stringify({ username: "u", password: "p" })) }, { secretId: [s] });
-            const m = mapping("m", { sourceAccessConfigurations: [{ type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: UNKNOWN }] }, { sourceAccessConfigurations: [s] });
+            const v = res(
+                "aws:secretsmanager/secretVersion:SecretVersion",
+                "v",
+                { secretId: UNKNOWN, secretString: secret(JSON.stringify({ username: "u", password: "p" })) },
+                { secretId: [s] },
+            );
+            const m = mapping(
+                "m",
+                { sourceAccessConfigurations: [{ type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: UNKNOWN }] },
+                { sourceAccessConfigurations: [s] },
+            );
             const d = of(await check([s, v, m]), "mtls-secret-for-mapping");
             assert.strictEqual(d.length, 1);
             assert.strictEqual(d[0].urn, v.urn);
@@ -147,27 +238,61 @@ describe("policy pack: Lambda/MSK facts", function () {
             const d = of(await check(mapping("m", { sourceAccessConfigurations: sac })), "msk-no-custom-server-ca");
             assert.strictEqual(d.length, 1);
             assert.match(d[0].message, /does not support self-signed or private server certificates/);
-            const selfManaged = res(ESM, "sm", { topics: ["t"], selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b:9092" } }, sourceAccessConfigurations: sac });
+            const selfManaged = res(ESM, "sm", {
+                topics: ["t"],
+                selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b:9092" } },
+                sourceAccessConfigurations: sac,
+            });
             assert.deepStrictEqual(of(await check(selfManaged), "msk-no-custom-server-ca"), []);
         });
         it("judges a mapping whose cluster ARN is unknown by its Kafka shape", async () => {
-            const d = of(await check(mapping("m", { eventSourceArn: UNKNOWN, sourceAccessConfigurations: [{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: "x" }] })), "msk-no-custom-server-ca");
+            const d = of(
+                await check(mapping("m", { eventSourceArn: UNKNOWN, sourceAccessConfigurations: [{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: "x" }] })),
+                "msk-no-custom-server-ca",
+            );
             assert.strictEqual(d.length, 1);
         });
     });
 
     describe("msk-mapping-auth-mechanism and msk-scram-secret (seed: no SASL/PLAIN; AmazonMSK_ secrets with a customer key)", () => {
         it("refuses BASIC_AUTH and SASL_SCRAM_256_AUTH on MSK, accepts SASL_SCRAM_512_AUTH", async () => {
-            for (const [type, why] of [["BASIC_AUTH", /SASL\/PLAIN \(BASIC_AUTH\), which Amazon MSK does not support/], ["SASL_SCRAM_256_AUTH", /supports SCRAM-SHA-512 only/]] as const) {
-                const d = of(await check(mapping("m", { sourceAccessConfigurations: [{ type, uri: "arn:aws:secretsmanager:us-east-1:111122223333:secret:AmazonMSK_x-AbCdEf" }] })), "msk-mapping-auth-mechanism");
+            for (const [type, why] of [
+                ["BASIC_AUTH", /SASL\/PLAIN \(BASIC_AUTH\), which Amazon MSK does not support/],
+                ["SASL_SCRAM_256_AUTH", /supports SCRAM-SHA-512 only/],
+            ] as const) {
+                const d = of(
+                    await check(
+                        mapping("m", {
+                            sourceAccessConfigurations: [{ type, uri: "arn:aws:secretsmanager:us-east-1:111122223333:secret:AmazonMSK_x-AbCdEf" }],
+                        }),
+                    ),
+                    "msk-mapping-auth-mechanism",
+                );
                 assert.strictEqual(d.length, 1, type);
                 assert.match(d[0].message, why);
             }
-            assert.deepStrictEqual(of(await check(mapping("m", { sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: "arn:aws:secretsmanager:us-east-1:111122223333:secret:AmazonMSK_x-AbCdEf" }] })), "msk-mapping-auth-mechanism"), []);
+            assert.deepStrictEqual(
+                of(
+                    await check(
+                        mapping("m", {
+                            sourceAccessConfigurations: [
+                                { type: "SASL_SCRAM_512_AUTH", uri: "arn:aws:secretsmanager:us-east-1:111122223333:secret:AmazonMSK_x-AbCdEf" },
+                            ],
+                        }),
+                    ),
+                    "msk-mapping-auth-mechanism",
+                ),
+                [],
+            );
         });
         it("refuses an associated secret without the AmazonMSK_ prefix or with the default key, even when its ARN is unknown", async () => {
             const s = res("aws:secretsmanager/secret:Secret", "creds", { name: "kafka-creds", arn: UNKNOWN });
-            const assoc = res("aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation", "a", { clusterArn: CLUSTER_ARN, secretArn: UNKNOWN }, { secretArn: [s] });
+            const assoc = res(
+                "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation",
+                "a",
+                { clusterArn: CLUSTER_ARN, secretArn: UNKNOWN },
+                { secretArn: [s] },
+            );
             const d = of(await check([s, assoc]), "msk-scram-secret");
             assert.strictEqual(d.length, 2);
             assert.ok(d.every((x) => x.urn === s.urn));
@@ -177,9 +302,17 @@ describe("policy pack: Lambda/MSK facts", function () {
         it("accepts an AmazonMSK_ secret with a customer-managed key, and checks secrets outside the stack by ARN", async () => {
             const key = res("aws:kms/key:Key", "k", { enableKeyRotation: true });
             const s = res("aws:secretsmanager/secret:Secret", "creds", { name: "AmazonMSK_app", kmsKeyId: UNKNOWN }, { kmsKeyId: [key] });
-            const assoc = res("aws:msk/scramSecretAssociation:ScramSecretAssociation", "a", { clusterArn: CLUSTER_ARN, secretArnLists: [UNKNOWN] }, { secretArnLists: [s] });
+            const assoc = res(
+                "aws:msk/scramSecretAssociation:ScramSecretAssociation",
+                "a",
+                { clusterArn: CLUSTER_ARN, secretArnLists: [UNKNOWN] },
+                { secretArnLists: [s] },
+            );
             assert.deepStrictEqual(of(await check([key, s, assoc]), "msk-scram-secret"), []);
-            const external = res("aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation", "x", { clusterArn: CLUSTER_ARN, secretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-creds-AbCdEf" });
+            const external = res("aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation", "x", {
+                clusterArn: CLUSTER_ARN,
+                secretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-creds-AbCdEf",
+            });
             const d = of(await check(external), "msk-scram-secret");
             assert.strictEqual(d.length, 1);
             assert.match(d[0].message, /uses the SASL\/SCRAM secret app-creds/);
@@ -202,12 +335,27 @@ describe("policy pack: Lambda/MSK facts", function () {
                 "msk-mapping-limits",
             );
             assert.strictEqual(d.length, 1);
-            for (const part of [/lists 2 topics/, /batchSize is 10001; allowed 1 to 10000/, /maximumBatchingWindowInSeconds is 301; allowed 0 to 300/, /minimumPollers is 201; allowed 1 to 200/, /minimumPollers 201 is greater than maximumPollers 100/, /consumerGroupId must be 1-200 characters/, /6 filters; at most 5/, /filter 6 is \d+ characters; a pattern may be at most 4096/]) {
+            for (const part of [
+                /lists 2 topics/,
+                /batchSize is 10001; allowed 1 to 10000/,
+                /maximumBatchingWindowInSeconds is 301; allowed 0 to 300/,
+                /minimumPollers is 201; allowed 1 to 200/,
+                /minimumPollers 201 is greater than maximumPollers 100/,
+                /consumerGroupId must be 1-200 characters/,
+                /6 filters; at most 5/,
+                /filter 6 is \d+ characters; a pattern may be at most 4096/,
+            ]) {
                 assert.match(d[0].message, part);
             }
         });
         it("accepts the limits themselves", async () => {
-            const ok = mapping("m", { batchSize: 10000, maximumBatchingWindowInSeconds: 300, provisionedPollerConfig: { minimumPollers: 200, maximumPollers: 2000 }, amazonManagedKafkaEventSourceConfig: { consumerGroupId: "g/1:a+b=c.d@e" }, filterCriteria: { filters: Array(5).fill({ pattern: "{}" }) } });
+            const ok = mapping("m", {
+                batchSize: 10000,
+                maximumBatchingWindowInSeconds: 300,
+                provisionedPollerConfig: { minimumPollers: 200, maximumPollers: 2000 },
+                amazonManagedKafkaEventSourceConfig: { consumerGroupId: "g/1:a+b=c.d@e" },
+                filterCriteria: { filters: Array(5).fill({ pattern: "{}" }) },
+            });
             assert.deepStrictEqual(of(await check(ok), "msk-mapping-limits"), []);
         });
     });
@@ -224,14 +372,19 @@ describe("policy pack: catalogue", () => {
             assert.ok(p.description.length > 20, p.name);
             assert.ok(["advisory", "mandatory"].includes(p.enforcementLevel), p.name);
         }
-        const knobs = Object.fromEntries(info.policies.filter((p) => p.configSchema && Object.keys(p.configSchema).length).map((p) => [p.name, Object.keys(p.configSchema!).sort()]));
+        const knobs = Object.fromEntries(
+            info.policies.filter((p) => p.configSchema && Object.keys(p.configSchema).length).map((p) => [p.name, Object.keys(p.configSchema!).sort()]),
+        );
         assert.deepStrictEqual(knobs, {
             "msk-function-timeout": ["maxTimeoutSeconds"],
             "msk-encryption-in-transit": ["allowPlaintext"],
             "msk-no-unauthenticated-access": ["allowUnauthenticated"],
             "msk-mapping-on-failure-destination": ["requireOnFailureDestination"],
         });
-        const advisory = info.policies.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name).sort();
+        const advisory = info.policies
+            .filter((p) => p.enforcementLevel === "advisory")
+            .map((p) => p.name)
+            .sort();
         assert.deepStrictEqual(advisory, ["msk-broker-logs", "msk-encryption-at-rest-cmk", "msk-network-path"]);
     });
 

@@ -13,7 +13,10 @@ const BAD_VALUES: [string, RegExp][] = [
     ["msk-lambda:environment=qa", /msk-lambda:environment: "qa" is not allowed: use one of "dev" \| "staging" \| "prod"/],
     ["msk-lambda:colour=blue", /msk-lambda:colour: is not a known key: allowed keys are msk-lambda:environment, msk-lambda:network/],
     ["msk-lambda:scramPassword=pw-7Qx", /msk-lambda:scramPassword: must be at least 8 characters long/],
-    ['msk-lambda:network={"mode":"public","cidrBlock":"10.0.0/16","azCount":"three","vpcId":"vpc-zz","privateSubnetIds":"subnet-1","endpoints":"yes","privateRouteTableIds":["rt-1"],"clusterSecurityGroupIds":[],"cidr":1}', /msk-lambda:network\.mode: "public" is not allowed: use one of "privatelink" \| "nat" \| "existing"/],
+    [
+        'msk-lambda:network={"mode":"public","cidrBlock":"10.0.0/16","azCount":"three","vpcId":"vpc-zz","privateSubnetIds":"subnet-1","endpoints":"yes","privateRouteTableIds":["rt-1"],"clusterSecurityGroupIds":[],"cidr":1}',
+        /msk-lambda:network\.mode: "public" is not allowed: use one of "privatelink" \| "nat" \| "existing"/,
+    ],
     ["", /msk-lambda:network\.cidrBlock: "10\.0\.0\/16" is not an IPv4 CIDR block such as 10\.0\.0\.0\/16/],
     ["", /msk-lambda:network\.azCount: must be an integer from 2 to 6, got "three"/],
     ["", /msk-lambda:network\.vpcId: "vpc-zz" is not valid: allowed a VPC id such as vpc-0123456789abcdef0/],
@@ -22,7 +25,10 @@ const BAD_VALUES: [string, RegExp][] = [
     ["", /msk-lambda:network\.privateRouteTableIds\[0\]: "rt-1" is not valid: allowed a route table id such as rtb-0123456789abcdef0/],
     ["", /msk-lambda:network\.clusterSecurityGroupIds: has 0 item\(s\): must have 1 to 5 items/],
     ["", /msk-lambda:network\.cidr: is not a known key: allowed keys are mode, cidrBlock, azCount/],
-    ['msk-lambda:cluster={"kafkaVersion":"latest","brokerInstanceType":"m5.large","brokersPerAz":0,"ebsVolumeGb":99999,"authentication":"sasl","certificateAuthorityArns":["arn:aws:acm:us-east-1:111122223333:certificate/x"],"existingClusterArn":"arn:aws:kafka:us-east-1:111122223333:topic/a/b","logRetentionDays":10}', /msk-lambda:cluster\.kafkaVersion: "latest" is not valid: allowed an MSK Kafka version such as 3\.8\.x/],
+    [
+        'msk-lambda:cluster={"kafkaVersion":"latest","brokerInstanceType":"m5.large","brokersPerAz":0,"ebsVolumeGb":99999,"authentication":"sasl","certificateAuthorityArns":["arn:aws:acm:us-east-1:111122223333:certificate/x"],"existingClusterArn":"arn:aws:kafka:us-east-1:111122223333:topic/a/b","logRetentionDays":10}',
+        /msk-lambda:cluster\.kafkaVersion: "latest" is not valid: allowed an MSK Kafka version such as 3\.8\.x/,
+    ],
     ["", /msk-lambda:cluster\.brokerInstanceType: "m5\.large" is not valid: allowed an MSK broker type such as kafka\.m7g\.large/],
     ["", /msk-lambda:cluster\.brokersPerAz: 0 is out of range: must be an integer from 1 to 10/],
     ["", /msk-lambda:cluster\.ebsVolumeGb: 99999 is out of range: must be an integer from 1 to 16384/],
@@ -75,7 +81,10 @@ const BAD_VALUES: [string, RegExp][] = [
 
 /** Values that are fine alone but wrong together, in one plan run over the prod stack switched to mTLS. */
 const BAD_COMBINATIONS: [string, RegExp][] = [
-    ['msk-lambda:network={"mode":"nat","cidrBlock":"10.0.0.0/26","azCount":6}', /msk-lambda:network\.cidrBlock: 10\.0\.0\.0\/26 is too small for 12 subnets \(6 AZs, nat mode\): each would be \/30, smaller than AWS's minimum \/28; use a \/24 or larger block/],
+    [
+        'msk-lambda:network={"mode":"nat","cidrBlock":"10.0.0.0/26","azCount":6}',
+        /msk-lambda:network\.cidrBlock: 10\.0\.0\.0\/26 is too small for 12 subnets \(6 AZs, nat mode\): each would be \/30, smaller than AWS's minimum \/28; use a \/24 or larger block/,
+    ],
     [
         "msk-lambda:consumers=" +
             JSON.stringify([
@@ -92,16 +101,23 @@ const BAD_COMBINATIONS: [string, RegExp][] = [
     ["", /msk-lambda:consumers\[3\]\.startingPositionTimestamp: is required with startingPosition AT_TIMESTAMP/],
     ["", /msk-lambda:consumers\[4\]\.provisionedPollers: minimum 9 is greater than maximum 3/],
     ["", /msk-lambda:consumers\[5\]\.onFailure\.arn: names a FIFO topic: Lambda delivers only to standard SQS queues and SNS topics/],
-    ["", /msk-lambda:mtlsCertificate: certificate 1 \(CN=Test Intermediate CA\) is not issued by certificate 2 \(CN=lambda-consumer\); its issuer is certificate 3/],
+    [
+        "",
+        /msk-lambda:mtlsCertificate: certificate 1 \(CN=Test Intermediate CA\) is not issued by certificate 2 \(CN=lambda-consumer\); its issuer is certificate 3/,
+    ],
 ];
 
 /** `--config` arguments that switch a stack to mTLS with the given chain and key. */
 function mtlsArgs(certificate: string, key: string, password?: string): string[] {
     return [
-        "--config", "msk-lambda:cluster.authentication=mtls",
-        "--config", `msk-lambda:cluster.certificateAuthorityArns=["${CA}"]`,
-        "--config", `msk-lambda:mtlsCertificate=${certificate}`,
-        "--config", `msk-lambda:mtlsPrivateKey=${key}`,
+        "--config",
+        "msk-lambda:cluster.authentication=mtls",
+        "--config",
+        `msk-lambda:cluster.certificateAuthorityArns=["${CA}"]`,
+        "--config",
+        `msk-lambda:mtlsCertificate=${certificate}`,
+        "--config",
+        `msk-lambda:mtlsPrivateKey=${key}`,
         ...(password ? ["--config", `msk-lambda:mtlsPrivateKeyPassword=${password}`] : []),
     ];
 }
@@ -172,11 +188,25 @@ describe("offline plan (npm run plan)", function () {
             ],
         ];
         const standalone: [string, string[]][] = [
-            ["prod plaintext", ["--stack", "prod", "--json", "--config", "msk-lambda:cluster.authentication=plaintext", "--config", "msk-lambda:network.azCount=2"]],
-            ["prod fifo", ["--stack", "prod", "--config", 'msk-lambda:consumers[1].onFailure={"arn":"arn:aws:sqs:us-east-1:111122223333:shared-failures.fifo"}']],
+            [
+                "prod plaintext",
+                ["--stack", "prod", "--json", "--config", "msk-lambda:cluster.authentication=plaintext", "--config", "msk-lambda:network.azCount=2"],
+            ],
+            [
+                "prod fifo",
+                ["--stack", "prod", "--config", 'msk-lambda:consumers[1].onFailure={"arn":"arn:aws:sqs:us-east-1:111122223333:shared-failures.fifo"}'],
+            ],
             ["prod self-signed pbes2", ["--stack", "prod", ...mtlsArgs(p.selfSigned, p.clientKeyPbes2, p.keyPassword)]],
             ["bad values", ["--stack", "dev", ...BAD_VALUES.flatMap(([arg]) => (arg ? ["--config", arg] : []))]],
-            ["bad combinations", ["--stack", "prod", ...mtlsArgs(p.intermediate + p.client + p.root, p.clientKey), ...BAD_COMBINATIONS.flatMap(([arg]) => (arg ? ["--config", arg] : []))]],
+            [
+                "bad combinations",
+                [
+                    "--stack",
+                    "prod",
+                    ...mtlsArgs(p.intermediate + p.client + p.root, p.clientKey),
+                    ...BAD_COMBINATIONS.flatMap(([arg]) => (arg ? ["--config", arg] : [])),
+                ],
+            ],
             ["config error", ["--stack", "dev", "--json", "--config", "msk-lambda:cluster.authentication=sasl-plain"]],
             ["unknown stack", ["--stack", "qa"]],
         ];
@@ -205,7 +235,10 @@ describe("offline plan (npm run plan)", function () {
             assert.ok(mappings.length >= 1, `${stack} has no consumer`);
             assert.strictEqual(of("aws:lambda/function:Function").length, mappings.length);
             assert.ok(mappings.every((m: any) => m.options.deleteBeforeReplace && m.inputs.destinationConfig.onFailure.destinationArn.startsWith("arn:aws:")));
-            assert.deepStrictEqual(Object.keys(doc.outputs.consumers).sort(), mappings.map((m: any) => m.name.replace(/^consumer-/, "").replace(/-mapping$/, "")).sort());
+            assert.deepStrictEqual(
+                Object.keys(doc.outputs.consumers).sort(),
+                mappings.map((m: any) => m.name.replace(/^consumer-/, "").replace(/-mapping$/, "")).sort(),
+            );
         }
     });
 
@@ -277,15 +310,22 @@ describe("offline plan (npm run plan)", function () {
         const doc = JSON.parse(run.stdout);
         const version = doc.resources.find((r: any) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
         assert.strictEqual(version.inputs.secretString, "[secret]");
-        assert.deepStrictEqual(doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory"), []);
+        assert.deepStrictEqual(
+            doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory"),
+            [],
+        );
         const p = pki();
         for (const material of [p.chain, p.clientKeyPbes1]) {
-            for (const line of material.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----"))) assert.ok(!run.stdout.includes(line), "PEM material in the plan");
+            for (const line of material.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----")))
+                assert.ok(!run.stdout.includes(line), "PEM material in the plan");
         }
         assert.ok(!run.stdout.includes(p.keyPassword));
     });
 
-    for (const [run, table] of [["bad values", BAD_VALUES], ["bad combinations", BAD_COMBINATIONS]] as const) {
+    for (const [run, table] of [
+        ["bad values", BAD_VALUES],
+        ["bad combinations", BAD_COMBINATIONS],
+    ] as const) {
         it(`exits 2 for ${run}, naming every key with its problem and allowed values, without a stack trace`, () => {
             const r = runs.get(run)!;
             assert.strictEqual(r.code, 2, r.stderr);
@@ -298,7 +338,13 @@ describe("offline plan (npm run plan)", function () {
 
     it("never prints a secret: no PEM body line, key password or SCRAM password in any plan output (text or JSON) or error", () => {
         const p = pki();
-        const secrets = [p.keyPassword, "pw-7Qx", ...[p.chain, p.clientKey, p.clientKeyPbes1, p.clientKeyPbes2, p.selfSigned, p.intermediate].flatMap((pem) => pem.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----")))];
+        const secrets = [
+            p.keyPassword,
+            "pw-7Qx",
+            ...[p.chain, p.clientKey, p.clientKeyPbes1, p.clientKeyPbes2, p.selfSigned, p.intermediate].flatMap((pem) =>
+                pem.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----")),
+            ),
+        ];
         let checked = 0;
         for (const [name, run] of runs) {
             const texts = [run.stdout, run.stderr];
@@ -315,13 +361,19 @@ describe("offline plan (npm run plan)", function () {
         const run = runs.get("config error")!;
         assert.strictEqual(run.code, 2);
         assert.strictEqual(run.stdout, "");
-        assert.match(run.stderr, /msk-lambda:cluster\.authentication: "sasl-plain" is not allowed: use one of "iam" \| "scram" \| "mtls" \| "tls" \| "plaintext"/);
+        assert.match(
+            run.stderr,
+            /msk-lambda:cluster\.authentication: "sasl-plain" is not allowed: use one of "iam" \| "scram" \| "mtls" \| "tls" \| "plaintext"/,
+        );
         assert.doesNotMatch(run.stderr, /\n\s+at /);
     });
 
     it("exits 2 for an unknown stack or argument", () => {
         const stack = runs.get("unknown stack")!;
-        assert.throws(() => parseArgs(["--stack", "dev", "--yes"]), (e: Error) => e instanceof UsageError && /unknown argument "--yes"/.test(e.message));
+        assert.throws(
+            () => parseArgs(["--stack", "dev", "--yes"]),
+            (e: Error) => e instanceof UsageError && /unknown argument "--yes"/.test(e.message),
+        );
         assert.throws(() => parseArgs(["--config", "novalue"]), /--config takes key=value/);
         assert.strictEqual(stack.code, 2);
         assert.match(stack.stderr, /no stack file Pulumi\.qa\.yaml: known stacks are dev, prod/);

@@ -3,20 +3,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { STACK_CONFIG } from "../lib/config";
-import { renderReadme } from "../plan/docs";
+import { renderPackReadme, renderReadme } from "../plan/docs";
 import { ROOT, SHIPPED_STACKS } from "./helpers/plan";
 
-/** Pulumi's own JSON schema for Pulumi.yaml (shared/schemas), next to the repository. */
-const SCHEMA = path.resolve(ROOT, "..", "shared", "schemas", "pulumi-project.schema.json");
+/** Pulumi's own JSON schema for Pulumi.yaml, vendored in schemas/ (see schemas/README.md). */
+const SCHEMA = path.resolve(ROOT, "schemas", "pulumi-project.schema.json");
 
 describe("Pulumi.yaml", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
 
     it("validates against Pulumi's project JSON schema", function () {
-        if (!fs.existsSync(SCHEMA)) {
-            // The schema lives in the shared folder beside the repository; a clone without it cannot run this check.
-            assert.fail(`Pulumi's project schema is missing at ${SCHEMA}`);
-        }
         const Ajv2020 = require("ajv/dist/2020").default;
         const ajv = new Ajv2020({ strict: false, allErrors: true });
         const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA, "utf8")));
@@ -34,7 +30,10 @@ describe("Pulumi.yaml", () => {
         for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
             const own = !key.includes(":") || key.startsWith(`${project.name}:`);
             if (!own) {
-                assert.ok(decl.type === undefined && decl.default === undefined && decl.value !== undefined, `${key}: a key of another namespace may only set 'value'`);
+                assert.ok(
+                    decl.type === undefined && decl.default === undefined && decl.value !== undefined,
+                    `${key}: a key of another namespace may only set 'value'`,
+                );
                 continue;
             }
             assert.ok(!(decl.default !== undefined && decl.value !== undefined), `${key}: both default and value`);
@@ -50,7 +49,8 @@ describe("Pulumi.yaml", () => {
             for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
                 const full = key.includes(":") ? key : `${project.name}:${key}`;
                 const value = doc.config?.[full];
-                if (decl.default === undefined && decl.value === undefined) assert.ok(value !== undefined, `Pulumi.${stack}.yaml is missing ${full}, which Pulumi.yaml requires`);
+                if (decl.default === undefined && decl.value === undefined)
+                    assert.ok(value !== undefined, `Pulumi.${stack}.yaml is missing ${full}, which Pulumi.yaml requires`);
                 if (value !== undefined && decl.type === "string") assert.strictEqual(typeof value, "string", full);
             }
         });
@@ -61,6 +61,13 @@ describe("README", () => {
     it("has the config reference generated from the validator's spec (run npm run docs after changing a key)", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         assert.strictEqual(readme, renderReadme(readme), "README.md's config reference is stale: run npm run docs");
+    });
+
+    it("policies/README.md has the policy catalogue generated from the pack (run npm run docs after changing a policy)", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "policies", "README.md"), "utf8");
+        assert.strictEqual(readme, renderPackReadme(readme), "policies/README.md's catalogue is stale: run npm run docs");
+        const { policies, SOURCES } = require("../policies/policies");
+        for (const p of policies) assert.ok(SOURCES[p.name], `no source fact for ${p.name}`);
     });
 
     it("shows the two commands and the real-cloud workflow", () => {

@@ -125,7 +125,9 @@ export class StackIndex {
 
     /** Resources of the given types whose property `prop` depends on `target`. */
     dependentsOf(target: PolicyResource, types: readonly string[], prop?: string): PolicyResource[] {
-        return (this.dependents.get(target.urn) ?? []).filter((d) => types.includes(d.resource.type) && (prop === undefined || d.prop === prop)).map((d) => d.resource);
+        return (this.dependents.get(target.urn) ?? [])
+            .filter((d) => types.includes(d.resource.type) && (prop === undefined || d.prop === prop))
+            .map((d) => d.resource);
     }
 
     /**

@@ -92,11 +92,7 @@ export function pemBlocks(text: string): PemBlock[] {
 }
 
 export type KeyEncryption =
-    | { kind: "none" }
-    | { kind: "pbes1"; scheme: string; oid: string }
-    | { kind: "pbes2"; oid: string }
-    | { kind: "unknown"; oid: string }
-    | { kind: "invalid" };
+    { kind: "none" } | { kind: "pbes1"; scheme: string; oid: string } | { kind: "pbes2"; oid: string } | { kind: "unknown"; oid: string } | { kind: "invalid" };
 
 /** Reads the encryption algorithm of a PKCS#8 `EncryptedPrivateKeyInfo` (DER). */
 export function keyEncryption(der: Buffer): KeyEncryption {
@@ -123,12 +119,17 @@ function subject(c: X509Certificate): string {
     return cn ? `CN=${cn[1]}` : c.subject.replace(/\n/g, ", ");
 }
 
-function isSelfSigned(c: X509Certificate): boolean {
+/** A crypto check that counts as failed when it throws. */
+function safely(check: () => boolean): boolean {
     try {
-        return c.checkIssued(c) && c.verify(c.publicKey);
+        return check();
     } catch {
         return false;
     }
+}
+
+function isSelfSigned(c: X509Certificate): boolean {
+    return safely(() => c.checkIssued(c) && c.verify(c.publicKey));
 }
 
 export interface MtlsSecretValue {
@@ -146,11 +147,12 @@ export function inspectMtlsSecret(value: MtlsSecretValue | string, now: Date = n
     const add = (code: FindingCode, message: string) => findings.push({ code, message });
     let secret: MtlsSecretValue;
     if (typeof value === "string") {
-        if (Buffer.byteLength(value, "utf8") > SECRET_MAX_BYTES) add("too-large", `the secret is ${Buffer.byteLength(value, "utf8")} bytes; Secrets Manager allows at most ${SECRET_MAX_BYTES}`);
+        if (Buffer.byteLength(value, "utf8") > SECRET_MAX_BYTES)
+            add("too-large", `the secret is ${Buffer.byteLength(value, "utf8")} bytes; Secrets Manager allows at most ${SECRET_MAX_BYTES}`);
         try {
             secret = JSON.parse(value);
         } catch {
-            add("not-an-object", "the secret value is not JSON: it must be {\"certificate\": ..., \"privateKey\": ..., \"privateKeyPassword\"?: ...}");
+            add("not-an-object", 'the secret value is not JSON: it must be {"certificate": ..., "privateKey": ..., "privateKeyPassword"?: ...}');
             return findings;
         }
     } else {
@@ -166,13 +168,8 @@ export function inspectMtlsSecret(value: MtlsSecretValue | string, now: Date = n
     const certs = checkChain(secret.certificate, now, add);
     const key = checkKey(secret.privateKey, secret.privateKeyPassword, add);
     if (certs.length > 0 && key) {
-        let matches = false;
-        try {
-            matches = certs[0].checkPrivateKey(key);
-        } catch {
-            matches = false;
-        }
-        if (!matches) add("key-mismatch", `the private key does not belong to the client certificate (${subject(certs[0])}), the first in the chain`);
+        if (!safely(() => certs[0].checkPrivateKey(key)))
+            add("key-mismatch", `the private key does not belong to the client certificate (${subject(certs[0])}), the first in the chain`);
     }
     return findings;
 }
@@ -189,7 +186,8 @@ function checkChain(field: unknown, now: Date, add: (c: FindingCode, m: string) 
         add("bad-certificate-pem", "the certificate field holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
         return [];
     }
-    if (certBlocks.length !== blocks.length) add("bad-certificate-pem", "the certificate field holds PEM blocks that are not certificates; it must hold only the certificate chain");
+    if (certBlocks.length !== blocks.length)
+        add("bad-certificate-pem", "the certificate field holds PEM blocks that are not certificates; it must hold only the certificate chain");
     const certs: X509Certificate[] = [];
     certBlocks.forEach((b, i) => {
         if (!b.onNewLine) add("certificate-not-on-new-line", `certificate ${i + 1} does not start on a new line; each certificate must start on its own line`);
@@ -220,20 +218,23 @@ function checkChain(field: unknown, now: Date, add: (c: FindingCode, m: string) 
             add(
                 "chain-order",
                 `certificate ${i + 1} (${subject(child)}) is not issued by certificate ${i + 2} (${subject(parent)})` +
-                    (elsewhere >= 0 ? `; its issuer is certificate ${elsewhere + 1}: order the chain client first, then intermediates, root last` : "; the chain must go client first, then intermediates, root last"),
+                    (elsewhere >= 0
+                        ? `; its issuer is certificate ${elsewhere + 1}: order the chain client first, then intermediates, root last`
+                        : "; the chain must go client first, then intermediates, root last"),
             );
         } else {
-            let ok = false;
-            try {
-                ok = child.verify(parent.publicKey);
-            } catch {
-                ok = false;
-            }
-            if (!ok) add("chain-signature", `the signature of certificate ${i + 1} (${subject(child)}) does not verify with the key of certificate ${i + 2} (${subject(parent)})`);
+            if (!safely(() => child.verify(parent.publicKey)))
+                add(
+                    "chain-signature",
+                    `the signature of certificate ${i + 1} (${subject(child)}) does not verify with the key of certificate ${i + 2} (${subject(parent)})`,
+                );
         }
     }
     if (certs.length > 1 && !isSelfSigned(certs[certs.length - 1])) {
-        add("chain-not-ending-in-root", `the last certificate (${subject(certs[certs.length - 1])}) is not a root CA certificate: the chain must end with the root`);
+        add(
+            "chain-not-ending-in-root",
+            `the last certificate (${subject(certs[certs.length - 1])}) is not a root CA certificate: the chain must end with the root`,
+        );
     } else if (certs.length === 1 && !isSelfSigned(certs[0])) {
         add("chain-not-ending-in-root", "the certificate field holds only the client certificate: add the intermediates and end with the root certificate");
     }
@@ -267,7 +268,10 @@ function checkKey(field: unknown, password: unknown, add: (c: FindingCode, m: st
             return undefined;
         }
         if (enc.kind === "pbes2") {
-            add("pbes2", "the privateKey is encrypted with PBES2; Lambda supports only PBES1 schemes: re-encrypt it, e.g. openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES");
+            add(
+                "pbes2",
+                "the privateKey is encrypted with PBES2; Lambda supports only PBES1 schemes: re-encrypt it, e.g. openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES",
+            );
         } else if (enc.kind === "unknown") {
             add("unknown-encryption", `the privateKey is encrypted with an unknown algorithm (${enc.oid}); Lambda supports PBES1 schemes only`);
         }
@@ -284,6 +288,9 @@ function checkKey(field: unknown, password: unknown, add: (c: FindingCode, m: st
             return undefined;
         }
     }
-    add("not-pkcs8", `the privateKey is a "${b.label}" PEM block; Lambda needs PKCS#8 (BEGIN PRIVATE KEY or BEGIN ENCRYPTED PRIVATE KEY): convert it with openssl pkcs8 -topk8`);
+    add(
+        "not-pkcs8",
+        `the privateKey is a "${b.label}" PEM block; Lambda needs PKCS#8 (BEGIN PRIVATE KEY or BEGIN ENCRYPTED PRIVATE KEY): convert it with openssl pkcs8 -topk8`,
+    );
     return undefined;
 }

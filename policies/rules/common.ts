@@ -9,7 +9,7 @@ export function forTypes(types: readonly string[], check: (args: ResourceValidat
 
 /** Reads a policy's config with defaults applied (the CLI applies schema defaults; other callers may not). */
 export function config<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
-    let given: Partial<T> = {};
+    let given: Partial<T>;
     try {
         given = (args.getConfig<Partial<T>>() ?? {}) as Partial<T>;
     } catch {

@@ -27,7 +27,8 @@ function keyRef(index: StackIndex, t: PolicyResource): { owner: PolicyResource; 
         for (const sse of index.referrers(t, "bucket", [T.bucketSse, T.bucketSseV2])) {
             for (const rule of maybeArray(sse.props, "rules")) {
                 const algorithm = get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm");
-                if (algorithm === "aws:kms" || algorithm === "aws:kms:dsse" || isUnknown(algorithm)) return { owner: sse, prop: "rules", value: get(rule, "applyServerSideEncryptionByDefault", "kmsMasterKeyId") };
+                if (algorithm === "aws:kms" || algorithm === "aws:kms:dsse" || isUnknown(algorithm))
+                    return { owner: sse, prop: "rules", value: get(rule, "applyServerSideEncryptionByDefault", "kmsMasterKeyId") };
             }
         }
         const inline = get(t.props, "serverSideEncryptionConfiguration", "rule", "applyServerSideEncryptionByDefault");
@@ -41,7 +42,8 @@ function isAwsManaged(value: unknown): boolean {
     return value === undefined || value === null || value === "" || (typeof value === "string" && /(^|:)alias\/aws\//.test(value));
 }
 
-const SEED_KMS = "seed: with a customer-managed key on the destination, Lambda needs kms:GenerateDataKey for S3, and kms:Decrypt and kms:GenerateDataKey for SQS and SNS";
+const SEED_KMS =
+    "seed: with a customer-managed key on the destination, Lambda needs kms:GenerateDataKey for S3, and kms:Decrypt and kms:GenerateDataKey for SQS and SNS";
 
 /** Failure and async destinations are encrypted with a customer-managed key. */
 export const destinationEncryption: StackValidationPolicy = {
@@ -58,7 +60,10 @@ export const destinationEncryption: StackValidationPolicy = {
                 const key = keyRef(index, t);
                 if (key && isUnknown(key.value)) continue;
                 if (!key || (isAwsManaged(key.value) && index.propDeps(key.owner, key.prop, [T.kmsKey, T.kmsAlias]).length === 0)) {
-                    report(`'${t.name}' (${t.type}), the ${ref.what} of '${ref.owner.name}', is not encrypted with a customer-managed KMS key: create a key with rotation on and set it as the destination's encryption key.`, t.urn);
+                    report(
+                        `'${t.name}' (${t.type}), the ${ref.what} of '${ref.owner.name}', is not encrypted with a customer-managed KMS key: create a key with rotation on and set it as the destination's encryption key.`,
+                        t.urn,
+                    );
                 }
             }
         }
@@ -83,10 +88,22 @@ export const s3DestinationProtection: StackValidationPolicy = {
                         const status = get(v.props, "versioningConfiguration", "status");
                         return status === "Enabled" || isUnknown(status);
                     }) || get(b.props, "versioning", "enabled") === true;
-                if (!versioned) report(`Bucket '${b.name}', the ${ref.what} of '${ref.owner.name}', is not versioned: enable versioning (aws.s3.BucketVersioning with status "Enabled") so failure records cannot be overwritten or lost.`, b.urn);
+                if (!versioned)
+                    report(
+                        `Bucket '${b.name}', the ${ref.what} of '${ref.owner.name}', is not versioned: enable versioning (aws.s3.BucketVersioning with status "Enabled") so failure records cannot be overwritten or lost.`,
+                        b.urn,
+                    );
                 const blocks = index.referrers(b, "bucket", [T.bucketPab]);
-                const blocked = blocks.some((p) => ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((k) => get(p.props, k) === true || isUnknown(get(p.props, k))));
-                if (!blocked) report(`Bucket '${b.name}', the ${ref.what} of '${ref.owner.name}', does not block public access: add an aws.s3.BucketPublicAccessBlock with all four settings true.`, b.urn);
+                const blocked = blocks.some((p) =>
+                    ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every(
+                        (k) => get(p.props, k) === true || isUnknown(get(p.props, k)),
+                    ),
+                );
+                if (!blocked)
+                    report(
+                        `Bucket '${b.name}', the ${ref.what} of '${ref.owner.name}', does not block public access: add an aws.s3.BucketPublicAccessBlock with all four settings true.`,
+                        b.urn,
+                    );
             }
         }
     },
@@ -152,7 +169,8 @@ export const destinationKmsGrants: StackValidationPolicy = {
                 for (const role of rolesOf(index, fn)) {
                     const grants = roleGrants(index, role);
                     const missing: string[] = [];
-                    for (const c of sendChecks(kind, arnValue)) if (!allows(grants.statements, c.action, c.resource)) missing.push(`${c.action} on ${c.resource.replace(/\/failure-record$/, "/*")}`);
+                    for (const c of sendChecks(kind, arnValue))
+                        if (!allows(grants.statements, c.action, c.resource)) missing.push(`${c.action} on ${c.resource.replace(/\/failure-record$/, "/*")}`);
                     if (keyArn) for (const a of kmsActions(kind)) if (!allows(grants.statements, a, keyArn)) missing.push(`${a} on ${keyArn}`);
                     if (!missing.length) continue;
                     if (grants.unknown) {

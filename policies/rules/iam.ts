@@ -16,7 +16,8 @@ function problems(statements: Stmt[]): string[] {
         const kafka = actions.filter((a) => /^kafka-cluster:/i.test(a));
         if (kafka.some((a) => a.toLowerCase() === "kafka-cluster:*")) out.push(`${id} allows kafka-cluster:*; name the actions the seed lists`);
         if (onStar && kafka.length) out.push(`${id} allows ${kafka.join(", ")} on Resource "*"; name the cluster, topic and group ARNs`);
-        if (onStar && actions.some((a) => /^secretsmanager:(GetSecretValue|\*)$/i.test(a))) out.push(`${id} allows secretsmanager:GetSecretValue on Resource "*"; name the secret's ARN`);
+        if (onStar && actions.some((a) => /^secretsmanager:(GetSecretValue|\*)$/i.test(a)))
+            out.push(`${id} allows secretsmanager:GetSecretValue on Resource "*"; name the secret's ARN`);
     });
     return out;
 }

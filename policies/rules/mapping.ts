@@ -24,7 +24,8 @@ export const mskMappingLimits: ResourceValidationPolicy = {
         // Seed: the MSK mapping takes the name of *the* Kafka topic.
         if (topics.length !== 1) problems.push(`it lists ${topics.length} topics; an MSK mapping reads exactly one topic`);
         const range = (value: number | undefined, what: string, r: { min: number; max: number }) => {
-            if (value !== undefined && (!Number.isInteger(value) || value < r.min || value > r.max)) problems.push(`${what} is ${value}; allowed ${r.min} to ${r.max}`);
+            if (value !== undefined && (!Number.isInteger(value) || value < r.min || value > r.max))
+                problems.push(`${what} is ${value}; allowed ${r.min} to ${r.max}`);
         };
         range(knownNumber(p, "batchSize"), "batchSize", F.BATCH_SIZE);
         range(knownNumber(p, "maximumBatchingWindowInSeconds"), "maximumBatchingWindowInSeconds", F.BATCHING_WINDOW_SECONDS);
@@ -34,12 +35,14 @@ export const mskMappingLimits: ResourceValidationPolicy = {
         range(max, "provisionedPollerConfig.maximumPollers", F.MAX_POLLERS);
         if (min !== undefined && max !== undefined && min > max) problems.push(`minimumPollers ${min} is greater than maximumPollers ${max}`);
         const group = knownString(p, "amazonManagedKafkaEventSourceConfig", "consumerGroupId");
-        if (group !== undefined && !F.CONSUMER_GROUP_ID.test(group)) problems.push("amazonManagedKafkaEventSourceConfig.consumerGroupId must be 1-200 characters of a-z, A-Z, 0-9 and -/*:_+=.@");
+        if (group !== undefined && !F.CONSUMER_GROUP_ID.test(group))
+            problems.push("amazonManagedKafkaEventSourceConfig.consumerGroupId must be 1-200 characters of a-z, A-Z, 0-9 and -/*:_+=.@");
         const filters = knownArray(p, "filterCriteria", "filters");
         if (filters.length > F.MAX_FILTERS) problems.push(`it has ${filters.length} filters; at most ${F.MAX_FILTERS} are allowed`);
         filters.forEach((f, i) => {
             const pattern = knownString(f, "pattern");
-            if (pattern !== undefined && pattern.length > F.MAX_FILTER_PATTERN_CHARS) problems.push(`filter ${i + 1} is ${pattern.length} characters; a pattern may be at most ${F.MAX_FILTER_PATTERN_CHARS}`);
+            if (pattern !== undefined && pattern.length > F.MAX_FILTER_PATTERN_CHARS)
+                problems.push(`filter ${i + 1} is ${pattern.length} characters; a pattern may be at most ${F.MAX_FILTER_PATTERN_CHARS}`);
         });
         if (problems.length) report(`MSK event source mapping '${args.name}' is outside Lambda's limits: ${problems.join("; ")}.`);
     }),
@@ -54,7 +57,10 @@ export const mskMappingAuthMechanism: ResourceValidationPolicy = {
         if (!isMskMappingProps(args.props)) return;
         for (const c of accessTypes(args.props)) {
             const why = F.MSK_UNSUPPORTED_ACCESS_TYPES[c.type];
-            if (why) report(`MSK event source mapping '${args.name}' authenticates with ${why}. Use SASL_SCRAM_512_AUTH, CLIENT_CERTIFICATE_TLS_AUTH or IAM (no secret).`);
+            if (why)
+                report(
+                    `MSK event source mapping '${args.name}' authenticates with ${why}. Use SASL_SCRAM_512_AUTH, CLIENT_CERTIFICATE_TLS_AUTH or IAM (no secret).`,
+                );
         }
     }),
 };
@@ -90,7 +96,9 @@ export const mskMappingOnFailureDestination: ResourceValidationPolicy = {
         const dest = get(args.props, "destinationConfig", "onFailure", "destinationArn");
         if (isUnknown(dest)) return; // set, just not known yet
         if (typeof dest !== "string" || dest === "") {
-            report(`MSK event source mapping '${args.name}' has no on-failure destination: batches Lambda gives up on are lost without a record. Set destinationConfig.onFailure.destinationArn to a standard SQS queue, a standard SNS topic or an S3 bucket.`);
+            report(
+                `MSK event source mapping '${args.name}' has no on-failure destination: batches Lambda gives up on are lost without a record. Set destinationConfig.onFailure.destinationArn to a standard SQS queue, a standard SNS topic or an S3 bucket.`,
+            );
         }
     }),
 };

@@ -29,12 +29,19 @@ export const noPublicKafkaIngress: ResourceValidationPolicy = {
     description: "No security group rule admits 0.0.0.0/0 or ::/0 on a Kafka broker port (9092, 9094, 9096, 9098).",
     enforcementLevel: "mandatory",
     validateResource: forTypes([T.securityGroup, T.securityGroupRule, T.ingressRule], (args, report) => {
-        const rules = args.type === T.securityGroup ? maybeArray(args.props, "ingress") : args.type === T.securityGroupRule && maybeString(args.props, "type") !== "ingress" ? [] : [args.props];
+        const rules =
+            args.type === T.securityGroup
+                ? maybeArray(args.props, "ingress")
+                : args.type === T.securityGroupRule && maybeString(args.props, "type") !== "ingress"
+                  ? []
+                  : [args.props];
         for (const rule of rules) {
             const sources = openSources(rule);
             const ports = brokerPortsOpened(rule);
             if (sources.length && ports.length) {
-                report(`'${args.name}' admits ${sources.join(" and ")} on Kafka broker port(s) ${ports.join(", ")}: allow the broker port only from the cluster's own security group (the event source mapping's pollers use it).`);
+                report(
+                    `'${args.name}' admits ${sources.join(" and ")} on Kafka broker port(s) ${ports.join(", ")}: allow the broker port only from the cluster's own security group (the event source mapping's pollers use it).`,
+                );
             }
         }
     }),
@@ -61,12 +68,16 @@ export const mskNetworkPath: StackValidationPolicy = {
         const index = new StackIndex(args.resources);
         const mappings = index.ofType(T.mapping).filter((m) => isMskMapping(m, index));
         for (const cluster of index.ofType(T.mskCluster)) {
-            const users = mappings.filter((m) => index.propDeps(m, "eventSourceArn", [T.mskCluster]).includes(cluster) || get(m.props, "eventSourceArn") === get(cluster.props, "arn"));
+            const users = mappings.filter(
+                (m) => index.propDeps(m, "eventSourceArn", [T.mskCluster]).includes(cluster) || get(m.props, "eventSourceArn") === get(cluster.props, "arn"),
+            );
             if (!users.length) continue;
             const subnets = index.resolve(cluster, "brokerNodeGroupInfo", undefined, [T.subnet]);
             const vpcs = new Set(subnets.map((s) => vpcOf(index, s)).filter((v): v is string => !!v));
             if (!vpcs.size) continue; // subnets outside this stack: the VPC is not ours to judge
-            const natInVpc = index.ofType(T.natGateway).some((n) => index.resolve(n, "subnetId", get(n.props, "subnetId"), [T.subnet]).some((s) => vpcs.has(vpcOf(index, s) ?? "")));
+            const natInVpc = index
+                .ofType(T.natGateway)
+                .some((n) => index.resolve(n, "subnetId", get(n.props, "subnetId"), [T.subnet]).some((s) => vpcs.has(vpcOf(index, s) ?? "")));
             if (natInVpc) continue;
             const services = new Set(
                 index
@@ -77,7 +88,10 @@ export const mskNetworkPath: StackValidationPolicy = {
             const needSecret = users.some((m) => maybeArray(m.props, "sourceAccessConfigurations").length > 0);
             const missing = ["lambda", "sts", ...(needSecret ? ["secretsmanager"] : [])].filter((s) => !services.has(s));
             if (missing.length) {
-                report(`The VPC of MSK cluster '${cluster.name}' has no NAT gateway and no ${missing.join(", ")} interface endpoint(s): Lambda's pollers need STS to assume the execution role, Lambda to invoke the function${needSecret ? " and Secrets Manager to read the secret" : ""}. Add the endpoints or a NAT gateway per public subnet.`, cluster.urn);
+                report(
+                    `The VPC of MSK cluster '${cluster.name}' has no NAT gateway and no ${missing.join(", ")} interface endpoint(s): Lambda's pollers need STS to assume the execution role, Lambda to invoke the function${needSecret ? " and Secrets Manager to read the secret" : ""}. Add the endpoints or a NAT gateway per public subnet.`,
+                    cluster.urn,
+                );
             }
         }
     },

@@ -62,9 +62,14 @@ export const mtlsSecretForMapping: StackValidationPolicy = {
                     if (value === UNKNOWN) notKnownYet(["secretString"]);
                     if (text === undefined) continue;
                     if (Buffer.byteLength(text, "utf8") > SECRET_MAX_BYTES) {
-                        report(`The mTLS secret of mapping '${m.name}' (secret version '${v.name}') is ${Buffer.byteLength(text, "utf8")} bytes; Secrets Manager allows at most ${SECRET_MAX_BYTES}.`, v.urn);
+                        report(
+                            `The mTLS secret of mapping '${m.name}' (secret version '${v.name}') is ${Buffer.byteLength(text, "utf8")} bytes; Secrets Manager allows at most ${SECRET_MAX_BYTES}.`,
+                            v.urn,
+                        );
                     }
-                    const missing = ["certificate", "privateKey"].filter((f) => !value || typeof value !== "object" || typeof (value as Record<string, unknown>)[f] !== "string");
+                    const missing = ["certificate", "privateKey"].filter(
+                        (f) => !value || typeof value !== "object" || typeof (value as Record<string, unknown>)[f] !== "string",
+                    );
                     if (missing.length) {
                         report(
                             `Mapping '${m.name}' authenticates with CLIENT_CERTIFICATE_TLS_AUTH, but its secret version '${v.name}' has no ${missing.join(" or ")} field: ` +
@@ -80,7 +85,13 @@ export const mtlsSecretForMapping: StackValidationPolicy = {
 
 /** A key reference that is AWS's default Secrets Manager key (or no key at all, which means the same). */
 function isDefaultSecretsKey(kmsKeyId: unknown): boolean {
-    return kmsKeyId === undefined || kmsKeyId === null || kmsKeyId === "" || kmsKeyId === "alias/aws/secretsmanager" || (typeof kmsKeyId === "string" && kmsKeyId.endsWith(":alias/aws/secretsmanager"));
+    return (
+        kmsKeyId === undefined ||
+        kmsKeyId === null ||
+        kmsKeyId === "" ||
+        kmsKeyId === "alias/aws/secretsmanager" ||
+        (typeof kmsKeyId === "string" && kmsKeyId.endsWith(":alias/aws/secretsmanager"))
+    );
 }
 
 /**
@@ -89,7 +100,8 @@ function isDefaultSecretsKey(kmsKeyId: unknown): boolean {
  */
 export const mskScramSecret: StackValidationPolicy = {
     name: "msk-scram-secret",
-    description: "A SASL/SCRAM secret associated with an MSK cluster (or used by an MSK mapping) is named AmazonMSK_... and encrypted with a customer-managed KMS key.",
+    description:
+        "A SASL/SCRAM secret associated with an MSK cluster (or used by an MSK mapping) is named AmazonMSK_... and encrypted with a customer-managed KMS key.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
@@ -114,7 +126,10 @@ export const mskScramSecret: StackValidationPolicy = {
                 const name = /:secret:(.+)-[A-Za-z0-9]{6}$/.exec(use.arn)?.[1] ?? /:secret:(.+)$/.exec(use.arn)?.[1];
                 if (name && !name.startsWith(MSK_SCRAM_SECRET_PREFIX) && !done.has(use.arn)) {
                     done.add(use.arn);
-                    report(`'${use.owner.name}' uses the SASL/SCRAM secret ${name}: Amazon MSK only accepts secrets whose names start with ${MSK_SCRAM_SECRET_PREFIX}.`, use.owner.urn);
+                    report(
+                        `'${use.owner.name}' uses the SASL/SCRAM secret ${name}: Amazon MSK only accepts secrets whose names start with ${MSK_SCRAM_SECRET_PREFIX}.`,
+                        use.owner.urn,
+                    );
                 }
                 continue;
             }
@@ -124,11 +139,17 @@ export const mskScramSecret: StackValidationPolicy = {
                 const name = get(s.props, "name");
                 if (isUnknown(name)) notKnownYet(["name"]);
                 if (typeof name === "string" && !name.startsWith(MSK_SCRAM_SECRET_PREFIX)) {
-                    report(`Secret '${s.name}' (named ${name}) is used for SASL/SCRAM with Amazon MSK, which only accepts secrets whose names start with ${MSK_SCRAM_SECRET_PREFIX}. Rename it.`, s.urn);
+                    report(
+                        `Secret '${s.name}' (named ${name}) is used for SASL/SCRAM with Amazon MSK, which only accepts secrets whose names start with ${MSK_SCRAM_SECRET_PREFIX}. Rename it.`,
+                        s.urn,
+                    );
                 }
                 const key = get(s.props, "kmsKeyId");
                 if (!isUnknown(key) && isDefaultSecretsKey(key) && index.propDeps(s, "kmsKeyId", [T.kmsKey]).length === 0) {
-                    report(`Secret '${s.name}' is used for SASL/SCRAM with Amazon MSK but is encrypted with the default aws/secretsmanager key; MSK requires a customer-managed KMS key (set kmsKeyId).`, s.urn);
+                    report(
+                        `Secret '${s.name}' is used for SASL/SCRAM with Amazon MSK but is encrypted with the default aws/secretsmanager key; MSK requires a customer-managed KMS key (set kmsKeyId).`,
+                        s.urn,
+                    );
                 }
             }
         }

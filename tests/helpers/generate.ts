@@ -45,7 +45,12 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
             clusterName: `c-${i}`,
             kafkaVersion: "3.8.x",
             numberOfBrokerNodes: 3,
-            brokerNodeGroupInfo: { instanceType: "kafka.m7g.large", clientSubnets: ["subnet-1", "subnet-2", "subnet-3"], securityGroups: ["sg-1"], connectivityInfo: { publicAccess: { type: "DISABLED" } } },
+            brokerNodeGroupInfo: {
+                instanceType: "kafka.m7g.large",
+                clientSubnets: ["subnet-1", "subnet-2", "subnet-3"],
+                securityGroups: ["sg-1"],
+                connectivityInfo: { publicAccess: { type: "DISABLED" } },
+            },
             encryptionInfo: { encryptionAtRestKmsKeyArn: k, encryptionInTransit: { clientBroker: "TLS", inCluster: true } },
             clientAuthentication: { sasl: { iam: true, scram: false }, unauthenticated: false },
             loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: "/aws/msk/c" } } },
@@ -63,36 +68,112 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
             sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf` }],
             destinationConfig: { onFailure: { destinationArn: q } },
         },
-        "aws:lambda/function:Function": { name: `consumer-${i}`, arn: fn, role: `arn:aws:iam::${ACCOUNT}:role/consumer-${i}`, runtime: "nodejs24.x", handler: "index.handler", timeout: 60, memorySize: 256, deadLetterConfig: { targetArn: q } },
+        "aws:lambda/function:Function": {
+            name: `consumer-${i}`,
+            arn: fn,
+            role: `arn:aws:iam::${ACCOUNT}:role/consumer-${i}`,
+            runtime: "nodejs24.x",
+            handler: "index.handler",
+            timeout: 60,
+            memorySize: 256,
+            deadLetterConfig: { targetArn: q },
+        },
         "aws:lambda/alias:Alias": { name: "live", functionName: `consumer-${i}`, arn: `${fn}:live`, functionVersion: "1" },
-        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": { functionName: fn, destinationConfig: { onFailure: { destination: q }, onSuccess: { destination: `arn:aws:sns:us-east-1:${ACCOUNT}:ok-${i}` } }, maximumRetryAttempts: 2 },
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": {
+            functionName: fn,
+            destinationConfig: { onFailure: { destination: q }, onSuccess: { destination: `arn:aws:sns:us-east-1:${ACCOUNT}:ok-${i}` } },
+            maximumRetryAttempts: 2,
+        },
         "aws:sqs/queue:Queue": { name: `failures-${i}`, arn: q, kmsMasterKeyId: k, fifoQueue: false, messageRetentionSeconds: 1209600 },
         "aws:sns/topic:Topic": { name: `ok-${i}`, arn: `arn:aws:sns:us-east-1:${ACCOUNT}:ok-${i}`, kmsMasterKeyId: k, fifoTopic: false },
         "aws:s3/bucket:Bucket": { bucket: `failures-${i}`, arn: `arn:aws:s3:::failures-${i}` },
         "aws:s3/bucketVersioning:BucketVersioning": { bucket: `failures-${i}`, versioningConfiguration: { status: "Enabled" } },
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { bucket: `failures-${i}`, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: k }, bucketKeyEnabled: true }] },
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { bucket: `failures-${i}`, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
+            bucket: `failures-${i}`,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: k }, bucketKeyEnabled: true }],
+        },
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
+            bucket: `failures-${i}`,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        },
         "aws:cloudwatch/eventBus:EventBus": { name: `bus-${i}`, arn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/bus-${i}`, kmsKeyIdentifier: k },
-        "aws:secretsmanager/secret:Secret": { name: `AmazonMSK_${i}`, arn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`, kmsKeyId: k },
+        "aws:secretsmanager/secret:Secret": {
+            name: `AmazonMSK_${i}`,
+            arn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`,
+            kmsKeyId: k,
+        },
         "aws:secretsmanager/secretVersion:SecretVersion": {
             secretId: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`,
-            secretString: { [SECRET_SIG.key]: SECRET_SIG.value, value: i % 2 ? JSON.stringify({ username: "u", password: `p-${i}` }) : JSON.stringify({ certificate: pem.chain, privateKey: pem.key }) },
+            secretString: {
+                [SECRET_SIG.key]: SECRET_SIG.value,
+                value: i % 2 ? JSON.stringify({ username: "u", password: `p-${i}` }) : JSON.stringify({ certificate: pem.chain, privateKey: pem.key }),
+            },
         },
-        "aws:kms/key:Key": { arn: k, keyId: k.split("/")[1], enableKeyRotation: true, deletionWindowInDays: 30, policy: doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]) },
+        "aws:kms/key:Key": {
+            arn: k,
+            keyId: k.split("/")[1],
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]),
+        },
         "aws:kms/alias:Alias": { name: `alias/k-${i}`, targetKeyId: k },
-        "aws:iam/role:Role": { name: `consumer-${i}`, arn: `arn:aws:iam::${ACCOUNT}:role/consumer-${i}`, assumeRolePolicy: doc([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]) },
-        "aws:iam/rolePolicy:RolePolicy": { role: `consumer-${i}`, policy: doc([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: q }, { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: k }]) },
-        "aws:iam/policy:Policy": { arn: `arn:aws:iam::${ACCOUNT}:policy/p-${i}`, policy: doc([{ Effect: "Allow", Action: "kafka-cluster:Connect", Resource: CLUSTER_ARN }]) },
+        "aws:iam/role:Role": {
+            name: `consumer-${i}`,
+            arn: `arn:aws:iam::${ACCOUNT}:role/consumer-${i}`,
+            assumeRolePolicy: doc([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]),
+        },
+        "aws:iam/rolePolicy:RolePolicy": {
+            role: `consumer-${i}`,
+            policy: doc([
+                { Effect: "Allow", Action: "sqs:SendMessage", Resource: q },
+                { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: k },
+            ]),
+        },
+        "aws:iam/policy:Policy": {
+            arn: `arn:aws:iam::${ACCOUNT}:policy/p-${i}`,
+            policy: doc([{ Effect: "Allow", Action: "kafka-cluster:Connect", Resource: CLUSTER_ARN }]),
+        },
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { role: `consumer-${i}`, policyArn: `arn:aws:iam::${ACCOUNT}:policy/p-${i}` },
-        "aws:msk/scramSecretAssociation:ScramSecretAssociation": { clusterArn: CLUSTER_ARN, secretArnLists: [`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`] },
-        "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation": { clusterArn: CLUSTER_ARN, secretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf` },
-        "aws:ec2/securityGroup:SecurityGroup": { vpcId: "vpc-1", ingress: [{ protocol: "tcp", fromPort: 9098, toPort: 9098, securityGroups: ["sg-1"] }], egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] },
-        "aws:ec2/securityGroupRule:SecurityGroupRule": { type: "ingress", protocol: "tcp", fromPort: 9098, toPort: 9098, sourceSecurityGroupId: "sg-1", securityGroupId: "sg-1" },
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { ipProtocol: "tcp", fromPort: 9098, toPort: 9098, referencedSecurityGroupId: "sg-1", securityGroupId: "sg-1" },
+        "aws:msk/scramSecretAssociation:ScramSecretAssociation": {
+            clusterArn: CLUSTER_ARN,
+            secretArnLists: [`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`],
+        },
+        "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation": {
+            clusterArn: CLUSTER_ARN,
+            secretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`,
+        },
+        "aws:ec2/securityGroup:SecurityGroup": {
+            vpcId: "vpc-1",
+            ingress: [{ protocol: "tcp", fromPort: 9098, toPort: 9098, securityGroups: ["sg-1"] }],
+            egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+        },
+        "aws:ec2/securityGroupRule:SecurityGroupRule": {
+            type: "ingress",
+            protocol: "tcp",
+            fromPort: 9098,
+            toPort: 9098,
+            sourceSecurityGroupId: "sg-1",
+            securityGroupId: "sg-1",
+        },
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+            ipProtocol: "tcp",
+            fromPort: 9098,
+            toPort: 9098,
+            referencedSecurityGroupId: "sg-1",
+            securityGroupId: "sg-1",
+        },
         "aws:ec2/vpc:Vpc": { cidrBlock: "10.0.0.0/16", enableDnsHostnames: true },
         "aws:ec2/subnet:Subnet": { vpcId: "vpc-1", cidrBlock: `10.0.${i % 256}.0/24` },
         "aws:ec2/natGateway:NatGateway": { subnetId: "subnet-1", allocationId: "eipalloc-1" },
-        "aws:ec2/vpcEndpoint:VpcEndpoint": { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.sts", vpcEndpointType: "Interface", privateDnsEnabled: true },
+        "aws:ec2/vpcEndpoint:VpcEndpoint": {
+            vpcId: "vpc-1",
+            serviceName: "com.amazonaws.us-east-1.sts",
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+        },
     };
 }
 
@@ -103,15 +184,27 @@ export const TYPES = Object.keys(templates(0, { chain: "", key: "" }));
  * CA, public Kafka ingress, a self-signed mTLS secret, a role without KMS grants, no NAT or endpoints... so the fuzz
  * test drives every rule's deeper paths, not only its first checks.
  */
-export function violatingTemplates(i: number, pem: { chain: string; key: string; selfSigned: string; selfSignedKey: string }): Record<string, Record<string, unknown>> {
+export function violatingTemplates(
+    i: number,
+    pem: { chain: string; key: string; selfSigned: string; selfSignedKey: string },
+): Record<string, Record<string, unknown>> {
     const t = templates(i, pem);
     if (i % 4 !== 1) return t;
     const set = (type: string, patch: Record<string, unknown>) => (t[type] = { ...t[type], ...patch });
     set("aws:lambda/function:Function", { timeout: 900, deadLetterConfig: { targetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:dlq.fifo` } });
-    set("aws:lambda/eventSourceMapping:EventSourceMapping", { sourceAccessConfigurations: [{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: "arn:aws:secretsmanager:us-east-1:111122223333:secret:ca-AbCdEf" }, { type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf` }] });
+    set("aws:lambda/eventSourceMapping:EventSourceMapping", {
+        sourceAccessConfigurations: [
+            { type: "SERVER_ROOT_CA_CERTIFICATE", uri: "arn:aws:secretsmanager:us-east-1:111122223333:secret:ca-AbCdEf" },
+            { type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf` },
+        ],
+    });
     set("aws:ec2/securityGroup:SecurityGroup", { ingress: [{ protocol: "tcp", fromPort: 9092, toPort: 9098, cidrBlocks: ["0.0.0.0/0"] }] });
-    set("aws:secretsmanager/secretVersion:SecretVersion", { secretString: { [SECRET_SIG.key]: SECRET_SIG.value, value: JSON.stringify({ certificate: pem.selfSigned, privateKey: pem.selfSignedKey, note: "x" }) } });
-    set("aws:iam/rolePolicy:RolePolicy", { policy: doc([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:failures-${i}` }]) });
+    set("aws:secretsmanager/secretVersion:SecretVersion", {
+        secretString: { [SECRET_SIG.key]: SECRET_SIG.value, value: JSON.stringify({ certificate: pem.selfSigned, privateKey: pem.selfSignedKey, note: "x" }) },
+    });
+    set("aws:iam/rolePolicy:RolePolicy", {
+        policy: doc([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:failures-${i}` }]),
+    });
     set("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { policyArn: `arn:aws:iam::${ACCOUNT}:policy/other` });
     set("aws:ec2/natGateway:NatGateway", { subnetId: "subnet-elsewhere" });
     set("aws:ec2/vpcEndpoint:VpcEndpoint", { vpcId: "vpc-elsewhere" });
@@ -160,9 +253,19 @@ export class Mutator {
             case 9:
                 return Buffer.from(Array.from({ length: 256 }, () => Math.floor(r() * 256))).toString("latin1"); // binary
             case 10:
-                return this.pick(['{"Statement": [', '{"certificate": 1', "[[[", "{", '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}', "null"]); // malformed JSON
+                return this.pick([
+                    '{"Statement": [',
+                    '{"certificate": 1',
+                    "[[[",
+                    "{",
+                    '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}',
+                    "null",
+                ]); // malformed JSON
             case 11:
-                return { [SECRET_SIG.key]: SECRET_SIG.value, value: this.pick([this.pick(UNKNOWNS), "s3cr3t", { certificate: this.pick(this.pem), privateKey: 7 }]) };
+                return {
+                    [SECRET_SIG.key]: SECRET_SIG.value,
+                    value: this.pick([this.pick(UNKNOWNS), "s3cr3t", { certificate: this.pick(this.pem), privateKey: 7 }]),
+                };
             case 12:
                 return this.random() < 0.5;
             default:
@@ -197,7 +300,17 @@ export class Mutator {
         if (r() < 0.25) return this.hostile();
         if (typeof value === "string" && r() < 0.2) {
             // Plausible-but-wrong strings: FIFO names, wildcard ARNs, odd access types.
-            return this.pick([`${value}.fifo`, "*", "alias/aws/sqs", "SERVER_ROOT_CA_CERTIFICATE", "BASIC_AUTH", "0.0.0.0/0", "TLS_PLAINTEXT", "-1", `${value}:*`]);
+            return this.pick([
+                `${value}.fifo`,
+                "*",
+                "alias/aws/sqs",
+                "SERVER_ROOT_CA_CERTIFICATE",
+                "BASIC_AUTH",
+                "0.0.0.0/0",
+                "TLS_PLAINTEXT",
+                "-1",
+                `${value}:*`,
+            ]);
         }
         return value;
     }

@@ -39,18 +39,56 @@ export function pki(): Pki {
     const o = (...args: string[]) => openssl(args, dir);
     const read = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
     const key = (name: string) => o("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name);
-    fs.writeFileSync(path.join(dir, "ca.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n");
-    fs.writeFileSync(path.join(dir, "client.ext"), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nauthorityKeyIdentifier=keyid\n");
+    fs.writeFileSync(
+        path.join(dir, "ca.ext"),
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+    );
+    fs.writeFileSync(
+        path.join(dir, "client.ext"),
+        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nauthorityKeyIdentifier=keyid\n",
+    );
 
     key("root.key");
-    o("req", "-x509", "-new", "-key", "root.key", "-subj", "/CN=Test Root CA", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "root.pem");
+    o(
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "root.key",
+        "-subj",
+        "/CN=Test Root CA",
+        "-days",
+        "3650",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-out",
+        "root.pem",
+    );
     key("int.key");
     o("req", "-new", "-key", "int.key", "-subj", "/CN=Test Intermediate CA", "-out", "int.csr");
     o("x509", "-req", "-in", "int.csr", "-CA", "root.pem", "-CAkey", "root.key", "-CAcreateserial", "-days", "1825", "-extfile", "ca.ext", "-out", "int.pem");
     // The client key is RSA so that the traditional "BEGIN RSA PRIVATE KEY" form exists.
     o("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "client.key");
     o("req", "-new", "-key", "client.key", "-subj", "/CN=lambda-consumer", "-out", "client.csr");
-    o("x509", "-req", "-in", "client.csr", "-CA", "int.pem", "-CAkey", "int.key", "-CAcreateserial", "-days", "365", "-extfile", "client.ext", "-out", "client.pem");
+    o(
+        "x509",
+        "-req",
+        "-in",
+        "client.csr",
+        "-CA",
+        "int.pem",
+        "-CAkey",
+        "int.key",
+        "-CAcreateserial",
+        "-days",
+        "365",
+        "-extfile",
+        "client.ext",
+        "-out",
+        "client.pem",
+    );
     o("pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-in", "client.key", "-out", "client-pbes1.key", "-passout", "pass:test-key-password");
     o("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "client.key", "-out", "client-pbes2.key", "-passout", "pass:test-key-password");
     o("pkey", "-in", "client.key", "-traditional", "-out", "client-rsa.key");
@@ -67,7 +105,27 @@ export function pki(): Pki {
         path.join(dir, "ca.cnf"),
         `[ca]\ndefault_ca=d\n[d]\ndir=${dir}\ndatabase=${dir}/index.txt\nnew_certs_dir=${dir}\nserial=${dir}/serial\ndefault_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=supplied\n`,
     );
-    o("ca", "-batch", "-config", "ca.cnf", "-cert", "int.pem", "-keyfile", "int.key", "-in", "expired.csr", "-out", "expired.pem", "-startdate", "20200101000000Z", "-enddate", "20210101000000Z", "-notext", "-extfile", "client.ext");
+    o(
+        "ca",
+        "-batch",
+        "-config",
+        "ca.cnf",
+        "-cert",
+        "int.pem",
+        "-keyfile",
+        "int.key",
+        "-in",
+        "expired.csr",
+        "-out",
+        "expired.pem",
+        "-startdate",
+        "20200101000000Z",
+        "-enddate",
+        "20210101000000Z",
+        "-notext",
+        "-extfile",
+        "client.ext",
+    );
 
     key("other.key");
     o("pkcs8", "-topk8", "-nocrypt", "-in", "other.key", "-out", "other-pkcs8.key");

@@ -25,7 +25,11 @@ export function runPlan(args: string[], packPort?: number): Promise<PlanRun> {
         execFile(
             process.execPath,
             ["-r", "ts-node/register/transpile-only", path.join(ROOT, "plan", "cli.ts"), ...args],
-            { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1", ...(packPort ? { MSK_LAMBDA_PACK_ADDRESS: `127.0.0.1:${packPort}` } : {}) } },
+            {
+                cwd: ROOT,
+                maxBuffer: 64 * 1024 * 1024,
+                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1", ...(packPort ? { MSK_LAMBDA_PACK_ADDRESS: `127.0.0.1:${packPort}` } : {}) },
+            },
             (err, stdout, stderr) => resolve({ code: err ? ((err as any).code ?? 1) : 0, stdout, stderr }),
         );
     });

@@ -37,7 +37,8 @@ export async function run(
         ofType,
         one(type, name) {
             const found = ofType(type).filter((r) => name === undefined || r.name === name);
-            if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+            if (found.length !== 1)
+                throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
             return found[0];
         },
         byUrn(urn) {

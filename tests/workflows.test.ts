@@ -1,0 +1,100 @@
+/** The GitHub workflows name only scripts, stacks and paths that exist, and use OIDC rather than long-lived keys. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { ROOT, SHIPPED_STACKS } from "./helpers/plan";
+
+const DIR = path.join(ROOT, ".github", "workflows");
+const files = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)) : [];
+
+/** Every way `${{ matrix.NAME }}` can expand for a job (the text itself when it has no matrix reference). */
+function expansions(text: string, matrix: Record<string, unknown[]>): string[] {
+    const m = /\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}/.exec(text);
+    if (!m) return [text];
+    const values = matrix[m[1]];
+    assert.ok(Array.isArray(values), `matrix.${m[1]} is not defined`);
+    return values.flatMap((v) => expansions(text.replace(m[0], String(v)), matrix));
+}
+
+function scriptsOf(dir: string): Record<string, string> {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, dir, "package.json"), "utf8")).scripts ?? {};
+}
+
+describe("GitHub workflows", () => {
+    it("exist for pull requests, deploys and policy publishing", () => {
+        assert.deepStrictEqual(files.sort(), ["deploy.yml", "policy-publish.yml", "pull-request.yml"]);
+    });
+
+    for (const file of files) {
+        describe(file, () => {
+            const wf = parse(fs.readFileSync(path.join(DIR, file), "utf8"));
+
+            it("names only npm scripts, files, stacks, working directories and policy configs that exist", () => {
+                let checked = 0;
+                for (const [jobName, job] of Object.entries<any>(wf.jobs)) {
+                    const matrix = job.strategy?.matrix ?? {};
+                    for (const step of job.steps ?? []) {
+                        const cwd = step["working-directory"] ?? ".";
+                        assert.ok(fs.existsSync(path.join(ROOT, cwd)), `${jobName}: working-directory ${cwd}`);
+                        for (const run of expansions(step.run ?? "", matrix)) {
+                            for (const m of run.matchAll(/npm run ([a-z:-]+)/g)) {
+                                assert.ok(m[1] in scriptsOf(cwd), `${jobName}: npm run ${m[1]} is not a script of ${cwd}/package.json`);
+                                checked++;
+                            }
+                            for (const m of run.matchAll(/bash (\S+)/g)) {
+                                assert.ok(fs.existsSync(path.join(ROOT, cwd, m[1])), `${jobName}: ${m[1]} does not exist`);
+                                checked++;
+                            }
+                            for (const m of run.matchAll(/--stack (\S+)/g)) {
+                                assert.ok(SHIPPED_STACKS.includes(m[1]), `${jobName}: stack ${m[1]} has no Pulumi.${m[1]}.yaml`);
+                                checked++;
+                            }
+                            for (const m of run.matchAll(/--config (\S+\.json)/g)) {
+                                assert.ok(fs.existsSync(path.join(ROOT, cwd, m[1])), `${jobName}: ${cwd}/${m[1]} does not exist`);
+                                checked++;
+                            }
+                        }
+                        const w = step.with ?? {};
+                        for (const name of expansions(w["stack-name"] ?? "", matrix).filter(Boolean)) {
+                            const stack = name.split("/").pop()!;
+                            assert.ok(SHIPPED_STACKS.includes(stack), `${jobName}: stack-name ${name} has no Pulumi.${stack}.yaml`);
+                            checked++;
+                        }
+                        for (const key of ["policyPacks", "policyPackConfigs", "work-dir"]) {
+                            for (const p of expansions(w[key] ?? "", matrix).filter(Boolean)) {
+                                assert.ok(fs.existsSync(path.join(ROOT, p)), `${jobName}: ${key} ${p} does not exist`);
+                                checked++;
+                            }
+                        }
+                    }
+                }
+                assert.ok(checked > 0, "the workflow names nothing to check");
+            });
+
+            it("pins every action to a major version and gets AWS credentials only through OIDC", () => {
+                const text = fs.readFileSync(path.join(DIR, file), "utf8");
+                for (const job of Object.values<any>(wf.jobs)) {
+                    for (const step of job.steps ?? []) {
+                        if (step.uses) assert.match(step.uses, /@v\d+$/, step.uses);
+                        if (String(step.uses).startsWith("aws-actions/configure-aws-credentials")) {
+                            assert.ok(step.with["role-to-assume"], "role-to-assume");
+                            assert.strictEqual(wf.permissions?.["id-token"], "write", "OIDC needs id-token: write");
+                        }
+                    }
+                }
+                assert.doesNotMatch(text, /aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
+            });
+        });
+    }
+
+    it("previews every shipped stack with its policy config on pull requests, and deploys dev before a protected prod", () => {
+        const pr = parse(fs.readFileSync(path.join(DIR, "pull-request.yml"), "utf8"));
+        assert.deepStrictEqual([...pr.jobs.preview.strategy.matrix.stack].sort(), [...SHIPPED_STACKS].sort());
+        const preview = pr.jobs.preview.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions"));
+        assert.deepStrictEqual([preview.with.command, preview.with.policyPacks, preview.with["comment-on-pr"]], ["preview", "policies", true]);
+        const deploy = parse(fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8"));
+        assert.strictEqual(deploy.jobs.prod.needs, "dev");
+        assert.strictEqual(deploy.jobs.prod.environment, "prod");
+    });
+});
