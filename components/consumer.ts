@@ -3,7 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Authentication } from "../lib/layout";
 import { ALARM_DEFAULTS, type AlarmKey, type AsyncDestination, type ConsumerConfig, type FailureDestination } from "../lib/consumer-config";
 import type { Environment } from "../lib/config";
-import { consumerPolicies, keyPolicy, LAMBDA_TRUST, policy, type DestinationGrant } from "../lib/iam";
+import {
+    destinationStatements,
+    kafkaStatements,
+    keyPolicy,
+    LAMBDA_TRUST,
+    logsStatements,
+    policy,
+    secretStatements,
+    type DestinationGrant,
+    type Statement,
+} from "../lib/iam";
 import type { ClusterCredentials } from "./credentials";
 import { Destination } from "./destination";
 import { physicalName } from "./naming";
@@ -88,37 +98,40 @@ export class Consumer extends pulumi.ComponentResource {
                 });
         }
 
-        // Execution role policies, one per concern, built from resolved ARNs.
-        const documents = pulumi
-            .all([
-                region,
-                logGroup.arn,
-                args.clusterArn,
-                args.credentials?.secretArn,
-                args.credentials?.kmsKeyArn,
-                failure.arn,
-                failure.kmsKeyArn,
-                pulumi.all(asyncDests.map((d) => pulumi.all([d.grant.arn, d.grant.kmsKeyArn]))),
-            ])
-            .apply(([reg, logGroupArn, clusterArn, secretArn, secretKeyArn, failureArn, failureKeyArn, asyncArns]) =>
-                consumerPolicies({
-                    region: reg,
-                    logGroupArn,
-                    clusterArn,
-                    topic: c.topic,
-                    consumerGroupId: c.consumerGroupId,
-                    authentication: args.authentication,
-                    secret: secretArn && secretKeyArn ? { arn: secretArn, kmsKeyArn: secretKeyArn } : undefined,
-                    failure: { type: failure.type, arn: failureArn, kmsKeyArn: failureKeyArn },
-                    async: asyncDests.map((d, i): DestinationGrant => ({ type: d.grant.type, arn: asyncArns[i][0], kmsKeyArn: asyncArns[i][1] })),
-                }),
-            );
-        const concerns = ["logs", "kafka", ...(args.credentials ? ["secret"] : []), "destinations"];
-        for (const concern of concerns) {
-            this.rolePolicies.push(
-                new aws.iam.RolePolicy(`${name}-${concern}`, { role: this.role.id, policy: documents.apply((d) => JSON.stringify(policy(d[concern]))) }, child),
+        // Execution role policies, one per concern, each built only from the ARNs it names: only the kafka policy
+        // waits for the cluster, so nothing else in the consumer is held up by the cluster's ~25-minute creation.
+        const rolePolicy = (concern: string, statements: pulumi.Output<Statement[]>) => {
+            const p = new aws.iam.RolePolicy(`${name}-${concern}`, { role: this.role.id, policy: statements.apply((st) => JSON.stringify(policy(st))) }, child);
+            this.rolePolicies.push(p);
+            return p;
+        };
+        const logsPolicy = rolePolicy("logs", logGroup.arn.apply(logsStatements));
+        rolePolicy(
+            "kafka",
+            pulumi
+                .output(args.clusterArn)
+                .apply((clusterArn) =>
+                    kafkaStatements({ clusterArn, topic: c.topic, consumerGroupId: c.consumerGroupId, authentication: args.authentication }),
+                ),
+        );
+        if (args.credentials) {
+            const creds = args.credentials;
+            rolePolicy(
+                "secret",
+                pulumi.all([region, creds.secretArn, creds.kmsKeyArn]).apply(([reg, arn, kmsKeyArn]) => secretStatements(reg, { arn, kmsKeyArn })),
             );
         }
+        const destinationsPolicy = rolePolicy(
+            "destinations",
+            pulumi
+                .all([failure.arn, failure.kmsKeyArn, pulumi.all(asyncDests.map((d) => pulumi.all([d.grant.arn, d.grant.kmsKeyArn])))])
+                .apply(([failureArn, failureKeyArn, asyncArns]) =>
+                    destinationStatements(
+                        { type: failure.type, arn: failureArn, kmsKeyArn: failureKeyArn },
+                        asyncDests.map((d, i): DestinationGrant => ({ type: d.grant.type, arn: asyncArns[i][0], kmsKeyArn: asyncArns[i][1] })),
+                    ),
+                ),
+        );
 
         this.function = new aws.lambda.Function(
             `${name}-function`,
@@ -138,7 +151,8 @@ export class Consumer extends pulumi.ComponentResource {
                 environment: { variables: { KAFKA_TOPIC: c.topic, KAFKA_CONSUMER_GROUP_ID: c.consumerGroupId } },
                 tags,
             },
-            { parent: this, dependsOn: [logGroup, ...this.rolePolicies] },
+            // The function needs its role and log group, not the cluster: it does not wait for the kafka policy.
+            { parent: this, dependsOn: [logGroup, logsPolicy] },
         );
 
         if (asyncDests.length) {
@@ -154,7 +168,8 @@ export class Consumer extends pulumi.ComponentResource {
                     maximumRetryAttempts: c.asyncDestinations?.maximumRetryAttempts,
                     maximumEventAgeInSeconds: c.asyncDestinations?.maximumEventAgeSeconds,
                 },
-                { parent: this, dependsOn: this.rolePolicies },
+                // Lambda checks the role may send to the destinations when the config is created.
+                { parent: this, dependsOn: [destinationsPolicy] },
             );
         }
 

@@ -67,17 +67,12 @@ export interface DestinationGrant {
     kmsKeyArn?: string;
 }
 
-export interface ConsumerGrants {
-    region: string;
-    logGroupArn: string;
+/** What the kafka statements are scoped to. */
+export interface KafkaGrants {
     clusterArn: string;
     topic: string;
     consumerGroupId: string;
     authentication: "iam" | "scram" | "mtls" | "tls" | "plaintext";
-    /** The SCRAM or mTLS secret and the key it is encrypted with. */
-    secret?: { arn: string; kmsKeyArn: string };
-    failure?: DestinationGrant;
-    async?: DestinationGrant[];
 }
 
 /**
@@ -120,16 +115,19 @@ function kmsStatements(d: DestinationGrant, sid: string): Statement[] {
     return [{ Sid: sid, Effect: "Allow", Action: actions, Resource: d.kmsKeyArn }];
 }
 
-/**
- * The execution role's statements, by concern (one inline policy each). Least privilege: no `*` action, and `*`
- * resources only for the EC2 network-interface and describe actions that AWS requires on `*`.
- */
-export function consumerPolicies(g: ConsumerGrants): Record<string, Statement[]> {
-    const policies: Record<string, Statement[]> = {};
-    policies.logs = [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${g.logGroupArn}:*` }];
+/** Writing the function's own log group, nothing else. */
+export function logsStatements(logGroupArn: string): Statement[] {
+    return [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` }];
+}
 
-    // The actions of AWS's managed AWSLambdaMSKExecutionRole, scoped: the EC2 ones only work on "*"; the kafka ones
-    // name the cluster.
+/**
+ * Execution role statements, one builder per concern (one inline policy each). Least privilege: no `*` action, and
+ * `*` resources only for the EC2 network-interface and describe actions that AWS requires on `*`.
+ *
+ * The actions of AWS's managed AWSLambdaMSKExecutionRole, scoped (the EC2 ones only work on "*"; the kafka ones name
+ * the cluster), plus, for IAM authentication, the seed's kafka-cluster actions.
+ */
+export function kafkaStatements(g: KafkaGrants): Statement[] {
     const kafka: Statement[] = [
         {
             Sid: "PollerNetworkInterfaces",
@@ -176,26 +174,29 @@ export function consumerPolicies(g: ConsumerGrants): Record<string, Statement[]>
             },
         );
     }
-    policies.kafka = kafka;
+    return kafka;
+}
 
-    if (g.secret) {
-        policies.secret = [
-            { Sid: "ReadOwnSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: g.secret.arn },
-            {
-                Sid: "DecryptOwnSecret",
-                Effect: "Allow",
-                Action: "kms:Decrypt",
-                Resource: g.secret.kmsKeyArn,
-                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${g.region}.amazonaws.com` } },
-            },
-        ];
-    }
+/** Reading the stack's SCRAM or mTLS secret, and decrypting it only through Secrets Manager. */
+export function secretStatements(region: string, secret: { arn: string; kmsKeyArn: string }): Statement[] {
+    return [
+        { Sid: "ReadOwnSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.arn },
+        {
+            Sid: "DecryptOwnSecret",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: secret.kmsKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        },
+    ];
+}
 
+/** Sending to the failure destination and the async destinations, and using their keys. */
+export function destinationStatements(failure: DestinationGrant | undefined, async: DestinationGrant[] = []): Statement[] {
     const dest: Statement[] = [];
-    if (g.failure) dest.push(...sendStatements(g.failure, "SendFailureRecords"), ...kmsStatements(g.failure, "EncryptFailureRecords"));
-    (g.async ?? []).forEach((d, i) => dest.push(...sendStatements(d, `SendAsyncRecords${i}`), ...kmsStatements(d, `EncryptAsyncRecords${i}`)));
-    if (dest.length) policies.destinations = dest;
-    return policies;
+    if (failure) dest.push(...sendStatements(failure, "SendFailureRecords"), ...kmsStatements(failure, "EncryptFailureRecords"));
+    async.forEach((d, i) => dest.push(...sendStatements(d, `SendAsyncRecords${i}`), ...kmsStatements(d, `EncryptAsyncRecords${i}`)));
+    return dest;
 }
 
 /**

@@ -274,21 +274,27 @@ async function main(argv: string[]): Promise<number> {
         const loaded = loadConfig(ROOT, args.stack, args.overrides);
         // Validate first, with the program's own validator, so a bad config is reported without loading Pulumi.
         parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
-        const { evaluatePolicies, policyConfigFor } = await import("./policy");
+        const { evaluatePolicies, policyConfigFor, startPack } = await import("./policy");
         const policyConfig = policyConfigFor(args.stack, args.policyConfig);
-        const { simulate } = await import("./simulate");
-        const sim = await simulate(() => require(path.join(ROOT, "index.ts")), {
-            project: loaded.project,
-            stack: args.stack,
-            preview: args.preview,
-            config: loaded.config,
-            secretKeys: loaded.secretKeys,
-            captureStacks: process.env.MSK_LAMBDA_PLAN_TRACES === "1",
-        });
-        const doc = planDocument(sim);
-        doc.policy = { ...(await evaluatePolicies(sim, policyConfig.config)), config: policyConfig.file };
-        process.stdout.write(args.json ? JSON.stringify(doc, null, 2) + "\n" : renderText(doc) + "\n");
-        return doc.policy.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+        // Start the pack now: its start (loading and type-checking, in its own process) overlaps with the program.
+        const pack = startPack();
+        try {
+            const { simulate } = await import("./simulate");
+            const sim = await simulate(() => require(path.join(ROOT, "index.ts")), {
+                project: loaded.project,
+                stack: args.stack,
+                preview: args.preview,
+                config: loaded.config,
+                secretKeys: loaded.secretKeys,
+                captureStacks: process.env.MSK_LAMBDA_PLAN_TRACES === "1",
+            });
+            const doc = planDocument(sim);
+            doc.policy = { ...(await evaluatePolicies(sim, policyConfig.config, await pack.server)), config: policyConfig.file };
+            process.stdout.write(args.json ? JSON.stringify(doc, null, 2) + "\n" : renderText(doc) + "\n");
+            return doc.policy.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+        } finally {
+            await pack.stop();
+        }
     } catch (e) {
         if (isConfigError(e)) {
             process.stderr.write(`${(e as Error).message}\n`);

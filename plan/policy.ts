@@ -50,13 +50,26 @@ export function analyzerInputs(sim: SimulationResult, use: "inputs" | "state"): 
 }
 
 /**
- * Evaluates the pack on the plan. The pack is started as its own process, as the CLI does, unless
- * `MSK_LAMBDA_PACK_ADDRESS` names a pack already serving (tests and CI reuse one pack process that way).
+ * The pack the plan speaks to: started as its own process, as the CLI does, unless `MSK_LAMBDA_PACK_ADDRESS` names a
+ * pack already serving (tests and CI reuse one pack process that way). `stop` ends what `startPack` started.
  */
-export async function evaluatePolicies(sim: SimulationResult, config: PolicyConfigFile, server?: PackServer): Promise<PolicyReport> {
+export function startPack(): { server: Promise<PackServer>; stop(): Promise<void> } {
     const address = process.env.MSK_LAMBDA_PACK_ADDRESS;
-    const own = !server && !address;
-    const s = server ?? (address ? PackServer.connect(address) : await PackServer.start());
+    const server = address ? Promise.resolve(PackServer.connect(address)) : PackServer.start();
+    server.catch(() => undefined); // reported where it is awaited
+    return {
+        server,
+        async stop() {
+            const s = await server.catch(() => undefined);
+            await s?.stop(); // for a connected pack this only closes the client
+        },
+    };
+}
+
+/** Evaluates the pack on the plan (Analyze per resource, then AnalyzeStack), with the given or a fresh pack. */
+export async function evaluatePolicies(sim: SimulationResult, config: PolicyConfigFile, server?: PackServer): Promise<PolicyReport> {
+    const own = !server;
+    const s = server ?? (await PackServer.start());
     try {
         const info = await s.info();
         try {
@@ -75,6 +88,5 @@ export async function evaluatePolicies(sim: SimulationResult, config: PolicyConf
         return { pack: `${info.name}@${info.version}`, violations };
     } finally {
         if (own) await s.stop();
-        else if (!server) await s.stop(); // closes the client only
     }
 }

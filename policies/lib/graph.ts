@@ -4,7 +4,7 @@
  * list per resource, so a stack policy stays linear in the stack's size.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { get, isUnknown } from "./values";
+import { get, isUnknown, raw } from "./values";
 
 export const T = {
     mskCluster: "aws:msk/cluster:Cluster",
@@ -64,8 +64,10 @@ export class StackIndex {
             const list = this.byType.get(r.type) ?? [];
             list.push(r);
             this.byType.set(r.type, list);
+            // Unwrap the unknown-checking proxy once per resource, not once per property read.
+            const props = raw(r.props);
             for (const p of REF_PROPS) {
-                const v = get(r.props, p);
+                const v = get(props, p);
                 if (typeof v === "string" && v !== "" && !isUnknown(v)) {
                     const l = this.byRef.get(`${p}=${v}`) ?? [];
                     l.push(r);
@@ -73,7 +75,7 @@ export class StackIndex {
                 }
             }
             for (const p of ID_PROPS) {
-                const v = get(r.props, p);
+                const v = get(props, p);
                 if (typeof v === "string" && v !== "" && !isUnknown(v)) {
                     const l = this.byId.get(v) ?? [];
                     l.push(r);

@@ -1,10 +1,16 @@
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 
-/** Runs `check` only for resources of the given types (a cheap filter before any property is read). */
+/**
+ * Runs `check` only for resources of the given types. With a single type, the type is attached the way
+ * `@pulumi/policy`'s own `validateResourceOfType` does, so the policy server skips other resources before it even
+ * deserializes their properties (it otherwise deserializes every resource once per policy).
+ */
 export function forTypes(types: readonly string[], check: (args: ResourceValidationArgs, report: ReportViolation) => void) {
-    return (args: ResourceValidationArgs, report: ReportViolation): void => {
+    const fn = (args: ResourceValidationArgs, report: ReportViolation): void => {
         if (types.includes(args.type)) check(args, report);
     };
+    if (types.length === 1) (fn as { __pulumiType?: string }).__pulumiType = types[0];
+    return fn;
 }
 
 /** Reads a policy's config with defaults applied (the CLI applies schema defaults; other callers may not). */

@@ -24,7 +24,7 @@ export function runPlan(args: string[], packPort?: number): Promise<PlanRun> {
     return new Promise((resolve) => {
         execFile(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", path.join(ROOT, "plan", "cli.ts"), ...args],
+            ["--max-semi-space-size=64", "-r", "ts-node/register/transpile-only", path.join(ROOT, "plan", "cli.ts"), ...args],
             {
                 cwd: ROOT,
                 maxBuffer: 64 * 1024 * 1024,

@@ -1,0 +1,248 @@
+/**
+ * `npm run bench`: how the program, the plan and the pack scale, and how close the pack is to the protocol's floor.
+ * Prints a Markdown table and, as its last line, one JSON object with every figure. Not a test: nothing here asserts.
+ *
+ * 1. Program: the program under Pulumi's mocks for 1, 10 and 100 generated consumers (median of 3 warm runs), and a
+ *    cold `npm run plan` of 100 consumers as its own process (pack included).
+ * 2. Pack throughput: a sequential stream of `Analyze` calls over 1,000 and 10,000 generated resources of realistic
+ *    shapes (every type the pack inspects; requests built before timing, as the Go engine hands them over), and
+ *    `AnalyzeStack` on stacks of 1,000 and 10,000 resources (request building included).
+ * 3. Floor: the same against a pack with no policies (bench/empty-pack), in the same run.
+ * 4. Modeled deploy time: the critical path of a first `pulumi up` of each shipped stack (plan/deploy-model.ts).
+ */
+import { execFile } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import { buildStack } from "../components/stack";
+import { parseStackConfig } from "../lib/config";
+import { PackServer, type AnalyzerInput } from "../plan/analyzer";
+import { loadConfig, ROOT } from "../plan/cli";
+import { deployModel } from "../plan/deploy-model";
+import { simulate } from "../plan/simulate";
+import { resourceOf, TYPES, templates } from "../tests/helpers/generate";
+
+const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+function percentile(xs: number[], p: number): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** n consumers of varied shapes: destination types, async destinations, filters, pollers. */
+function consumers(n: number): object[] {
+    const types = ["sqs", "sns", "s3"];
+    return Array.from({ length: n }, (_, i) => ({
+        name: `c${i}`,
+        topic: `topic-${i}`,
+        batchSize: 100 + i,
+        onFailure: { type: types[i % 3] },
+        ...(i % 4 === 0 ? { asyncDestinations: { onFailure: { type: "sqs" } } } : {}),
+        ...(i % 5 === 0 ? { filters: [{ value: { type: ["order"] } }] } : {}),
+        ...(i % 7 === 0 ? { provisionedPollers: { minimum: 1, maximum: 10 } } : {}),
+    }));
+}
+
+async function runProgram(n: number): Promise<{ ms: number; resources: number }> {
+    const config = { "aws:region": "us-east-1", "msk-lambda:environment": "dev", "msk-lambda:consumers": JSON.stringify(consumers(n)) };
+    const t0 = now();
+    const sim = await simulate(() => buildStack(parseStackConfig(config, { project: "msk-lambda", stack: "bench" })), {
+        project: "msk-lambda",
+        stack: "bench",
+        preview: false,
+        config,
+        secretKeys: [],
+    });
+    return { ms: now() - t0, resources: sim.resources.length };
+}
+
+function planProcess(n: number): Promise<{ ms: number; code: number }> {
+    const t0 = now();
+    return new Promise((resolve) => {
+        execFile(
+            process.execPath,
+            [
+                "--max-semi-space-size=64",
+                "-r",
+                "ts-node/register/transpile-only",
+                path.join(ROOT, "plan", "cli.ts"),
+                "--stack",
+                "dev",
+                "--json",
+                "--config",
+                `msk-lambda:consumers=${JSON.stringify(consumers(n))}`,
+            ],
+            { cwd: ROOT, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" } },
+            (err) => resolve({ ms: now() - t0, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+        );
+    });
+}
+
+/** n realistic resources, cycling through every type the pack inspects. */
+function analyzeInputs(n: number): AnalyzerInput[] {
+    const out: AnalyzerInput[] = [];
+    for (let i = 0; out.length < n; i++) {
+        const t = templates(i, { chain: "", key: "" });
+        for (const type of TYPES) if (out.length < n) out.push(resourceOf(type, `r${i}`, t[type]));
+    }
+    return out;
+}
+
+/** A stack of about n resources made of whole consumer groups (every type, one index), so references resolve. */
+function stackInputs(n: number): AnalyzerInput[] {
+    const out: AnalyzerInput[] = [];
+    for (let i = 0; out.length < n; i++) {
+        const t = templates(i, { chain: "", key: "" });
+        for (const type of TYPES) out.push(resourceOf(type, `g${i}`, t[type]));
+    }
+    return out.slice(0, n);
+}
+
+/** A sequential stream of Analyze calls; requests are built beforehand, as the engine (in Go) hands them over. */
+async function analyzeStream(s: PackServer, inputs: AnalyzerInput[]) {
+    const requests = inputs.map((r) => PackServer.prepareAnalyze(r));
+    const latencies: number[] = [];
+    const t0 = now();
+    for (const req of requests) {
+        const a = now();
+        await s.analyzePrepared(req);
+        latencies.push(now() - a);
+    }
+    const total = now() - t0;
+    return {
+        medianMs: round(median(latencies), 3),
+        p95Ms: round(percentile(latencies, 95), 3),
+        perSecond: Math.round((inputs.length / total) * 1000),
+        totalMs: Math.round(total),
+    };
+}
+
+/** Median of three AnalyzeStack calls (request building included: the same for both packs). */
+async function analyzeStackTime(s: PackServer, inputs: AnalyzerInput[]) {
+    await s.analyzeStack(inputs.slice(0, 50)); // warm
+    const times: number[] = [];
+    for (let k = 0; k < 3; k++) {
+        const t0 = now();
+        await s.analyzeStack(inputs);
+        times.push(now() - t0);
+    }
+    return Math.round(median(times));
+}
+
+async function main() {
+    const figures: Record<string, unknown> = {
+        machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+        date: new Date().toISOString().slice(0, 10),
+    };
+
+    // 1. Program
+    await runProgram(1); // load modules once
+    const program: Record<string, { medianMs: number; resources: number }> = {};
+    for (const n of [1, 10, 100]) {
+        const runs = [];
+        for (let k = 0; k < 3; k++) runs.push(await runProgram(n));
+        program[n] = { medianMs: Math.round(median(runs.map((r) => r.ms))), resources: runs[0].resources };
+    }
+    // Median of three cold plan processes (this machine's timings vary by about 15% from run to run).
+    const plans = [await planProcess(100), await planProcess(100), await planProcess(100)];
+    const plan100 = { ms: median(plans.map((p) => p.ms)), code: Math.max(...plans.map((p) => p.code)) };
+    figures.program = {
+        ...program,
+        ratio100to10: round(program[100].medianMs / program[10].medianMs),
+        planProcess100: { ms: Math.round(plan100.ms), exitCode: plan100.code },
+    };
+
+    // 2 and 3. Pack and floor
+    const ours = await PackServer.start();
+    const floor = await PackServer.start(path.join(ROOT, "bench", "empty-pack"));
+    const pack: Record<string, unknown> = {};
+    try {
+        await ours.configure({});
+        await floor.configure({});
+        for (const n of [1000, 10000]) {
+            const inputs = analyzeInputs(n);
+            await analyzeStream(ours, analyzeInputs(2000)); // warm both (JIT)
+            await analyzeStream(floor, analyzeInputs(2000));
+            const a = await analyzeStream(ours, inputs);
+            const f = await analyzeStream(floor, inputs);
+            const stack = stackInputs(n);
+            const sOurs = await analyzeStackTime(ours, stack);
+            const sFloor = await analyzeStackTime(floor, stack);
+            pack[n] = {
+                analyze: a,
+                analyzeFloor: f,
+                analyzeRatioToFloor: round(a.totalMs / f.totalMs),
+                analyzeStackMs: sOurs,
+                analyzeStackFloorMs: sFloor,
+                analyzeStackRatioToFloor: round(sOurs / Math.max(1, sFloor)),
+            };
+        }
+    } finally {
+        await ours.stop();
+        await floor.stop();
+    }
+    const p1 = pack[1000] as { analyzeStackMs: number };
+    const p10 = pack[10000] as { analyzeStackMs: number };
+    figures.pack = { ...pack, analyzeStackScaling10kTo1k: round(p10.analyzeStackMs / Math.max(1, p1.analyzeStackMs)) };
+
+    // 4. Modeled deploy time of the shipped stacks
+    const deploy: Record<string, unknown> = {};
+    for (const stack of ["dev", "prod"]) {
+        const loaded = loadConfig(ROOT, stack, []);
+        const sim = await simulate(() => buildStack(parseStackConfig(loaded.config, { project: loaded.project, stack, secretKeys: loaded.secretKeys })), {
+            project: loaded.project,
+            stack,
+            preview: false,
+            config: loaded.config,
+            secretKeys: loaded.secretKeys,
+        });
+        const model = deployModel(sim.resources);
+        deploy[stack] = {
+            minutes: round(model.totalSeconds / 60, 1),
+            criticalPath: model.path.map((p) => `${p.type.split(":").pop()} ${p.name} (${p.seconds}s)`),
+        };
+    }
+    figures.deploy = deploy;
+
+    // Report
+    const P = figures.program as any;
+    const K = figures.pack as any;
+    const D = figures.deploy as any;
+    const rows = [
+        ["program, 1 consumer (mocks)", `${P[1].medianMs} ms`, `${P[1].resources} resources`],
+        ["program, 10 consumers", `${P[10].medianMs} ms`, `${P[10].resources} resources`],
+        ["program, 100 consumers", `${P[100].medianMs} ms`, `${P[100].resources} resources; time(100)/time(10) = ${P.ratio100to10} (target < 12)`],
+        [
+            "`npm run plan`, 100 consumers, own process, pack included (median of 3)",
+            `${(P.planProcess100.ms / 1000).toFixed(1)} s`,
+            `exit ${P.planProcess100.exitCode} (target < 15 s)`,
+        ],
+        ...[1000, 10000].flatMap((n) => [
+            [
+                `Analyze x ${n} (sequential)`,
+                `${K[n].analyze.perSecond}/s`,
+                `median ${K[n].analyze.medianMs} ms, p95 ${K[n].analyze.p95Ms} ms; empty pack ${K[n].analyzeFloor.perSecond}/s; ratio to floor ${K[n].analyzeRatioToFloor} (target >= 1000/s, < 3x)`,
+            ],
+            [
+                `AnalyzeStack, ${n} resources`,
+                `${K[n].analyzeStackMs} ms`,
+                `empty pack ${K[n].analyzeStackFloorMs} ms; ratio to floor ${K[n].analyzeStackRatioToFloor}${n === 10000 ? ` (target < 3 s); 10k/1k = ${K.analyzeStackScaling10kTo1k}` : ""}`,
+            ],
+        ]),
+        ...["dev", "prod"].map((s) => [`modeled first \`pulumi up\`, ${s}`, `${D[s].minutes} min`, D[s].criticalPath.join(" -> ")]),
+    ];
+    console.log(`Benchmarks on ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${figures.date}\n`);
+    console.log("| measure | figure | detail |\n| --- | --- | --- |");
+    for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+    console.log("");
+    console.log(JSON.stringify(figures));
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
