@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
 import { dashboardBody, type DashboardInput } from "../lib/dashboard";
-import { keyPolicy } from "../lib/iam";
+import { customerKey } from "./kms";
 
 export interface AlertsArgs {
     environment: Environment;
@@ -24,34 +24,26 @@ export class Alerts extends pulumi.ComponentResource {
 
     constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:Alerts", name, {}, opts);
-        const prod = args.environment === "prod";
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
         // Stateful resources are named from their physical names, not this component's name: renaming the component
         // leaves their URNs unchanged (a URN holds the parents' types, not their names).
-        this.kmsKey = new aws.kms.Key(
+        this.kmsKey = customerKey(
             `${args.baseName}-alarms-key`,
             {
                 description: `Encrypts the alarm topic of ${args.baseName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: prod ? 30 : 7,
-                policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) =>
-                    JSON.stringify(
-                        keyPolicy(p, account, [
-                            {
-                                Sid: "CloudWatchPublishesAlarms",
-                                Effect: "Allow",
-                                Principal: { Service: "cloudwatch.amazonaws.com" },
-                                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                                Resource: "*",
-                                Condition: { StringEquals: { "aws:SourceAccount": account } },
-                            },
-                        ]),
-                    ),
-                ),
+                environment: args.environment,
+                statements: ({ account }) => [
+                    {
+                        Sid: "CloudWatchPublishesAlarms",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:SourceAccount": account } },
+                    },
+                ],
                 tags: args.tags,
             },
-            { parent: this, protect: prod },
+            this,
         );
         const topic = new aws.sns.Topic(
             `${args.baseName}-alarms`,

@@ -6,7 +6,6 @@ import type { Environment } from "../lib/config";
 import {
     destinationStatements,
     kafkaStatements,
-    keyPolicy,
     LAMBDA_TRUST,
     logsStatements,
     policy,
@@ -16,6 +15,7 @@ import {
 } from "../lib/iam";
 import type { ClusterCredentials } from "./credentials";
 import { Destination } from "./destination";
+import { customerKey } from "./kms";
 import { physicalName } from "./naming";
 import type { Network } from "./network";
 
@@ -176,31 +176,24 @@ export class Consumer extends pulumi.ComponentResource {
         // Filter criteria encryption: an existing key, or a key of this consumer's own that Lambda may decrypt with.
         let filterKmsKeyArn: pulumi.Input<string> | undefined = c.filterKmsKeyArn;
         if (c.filterKmsKeyArn === "create") {
-            const identity = aws.getCallerIdentityOutput({}, child);
-            const partition = aws.getPartitionOutput({}, child);
-            this.filterKey = new aws.kms.Key(
+            this.filterKey = customerKey(
                 `${functionName}-filters-key`,
                 {
                     description: `Encrypts the filter criteria of ${functionName}'s event source mapping`,
-                    enableKeyRotation: true,
-                    deletionWindowInDays: prod ? 30 : 7,
-                    policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) =>
-                        JSON.stringify(
-                            keyPolicy(p, account, [
-                                {
-                                    Sid: "LambdaDecryptsFilterCriteria",
-                                    Effect: "Allow",
-                                    Principal: { Service: "lambda.amazonaws.com" },
-                                    Action: "kms:Decrypt",
-                                    Resource: "*",
-                                    Condition: { StringEquals: { "aws:SourceAccount": account } },
-                                },
-                            ]),
-                        ),
-                    ),
+                    environment: args.environment,
+                    statements: ({ account }) => [
+                        {
+                            Sid: "LambdaDecryptsFilterCriteria",
+                            Effect: "Allow",
+                            Principal: { Service: "lambda.amazonaws.com" },
+                            Action: "kms:Decrypt",
+                            Resource: "*",
+                            Condition: { StringEquals: { "aws:SourceAccount": account } },
+                        },
+                    ],
                     tags,
                 },
-                { parent: this, protect: prod },
+                this,
             );
             filterKmsKeyArn = this.filterKey.arn;
         }

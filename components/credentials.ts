@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Environment, SecretConfig } from "../lib/config";
-import { keyPolicy, policy } from "../lib/iam";
+import { policy } from "../lib/iam";
+import { customerKey } from "./kms";
 
 /** The mapping's `sourceAccessConfigurations` type for each secret-based authentication. */
 export const ACCESS_CONFIGURATION_TYPES = {
@@ -47,19 +48,11 @@ export class ClusterCredentials extends pulumi.ComponentResource {
         const prod = args.environment === "prod";
         this.accessConfigurationType = ACCESS_CONFIGURATION_TYPES[args.authentication];
 
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
         // Named from the stack's base name, not this component's name, so a component rename keeps the URNs.
-        const key = new aws.kms.Key(
+        const key = customerKey(
             `${args.baseName}-credentials-key`,
-            {
-                description: `Encrypts the ${args.authentication.toUpperCase()} secret of ${args.baseName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: prod ? 30 : 7,
-                policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, a]) => JSON.stringify(keyPolicy(p, a))),
-                tags,
-            },
-            { parent: this, protect: prod },
+            { description: `Encrypts the ${args.authentication.toUpperCase()} secret of ${args.baseName}`, environment: args.environment, tags },
+            this,
         );
         this.kmsKeyArn = key.arn;
 

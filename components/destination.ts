@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
-import { destinationKeyPolicy, policy, type DestinationType, type Statement } from "../lib/iam";
+import { destinationKeyUsers, policy, type DestinationType, type Statement } from "../lib/iam";
+import { customerKey } from "./kms";
 
 export interface DestinationArgs {
     type: Exclude<DestinationType, "lambda">;
@@ -32,7 +33,7 @@ export class Destination extends pulumi.ComponentResource {
         this.type = args.type;
         const tags = args.tags ?? {};
         const prod = args.environment === "prod";
-        // prod: keep the records and their key even if the stack or resource is deleted by accident.
+        // prod: keep the records (and, through customerKey, their key) even if the stack or resource is deleted by accident.
         const stateful: pulumi.CustomResourceOptions = { parent: this, protect: prod, retainOnDelete: prod };
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
@@ -42,20 +43,21 @@ export class Destination extends pulumi.ComponentResource {
         // The key and the destination are named from the physical name, not this component's name: renaming the
         // component (or its consumer) leaves their URNs unchanged.
         const id = args.physicalName;
-        this.kmsKey = new aws.kms.Key(
+        this.kmsKey = customerKey(
             `${id}-key`,
             {
                 description: `Encrypts ${args.type} destination ${args.physicalName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: prod ? 30 : 7,
-                policy: pulumi
-                    .all([partition.partition, identity.accountId, pulumi.all(args.senderRoleArns), busArn])
-                    .apply(([p, account, roles, bus]) =>
-                        JSON.stringify(destinationKeyPolicy(p, account, args.type, roles, args.type === "eventbridge" ? eventBridgeKeyUse(bus, account) : [])),
-                    ),
+                environment: args.environment,
+                statements: ({ account }) =>
+                    pulumi
+                        .all([pulumi.all(args.senderRoleArns), busArn])
+                        .apply(([roles, bus]) => [
+                            ...destinationKeyUsers(args.type, roles),
+                            ...(args.type === "eventbridge" ? eventBridgeKeyUse(bus, account) : []),
+                        ]),
                 tags,
             },
-            { parent: this, protect: prod },
+            this,
         );
         this.kmsKeyArn = this.kmsKey.arn;
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig, Environment } from "../lib/config";
-import { keyPolicy } from "../lib/iam";
+import { customerKey } from "./kms";
 
 export interface KafkaClusterArgs {
     /** Validated `msk-lambda:cluster`. */
@@ -45,22 +45,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
             return;
         }
 
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
         // Stateful resources are named from the cluster's physical name, not this component's name: renaming the
         // component leaves their URNs unchanged (a URN holds the parents' types, not their names).
         const id = args.clusterName;
-        this.kmsKey = new aws.kms.Key(
-            `${id}-key`,
-            {
-                description: `MSK encryption at rest for ${args.clusterName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: prod ? 30 : 7,
-                policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) => JSON.stringify(keyPolicy(p, account))),
-                tags,
-            },
-            { parent: this, protect: prod },
-        );
+        this.kmsKey = customerKey(`${id}-key`, { description: `MSK encryption at rest for ${args.clusterName}`, environment: args.environment, tags }, this);
         new aws.kms.Alias(`${id}-key`, { name: `alias/${args.clusterName}-msk`, targetKeyId: this.kmsKey.keyId }, { parent: this });
 
         this.logGroup = new aws.cloudwatch.LogGroup(

@@ -21,15 +21,19 @@ export interface PartitionRange {
     lastTimestamp: string;
 }
 
+/** What both kinds of record say about the failed invocation. */
+interface RecordCommon {
+    condition: string;
+    functionArn: string;
+    requestId: string;
+    timestamp: string;
+    approximateInvokeCount?: number;
+    functionError?: string;
+}
+
 export type FailureRecord =
-    | {
+    | (RecordCommon & {
           kind: "kafka";
-          condition: string;
-          functionArn: string;
-          requestId: string;
-          timestamp: string;
-          approximateInvokeCount?: number;
-          functionError?: string;
           eventSourceArn: string;
           batchSize?: number;
           payloadSize?: number;
@@ -37,18 +41,8 @@ export type FailureRecord =
           ranges: PartitionRange[];
           /** S3 destinations only: the original invocation record. */
           payload?: unknown;
-      }
-    | {
-          kind: "async";
-          condition: string;
-          functionArn: string;
-          requestId: string;
-          timestamp: string;
-          approximateInvokeCount?: number;
-          functionError?: string;
-          requestPayload: unknown;
-          responsePayload: unknown;
-      };
+      })
+    | (RecordCommon & { kind: "async"; requestPayload: unknown; responsePayload: unknown });
 
 export class FailureRecordError extends Error {
     constructor(problem: string) {

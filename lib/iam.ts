@@ -201,30 +201,22 @@ export function destinationStatements(failure: DestinationGrant | undefined, asy
 
 /**
  * Seed 004: "If the destination queue or topic is encrypted with a customer managed key, the execution role must be
- * a user in the key's resource-based policy." The key policy names each sending role with the destination type's
- * KMS actions (seed 002).
+ * a user in the key's resource-based policy." Key policy statements naming each sending role with the destination
+ * type's KMS actions (seed 002).
  */
-export function destinationKeyPolicy(
-    partition: string,
-    accountId: string,
-    type: DestinationType,
-    userRoleArns: string[],
-    extra: Statement[] = [],
-): PolicyDocument {
+export function destinationKeyUsers(type: DestinationType, userRoleArns: string[]): Statement[] {
     const actions = kmsActionsFor(type);
-    const users: Statement[] =
-        actions.length && userRoleArns.length
-            ? [
-                  {
-                      Sid: "ExecutionRolesUseKey",
-                      Effect: "Allow",
-                      Principal: { AWS: userRoleArns.length === 1 ? userRoleArns[0] : userRoleArns },
-                      Action: actions,
-                      Resource: "*",
-                  },
-              ]
-            : [];
-    return keyPolicy(partition, accountId, [...users, ...extra]);
+    return actions.length && userRoleArns.length
+        ? [
+              {
+                  Sid: "ExecutionRolesUseKey",
+                  Effect: "Allow",
+                  Principal: { AWS: userRoleArns.length === 1 ? userRoleArns[0] : userRoleArns },
+                  Action: actions,
+                  Resource: "*",
+              },
+          ]
+        : [];
 }
 
 /** Trust policy: only the Lambda service assumes the execution role. */

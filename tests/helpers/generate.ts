@@ -3,6 +3,7 @@
  * variations of them (for the fuzz test). Seeded, so every run sends the same resources.
  */
 import type { AnalyzerInput } from "../../plan/analyzer";
+import { UNKNOWN_SENTINELS } from "../../policies/lib/values";
 
 /** mulberry32: a small, fast, seeded PRNG. */
 export function rng(seed: number): () => number {
@@ -21,15 +22,7 @@ const CLUSTER_ARN = `arn:aws:kafka:us-east-1:${ACCOUNT}:cluster/c/fc2f5bdf-fd1b-
 const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
 
 /** The protocol's unknown sentinels: string, boolean, number, array, asset, archive, object. */
-export const UNKNOWNS = [
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58",
-    "e48ece36-62e2-4504-bad9-02848725956a",
-    "5916d2e3-5d25-4e50-a8d0-fca3ec7e9b1c",
-];
+export const UNKNOWNS = [...UNKNOWN_SENTINELS];
 
 function doc(statements: object[]) {
     return JSON.stringify({ Version: "2012-10-17", Statement: statements });
