@@ -38,6 +38,11 @@ export interface ConsumerArgs {
     tags?: Record<string, string>;
 }
 
+/** The consumer's function name (Lambda: at most 64 characters), also what its alarms and the dashboard name. */
+export function consumerFunctionName(baseName: string, consumer: string): string {
+    return physicalName([baseName, consumer], 64);
+}
+
 /**
  * One consumer: a Lambda function with its log group and least-privilege execution role, the MSK event source
  * mapping that feeds it, its failure destination, optional async-invocation destinations, and an OffsetLag alarm.
@@ -61,7 +66,7 @@ export class Consumer extends pulumi.ComponentResource {
         const tags = { ...(args.tags ?? {}), consumer: c.name };
         const prod = args.environment === "prod";
         const child = { parent: this };
-        const functionName = physicalName([args.baseName, c.name], 64);
+        const functionName = consumerFunctionName(args.baseName, c.name);
         const region = aws.getRegionOutput({}, child).region;
 
         const logGroup = new aws.cloudwatch.LogGroup(

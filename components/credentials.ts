@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Environment, SecretConfig } from "../lib/config";
 import { policy } from "../lib/iam";
+import { MSK_SCRAM_SECRET_PREFIX } from "../policies/lib/facts";
 import { customerKey } from "./kms";
 
 /** The mapping's `sourceAccessConfigurations` type for each secret-based authentication. */
@@ -60,7 +61,7 @@ export class ClusterCredentials extends pulumi.ComponentResource {
             `${args.baseName}-credentials`,
             {
                 // MSK only associates secrets whose names start with AmazonMSK_.
-                name: args.authentication === "scram" ? `AmazonMSK_${args.baseName}` : `${args.baseName}-mtls`,
+                name: args.authentication === "scram" ? `${MSK_SCRAM_SECRET_PREFIX}${args.baseName}` : `${args.baseName}-mtls`,
                 description: `${args.authentication === "scram" ? "SASL/SCRAM" : "mTLS"} credentials Lambda uses for ${args.baseName}`,
                 kmsKeyId: key.arn,
                 recoveryWindowInDays: prod ? 30 : 7,

@@ -30,6 +30,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
     public readonly kmsKey?: aws.kms.Key;
     public readonly logGroup?: aws.cloudwatch.LogGroup;
     public readonly configuration?: aws.msk.Configuration;
+    /** Brokers of a created cluster (undefined for an existing one). */
+    public readonly brokerCount?: number;
 
     constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:KafkaCluster", name, {}, opts);
@@ -58,6 +60,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         );
 
         const brokerCount = cfg.brokersPerAz * args.subnetIds.length;
+        this.brokerCount = brokerCount;
         this.configuration = new aws.msk.Configuration(
             `${id}-config`,
             {

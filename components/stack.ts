@@ -2,10 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../lib/config";
 import { Alerts } from "./alerts";
 import { handlerArchive } from "./bundle";
-import { Consumer } from "./consumer";
+import { Consumer, consumerFunctionName } from "./consumer";
 import { ClusterCredentials } from "./credentials";
 import { KafkaCluster } from "./kafka-cluster";
-import { physicalName } from "./naming";
 import { Network } from "./network";
 
 /**
@@ -61,7 +60,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
     const cluster = new KafkaCluster("kafka", {
         config: cfg.cluster,
         environment: cfg.environment,
-        clusterName: base.slice(0, 64),
+        clusterName: base.slice(0, 64), // MSK: at most 64 characters
         subnetIds: network.clusterSubnetIds,
         securityGroupIds: network.clusterSecurityGroupIds,
         tags,
@@ -81,14 +80,13 @@ export function buildStack(cfg: StackConfig): StackOutputs {
               })
             : undefined;
 
-    const clusterName = cfg.cluster.existingClusterArn ? cfg.cluster.existingClusterArn.split("/")[1] : base.slice(0, 64);
     const alerts = new Alerts("alerts", {
         environment: cfg.environment,
         baseName: base,
         dashboard: {
             // An existing cluster's broker count is not known here: its broker widgets are left out.
-            cluster: cfg.cluster.existingClusterArn ? undefined : { name: clusterName, brokers: cfg.cluster.brokersPerAz * network.clusterSubnetIds.length },
-            consumers: cfg.consumers.map((c) => ({ name: c.name, topic: c.topic, functionName: physicalName([base, c.name], 64) })),
+            cluster: cluster.brokerCount ? { name: base.slice(0, 64), brokers: cluster.brokerCount } : undefined,
+            consumers: cfg.consumers.map((c) => ({ name: c.name, topic: c.topic, functionName: consumerFunctionName(base, c.name) })),
         },
         tags,
     });

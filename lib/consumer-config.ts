@@ -2,6 +2,16 @@
  * `msk-lambda:consumers`: one Lambda function and one MSK event source mapping per item. Each field's range comes from
  * AWS's Lambda API limits or the seed documentation named next to it.
  */
+import {
+    BATCH_SIZE,
+    BATCHING_WINDOW_SECONDS,
+    CONSUMER_GROUP_ID,
+    MAX_FILTER_PATTERN_CHARS,
+    MAX_FILTERS,
+    MAX_MSK_FUNCTION_TIMEOUT_SECONDS,
+    MAX_POLLERS,
+    MIN_POLLERS,
+} from "../policies/lib/facts";
 import type { Authentication } from "./layout";
 import { Issues, bool, int, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 
@@ -71,11 +81,8 @@ export const ALARM_DEFAULTS = {
 } as const;
 export type AlarmKey = keyof typeof ALARM_DEFAULTS;
 
-/** Seed: "Lambda can run the function for at most 14 minutes. Set the function timeout to 14 minutes or less." */
-export const MAX_MSK_FUNCTION_TIMEOUT_SECONDS = 840;
-
-/** Lambda API: ConsumerGroupId, 1-200 characters of `[a-zA-Z0-9-\/*:_+=.@-]`. */
-export const CONSUMER_GROUP_ID = /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/;
+// Lambda's limits and the seed's facts come from the policy pack (policies/lib/facts.ts), so the two always agree.
+export { CONSUMER_GROUP_ID, MAX_MSK_FUNCTION_TIMEOUT_SECONDS };
 /** Kafka topic names: 1-249 characters of `[a-zA-Z0-9._-]`, not "." or "..". */
 export const TOPIC = /^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/;
 
@@ -129,13 +136,13 @@ export const CONSUMER_SPEC = {
         allowed: "an RFC 3339 time such as 2026-01-01T00:00:00Z",
         createOnly: true,
     }),
-    batchSize: int({ doc: "Maximum records per batch (seed: default 100, maximum 10,000).", min: 1, max: 10000, default: 100 }),
-    maximumBatchingWindowSeconds: int({ doc: "Seconds Lambda gathers records before invoking (Lambda API: 0-300).", min: 0, max: 300 }),
+    batchSize: int({ doc: "Maximum records per batch (seed: default 100, maximum 10,000).", ...BATCH_SIZE, default: 100 }),
+    maximumBatchingWindowSeconds: int({ doc: "Seconds Lambda gathers records before invoking (Lambda API: 0-300).", ...BATCHING_WINDOW_SECONDS }),
     filters: list(
         {
             type: "object | JSON string",
             doc: "",
-            allowed: "a JSON filter pattern of at most 4096 characters",
+            allowed: `a JSON filter pattern of at most ${MAX_FILTER_PATTERN_CHARS} characters`,
             parse(v, key, issues) {
                 let text: string;
                 if (typeof v === "string") {
@@ -150,11 +157,12 @@ export const CONSUMER_SPEC = {
                     return issues.add(key, 'must be a JSON object (or its text) such as {"value":{"type":["order"]}}');
                 }
                 if (!text.startsWith("{")) return issues.add(key, "must be a JSON object, not a scalar or list");
-                if (text.length > 4096) return issues.add(key, `is ${text.length} characters long: a filter pattern may be at most 4096 characters`);
+                if (text.length > MAX_FILTER_PATTERN_CHARS)
+                    return issues.add(key, `is ${text.length} characters long: a filter pattern may be at most ${MAX_FILTER_PATTERN_CHARS} characters`);
                 return text;
             },
         } satisfies Field<string>,
-        { doc: "Event filter patterns (Lambda: at most 5 per mapping, each at most 4096 characters).", maxItems: 5, default: [] },
+        { doc: "Event filter patterns (Lambda: at most 5 per mapping, each at most 4096 characters).", maxItems: MAX_FILTERS, default: [] },
     ),
     provisionedPollers: {
         type: "object",
@@ -162,8 +170,8 @@ export const CONSUMER_SPEC = {
         parse(v, key, issues) {
             const p = parseObject(
                 {
-                    minimum: int({ doc: "", min: 1, max: 200 }),
-                    maximum: int({ doc: "", min: 1, max: 2000 }),
+                    minimum: int({ doc: "", ...MIN_POLLERS }),
+                    maximum: int({ doc: "", ...MAX_POLLERS }),
                 },
                 v,
                 key,

@@ -1,3 +1,5 @@
+import { DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../policies/lib/facts";
+
 /**
  * IAM and KMS policy document builders: plain functions over plain strings, so that tests can check the exact
  * statements without Pulumi. Components feed them resolved ARNs inside `pulumi.all(...).apply(...)`.
@@ -58,7 +60,7 @@ export function groupArn(clusterArn: string, groupId: string): string {
     return `${c.prefix}:group/${c.clusterName}/${c.clusterUuid}/${groupId}`;
 }
 
-export type DestinationType = "sqs" | "sns" | "s3" | "lambda" | "eventbridge";
+export type DestinationType = DestinationKind;
 
 export interface DestinationGrant {
     type: DestinationType;
@@ -76,41 +78,21 @@ export interface KafkaGrants {
 }
 
 /**
- * Seed tables: what the execution role needs to send to each destination type. Event source mapping failure
- * destinations (seed 002): SQS `sqs:SendMessage`, SNS `sns:Publish`, S3 `s3:PutObject` and `s3:ListBucket`.
- * Async invocation destinations (seed 004): SQS `sqs:SendMessage`, SNS `sns:Publish`, Lambda `lambda:InvokeFunction`,
- * EventBridge `events:PutEvents`.
+ * The send statements for a destination (seeds 002/004; the table is shared with the policy pack). With several
+ * actions, each statement's Sid gets the action's verb (`SendFailureRecordsPut`, `SendFailureRecordsList`).
  */
 export function sendStatements(d: DestinationGrant, sid: string): Statement[] {
-    switch (d.type) {
-        case "sqs":
-            return [{ Sid: sid, Effect: "Allow", Action: "sqs:SendMessage", Resource: d.arn }];
-        case "sns":
-            return [{ Sid: sid, Effect: "Allow", Action: "sns:Publish", Resource: d.arn }];
-        case "s3":
-            return [
-                { Sid: `${sid}Put`, Effect: "Allow", Action: "s3:PutObject", Resource: `${d.arn}/*` },
-                { Sid: `${sid}List`, Effect: "Allow", Action: "s3:ListBucket", Resource: d.arn },
-            ];
-        case "lambda":
-            return [{ Sid: sid, Effect: "Allow", Action: "lambda:InvokeFunction", Resource: d.arn }];
-        case "eventbridge":
-            return [{ Sid: sid, Effect: "Allow", Action: "events:PutEvents", Resource: d.arn }];
-    }
-}
-
-/**
- * Seed 002: with a customer-managed key on the destination, Lambda needs `kms:GenerateDataKey` for S3, and
- * `kms:Decrypt` and `kms:GenerateDataKey` for SQS and SNS. (An EventBridge bus key is used by EventBridge itself.)
- */
-export function kmsActionsFor(type: DestinationType): string[] {
-    if (type === "s3") return ["kms:GenerateDataKey"];
-    if (type === "sqs" || type === "sns") return ["kms:Decrypt", "kms:GenerateDataKey"];
-    return [];
+    const actions = SEND_ACTIONS[d.type];
+    return actions.map(({ action, on }) => ({
+        Sid: actions.length > 1 ? `${sid}${/:([A-Z][a-z]+)/.exec(action)![1]}` : sid,
+        Effect: "Allow" as const,
+        Action: action,
+        Resource: on === "objects" ? `${d.arn}/*` : d.arn,
+    }));
 }
 
 function kmsStatements(d: DestinationGrant, sid: string): Statement[] {
-    const actions = kmsActionsFor(d.type);
+    const actions = DESTINATION_KMS_ACTIONS[d.type];
     if (!d.kmsKeyArn || actions.length === 0) return [];
     return [{ Sid: sid, Effect: "Allow", Action: actions, Resource: d.kmsKeyArn }];
 }
@@ -205,7 +187,7 @@ export function destinationStatements(failure: DestinationGrant | undefined, asy
  * type's KMS actions (seed 002).
  */
 export function destinationKeyUsers(type: DestinationType, userRoleArns: string[]): Statement[] {
-    const actions = kmsActionsFor(type);
+    const actions = DESTINATION_KMS_ACTIONS[type];
     return actions.length && userRoleArns.length
         ? [
               {

@@ -1,3 +1,5 @@
+import { BROKER_PORTS as FACT_BROKER_PORTS } from "../policies/lib/facts";
+
 /**
  * Pure network layout: CIDR arithmetic, subnet plans per AZ, and broker ports per authentication mode.
  * No Pulumi here; components turn these plans into resources.
@@ -7,20 +9,10 @@ export type NetworkMode = "privatelink" | "nat" | "existing";
 export type Authentication = "iam" | "scram" | "mtls" | "tls" | "plaintext";
 
 /**
- * The broker port Lambda's pollers use for each authentication mode.
- * Seed (Lambda/MSK networking): "9092 for plaintext, 9094 for TLS, 9096 for SASL, 9098 for IAM". mTLS clients connect
- * to the TLS listener (9094).
+ * The broker port Lambda's pollers use for each authentication mode (seed: "9092 for plaintext, 9094 for TLS, 9096 for
+ * SASL, 9098 for IAM"). Defined once, with the policy pack's other AWS facts.
  */
-export const BROKER_PORTS: Record<Authentication, number> = {
-    plaintext: 9092,
-    tls: 9094,
-    mtls: 9094,
-    scram: 9096,
-    iam: 9098,
-};
-
-/** Every Kafka broker port MSK exposes inside the VPC (used by the policy pack's security-group rule). */
-export const ALL_BROKER_PORTS = [9092, 9094, 9096, 9098];
+export const BROKER_PORTS: Record<Authentication, number> = FACT_BROKER_PORTS;
 
 /** AWS limits a VPC's (and a subnet's) IPv4 CIDR to between /16 and /28. */
 export const VPC_MIN_PREFIX = 16;

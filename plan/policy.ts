@@ -66,27 +66,29 @@ export function startPack(): { server: Promise<PackServer>; stop(): Promise<void
     };
 }
 
-/** Evaluates the pack on the plan (Analyze per resource, then AnalyzeStack), with the given or a fresh pack. */
-export async function evaluatePolicies(sim: SimulationResult, config: PolicyConfigFile, server?: PackServer): Promise<PolicyReport> {
-    const own = !server;
-    const s = server ?? (await PackServer.start());
+/**
+ * Evaluates the pack on the plan: `Analyze` for each resource (its inputs), up to 16 calls in flight as the engine
+ * analyzes the steps it runs in parallel, then `AnalyzeStack` for all of them (their outputs and dependencies).
+ */
+export async function evaluatePolicies(sim: SimulationResult, config: PolicyConfigFile, server: PackServer): Promise<PolicyReport> {
+    const info = await server.info();
     try {
-        const info = await s.info();
-        try {
-            await s.configure(config);
-        } catch (e) {
-            throw new PolicyConfigError((e as Error).message);
-        }
-        const violations: Diagnostic[] = [];
-        for (const input of analyzerInputs(sim, "inputs")) {
-            const res = await s.analyze(input);
-            // A resource policy's violation is about the analyzed resource.
-            violations.push(...res.diagnostics.map((d) => ({ ...d, urn: d.urn || input.urn })));
-        }
-        const stack = await s.analyzeStack(analyzerInputs(sim, "state"));
-        violations.push(...stack.diagnostics);
-        return { pack: `${info.name}@${info.version}`, violations };
-    } finally {
-        if (own) await s.stop();
+        await server.configure(config);
+    } catch (e) {
+        throw new PolicyConfigError((e as Error).message);
     }
+    const inputs = analyzerInputs(sim, "inputs");
+    const results: Diagnostic[][] = new Array(inputs.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < inputs.length) {
+            const i = next++;
+            const res = await server.analyze(inputs[i]);
+            // A resource policy's violation is about the analyzed resource.
+            results[i] = res.diagnostics.map((d) => ({ ...d, urn: d.urn || inputs[i].urn }));
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, inputs.length) }, worker));
+    const stack = await server.analyzeStack(analyzerInputs(sim, "state"));
+    return { pack: `${info.name}@${info.version}`, violations: [...results.flat(), ...stack.diagnostics] };
 }

@@ -22,7 +22,6 @@ export interface RecordedResource {
     /** Outputs as the engine would hold them after the step (inputs plus computed values), serialized like inputs. */
     rawState: Record<string, unknown>;
     options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
-    aliases: string[];
 }
 
 export interface SimulationResult {
@@ -60,6 +59,7 @@ export async function simulate(program: () => unknown, opts: SimulationOptions):
 
     const resources: RecordedResource[] = [];
     let stackOutputs: Record<string, unknown> = {};
+    let stackRecord: RecordedResource | undefined;
     const monitor = pulumi.runtime.getMonitor() as any;
     const originalRegister = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
@@ -82,9 +82,9 @@ export async function simulate(program: () => unknown, opts: SimulationOptions):
                 deleteBeforeReplace: req.getDeletebeforereplace() === true,
                 retainOnDelete: req.getRetainondelete() === true,
             },
-            aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || JSON.stringify(a.getSpec?.()?.toObject?.() ?? {})),
         };
         resources.push(rec);
+        if (rec.type === "pulumi:pulumi:Stack") stackRecord = rec;
         originalRegister(req, (err: unknown, resp: any) => {
             if (resp) {
                 rec.urn = resp.getUrn();
@@ -95,8 +95,7 @@ export async function simulate(program: () => unknown, opts: SimulationOptions):
     };
     const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
-        const stackRec = resources.find((r) => r.type === "pulumi:pulumi:Stack");
-        if (stackRec && req.getUrn() === stackRec.urn) stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        if (stackRecord && req.getUrn() === stackRecord.urn) stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
         originalOutputs(req, callback);
     };
 

@@ -8,6 +8,16 @@ import { createHash } from "crypto";
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A secret as the wire carries it (the engine to an analyzer, the SDK to the engine). */
+export function secretValue(value: unknown): Record<string, unknown> {
+    return { [SIG]: SECRET_SIG, value };
+}
+
+/** Whether a serialized value is a wrapped secret. */
+export function isSecretValue(v: unknown): boolean {
+    return !!v && typeof v === "object" && (v as Record<string, unknown>)[SIG] === SECRET_SIG;
+}
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";

@@ -33,3 +33,34 @@ export const MSK_UNSUPPORTED_ACCESS_TYPES: Record<string, string> = {
 
 /** MSK only associates SASL/SCRAM secrets whose names start with this prefix. */
 export const MSK_SCRAM_SECRET_PREFIX = "AmazonMSK_";
+
+export type DestinationKind = "sqs" | "sns" | "s3" | "lambda" | "eventbridge";
+
+/**
+ * What the execution role needs to send records to each destination type: seed 002 (event source mapping failure
+ * destinations: SQS `sqs:SendMessage`, SNS `sns:Publish`, S3 `s3:PutObject` and `s3:ListBucket`) and seed 004
+ * (async invocation: also Lambda `lambda:InvokeFunction`, EventBridge `events:PutEvents`). `objects`: on the objects
+ * in the bucket (`<arn>/*`), not on the bucket.
+ */
+export const SEND_ACTIONS: Record<DestinationKind, { action: string; on: "arn" | "objects" }[]> = {
+    sqs: [{ action: "sqs:SendMessage", on: "arn" }],
+    sns: [{ action: "sns:Publish", on: "arn" }],
+    s3: [
+        { action: "s3:PutObject", on: "objects" },
+        { action: "s3:ListBucket", on: "arn" },
+    ],
+    lambda: [{ action: "lambda:InvokeFunction", on: "arn" }],
+    eventbridge: [{ action: "events:PutEvents", on: "arn" }],
+};
+
+/**
+ * Seed 002: with a customer-managed key on the destination, Lambda needs `kms:GenerateDataKey` for S3, and
+ * `kms:Decrypt` and `kms:GenerateDataKey` for SQS and SNS. (An EventBridge bus's key is used by EventBridge itself.)
+ */
+export const DESTINATION_KMS_ACTIONS: Record<DestinationKind, string[]> = {
+    sqs: ["kms:Decrypt", "kms:GenerateDataKey"],
+    sns: ["kms:Decrypt", "kms:GenerateDataKey"],
+    s3: ["kms:GenerateDataKey"],
+    lambda: [],
+    eventbridge: [],
+};

@@ -39,22 +39,21 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
 }
 
 /**
- * Whether a mapping reads from Amazon MSK: its event source is an MSK cluster ARN; or, when that is not known yet,
- * it depends on an MSK cluster, or has Kafka topics and no self-managed or MQ source.
+ * Whether a mapping's properties say it reads from Amazon MSK: its event source is an MSK cluster ARN; or, when that is
+ * not known yet, it has Kafka topics and no self-managed or MQ source.
  */
-export function isMskMapping(m: PolicyResource, index?: StackIndex): boolean {
-    const arn = get(m.props, "eventSourceArn");
-    if (typeof arn === "string" && !isUnknown(arn)) return isKafkaClusterArn(arn);
-    if (index && index.propDeps(m, "eventSourceArn", [T.mskCluster]).length > 0) return true;
-    if (arn === undefined) return false;
-    return get(m.props, "topics") !== undefined && get(m.props, "selfManagedEventSource") === undefined && get(m.props, "queues") === undefined;
-}
-
-/** Per-resource form of `isMskMapping` (no stack to follow). */
 export function isMskMappingProps(props: unknown): boolean {
     const arn = get(props, "eventSourceArn");
     if (typeof arn === "string" && !isUnknown(arn)) return isKafkaClusterArn(arn);
     return isUnknown(arn) && get(props, "topics") !== undefined && get(props, "selfManagedEventSource") === undefined && get(props, "queues") === undefined;
+}
+
+/** The same in a stack, where a mapping whose source ARN is not known (or not sent yet) may depend on an MSK cluster. */
+export function isMskMapping(m: PolicyResource, index: StackIndex): boolean {
+    const arn = get(m.props, "eventSourceArn");
+    const known = typeof arn === "string" && !isUnknown(arn);
+    if (!known && index.propDeps(m, "eventSourceArn", [T.mskCluster]).length > 0) return true;
+    return isMskMappingProps(m.props);
 }
 
 /** The function resources a resource's property names (directly, or through a Lambda alias). */

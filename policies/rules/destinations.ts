@@ -1,10 +1,11 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { allows } from "../lib/iam-eval";
 import { destinationRefs, functionsOf, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
 import { get, isUnknown, maybeArray, notKnownYet, parseArn } from "../lib/values";
 
-type Kind = "sqs" | "sns" | "s3" | "lambda" | "eventbridge";
+type Kind = DestinationKind;
 
 function kindOf(ref: DestinationRef, target?: PolicyResource): Kind | undefined {
     if (target) {
@@ -109,27 +110,9 @@ export const s3DestinationProtection: StackValidationPolicy = {
     },
 };
 
-/** The actions an execution role needs to send to each destination type (seeds 002 and 004). */
+/** The send checks for a destination (an S3 object action is tested on an object in the bucket). */
 function sendChecks(kind: Kind, arn: string): { action: string; resource: string }[] {
-    switch (kind) {
-        case "sqs":
-            return [{ action: "sqs:SendMessage", resource: arn }];
-        case "sns":
-            return [{ action: "sns:Publish", resource: arn }];
-        case "s3":
-            return [
-                { action: "s3:PutObject", resource: `${arn}/failure-record` },
-                { action: "s3:ListBucket", resource: arn },
-            ];
-        case "lambda":
-            return [{ action: "lambda:InvokeFunction", resource: arn }];
-        case "eventbridge":
-            return [{ action: "events:PutEvents", resource: arn }];
-    }
-}
-
-function kmsActions(kind: Kind): string[] {
-    return kind === "s3" ? ["kms:GenerateDataKey"] : kind === "sqs" || kind === "sns" ? ["kms:Decrypt", "kms:GenerateDataKey"] : [];
+    return SEND_ACTIONS[kind].map(({ action, on }) => ({ action, resource: on === "objects" ? `${arn}/failure-record` : arn }));
 }
 
 /**
@@ -171,7 +154,7 @@ export const destinationKmsGrants: StackValidationPolicy = {
                     const missing: string[] = [];
                     for (const c of sendChecks(kind, arnValue))
                         if (!allows(grants.statements, c.action, c.resource)) missing.push(`${c.action} on ${c.resource.replace(/\/failure-record$/, "/*")}`);
-                    if (keyArn) for (const a of kmsActions(kind)) if (!allows(grants.statements, a, keyArn)) missing.push(`${a} on ${keyArn}`);
+                    if (keyArn) for (const a of DESTINATION_KMS_ACTIONS[kind]) if (!allows(grants.statements, a, keyArn)) missing.push(`${a} on ${keyArn}`);
                     if (!missing.length) continue;
                     if (grants.unknown) {
                         undecided = ["policy"];

@@ -3,6 +3,7 @@
  * variations of them (for the fuzz test). Seeded, so every run sends the same resources.
  */
 import type { AnalyzerInput } from "../../plan/analyzer";
+import { isSecretValue, secretValue } from "../../plan/values";
 import { UNKNOWN_SENTINELS } from "../../policies/lib/values";
 
 /** mulberry32: a small, fast, seeded PRNG. */
@@ -19,7 +20,6 @@ export function rng(seed: number): () => number {
 
 const ACCOUNT = "111122223333";
 const CLUSTER_ARN = `arn:aws:kafka:us-east-1:${ACCOUNT}:cluster/c/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2`;
-const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
 
 /** The protocol's unknown sentinels: string, boolean, number, array, asset, archive, object. */
 export const UNKNOWNS = [...UNKNOWN_SENTINELS];
@@ -100,10 +100,9 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
         },
         "aws:secretsmanager/secretVersion:SecretVersion": {
             secretId: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`,
-            secretString: {
-                [SECRET_SIG.key]: SECRET_SIG.value,
-                value: i % 2 ? JSON.stringify({ username: "u", password: `p-${i}` }) : JSON.stringify({ certificate: pem.chain, privateKey: pem.key }),
-            },
+            secretString: secretValue(
+                i % 2 ? JSON.stringify({ username: "u", password: `p-${i}` }) : JSON.stringify({ certificate: pem.chain, privateKey: pem.key }),
+            ),
         },
         "aws:kms/key:Key": {
             arn: k,
@@ -193,7 +192,7 @@ export function violatingTemplates(
     });
     set("aws:ec2/securityGroup:SecurityGroup", { ingress: [{ protocol: "tcp", fromPort: 9092, toPort: 9098, cidrBlocks: ["0.0.0.0/0"] }] });
     set("aws:secretsmanager/secretVersion:SecretVersion", {
-        secretString: { [SECRET_SIG.key]: SECRET_SIG.value, value: JSON.stringify({ certificate: pem.selfSigned, privateKey: pem.selfSignedKey, note: "x" }) },
+        secretString: secretValue(JSON.stringify({ certificate: pem.selfSigned, privateKey: pem.selfSignedKey, note: "x" })),
     });
     set("aws:iam/rolePolicy:RolePolicy", {
         policy: doc([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:failures-${i}` }]),
@@ -255,10 +254,7 @@ export class Mutator {
                     "null",
                 ]); // malformed JSON
             case 11:
-                return {
-                    [SECRET_SIG.key]: SECRET_SIG.value,
-                    value: this.pick([this.pick(UNKNOWNS), "s3cr3t", { certificate: this.pick(this.pem), privateKey: 7 }]),
-                };
+                return secretValue(this.pick([this.pick(UNKNOWNS), "s3cr3t", { certificate: this.pick(this.pem), privateKey: 7 }]));
             case 12:
                 return this.random() < 0.5;
             default:
@@ -277,8 +273,8 @@ export class Mutator {
             return out;
         }
         if (value !== null && typeof value === "object") {
-            if ((value as Record<string, unknown>)[SECRET_SIG.key] === SECRET_SIG.value) {
-                return r() < 0.5 ? value : { [SECRET_SIG.key]: SECRET_SIG.value, value: this.mutate((value as { value: unknown }).value, depth + 1) };
+            if (isSecretValue(value)) {
+                return r() < 0.5 ? value : secretValue(this.mutate((value as { value: unknown }).value, depth + 1));
             }
             if (r() < 0.1) return this.hostile();
             const out: Record<string, unknown> = {};

@@ -3,6 +3,7 @@
  * stopped by the root hook below), and builders for resources "as another program would register them".
  */
 import { PackServer, type AnalyzerInput, type Diagnostic, type PolicyConfigFile } from "../../plan/analyzer";
+import { secretValue } from "../../plan/values";
 
 let server: Promise<PackServer> | undefined;
 
@@ -20,9 +21,7 @@ export const mochaHooks = {
 /** The protocol's unknown sentinel, as a first `pulumi preview` sends computed values. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** A secret as the engine sends it (the pack's runtime unwraps it). */
-export function secret(value: unknown) {
-    return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
-}
+export const secret = secretValue;
 
 export const ACCOUNT = "111122223333";
 export const CLUSTER_ARN = `arn:aws:kafka:us-east-1:${ACCOUNT}:cluster/shared/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2`;
