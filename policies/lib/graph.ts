@@ -4,44 +4,10 @@
  * list per resource, so a stack policy stays linear in the stack's size.
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { normalize, type Canonical } from "./adapters";
 import { get, isUnknown, raw } from "./values";
 
-export const T = {
-    mskCluster: "aws:msk/cluster:Cluster",
-    mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
-    fn: "aws:lambda/function:Function",
-    alias: "aws:lambda/alias:Alias",
-    invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-    queue: "aws:sqs/queue:Queue",
-    topic: "aws:sns/topic:Topic",
-    bucket: "aws:s3/bucket:Bucket",
-    bucketV2: "aws:s3/bucketV2:BucketV2",
-    bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
-    bucketVersioningV2: "aws:s3/bucketVersioningV2:BucketVersioningV2",
-    bucketSse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    bucketSseV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-    bucketPab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    eventBus: "aws:cloudwatch/eventBus:EventBus",
-    secret: "aws:secretsmanager/secret:Secret",
-    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
-    kmsKey: "aws:kms/key:Key",
-    kmsAlias: "aws:kms/alias:Alias",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    policy: "aws:iam/policy:Policy",
-    userPolicy: "aws:iam/userPolicy:UserPolicy",
-    groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
-    scramAssociation: "aws:msk/scramSecretAssociation:ScramSecretAssociation",
-    singleScramAssociation: "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation",
-    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    vpc: "aws:ec2/vpc:Vpc",
-    subnet: "aws:ec2/subnet:Subnet",
-    natGateway: "aws:ec2/natGateway:NatGateway",
-    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-} as const;
+export { T } from "./types";
 
 /** The identifiers a resource may be referred to by: ARN-like and name-like properties that are known strings. */
 const ID_PROPS = ["arn", "id", "name", "bucket", "keyId", "functionName", "qualifiedArn"];
@@ -57,10 +23,19 @@ export class StackIndex {
     /** `prop=value` → resources whose reference property `prop` is the known string `value`. */
     private readonly byRef = new Map<string, PolicyResource[]>();
 
+    /** Property dependencies pointed at canonical forms (a dependency on an aws-native resource is one on its canonical form). */
+    private readonly deps = new Map<PolicyResource, Record<string, PolicyResource[]>>();
+
+    /** Every resource in canonical form (lib/adapters), with the resources derived from inline parts after it. */
     constructor(resources: PolicyResource[]) {
-        for (const r of resources) {
-            if (!r || typeof r.urn !== "string") continue;
-            this.byUrn.set(r.urn, r);
+        const all: Canonical[] = [];
+        for (const original of resources) {
+            if (!original || typeof original.urn !== "string") continue;
+            const forms = normalize(original);
+            this.byUrn.set(original.urn, forms[0]);
+            for (const r of forms) all.push(r);
+        }
+        for (const r of all) {
             const list = this.byType.get(r.type) ?? [];
             list.push(r);
             this.byType.set(r.type, list);
@@ -83,16 +58,27 @@ export class StackIndex {
                 }
             }
         }
-        for (const r of this.byUrn.values()) {
+        for (const r of all) {
+            const mapped: Record<string, PolicyResource[]> = {};
             for (const [prop, deps] of Object.entries(r.propertyDependencies ?? {})) {
+                const list: PolicyResource[] = [];
                 for (const d of Array.isArray(deps) ? deps : []) {
                     if (!d || typeof d.urn !== "string") continue;
-                    const l = this.dependents.get(d.urn) ?? [];
+                    const c = this.byUrn.get(d.urn) ?? d;
+                    list.push(c);
+                    const l = this.dependents.get(c.urn) ?? [];
                     l.push({ resource: r, prop });
-                    this.dependents.set(d.urn, l);
+                    this.dependents.set(c.urn, l);
                 }
+                mapped[prop] = list;
             }
+            this.deps.set(r, mapped);
         }
+    }
+
+    /** Every resource of the stack, in canonical form. */
+    all(): PolicyResource[] {
+        return [...this.byType.values()].flat();
     }
 
     ofType(...types: string[]): PolicyResource[] {
@@ -105,7 +91,7 @@ export class StackIndex {
 
     /** Resources of the given types that `r`'s property `prop` depends on. */
     propDeps(r: PolicyResource, prop: string, types: readonly string[]): PolicyResource[] {
-        const deps = (r.propertyDependencies ?? {})[prop];
+        const deps = (this.deps.get(r) ?? r.propertyDependencies ?? {})[prop];
         if (!Array.isArray(deps)) return [];
         return deps.filter((d) => d && types.includes(d.type));
     }

@@ -1,15 +1,24 @@
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import { hasAdapters, normalizeProps } from "../lib/adapters";
 
 /**
- * Runs `check` only for resources of the given types. With a single type, the type is attached the way
- * `@pulumi/policy`'s own `validateResourceOfType` does, so the policy server skips other resources before it even
- * deserializes their properties (it otherwise deserializes every resource once per policy).
+ * Runs `check` only for resources of the given canonical types (lib/types.ts), whichever provider registered them: a
+ * resource of another provider is normalised first (lib/adapters), so `check` reads `aws` classic shapes, and its
+ * violations still point at the resource the program registered. With a single type that no other provider feeds, the
+ * type is attached the way `@pulumi/policy`'s own `validateResourceOfType` does, so the policy server skips other
+ * resources before it even deserializes their properties.
  */
 export function forTypes(types: readonly string[], check: (args: ResourceValidationArgs, report: ReportViolation) => void) {
     const fn = (args: ResourceValidationArgs, report: ReportViolation): void => {
-        if (types.includes(args.type)) check(args, report);
+        if (types.includes(args.type)) {
+            check(args, report);
+            return;
+        }
+        for (const form of normalizeProps(args.type, args.props)) {
+            if (form.type !== args.type && types.includes(form.type)) check({ ...args, type: form.type, props: form.props }, report);
+        }
     };
-    if (types.length === 1) (fn as { __pulumiType?: string }).__pulumiType = types[0];
+    if (types.length === 1 && !hasAdapters(types[0])) (fn as { __pulumiType?: string }).__pulumiType = types[0];
     return fn;
 }
 
