@@ -39,33 +39,131 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
 }
 
 /**
- * Whether a mapping's properties say it reads from Amazon MSK: its event source is an MSK cluster ARN; or, when that is
- * not known yet, it has Kafka topics and no self-managed or MQ source.
+ * Where a mapping reads from. Lambda takes Kafka from Amazon MSK (provisioned or serverless: `eventSourceArn` is the
+ * cluster's ARN) or from a self-managed cluster (`selfManagedEventSource` with bootstrap servers, and no ARN); every
+ * other source (SQS, Kinesis, DynamoDB, MQ, DocumentDB) is `other`. `unknown`: a first preview has not computed
+ * enough to tell (the ARN and the topics are unknown and nothing in the stack says which resource the ARN is).
  */
-export function isMskMappingProps(props: unknown): boolean {
+export type SourceKind = "msk" | "self-managed" | "other" | "unknown";
+
+export interface MappingSource {
+    kind: SourceKind;
+    /** The MSK cluster resource (provisioned or serverless) in this stack, when found. */
+    cluster?: PolicyResource;
+    serverless?: boolean;
+}
+
+/** A mapping's source kind from its properties alone (resource policies). */
+export function sourceKindOfProps(props: unknown): SourceKind {
+    const selfManaged = get(props, "selfManagedEventSource");
+    if (selfManaged !== undefined && selfManaged !== null) return "self-managed";
     const arn = get(props, "eventSourceArn");
-    if (typeof arn === "string" && !isUnknown(arn)) return isKafkaClusterArn(arn);
-    return isUnknown(arn) && get(props, "topics") !== undefined && get(props, "selfManagedEventSource") === undefined && get(props, "queues") === undefined;
+    if (typeof arn === "string" && !isUnknown(arn)) return isKafkaClusterArn(arn) ? "msk" : "other";
+    const topics = get(props, "topics");
+    if (!isUnknown(arn)) return "other"; // no source at all: not a mapping Lambda accepts, and not Kafka's
+    // Kafka mappings name their topic; an MSK mapping is a Kafka mapping without a self-managed source.
+    if (Array.isArray(topics) && topics.length > 0) return get(props, "queues") !== undefined ? "other" : "msk";
+    return isUnknown(topics) ? "unknown" : "other";
+}
+
+/** A mapping's source in a stack: its properties, and the cluster its `eventSourceArn` depends on or names. */
+export function mappingSource(m: PolicyResource, index: StackIndex): MappingSource {
+    const clusters = index.resolve(m, "eventSourceArn", get(m.props, "eventSourceArn"), [T.mskCluster, T.mskServerless]);
+    let kind = sourceKindOfProps(m.props);
+    if (clusters.length && kind !== "self-managed") kind = "msk";
+    const cluster = clusters[0];
+    return { kind, cluster, serverless: cluster ? cluster.type === T.mskServerless : undefined };
+}
+
+export function isKafkaKind(kind: SourceKind): boolean {
+    return kind === "msk" || kind === "self-managed";
+}
+
+/** Whether a mapping's properties say it reads from Amazon MSK (provisioned or serverless). */
+export function isMskMappingProps(props: unknown): boolean {
+    return sourceKindOfProps(props) === "msk";
 }
 
 /** The same in a stack, where a mapping whose source ARN is not known (or not sent yet) may depend on an MSK cluster. */
 export function isMskMapping(m: PolicyResource, index: StackIndex): boolean {
-    const arn = get(m.props, "eventSourceArn");
-    const known = typeof arn === "string" && !isUnknown(arn);
-    if (!known && index.propDeps(m, "eventSourceArn", [T.mskCluster]).length > 0) return true;
-    return isMskMappingProps(m.props);
+    return mappingSource(m, index).kind === "msk";
+}
+
+/** A Kafka mapping (MSK or self-managed) in a stack. */
+export function isKafkaMapping(m: PolicyResource, index: StackIndex): boolean {
+    return isKafkaKind(mappingSource(m, index).kind);
+}
+
+/**
+ * How Lambda lets a caller name a function (Lambda API `FunctionName`): `name`, `name:qualifier` (alias or version),
+ * `account:function:name[:qualifier]` (partial ARN) or `arn:partition:lambda:region:account:function:name[:qualifier]`.
+ * Parsed by splitting on `:` (linear, no regular expression).
+ */
+export interface FunctionRef {
+    name: string;
+    qualifier?: string;
+    account?: string;
+}
+
+export function parseFunctionRef(value: string): FunctionRef | undefined {
+    const parts = value.split(":");
+    let ref: FunctionRef | undefined;
+    if (parts[0] === "arn") {
+        if ((parts.length === 7 || parts.length === 8) && parts[2] === "lambda" && parts[5] === "function")
+            ref = { name: parts[6], qualifier: parts[7], account: parts[4] };
+    } else if (parts.length >= 3 && parts[1] === "function") {
+        if (parts.length <= 4) ref = { account: parts[0], name: parts[2], qualifier: parts[3] };
+    } else if (parts.length <= 2) {
+        ref = { name: parts[0], qualifier: parts[1] };
+    }
+    return ref && ref.name !== "" ? ref : undefined;
+}
+
+function accountOf(fn: PolicyResource): string | undefined {
+    const arn = get(fn.props, "arn");
+    if (typeof arn !== "string" || isUnknown(arn)) return undefined;
+    const parts = arn.split(":");
+    return parts[0] === "arn" && parts.length >= 5 ? parts[4] : undefined;
+}
+
+export interface FunctionTargets {
+    fns: PolicyResource[];
+    /** The reference is not known yet and no dependency says which function it is (preview). */
+    unknown: boolean;
+}
+
+/**
+ * The function resources a resource's property names, in any form Lambda accepts (see `FunctionRef`), directly, by
+ * property dependency, or through a Lambda alias (whose own `functionName` is followed the same way).
+ */
+export function functionTargets(index: StackIndex, r: PolicyResource, prop: string, depth = 0): FunctionTargets {
+    const value = get(r.props, prop);
+    const fns = new Set<PolicyResource>();
+    const direct = index.resolve(r, prop, value, [T.fn, T.alias]);
+    if (typeof value === "string" && !isUnknown(value)) {
+        const ref = parseFunctionRef(value);
+        if (ref) {
+            for (const f of index.withIdIn([ref.name], [T.fn])) {
+                const account = accountOf(f);
+                if (ref.account === undefined || account === undefined || account === ref.account) fns.add(f);
+            }
+        }
+    }
+    let unknown = isUnknown(value) && direct.length === 0;
+    for (const d of direct) {
+        if (d.type === T.fn) fns.add(d);
+        else if (depth < 2) {
+            const via = functionTargets(index, d, "functionName", depth + 1);
+            for (const f of via.fns) fns.add(f);
+            unknown ||= via.unknown;
+        }
+    }
+    return { fns: [...fns], unknown };
 }
 
 /** The function resources a resource's property names (directly, or through a Lambda alias). */
 export function functionsOf(index: StackIndex, r: PolicyResource, prop: string): PolicyResource[] {
-    const value = get(r.props, prop);
-    const direct = index.resolve(r, prop, value, [T.fn, T.alias]);
-    const fns = new Set<PolicyResource>();
-    for (const d of direct) {
-        if (d.type === T.fn) fns.add(d);
-        else for (const f of index.resolve(d, "functionName", get(d.props, "functionName"), [T.fn])) fns.add(f);
-    }
-    return [...fns];
+    return functionTargets(index, r, prop).fns;
 }
 
 /** The roles a function runs as. */

@@ -1,28 +1,47 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as F from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
-import { destinationRefs, isMskMappingProps } from "../lib/refs";
-import { get, isUnknown, knownArray, knownNumber, knownString, maybeArray, maybeString } from "../lib/values";
+import { destinationRefs, sourceKindOfProps, type SourceKind } from "../lib/refs";
+import { get, isUnknown, knownArray, knownNumber, knownString, maybeString, notKnownYet, type Path } from "../lib/values";
 import { config, forTypes } from "./common";
 
+/**
+ * The source access configurations of a mapping; an unknown list or an unknown `type` is a preview note (a rule that
+ * judges the authentication cannot pass what it cannot see).
+ */
 function accessTypes(props: unknown): { type: string; uri?: string }[] {
-    return maybeArray(props, "sourceAccessConfigurations")
-        .map((c) => ({ type: maybeString(c, "type") ?? "", uri: maybeString(c, "uri") }))
+    return knownArray(props, "sourceAccessConfigurations")
+        .map((c, i) => ({ type: knownString(props, "sourceAccessConfigurations", i, "type") ?? "", uri: maybeString(c, "uri") }))
         .filter((c) => c.type !== "");
 }
+
+/**
+ * The mapping's source kind from its properties (lib/refs: MSK, self-managed Kafka, other, unknown). `unknown` is a
+ * preview note for a rule that applies to the kinds in `applies`; `undefined` means the rule does not apply.
+ */
+function kindFor(props: unknown, applies: SourceKind[]): SourceKind | undefined {
+    const kind = sourceKindOfProps(props);
+    if (kind === "unknown") notKnownYet(["eventSourceArn"]);
+    return applies.includes(kind) ? kind : undefined;
+}
+
+const KAFKA: SourceKind[] = ["msk", "self-managed"];
+const MSK: SourceKind[] = ["msk"];
 
 /** Lambda's limits for an MSK event source mapping (seed parameter table and the Lambda API). */
 export const mskMappingLimits: ResourceValidationPolicy = {
     name: "msk-mapping-limits",
-    description: "An MSK event source mapping stays within Lambda's limits: one topic, batch size, batching window, pollers, consumer group id and filters.",
+    description:
+        "A Kafka event source mapping (Amazon MSK or self-managed Apache Kafka) stays within Lambda's limits: one topic, batch size, batching window, pollers, consumer group id and filters.",
     enforcementLevel: "mandatory",
     validateResource: forTypes([T.mapping], (args, report) => {
-        if (!isMskMappingProps(args.props)) return;
+        const kind = kindFor(args.props, KAFKA);
+        if (!kind) return;
         const p = args.props;
         const problems: string[] = [];
         const topics = knownArray(p, "topics");
-        // Seed: the MSK mapping takes the name of *the* Kafka topic.
-        if (topics.length !== 1) problems.push(`it lists ${topics.length} topics; an MSK mapping reads exactly one topic`);
+        // Seed: the mapping takes the name of *the* Kafka topic (MSK and self-managed Kafka alike).
+        if (topics.length !== 1) problems.push(`it lists ${topics.length} topics; a Kafka mapping reads exactly one topic`);
         const range = (value: number | undefined, what: string, r: { min: number; max: number }) => {
             if (value !== undefined && (!Number.isInteger(value) || value < r.min || value > r.max))
                 problems.push(`${what} is ${value}; allowed ${r.min} to ${r.max}`);
@@ -34,9 +53,10 @@ export const mskMappingLimits: ResourceValidationPolicy = {
         range(min, "provisionedPollerConfig.minimumPollers", F.MIN_POLLERS);
         range(max, "provisionedPollerConfig.maximumPollers", F.MAX_POLLERS);
         if (min !== undefined && max !== undefined && min > max) problems.push(`minimumPollers ${min} is greater than maximumPollers ${max}`);
-        const group = knownString(p, "amazonManagedKafkaEventSourceConfig", "consumerGroupId");
+        const groupConfig = kind === "msk" ? "amazonManagedKafkaEventSourceConfig" : "selfManagedKafkaEventSourceConfig";
+        const group = knownString(p, groupConfig, "consumerGroupId");
         if (group !== undefined && !F.CONSUMER_GROUP_ID.test(group))
-            problems.push("amazonManagedKafkaEventSourceConfig.consumerGroupId must be 1-200 characters of a-z, A-Z, 0-9 and -/*:_+=.@");
+            problems.push(`${groupConfig}.consumerGroupId must be 1-200 characters of a-z, A-Z, 0-9 and -/*:_+=.@`);
         const filters = knownArray(p, "filterCriteria", "filters");
         if (filters.length > F.MAX_FILTERS) problems.push(`it has ${filters.length} filters; at most ${F.MAX_FILTERS} are allowed`);
         filters.forEach((f, i) => {
@@ -44,17 +64,23 @@ export const mskMappingLimits: ResourceValidationPolicy = {
             if (pattern !== undefined && pattern.length > F.MAX_FILTER_PATTERN_CHARS)
                 problems.push(`filter ${i + 1} is ${pattern.length} characters; a pattern may be at most ${F.MAX_FILTER_PATTERN_CHARS}`);
         });
-        if (problems.length) report(`MSK event source mapping '${args.name}' is outside Lambda's limits: ${problems.join("; ")}.`);
+        const what = kind === "msk" ? "MSK" : "Self-managed Kafka";
+        if (problems.length) report(`${what} event source mapping '${args.name}' is outside Lambda's limits: ${problems.join("; ")}.`);
     }),
 };
 
-/** Seed: "Amazon MSK does not support SASL/PLAIN authentication"; MSK's SASL/SCRAM is SCRAM-SHA-512. */
+/**
+ * Seed: "Amazon MSK does not support SASL/PLAIN authentication"; MSK's SASL/SCRAM is SCRAM-SHA-512. For self-managed
+ * Apache Kafka, Lambda supports SASL/PLAIN (BASIC_AUTH) and SCRAM-SHA-256 (Lambda: "Configuring cluster
+ * authentication methods in Lambda"), so this rule does not apply there.
+ */
 export const mskMappingAuthMechanism: ResourceValidationPolicy = {
     name: "msk-mapping-auth-mechanism",
-    description: "An MSK event source mapping does not use BASIC_AUTH (SASL/PLAIN) or SASL_SCRAM_256_AUTH, which Amazon MSK does not support.",
+    description:
+        "An MSK event source mapping does not use BASIC_AUTH (SASL/PLAIN) or SASL_SCRAM_256_AUTH, which Amazon MSK does not support (both stay legal for self-managed Apache Kafka).",
     enforcementLevel: "mandatory",
     validateResource: forTypes([T.mapping], (args, report) => {
-        if (!isMskMappingProps(args.props)) return;
+        if (!kindFor(args.props, MSK)) return;
         for (const c of accessTypes(args.props)) {
             const why = F.MSK_UNSUPPORTED_ACCESS_TYPES[c.type];
             if (why)
@@ -67,14 +93,17 @@ export const mskMappingAuthMechanism: ResourceValidationPolicy = {
 
 /**
  * Seed: "Amazon MSK doesn't support self-signed server certificates, because all brokers in Amazon MSK use public
- * certificates signed by Amazon Trust Services CAs, which Lambda trusts by default."
+ * certificates signed by Amazon Trust Services CAs, which Lambda trusts by default." For self-managed Apache Kafka a
+ * private CA or self-signed server certificate is legal: "you can configure the server root CA certificate (as a secret
+ * in Secrets Manager)" (Lambda: "Configuring cluster authentication methods in Lambda").
  */
 export const mskNoCustomServerCa: ResourceValidationPolicy = {
     name: "msk-no-custom-server-ca",
-    description: "An MSK event source mapping does not configure a SERVER_ROOT_CA_CERTIFICATE: MSK brokers use Amazon Trust Services certificates.",
+    description:
+        "An MSK event source mapping does not configure a SERVER_ROOT_CA_CERTIFICATE: MSK brokers use Amazon Trust Services certificates (self-managed Apache Kafka may).",
     enforcementLevel: "mandatory",
     validateResource: forTypes([T.mapping], (args, report) => {
-        if (!isMskMappingProps(args.props)) return;
+        if (!kindFor(args.props, MSK)) return;
         if (accessTypes(args.props).some((c) => c.type === "SERVER_ROOT_CA_CERTIFICATE")) {
             report(
                 `MSK event source mapping '${args.name}' sets a SERVER_ROOT_CA_CERTIFICATE: Amazon MSK does not support self-signed or private server certificates ` +
@@ -84,20 +113,26 @@ export const mskNoCustomServerCa: ResourceValidationPolicy = {
     }),
 };
 
-/** Seed 002: keep records of failed invocations by adding a destination; otherwise discarded batches are lost. */
+/**
+ * Seed 002 (capturing discarded batches for a self-managed Apache Kafka event source; the same holds for MSK): keep
+ * records of failed invocations by adding a destination; otherwise discarded batches are lost.
+ */
 export const mskMappingOnFailureDestination: ResourceValidationPolicy = {
     name: "msk-mapping-on-failure-destination",
-    description: "An MSK event source mapping has an on-failure destination, so discarded batches are recorded.",
+    description: "A Kafka event source mapping (Amazon MSK or self-managed Apache Kafka) has an on-failure destination, so discarded batches are recorded.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { requireOnFailureDestination: { type: "boolean", default: true } } },
     validateResource: forTypes([T.mapping], (args, report) => {
         if (!config(args, { requireOnFailureDestination: true }).requireOnFailureDestination) return;
-        if (!isMskMappingProps(args.props)) return;
+        const kind = kindFor(args.props, KAFKA);
+        if (!kind) return;
+        // A whole unknown destinationConfig or onFailure may or may not name a destination: a preview note.
+        for (const path of [["destinationConfig"], ["destinationConfig", "onFailure"]]) if (isUnknown(get(args.props, ...path))) notKnownYet(path);
         const dest = get(args.props, "destinationConfig", "onFailure", "destinationArn");
-        if (isUnknown(dest)) return; // set, just not known yet
+        if (isUnknown(dest)) return; // set, just not known yet: a destination exists
         if (typeof dest !== "string" || dest === "") {
             report(
-                `MSK event source mapping '${args.name}' has no on-failure destination: batches Lambda gives up on are lost without a record. Set destinationConfig.onFailure.destinationArn to a standard SQS queue, a standard SNS topic or an S3 bucket.`,
+                `${kind === "msk" ? "MSK" : "Self-managed Kafka"} event source mapping '${args.name}' has no on-failure destination: batches Lambda gives up on are lost without a record. Set destinationConfig.onFailure.destinationArn to a standard SQS queue, a standard SNS topic or an S3 bucket.`,
             );
         }
     }),
@@ -109,30 +144,44 @@ export const mskMappingOnFailureDestination: ResourceValidationPolicy = {
  * Decided from the ARN (`.fifo`) when known, and otherwise by following the reference to the queue or topic resource,
  * so a first preview, where ARNs are unknown, is caught too.
  */
+/** An SQS or SNS ARN whose name ends in `.fifo` (split on `:`, no regular expression). */
+function isFifoArn(arn: string): boolean {
+    const parts = arn.split(":");
+    return parts[0] === "arn" && (parts[2] === "sqs" || parts[2] === "sns") && arn.endsWith(".fifo");
+}
+
 export const noFifoDestinations: StackValidationPolicy = {
     name: "no-fifo-destinations",
     description: "On-failure destinations, async-invocation destinations and dead-letter targets are standard (not FIFO) SQS queues or SNS topics.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
+        let undecided: Path | undefined;
         for (const ref of destinationRefs(index)) {
             let fifo: string | undefined;
             if (typeof ref.arn === "string" && !isUnknown(ref.arn)) {
-                if (/^arn:[^:]+:(sqs|sns):.*\.fifo$/.test(ref.arn)) fifo = `${ref.arn.includes(":sqs:") ? "SQS queue" : "SNS topic"} ${ref.arn}`;
+                if (isFifoArn(ref.arn)) fifo = `${ref.arn.includes(":sqs:") ? "SQS queue" : "SNS topic"} ${ref.arn}`;
             } else {
+                // Unknown ARN: follow the dependency; with none, the destination cannot be seen yet.
+                if (!ref.targets.length) undecided = [ref.prop];
                 for (const t of ref.targets) {
-                    const name = maybeString(t.props, "name") ?? "";
-                    if (t.type === T.queue && (get(t.props, "fifoQueue") === true || name.endsWith(".fifo"))) fifo = `SQS queue '${t.name}'`;
-                    if (t.type === T.topic && (get(t.props, "fifoTopic") === true || name.endsWith(".fifo"))) fifo = `SNS topic '${t.name}'`;
+                    const flag = t.type === T.queue ? "fifoQueue" : t.type === T.topic ? "fifoTopic" : undefined;
+                    if (!flag) continue;
+                    const on = get(t.props, flag);
+                    const name = get(t.props, "name");
+                    if (isUnknown(on)) undecided = [flag];
+                    if (on === true || on === "true" || (typeof name === "string" && !isUnknown(name) && name.endsWith(".fifo")))
+                        fifo = `${t.type === T.queue ? "SQS queue" : "SNS topic"} '${t.name}'`;
                 }
             }
             if (fifo) {
                 report(
-                    `'${ref.owner.name}' (${ref.owner.type}) uses the FIFO ${fifo} as its ${ref.what}: Lambda delivers only to standard SQS queues and standard SNS topics, ` +
+                    `'${ref.owner.name}' (${(ref.owner as { sourceType?: string }).sourceType ?? ref.owner.type}) uses the FIFO ${fifo} as its ${ref.what}: Lambda delivers only to standard SQS queues and standard SNS topics, ` +
                         "so every record would fail (DestinationDeliveryFailures). Use a standard queue or topic.",
                     ref.owner.urn,
                 );
             }
         }
+        if (undecided) notKnownYet(undecided);
     },
 };
