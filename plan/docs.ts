@@ -67,18 +67,34 @@ export function configReference(): string {
 /** The policy catalogue: every policy's name, level, what it checks, the AWS fact it enforces, its config knobs. */
 export function policyCatalogue(): string {
     // policies.ts only lists the policies; index.ts is what starts a pack server.
-    const { policies, SOURCES } = require("../policies/policies") as typeof import("../policies/policies");
+    const { policies, SOURCES, READS } = require("../policies/policies") as typeof import("../policies/policies");
+    const { providerTypesFor } = require("../policies/lib/adapters") as typeof import("../policies/lib/adapters");
+    /** `aws`: `msk/cluster`, ...; `aws-native`: `msk:Cluster`, ... (each provider's own type tokens). */
+    const reads = (name: string): string => {
+        const byProvider = new Map<string, string[]>();
+        for (const canonical of READS[name] ?? []) {
+            for (const t of providerTypesFor(canonical)) {
+                const provider = t.slice(0, t.indexOf(":"));
+                const rest = t.slice(provider.length + 1);
+                const short = provider === "aws" ? rest.slice(0, rest.lastIndexOf(":")) : rest;
+                const list = byProvider.get(provider) ?? [];
+                if (!list.includes(short)) list.push(short);
+                byProvider.set(provider, list);
+            }
+        }
+        return [...byProvider].map(([provider, types]) => `${provider}: ${types.map((x) => `\`${x}\``).join(", ")}`).join("; ");
+    };
     const rows = policies.map((p) => {
         const knobs = Object.entries(p.configSchema?.properties ?? {})
             .map(([k, v]) => `\`${k}\` (${(v as { type?: string }).type}, default ${JSON.stringify((v as { default?: unknown }).default)})`)
             .join(", ");
-        return `| \`${p.name}\` | ${p.enforcementLevel} | ${cell(p.description)} | ${cell(SOURCES[p.name])} | ${knobs} |`;
+        return `| \`${p.name}\` | ${p.enforcementLevel} | ${cell(p.description)} | ${cell(SOURCES[p.name])} | ${cell(reads(p.name))} | ${knobs} |`;
     });
     return [
         CATALOGUE_START,
         "",
-        "| policy | level | checks | AWS fact or limit | config |",
-        "| --- | --- | --- | --- | --- |",
+        "| policy | level | checks | AWS fact or limit | reads (provider: resource types) | config |",
+        "| --- | --- | --- | --- | --- | --- |",
         ...rows,
         "",
         CATALOGUE_END,

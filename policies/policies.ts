@@ -4,9 +4,10 @@ import { mskFunctionTimeout } from "./rules/function";
 import { iamLeastPrivilege } from "./rules/iam";
 import { kmsKeyRotation } from "./rules/kms";
 import { mskMappingAuthMechanism, mskMappingLimits, mskMappingOnFailureDestination, mskNoCustomServerCa, noFifoDestinations } from "./rules/mapping";
-import { mskBrokerLogs, mskEncryptionAtRestCmk, mskEncryptionInTransit, mskNoPublicAccess, mskNoUnauthenticatedAccess } from "./rules/msk";
-import { mskNetworkPath, noPublicKafkaIngress } from "./rules/network";
-import { mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
+import { mskAclDefaultDeny, mskBrokerLogs, mskEncryptionAtRestCmk, mskEncryptionInTransit, mskNoPublicAccess, mskNoUnauthenticatedAccess } from "./rules/msk";
+import { kafkaIngressPrefixLists, mskNetworkPath, noPublicKafkaIngress } from "./rules/network";
+import { mappingSecretProtection, mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
+import { T } from "./lib/types";
 
 /** Every policy, in catalogue order. */
 export const policies = [
@@ -33,6 +34,9 @@ export const policies = [
     noPublicKafkaIngress,
     mskMappingOnFailureDestination,
     mskNetworkPath,
+    mskAclDefaultDeny,
+    mappingSecretProtection,
+    kafkaIngressPrefixLists,
 ];
 
 /** The documentation fact or API limit behind each policy, as the catalogue prints it. */
@@ -61,4 +65,40 @@ export const SOURCES: Record<string, string> = {
     "no-public-kafka-ingress": "Lambda/MSK networking: broker ports only from the event source's security groups",
     "msk-mapping-on-failure-destination": "Seed 002: keep records of failed invocations with an on-failure destination",
     "msk-network-path": "Lambda/MSK networking: PrivateLink endpoints for Lambda and STS (and Secrets Manager), or a NAT gateway per public subnet",
+    "msk-acl-default-deny": 'Amazon MSK "Apache Kafka ACLs": with allow.everyone.if.no.acl.found=true, a resource without ACLs is open to every authenticated client',
+    "mapping-secret-protection":
+        'Amazon MSK SASL/SCRAM: secrets need a customer-managed key; Secrets Manager "Delete a secret": a recovery window of 7-30 days, 0 (force delete) cannot be undone',
+    "kafka-ingress-prefix-lists": 'Amazon MSK "Port information"; a prefix list outside the stack may hold any address',
+};
+
+const MAPPING_CHAIN = [T.mapping, T.fn, T.alias];
+const DESTINATIONS = [T.mapping, T.invokeConfig, T.fn, T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus];
+const MSK_CLUSTERS = [T.mskCluster, T.mskServerless];
+
+/** The canonical resource types each policy reads (the catalogue lists them with every provider type that feeds them). */
+export const READS: Record<string, string[]> = {
+    "msk-function-timeout": [...MAPPING_CHAIN, ...MSK_CLUSTERS],
+    "no-fifo-destinations": DESTINATIONS,
+    "mtls-secret": [T.secretVersion],
+    "mtls-secret-for-mapping": [T.mapping, T.secret, T.secretVersion],
+    "msk-no-custom-server-ca": [T.mapping],
+    "msk-scram-secret": [T.mapping, ...MSK_CLUSTERS, T.scramAssociation, T.singleScramAssociation, T.secret, T.kmsKey, T.kmsAlias],
+    "msk-mapping-auth-mechanism": [T.mapping],
+    "msk-mapping-limits": [T.mapping],
+    "msk-encryption-in-transit": [T.mskCluster],
+    "msk-no-unauthenticated-access": [T.mskCluster],
+    "msk-no-public-access": [T.mskCluster],
+    "msk-encryption-at-rest-cmk": [T.mskCluster],
+    "msk-broker-logs": [T.mskCluster],
+    "destination-encryption": [...DESTINATIONS, T.bucketSse, T.bucketSseV2, T.kmsKey, T.kmsAlias],
+    "s3-destination-protection": [...DESTINATIONS, T.bucketVersioning, T.bucketVersioningV2, T.bucketPab],
+    "destination-kms-grants": [...DESTINATIONS, T.bucketSse, T.bucketSseV2, T.kmsKey, T.role, T.rolePolicy, T.rolePolicyAttachment, T.policy],
+    "iam-least-privilege": [T.policy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role],
+    "kms-key-rotation": [T.kmsKey],
+    "no-public-kafka-ingress": [T.securityGroup, T.securityGroupRule, T.ingressRule, T.prefixList],
+    "msk-mapping-on-failure-destination": [T.mapping],
+    "msk-network-path": [T.mapping, T.mskCluster, T.subnet, T.vpc, T.natGateway, T.vpcEndpoint],
+    "msk-acl-default-deny": [T.mskCluster, T.mskConfiguration],
+    "mapping-secret-protection": [T.mapping, ...MSK_CLUSTERS, T.scramAssociation, T.singleScramAssociation, T.secret, T.kmsKey, T.kmsAlias],
+    "kafka-ingress-prefix-lists": [T.securityGroup, T.securityGroupRule, T.ingressRule, T.prefixList],
 };

@@ -380,12 +380,13 @@ describe("policy pack: catalogue", () => {
             "msk-encryption-in-transit": ["allowPlaintext"],
             "msk-no-unauthenticated-access": ["allowUnauthenticated"],
             "msk-mapping-on-failure-destination": ["requireOnFailureDestination"],
+            "mapping-secret-protection": ["production"],
         });
         const advisory = info.policies
             .filter((p) => p.enforcementLevel === "advisory")
             .map((p) => p.name)
             .sort();
-        assert.deepStrictEqual(advisory, ["msk-broker-logs", "msk-encryption-at-rest-cmk", "msk-network-path"]);
+        assert.deepStrictEqual(advisory, ["kafka-ingress-prefix-lists", "msk-broker-logs", "msk-encryption-at-rest-cmk", "msk-network-path"]);
     });
 
     it("refuses a policy config naming an unknown policy, and keeps declared levels for entries without one", async () => {

@@ -6,6 +6,12 @@
 /** Seed (networking): "9092 for plaintext, 9094 for TLS, 9096 for SASL, 9098 for IAM". mTLS uses the TLS listener. */
 export const BROKER_PORTS = { plaintext: 9092, tls: 9094, mtls: 9094, scram: 9096, iam: 9098 } as const;
 export const ALL_BROKER_PORTS = [9092, 9094, 9096, 9098] as const;
+/**
+ * Every port Amazon MSK listens on ("Port information"): brokers 9092 (plaintext), 9094 (TLS), 9096 (SASL/SCRAM), 9098
+ * (IAM); public access 9194 (TLS), 9196 (SASL/SCRAM), 9198 (IAM); IPv6 20092, 20094, 20096, 20098; Apache ZooKeeper
+ * 2181 (and 2182 with TLS); open monitoring with Prometheus 11001 (JMX exporter) and 11002 (node exporter).
+ */
+export const MSK_PORTS = [2181, 2182, 9092, 9094, 9096, 9098, 9194, 9196, 9198, 11001, 11002, 20092, 20094, 20096, 20098] as const;
 
 /** Seed: "Lambda can run the function for at most 14 minutes. Set the function timeout to 14 minutes or less". */
 export const MAX_MSK_FUNCTION_TIMEOUT_SECONDS = 840;

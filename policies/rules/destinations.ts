@@ -3,7 +3,7 @@ import { DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../
 import { StackIndex, T } from "../lib/graph";
 import { allows } from "../lib/iam-eval";
 import { destinationRefs, functionsOf, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
-import { get, isUnknown, maybeArray, notKnownYet, parseArn } from "../lib/values";
+import { get, isUnknown, maybeArray, notKnownYet, parseArn, type Path } from "../lib/values";
 
 type Kind = DestinationKind;
 
@@ -33,7 +33,8 @@ function keyRef(index: StackIndex, t: PolicyResource): { owner: PolicyResource; 
             }
         }
         const inline = get(t.props, "serverSideEncryptionConfiguration", "rule", "applyServerSideEncryptionByDefault");
-        if (get(inline, "sseAlgorithm") === "aws:kms") return { owner: t, prop: "serverSideEncryptionConfiguration", value: get(inline, "kmsMasterKeyId") };
+        const sse = get(inline, "sseAlgorithm");
+        if (sse === "aws:kms" || sse === "aws:kms:dsse" || isUnknown(sse)) return { owner: t, prop: "serverSideEncryptionConfiguration", value: get(inline, "kmsMasterKeyId") };
     }
     return undefined;
 }
@@ -54,13 +55,20 @@ export const destinationEncryption: StackValidationPolicy = {
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
         const done = new Set<string>();
+        let undecided: Path | undefined;
         for (const ref of destinationRefs(index)) {
+            // Named by an ARN not known yet, with no dependency: the destination cannot be seen yet.
+            if (isUnknown(ref.arn) && !ref.targets.length) undecided = [ref.prop];
             for (const t of ref.targets) {
                 if (t.type === T.fn || done.has(t.urn)) continue;
                 done.add(t.urn);
                 const key = keyRef(index, t);
-                if (key && isUnknown(key.value)) continue;
-                if (!key || (isAwsManaged(key.value) && index.propDeps(key.owner, key.prop, [T.kmsKey, T.kmsAlias]).length === 0)) {
+                const cmkResource = key ? index.propDeps(key.owner, key.prop, [T.kmsKey, T.kmsAlias]).length > 0 : false;
+                if (key && isUnknown(key.value) && !cmkResource) {
+                    undecided = [key.prop];
+                    continue;
+                }
+                if (!key || (isAwsManaged(key.value) && !cmkResource)) {
                     report(
                         `'${t.name}' (${t.type}), the ${ref.what} of '${ref.owner.name}', is not encrypted with a customer-managed KMS key: create a key with rotation on and set it as the destination's encryption key.`,
                         t.urn,
@@ -68,6 +76,7 @@ export const destinationEncryption: StackValidationPolicy = {
                 }
             }
         }
+        if (undecided) notKnownYet(undecided);
     },
 };
 
@@ -79,34 +88,36 @@ export const s3DestinationProtection: StackValidationPolicy = {
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
         const done = new Set<string>();
+        let undecided: Path | undefined;
         for (const ref of destinationRefs(index)) {
             for (const b of ref.targets) {
                 if ((b.type !== T.bucket && b.type !== T.bucketV2) || done.has(b.urn)) continue;
                 done.add(b.urn);
                 const versioning = index.referrers(b, "bucket", [T.bucketVersioning, T.bucketVersioningV2]);
-                const versioned =
-                    versioning.some((v) => {
-                        const status = get(v.props, "versioningConfiguration", "status");
-                        return status === "Enabled" || isUnknown(status);
-                    }) || get(b.props, "versioning", "enabled") === true;
-                if (!versioned)
+                const statuses = [
+                    ...versioning.map((v) => get(v.props, "versioningConfiguration", "status")),
+                    ...[get(b.props, "versioning", "enabled")].map((e) => (e === true ? "Enabled" : e)),
+                ];
+                const versioned = statuses.includes("Enabled");
+                if (!versioned && statuses.some(isUnknown)) undecided = ["versioningConfiguration"];
+                else if (!versioned)
                     report(
                         `Bucket '${b.name}', the ${ref.what} of '${ref.owner.name}', is not versioned: enable versioning (aws.s3.BucketVersioning with status "Enabled") so failure records cannot be overwritten or lost.`,
                         b.urn,
                     );
+                const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
                 const blocks = index.referrers(b, "bucket", [T.bucketPab]);
-                const blocked = blocks.some((p) =>
-                    ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every(
-                        (k) => get(p.props, k) === true || isUnknown(get(p.props, k)),
-                    ),
-                );
-                if (!blocked)
+                const blocked = blocks.some((p) => flags.every((k) => get(p.props, k) === true));
+                const maybe = blocks.some((p) => flags.every((k) => get(p.props, k) === true || isUnknown(get(p.props, k))));
+                if (!blocked && maybe) undecided = ["blockPublicAcls"];
+                else if (!blocked)
                     report(
                         `Bucket '${b.name}', the ${ref.what} of '${ref.owner.name}', does not block public access: add an aws.s3.BucketPublicAccessBlock with all four settings true.`,
                         b.urn,
                     );
             }
         }
+        if (undecided) notKnownYet(undecided);
     },
 };
 

@@ -1,6 +1,6 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { T } from "../lib/graph";
-import { get, isUnknown, knownBool, knownString } from "../lib/values";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { StackIndex, T } from "../lib/graph";
+import { get, isUnknown, knownBool, knownString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { config, forTypes } from "./common";
 
 /** Client-broker traffic TLS only, and TLS between brokers (MSK's defaults are TLS and true when absent). */
@@ -41,20 +41,44 @@ export const mskNoUnauthenticatedAccess: ResourceValidationPolicy = {
     },
     validateResource: forTypes([T.mskCluster], (args, report) => {
         if (config(args, { allowUnauthenticated: false }).allowUnauthenticated) return;
-        const auth = get(args.props, "clientAuthentication");
-        if (isUnknown(auth)) return;
-        const unauthenticated = knownBool(args.props, "clientAuthentication", "unauthenticated");
-        const iam = knownBool(args.props, "clientAuthentication", "sasl", "iam") === true;
-        const scram = knownBool(args.props, "clientAuthentication", "sasl", "scram") === true;
-        const tlsCas = get(args.props, "clientAuthentication", "tls", "certificateAuthorityArns");
-        const mtls = isUnknown(tlsCas) || (Array.isArray(tlsCas) && tlsCas.length > 0);
-        if (unauthenticated === true || !(iam || scram || mtls)) {
+        const auth = clusterAuth(args.props);
+        if (auth.unauthenticated === true || (auth.methods.length === 0 && !auth.unknown)) {
             report(
                 `MSK cluster '${args.name}' allows unauthenticated clients: turn clientAuthentication.unauthenticated off and enable IAM (sasl.iam), SASL/SCRAM (sasl.scram) or mTLS (tls.certificateAuthorityArns).`,
             );
+            return;
         }
+        // What is not known yet could still turn authentication off: a preview note, not a pass.
+        if (auth.unknown || auth.unauthenticated === UNKNOWN) notKnownYet(["clientAuthentication"]);
     }),
 };
+
+export interface ClusterAuth {
+    /** Client authentication methods known to be on. */
+    methods: ("iam" | "scram" | "mtls")[];
+    /** `clientAuthentication.unauthenticated`: true, false, undefined (absent) or UNKNOWN. */
+    unauthenticated: unknown;
+    /** Some method's setting is not known yet (and no other method is known to be on). */
+    unknown: boolean;
+}
+
+/** A provisioned cluster's client authentication (canonical shape: sasl.iam, sasl.scram, tls.certificateAuthorityArns). */
+export function clusterAuth(props: unknown): ClusterAuth {
+    const methods: ClusterAuth["methods"] = [];
+    let unknown = false;
+    const flag = (v: unknown, m: "iam" | "scram") => {
+        if (isUnknown(v)) unknown = true;
+        else if (v === true || v === "true") methods.push(m);
+    };
+    flag(get(props, "clientAuthentication", "sasl", "iam"), "iam");
+    flag(get(props, "clientAuthentication", "sasl", "scram"), "scram");
+    const cas = get(props, "clientAuthentication", "tls", "certificateAuthorityArns");
+    if (isUnknown(cas)) unknown = true;
+    else if (Array.isArray(cas) && cas.length > 0) methods.push("mtls");
+    let unauthenticated = get(props, "clientAuthentication", "unauthenticated");
+    if (unauthenticated === "true") unauthenticated = true;
+    return { methods, unauthenticated: isUnknown(unauthenticated) ? UNKNOWN : unauthenticated, unknown: unknown && methods.length === 0 };
+}
 
 export const mskNoPublicAccess: ResourceValidationPolicy = {
     name: "msk-no-public-access",
@@ -70,15 +94,24 @@ export const mskNoPublicAccess: ResourceValidationPolicy = {
     }),
 };
 
+/** `alias/aws/kafka` (by name or ARN) is the AWS-managed key MSK uses when no key is given. */
+export function isAwsManagedKafkaKey(key: unknown): boolean {
+    if (key === undefined || key === null || key === "") return true;
+    return typeof key === "string" && (key === "alias/aws/kafka" || (key.startsWith("arn:") && key.endsWith(":alias/aws/kafka")));
+}
+
 export const mskEncryptionAtRestCmk: ResourceValidationPolicy = {
     name: "msk-encryption-at-rest-cmk",
-    description: "An MSK cluster encrypts data at rest with a customer-managed KMS key.",
+    description: "An MSK cluster encrypts data at rest with a customer-managed KMS key (not the AWS-managed alias/aws/kafka).",
     enforcementLevel: "advisory",
     validateResource: forTypes([T.mskCluster], (args, report) => {
+        // An unknown key ARN is computed by a resource of the program: a key it creates (AWS-managed keys are named
+        // by a literal alias, and a data source resolves during preview), so it counts as customer-managed.
         const key = get(args.props, "encryptionInfo", "encryptionAtRestKmsKeyArn");
-        if (key === undefined || key === "")
+        if (isUnknown(get(args.props, "encryptionInfo"))) notKnownYet(["encryptionInfo"]);
+        if (isAwsManagedKafkaKey(key))
             report(
-                `MSK cluster '${args.name}' encrypts at rest with an AWS-managed key: set encryptionInfo.encryptionAtRestKmsKeyArn to a customer-managed key you can audit and revoke.`,
+                `MSK cluster '${args.name}' encrypts at rest with the AWS-managed key (alias/aws/kafka): set encryptionInfo.encryptionAtRestKmsKeyArn to a customer-managed key you can audit and revoke.`,
             );
     }),
 };
@@ -89,11 +122,73 @@ export const mskBrokerLogs: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     validateResource: forTypes([T.mskCluster], (args, report) => {
         const logs = get(args.props, "loggingInfo", "brokerLogs");
-        if (isUnknown(logs)) return;
-        const on = ["cloudwatchLogs", "firehose", "s3"].some((k) => get(logs, k, "enabled") === true || isUnknown(get(logs, k, "enabled")));
-        if (!on)
-            report(
-                `MSK cluster '${args.name}' keeps no broker logs: enable loggingInfo.brokerLogs (e.g. cloudwatchLogs with a log group) to diagnose connection and authentication errors.`,
-            );
+        if (isUnknown(logs)) notKnownYet(["loggingInfo"]);
+        const states = ["cloudwatchLogs", "firehose", "s3"].map((k) => get(logs, k, "enabled"));
+        if (states.some((v) => v === true || v === "true")) return;
+        if (states.some(isUnknown)) notKnownYet(["loggingInfo", "brokerLogs"]);
+        report(
+            `MSK cluster '${args.name}' keeps no broker logs: enable loggingInfo.brokerLogs (e.g. cloudwatchLogs with a log group) to diagnose connection and authentication errors.`,
+        );
     }),
+};
+
+/** Java properties text (`key=value`, `key: value` or `key value` lines; `#`/`!` comments), parsed line by line. */
+export function parseServerProperties(text: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const rawLine of text.split("\n")) {
+        const line = rawLine.trim();
+        if (line === "" || line[0] === "#" || line[0] === "!") continue;
+        let i = 0;
+        while (i < line.length && line[i] !== "=" && line[i] !== ":" && line[i] !== " " && line[i] !== "\t") i++;
+        const key = line.slice(0, i);
+        let j = i;
+        while (j < line.length && (line[j] === " " || line[j] === "\t")) j++;
+        if (j < line.length && (line[j] === "=" || line[j] === ":")) j++;
+        out.set(key, line.slice(j).trim());
+    }
+    return out;
+}
+
+/**
+ * Amazon MSK "Apache Kafka ACLs": with SASL/SCRAM or mTLS, Kafka's authorizer decides who may read and write; with
+ * `allow.everyone.if.no.acl.found=true` every authenticated client (any certificate the CA signed, any SCRAM user) may
+ * use every topic that has no ACL. (IAM access control does not use ACLs, so a cluster with only IAM is not judged.)
+ */
+export const mskAclDefaultDeny: StackValidationPolicy = {
+    name: "msk-acl-default-deny",
+    description:
+        "An MSK cluster that authenticates with SASL/SCRAM or mTLS does not use a configuration with allow.everyone.if.no.acl.found=true (every client could use every topic without an ACL).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        let undecided: Path | undefined;
+        for (const cluster of index.ofType(T.mskCluster)) {
+            const auth = clusterAuth(cluster.props);
+            const aclAuth = auth.methods.filter((m) => m === "scram" || m === "mtls");
+            if (!aclAuth.length && !auth.unknown) continue;
+            const arn = get(cluster.props, "configurationInfo", "arn");
+            const configs = index.resolve(cluster, "configurationInfo", arn, [T.mskConfiguration]);
+            if (!configs.length && isUnknown(arn)) undecided = ["configurationInfo"];
+            for (const c of configs) {
+                const text = get(c.props, "serverProperties");
+                if (isUnknown(text)) {
+                    undecided = ["serverProperties"];
+                    continue;
+                }
+                if (typeof text !== "string") continue;
+                const value = parseServerProperties(text).get("allow.everyone.if.no.acl.found");
+                if (value?.toLowerCase() !== "true") continue;
+                if (!aclAuth.length) {
+                    undecided = ["clientAuthentication"];
+                    continue;
+                }
+                report(
+                    `MSK cluster '${cluster.name}' authenticates with ${aclAuth.map((m) => (m === "scram" ? "SASL/SCRAM" : "mTLS")).join(" and ")} but its configuration '${c.name}' sets allow.everyone.if.no.acl.found=true: ` +
+                        "every authenticated client may read and write every topic without an ACL. Set it to false and grant access with ACLs.",
+                    cluster.urn,
+                );
+            }
+        }
+        if (undecided) notKnownYet(undecided);
+    },
 };

@@ -2,9 +2,9 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 import { MSK_SCRAM_SECRET_PREFIX } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { inspectMtlsSecret, SECRET_MAX_BYTES } from "../lib/mtls";
-import { isMskMapping } from "../lib/refs";
-import { get, isUnknown, jsonDocument, maybeArray, maybeString, notKnownYet, UNKNOWN } from "../lib/values";
-import { forTypes } from "./common";
+import { isKafkaMapping, isMskMapping } from "../lib/refs";
+import { get, isUnknown, jsonDocument, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
+import { config, forTypes } from "./common";
 
 /** The secret value of a SecretVersion as an object when it is JSON, `UNKNOWN` when not known yet. */
 function secretValue(props: unknown): { text?: string; value: unknown } {
@@ -54,12 +54,21 @@ export const mtlsSecretForMapping: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
+        let undecided: Path | undefined;
         for (const m of index.ofType(T.mapping)) {
+            if (isUnknown(get(m.props, "sourceAccessConfigurations"))) undecided = ["sourceAccessConfigurations"];
             maybeArray(m.props, "sourceAccessConfigurations").forEach((c) => {
-                if (maybeString(c, "type") !== "CLIENT_CERTIFICATE_TLS_AUTH") return;
-                for (const v of versionsOf(index, secretsFor(index, m, "sourceAccessConfigurations", get(c, "uri")))) {
+                const type = get(c, "type");
+                if (isUnknown(type)) undecided = ["sourceAccessConfigurations"];
+                if (type !== "CLIENT_CERTIFICATE_TLS_AUTH") return;
+                const secrets = secretsFor(index, m, "sourceAccessConfigurations", get(c, "uri"));
+                if (!secrets.length && isUnknown(get(c, "uri"))) undecided = ["sourceAccessConfigurations"];
+                for (const v of versionsOf(index, secrets)) {
                     const { text, value } = secretValue(v.props);
-                    if (value === UNKNOWN) notKnownYet(["secretString"]);
+                    if (value === UNKNOWN) {
+                        undecided = ["secretString"];
+                        continue;
+                    }
                     if (text === undefined) continue;
                     if (Buffer.byteLength(text, "utf8") > SECRET_MAX_BYTES) {
                         report(
@@ -80,6 +89,7 @@ export const mtlsSecretForMapping: StackValidationPolicy = {
                 }
             });
         }
+        if (undecided) notKnownYet(undecided);
     },
 };
 
@@ -92,6 +102,27 @@ function isDefaultSecretsKey(kmsKeyId: unknown): boolean {
         kmsKeyId === "alias/aws/secretsmanager" ||
         (typeof kmsKeyId === "string" && kmsKeyId.endsWith(":alias/aws/secretsmanager"))
     );
+}
+
+/** The secret name inside a Secrets Manager ARN (`arn:...:secret:NAME-XXXXXX`), split on `:` without a regex. */
+function secretNameOfArn(arn: string): string | undefined {
+    const parts = arn.split(":");
+    if (parts[0] !== "arn" || parts[2] !== "secretsmanager" || parts[5] !== "secret" || parts.length < 7) return undefined;
+    const full = parts.slice(6).join(":");
+    // Secrets Manager appends a hyphen and six random characters to the name.
+    const dash = full.length - 7;
+    return dash > 0 && full[dash] === "-" && /^[A-Za-z0-9]{6}$/.test(full.slice(dash + 1)) ? full.slice(0, dash) : full;
+}
+
+/**
+ * The key a secret in the stack is encrypted with: `cmk` (a customer-managed key: named, or a key or alias resource of
+ * this stack), `default` (none, or aws/secretsmanager) or `unknown` (not known yet and no dependency says).
+ */
+function secretKey(index: StackIndex, s: PolicyResource): "cmk" | "default" | "unknown" {
+    if (index.propDeps(s, "kmsKeyId", [T.kmsKey, T.kmsAlias]).length > 0) return "cmk";
+    const key = get(s.props, "kmsKeyId");
+    if (isUnknown(key)) return "unknown";
+    return isDefaultSecretsKey(key) ? "default" : "cmk";
 }
 
 /**
@@ -119,11 +150,16 @@ export const mskScramSecret: StackValidationPolicy = {
             }
         }
         const done = new Set<string>();
+        let undecided: Path | undefined;
         for (const use of uses) {
             const secrets = secretsFor(index, use.owner, use.prop, use.arn);
+            if (isUnknown(use.arn) && secrets.length === 0) {
+                undecided = [use.prop]; // named by an ARN not known yet, with no dependency on a secret of this stack
+                continue;
+            }
             if (typeof use.arn === "string" && !isUnknown(use.arn) && secrets.length === 0) {
                 // A secret outside this stack: its name is in the ARN (arn:...:secret:NAME-XXXXXX).
-                const name = /:secret:(.+)-[A-Za-z0-9]{6}$/.exec(use.arn)?.[1] ?? /:secret:(.+)$/.exec(use.arn)?.[1];
+                const name = secretNameOfArn(use.arn);
                 if (name && !name.startsWith(MSK_SCRAM_SECRET_PREFIX) && !done.has(use.arn)) {
                     done.add(use.arn);
                     report(
@@ -137,15 +173,16 @@ export const mskScramSecret: StackValidationPolicy = {
                 if (done.has(s.urn)) continue;
                 done.add(s.urn);
                 const name = get(s.props, "name");
-                if (isUnknown(name)) notKnownYet(["name"]);
-                if (typeof name === "string" && !name.startsWith(MSK_SCRAM_SECRET_PREFIX)) {
+                if (isUnknown(name)) undecided = ["name"];
+                if (typeof name === "string" && !isUnknown(name) && !name.startsWith(MSK_SCRAM_SECRET_PREFIX)) {
                     report(
                         `Secret '${s.name}' (named ${name}) is used for SASL/SCRAM with Amazon MSK, which only accepts secrets whose names start with ${MSK_SCRAM_SECRET_PREFIX}. Rename it.`,
                         s.urn,
                     );
                 }
-                const key = get(s.props, "kmsKeyId");
-                if (!isUnknown(key) && isDefaultSecretsKey(key) && index.propDeps(s, "kmsKeyId", [T.kmsKey]).length === 0) {
+                const key = secretKey(index, s);
+                if (key === "unknown") undecided = ["kmsKeyId"];
+                if (key === "default") {
                     report(
                         `Secret '${s.name}' is used for SASL/SCRAM with Amazon MSK but is encrypted with the default aws/secretsmanager key; MSK requires a customer-managed KMS key (set kmsKeyId).`,
                         s.urn,
@@ -153,5 +190,70 @@ export const mskScramSecret: StackValidationPolicy = {
                 }
             }
         }
+        if (undecided) notKnownYet(undecided);
+    },
+};
+
+/** Source access configuration types whose `uri` is a Secrets Manager secret (Lambda API SourceAccessConfiguration). */
+const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
+
+/**
+ * The secrets Kafka mappings (MSK or self-managed) and MSK SCRAM associations use hold the credentials to the
+ * cluster: a customer-managed key makes who can read them auditable and revocable (Amazon MSK requires one for SCRAM
+ * secrets: "Amazon MSK SASL/SCRAM"), and in production a deleted secret keeps Secrets Manager's recovery window
+ * (`recoveryWindowInDays: 0` deletes it at once, and every mapping using it stops reading).
+ */
+export const mappingSecretProtection: StackValidationPolicy = {
+    name: "mapping-secret-protection",
+    description:
+        "Secrets used by Kafka event source mappings (and MSK SCRAM associations) are encrypted with a customer-managed KMS key and, in production stacks, are not deleted without a recovery window.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            production: {
+                type: "boolean",
+                default: false,
+                description: "This stack is production: refuse recoveryWindowInDays 0 (immediate deletion) on these secrets.",
+            },
+        },
+    },
+    validateStack: (args, report) => {
+        const { production } = config(args, { production: false });
+        const index = new StackIndex(args.resources);
+        const uses: { owner: PolicyResource; prop: string; arn: unknown }[] = [];
+        for (const m of index.ofType(T.mapping)) {
+            if (!isKafkaMapping(m, index)) continue;
+            for (const c of maybeArray(m.props, "sourceAccessConfigurations"))
+                if (SECRET_ACCESS_TYPES.has(maybeString(c, "type") ?? "")) uses.push({ owner: m, prop: "sourceAccessConfigurations", arn: get(c, "uri") });
+        }
+        for (const a of index.ofType(T.singleScramAssociation)) uses.push({ owner: a, prop: "secretArn", arn: get(a.props, "secretArn") });
+        for (const a of index.ofType(T.scramAssociation))
+            for (const arn of maybeArray(a.props, "secretArnLists")) uses.push({ owner: a, prop: "secretArnLists", arn });
+        const done = new Set<string>();
+        let undecided: Path | undefined;
+        for (const use of uses) {
+            const secrets = secretsFor(index, use.owner, use.prop, use.arn);
+            if (!secrets.length && isUnknown(use.arn)) undecided = [use.prop];
+            for (const s of secrets) {
+                if (done.has(s.urn)) continue;
+                done.add(s.urn);
+                const key = secretKey(index, s);
+                if (key === "unknown") undecided = ["kmsKeyId"];
+                if (key === "default")
+                    report(
+                        `Secret '${s.name}', used by '${use.owner.name}', is encrypted with the default aws/secretsmanager key: set kmsKeyId to a customer-managed KMS key (with rotation) and grant the function's role kms:Decrypt on it.`,
+                        s.urn,
+                    );
+                if (!production) continue;
+                const window = get(s.props, "recoveryWindowInDays");
+                if (isUnknown(window)) undecided = ["recoveryWindowInDays"];
+                else if (window === 0 || window === "0")
+                    report(
+                        `Secret '${s.name}', used by '${use.owner.name}', has recoveryWindowInDays 0 in a production stack: deleting it would remove it at once, with no way back. Keep a recovery window (7-30 days).`,
+                        s.urn,
+                    );
+            }
+        }
+        if (undecided) notKnownYet(undecided);
     },
 };
