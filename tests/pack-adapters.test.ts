@@ -1,0 +1,140 @@
+/**
+ * The adapters read real property names: every path an adapter reads exists in `@pulumi/aws-native`'s published type
+ * declarations (the resource's inputs or outputs, and the nested input types they name), so a rename upstream fails
+ * here instead of silently turning a rule off. Also: every canonical type an adapter produces is one rules read.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ADAPTERS, normalizeProps } from "../policies/lib/adapters";
+import { recorder } from "../policies/lib/adapters/reader";
+import { T } from "../policies/lib/types";
+import { READS } from "../policies/policies";
+
+const ROOT = path.dirname(require.resolve("@pulumi/aws-native/package.json"));
+const INPUTS = fs.readFileSync(path.join(ROOT, "types", "input.d.ts"), "utf8");
+
+/** Properties of a declared interface body: `name?: type;` lines → name → type text. */
+function members(body: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const line of body.split("\n")) {
+        const t = line.trim();
+        const colon = t.indexOf(":");
+        if (colon <= 0 || t.startsWith("*") || t.startsWith("/")) continue;
+        let name = t.slice(0, colon);
+        if (name.startsWith("readonly ")) name = name.slice("readonly ".length);
+        if (name.endsWith("?")) name = name.slice(0, -1);
+        if (/^[A-Za-z0-9_]+$/.test(name) && !out.has(name)) out.set(name, t.slice(colon + 1));
+    }
+    return out;
+}
+
+/** An interface of types/input.d.ts by name (e.g. `lambda.EventSourceMappingDestinationConfigArgs`). */
+function inputInterface(qualified: string): Map<string, string> {
+    const [ns, name] = qualified.split(".");
+    const nsAt = INPUTS.indexOf(`export declare namespace ${ns} {`);
+    const at = INPUTS.indexOf(`interface ${name} {`, nsAt);
+    assert.ok(nsAt >= 0 && at >= 0, `no interface ${qualified} in @pulumi/aws-native's types`);
+    return members(INPUTS.slice(at, INPUTS.indexOf("\n    }", at)));
+}
+
+/** The resource's own inputs (`XArgs`) and outputs (`readonly` members of the class). */
+function resourceMembers(type: string): Map<string, string> {
+    const [, mod, name] = type.split(":");
+    const file = path.join(ROOT, mod, `${name[0].toLowerCase()}${name.slice(1)}.d.ts`);
+    assert.ok(fs.existsSync(file), `${type}: no ${file}`);
+    const text = fs.readFileSync(file, "utf8");
+    const args = text.indexOf(`export interface ${name}Args {`);
+    const cls = text.indexOf(`export declare class ${name} `);
+    const out = members(text.slice(cls, text.indexOf("\n}", cls)));
+    for (const [k, v] of members(text.slice(args, text.indexOf("\n}", args)))) out.set(k, v);
+    return out;
+}
+
+/** Follows a recorded path (`a.b`, `list[].c`) through the declared types; returns the missing step, if any. */
+function missingStep(type: string, p: string): string | undefined {
+    let scope = resourceMembers(type);
+    const steps = p.split(".");
+    for (let i = 0; i < steps.length; i++) {
+        const step = steps[i].replace(/\[\]$/, "");
+        const t = scope.get(step);
+        if (t === undefined) return steps.slice(0, i + 1).join(".");
+        if (i === steps.length - 1) break;
+        const ref = /inputs\.([a-z0-9]+\.[A-Za-z0-9]+)/i.exec(t);
+        if (!ref) return `${steps.slice(0, i + 1).join(".")} (not an object type: ${t.slice(0, 60)})`;
+        scope = inputInterface(ref[1]);
+    }
+    return undefined;
+}
+
+describe("policy pack: provider adapters", () => {
+    it("read only property names @pulumi/aws-native declares (a rename upstream fails here)", () => {
+        const problems: string[] = [];
+        let checked = 0;
+        for (const a of ADAPTERS) {
+            const paths = new Set<string>();
+            for (const f of Object.values(a.props)) f(recorder(paths));
+            a.extras?.(recorder(paths));
+            for (const p of paths) {
+                checked++;
+                const missing = missingStep(a.from, p);
+                if (missing) problems.push(`${a.from}: ${missing}`);
+            }
+        }
+        assert.deepStrictEqual(problems, []);
+        assert.ok(checked > 100, `only ${checked} paths checked`);
+    });
+
+    it("cover every aws-native type the issue names, each into a canonical type some policy reads", () => {
+        const from = new Set(ADAPTERS.map((a) => a.from));
+        for (const t of [
+            "lambda:EventSourceMapping",
+            "lambda:Function",
+            "lambda:EventInvokeConfig",
+            "msk:Cluster",
+            "msk:ServerlessCluster",
+            "msk:Configuration",
+            "msk:ClusterPolicy",
+            "sqs:Queue",
+            "sns:Topic",
+            "s3:Bucket",
+            "kms:Key",
+            "iam:Role",
+            "iam:RolePolicy",
+            "iam:ManagedPolicy",
+            "secretsmanager:Secret",
+            "ec2:SecurityGroup",
+            "ec2:SecurityGroupIngress",
+        ])
+            assert.ok(from.has(`aws-native:${t}`), t);
+        const read = new Set(Object.values(READS).flat());
+        // Policy documents (cluster, queue, topic, bucket, secret policies, permissions) are mapped for the IAM rules.
+        const forIam = new Set<string>([T.mskClusterPolicy, T.queuePolicy, T.topicPolicy, T.bucketPolicy, T.secretPolicy, T.permission]);
+        for (const a of ADAPTERS) assert.ok(read.has(a.to) || forIam.has(a.to), `${a.from} → ${a.to} is read by no policy`);
+    });
+
+    it("keep unknown values unknown and carry inline parts as canonical resources", () => {
+        const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const [esm] = normalizeProps("aws-native:lambda:EventSourceMapping", {
+            functionName: "f",
+            destinationConfig: U,
+            selfManagedEventSource: { endpoints: { kafkaBootstrapServers: ["b1:9092", "b2:9092"] } },
+        });
+        assert.deepStrictEqual(esm, {
+            type: T.mapping,
+            props: { functionName: "f", destinationConfig: U, selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b1:9092,b2:9092" } } },
+        });
+        const bucket = normalizeProps("aws-native:s3:Bucket", {
+            bucketName: "b",
+            publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: U },
+        });
+        assert.deepStrictEqual(
+            bucket.map((b) => b.type),
+            [T.bucket, T.bucketPab],
+        );
+        assert.strictEqual(bucket[1].props.restrictPublicBuckets, U);
+        // aws resources pass through untouched.
+        const props = { name: "x" };
+        assert.strictEqual(normalizeProps(T.fn, props)[0].props, props);
+    });
+});
