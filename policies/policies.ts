@@ -65,7 +65,8 @@ export const SOURCES: Record<string, string> = {
     "no-public-kafka-ingress": "Lambda/MSK networking: broker ports only from the event source's security groups",
     "msk-mapping-on-failure-destination": "Seed 002: keep records of failed invocations with an on-failure destination",
     "msk-network-path": "Lambda/MSK networking: PrivateLink endpoints for Lambda and STS (and Secrets Manager), or a NAT gateway per public subnet",
-    "msk-acl-default-deny": 'Amazon MSK "Apache Kafka ACLs": with allow.everyone.if.no.acl.found=true, a resource without ACLs is open to every authenticated client',
+    "msk-acl-default-deny":
+        'Amazon MSK "Apache Kafka ACLs": with allow.everyone.if.no.acl.found=true, a resource without ACLs is open to every authenticated client',
     "mapping-secret-protection":
         'Amazon MSK SASL/SCRAM: secrets need a customer-managed key; Secrets Manager "Delete a secret": a recovery window of 7-30 days, 0 (force delete) cannot be undone',
     "kafka-ingress-prefix-lists": 'Amazon MSK "Port information"; a prefix list outside the stack may hold any address',

@@ -34,7 +34,8 @@ function keyRef(index: StackIndex, t: PolicyResource): { owner: PolicyResource; 
         }
         const inline = get(t.props, "serverSideEncryptionConfiguration", "rule", "applyServerSideEncryptionByDefault");
         const sse = get(inline, "sseAlgorithm");
-        if (sse === "aws:kms" || sse === "aws:kms:dsse" || isUnknown(sse)) return { owner: t, prop: "serverSideEncryptionConfiguration", value: get(inline, "kmsMasterKeyId") };
+        if (sse === "aws:kms" || sse === "aws:kms:dsse" || isUnknown(sse))
+            return { owner: t, prop: "serverSideEncryptionConfiguration", value: get(inline, "kmsMasterKeyId") };
     }
     return undefined;
 }

@@ -14,7 +14,8 @@ import { config } from "./common";
  */
 export const mskFunctionTimeout: StackValidationPolicy = {
     name: "msk-function-timeout",
-    description: "A function invoked by a Kafka event source mapping (Amazon MSK, MSK Serverless or self-managed Apache Kafka) must time out within 14 minutes (840 s).",
+    description:
+        "A function invoked by a Kafka event source mapping (Amazon MSK, MSK Serverless or self-managed Apache Kafka) must time out within 14 minutes (840 s).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: { maxTimeoutSeconds: { type: "integer", minimum: 1, maximum: 900, default: MAX_MSK_FUNCTION_TIMEOUT_SECONDS } },
