@@ -98,7 +98,7 @@ export const READS: Record<string, string[]> = {
     "kms-key-rotation": [T.kmsKey],
     "no-public-kafka-ingress": [T.securityGroup, T.securityGroupRule, T.ingressRule, T.prefixList],
     "msk-mapping-on-failure-destination": [T.mapping],
-    "msk-network-path": [T.mapping, T.mskCluster, T.subnet, T.vpc, T.natGateway, T.vpcEndpoint],
+    "msk-network-path": [T.mapping, ...MSK_CLUSTERS, T.subnet, T.vpc, T.natGateway, T.vpcEndpoint],
     "msk-acl-default-deny": [T.mskCluster, T.mskConfiguration],
     "mapping-secret-protection": [T.mapping, ...MSK_CLUSTERS, T.scramAssociation, T.singleScramAssociation, T.secret, T.kmsKey, T.kmsAlias],
     "kafka-ingress-prefix-lists": [T.securityGroup, T.securityGroupRule, T.ingressRule, T.prefixList],

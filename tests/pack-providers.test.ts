@@ -172,6 +172,23 @@ describe("policy pack: other programs' stacks (issue 11)", function () {
         }
     });
 
+    it("2. advises a network path for a serverless cluster's VPC too", async () => {
+        const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" });
+        const subnet = res("aws:ec2/subnet:Subnet", "s", { vpcId: UNKNOWN, cidrBlock: "10.0.0.0/24" }, { vpcId: [vpc] });
+        const c = res(
+            "aws:msk/serverlessCluster:ServerlessCluster",
+            "sl",
+            { clusterName: "sl", vpcConfigs: [{ subnetIds: [UNKNOWN] }] },
+            { vpcConfigs: [subnet] },
+        );
+        const m = res(ESM, "m", { eventSourceArn: UNKNOWN, topics: ["t"], functionName: "f" }, { eventSourceArn: [c] });
+        const d = of(await check([vpc, subnet, c, m]), "msk-network-path", "advisory");
+        assert.strictEqual(d.length, 1);
+        assert.match(d[0].message, /no NAT gateway and no lambda, sts interface endpoint/);
+        const nat = res("aws:ec2/natGateway:NatGateway", "nat", { subnetId: UNKNOWN }, { subnetId: [subnet] });
+        assert.deepStrictEqual(of(await check([vpc, subnet, c, m, nat]), "msk-network-path"), []);
+    });
+
     describe("3. the aws-native provider", () => {
         const nativeFn = (name: string, timeout: number) =>
             res(N_FN, name, { functionName: name, arn: fnArn(name), role: `arn:aws:iam::${ACCOUNT}:role/r`, timeout, code: { zipFile: "x" } });
@@ -549,6 +566,20 @@ describe("policy pack: other programs' stacks (issue 11)", function () {
             assert.strictEqual(notes(s, "msk-no-custom-server-ca").length, 1);
             const kind = res(ESM, "k", { eventSourceArn: UNKNOWN, topics: UNKNOWN, functionName: "f" });
             assert.strictEqual(notes(await check([fn("f", 900), kind]), "msk-function-timeout").length, 1);
+        });
+        it("notes an unknown key spec on an unrotated key, and an unknown mapping source for the secret rules", async () => {
+            const k = await check(res("aws-native:kms:Key", "k", { keySpec: UNKNOWN, enableKeyRotation: false }));
+            assert.strictEqual(notes(k, "kms-key-rotation").length, 1);
+            assert.deepStrictEqual(mandatory(k, "kms-key-rotation"), []);
+            const m = res(ESM, "m", {
+                eventSourceArn: UNKNOWN,
+                topics: UNKNOWN,
+                functionName: "f",
+                sourceAccessConfigurations: [{ type: "BASIC_AUTH", uri: SECRET_ARN("x") }],
+            });
+            const d = await check(m);
+            assert.strictEqual(notes(d, "mapping-secret-protection").length, 1);
+            assert.strictEqual(notes(d, "msk-scram-secret").length, 1);
         });
         it("stays silent on what is known to be fine: an SQS mapping, a destination set but not computed yet", async () => {
             const sqs = res(ESM, "sqs", { eventSourceArn: UNKNOWN, functionName: "f", batchSize: 10 });

@@ -200,12 +200,15 @@ export const mskNetworkPath: StackValidationPolicy = {
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
         const mappings = index.ofType(T.mapping).filter((m) => isMskMapping(m, index));
-        for (const cluster of index.ofType(T.mskCluster)) {
+        for (const cluster of index.ofType(T.mskCluster, T.mskServerless)) {
             const users = mappings.filter(
-                (m) => index.propDeps(m, "eventSourceArn", [T.mskCluster]).includes(cluster) || get(m.props, "eventSourceArn") === get(cluster.props, "arn"),
+                (m) =>
+                    index.propDeps(m, "eventSourceArn", [T.mskCluster, T.mskServerless]).includes(cluster) ||
+                    get(m.props, "eventSourceArn") === get(cluster.props, "arn"),
             );
             if (!users.length) continue;
-            const subnets = index.resolve(cluster, "brokerNodeGroupInfo", undefined, [T.subnet]);
+            // Provisioned clusters name their subnets in brokerNodeGroupInfo, serverless ones in vpcConfigs.
+            const subnets = index.resolve(cluster, cluster.type === T.mskServerless ? "vpcConfigs" : "brokerNodeGroupInfo", undefined, [T.subnet]);
             const vpcs = new Set(subnets.map((s) => vpcOf(index, s)).filter((v): v is string => !!v));
             if (!vpcs.size) continue; // subnets outside this stack: the VPC is not ours to judge
             const natInVpc = index

@@ -2,8 +2,8 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 import { MSK_SCRAM_SECRET_PREFIX } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { inspectMtlsSecret, SECRET_MAX_BYTES } from "../lib/mtls";
-import { isKafkaMapping, isMskMapping } from "../lib/refs";
-import { get, isUnknown, jsonDocument, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
+import { mappingSource, type SourceKind } from "../lib/refs";
+import { get, isUnknown, jsonDocument, maybeArray, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { config, forTypes } from "./common";
 
 /** The secret value of a SecretVersion as an object when it is JSON, `UNKNOWN` when not known yet. */
@@ -104,6 +104,31 @@ function isDefaultSecretsKey(kmsKeyId: unknown): boolean {
     );
 }
 
+/**
+ * Adds to `uses` the secrets the mappings of the given source kinds name with one of `types`; returns a preview path
+ * when a mapping's kind, access configurations or a configuration's type are not known yet.
+ */
+function mappingSecretUses(
+    index: StackIndex,
+    kinds: SourceKind[],
+    types: ReadonlySet<string>,
+    uses: { owner: PolicyResource; prop: string; arn: unknown }[],
+): Path | undefined {
+    let undecided: Path | undefined;
+    for (const m of index.ofType(T.mapping)) {
+        const kind = mappingSource(m, index).kind;
+        if (kind === "unknown") undecided = ["eventSourceArn"];
+        if (!kinds.includes(kind)) continue;
+        if (isUnknown(get(m.props, "sourceAccessConfigurations"))) undecided = ["sourceAccessConfigurations"];
+        for (const c of maybeArray(m.props, "sourceAccessConfigurations")) {
+            const type = get(c, "type");
+            if (isUnknown(type)) undecided = ["sourceAccessConfigurations"];
+            if (typeof type === "string" && types.has(type)) uses.push({ owner: m, prop: "sourceAccessConfigurations", arn: get(c, "uri") });
+        }
+    }
+    return undecided;
+}
+
 /** The secret name inside a Secrets Manager ARN (`arn:...:secret:NAME-XXXXXX`), split on `:` without a regex. */
 function secretNameOfArn(arn: string): string | undefined {
     const parts = arn.split(":");
@@ -143,14 +168,8 @@ export const mskScramSecret: StackValidationPolicy = {
             if (isUnknown(list)) uses.push({ owner: a, prop: "secretArnLists", arn: UNKNOWN });
             else for (const arn of maybeArray(a.props, "secretArnLists")) uses.push({ owner: a, prop: "secretArnLists", arn });
         }
-        for (const m of index.ofType(T.mapping)) {
-            if (!isMskMapping(m, index)) continue;
-            for (const c of maybeArray(m.props, "sourceAccessConfigurations")) {
-                if (maybeString(c, "type") === "SASL_SCRAM_512_AUTH") uses.push({ owner: m, prop: "sourceAccessConfigurations", arn: get(c, "uri") });
-            }
-        }
+        let undecided: Path | undefined = mappingSecretUses(index, ["msk"], new Set(["SASL_SCRAM_512_AUTH"]), uses);
         const done = new Set<string>();
-        let undecided: Path | undefined;
         for (const use of uses) {
             const secrets = secretsFor(index, use.owner, use.prop, use.arn);
             if (isUnknown(use.arn) && secrets.length === 0) {
@@ -221,16 +240,14 @@ export const mappingSecretProtection: StackValidationPolicy = {
         const { production } = config(args, { production: false });
         const index = new StackIndex(args.resources);
         const uses: { owner: PolicyResource; prop: string; arn: unknown }[] = [];
-        for (const m of index.ofType(T.mapping)) {
-            if (!isKafkaMapping(m, index)) continue;
-            for (const c of maybeArray(m.props, "sourceAccessConfigurations"))
-                if (SECRET_ACCESS_TYPES.has(maybeString(c, "type") ?? "")) uses.push({ owner: m, prop: "sourceAccessConfigurations", arn: get(c, "uri") });
-        }
+        let undecided: Path | undefined = mappingSecretUses(index, ["msk", "self-managed"], SECRET_ACCESS_TYPES, uses);
         for (const a of index.ofType(T.singleScramAssociation)) uses.push({ owner: a, prop: "secretArn", arn: get(a.props, "secretArn") });
-        for (const a of index.ofType(T.scramAssociation))
-            for (const arn of maybeArray(a.props, "secretArnLists")) uses.push({ owner: a, prop: "secretArnLists", arn });
+        for (const a of index.ofType(T.scramAssociation)) {
+            const list = get(a.props, "secretArnLists");
+            if (isUnknown(list)) uses.push({ owner: a, prop: "secretArnLists", arn: UNKNOWN });
+            else for (const arn of maybeArray(a.props, "secretArnLists")) uses.push({ owner: a, prop: "secretArnLists", arn });
+        }
         const done = new Set<string>();
-        let undecided: Path | undefined;
         for (const use of uses) {
             const secrets = secretsFor(index, use.owner, use.prop, use.arn);
             if (!secrets.length && isUnknown(use.arn)) undecided = [use.prop];
