@@ -1,18 +1,29 @@
 /**
- * Just enough IAM policy evaluation for the pack's checks: does a set of statements allow an action on a resource?
- * Wildcards (`*`, `?`) in actions (case-insensitive) and resources are honoured and an explicit Deny wins. Conditions
- * are not evaluated (an Allow with a condition counts as an allow), and NotAction/NotResource allows are not counted,
- * so a check errs on the side of asking for an explicit grant.
+ * IAM policy evaluation for the pack's checks, after AWS's policy evaluation logic (IAM User Guide, "Policy evaluation
+ * logic" and "IAM JSON policy elements"): a request (action, resource) is allowed when some Allow statement applies and
+ * no Deny statement does. A statement applies when its `Action` matches (or its `NotAction` does not) and its
+ * `Resource` matches (or its `NotResource` does not). Actions match case-insensitively, resources case-sensitively;
+ * `*` and `?` are wildcards in both (policies/lib/wildcard.ts: linear-logarithmic whatever the input).
+ *
+ * Conditions are not evaluated: an Allow with a condition counts as an allow (the checks that need a grant give it the
+ * benefit of the doubt, and a broad grant stays broad), and a Deny with a condition is not counted (it may not apply).
+ * Only an unconditional Deny wins.
  */
 import { isUnknown, jsonDocument, UNKNOWN } from "./values";
+import { wildcardMatch } from "./wildcard";
+
+export { wildcardMatch };
 
 export interface Stmt {
+    Sid?: unknown;
     Effect?: unknown;
+    Principal?: unknown;
+    NotPrincipal?: unknown;
     Action?: unknown;
     NotAction?: unknown;
     Resource?: unknown;
     NotResource?: unknown;
-    Sid?: unknown;
+    Condition?: unknown;
 }
 
 /** The statements of a policy document given as JSON text or an object; `UNKNOWN` when it is not known yet. */
@@ -32,34 +43,6 @@ export function asList(v: unknown): string[] {
     return [];
 }
 
-/**
- * IAM wildcard matching (`*` any run, `?` one character) without regular expressions: the classic greedy matcher
- * that backtracks only to the last `*`, so it runs in O(pattern x text) whatever the pattern (a regex built from a
- * pattern such as `*a*a*a*a*b` can backtrack exponentially).
- */
-export function wildcardMatch(pattern: string, text: string): boolean {
-    let p = 0;
-    let t = 0;
-    let star = -1;
-    let mark = 0;
-    while (t < text.length) {
-        if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text[t])) {
-            p++;
-            t++;
-        } else if (p < pattern.length && pattern[p] === "*") {
-            star = p++;
-            mark = t;
-        } else if (star !== -1) {
-            p = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.length && pattern[p] === "*") p++;
-    return p === pattern.length;
-}
-
 export function actionMatches(pattern: string, action: string): boolean {
     return wildcardMatch(pattern.toLowerCase(), action.toLowerCase());
 }
@@ -68,11 +51,42 @@ export function resourceMatches(pattern: string, resource: string): boolean {
     return wildcardMatch(pattern, resource);
 }
 
-function matches(s: Stmt, action: string, resource: string): boolean {
-    return asList(s.Action).some((a) => actionMatches(a, action)) && asList(s.Resource).some((r) => resourceMatches(r, resource));
+/** Does the statement's action part (`Action` or `NotAction`) cover `action`? */
+export function coversAction(s: Stmt, action: string): boolean {
+    if (s.Action !== undefined) return asList(s.Action).some((a) => actionMatches(a, action));
+    if (s.NotAction !== undefined) return !asList(s.NotAction).some((a) => actionMatches(a, action));
+    return false;
 }
 
+/** Does the statement's resource part (`Resource` or `NotResource`) cover `resource`? */
+export function coversResource(s: Stmt, resource: string): boolean {
+    if (s.Resource !== undefined) return asList(s.Resource).some((r) => resourceMatches(r, resource));
+    if (s.NotResource !== undefined) return !asList(s.NotResource).some((r) => resourceMatches(r, resource));
+    return false;
+}
+
+export function applies(s: Stmt, action: string, resource: string): boolean {
+    return coversAction(s, action) && coversResource(s, resource);
+}
+
+function hasCondition(s: Stmt): boolean {
+    return s.Condition !== undefined && s.Condition !== null && !(typeof s.Condition === "object" && Object.keys(s.Condition as object).length === 0);
+}
+
+export const isAllow = (s: Stmt): boolean => s.Effect === "Allow";
+export const isUnconditionalDeny = (s: Stmt): boolean => s.Effect === "Deny" && !hasCondition(s);
+
+/** Is `action` on `resource` allowed by these statements (an unconditional explicit Deny wins)? */
 export function allows(statements: Stmt[], action: string, resource: string): boolean {
-    if (statements.some((s) => s.Effect === "Deny" && matches(s, action, resource))) return false;
-    return statements.some((s) => s.Effect === "Allow" && matches(s, action, resource));
+    let allowed = false;
+    for (const s of statements) {
+        if (isUnconditionalDeny(s) && applies(s, action, resource)) return false;
+        if (!allowed && isAllow(s) && applies(s, action, resource)) allowed = true;
+    }
+    return allowed;
+}
+
+/** A statement's label in messages: its Sid, or its position. */
+export function statementLabel(s: Stmt, i: number): string {
+    return typeof s.Sid === "string" && s.Sid ? `statement ${s.Sid}` : `statement ${i + 1}`;
 }
