@@ -8,7 +8,7 @@
  * - without `?`: Knuth-Morris-Pratt from the current position, O(distance advanced + segment length);
  * - with `?`, short (≤ 32 characters): checked in place at each position, O(32 × distance advanced);
  * - with `?`, long: matching with "don't care" positions by FFT (each character's rank written in bits; per bit, the
- *   mismatches are two correlations of 0/1 vectors, exact in floating point), over windows of the text that double in
+ *   mismatches are correlations of 0/1 vectors, exact in floating point once rounded), over windows of the text that double in
  *   size from 2 × the segment's length, so the work is O((distance advanced + segment length) log) per segment.
  * Summed over the segments, each part of the text and of the pattern is paid for a bounded number of times.
  */
@@ -98,12 +98,6 @@ function fftFind(segment: string, text: string, from: number, end: number): numb
     while (1 << bits <= other) bits++;
     let n = 1;
     while (n < W + L) n <<= 1;
-    const accRe = new Float64Array(n);
-    const accIm = new Float64Array(n);
-    const pr = new Float64Array(n);
-    const pi = new Float64Array(n);
-    const tr = new Float64Array(n);
-    const ti = new Float64Array(n);
     const segRank = new Int32Array(L);
     for (let i = 0; i < L; i++) {
         const c = segment.charCodeAt(i);
@@ -111,27 +105,50 @@ function fftFind(segment: string, text: string, from: number, end: number): numb
     }
     const textRank = new Int32Array(W);
     for (let j = 0; j < W; j++) textRank[j] = rank.get(text.charCodeAt(from + j)) ?? other;
+    // Per bit b, with P1 = pattern positions (reversed, for correlation) whose bit is 1, N = non-"?" pattern positions,
+    // T1 = text positions whose bit is 1 and M = the window: mismatches = P1·(M - T1) + (N - P1)·T1
+    // = P1·M + N·T1 - 2·P1·T1 (products of transforms). P1 and T1 share one complex FFT (real and imaginary parts).
+    const re = new Float64Array(n);
+    const im = new Float64Array(n);
+    for (let i = 0; i < L; i++) if (segRank[i] !== 0) re[L - 1 - i] = 1;
+    for (let j = 0; j < W; j++) im[j] = 1;
+    fft(re, im, false);
+    const [nRe, nIm, mRe, mIm] = split(re, im);
+    const accRe = new Float64Array(n);
+    const accIm = new Float64Array(n);
     for (let b = 0; b < bits; b++) {
-        for (const want of [1, 0]) {
-            // Pattern positions whose bit b is `want` (reversed, for correlation) against text positions whose bit is not.
-            pr.fill(0);
-            pi.fill(0);
-            tr.fill(0);
-            ti.fill(0);
-            for (let i = 0; i < L; i++) if (segRank[i] !== 0 && ((segRank[i] >> b) & 1) === want) pr[L - 1 - i] = 1;
-            for (let j = 0; j < W; j++) if (((textRank[j] >> b) & 1) !== want) tr[j] = 1;
-            fft(pr, pi, false);
-            fft(tr, ti, false);
-            for (let k = 0; k < n; k++) {
-                accRe[k] += pr[k] * tr[k] - pi[k] * ti[k];
-                accIm[k] += pr[k] * ti[k] + pi[k] * tr[k];
-            }
+        re.fill(0);
+        im.fill(0);
+        for (let i = 0; i < L; i++) if ((segRank[i] >> b) & 1) re[L - 1 - i] = 1;
+        for (let j = 0; j < W; j++) if ((textRank[j] >> b) & 1) im[j] = 1;
+        fft(re, im, false);
+        const [pRe, pIm, tRe, tIm] = split(re, im);
+        for (let k = 0; k < n; k++) {
+            accRe[k] += pRe[k] * mRe[k] - pIm[k] * mIm[k] + nRe[k] * tRe[k] - nIm[k] * tIm[k] - 2 * (pRe[k] * tRe[k] - pIm[k] * tIm[k]);
+            accIm[k] += pRe[k] * mIm[k] + pIm[k] * mRe[k] + nRe[k] * tIm[k] + nIm[k] * tRe[k] - 2 * (pRe[k] * tIm[k] + pIm[k] * tRe[k]);
         }
     }
     fft(accRe, accIm, true);
     // Correlation at start s lands at index s + L - 1.
     for (let s = 0; s + L <= W; s++) if (Math.round(accRe[s + L - 1]) === 0 && atPosition(segment, text, from + s)) return from + s;
     return -1;
+}
+
+/** The transforms of x and y from the transform of x + iy (x, y real): X[k] = (Z[k] + conj Z[-k]) / 2, Y[k] = (Z[k] - conj Z[-k]) / 2i. */
+function split(zRe: Float64Array, zIm: Float64Array): [Float64Array, Float64Array, Float64Array, Float64Array] {
+    const n = zRe.length;
+    const xRe = new Float64Array(n);
+    const xIm = new Float64Array(n);
+    const yRe = new Float64Array(n);
+    const yIm = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+        const j = (n - k) & (n - 1);
+        xRe[k] = (zRe[k] + zRe[j]) / 2;
+        xIm[k] = (zIm[k] - zIm[j]) / 2;
+        yRe[k] = (zIm[k] + zIm[j]) / 2;
+        yIm[k] = (zRe[j] - zRe[k]) / 2;
+    }
+    return [xRe, xIm, yRe, yIm];
 }
 
 /** In-place iterative radix-2 FFT (n a power of two); `inverse` scales by 1/n. */
