@@ -61,6 +61,13 @@ export const KAFKA_CLUSTER_ADMIN_ACTIONS = [
 ] as const;
 
 /**
+ * Amazon MSK control-plane actions that change or delete a cluster (Service Authorization Reference, "Actions,
+ * resources, and condition keys for Amazon Managed Streaming for Apache Kafka"): probes for grants such as `kafka:*` or
+ * AmazonMSKFullAccess, which a consumer never needs.
+ */
+export const KAFKA_CONTROL_PLANE_WRITE_ACTIONS = ["kafka:DeleteCluster", "kafka:UpdateSecurity", "kafka:UpdateConnectivity", "kafka:PutClusterPolicy"] as const;
+
+/**
  * Lambda, "Configuring Lambda execution role permissions" (Amazon MSK): cluster access needs `kafka:DescribeCluster` or
  * `kafka:DescribeClusterV2` (MSK Serverless: `kafka:DescribeClusterV2`) and `kafka:GetBootstrapBrokers`; the VPC
  * permissions are the six `ec2:` network-interface actions (the describe actions support no resource-level permissions,

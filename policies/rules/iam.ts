@@ -14,6 +14,7 @@ import {
     CONSUMER_KAFKA_CLUSTER_ACTIONS,
     KAFKA_CLUSTER_ACTIONS,
     KAFKA_CLUSTER_ADMIN_ACTIONS,
+    KAFKA_CONTROL_PLANE_WRITE_ACTIONS,
     MAPPING_CLUSTER_ACTIONS,
     MAPPING_DESCRIBE_CLUSTER_ACTIONS,
     MAPPING_EC2_ACTIONS,
@@ -88,8 +89,9 @@ export function broadGrants(statements: Stmt[]): string[] {
     }
     // Every kafka-cluster action (kafka-cluster:*, kafka-*:*, ...): all of the catalogue and actions AWS adds later.
     const kafkaNames = Object.keys(KAFKA_CLUSTER_ACTIONS);
+    const denyKafka = statements.some((s) => isUnconditionalDeny(s) && coversAction(s, PROBE.futureKafkaAction) && coversResource(s, PROBE.resource));
     statements.forEach((s, i) => {
-        if (isAllow(s) && coversAction(s, PROBE.futureKafkaAction) && kafkaNames.every((a) => coversAction(s, kafkaAction(a))))
+        if (!denyKafka && isAllow(s) && coversAction(s, PROBE.futureKafkaAction) && kafkaNames.every((a) => coversAction(s, kafkaAction(a))))
             out.push(`${statementLabel(s, i)} allows every kafka-cluster action (kafka-cluster:*); name the actions the Lambda/MSK docs list`);
     });
     // kafka-cluster actions on the resources of any cluster (Resource "*", "arn:aws:kafka:*", NotResource [...]).
@@ -271,7 +273,7 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
 export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
     name: "msk-consumer-role-least-privilege",
     description:
-        "The execution role of an MSK mapping's function allows no more than a consumer needs: not every action, no kafka-cluster administration, and kafka-cluster actions only on its own cluster, topic and group.",
+        "The execution role of an MSK mapping's function allows no more than a consumer needs: not every action, no cluster administration (kafka-cluster or kafka: control plane), and kafka-cluster actions only on its own cluster, topic and group.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
@@ -289,6 +291,8 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
                     const own = (type: KafkaType) => kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : (mi.group ?? PROBE.name));
                     const admin = KAFKA_CLUSTER_ADMIN_ACTIONS.filter((a) => allows(st, a, own(resourceTypeOf(a))));
                     if (admin.length) problems.push(`it may administer the cluster (${admin.join(", ")})`);
+                    const control = KAFKA_CONTROL_PLANE_WRITE_ACTIONS.filter((a) => allows(st, a, mi.cluster.arn));
+                    if (control.length) problems.push(`it may change or delete the MSK cluster (${control.join(", ")}, e.g. from kafka:* or AmazonMSKFullAccess)`);
                     const beyond = (label: string, arnOf: (type: KafkaType) => string | undefined) => {
                         const actions = Object.entries(KAFKA_CLUSTER_ACTIONS)
                             .filter(([a, info]) => {
