@@ -209,7 +209,7 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             const bare = consumer({ statements: IAM_AUTH });
             const d = of(await check(bare.all), "msk-mapping-role-permissions", "mandatory");
             assert.strictEqual(d.length, 1);
-            assert.match(d[0].message, /lacks kafka:DescribeClusterV2 or kafka:DescribeCluster on .*kafka:GetBootstrapBrokers on .*ec2:CreateNetworkInterface on \*/);
+            assert.match(d[0].message, /lacks kafka:DescribeCluster or kafka:DescribeClusterV2 on .*kafka:GetBootstrapBrokers on .*ec2:CreateNetworkInterface on \*/);
             const managed = consumer({
                 statements: IAM_AUTH,
                 extra: (role) => [

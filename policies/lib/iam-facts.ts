@@ -46,6 +46,11 @@ export const CONSUMER_KAFKA_CLUSTER_ACTIONS = [
     "kafka-cluster:DescribeClusterDynamicConfiguration",
 ] as const;
 
+/** The consumer's kafka-cluster actions that apply to one resource type, in the docs' order. */
+export function consumerActionsOn(type: "cluster" | "topic" | "group"): string[] {
+    return CONSUMER_KAFKA_CLUSTER_ACTIONS.filter((a) => KAFKA_CLUSTER_ACTIONS[a.slice("kafka-cluster:".length)].resource === type);
+}
+
 /**
  * kafka-cluster actions that administer a cluster (change or delete its topics, groups or settings): a consumer never
  * needs them. (Writing data is not among them: a consume-transform-produce function may write to another topic.)
@@ -74,7 +79,7 @@ export const KAFKA_CONTROL_PLANE_WRITE_ACTIONS = ["kafka:DeleteCluster", "kafka:
  * so they are checked on "*").
  */
 export const MAPPING_CLUSTER_ACTIONS = ["kafka:GetBootstrapBrokers"] as const;
-export const MAPPING_DESCRIBE_CLUSTER_ACTIONS = ["kafka:DescribeClusterV2", "kafka:DescribeCluster"] as const;
+export const MAPPING_DESCRIBE_CLUSTER_ACTIONS = ["kafka:DescribeCluster", "kafka:DescribeClusterV2"] as const;
 export const MAPPING_EC2_ACTIONS = [
     "ec2:CreateNetworkInterface",
     "ec2:DescribeNetworkInterfaces",
