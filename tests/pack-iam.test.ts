@@ -48,7 +48,12 @@ function consumer(opts: { statements?: object[]; role?: Record<string, unknown>;
         assumeRolePolicy: doc([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]),
         ...(opts.role ?? {}),
     });
-    const policy = res("aws:iam/rolePolicy:RolePolicy", "role-policy", { role: "consumer-role", policy: doc(opts.statements ?? [...BASE, ...IAM_AUTH]) }, { role: [role] });
+    const policy = res(
+        "aws:iam/rolePolicy:RolePolicy",
+        "role-policy",
+        { role: "consumer-role", policy: doc(opts.statements ?? [...BASE, ...IAM_AUTH]) },
+        { role: [role] },
+    );
     const fn = res(
         "aws:lambda/function:Function",
         "fn",
@@ -146,7 +151,11 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
                 [{ Effect: "Allow", Action: "kafka-cluster:Connect", NotResource: OTHER_CLUSTER }],
                 /allows kafka-cluster:Connect on the resources of any cluster/,
             ],
-            ["Write* expands to the write actions", [{ Effect: "Allow", Action: "kafka-cluster:Write*", Resource: "*" }], /WriteData, kafka-cluster:WriteDataIdempotently on/],
+            [
+                "Write* expands to the write actions",
+                [{ Effect: "Allow", Action: "kafka-cluster:Write*", Resource: "*" }],
+                /WriteData, kafka-cluster:WriteDataIdempotently on/,
+            ],
             ["secrets on arn:*", [{ Effect: "Allow", Action: "secretsmanager:Get*", Resource: "arn:*" }], /GetSecretValue on any secret/],
         ];
         for (const [what, statements, message] of bad) {
@@ -209,7 +218,10 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             const bare = consumer({ statements: IAM_AUTH });
             const d = of(await check(bare.all), "msk-mapping-role-permissions", "mandatory");
             assert.strictEqual(d.length, 1);
-            assert.match(d[0].message, /lacks kafka:DescribeCluster or kafka:DescribeClusterV2 on .*kafka:GetBootstrapBrokers on .*ec2:CreateNetworkInterface on \*/);
+            assert.match(
+                d[0].message,
+                /lacks kafka:DescribeCluster or kafka:DescribeClusterV2 on .*kafka:GetBootstrapBrokers on .*ec2:CreateNetworkInterface on \*/,
+            );
             const managed = consumer({
                 statements: IAM_AUTH,
                 extra: (role) => [
@@ -227,7 +239,10 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             const p = res("aws:iam/policy:Policy", "consumer-policy", { arn: `arn:aws:iam::${ACCOUNT}:policy/consumer`, policy: doc([...BASE, ...IAM_AUTH]) });
             const viaAttachment = consumer({
                 statements: [],
-                extra: (role) => [p, res("aws:iam/policyAttachment:PolicyAttachment", "attach", { roles: ["consumer-role"], policyArn: p.props.arn }, { roles: [role] })],
+                extra: (role) => [
+                    p,
+                    res("aws:iam/policyAttachment:PolicyAttachment", "attach", { roles: ["consumer-role"], policyArn: p.props.arn }, { roles: [role] }),
+                ],
             });
             assert.deepStrictEqual(of(await check(viaAttachment.all), "msk-mapping-role-permissions"), []);
             const viaList = consumer({ statements: [], role: { managedPolicyArns: [p.props.arn] }, extra: () => [p] });
@@ -240,7 +255,9 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
         it("asks only kafka: and ec2: of a SASL/SCRAM mapping", async () => {
             const c = consumer({
                 statements: BASE,
-                mapping: { sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf` }] },
+                mapping: {
+                    sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf` }],
+                },
             });
             assert.deepStrictEqual(of(await check(c.all), "msk-mapping-role-permissions"), []);
         });
@@ -288,7 +305,10 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             const d = of(await check(c.all), "msk-consumer-role-least-privilege", "mandatory");
             assert.strictEqual(d.length, 1);
             assert.match(d[0].message, /may administer the cluster \(kafka-cluster:DeleteTopic\)/);
-            assert.match(d[0].message, /allows kafka-cluster:Connect, kafka-cluster:DescribeCluster, kafka-cluster:DescribeClusterDynamicConfiguration on other clusters/);
+            assert.match(
+                d[0].message,
+                /allows kafka-cluster:Connect, kafka-cluster:DescribeCluster, kafka-cluster:DescribeClusterDynamicConfiguration on other clusters/,
+            );
             assert.match(d[0].message, /allows kafka-cluster:DeleteTopic, kafka-cluster:ReadData on topics other than its own/);
         });
     });
@@ -297,36 +317,72 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
         const open = (extra: object = {}) => doc([{ Sid: "Open", Effect: "Allow", Principal: { AWS: "*" }, Action: "*", Resource: "*", ...extra }]);
         const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:failures`;
         const withQueue = (queueProps: Record<string, unknown>, more: (q: Res) => Res[] = () => []) => {
-            const q = res("aws:sqs/queue:Queue", "failures", { name: "failures", arn: queueArn, url: "https://sqs.us-east-1.amazonaws.com/111122223333/failures", ...queueProps });
+            const q = res("aws:sqs/queue:Queue", "failures", {
+                name: "failures",
+                arn: queueArn,
+                url: "https://sqs.us-east-1.amazonaws.com/111122223333/failures",
+                ...queueProps,
+            });
             return consumer({ mapping: { destinationConfig: { onFailure: { destinationArn: queueArn } } }, extra: () => [q, ...more(q)] });
         };
-        it("refuses an MSK cluster policy, key policy, secret policy and trust policy with Principal \"*\"", async () => {
+        it('refuses an MSK cluster policy, key policy, secret policy and trust policy with Principal "*"', async () => {
             const list: Res[] = [
-                res("aws:msk/clusterPolicy:ClusterPolicy", "cp", { clusterArn: CLUSTER_ARN, policy: doc([{ Effect: "Allow", Principal: "*", Action: "kafka-cluster:*", Resource: "*" }]) }),
+                res("aws:msk/clusterPolicy:ClusterPolicy", "cp", {
+                    clusterArn: CLUSTER_ARN,
+                    policy: doc([{ Effect: "Allow", Principal: "*", Action: "kafka-cluster:*", Resource: "*" }]),
+                }),
                 res("aws:kms/key:Key", "k", { enableKeyRotation: true, policy: open() }),
                 res("aws:kms/keyPolicy:KeyPolicy", "kp", { keyId: "k-1", policy: open() }),
-                res("aws:secretsmanager/secretPolicy:SecretPolicy", "sp", { secretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:AmazonMSK_x", policy: open() }),
-                res("aws:secretsmanager/secret:Secret", "s", { name: "AmazonMSK_y", policy: doc([{ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111122223333:root", "*"] }, Action: "secretsmanager:GetSecretValue", Resource: "*" }]) }),
+                res("aws:secretsmanager/secretPolicy:SecretPolicy", "sp", {
+                    secretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:AmazonMSK_x",
+                    policy: open(),
+                }),
+                res("aws:secretsmanager/secret:Secret", "s", {
+                    name: "AmazonMSK_y",
+                    policy: doc([
+                        {
+                            Effect: "Allow",
+                            Principal: { AWS: ["arn:aws:iam::111122223333:root", "*"] },
+                            Action: "secretsmanager:GetSecretValue",
+                            Resource: "*",
+                        },
+                    ]),
+                }),
                 res("aws:iam/role:Role", "r", { assumeRolePolicy: doc([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]) }),
             ];
             const d = of(await check(list), "no-public-resource-policies", "mandatory");
             assert.deepStrictEqual(d.map((x) => x.urn).sort(), list.map((r) => r.urn).sort());
-            assert.match(d.find((x) => x.urn === list[5].urn)!.message, /trust policy of 'r' .* is open to anyone.*anyone in any account could assume the role/);
+            assert.match(
+                d.find((x) => x.urn === list[5].urn)!.message,
+                /trust policy of 'r' .* is open to anyone.*anyone in any account could assume the role/,
+            );
         });
         it("accepts narrowing conditions with concrete values, and named principals", async () => {
             const list: Res[] = [
                 res("aws:kms/key:Key", "k1", { enableKeyRotation: true, policy: open({ Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT } } }) }),
                 res("aws:kms/key:Key", "k2", { enableKeyRotation: true, policy: open({ Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } }) }),
-                res("aws:kms/key:Key", "k3", { enableKeyRotation: true, policy: open({ Condition: { ArnLike: { "aws:SourceArn": `arn:aws:sns:us-east-1:${ACCOUNT}:*` } } }) }),
-                res("aws:kms/key:Key", "k4", { enableKeyRotation: true, policy: doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]) }),
+                res("aws:kms/key:Key", "k3", {
+                    enableKeyRotation: true,
+                    policy: open({ Condition: { ArnLike: { "aws:SourceArn": `arn:aws:sns:us-east-1:${ACCOUNT}:*` } } }),
+                }),
+                res("aws:kms/key:Key", "k4", {
+                    enableKeyRotation: true,
+                    policy: doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]),
+                }),
             ];
             assert.deepStrictEqual(of(await check(list), "no-public-resource-policies"), []);
             const notNarrowing: Res[] = [
                 res("aws:kms/key:Key", "n1", { enableKeyRotation: true, policy: open({ Condition: { StringEquals: { "aws:SourceAccount": "*" } } }) }),
                 res("aws:kms/key:Key", "n2", { enableKeyRotation: true, policy: open({ Condition: { StringNotEquals: { "aws:SourceAccount": ACCOUNT } } }) }),
-                res("aws:kms/key:Key", "n3", { enableKeyRotation: true, policy: open({ Condition: { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } } }) }),
+                res("aws:kms/key:Key", "n3", {
+                    enableKeyRotation: true,
+                    policy: open({ Condition: { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } } }),
+                }),
                 res("aws:kms/key:Key", "n4", { enableKeyRotation: true, policy: open({ Condition: { ArnLike: { "aws:SourceArn": "arn:aws:sns:*:*:*" } } }) }),
-                res("aws:kms/key:Key", "n5", { enableKeyRotation: true, policy: doc([{ Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:Decrypt", Resource: "*" }]) }),
+                res("aws:kms/key:Key", "n5", {
+                    enableKeyRotation: true,
+                    policy: doc([{ Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:Decrypt", Resource: "*" }]),
+                }),
             ];
             assert.strictEqual(of(await check(notNarrowing), "no-public-resource-policies", "mandatory").length, notNarrowing.length);
         });
@@ -338,7 +394,10 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             assert.strictEqual(d.length, 1);
             assert.match(d[0].message, /queue policy of 'qp'.*on-failure destination of 'mapping'/);
             const narrowed = withQueue({}, (q) => [
-                res("aws:sqs/queuePolicy:QueuePolicy", "qp", { queueUrl: q.props.url, policy: open({ Condition: { ArnEquals: { "aws:SourceArn": `arn:aws:sns:us-east-1:${ACCOUNT}:t` } } }) }),
+                res("aws:sqs/queuePolicy:QueuePolicy", "qp", {
+                    queueUrl: q.props.url,
+                    policy: open({ Condition: { ArnEquals: { "aws:SourceArn": `arn:aws:sns:us-east-1:${ACCOUNT}:t` } } }),
+                }),
             ]);
             assert.deepStrictEqual(of(await check(narrowed.all), "no-public-resource-policies"), []);
         });
@@ -347,9 +406,15 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             const t = res("aws:sns/topic:Topic", "t", { name: "failures", arn: topicArn });
             const tp = res("aws:sns/topicPolicy:TopicPolicy", "tp", { arn: topicArn, policy: open() }, { arn: [t] });
             const c1 = consumer({ mapping: { destinationConfig: { onFailure: { destinationArn: topicArn } } }, extra: () => [t, tp] });
-            assert.deepStrictEqual(of(await check(c1.all), "no-public-resource-policies", "mandatory").map((d) => d.urn), [tp.urn]);
+            assert.deepStrictEqual(
+                of(await check(c1.all), "no-public-resource-policies", "mandatory").map((d) => d.urn),
+                [tp.urn],
+            );
             const b = res("aws:s3/bucketV2:BucketV2", "b", { bucket: "failures", arn: "arn:aws:s3:::failures" });
-            const bp = res("aws:s3/bucketPolicy:BucketPolicy", "bp", { bucket: "failures", policy: doc([{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::failures/*" }]) });
+            const bp = res("aws:s3/bucketPolicy:BucketPolicy", "bp", {
+                bucket: "failures",
+                policy: doc([{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::failures/*" }]),
+            });
             const c2 = consumer({ mapping: { destinationConfig: { onFailure: { destinationArn: "arn:aws:s3:::failures" } } }, extra: () => [b, bp] });
             const d = of(await check(c2.all), "no-public-resource-policies", "mandatory");
             assert.strictEqual(d.length, 1);
@@ -369,7 +434,10 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             assert.deepStrictEqual(of(await check(consumer({ extra: perm({ sourceAccount: ACCOUNT }) }).all), "no-public-resource-policies"), []);
         });
         it("in a first preview, an unknown policy document is a note", async () => {
-            const d = of(await check([res("aws:msk/clusterPolicy:ClusterPolicy", "cp", { clusterArn: UNKNOWN, policy: UNKNOWN })]), "no-public-resource-policies");
+            const d = of(
+                await check([res("aws:msk/clusterPolicy:ClusterPolicy", "cp", { clusterArn: UNKNOWN, policy: UNKNOWN })]),
+                "no-public-resource-policies",
+            );
             assert.strictEqual(d.length, 1);
             assert.strictEqual(d[0].enforcementLevel, "advisory");
             assert.match(d[0].message, /during preview/);

@@ -100,8 +100,7 @@ export function broadGrants(statements: Stmt[]): string[] {
         const by = allowingStatement(statements, kafkaAction(a), kafkaArn(ANY_CLUSTER, info.resource, "msk-lambda-probe"));
         if (by) onAny.set(by, [...(onAny.get(by) ?? []), kafkaAction(a)]);
     }
-    for (const [by, actions] of onAny)
-        out.push(`${by} allows ${actions.join(", ")} on the resources of any cluster; name the cluster, topic and group ARNs`);
+    for (const [by, actions] of onAny) out.push(`${by} allows ${actions.join(", ")} on the resources of any cluster; name the cluster, topic and group ARNs`);
     const secret = allowingStatement(statements, "secretsmanager:GetSecretValue", PROBE.secret);
     if (secret) out.push(`${secret} allows secretsmanager:GetSecretValue on any secret; name the secret's ARN`);
     return out;
@@ -242,7 +241,9 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
-        let { list, undecided } = mappingsWithRoles(index);
+        const found = mappingsWithRoles(index);
+        const list = found.list;
+        let undecided = found.undecided;
         for (const mi of list) {
             for (const { fn, role, grants } of mi.roles) {
                 const missing = missingFor(mi, grants.statements);
@@ -256,7 +257,7 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
                 report(
                     `Role '${role.name}' of function '${fn.name}' cannot serve MSK mapping '${mi.mapping.name}' (${how}): it lacks ${missing.join(", ")}. ` +
                         `Without these the mapping fails (e.g. "Cluster failed to authorize Lambda"); add them to the role's policy, scoped to these ARNs ` +
-                        "(Lambda docs: \"Configuring Lambda execution role permissions\", \"IAM role-based authentication\").",
+                        '(Lambda docs: "Configuring Lambda execution role permissions", "IAM role-based authentication").',
                     role.urn,
                 );
             }
@@ -277,7 +278,9 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
-        let { list, undecided } = mappingsWithRoles(index);
+        const found = mappingsWithRoles(index);
+        const list = found.list;
+        let undecided = found.undecided;
         const done = new Set<string>();
         for (const mi of list) {
             for (const { fn, role, grants } of mi.roles) {
@@ -286,13 +289,15 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
                 done.add(key);
                 const st = grants.statements;
                 const problems: string[] = [];
-                if (allows(st, PROBE.action, PROBE.resource)) problems.push("it allows every action on every resource (e.g. AdministratorAccess, PowerUserAccess or Action \"*\")");
+                if (allows(st, PROBE.action, PROBE.resource))
+                    problems.push('it allows every action on every resource (e.g. AdministratorAccess, PowerUserAccess or Action "*")');
                 else {
                     const own = (type: KafkaType) => kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : (mi.group ?? PROBE.name));
                     const admin = KAFKA_CLUSTER_ADMIN_ACTIONS.filter((a) => allows(st, a, own(resourceTypeOf(a))));
                     if (admin.length) problems.push(`it may administer the cluster (${admin.join(", ")})`);
                     const control = KAFKA_CONTROL_PLANE_WRITE_ACTIONS.filter((a) => allows(st, a, mi.cluster.arn));
-                    if (control.length) problems.push(`it may change or delete the MSK cluster (${control.join(", ")}, e.g. from kafka:* or AmazonMSKFullAccess)`);
+                    if (control.length)
+                        problems.push(`it may change or delete the MSK cluster (${control.join(", ")}, e.g. from kafka:* or AmazonMSKFullAccess)`);
                     const beyond = (label: string, arnOf: (type: KafkaType) => string | undefined) => {
                         const actions = Object.entries(KAFKA_CLUSTER_ACTIONS)
                             .filter(([a, info]) => {
@@ -320,4 +325,3 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
         if (undecided) notKnownYet(undecided);
     },
 };
-

@@ -160,12 +160,15 @@ function documents(index: StackIndex): Doc[] {
         { type: R.secretPolicy, prop: "secretArn" },
     ]);
     const docs: Doc[] = [];
-    for (const p of index.ofType(R.clusterPolicy)) docs.push({ owner: p, prop: "policy", what: "MSK cluster policy", why: "anyone could connect to the cluster's data" });
+    for (const p of index.ofType(R.clusterPolicy))
+        docs.push({ owner: p, prop: "policy", what: "MSK cluster policy", why: "anyone could connect to the cluster's data" });
     for (const k of index.ofType(T.kmsKey)) docs.push({ owner: k, prop: "policy", what: "key policy", why: "anyone could use or manage the key" });
     for (const k of index.ofType(R.keyPolicy)) docs.push({ owner: k, prop: "policy", what: "key policy", why: "anyone could use or manage the key" });
     for (const s of index.ofType(T.secret)) docs.push({ owner: s, prop: "policy", what: "secret policy", why: "anyone could read the Kafka credentials" });
-    for (const s of index.ofType(R.secretPolicy)) docs.push({ owner: s, prop: "policy", what: "secret policy", why: "anyone could read the Kafka credentials" });
-    for (const r of index.ofType(T.role)) docs.push({ owner: r, prop: "assumeRolePolicy", what: "trust policy", why: "anyone in any account could assume the role" });
+    for (const s of index.ofType(R.secretPolicy))
+        docs.push({ owner: s, prop: "policy", what: "secret policy", why: "anyone could read the Kafka credentials" });
+    for (const r of index.ofType(T.role))
+        docs.push({ owner: r, prop: "assumeRolePolicy", what: "trust policy", why: "anyone in any account could assume the role" });
     const seen = new Set<string>();
     for (const ref of destinationRefs(index)) {
         for (const t of ref.targets) {
