@@ -51,18 +51,81 @@ export function resourceMatches(pattern: string, resource: string): boolean {
     return wildcardMatch(pattern, resource);
 }
 
+/** A pattern prepared once: 0 = "*" (anything), 1 = no wildcard (equality), 2 = wildcards. */
+interface Pattern {
+    kind: 0 | 1 | 2;
+    text: string;
+}
+
+function prepare(pattern: string): Pattern {
+    if (pattern === "*") return { kind: 0, text: pattern };
+    return { kind: pattern.includes("*") || pattern.includes("?") ? 2 : 1, text: pattern };
+}
+
+function test(p: Pattern, text: string): boolean {
+    return p.kind === 0 || (p.kind === 1 ? p.text === text : wildcardMatch(p.text, text));
+}
+
+/** One side of a statement (`Action`/`NotAction`, `Resource`/`NotResource`), prepared: does it cover a value? */
+interface Side {
+    negated: boolean;
+    patterns: Pattern[];
+    /** Neither element is present: the statement covers nothing. */
+    absent: boolean;
+}
+
+function side(positive: unknown, negative: unknown, lower: boolean): Side {
+    const norm = (list: string[]) => list.map((x) => prepare(lower ? x.toLowerCase() : x));
+    if (positive !== undefined) return { negated: false, patterns: norm(asList(positive)), absent: false };
+    if (negative !== undefined) return { negated: true, patterns: norm(asList(negative)), absent: false };
+    return { negated: false, patterns: [], absent: true };
+}
+
+function covers(sd: Side, value: string): boolean {
+    if (sd.absent) return false;
+    let hit = false;
+    for (const p of sd.patterns)
+        if (test(p, value)) {
+            hit = true;
+            break;
+        }
+    return sd.negated ? !hit : hit;
+}
+
+interface Prepared {
+    index: number;
+    allow: boolean;
+    unconditionalDeny: boolean;
+    actions: Side;
+    resources: Side;
+}
+
+/** Statements prepared for many requests: patterns lowercased and classified once. */
+const preparedCache = new WeakMap<Stmt[], Prepared[]>();
+
+function prepared(statements: Stmt[]): Prepared[] {
+    let p = preparedCache.get(statements);
+    if (!p) {
+        p = [];
+        statements.forEach((s, index) => {
+            const allow = isAllow(s);
+            const unconditionalDeny = isUnconditionalDeny(s);
+            if (!allow && !unconditionalDeny) return;
+            p!.push({ index, allow, unconditionalDeny, actions: side(s.Action, s.NotAction, true), resources: side(s.Resource, s.NotResource, false) });
+        });
+        preparedCache.set(statements, p);
+    }
+    return p;
+}
+
 /** Does the statement's action part (`Action` or `NotAction`) cover `action`? */
 export function coversAction(s: Stmt, action: string): boolean {
-    if (s.Action !== undefined) return asList(s.Action).some((a) => actionMatches(a, action));
-    if (s.NotAction !== undefined) return !asList(s.NotAction).some((a) => actionMatches(a, action));
-    return false;
+    return covers(side(s.Action, s.NotAction, true), action.toLowerCase());
 }
 
 /** Does the statement's resource part (`Resource` or `NotResource`) cover `resource`? */
 export function coversResource(s: Stmt, resource: string): boolean {
-    if (s.Resource !== undefined) return asList(s.Resource).some((r) => resourceMatches(r, resource));
-    if (s.NotResource !== undefined) return !asList(s.NotResource).some((r) => resourceMatches(r, resource));
-    return false;
+    return covers(side(s.Resource, s.NotResource, false), resource);
 }
 
 export function applies(s: Stmt, action: string, resource: string): boolean {
@@ -73,17 +136,40 @@ function hasCondition(s: Stmt): boolean {
     return s.Condition !== undefined && s.Condition !== null && !(typeof s.Condition === "object" && Object.keys(s.Condition as object).length === 0);
 }
 
-export const isAllow = (s: Stmt): boolean => s.Effect === "Allow";
-export const isUnconditionalDeny = (s: Stmt): boolean => s.Effect === "Deny" && !hasCondition(s);
+export function isAllow(s: Stmt): boolean {
+    return s.Effect === "Allow";
+}
+
+export function isUnconditionalDeny(s: Stmt): boolean {
+    return s.Effect === "Deny" && !hasCondition(s);
+}
+
+/**
+ * The index of the first Allow statement that allows `action` on `resource`, or -1 when none does or an unconditional
+ * explicit Deny applies. Statements are prepared once per array (cached), so many requests against one set stay cheap.
+ */
+export function allowingIndex(statements: Stmt[], action: string, resource: string): number {
+    const a = action.toLowerCase();
+    let found = -1;
+    for (const p of prepared(statements)) {
+        if (p.unconditionalDeny) {
+            if (covers(p.actions, a) && covers(p.resources, resource)) return -1;
+        } else if (found < 0 && covers(p.actions, a) && covers(p.resources, resource)) found = p.index;
+    }
+    return found;
+}
+
+/** The indexes of the Allow statements whose action part covers `action` (whatever their resources). */
+export function allowsActionIn(statements: Stmt[], action: string): number[] {
+    const a = action.toLowerCase();
+    const out: number[] = [];
+    for (const p of prepared(statements)) if (p.allow && covers(p.actions, a)) out.push(p.index);
+    return out;
+}
 
 /** Is `action` on `resource` allowed by these statements (an unconditional explicit Deny wins)? */
 export function allows(statements: Stmt[], action: string, resource: string): boolean {
-    let allowed = false;
-    for (const s of statements) {
-        if (isUnconditionalDeny(s) && applies(s, action, resource)) return false;
-        if (!allowed && isAllow(s) && applies(s, action, resource)) allowed = true;
-    }
-    return allowed;
+    return allowingIndex(statements, action, resource) >= 0;
 }
 
 /** A statement's label in messages: its Sid, or its position. */

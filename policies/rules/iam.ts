@@ -9,7 +9,17 @@
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { StackIndex, T } from "../lib/graph";
-import { allows, applies, coversAction, coversResource, isAllow, isUnconditionalDeny, statementLabel, statementsOf, type Stmt } from "../lib/iam-eval";
+import {
+    allowingIndex,
+    allows,
+    allowsActionIn,
+    coversAction,
+    coversResource,
+    isUnconditionalDeny,
+    statementLabel,
+    statementsOf,
+    type Stmt,
+} from "../lib/iam-eval";
 import {
     CONSUMER_KAFKA_CLUSTER_ACTIONS,
     KAFKA_CLUSTER_ACTIONS,
@@ -21,7 +31,7 @@ import {
 } from "../lib/iam-facts";
 import { functionsOf, isMskMapping, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
 import { get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
-import { forTypes } from "./common";
+import { forTypes, listed } from "./common";
 
 const SERVERLESS_CLUSTER = "aws:msk/serverlessCluster:ServerlessCluster";
 
@@ -65,11 +75,10 @@ function resourceTypeOf(action: string): KafkaType {
     return KAFKA_CLUSTER_ACTIONS[action.slice("kafka-cluster:".length)].resource;
 }
 
-/** Is `action` allowed by the statements on some resource `probe`, and which statement allows it (for messages)? */
+/** The label of the statement that allows `action` on `resource` (none when an unconditional Deny applies). */
 function allowingStatement(statements: Stmt[], action: string, resource: string): string | undefined {
-    if (!allows(statements, action, resource)) return undefined;
-    const i = statements.findIndex((s) => isAllow(s) && applies(s, action, resource));
-    return statementLabel(statements[i], i);
+    const i = allowingIndex(statements, action, resource);
+    return i < 0 ? undefined : statementLabel(statements[i], i);
 }
 
 /** What a document allows that no role in a Kafka → Lambda setup needs, as message fragments. */
@@ -79,21 +88,26 @@ export function broadGrants(statements: Stmt[]): string[] {
     // NotAction [...]), unless an unconditional Deny takes that back everywhere.
     const denyAll = statements.some((s) => isUnconditionalDeny(s) && coversAction(s, PROBE.action) && coversResource(s, PROBE.resource));
     if (!denyAll) {
-        statements.forEach((s, i) => {
-            if (isAllow(s) && coversAction(s, PROBE.action))
-                out.push(
-                    `${statementLabel(s, i)} allows every action (${s.Action !== undefined ? `Action ${JSON.stringify(s.Action)}` : `NotAction ${JSON.stringify(s.NotAction)}`})`,
-                );
-        });
+        for (const i of allowsActionIn(statements, PROBE.action)) {
+            const s = statements[i];
+            out.push(
+                `${statementLabel(s, i)} allows every action (${s.Action !== undefined ? `Action ${JSON.stringify(s.Action)}` : `NotAction ${JSON.stringify(s.NotAction)}`})`,
+            );
+        }
         if (out.length) return out;
     }
     // Every kafka-cluster action (kafka-cluster:*, kafka-*:*, ...): all of the catalogue and actions AWS adds later.
-    const kafkaNames = Object.keys(KAFKA_CLUSTER_ACTIONS);
     const denyKafka = statements.some((s) => isUnconditionalDeny(s) && coversAction(s, PROBE.futureKafkaAction) && coversResource(s, PROBE.resource));
-    statements.forEach((s, i) => {
-        if (!denyKafka && isAllow(s) && coversAction(s, PROBE.futureKafkaAction) && kafkaNames.every((a) => coversAction(s, kafkaAction(a))))
-            out.push(`${statementLabel(s, i)} allows every kafka-cluster action (kafka-cluster:*); name the actions the Lambda/MSK docs list`);
-    });
+    if (!denyKafka) {
+        let every = allowsActionIn(statements, PROBE.futureKafkaAction);
+        for (const a of Object.keys(KAFKA_CLUSTER_ACTIONS)) {
+            if (!every.length) break;
+            const covering = new Set(allowsActionIn(statements, kafkaAction(a)));
+            every = every.filter((i) => covering.has(i));
+        }
+        for (const i of every)
+            out.push(`${statementLabel(statements[i], i)} allows every kafka-cluster action (kafka-cluster:*); name the actions the Lambda/MSK docs list`);
+    }
     // kafka-cluster actions on the resources of any cluster (Resource "*", "arn:aws:kafka:*", NotResource [...]).
     const onAny = new Map<string, string[]>();
     for (const [a, info] of Object.entries(KAFKA_CLUSTER_ACTIONS)) {
@@ -127,7 +141,7 @@ export const iamLeastPrivilege: ResourceValidationPolicy = {
             if (statements === UNKNOWN) unknown = d.path;
             else for (const p of broadGrants(statements)) all.push(p);
         }
-        if (all.length) report(`IAM policy '${args.name}' is broader than it must be: ${all.join("; ")}.`);
+        if (all.length) report(`IAM policy '${args.name}' is broader than it must be: ${listed(all, "; ")}.`);
         else if (unknown) notKnownYet(unknown);
     }),
 };

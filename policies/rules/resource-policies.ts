@@ -12,6 +12,7 @@ import { StackIndex, T } from "../lib/graph";
 import { asList, statementLabel, statementsOf, type Stmt } from "../lib/iam-eval";
 import { destinationRefs, functionsOf } from "../lib/refs";
 import { get, isUnknown, notKnownYet, UNKNOWN, type Path } from "../lib/values";
+import { listed } from "./common";
 
 const R = {
     clusterPolicy: "aws:msk/clusterPolicy:ClusterPolicy",
@@ -220,7 +221,7 @@ export const noPublicResourcePolicies: StackValidationPolicy = {
             if (unknown) undecided = [d.prop];
             if (open.length)
                 report(
-                    `The ${d.what} of '${d.owner.name}' (${d.owner.type}) is open to anyone: ${open.join("; ")} allow Principal "*" with no condition that narrows the caller to an account, organisation or source; ${d.why}. ` +
+                    `The ${d.what} of '${d.owner.name}' (${d.owner.type}) is open to anyone: ${listed(open, "; ")} allow Principal "*" with no condition that narrows the caller to an account, organisation or source; ${d.why}. ` +
                         "Name the principals, or add a condition such as aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID with a concrete value.",
                     d.owner.urn,
                 );
