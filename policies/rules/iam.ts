@@ -165,10 +165,17 @@ const SECRET_ACCESS_TYPES = new Set(["SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH
 function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?: Path } {
     const list: MappingIam[] = [];
     let undecided: Path | undefined;
+    // One role often serves many mappings: its grants are collected (and prepared) once.
+    const grants = new Map<string, RoleGrants>();
+    const grantsOf = (role: PolicyResource): RoleGrants => {
+        let g = grants.get(role.urn);
+        if (!g) grants.set(role.urn, (g = roleGrants(index, role)));
+        return g;
+    };
     for (const m of index.ofType(T.mapping)) {
         if (!isMskMapping(m, index)) continue;
         const fns = functionsOf(index, m, "functionName");
-        const roles = fns.flatMap((fn) => rolesOf(index, fn).map((role) => ({ fn, role, grants: roleGrants(index, role) })));
+        const roles = fns.flatMap((fn) => rolesOf(index, fn).map((role) => ({ fn, role, grants: grantsOf(role) })));
         if (!roles.length) continue; // function or role outside this stack: nothing to judge here
         // The cluster: the mapping's eventSourceArn, or the ARN of the cluster resource it depends on.
         const clusters = index.propDeps(m, "eventSourceArn", [T.mskCluster, SERVERLESS_CLUSTER]);
