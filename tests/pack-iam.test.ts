@@ -220,7 +220,7 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             assert.strictEqual(d.length, 1);
             assert.match(
                 d[0].message,
-                /lacks kafka:DescribeCluster or kafka:DescribeClusterV2 on .*kafka:GetBootstrapBrokers on .*ec2:CreateNetworkInterface on \*/,
+                /lacks kafka:DescribeCluster or kafka:DescribeClusterV2 on .*kafka:GetBootstrapBrokers on .*ec2:CreateNetworkInterface on arn:aws:ec2:us-east-1:111122223333:network-interface\/eni-.*ec2:DescribeVpcs on \*/,
             );
             const managed = consumer({
                 statements: IAM_AUTH,
@@ -252,7 +252,7 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             const c = consumer({ statements: [...BASE, ...IAM_AUTH, { Effect: "Deny", Action: "kafka-cluster:readdata", Resource: "*" }] });
             assert.match(of(await check(c.all), "msk-mapping-role-permissions")[0].message, /lacks kafka-cluster:ReadData on .*topic\/shared\/.*\/orders/);
         });
-        it("asks only kafka: and ec2: of a SASL/SCRAM mapping", async () => {
+        it("asks only kafka: and ec2: of a SASL/SCRAM or mTLS mapping, with EC2 grants scoped or on *", async () => {
             const c = consumer({
                 statements: BASE,
                 mapping: {
@@ -260,7 +260,22 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
                 },
             });
             assert.deepStrictEqual(of(await check(c.all), "msk-mapping-role-permissions"), []);
+            // Creating and deleting interfaces may be scoped to EC2 ARNs; the describe actions only work on "*".
+            const scopedEc2 = consumer({
+                statements: [
+                    { Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"], Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:*` },
+                    { Effect: "Allow", Action: "ec2:Describe*", Resource: "*" },
+                    BASE[1],
+                ],
+                mapping: {
+                    sourceAccessConfigurations: [
+                        { type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:mtls-AbCdEf` },
+                    ],
+                },
+            });
+            assert.deepStrictEqual(of(await check(scopedEc2.all), "msk-mapping-role-permissions"), []);
         });
+
         it("in a first preview, unknown policies or cluster ARNs are a note, not a pass or a violation", async () => {
             const c = consumer();
             (c.policy.props as Record<string, unknown>).policy = UNKNOWN;

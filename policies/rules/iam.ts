@@ -238,7 +238,20 @@ function missingFor(mi: MappingIam, statements: Stmt[]): string[] {
     const describe = mi.serverless ? ["kafka:DescribeClusterV2"] : [...MAPPING_DESCRIBE_CLUSTER_ACTIONS];
     if (!describe.some((a) => allows(statements, a, mi.cluster.arn))) missing.push(`${describe.join(" or ")} on ${mi.cluster.arn}`);
     for (const a of MAPPING_CLUSTER_ACTIONS) need(a, mi.cluster.arn);
-    for (const a of MAPPING_EC2_ACTIONS) need(a, "*");
+    // The describe actions support no resource-level permissions ("*"); creating a network interface is authorised on
+    // the interface, the subnet and the security group, deleting it on the interface (Service Authorization Reference,
+    // Amazon EC2): probed with ARNs in the cluster's account and region, so `arn:aws:ec2:*:*:*`-style grants count.
+    const ec2 = (type: string) =>
+        `arn:${mi.cluster.partition}:ec2:${mi.cluster.region}:${mi.cluster.account}:${type}/${type === "subnet" ? "subnet" : type === "security-group" ? "sg" : "eni"}-0123456789abcdef0`;
+    for (const a of MAPPING_EC2_ACTIONS) {
+        const on =
+            a === "ec2:CreateNetworkInterface"
+                ? [ec2("network-interface"), ec2("subnet"), ec2("security-group")]
+                : a === "ec2:DeleteNetworkInterface"
+                  ? [ec2("network-interface")]
+                  : ["*"];
+        for (const r of on) need(a, r);
+    }
     if (mi.iam) {
         const group = mi.group ?? `${PROBE.name}-generated-group-id`;
         for (const a of CONSUMER_KAFKA_CLUSTER_ACTIONS) {
