@@ -408,6 +408,10 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
                     enableKeyRotation: true,
                     policy: open({ Condition: { ArnLike: { "aws:SourceArn": `arn:aws:sns:us-east-1:${ACCOUNT}:*` } } }),
                 }),
+                res("aws:kms/key:Key", "k5", {
+                    enableKeyRotation: true,
+                    policy: open({ Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-abc123/r-ab12/ou-ab12-11111111/*" } } }),
+                }),
                 res("aws:kms/key:Key", "k4", {
                     enableKeyRotation: true,
                     policy: doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]),
@@ -420,6 +424,10 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
                 res("aws:kms/key:Key", "n3", {
                     enableKeyRotation: true,
                     policy: open({ Condition: { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } } }),
+                }),
+                res("aws:kms/key:Key", "n6", {
+                    enableKeyRotation: true,
+                    policy: open({ Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-*" } } }),
                 }),
                 res("aws:kms/key:Key", "n4", { enableKeyRotation: true, policy: open({ Condition: { ArnLike: { "aws:SourceArn": "arn:aws:sns:*:*:*" } } }) }),
                 res("aws:kms/key:Key", "n5", {

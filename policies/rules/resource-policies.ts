@@ -42,6 +42,7 @@ const NARROWING_KEYS = new Set(
     ].map((k) => k.toLowerCase()),
 );
 const ARN_KEYS = new Set(["aws:sourcearn", "aws:principalarn"]);
+const ORG_PATH_KEYS = new Set(["aws:principalorgpaths", "aws:sourceorgpaths"]);
 
 type Verdict = "narrowed" | "open" | "unknown";
 
@@ -53,6 +54,11 @@ function concrete(key: string, value: unknown): Verdict {
     if (ARN_KEYS.has(key)) {
         const account = value.split(":")[4] ?? "";
         return /^[0-9]{12}$/.test(account) ? "narrowed" : "open";
+    }
+    if (ORG_PATH_KEYS.has(key)) {
+        // `o-ORGID/r-ROOT/ou-.../*`: the organisation part must be concrete; a wildcard after it narrows to a subtree.
+        const org = value.split("/")[0];
+        return org.startsWith("o-") && org.length > 2 && !org.includes("*") && !org.includes("?") ? "narrowed" : "open";
     }
     return value.includes("*") || value.includes("?") ? "open" : "narrowed";
 }
