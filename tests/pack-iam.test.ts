@@ -185,11 +185,16 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
                     JSON.stringify(statements),
                 );
         });
-        it("in a first preview, an unknown document is a note", async () => {
-            const d = of(await check(res("aws:iam/policy:Policy", "p", { policy: UNKNOWN })), "iam-least-privilege");
-            assert.strictEqual(d.length, 1);
-            assert.strictEqual(d[0].enforcementLevel, "advisory");
-            assert.match(d[0].message, /can't run policy 'iam-least-privilege'.*during preview/);
+        it("in a first preview, an unknown document, or a statement with an unknown resource, is a note", async () => {
+            for (const policy of [
+                UNKNOWN,
+                { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kafka-cluster:Connect", Resource: [CLUSTER_ARN, UNKNOWN] }] },
+            ]) {
+                const d = of(await check(res("aws:iam/policy:Policy", "p", { policy })), "iam-least-privilege");
+                assert.strictEqual(d.length, 1);
+                assert.strictEqual(d[0].enforcementLevel, "advisory");
+                assert.match(d[0].message, /can't run policy 'iam-least-privilege'.*during preview/);
+            }
         });
     });
 

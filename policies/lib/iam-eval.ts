@@ -34,7 +34,14 @@ export function statementsOf(policy: unknown): Stmt[] | typeof UNKNOWN {
     const s = (doc as Record<string, unknown>).Statement;
     if (isUnknown(s)) return UNKNOWN;
     const list = Array.isArray(s) ? s : s && typeof s === "object" ? [s] : [];
-    return list.filter((x): x is Stmt => !!x && typeof x === "object" && !Array.isArray(x));
+    const out = list.filter((x): x is Stmt => !!x && typeof x === "object" && !Array.isArray(x));
+    // A statement whose effect, actions or resources are not known yet makes the whole document not known yet.
+    for (const st of out) for (const k of ["Effect", "Action", "NotAction", "Resource", "NotResource"] as const) if (partlyUnknown(st[k])) return UNKNOWN;
+    return out;
+}
+
+function partlyUnknown(v: unknown): boolean {
+    return isUnknown(v) || (Array.isArray(v) && v.some(isUnknown));
 }
 
 export function asList(v: unknown): string[] {
