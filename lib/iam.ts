@@ -1,4 +1,5 @@
 import { DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../policies/lib/facts";
+import { consumerActionsOn, MAPPING_CLUSTER_ACTIONS, MAPPING_DESCRIBE_CLUSTER_ACTIONS, MAPPING_EC2_ACTIONS } from "../policies/lib/iam-facts";
 
 /**
  * IAM and KMS policy document builders: plain functions over plain strings, so that tests can check the exact
@@ -114,20 +115,13 @@ export function kafkaStatements(g: KafkaGrants): Statement[] {
         {
             Sid: "PollerNetworkInterfaces",
             Effect: "Allow",
-            Action: [
-                "ec2:CreateNetworkInterface",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeVpcs",
-                "ec2:DeleteNetworkInterface",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeSecurityGroups",
-            ],
+            Action: [...MAPPING_EC2_ACTIONS],
             Resource: "*",
         },
         {
             Sid: "DescribeCluster",
             Effect: "Allow",
-            Action: ["kafka:DescribeCluster", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"],
+            Action: [...MAPPING_DESCRIBE_CLUSTER_ACTIONS, ...MAPPING_CLUSTER_ACTIONS],
             Resource: g.clusterArn,
         },
     ];
@@ -139,19 +133,19 @@ export function kafkaStatements(g: KafkaGrants): Statement[] {
             {
                 Sid: "KafkaConnect",
                 Effect: "Allow",
-                Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"],
+                Action: consumerActionsOn("cluster"),
                 Resource: g.clusterArn,
             },
             {
                 Sid: "KafkaReadTopic",
                 Effect: "Allow",
-                Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
+                Action: consumerActionsOn("topic"),
                 Resource: topicArn(g.clusterArn, g.topic),
             },
             {
                 Sid: "KafkaConsumerGroup",
                 Effect: "Allow",
-                Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"],
+                Action: consumerActionsOn("group"),
                 Resource: groupArn(g.clusterArn, g.consumerGroupId),
             },
         );

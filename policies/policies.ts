@@ -1,11 +1,12 @@
 /** The pack's policies in catalogue order, and the AWS fact or limit each one enforces (for the generated catalogue). */
 import { destinationEncryption, destinationKmsGrants, s3DestinationProtection } from "./rules/destinations";
 import { mskFunctionTimeout } from "./rules/function";
-import { iamLeastPrivilege } from "./rules/iam";
+import { iamLeastPrivilege, mskConsumerRoleLeastPrivilege, mskMappingRolePermissions } from "./rules/iam";
 import { kmsKeyRotation } from "./rules/kms";
 import { mskMappingAuthMechanism, mskMappingLimits, mskMappingOnFailureDestination, mskNoCustomServerCa, noFifoDestinations } from "./rules/mapping";
 import { mskAclDefaultDeny, mskBrokerLogs, mskEncryptionAtRestCmk, mskEncryptionInTransit, mskNoPublicAccess, mskNoUnauthenticatedAccess } from "./rules/msk";
 import { kafkaIngressPrefixLists, mskNetworkPath, noPublicKafkaIngress } from "./rules/network";
+import { noPublicResourcePolicies } from "./rules/resource-policies";
 import { mappingSecretProtection, mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
 import { T } from "./lib/types";
 
@@ -20,6 +21,7 @@ export const policies = [
     mskScramSecret,
     mskMappingAuthMechanism,
     mskMappingLimits,
+    mskMappingRolePermissions,
     // Security baseline
     mskEncryptionInTransit,
     mskNoUnauthenticatedAccess,
@@ -30,6 +32,8 @@ export const policies = [
     s3DestinationProtection,
     destinationKmsGrants,
     iamLeastPrivilege,
+    mskConsumerRoleLeastPrivilege,
+    noPublicResourcePolicies,
     kmsKeyRotation,
     noPublicKafkaIngress,
     mskMappingOnFailureDestination,
@@ -60,7 +64,14 @@ export const SOURCES: Record<string, string> = {
     "s3-destination-protection": 'Seed 002 tip: "We recommend enabling S3 versioning on your destination bucket"; public access blocked',
     "destination-kms-grants":
         "Seeds 002/004: the execution role needs the send permission per destination type, and kms:GenerateDataKey (S3) or kms:Decrypt and kms:GenerateDataKey (SQS, SNS) on a customer-managed key",
-    "iam-least-privilege": "Lambda/MSK IAM example: kafka-cluster actions on exact cluster, topic and group ARNs",
+    "msk-mapping-role-permissions":
+        'Lambda "Configuring Lambda execution role permissions" (kafka:DescribeCluster or DescribeClusterV2, kafka:GetBootstrapBrokers, six ec2 network-interface actions) and Lambda/MSK "IAM role-based authentication" (six kafka-cluster actions on the cluster, topic and group ARNs)',
+    "iam-least-privilege":
+        'Lambda/MSK "IAM role-based authentication": kafka-cluster actions scoped to the cluster, topic and group; IAM User Guide "Policy evaluation logic" (NotAction, NotResource, wildcards, explicit Deny)',
+    "msk-consumer-role-least-privilege":
+        'Lambda/MSK "IAM role-based authentication" (a consumer needs six kafka-cluster actions on its cluster, topic and group); AWS Managed Policy Reference for AdministratorAccess, PowerUserAccess, AmazonMSKFullAccess',
+    "no-public-resource-policies":
+        'IAM User Guide "AWS JSON policy elements: Principal" (Principal "*" is every account) and "AWS global condition context keys" (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID narrow it)',
     "kms-key-rotation": "Security baseline: symmetric customer-managed keys rotate",
     "no-public-kafka-ingress": "Lambda/MSK networking: broker ports only from the event source's security groups",
     "msk-mapping-on-failure-destination": "Seed 002: keep records of failed invocations with an on-failure destination",
@@ -95,6 +106,21 @@ export const READS: Record<string, string[]> = {
     "s3-destination-protection": [...DESTINATIONS, T.bucketVersioning, T.bucketVersioningV2, T.bucketPab],
     "destination-kms-grants": [...DESTINATIONS, T.bucketSse, T.bucketSseV2, T.kmsKey, T.role, T.rolePolicy, T.rolePolicyAttachment, T.policy],
     "iam-least-privilege": [T.policy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role],
+    "msk-mapping-role-permissions": [...MAPPING_CHAIN, ...MSK_CLUSTERS, T.role, T.rolePolicy, T.rolePolicyAttachment, T.policy],
+    "msk-consumer-role-least-privilege": [...MAPPING_CHAIN, ...MSK_CLUSTERS, T.role, T.rolePolicy, T.rolePolicyAttachment, T.policy],
+    "no-public-resource-policies": [
+        ...DESTINATIONS,
+        T.mskClusterPolicy,
+        T.queuePolicy,
+        T.topicPolicy,
+        T.bucketPolicy,
+        T.kmsKey,
+        T.keyPolicy,
+        T.secret,
+        T.secretPolicy,
+        T.role,
+        T.permission,
+    ],
     "kms-key-rotation": [T.kmsKey],
     "no-public-kafka-ingress": [T.securityGroup, T.securityGroupRule, T.ingressRule, T.prefixList],
     "msk-mapping-on-failure-destination": [T.mapping],

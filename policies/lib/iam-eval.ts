@@ -1,18 +1,29 @@
 /**
- * Just enough IAM policy evaluation for the pack's checks: does a set of statements allow an action on a resource?
- * Wildcards (`*`, `?`) in actions (case-insensitive) and resources are honoured and an explicit Deny wins. Conditions
- * are not evaluated (an Allow with a condition counts as an allow), and NotAction/NotResource allows are not counted,
- * so a check errs on the side of asking for an explicit grant.
+ * IAM policy evaluation for the pack's checks, after AWS's policy evaluation logic (IAM User Guide, "Policy evaluation
+ * logic" and "IAM JSON policy elements"): a request (action, resource) is allowed when some Allow statement applies and
+ * no Deny statement does. A statement applies when its `Action` matches (or its `NotAction` does not) and its
+ * `Resource` matches (or its `NotResource` does not). Actions match case-insensitively, resources case-sensitively;
+ * `*` and `?` are wildcards in both (policies/lib/wildcard.ts: linear-logarithmic whatever the input).
+ *
+ * Conditions are not evaluated: an Allow with a condition counts as an allow (the checks that need a grant give it the
+ * benefit of the doubt, and a broad grant stays broad), and a Deny with a condition is not counted (it may not apply).
+ * Only an unconditional Deny wins.
  */
 import { isUnknown, jsonDocument, UNKNOWN } from "./values";
+import { wildcardMatch } from "./wildcard";
+
+export { wildcardMatch };
 
 export interface Stmt {
+    Sid?: unknown;
     Effect?: unknown;
+    Principal?: unknown;
+    NotPrincipal?: unknown;
     Action?: unknown;
     NotAction?: unknown;
     Resource?: unknown;
     NotResource?: unknown;
-    Sid?: unknown;
+    Condition?: unknown;
 }
 
 /** The statements of a policy document given as JSON text or an object; `UNKNOWN` when it is not known yet. */
@@ -23,41 +34,20 @@ export function statementsOf(policy: unknown): Stmt[] | typeof UNKNOWN {
     const s = (doc as Record<string, unknown>).Statement;
     if (isUnknown(s)) return UNKNOWN;
     const list = Array.isArray(s) ? s : s && typeof s === "object" ? [s] : [];
-    return list.filter((x): x is Stmt => !!x && typeof x === "object" && !Array.isArray(x));
+    const out = list.filter((x): x is Stmt => !!x && typeof x === "object" && !Array.isArray(x));
+    // A statement whose effect, actions or resources are not known yet makes the whole document not known yet.
+    for (const st of out) for (const k of ["Effect", "Action", "NotAction", "Resource", "NotResource"] as const) if (partlyUnknown(st[k])) return UNKNOWN;
+    return out;
+}
+
+function partlyUnknown(v: unknown): boolean {
+    return isUnknown(v) || (Array.isArray(v) && v.some(isUnknown));
 }
 
 export function asList(v: unknown): string[] {
     if (typeof v === "string") return [v];
     if (Array.isArray(v)) return v.filter((x): x is string => typeof x === "string");
     return [];
-}
-
-/**
- * IAM wildcard matching (`*` any run, `?` one character) without regular expressions: the classic greedy matcher
- * that backtracks only to the last `*`, so it runs in O(pattern x text) whatever the pattern (a regex built from a
- * pattern such as `*a*a*a*a*b` can backtrack exponentially).
- */
-export function wildcardMatch(pattern: string, text: string): boolean {
-    let p = 0;
-    let t = 0;
-    let star = -1;
-    let mark = 0;
-    while (t < text.length) {
-        if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text[t])) {
-            p++;
-            t++;
-        } else if (p < pattern.length && pattern[p] === "*") {
-            star = p++;
-            mark = t;
-        } else if (star !== -1) {
-            p = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.length && pattern[p] === "*") p++;
-    return p === pattern.length;
 }
 
 export function actionMatches(pattern: string, action: string): boolean {
@@ -68,11 +58,128 @@ export function resourceMatches(pattern: string, resource: string): boolean {
     return wildcardMatch(pattern, resource);
 }
 
-function matches(s: Stmt, action: string, resource: string): boolean {
-    return asList(s.Action).some((a) => actionMatches(a, action)) && asList(s.Resource).some((r) => resourceMatches(r, resource));
+/** A pattern prepared once: 0 = "*" (anything), 1 = no wildcard (equality), 2 = wildcards. */
+interface Pattern {
+    kind: 0 | 1 | 2;
+    text: string;
 }
 
+function prepare(pattern: string): Pattern {
+    if (pattern === "*") return { kind: 0, text: pattern };
+    return { kind: pattern.includes("*") || pattern.includes("?") ? 2 : 1, text: pattern };
+}
+
+function test(p: Pattern, text: string): boolean {
+    return p.kind === 0 || (p.kind === 1 ? p.text === text : wildcardMatch(p.text, text));
+}
+
+/** One side of a statement (`Action`/`NotAction`, `Resource`/`NotResource`), prepared: does it cover a value? */
+interface Side {
+    negated: boolean;
+    patterns: Pattern[];
+    /** Neither element is present: the statement covers nothing. */
+    absent: boolean;
+}
+
+function side(positive: unknown, negative: unknown, lower: boolean): Side {
+    const norm = (list: string[]) => list.map((x) => prepare(lower ? x.toLowerCase() : x));
+    if (positive !== undefined) return { negated: false, patterns: norm(asList(positive)), absent: false };
+    if (negative !== undefined) return { negated: true, patterns: norm(asList(negative)), absent: false };
+    return { negated: false, patterns: [], absent: true };
+}
+
+function covers(sd: Side, value: string): boolean {
+    if (sd.absent) return false;
+    let hit = false;
+    for (const p of sd.patterns)
+        if (test(p, value)) {
+            hit = true;
+            break;
+        }
+    return sd.negated ? !hit : hit;
+}
+
+interface Prepared {
+    index: number;
+    allow: boolean;
+    unconditionalDeny: boolean;
+    actions: Side;
+    resources: Side;
+}
+
+/** Statements prepared for many requests: patterns lowercased and classified once. */
+const preparedCache = new WeakMap<Stmt[], Prepared[]>();
+
+function prepared(statements: Stmt[]): Prepared[] {
+    let p = preparedCache.get(statements);
+    if (!p) {
+        p = [];
+        statements.forEach((s, index) => {
+            const allow = isAllow(s);
+            const unconditionalDeny = isUnconditionalDeny(s);
+            if (!allow && !unconditionalDeny) return;
+            p!.push({ index, allow, unconditionalDeny, actions: side(s.Action, s.NotAction, true), resources: side(s.Resource, s.NotResource, false) });
+        });
+        preparedCache.set(statements, p);
+    }
+    return p;
+}
+
+/** Does the statement's action part (`Action` or `NotAction`) cover `action`? */
+export function coversAction(s: Stmt, action: string): boolean {
+    return covers(side(s.Action, s.NotAction, true), action.toLowerCase());
+}
+
+/** Does the statement's resource part (`Resource` or `NotResource`) cover `resource`? */
+export function coversResource(s: Stmt, resource: string): boolean {
+    return covers(side(s.Resource, s.NotResource, false), resource);
+}
+
+export function applies(s: Stmt, action: string, resource: string): boolean {
+    return coversAction(s, action) && coversResource(s, resource);
+}
+
+function hasCondition(s: Stmt): boolean {
+    return s.Condition !== undefined && s.Condition !== null && !(typeof s.Condition === "object" && Object.keys(s.Condition as object).length === 0);
+}
+
+export function isAllow(s: Stmt): boolean {
+    return s.Effect === "Allow";
+}
+
+export function isUnconditionalDeny(s: Stmt): boolean {
+    return s.Effect === "Deny" && !hasCondition(s);
+}
+
+/**
+ * The index of the first Allow statement that allows `action` on `resource`, or -1 when none does or an unconditional
+ * explicit Deny applies. Statements are prepared once per array (cached), so many requests against one set stay cheap.
+ */
+export function allowingIndex(statements: Stmt[], action: string, resource: string): number {
+    const a = action.toLowerCase();
+    let found = -1;
+    for (const p of prepared(statements)) {
+        if (p.unconditionalDeny) {
+            if (covers(p.actions, a) && covers(p.resources, resource)) return -1;
+        } else if (found < 0 && covers(p.actions, a) && covers(p.resources, resource)) found = p.index;
+    }
+    return found;
+}
+
+/** The indexes of the Allow statements whose action part covers `action` (whatever their resources). */
+export function allowsActionIn(statements: Stmt[], action: string): number[] {
+    const a = action.toLowerCase();
+    const out: number[] = [];
+    for (const p of prepared(statements)) if (p.allow && covers(p.actions, a)) out.push(p.index);
+    return out;
+}
+
+/** Is `action` on `resource` allowed by these statements (an unconditional explicit Deny wins)? */
 export function allows(statements: Stmt[], action: string, resource: string): boolean {
-    if (statements.some((s) => s.Effect === "Deny" && matches(s, action, resource))) return false;
-    return statements.some((s) => s.Effect === "Allow" && matches(s, action, resource));
+    return allowingIndex(statements, action, resource) >= 0;
+}
+
+/** A statement's label in messages: its Sid, or its position. */
+export function statementLabel(s: Stmt, i: number): string {
+    return typeof s.Sid === "string" && s.Sid ? `statement ${s.Sid}` : `statement ${i + 1}`;
 }

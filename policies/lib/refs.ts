@@ -5,6 +5,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
 import { statementsOf, type Stmt } from "./iam-eval";
+import { AWS_MANAGED_POLICIES, awsManagedPolicyName } from "./iam-facts";
 import { get, isKafkaClusterArn, isUnknown, maybeArray, UNKNOWN } from "./values";
 
 export const DESTINATION_TYPES = [T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus, T.fn] as const;
@@ -173,31 +174,65 @@ export function rolesOf(index: StackIndex, fn: PolicyResource): PolicyResource[]
 
 export interface RoleGrants {
     statements: Stmt[];
-    /** Some policy document is not known yet (preview). */
+    /** Some policy document (or the list of policies) is not known yet (preview). */
     unknown: boolean;
-    /** The role has policies this stack does not define (attached by ARN): the pack cannot see what they allow. */
+    /** Policies attached by ARN that neither this stack nor the AWS-managed table defines: the pack cannot see them. */
     external: string[];
 }
 
+/** `aws:iam/policyAttachment:PolicyAttachment` resources by the role they name (a list property), built once per index. */
+const attachmentsByRole = new WeakMap<StackIndex, Map<string, PolicyResource[]>>();
+
+function policyAttachmentsOf(index: StackIndex, role: PolicyResource): PolicyResource[] {
+    let byRole = attachmentsByRole.get(index);
+    if (!byRole) {
+        byRole = new Map();
+        for (const a of index.ofType(T.policyAttachment)) {
+            const keys = new Set<string>();
+            for (const r of maybeArray(a.props, "roles")) if (typeof r === "string" && !isUnknown(r)) keys.add(`id:${r}`);
+            for (const d of (a.propertyDependencies ?? {})["roles"] ?? []) if (d && typeof d.urn === "string") keys.add(`urn:${d.urn}`);
+            for (const k of keys) {
+                const list = byRole.get(k) ?? [];
+                list.push(a);
+                byRole.set(k, list);
+            }
+        }
+        attachmentsByRole.set(index, byRole);
+    }
+    const out = new Set<PolicyResource>(byRole.get(`urn:${role.urn}`) ?? []);
+    for (const p of ["name", "id", "arn"]) {
+        const v = get(role.props, p);
+        if (typeof v === "string" && !isUnknown(v)) for (const a of byRole.get(`id:${v}`) ?? []) out.add(a);
+    }
+    return [...out];
+}
+
 /**
- * All statements attached to a role that the stack defines: inline `RolePolicy` resources, the role's own
- * `inlinePolicies`, and managed policies attached through `RolePolicyAttachment` or `managedPolicyArns`.
+ * Every statement a role's identity policies hold: inline `RolePolicy` resources, the role's own `inlinePolicies`, and
+ * managed policies attached through `RolePolicyAttachment`, `PolicyAttachment` or `managedPolicyArns`: customer-managed
+ * ones (`aws:iam/policy:Policy`) read from the stack, AWS-managed ones from the table of their documents
+ * (lib/iam-facts.ts). A role's permissions boundary and the organisation's SCPs can only narrow this.
  */
 export function roleGrants(index: StackIndex, role: PolicyResource): RoleGrants {
     const g: RoleGrants = { statements: [], unknown: false, external: [] };
     const addDoc = (doc: unknown) => {
         const s = statementsOf(doc);
         if (s === UNKNOWN) g.unknown = true;
-        else g.statements.push(...s);
+        else for (const st of s) g.statements.push(st);
     };
     for (const rp of index.referrers(role, "role", [T.rolePolicy])) addDoc(get(rp.props, "policy"));
+    if (isUnknown(get(role.props, "inlinePolicies"))) g.unknown = true;
     for (const ip of maybeArray(role.props, "inlinePolicies")) addDoc(get(ip, "policy"));
     const policyRefs: { owner: PolicyResource; prop: string; value: unknown }[] = [];
     for (const a of index.referrers(role, "role", [T.rolePolicyAttachment])) policyRefs.push({ owner: a, prop: "policyArn", value: get(a.props, "policyArn") });
+    for (const a of policyAttachmentsOf(index, role)) policyRefs.push({ owner: a, prop: "policyArn", value: get(a.props, "policyArn") });
+    if (isUnknown(get(role.props, "managedPolicyArns"))) g.unknown = true;
     for (const arn of maybeArray(role.props, "managedPolicyArns")) policyRefs.push({ owner: role, prop: "managedPolicyArns", value: arn });
     for (const ref of policyRefs) {
         const found = index.resolve(ref.owner, ref.prop, ref.value, [T.policy]);
+        const managed = typeof ref.value === "string" && !isUnknown(ref.value) ? awsManagedPolicyName(ref.value) : undefined;
         if (found.length) for (const p of found) addDoc(get(p.props, "policy"));
+        else if (managed !== undefined && AWS_MANAGED_POLICIES[managed]) for (const st of AWS_MANAGED_POLICIES[managed]) g.statements.push(st);
         else if (isUnknown(ref.value)) g.unknown = true;
         else if (typeof ref.value === "string") g.external.push(ref.value);
     }

@@ -28,6 +28,7 @@ export const T = {
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
     policy: "aws:iam/policy:Policy",
     userPolicy: "aws:iam/userPolicy:UserPolicy",
     groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
@@ -46,6 +47,7 @@ export const T = {
     topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
     bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
     secretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
+    keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
 } as const;
 
 export type CanonicalType = (typeof T)[keyof typeof T];

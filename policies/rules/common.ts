@@ -34,3 +34,8 @@ export function config<T extends object>(args: { getConfig<C extends object>(): 
     for (const [k, v] of Object.entries(given)) if (v !== undefined && v !== null && k in defaults) out[k] = v;
     return out as T;
 }
+
+/** At most `max` items joined, then how many more: messages stay short whatever the input's size. */
+export function listed(items: string[], separator = ", ", max = 10): string {
+    return items.length <= max ? items.join(separator) : `${items.slice(0, max).join(separator)}${separator}and ${items.length - max} more`;
+}

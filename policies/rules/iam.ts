@@ -1,40 +1,361 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { T } from "../lib/graph";
-import { asList, statementsOf, type Stmt } from "../lib/iam-eval";
-import { get, maybeArray, notKnownYet, UNKNOWN } from "../lib/values";
-import { forTypes } from "./common";
+/**
+ * IAM: what a policy document actually allows (lib/iam-eval.ts evaluates Action/NotAction, Resource/NotResource,
+ * wildcards and Deny), judged against probe requests rather than by string equality with "*":
+ * - iam-least-privilege: any IAM policy document in the stack allows every action, every kafka-cluster action, or
+ *   kafka-cluster / secret-reading actions on any cluster's or any secret's resources;
+ * - msk-mapping-role-permissions: an MSK mapping's function role has what the Lambda docs list (issue: "Cluster failed
+ *   to authorize Lambda");
+ * - msk-consumer-role-least-privilege: the same role has no more than a consumer needs on Kafka.
+ */
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { StackIndex, T } from "../lib/graph";
+import {
+    allowingIndex,
+    allows,
+    allowsActionIn,
+    coversAction,
+    coversResource,
+    isUnconditionalDeny,
+    statementLabel,
+    statementsOf,
+    type Stmt,
+} from "../lib/iam-eval";
+import {
+    CONSUMER_KAFKA_CLUSTER_ACTIONS,
+    KAFKA_CLUSTER_ACTIONS,
+    KAFKA_CLUSTER_ADMIN_ACTIONS,
+    KAFKA_CONTROL_PLANE_WRITE_ACTIONS,
+    MAPPING_CLUSTER_ACTIONS,
+    MAPPING_DESCRIBE_CLUSTER_ACTIONS,
+    MAPPING_EC2_ACTIONS,
+} from "../lib/iam-facts";
+import { functionsOf, isMskMapping, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
+import { get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
+import { forTypes, listed } from "./common";
 
-function problems(statements: Stmt[]): string[] {
+const SERVERLESS_CLUSTER = "aws:msk/serverlessCluster:ServerlessCluster";
+
+/** Probe requests: names no real policy grants on purpose, so a statement that covers them covers "anything". */
+const PROBE = {
+    action: "msklambdaprobe:ProbeAction",
+    resource: "arn:aws:msklambdaprobe:zz-probe-1:000000000000:probe/any",
+    futureKafkaAction: "kafka-cluster:MskLambdaProbeFutureAction",
+    region: "zz-probe-1",
+    account: "000000000000",
+    name: "msk-lambda-probe",
+    uuid: "00000000-0000-4000-8000-000000000000-1",
+    secret: "arn:aws:secretsmanager:zz-probe-1:000000000000:secret:msk-lambda-probe-AbCdEf",
+};
+
+/** An MSK cluster ARN's parts (`arn:PARTITION:kafka:REGION:ACCOUNT:cluster/NAME/UUID`), or undefined. */
+export function clusterParts(arn: string): { partition: string; region: string; account: string; name: string; uuid: string } | undefined {
+    const f = arn.split(":");
+    if (f.length !== 6 || f[0] !== "arn" || f[2] !== "kafka") return undefined;
+    const r = f[5].split("/");
+    if (r.length !== 3 || r[0] !== "cluster" || !r[1] || !r[2]) return undefined;
+    return { partition: f[1], region: f[3], account: f[4], name: r[1], uuid: r[2] };
+}
+
+type KafkaType = "cluster" | "topic" | "group" | "transactional-id";
+
+/** The ARN of a kafka-cluster resource: `cluster/NAME/UUID`, `topic/NAME/UUID/TOPIC`, `group/NAME/UUID/GROUP`. */
+function kafkaArn(c: { partition: string; region: string; account: string; name: string; uuid: string }, type: KafkaType, leaf = ""): string {
+    const base = `arn:${c.partition}:kafka:${c.region}:${c.account}:${type}/${c.name}/${c.uuid}`;
+    return type === "cluster" ? base : `${base}/${leaf}`;
+}
+
+const ANY_CLUSTER = { partition: "aws", region: PROBE.region, account: PROBE.account, name: PROBE.name, uuid: PROBE.uuid };
+
+function kafkaAction(name: string): string {
+    return `kafka-cluster:${name}`;
+}
+
+/** The resource type a `kafka-cluster:` action applies to. */
+function resourceTypeOf(action: string): KafkaType {
+    return KAFKA_CLUSTER_ACTIONS[action.slice("kafka-cluster:".length)].resource;
+}
+
+/** The label of the statement that allows `action` on `resource` (none when an unconditional Deny applies). */
+function allowingStatement(statements: Stmt[], action: string, resource: string): string | undefined {
+    const i = allowingIndex(statements, action, resource);
+    return i < 0 ? undefined : statementLabel(statements[i], i);
+}
+
+/** What a document allows that no role in a Kafka → Lambda setup needs, as message fragments. */
+export function broadGrants(statements: Stmt[]): string[] {
     const out: string[] = [];
-    statements.forEach((s, i) => {
-        if (s.Effect !== "Allow") return;
-        const id = typeof s.Sid === "string" && s.Sid ? `statement ${s.Sid}` : `statement ${i + 1}`;
-        const actions = asList(s.Action);
-        const resources = asList(s.Resource);
-        const onStar = resources.includes("*");
-        if (actions.some((a) => a === "*" || a === "*:*")) out.push(`${id} allows every action ("*")`);
-        const kafka = actions.filter((a) => /^kafka-cluster:/i.test(a));
-        if (kafka.some((a) => a.toLowerCase() === "kafka-cluster:*")) out.push(`${id} allows kafka-cluster:*; name the actions the seed lists`);
-        if (onStar && kafka.length) out.push(`${id} allows ${kafka.join(", ")} on Resource "*"; name the cluster, topic and group ARNs`);
-        if (onStar && actions.some((a) => /^secretsmanager:(GetSecretValue|\*)$/i.test(a)))
-            out.push(`${id} allows secretsmanager:GetSecretValue on Resource "*"; name the secret's ARN`);
-    });
+    // Every action: an Allow whose action part covers an action of a service that does not exist (Action "*", "*:*",
+    // NotAction [...]), unless an unconditional Deny takes that back everywhere.
+    const denyAll = statements.some((s) => isUnconditionalDeny(s) && coversAction(s, PROBE.action) && coversResource(s, PROBE.resource));
+    if (!denyAll) {
+        for (const i of allowsActionIn(statements, PROBE.action)) {
+            const s = statements[i];
+            out.push(
+                `${statementLabel(s, i)} allows every action (${s.Action !== undefined ? `Action ${JSON.stringify(s.Action)}` : `NotAction ${JSON.stringify(s.NotAction)}`})`,
+            );
+        }
+        if (out.length) return out;
+    }
+    // Every kafka-cluster action (kafka-cluster:*, kafka-*:*, ...): all of the catalogue and actions AWS adds later.
+    const denyKafka = statements.some((s) => isUnconditionalDeny(s) && coversAction(s, PROBE.futureKafkaAction) && coversResource(s, PROBE.resource));
+    if (!denyKafka) {
+        let every = allowsActionIn(statements, PROBE.futureKafkaAction);
+        for (const a of Object.keys(KAFKA_CLUSTER_ACTIONS)) {
+            if (!every.length) break;
+            const covering = new Set(allowsActionIn(statements, kafkaAction(a)));
+            every = every.filter((i) => covering.has(i));
+        }
+        for (const i of every)
+            out.push(`${statementLabel(statements[i], i)} allows every kafka-cluster action (kafka-cluster:*); name the actions the Lambda/MSK docs list`);
+    }
+    // kafka-cluster actions on the resources of any cluster (Resource "*", "arn:aws:kafka:*", NotResource [...]).
+    const onAny = new Map<string, string[]>();
+    for (const [a, info] of Object.entries(KAFKA_CLUSTER_ACTIONS)) {
+        const by = allowingStatement(statements, kafkaAction(a), kafkaArn(ANY_CLUSTER, info.resource, "msk-lambda-probe"));
+        if (by) onAny.set(by, [...(onAny.get(by) ?? []), kafkaAction(a)]);
+    }
+    for (const [by, actions] of onAny) out.push(`${by} allows ${actions.join(", ")} on the resources of any cluster; name the cluster, topic and group ARNs`);
+    const secret = allowingStatement(statements, "secretsmanager:GetSecretValue", PROBE.secret);
+    if (secret) out.push(`${secret} allows secretsmanager:GetSecretValue on any secret; name the secret's ARN`);
     return out;
 }
 
-/** Least privilege for the roles this pack's setups use; the seed scopes kafka-cluster actions to exact ARNs. */
+const IAM_DOCUMENT_TYPES = [T.policy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role];
+
+/** Least privilege for every IAM document in the stack, decided by what it allows. */
 export const iamLeastPrivilege: ResourceValidationPolicy = {
     name: "iam-least-privilege",
-    description: 'IAM policies allow no "*" action, no kafka-cluster actions on Resource "*", and no secretsmanager:GetSecretValue on Resource "*".',
+    description:
+        "IAM policies do not allow every action, every kafka-cluster action, kafka-cluster actions on any cluster's resources, or secretsmanager:GetSecretValue on any secret (judged by what the document allows: NotAction, NotResource, wildcards and Deny included).",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([T.policy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role], (args, report) => {
-        const docs: unknown[] = args.type === T.role ? maybeArray(args.props, "inlinePolicies").map((p) => get(p, "policy")) : [get(args.props, "policy")];
+    validateResource: forTypes(IAM_DOCUMENT_TYPES, (args, report) => {
+        const docs: { doc: unknown; path: Path }[] = [];
+        if (args.type === T.role) {
+            if (isUnknown(get(args.props, "inlinePolicies"))) notKnownYet(["inlinePolicies"]);
+            maybeArray(args.props, "inlinePolicies").forEach((p, i) => docs.push({ doc: get(p, "policy"), path: ["inlinePolicies", i, "policy"] }));
+        } else docs.push({ doc: get(args.props, "policy"), path: ["policy"] });
         const all: string[] = [];
+        let unknown: Path | undefined;
         for (const d of docs) {
-            const statements = statementsOf(d);
-            if (statements === UNKNOWN) notKnownYet(["policy"]);
-            all.push(...problems(statements));
+            const statements = statementsOf(d.doc);
+            if (statements === UNKNOWN) unknown = d.path;
+            else for (const p of broadGrants(statements)) all.push(p);
         }
-        if (all.length) report(`IAM policy '${args.name}' is broader than it must be: ${all.join("; ")}.`);
+        if (all.length) report(`IAM policy '${args.name}' is broader than it must be: ${listed(all, "; ")}.`);
+        else if (unknown) notKnownYet(unknown);
     }),
+};
+
+/** What the pack must know about an MSK mapping to judge its role. */
+interface MappingIam {
+    mapping: PolicyResource;
+    cluster: { partition: string; region: string; account: string; name: string; uuid: string; arn: string };
+    topic: string;
+    /** The consumer group id; undefined when Lambda generates it (no consumerGroupId) and it is not known yet. */
+    group?: string;
+    serverless: boolean;
+    /** The mapping authenticates with IAM (no SASL/SCRAM, SASL/PLAIN or mTLS secret, and IAM on the cluster). */
+    iam: boolean;
+    roles: { fn: PolicyResource; role: PolicyResource; grants: RoleGrants }[];
+}
+
+const SECRET_ACCESS_TYPES = new Set(["SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"]);
+
+/** Every MSK mapping with its cluster, topic, group and roles; `undecided` is set when a value is not known yet. */
+function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?: Path } {
+    const list: MappingIam[] = [];
+    let undecided: Path | undefined;
+    // One role often serves many mappings: its grants are collected (and prepared) once.
+    const grants = new Map<string, RoleGrants>();
+    const grantsOf = (role: PolicyResource): RoleGrants => {
+        let g = grants.get(role.urn);
+        if (!g) grants.set(role.urn, (g = roleGrants(index, role)));
+        return g;
+    };
+    for (const m of index.ofType(T.mapping)) {
+        if (!isMskMapping(m, index)) continue;
+        const fns = functionsOf(index, m, "functionName");
+        const roles = fns.flatMap((fn) => rolesOf(index, fn).map((role) => ({ fn, role, grants: grantsOf(role) })));
+        if (!roles.length) continue; // function or role outside this stack: nothing to judge here
+        // The cluster: the mapping's eventSourceArn, or the ARN of the cluster resource it depends on.
+        const clusters = index.propDeps(m, "eventSourceArn", [T.mskCluster, SERVERLESS_CLUSTER]);
+        let arn = get(m.props, "eventSourceArn");
+        if ((typeof arn !== "string" || isUnknown(arn)) && clusters.length) arn = get(clusters[0].props, "arn");
+        if (typeof arn !== "string" || isUnknown(arn)) {
+            undecided = ["eventSourceArn"];
+            continue;
+        }
+        const parts = clusterParts(arn);
+        if (!parts) continue;
+        const clusterRes = clusters[0] ?? index.withIdIn([arn], [T.mskCluster, SERVERLESS_CLUSTER])[0];
+        const topics = get(m.props, "topics");
+        const topic = Array.isArray(topics) ? topics[0] : topics;
+        if (isUnknown(topics) || isUnknown(topic)) {
+            undecided = ["topics"];
+            continue;
+        }
+        if (typeof topic !== "string") continue; // msk-mapping-limits reports a mapping without a topic
+        const groupValue = get(m.props, "amazonManagedKafkaEventSourceConfig", "consumerGroupId");
+        if (isUnknown(groupValue)) {
+            undecided = ["amazonManagedKafkaEventSourceConfig", "consumerGroupId"];
+            continue;
+        }
+        // Without a consumerGroupId Lambda names the group itself; once the mapping exists its uuid is known.
+        const group = typeof groupValue === "string" && groupValue ? groupValue : maybeString(m.props, "uuid");
+        const access = get(m.props, "sourceAccessConfigurations");
+        if (isUnknown(access)) {
+            undecided = ["sourceAccessConfigurations"];
+            continue;
+        }
+        const types = maybeArray(access).map((c) => get(c, "type"));
+        if (types.some(isUnknown)) {
+            undecided = ["sourceAccessConfigurations"];
+            continue;
+        }
+        const serverless = clusterRes?.type === SERVERLESS_CLUSTER;
+        // Lambda/MSK: "If IAM auth is active on your MSK cluster, and you don't provide a secret for auth, Lambda
+        // automatically defaults to using IAM auth." MSK Serverless supports IAM only.
+        let iam = !types.some((t) => typeof t === "string" && SECRET_ACCESS_TYPES.has(t));
+        if (iam && clusterRes && !serverless) {
+            const enabled = get(clusterRes.props, "clientAuthentication", "sasl", "iam");
+            if (isUnknown(enabled) || isUnknown(get(clusterRes.props, "clientAuthentication"))) {
+                undecided = ["clientAuthentication"];
+                continue;
+            }
+            iam = enabled === true || enabled === "true";
+        }
+        list.push({ mapping: m, cluster: { ...parts, arn }, topic, group, serverless, iam, roles });
+    }
+    return { list, undecided };
+}
+
+/** What the role lacks for the mapping, as "action on resource" strings. */
+function missingFor(mi: MappingIam, statements: Stmt[]): string[] {
+    const missing: string[] = [];
+    const need = (action: string, resource: string) => {
+        if (!allows(statements, action, resource)) missing.push(`${action} on ${resource}`);
+    };
+    const describe = mi.serverless ? ["kafka:DescribeClusterV2"] : [...MAPPING_DESCRIBE_CLUSTER_ACTIONS];
+    if (!describe.some((a) => allows(statements, a, mi.cluster.arn))) missing.push(`${describe.join(" or ")} on ${mi.cluster.arn}`);
+    for (const a of MAPPING_CLUSTER_ACTIONS) need(a, mi.cluster.arn);
+    // The describe actions support no resource-level permissions ("*"); creating a network interface is authorised on
+    // the interface, the subnet and the security group, deleting it on the interface (Service Authorization Reference,
+    // Amazon EC2): probed with ARNs in the cluster's account and region, so `arn:aws:ec2:*:*:*`-style grants count.
+    const ec2 = (type: string) =>
+        `arn:${mi.cluster.partition}:ec2:${mi.cluster.region}:${mi.cluster.account}:${type}/${type === "subnet" ? "subnet" : type === "security-group" ? "sg" : "eni"}-0123456789abcdef0`;
+    for (const a of MAPPING_EC2_ACTIONS) {
+        const on =
+            a === "ec2:CreateNetworkInterface"
+                ? [ec2("network-interface"), ec2("subnet"), ec2("security-group")]
+                : a === "ec2:DeleteNetworkInterface"
+                  ? [ec2("network-interface")]
+                  : ["*"];
+        for (const r of on) need(a, r);
+    }
+    if (mi.iam) {
+        const group = mi.group ?? `${PROBE.name}-generated-group-id`;
+        for (const a of CONSUMER_KAFKA_CLUSTER_ACTIONS) {
+            const type = resourceTypeOf(a);
+            need(a, kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : group));
+        }
+    }
+    return missing;
+}
+
+/**
+ * Lambda/MSK, "IAM role-based authentication" and Lambda, "Configuring Lambda execution role permissions": the
+ * function's execution role needs kafka:DescribeCluster(V2) and kafka:GetBootstrapBrokers on the cluster and the six
+ * ec2: network-interface actions; with IAM authentication also the six kafka-cluster actions on that cluster's, topic's
+ * and group's ARNs (without them the mapping reports "Cluster failed to authorize Lambda").
+ */
+export const mskMappingRolePermissions: StackValidationPolicy = {
+    name: "msk-mapping-role-permissions",
+    description:
+        "The execution role of an MSK mapping's function allows what Lambda needs: kafka:DescribeCluster(V2), kafka:GetBootstrapBrokers and the ec2 network-interface actions, and with IAM authentication the six kafka-cluster actions on that cluster's, topic's and group's ARNs.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        const found = mappingsWithRoles(index);
+        const list = found.list;
+        let undecided = found.undecided;
+        for (const mi of list) {
+            for (const { fn, role, grants } of mi.roles) {
+                const missing = missingFor(mi, grants.statements);
+                if (!missing.length) continue;
+                if (grants.unknown) {
+                    undecided = ["policy"];
+                    continue;
+                }
+                if (grants.external.length) continue; // policies outside this stack may grant it; the pack cannot see them
+                const how = mi.iam ? "IAM authentication" : "its secret";
+                report(
+                    `Role '${role.name}' of function '${fn.name}' cannot serve MSK mapping '${mi.mapping.name}' (${how}): it lacks ${missing.join(", ")}. ` +
+                        `Without these the mapping fails (e.g. "Cluster failed to authorize Lambda"); add them to the role's policy, scoped to these ARNs ` +
+                        '(Lambda docs: "Configuring Lambda execution role permissions", "IAM role-based authentication").',
+                    role.urn,
+                );
+            }
+        }
+        if (undecided) notKnownYet(undecided);
+    },
+};
+
+/**
+ * Least privilege for the roles of MSK consumers, decided by what their effective policies (inline, attached,
+ * AWS-managed) allow: no every-action grant, no cluster administration, and kafka-cluster actions only on the cluster,
+ * topic and group the mapping names (the Lambda/MSK docs scope them to those ARNs).
+ */
+export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
+    name: "msk-consumer-role-least-privilege",
+    description:
+        "The execution role of an MSK mapping's function allows no more than a consumer needs: not every action, no cluster administration (kafka-cluster or kafka: control plane), and kafka-cluster actions only on its own cluster, topic and group.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        const found = mappingsWithRoles(index);
+        const list = found.list;
+        let undecided = found.undecided;
+        const done = new Set<string>();
+        for (const mi of list) {
+            for (const { fn, role, grants } of mi.roles) {
+                const key = `${role.urn}|${mi.mapping.urn}`;
+                if (done.has(key)) continue;
+                done.add(key);
+                const st = grants.statements;
+                const problems: string[] = [];
+                if (allows(st, PROBE.action, PROBE.resource))
+                    problems.push('it allows every action on every resource (e.g. AdministratorAccess, PowerUserAccess or Action "*")');
+                else {
+                    const own = (type: KafkaType) => kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : (mi.group ?? PROBE.name));
+                    const admin = KAFKA_CLUSTER_ADMIN_ACTIONS.filter((a) => allows(st, a, own(resourceTypeOf(a))));
+                    if (admin.length) problems.push(`it may administer the cluster (${admin.join(", ")})`);
+                    const control = KAFKA_CONTROL_PLANE_WRITE_ACTIONS.filter((a) => allows(st, a, mi.cluster.arn));
+                    if (control.length)
+                        problems.push(`it may change or delete the MSK cluster (${control.join(", ")}, e.g. from kafka:* or AmazonMSKFullAccess)`);
+                    const beyond = (label: string, arnOf: (type: KafkaType) => string | undefined) => {
+                        const actions = Object.entries(KAFKA_CLUSTER_ACTIONS)
+                            .filter(([a, info]) => {
+                                const arn = arnOf(info.resource);
+                                return arn !== undefined && allows(st, kafkaAction(a), arn);
+                            })
+                            .map(([a]) => kafkaAction(a));
+                        if (actions.length) problems.push(`it allows ${actions.join(", ")} on ${label}`);
+                    };
+                    beyond("other clusters", (type) => kafkaArn({ ...mi.cluster, name: PROBE.name, uuid: PROBE.uuid }, type, PROBE.name));
+                    beyond("topics other than its own", (type) => (type === "topic" ? kafkaArn(mi.cluster, "topic", PROBE.name) : undefined));
+                    // Without a consumerGroupId the group's name is Lambda's to choose, so a grant on any group is needed.
+                    if (mi.group !== undefined && get(mi.mapping.props, "amazonManagedKafkaEventSourceConfig", "consumerGroupId") !== undefined)
+                        beyond("consumer groups other than its own", (type) => (type === "group" ? kafkaArn(mi.cluster, "group", PROBE.name) : undefined));
+                }
+                if (!problems.length && grants.unknown) undecided = ["policy"];
+                if (problems.length)
+                    report(
+                        `Role '${role.name}' of function '${fn.name}', the consumer of MSK mapping '${mi.mapping.name}', is broader than a consumer needs: ${problems.join("; ")}. ` +
+                            `Grant the Lambda/MSK docs' actions on ${mi.cluster.arn}, its topic '${mi.topic}' and its consumer group only.`,
+                        role.urn,
+                    );
+            }
+        }
+        if (undecided) notKnownYet(undecided);
+    },
 };

@@ -1,0 +1,254 @@
+/**
+ * Resource-based policies open to anyone. IAM User Guide, "AWS JSON policy elements: Principal": `"Principal": "*"` or
+ * `{"AWS": "*"}` names every principal of every account (and `NotPrincipal` with Allow, everyone but those listed);
+ * only a condition on who calls (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:PrincipalAccount, ...) with a
+ * concrete value narrows it. Judged for what a Kafka → Lambda setup holds: every MSK cluster policy, KMS key policy,
+ * Secrets Manager secret policy and role trust policy in the stack; the queue, topic and bucket policies of failure and
+ * async destinations (records carry the batch: in S3, the whole batch); Lambda permissions on functions that Kafka
+ * mappings invoke.
+ */
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { StackIndex, T } from "../lib/graph";
+import { asList, statementLabel, statementsOf, type Stmt } from "../lib/iam-eval";
+import { destinationRefs, functionsOf } from "../lib/refs";
+import { get, isUnknown, notKnownYet, UNKNOWN, type Path } from "../lib/values";
+import { listed } from "./common";
+
+/** Condition keys that narrow who may call (IAM User Guide, "AWS global condition context keys"; KMS's kms:CallerAccount). */
+const NARROWING_KEYS = new Set(
+    [
+        "aws:SourceAccount",
+        "aws:SourceArn",
+        "aws:SourceOwner",
+        "aws:SourceOrgID",
+        "aws:SourceOrgPaths",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths",
+        "aws:SourceVpc",
+        "aws:SourceVpce",
+        "kms:CallerAccount",
+    ].map((k) => k.toLowerCase()),
+);
+const ARN_KEYS = new Set(["aws:sourcearn", "aws:principalarn"]);
+const ORG_PATH_KEYS = new Set(["aws:principalorgpaths", "aws:sourceorgpaths"]);
+
+type Verdict = "narrowed" | "open" | "unknown";
+
+/** Is a condition value concrete: no wildcard (for ARNs: a concrete 12-digit account), known? */
+function concrete(key: string, value: unknown): Verdict {
+    if (isUnknown(value)) return "unknown";
+    if (typeof value === "number") return "narrowed";
+    if (typeof value !== "string" || value === "") return "open";
+    if (ARN_KEYS.has(key)) {
+        const account = value.split(":")[4] ?? "";
+        return /^[0-9]{12}$/.test(account) ? "narrowed" : "open";
+    }
+    if (ORG_PATH_KEYS.has(key)) {
+        // `o-ORGID/r-ROOT/ou-.../*`: the organisation part must be concrete; a wildcard after it narrows to a subtree.
+        const org = value.split("/")[0];
+        return org.startsWith("o-") && org.length > 2 && !org.includes("*") && !org.includes("?") ? "narrowed" : "open";
+    }
+    return value.includes("*") || value.includes("?") ? "open" : "narrowed";
+}
+
+/** Does a statement's Condition narrow who may call? Negated, IfExists and ForAllValues operators do not narrow. */
+function narrowing(condition: unknown): Verdict {
+    if (isUnknown(condition)) return "unknown";
+    if (!condition || typeof condition !== "object" || Array.isArray(condition)) return "open";
+    let verdict: Verdict = "open";
+    for (const [op, block] of Object.entries(condition as Record<string, unknown>)) {
+        const o = op.toLowerCase();
+        if (o.includes("not") || o.endsWith("ifexists") || o.startsWith("forallvalues:") || o === "null" || o === "bool") continue;
+        if (isUnknown(block)) return "unknown";
+        if (!block || typeof block !== "object" || Array.isArray(block)) continue;
+        for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
+            const k = key.toLowerCase();
+            if (!NARROWING_KEYS.has(k)) continue;
+            const values = Array.isArray(value) ? value : [value];
+            if (!values.length) continue;
+            const each = values.map((v) => concrete(k, v));
+            if (each.includes("unknown")) verdict = verdict === "narrowed" ? "narrowed" : "unknown";
+            else if (each.every((v) => v === "narrowed")) return "narrowed";
+        }
+    }
+    return verdict;
+}
+
+/** `"*"`, `{"AWS": "*"}`, `{"AWS": [..., "*"]}`, `{"CanonicalUser": "*"}`: every principal. */
+function everyone(principal: unknown): Verdict {
+    if (isUnknown(principal)) return "unknown";
+    if (principal === "*") return "open";
+    if (!principal || typeof principal !== "object" || Array.isArray(principal)) return "narrowed";
+    for (const key of ["AWS", "CanonicalUser"]) {
+        const v = (principal as Record<string, unknown>)[key];
+        if (isUnknown(v)) return "unknown";
+        if (asList(v).some((p) => p === "*" || isUnknown(p))) return asList(v).includes("*") ? "open" : "unknown";
+    }
+    return "narrowed";
+}
+
+/** The statements that open a document to anyone; "unknown" when a value it needs is not known yet. */
+export function openStatements(statements: Stmt[]): { open: string[]; unknown: boolean } {
+    const open: string[] = [];
+    let unknown = false;
+    statements.forEach((s, i) => {
+        if (s.Effect !== "Allow") return;
+        const who: Verdict = s.NotPrincipal !== undefined ? "open" : everyone(s.Principal);
+        if (who === "narrowed") return;
+        const cond = narrowing(s.Condition);
+        if (cond === "narrowed") return;
+        if (who === "unknown" || cond === "unknown") {
+            unknown = true;
+            return;
+        }
+        const actions = s.Action !== undefined ? asList(s.Action).join(", ") : `every action but ${asList(s.NotAction).join(", ")}`;
+        open.push(`${statementLabel(s, i)} (${actions || "no action"})`);
+    });
+    return { open, unknown };
+}
+
+interface Doc {
+    owner: PolicyResource;
+    prop: string;
+    what: string;
+    /** Why it matters, appended to the message. */
+    why: string;
+}
+
+/** Resources of `types` whose property `prop` refers to `target` (by dependency or by one of its identifiers). */
+class RefIndex {
+    private readonly byValue = new Map<string, PolicyResource[]>();
+    constructor(
+        private readonly index: StackIndex,
+        specs: { type: string; prop: string }[],
+    ) {
+        for (const { type, prop } of specs) {
+            for (const r of index.ofType(type)) {
+                const v = get(r.props, prop);
+                if (typeof v !== "string" || isUnknown(v) || v === "") continue;
+                const k = `${type}|${prop}|${v}`;
+                const l = this.byValue.get(k) ?? [];
+                l.push(r);
+                this.byValue.set(k, l);
+            }
+        }
+    }
+    find(target: PolicyResource, type: string, prop: string): PolicyResource[] {
+        const out = new Set<PolicyResource>(this.index.dependentsOf(target, [type], prop));
+        for (const idProp of ["arn", "id", "name", "url", "bucket", "keyId"]) {
+            const v = get(target.props, idProp);
+            if (typeof v === "string" && !isUnknown(v) && v !== "") for (const r of this.byValue.get(`${type}|${prop}|${v}`) ?? []) out.add(r);
+        }
+        return [...out];
+    }
+}
+
+const RECORDS = "failure and async-invocation records carry the function's input";
+
+/** Every resource-based policy document of the Kafka → Lambda setup in this stack, with what it guards. */
+function documents(index: StackIndex): Doc[] {
+    const refs = new RefIndex(index, [
+        { type: T.queuePolicy, prop: "queueUrl" },
+        { type: T.topicPolicy, prop: "arn" },
+        { type: T.bucketPolicy, prop: "bucket" },
+        { type: T.keyPolicy, prop: "keyId" },
+        { type: T.secretPolicy, prop: "secretArn" },
+    ]);
+    const docs: Doc[] = [];
+    for (const p of index.ofType(T.mskClusterPolicy))
+        docs.push({ owner: p, prop: "policy", what: "MSK cluster policy", why: "anyone could connect to the cluster's data" });
+    for (const k of index.ofType(T.kmsKey)) docs.push({ owner: k, prop: "policy", what: "key policy", why: "anyone could use or manage the key" });
+    for (const k of index.ofType(T.keyPolicy)) docs.push({ owner: k, prop: "policy", what: "key policy", why: "anyone could use or manage the key" });
+    for (const s of index.ofType(T.secret)) docs.push({ owner: s, prop: "policy", what: "secret policy", why: "anyone could read the Kafka credentials" });
+    for (const s of index.ofType(T.secretPolicy))
+        docs.push({ owner: s, prop: "policy", what: "secret policy", why: "anyone could read the Kafka credentials" });
+    for (const r of index.ofType(T.role))
+        docs.push({ owner: r, prop: "assumeRolePolicy", what: "trust policy", why: "anyone in any account could assume the role" });
+    const seen = new Set<string>();
+    for (const ref of destinationRefs(index)) {
+        for (const t of ref.targets) {
+            if (seen.has(t.urn)) continue;
+            seen.add(t.urn);
+            const why = `it is the ${ref.what} of '${ref.owner.name}' (${RECORDS}${t.type === T.queue || t.type === T.topic ? "" : "; S3 failure records hold the whole batch"})`;
+            if (t.type === T.queue) {
+                docs.push({ owner: t, prop: "policy", what: "queue policy", why });
+                for (const p of refs.find(t, T.queuePolicy, "queueUrl")) docs.push({ owner: p, prop: "policy", what: "queue policy", why });
+            } else if (t.type === T.topic) {
+                docs.push({ owner: t, prop: "policy", what: "topic policy", why });
+                for (const p of refs.find(t, T.topicPolicy, "arn")) docs.push({ owner: p, prop: "policy", what: "topic policy", why });
+            } else if (t.type === T.bucket || t.type === T.bucketV2) {
+                docs.push({ owner: t, prop: "policy", what: "bucket policy", why });
+                for (const p of refs.find(t, T.bucketPolicy, "bucket")) docs.push({ owner: p, prop: "policy", what: "bucket policy", why });
+            }
+        }
+    }
+    return docs;
+}
+
+/** Functions that Kafka mappings invoke (MSK or self-managed). */
+function consumerFunctions(index: StackIndex): Set<PolicyResource> {
+    const out = new Set<PolicyResource>();
+    for (const m of index.ofType(T.mapping)) {
+        const kafka = get(m.props, "topics") !== undefined || get(m.props, "selfManagedEventSource") !== undefined;
+        if (kafka) for (const f of functionsOf(index, m, "functionName")) out.add(f);
+    }
+    return out;
+}
+
+export const noPublicResourcePolicies: StackValidationPolicy = {
+    name: "no-public-resource-policies",
+    description:
+        'Resource policies of a Kafka → Lambda setup (MSK cluster, KMS key, secret and role trust policies; failure and async destinations\' queue, topic and bucket policies; Lambda permissions on consumer functions) do not allow Principal "*" without a condition that narrows the caller (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, ...).',
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        let undecided: Path | undefined;
+        for (const d of documents(index)) {
+            const value = get(d.owner.props, d.prop);
+            if (value === undefined || value === null || value === "") continue;
+            const statements = statementsOf(value);
+            if (statements === UNKNOWN) {
+                undecided = [d.prop];
+                continue;
+            }
+            const { open, unknown } = openStatements(statements);
+            if (unknown) undecided = [d.prop];
+            if (open.length)
+                report(
+                    `The ${d.what} of '${d.owner.name}' (${d.owner.type}) is open to anyone: ${listed(open, "; ")} allow Principal "*" with no condition that narrows the caller to an account, organisation or source; ${d.why}. ` +
+                        "Name the principals, or add a condition such as aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID with a concrete value.",
+                    d.owner.urn,
+                );
+        }
+        const consumers = consumerFunctions(index);
+        for (const p of index.ofType(T.permission)) {
+            const fns = functionsOf(index, p, "function");
+            if (!fns.some((f) => consumers.has(f))) continue;
+            const principal = get(p.props, "principal");
+            if (isUnknown(principal)) {
+                undecided = ["principal"];
+                continue;
+            }
+            if (principal !== "*") continue;
+            const narrowers = ["sourceAccount", "sourceArn", "principalOrgId"].map((k) => get(p.props, k));
+            if (narrowers.some((v) => typeof v === "string" && v !== "" && !isUnknown(v) && !v.includes("*"))) continue;
+            if (narrowers.some(isUnknown)) {
+                undecided = ["sourceArn"];
+                continue;
+            }
+            report(
+                `Lambda permission '${p.name}' lets anyone (principal "*") call ${maybeAction(p)} on Kafka consumer function '${fns[0].name}' with no sourceAccount, sourceArn or principalOrgId: ` +
+                    "any AWS account could invoke it with records of its choosing. Name the calling service or account, or set sourceArn/sourceAccount.",
+                p.urn,
+            );
+        }
+        if (undecided) notKnownYet(undecided);
+    },
+};
+
+function maybeAction(p: PolicyResource): string {
+    const a = get(p.props, "action");
+    return typeof a === "string" && !isUnknown(a) ? a : "the function";
+}
