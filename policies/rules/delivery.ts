@@ -410,7 +410,7 @@ export const destinationDeliveryOutsideStack: StackValidationPolicy = {
         const index = new StackIndex(args.resources);
         for (const ref of destinationRefs(index)) {
             const target = ref.targets.find((t) => t.type !== T.fn);
-            const kind = target ? kindOf(ref, target) : undefined;
+            const kind = kindOf(ref, target);
             if (target && kind && DESTINATION_KMS_ACTIONS[kind].length) {
                 const kr = keyRef(index, target);
                 if (kr && !isAwsManaged(kr.value) && !isUnknown(kr.value)) {
