@@ -43,7 +43,9 @@ function storedSecret(name: string, value: object | string, form: "string" | "bi
     const v = res(
         VERSION,
         `${name}-v`,
-        form === "string" ? { secretId: secretArn(name), secretString: secret(text) } : { secretId: secretArn(name), secretBinary: secret(Buffer.from(text).toString("base64")) },
+        form === "string"
+            ? { secretId: secretArn(name), secretString: secret(text) }
+            : { secretId: secretArn(name), secretBinary: secret(Buffer.from(text).toString("base64")) },
         { secretId: [s] },
     );
     return { s, v, arn: secretArn(name) };
@@ -61,7 +63,10 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const d = of(await check([iamOnly, m]), "kafka-auth-matches-cluster", "mandatory");
             assert.strictEqual(d.length, 1);
             assert.strictEqual(d[0].urn, m.urn);
-            assert.match(d[0].message, /'m' reads MSK cluster 'cluster', but it authenticates with CLIENT_CERTIFICATE_TLS_AUTH .*"Server failed to authenticate Lambda"/);
+            assert.match(
+                d[0].message,
+                /'m' reads MSK cluster 'cluster', but it authenticates with CLIENT_CERTIFICATE_TLS_AUTH .*"Server failed to authenticate Lambda"/,
+            );
 
             const scramOnly = cluster({ sasl: { scram: true }, unauthenticated: false });
             const none = of(await check([scramOnly, mapping("none")]), "kafka-auth-matches-cluster", "mandatory");
@@ -84,13 +89,19 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const d = of(await check([sl, m]), "kafka-auth-matches-cluster", "mandatory");
             assert.strictEqual(d.length, 1);
             assert.match(d[0].message, /MSK Serverless cluster 'serverless'/);
-            assert.deepStrictEqual(of(await check([sl, mapping("iam", { eventSourceArn: UNKNOWN }, { eventSourceArn: [sl] })]), "kafka-auth-matches-cluster"), []);
+            assert.deepStrictEqual(
+                of(await check([sl, mapping("iam", { eventSourceArn: UNKNOWN }, { eventSourceArn: [sl] })]), "kafka-auth-matches-cluster"),
+                [],
+            );
         });
         it("accepts each mapping whose authentication the cluster enables", async () => {
             const ok: Res[][] = [
                 [cluster({ sasl: { iam: true, scram: true } }), mapping("iam")],
                 [cluster({ sasl: { scram: true } }), mapping("s", { sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: scram.arn }] })],
-                [cluster({ tls: { certificateAuthorityArns: [CA_ARN] } }), mapping("t", { sourceAccessConfigurations: [{ type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: mtls.arn }] })],
+                [
+                    cluster({ tls: { certificateAuthorityArns: [CA_ARN] } }),
+                    mapping("t", { sourceAccessConfigurations: [{ type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: mtls.arn }] }),
+                ],
                 [cluster({ unauthenticated: true }), mapping("open")],
                 [cluster(undefined), mapping("default-unauthenticated")],
                 // A self-managed cluster's settings are not in the stack: not judged here.
@@ -192,7 +203,11 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
         it("says it cannot check a root CA secret that is not known yet", async () => {
             const s = res(SECRET, "ca", { name: "ca", arn: UNKNOWN });
             const v = res(VERSION, "ca-v", { secretId: UNKNOWN, secretBinary: UNKNOWN }, { secretId: [s] });
-            const m = selfManaged("sm", { sourceAccessConfigurations: [{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: UNKNOWN }] }, { sourceAccessConfigurations: [s] });
+            const m = selfManaged(
+                "sm",
+                { sourceAccessConfigurations: [{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: UNKNOWN }] },
+                { sourceAccessConfigurations: [s] },
+            );
             assert.deepStrictEqual(
                 of(await check([s, v, m]), "kafka-server-root-ca-secret").map((x) => x.enforcementLevel),
                 ["advisory"],
@@ -236,12 +251,18 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
     describe("kafka-consumer-group-unique (Lambda/MSK: customizable consumer group ID)", () => {
         const group = (id: unknown) => ({ amazonManagedKafkaEventSourceConfig: { consumerGroupId: id } });
         it("refuses two mappings on one cluster with the same consumer group id, MSK or self-managed", async () => {
-            const d = of(await check([mapping("a", group("orders")), mapping("b", { topics: ["payments"], ...group("orders") })]), "kafka-consumer-group-unique");
+            const d = of(
+                await check([mapping("a", group("orders")), mapping("b", { topics: ["payments"], ...group("orders") })]),
+                "kafka-consumer-group-unique",
+            );
             assert.strictEqual(d.length, 1);
             assert.strictEqual(d[0].enforcementLevel, "mandatory");
             assert.match(d[0].message, /'a' and 'b' read the same Kafka cluster with the same consumer group id "orders"/);
             const c = cluster({ sasl: { iam: true } }, { arn: UNKNOWN });
-            const viaDeps = [mapping("a", { eventSourceArn: UNKNOWN, ...group("g") }, { eventSourceArn: [c] }), mapping("b", { eventSourceArn: UNKNOWN, ...group("g") }, { eventSourceArn: [c] })];
+            const viaDeps = [
+                mapping("a", { eventSourceArn: UNKNOWN, ...group("g") }, { eventSourceArn: [c] }),
+                mapping("b", { eventSourceArn: UNKNOWN, ...group("g") }, { eventSourceArn: [c] }),
+            ];
             assert.strictEqual(of(await check([c, ...viaDeps]), "kafka-consumer-group-unique").length, 1);
             const sm = (n: string, servers: string) =>
                 selfManaged(n, {
@@ -285,7 +306,10 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
         it("follows kafka:// rules: provisioned mode, a valid topic, not a source topic", async () => {
             const provisioned = { provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 3 } };
             assert.match(of(await check(onFailure("kafka://orders-dlt")), "destination-types")[0].message, /only for mappings in provisioned mode/);
-            assert.match(of(await check(onFailure("kafka://orders", provisioned)), "destination-types")[0].message, /is the mapping's own source topic 'orders'/);
+            assert.match(
+                of(await check(onFailure("kafka://orders", provisioned)), "destination-types")[0].message,
+                /is the mapping's own source topic 'orders'/,
+            );
             assert.match(of(await check(onFailure("kafka://", provisioned)), "destination-types")[0].message, /not a valid topic name/);
             assert.deepStrictEqual(of(await check(onFailure("kafka://orders-dlt", provisioned)), "destination-types"), []);
             const sm = selfManaged("sm", { destinationConfig: { onFailure: { destinationArn: "kafka://orders-dlt" } }, ...provisioned });
@@ -302,7 +326,10 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const s3OnSuccess = of(await check(invokeConfig({ onSuccess: { destination: "arn:aws:s3:::async-ok" } })), "destination-types");
             assert.strictEqual(s3OnSuccess.length, 1);
             assert.match(s3OnSuccess[0].message, /The async on-success destination of 'async' .* is an S3 bucket/);
-            const dlq = res("aws:lambda/function:Function", "fn", { name: "fn", deadLetterConfig: { targetArn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/b` } });
+            const dlq = res("aws:lambda/function:Function", "fn", {
+                name: "fn",
+                deadLetterConfig: { targetArn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/b` },
+            });
             assert.match(of(await check(dlq), "destination-types")[0].message, /dead-letter target .* Lambda accepts an SQS queue, an SNS topic here/);
         });
         it("judges an unknown ARN by the resource it depends on (first preview), and notes what it cannot see", async () => {
@@ -320,7 +347,10 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const fifo = res("aws:sqs/queue:Queue", "fifo", { name: "failures.fifo", fifoQueue: true, arn: UNKNOWN });
             assert.strictEqual(of(await check([fifo, onFailure(UNKNOWN, {}, { destinationConfig: [fifo] })]), "no-fifo-destinations").length, 1);
             assert.strictEqual(of(await check(onFailure(`arn:aws:sqs:us-east-1:${ACCOUNT}:failures.fifo`)), "no-fifo-destinations").length, 1);
-            assert.deepStrictEqual(of(await check(onFailure("kafka://orders.fifo", { provisionedPollerConfig: { minimumPollers: 1 } })), "no-fifo-destinations"), []);
+            assert.deepStrictEqual(
+                of(await check(onFailure("kafka://orders.fifo", { provisionedPollerConfig: { minimumPollers: 1 } })), "no-fifo-destinations"),
+                [],
+            );
         });
     });
 
@@ -334,16 +364,28 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             { role: "consumer-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: opts.statements }) },
             { role: [role] },
         );
-        const fn = res("aws:lambda/function:Function", "fn", { name: "consumer", arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:consumer`, role: roleArn }, { role: [role] });
-        const q = res("aws:sqs/queue:Queue", "failures", { name: "failures", arn: QUEUE_ARN, kmsMasterKeyId: opts.queueKey }, { kmsMasterKeyId: opts.queueDeps ?? [] });
+        const fn = res(
+            "aws:lambda/function:Function",
+            "fn",
+            { name: "consumer", arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:consumer`, role: roleArn },
+            { role: [role] },
+        );
+        const q = res(
+            "aws:sqs/queue:Queue",
+            "failures",
+            { name: "failures", arn: QUEUE_ARN, kmsMasterKeyId: opts.queueKey },
+            { kmsMasterKeyId: opts.queueDeps ?? [] },
+        );
         const m = mapping("mapping", { functionName: fn.props.arn, destinationConfig: { onFailure: { destinationArn: QUEUE_ARN } } }, { functionName: [fn] });
         return { role, fn, q, m, all: [role, policy, fn, q, m] };
     }
     const KEY_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
     const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`;
     const QUEUE_ARN = `arn:aws:sqs:us-east-1:${ACCOUNT}:failures`;
-    const key = (props: Record<string, unknown> = {}) => res("aws:kms/key:Key", "dest-key", { arn: KEY_ARN, keyId: KEY_ID, id: KEY_ID, enableKeyRotation: true, ...props });
-    const alias = () => res("aws:kms/alias:Alias", "dest-alias", { name: "alias/failures", arn: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/failures`, targetKeyId: KEY_ID });
+    const key = (props: Record<string, unknown> = {}) =>
+        res("aws:kms/key:Key", "dest-key", { arn: KEY_ARN, keyId: KEY_ID, id: KEY_ID, enableKeyRotation: true, ...props });
+    const alias = () =>
+        res("aws:kms/alias:Alias", "dest-alias", { name: "alias/failures", arn: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/failures`, targetKeyId: KEY_ID });
     const sendOnly = [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: QUEUE_ARN }];
 
     describe("destination-kms-grants through aliases and key ids (a full run judges them, mandatory)", () => {
@@ -358,13 +400,19 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
                 assert.strictEqual(d.length, 1);
                 assert.strictEqual(d[0].enforcementLevel, "mandatory");
                 assert.match(d[0].message, new RegExp(`lacks kms:Decrypt on ${KEY_ARN}, kms:GenerateDataKey on ${KEY_ARN}`));
-                const granted = chain({ queueKey: value, statements: [...sendOnly, { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY_ARN }] });
+                const granted = chain({
+                    queueKey: value,
+                    statements: [...sendOnly, { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY_ARN }],
+                });
                 assert.deepStrictEqual(of(await check([...granted.all, key(), alias()]), "destination-kms-grants"), []);
             });
         }
         it("asks for the cross-account actions when the key is in another account", async () => {
             const foreign = "arn:aws:kms:us-east-1:444455556666:key/12345678-1234-1234-1234-123456789012";
-            const c = chain({ queueKey: foreign, statements: [...sendOnly, { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: foreign }] });
+            const c = chain({
+                queueKey: foreign,
+                statements: [...sendOnly, { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: foreign }],
+            });
             const d = of(await check(c.all), "destination-kms-grants", "mandatory");
             assert.strictEqual(d.length, 1);
             assert.match(d[0].message, /lacks kms:DescribeKey on .*, kms:ReEncryptFrom on .*, kms:ReEncryptTo on/);
@@ -375,7 +423,10 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const c = chain({ queueKey: "alias/elsewhere", statements: sendOnly });
             const d = await check(c.all);
             assert.deepStrictEqual(of(d, "destination-kms-grants"), []);
-            assert.match(of(d, "destination-delivery-outside-stack", "advisory")[0].message, /"alias\/elsewhere", an alias or key id with no key in this stack/);
+            assert.match(
+                of(d, "destination-delivery-outside-stack", "advisory")[0].message,
+                /"alias\/elsewhere", an alias or key id with no key in this stack/,
+            );
         });
     });
 
@@ -393,10 +444,20 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
         it("accepts delegation to the account, a statement naming the role, a KeyPolicy resource, and AWS's default policy", async () => {
             const delegating = key({ policy: doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]) });
             const naming = key({
-                policy: doc([{ Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:role/consumer-role`] }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" }]),
+                policy: doc([
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:role/consumer-role`] },
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        Resource: "*",
+                    },
+                ]),
             });
             const plain = key();
-            const separate = res("aws:kms/keyPolicy:KeyPolicy", "kp", { keyId: KEY_ID, policy: doc([{ Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: "kms:*", Resource: "*" }]) });
+            const separate = res("aws:kms/keyPolicy:KeyPolicy", "kp", {
+                keyId: KEY_ID,
+                policy: doc([{ Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: "kms:*", Resource: "*" }]),
+            });
             for (const extra of [[delegating], [naming], [plain], [plain, separate]]) {
                 const c = chain({ queueKey: KEY_ARN, queueDeps: [extra[0]], statements: grants });
                 assert.deepStrictEqual(of(await check([...c.all, ...extra]), "destination-key-policy"), [], extra.map((r) => r.name).join());
@@ -409,7 +470,12 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
                 enableKeyRotation: true,
                 policy: doc([
                     { Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "kms:*", Resource: "*" },
-                    { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/consumer-role` }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" },
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/consumer-role` },
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        Resource: "*",
+                    },
                 ]),
             });
             const c = chain({ queueKey: foreignArn, queueDeps: [k], statements: grants });
@@ -430,9 +496,18 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
     describe("destination-endpoint-in-cluster-vpc (AWS: a VPC endpoint for the destination's service in the cluster's VPC)", () => {
         function network() {
             const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16", id: "vpc-0a", mainRouteTableId: "rtb-main" });
-            const subnets = [0, 1].map((i) => res("aws:ec2/subnet:Subnet", `private-${i}`, { vpcId: "vpc-0a", id: `subnet-0${i}`, cidrBlock: `10.0.${i}.0/24` }, { vpcId: [vpc] }));
+            const subnets = [0, 1].map((i) =>
+                res("aws:ec2/subnet:Subnet", `private-${i}`, { vpcId: "vpc-0a", id: `subnet-0${i}`, cidrBlock: `10.0.${i}.0/24` }, { vpcId: [vpc] }),
+            );
             const rt = res("aws:ec2/routeTable:RouteTable", "private-rt", { vpcId: "vpc-0a", id: "rtb-private" }, { vpcId: [vpc] });
-            const assocs = subnets.map((s, i) => res("aws:ec2/routeTableAssociation:RouteTableAssociation", `assoc-${i}`, { subnetId: UNKNOWN, routeTableId: UNKNOWN }, { subnetId: [s], routeTableId: [rt] }));
+            const assocs = subnets.map((s, i) =>
+                res(
+                    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+                    `assoc-${i}`,
+                    { subnetId: UNKNOWN, routeTableId: UNKNOWN },
+                    { subnetId: [s], routeTableId: [rt] },
+                ),
+            );
             const c = cluster({ sasl: { iam: true } }, { brokerNodeGroupInfo: { clientSubnets: ["subnet-00", "subnet-01"], securityGroups: ["sg-1"] } });
             return { vpc, subnets, rt, c, all: [vpc, ...subnets, rt, ...assocs, c] };
         }
@@ -446,7 +521,10 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const d = of(await check([...n.all, nat, toQueue]), "destination-endpoint-in-cluster-vpc", "mandatory");
             assert.strictEqual(d.length, 1);
             assert.strictEqual(d[0].urn, toQueue.urn);
-            assert.match(d[0].message, /is an SQS queue, and the cluster's VPC 'vpc' has no usable sqs endpoint.*interface endpoint for com\.amazonaws\.<region>\.sqs/);
+            assert.match(
+                d[0].message,
+                /is an SQS queue, and the cluster's VPC 'vpc' has no usable sqs endpoint.*interface endpoint for com\.amazonaws\.<region>\.sqs/,
+            );
             const noDns = endpoint("sqs", { vpcEndpointType: "Interface", privateDnsEnabled: false });
             assert.match(of(await check([...n.all, noDns, toQueue]), "destination-endpoint-in-cluster-vpc")[0].message, /privateDnsEnabled off/);
             const otherVpc = endpoint("sqs", { vpcId: "vpc-other", vpcEndpointType: "Interface", privateDnsEnabled: true });
@@ -469,7 +547,10 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const s3 = endpoint("s3", { routeTableIds: [UNKNOWN] }, { routeTableIds: [n.rt] });
             assert.deepStrictEqual(of(await check([...n.all, s3, toBucket]), "destination-endpoint-in-cluster-vpc"), []);
             const bare = endpoint("s3", { vpcEndpointType: "Gateway", id: "vpce-1" });
-            const assoc = res("aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation", "ep-rt", { vpcEndpointId: "vpce-1", routeTableId: "rtb-private" });
+            const assoc = res("aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation", "ep-rt", {
+                vpcEndpointId: "vpce-1",
+                routeTableId: "rtb-private",
+            });
             assert.deepStrictEqual(of(await check([...n.all, bare, assoc, toBucket]), "destination-endpoint-in-cluster-vpc"), []);
             // Subnets without an explicit association use the VPC's main route table.
             const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16", id: "vpc-0a", mainRouteTableId: "rtb-main" });
@@ -514,12 +595,21 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             assert.strictEqual(schema.maxTimeoutSeconds.maximum, 840);
         });
         it("still refuses 900 s when a config asks for 900, and is stricter when a config asks for less", async () => {
-            const loose = of(await check([fn(900), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 900 } }), "msk-function-timeout");
+            const loose = of(
+                await check([fn(900), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 900 } }),
+                "msk-function-timeout",
+            );
             assert.strictEqual(loose.length, 1);
             assert.match(loose[0].message, /Set its timeout to 840 s or less/);
-            const strict = of(await check([fn(600), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 300 } }), "msk-function-timeout");
+            const strict = of(
+                await check([fn(600), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 300 } }),
+                "msk-function-timeout",
+            );
             assert.match(strict[0].message, /Set its timeout to 300 s or less/);
-            assert.deepStrictEqual(of(await check([fn(840), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 840 } }), "msk-function-timeout"), []);
+            assert.deepStrictEqual(
+                of(await check([fn(840), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 840 } }), "msk-function-timeout"),
+                [],
+            );
         });
     });
 });

@@ -31,7 +31,8 @@ export function resolveKey(index: StackIndex, owner: PolicyResource, prop: strin
         for (const k of index.resolve(alias, "targetKeyId", get(alias.props, "targetKeyId"), [T.kmsKey])) if (!keys.includes(k)) keys.push(k);
     }
     if (keys.length) return { state: "resource", key: keys[0], arn: get(keys[0].props, "arn") };
-    if (typeof value !== "string" || isUnknown(value)) return isUnknown(value) || found.length ? { state: "unknown" } : { state: "unresolved", value: String(value) };
+    if (typeof value !== "string" || isUnknown(value))
+        return isUnknown(value) || found.length ? { state: "unknown" } : { state: "unresolved", value: String(value) };
     if (isKeyArn(value)) return { state: "arn", arn: value };
     return { state: "unresolved", value };
 }

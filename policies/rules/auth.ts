@@ -37,9 +37,8 @@ function clusterAuth(c: PolicyResource): ClusterAuth {
     if (c.type === K.serverlessCluster) return { mtls: false, scram: false, iam: true, unauthenticated: false, plaintext: false, serverless: true };
     const auth = get(c.props, "clientAuthentication");
     const clientBroker = get(c.props, "encryptionInfo", "encryptionInTransit", "clientBroker");
-    const plaintext: Tri = isUnknown(clientBroker) || isUnknown(get(c.props, "encryptionInfo"))
-        ? "unknown"
-        : clientBroker === "PLAINTEXT" || clientBroker === "TLS_PLAINTEXT";
+    const plaintext: Tri =
+        isUnknown(clientBroker) || isUnknown(get(c.props, "encryptionInfo")) ? "unknown" : clientBroker === "PLAINTEXT" || clientBroker === "TLS_PLAINTEXT";
     if (isUnknown(auth)) return { mtls: "unknown", scram: "unknown", iam: "unknown", unauthenticated: "unknown", plaintext, serverless: false };
     if (auth === undefined || auth === null) return { mtls: false, scram: false, iam: false, unauthenticated: true, plaintext, serverless: false };
     const cas = get(auth, "tls", "certificateAuthorityArns");

@@ -54,7 +54,8 @@ function allowedKinds(ref: DestinationRef): DestinationKind[] {
  */
 function kafkaDestinationProblem(m: PolicyResource, value: string): string | "unknown" | undefined {
     const topic = value.slice(KAFKA_DESTINATION_PREFIX.length);
-    if (!KAFKA_TOPIC.test(topic)) return `names the Kafka topic ${JSON.stringify(topic.slice(0, 60))}, which is not a valid topic name (1-249 of a-z, A-Z, 0-9, '.', '_', '-')`;
+    if (!KAFKA_TOPIC.test(topic))
+        return `names the Kafka topic ${JSON.stringify(topic.slice(0, 60))}, which is not a valid topic name (1-249 of a-z, A-Z, 0-9, '.', '_', '-')`;
     const pollers = get(m.props, "provisionedPollerConfig");
     if (isUnknown(pollers)) return "unknown";
     if (pollers === undefined || pollers === null)
@@ -88,7 +89,8 @@ export const destinationTypes: StackValidationPolicy = {
                     continue;
                 }
                 const kind = arnKind(ref.arn);
-                if (kind === "not-arn") fail(`is ${JSON.stringify(ref.arn.slice(0, 80))}, which is not an ARN: give the destination's ARN, not its name or URL`);
+                if (kind === "not-arn")
+                    fail(`is ${JSON.stringify(ref.arn.slice(0, 80))}, which is not an ARN: give the destination's ARN, not its name or URL`);
                 else if (kind === "other" || !allowed.includes(kind)) fail(`is ${kind === "other" ? "a resource" : NAMES[kind]} (${ref.arn.slice(0, 200)})`);
                 continue;
             }
@@ -167,7 +169,14 @@ export const destinationKeyPolicy: StackValidationPolicy = {
                     if (statements === undefined) {
                         if (!cross) continue;
                     } else {
-                        const accountPrincipals = roleAccount ? [roleAccount, `arn:aws:iam::${roleAccount}:root`, `arn:aws-us-gov:iam::${roleAccount}:root`, `arn:aws-cn:iam::${roleAccount}:root`] : [];
+                        const accountPrincipals = roleAccount
+                            ? [
+                                  roleAccount,
+                                  `arn:aws:iam::${roleAccount}:root`,
+                                  `arn:aws-us-gov:iam::${roleAccount}:root`,
+                                  `arn:aws-cn:iam::${roleAccount}:root`,
+                              ]
+                            : [];
                         const delegated = forPrincipals(statements, accountPrincipals);
                         const direct = forPrincipals(statements, typeof roleArn === "string" ? [roleArn, ...accountPrincipals] : accountPrincipals);
                         const keyResource = typeof k.arn === "string" && !isUnknown(k.arn) ? k.arn : "*";

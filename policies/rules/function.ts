@@ -27,7 +27,10 @@ export const mskFunctionTimeout: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         // Enforced here too, for configs that reach the pack without the CLI's schema validation.
-        const maxTimeoutSeconds = stricterLimit(config(args, { maxTimeoutSeconds: MAX_MSK_FUNCTION_TIMEOUT_SECONDS }).maxTimeoutSeconds, MAX_MSK_FUNCTION_TIMEOUT_SECONDS);
+        const maxTimeoutSeconds = stricterLimit(
+            config(args, { maxTimeoutSeconds: MAX_MSK_FUNCTION_TIMEOUT_SECONDS }).maxTimeoutSeconds,
+            MAX_MSK_FUNCTION_TIMEOUT_SECONDS,
+        );
         const index = new StackIndex(args.resources);
         const reported = new Set<string>();
         for (const m of index.ofType(T.mapping)) {

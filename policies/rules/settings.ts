@@ -36,7 +36,9 @@ export const kafkaStartingPosition: ResourceValidationPolicy = {
             return;
         }
         if (typeof position !== "string" || !(KAFKA_STARTING_POSITIONS as readonly string[]).includes(position)) {
-            report(`Kafka event source mapping '${args.name}' has startingPosition ${JSON.stringify(String(position).slice(0, 40))}; Lambda accepts ${allowed}.`);
+            report(
+                `Kafka event source mapping '${args.name}' has startingPosition ${JSON.stringify(String(position).slice(0, 40))}; Lambda accepts ${allowed}.`,
+            );
             return;
         }
         if (position === "AT_TIMESTAMP") {
