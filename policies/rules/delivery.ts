@@ -104,13 +104,22 @@ export const destinationTypes: StackValidationPolicy = {
     },
 };
 
+/** Key policies (`aws:kms/keyPolicy:KeyPolicy`) by the key id or ARN they name, read once per policy run. */
+function keyPoliciesById(index: StackIndex): Map<string, PolicyResource> {
+    const out = new Map<string, PolicyResource>();
+    for (const p of index.ofType(K.keyPolicy)) {
+        const id = get(p.props, "keyId");
+        if (typeof id === "string" && !isUnknown(id)) out.set(id, p);
+    }
+    return out;
+}
+
 /** A key's policy document: an `aws:kms/keyPolicy:KeyPolicy` for it, else the key's `policy`; undefined = AWS's default. */
-function keyPolicyOf(index: StackIndex, key: PolicyResource): unknown {
-    const separate = new Set(index.dependentsOf(key, [K.keyPolicy], "keyId"));
-    const ids = [get(key.props, "keyId"), get(key.props, "arn"), get(key.props, "id")].filter((v) => typeof v === "string" && !isUnknown(v));
-    for (const p of index.ofType(K.keyPolicy)) if (ids.includes(get(p.props, "keyId"))) separate.add(p);
-    const first = [...separate][0];
-    return first ? get(first.props, "policy") : get(key.props, "policy");
+function keyPolicyOf(index: StackIndex, byId: Map<string, PolicyResource>, key: PolicyResource): unknown {
+    let separate: PolicyResource | undefined = index.dependentsOf(key, [K.keyPolicy], "keyId")[0];
+    for (const id of [get(key.props, "keyId"), get(key.props, "arn"), get(key.props, "id")])
+        if (!separate && typeof id === "string" && !isUnknown(id)) separate = byId.get(id);
+    return separate ? get(separate.props, "policy") : get(key.props, "policy");
 }
 
 /** Statements of a key policy that apply to `principals` (an AWS principal listed, or "*"). */
@@ -137,6 +146,7 @@ export const destinationKeyPolicy: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
+        const policiesById = keyPoliciesById(index);
         let undecided = false;
         const done = new Set<string>();
         for (const ref of destinationRefs(index)) {
@@ -147,7 +157,7 @@ export const destinationKeyPolicy: StackValidationPolicy = {
             if (!kr || isAwsManaged(kr.value)) continue;
             const k = resolveKey(index, kr.owner, kr.prop, kr.value);
             if (k.state !== "resource") continue;
-            const doc = keyPolicyOf(index, k.key);
+            const doc = keyPolicyOf(index, policiesById, k.key);
             const statements = doc === undefined || doc === null || doc === "" ? undefined : statementsOf(doc);
             if (statements === UNKNOWN) {
                 undecided = true;
@@ -259,6 +269,11 @@ interface EndpointCheck {
 class RouteTables {
     private readonly bySubnet = new Map<string, string[]>();
     private readonly mainByVpc = new Map<string, string[]>();
+    /** VpcEndpointRouteTableAssociation tables by the endpoint they name (its URN, or `id:<vpce-...>`). */
+    private readonly byEndpoint = new Map<string, string[]>();
+    private readonly endpointsByVpc = new Map<string, PolicyResource[]>();
+    /** Some endpoint's VPC is not known yet. */
+    readonly endpointVpcUnknown: boolean = false;
 
     constructor(private readonly index: StackIndex) {
         const subnetKey = (a: PolicyResource): string | undefined => {
@@ -271,16 +286,44 @@ class RouteTables {
             const s = subnetKey(a);
             if (!s) continue;
             const list = this.bySubnet.get(s) ?? [];
-            list.push(...tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys);
+            for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
             this.bySubnet.set(s, list);
+        }
+        for (const e of index.ofType(T.vpcEndpoint)) {
+            const v = vpcOf(index, e);
+            if (v === undefined) {
+                if (isUnknown(get(e.props, "vpcId"))) this.endpointVpcUnknown = true;
+                continue;
+            }
+            const list = this.endpointsByVpc.get(v) ?? [];
+            list.push(e);
+            this.endpointsByVpc.set(v, list);
+        }
+        for (const a of index.ofType(K.endpointRouteTableAssociation)) {
+            const dep = index.propDeps(a, "vpcEndpointId", [T.vpcEndpoint])[0];
+            const id = get(a.props, "vpcEndpointId");
+            const key = dep ? dep.urn : typeof id === "string" && !isUnknown(id) ? `id:${id}` : undefined;
+            if (!key) continue;
+            const list = this.byEndpoint.get(key) ?? [];
+            for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
+            this.byEndpoint.set(key, list);
         }
         for (const a of index.ofType(K.mainRouteTableAssociation)) {
             const v = vpcOf(index, a);
             if (!v) continue;
             const list = this.mainByVpc.get(v) ?? [];
-            list.push(...tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys);
+            for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
             this.mainByVpc.set(v, list);
         }
+    }
+
+    endpointsIn(vpc: string): PolicyResource[] {
+        return this.endpointsByVpc.get(vpc) ?? [];
+    }
+
+    /** The route tables associated with an endpoint through VpcEndpointRouteTableAssociation resources. */
+    ofEndpoint(e: PolicyResource): string[] {
+        return [...(this.byEndpoint.get(e.urn) ?? []), ...(this.byEndpoint.get(`id:${String(get(e.props, "id"))}`) ?? [])];
     }
 
     /** The route tables of a subnet (undefined: not known yet): its explicit association, else the VPC's main table. */
@@ -301,15 +344,9 @@ class RouteTables {
  * poller subnet's route table (a subnet without an explicit association uses the VPC's main route table).
  */
 function endpointFor(index: StackIndex, tables: RouteTables, vpc: string, service: "sqs" | "sns" | "s3", subnets: PolicyResource[]): EndpointCheck {
-    let unknown = false;
+    let unknown = tables.endpointVpcUnknown;
     const reasons: string[] = [];
-    for (const e of index.ofType(T.vpcEndpoint)) {
-        const ev = vpcOf(index, e);
-        if (ev === undefined) {
-            if (isUnknown(get(e.props, "vpcId"))) unknown = true;
-            continue;
-        }
-        if (ev !== vpc) continue;
+    for (const e of tables.endpointsIn(vpc)) {
         const name = get(e.props, "serviceName");
         if (isUnknown(name)) {
             unknown = true;
@@ -333,12 +370,7 @@ function endpointFor(index: StackIndex, tables: RouteTables, vpc: string, servic
         const own = tableKeys(index, e, "routeTableIds", maybeArray(e.props, "routeTableIds"));
         if (own.unknown || (isUnknown(get(e.props, "routeTableIds")) && own.keys.length === 0)) unknown = true;
         const mine = new Set(own.keys);
-        for (const a of index.dependentsOf(e, [K.endpointRouteTableAssociation], "vpcEndpointId"))
-            for (const t of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) mine.add(t);
-        const id = get(e.props, "id");
-        if (typeof id === "string" && !isUnknown(id))
-            for (const a of index.ofType(K.endpointRouteTableAssociation))
-                if (get(a.props, "vpcEndpointId") === id) for (const t of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) mine.add(t);
+        for (const t of tables.ofEndpoint(e)) mine.add(t);
         const uncovered: string[] = [];
         for (const s of subnets) {
             const keys = tables.of(s, vpc);
@@ -366,6 +398,7 @@ export const destinationEndpointInClusterVpc: StackValidationPolicy = {
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
         const tables = new RouteTables(index);
+        const checked = new Map<string, EndpointCheck>();
         let undecided = false;
         for (const ref of destinationRefs(index)) {
             if (ref.what !== "on-failure destination" || !isKafkaMapping(ref.owner, index)) continue;
@@ -385,7 +418,9 @@ export const destinationEndpointInClusterVpc: StackValidationPolicy = {
             }
             for (const vpc of vpcs) {
                 const inVpc = subnets.filter((s) => vpcOf(index, s) === vpc);
-                const check = endpointFor(index, tables, vpc, kind, inVpc);
+                const memoKey = `${vpc}\n${kind}\n${inVpc.map((x) => x.urn).join("\n")}`;
+                const check = checked.get(memoKey) ?? endpointFor(index, tables, vpc, kind, inVpc);
+                checked.set(memoKey, check);
                 if (check.ok) continue;
                 if (check.unknown) {
                     undecided = true;
