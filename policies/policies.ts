@@ -1,4 +1,6 @@
 /** The pack's policies in catalogue order, and the AWS fact or limit each one enforces (for the generated catalogue). */
+import { kafkaAuthMatchesCluster, kafkaServerRootCaSecret, scramSecretContent } from "./rules/auth";
+import { destinationDeliveryOutsideStack, destinationEndpointInClusterVpc, destinationKeyPolicy, destinationTypes } from "./rules/delivery";
 import { destinationEncryption, destinationKmsGrants, s3DestinationProtection } from "./rules/destinations";
 import { mskFunctionTimeout } from "./rules/function";
 import { iamLeastPrivilege, mskConsumerRoleLeastPrivilege, mskMappingRolePermissions } from "./rules/iam";
@@ -8,6 +10,7 @@ import { mskAclDefaultDeny, mskBrokerLogs, mskEncryptionAtRestCmk, mskEncryption
 import { kafkaIngressPrefixLists, mskNetworkPath, noPublicKafkaIngress } from "./rules/network";
 import { noPublicResourcePolicies } from "./rules/resource-policies";
 import { mappingSecretProtection, mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
+import { kafkaConsumerGroupUnique, kafkaStartingPosition } from "./rules/settings";
 import { T } from "./lib/types";
 
 /** Every policy, in catalogue order. */
@@ -22,6 +25,15 @@ export const policies = [
     mskMappingAuthMechanism,
     mskMappingLimits,
     mskMappingRolePermissions,
+    kafkaAuthMatchesCluster,
+    scramSecretContent,
+    kafkaServerRootCaSecret,
+    kafkaStartingPosition,
+    kafkaConsumerGroupUnique,
+    destinationTypes,
+    destinationKeyPolicy,
+    destinationEndpointInClusterVpc,
+    destinationDeliveryOutsideStack,
     // Security baseline
     mskEncryptionInTransit,
     mskNoUnauthenticatedAccess,
@@ -55,6 +67,21 @@ export const SOURCES: Record<string, string> = {
     "msk-mapping-auth-mechanism": 'Lambda/MSK: "Amazon MSK does not support SASL/PLAIN authentication"; MSK uses SCRAM-SHA-512',
     "msk-mapping-limits":
         "Lambda API: BatchSize <= 10,000; MaximumBatchingWindowInSeconds 0-300; MinimumPollers 1-200, MaximumPollers 1-2000; ConsumerGroupId format; 5 filters of 4096 characters",
+    "kafka-auth-matches-cluster":
+        'Lambda/MSK "How Lambda chooses a bootstrap broker" and "Authentication and authorization errors" ("Server failed to authenticate Lambda", "SASL authentication failed"); MSK Serverless supports IAM only',
+    "scram-secret-content":
+        'Amazon MSK "Sign-in credentials authentication with AWS Secrets Manager": the secret holds {"username", "password"}; otherwise "SASL authentication failed"',
+    "kafka-server-root-ca-secret": 'Lambda self-managed Apache Kafka: SERVER_ROOT_CA_CERTIFICATE names a secret {"certificate": <root CA PEM>}',
+    "kafka-starting-position":
+        'Lambda API "CreateEventSourceMapping" (StartingPosition: TRIM_HORIZON, LATEST, AT_TIMESTAMP for Amazon MSK and self-managed Kafka) and "Apache Kafka polling and stream starting positions in Lambda"; Lambda/MSK parameter table: required',
+    "kafka-consumer-group-unique": 'Lambda/MSK "Customizable consumer group ID": the consumer group ID must be unique among your Kafka event sources',
+    "destination-types":
+        '"Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources", "Using a Kafka topic as an on-failure destination" (provisioned mode, not a source topic), "Capturing records of Lambda asynchronous invocations" (S3 on failure only)',
+    "destination-key-policy":
+        '"Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources": the key trusts the execution role; cross-account kms:Decrypt, kms:GenerateDataKey, kms:DescribeKey, kms:ReEncrypt*',
+    "destination-endpoint-in-cluster-vpc":
+        '"Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources": "You must deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC"',
+    "destination-delivery-outside-stack": "What the delivery rules cannot check from the stack: keys, key policies and cluster VPCs defined elsewhere",
     "msk-encryption-in-transit": "Security baseline: TLS client-broker and in-cluster encryption",
     "msk-no-unauthenticated-access": "Security baseline: IAM, SASL/SCRAM or mTLS client authentication",
     "msk-no-public-access": "Security baseline: brokers stay inside the VPC (the mapping's pollers use the cluster's subnets)",
@@ -128,4 +155,13 @@ export const READS: Record<string, string[]> = {
     "msk-acl-default-deny": [T.mskCluster, T.mskConfiguration],
     "mapping-secret-protection": [T.mapping, ...MSK_CLUSTERS, T.scramAssociation, T.singleScramAssociation, T.secret, T.kmsKey, T.kmsAlias],
     "kafka-ingress-prefix-lists": [T.securityGroup, T.securityGroupRule, T.ingressRule, T.prefixList],
+    "kafka-auth-matches-cluster": [T.mapping, ...MSK_CLUSTERS],
+    "scram-secret-content": [T.mapping, ...MSK_CLUSTERS, T.scramAssociation, T.singleScramAssociation, T.secret, T.secretVersion],
+    "kafka-server-root-ca-secret": [T.mapping, T.secret, T.secretVersion],
+    "kafka-starting-position": [T.mapping],
+    "kafka-consumer-group-unique": [T.mapping, ...MSK_CLUSTERS],
+    "destination-types": [...DESTINATIONS],
+    "destination-key-policy": [...DESTINATIONS, T.bucketSse, T.bucketSseV2, T.kmsKey, T.kmsAlias, T.keyPolicy, T.role],
+    "destination-endpoint-in-cluster-vpc": [T.mapping, ...MSK_CLUSTERS, T.subnet, T.vpc, T.vpcEndpoint],
+    "destination-delivery-outside-stack": [...DESTINATIONS, T.kmsKey, T.kmsAlias, ...MSK_CLUSTERS],
 };

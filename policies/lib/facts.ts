@@ -70,3 +70,17 @@ export const DESTINATION_KMS_ACTIONS: Record<DestinationKind, string[]> = {
     lambda: [],
     eventbridge: [],
 };
+
+/**
+ * Seed 002 (and the current "Capturing discarded batches" page): when the KMS key and the destination are in another
+ * account than the function's execution role, the key must trust the role for kms:GenerateDataKey (S3), or for
+ * kms:Decrypt, kms:GenerateDataKey, kms:DescribeKey and kms:ReEncrypt* (SQS, SNS). `kms:ReEncrypt*` is both
+ * ReEncrypt actions.
+ */
+export const CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS: Record<DestinationKind, string[]> = {
+    sqs: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+    sns: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+    s3: ["kms:GenerateDataKey"],
+    lambda: [],
+    eventbridge: [],
+};

@@ -39,3 +39,12 @@ export function config<T extends object>(args: { getConfig<C extends object>(): 
 export function listed(items: string[], separator = ", ", max = 10): string {
     return items.length <= max ? items.join(separator) : `${items.slice(0, max).join(separator)}${separator}and ${items.length - max} more`;
 }
+
+/**
+ * A limit from a policy's config, never looser than AWS's documented `limit`: a value above it (or not a positive
+ * number) falls back to `limit`, so a config can make the pack stricter but never looser.
+ */
+export function stricterLimit(configured: unknown, limit: number): number {
+    const n = typeof configured === "number" ? configured : typeof configured === "string" ? Number(configured) : NaN;
+    return Number.isFinite(n) && n > 0 && n <= limit ? Math.floor(n) : limit;
+}

@@ -1,13 +1,14 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../lib/facts";
+import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { allows } from "../lib/iam-eval";
+import { accountOf, isKeyArn, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
 import { get, isUnknown, maybeArray, notKnownYet, parseArn, type Path } from "../lib/values";
 
 type Kind = DestinationKind;
 
-function kindOf(ref: DestinationRef, target?: PolicyResource): Kind | undefined {
+export function kindOf(ref: DestinationRef, target?: PolicyResource): Kind | undefined {
     if (target) {
         if (target.type === T.queue) return "sqs";
         if (target.type === T.topic) return "sns";
@@ -21,7 +22,7 @@ function kindOf(ref: DestinationRef, target?: PolicyResource): Kind | undefined 
 }
 
 /** The key reference of a destination resource (queue, topic, bucket's default encryption, bus), if any. */
-function keyRef(index: StackIndex, t: PolicyResource): { owner: PolicyResource; prop: string; value: unknown } | undefined {
+export function keyRef(index: StackIndex, t: PolicyResource): { owner: PolicyResource; prop: string; value: unknown } | undefined {
     if (t.type === T.queue || t.type === T.topic) return { owner: t, prop: "kmsMasterKeyId", value: get(t.props, "kmsMasterKeyId") };
     if (t.type === T.eventBus) return { owner: t, prop: "kmsKeyIdentifier", value: get(t.props, "kmsKeyIdentifier") };
     if (t.type === T.bucket || t.type === T.bucketV2) {
@@ -41,7 +42,7 @@ function keyRef(index: StackIndex, t: PolicyResource): { owner: PolicyResource; 
 }
 
 /** An AWS-managed key (alias/aws/...) or no key. */
-function isAwsManaged(value: unknown): boolean {
+export function isAwsManaged(value: unknown): boolean {
     return value === undefined || value === null || value === "" || (typeof value === "string" && /(^|:)alias\/aws\//.test(value));
 }
 
@@ -148,16 +149,15 @@ export const destinationKmsGrants: StackValidationPolicy = {
                 undecided = [ref.prop, "(destination ARN)"];
                 continue;
             }
-            // The key: resolved to the KMS key resource's ARN when the destination is in this stack.
+            // The key: a key ARN, key id, alias name or alias ARN, resolved through the stack (alias → target key).
+            // An alias or key id naming nothing in this stack cannot be judged (destination-delivery-outside-stack says so).
             let keyArn: string | undefined;
             const key = target ? keyRef(index, target) : undefined;
-            if (key && !isUnknown(key.value) && !isAwsManaged(key.value)) {
-                const keyResource = index.resolve(key.owner, key.prop, key.value, [T.kmsKey])[0];
-                const arn = keyResource ? get(keyResource.props, "arn") : key.value;
-                if (typeof arn === "string" && !isUnknown(arn) && arn.startsWith("arn:")) keyArn = arn;
-                else undecided = [key.prop, "(key ARN)"];
-            } else if (key && isUnknown(key.value)) {
-                undecided = [key.prop];
+            if (key && !isAwsManaged(key.value)) {
+                const k = resolveKey(index, key.owner, key.prop, key.value);
+                const arn = k.state === "resource" || k.state === "arn" ? k.arn : undefined;
+                if (typeof arn === "string" && isKeyArn(arn)) keyArn = arn;
+                else if (k.state === "unknown" || (k.state === "resource" && isUnknown(arn))) undecided = [key.prop, "(key ARN)"];
             }
             const fns = ref.owner.type === T.fn ? [ref.owner] : functionsOf(index, ref.owner, "functionName");
             for (const fn of fns) {
@@ -166,7 +166,11 @@ export const destinationKmsGrants: StackValidationPolicy = {
                     const missing: string[] = [];
                     for (const c of sendChecks(kind, arnValue))
                         if (!allows(grants.statements, c.action, c.resource)) missing.push(`${c.action} on ${c.resource.replace(/\/failure-record$/, "/*")}`);
-                    if (keyArn) for (const a of DESTINATION_KMS_ACTIONS[kind]) if (!allows(grants.statements, a, keyArn)) missing.push(`${a} on ${keyArn}`);
+                    // Seed 002: a key in another account needs the cross-account actions (in the role and in the key's policy).
+                    const roleAccount = accountOf(get(role.props, "arn"));
+                    const cross = !!keyArn && !!roleAccount && accountOf(keyArn) !== roleAccount;
+                    const kmsActions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[kind];
+                    if (keyArn) for (const a of kmsActions) if (!allows(grants.statements, a, keyArn)) missing.push(`${a} on ${keyArn}`);
                     if (!missing.length) continue;
                     if (grants.unknown) {
                         undecided = ["policy"];

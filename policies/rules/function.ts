@@ -3,7 +3,7 @@ import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, MAX_MSK_FUNCTION_TIMEOUT_SECONDS } fr
 import { StackIndex, T } from "../lib/graph";
 import { functionTargets, isKafkaKind, mappingSource } from "../lib/refs";
 import { get, isUnknown, knownNumber, notKnownYet, type Path } from "../lib/values";
-import { config } from "./common";
+import { config, stricterLimit } from "./common";
 
 /**
  * Seed (Spanish page): "Lambda can run the function for a maximum of 14 minutes. Set the function timeout to 14 minutes
@@ -18,10 +18,23 @@ export const mskFunctionTimeout: StackValidationPolicy = {
         "A function invoked by a Kafka event source mapping (Amazon MSK, MSK Serverless or self-managed Apache Kafka) must time out within 14 minutes (840 s).",
     enforcementLevel: "mandatory",
     configSchema: {
-        properties: { maxTimeoutSeconds: { type: "integer", minimum: 1, maximum: 900, default: MAX_MSK_FUNCTION_TIMEOUT_SECONDS } },
+        properties: {
+            maxTimeoutSeconds: {
+                type: "integer",
+                minimum: 1,
+                // A config can make the pack stricter, never looser than AWS's documented 14 minutes.
+                maximum: MAX_MSK_FUNCTION_TIMEOUT_SECONDS,
+                default: MAX_MSK_FUNCTION_TIMEOUT_SECONDS,
+                description: "The longest timeout allowed, in seconds: at most 840 (AWS's limit); lower it to be stricter.",
+            },
+        },
     },
     validateStack: (args, report) => {
-        const { maxTimeoutSeconds } = config(args, { maxTimeoutSeconds: MAX_MSK_FUNCTION_TIMEOUT_SECONDS });
+        // Enforced here too, for configs that reach the pack without the CLI's schema validation.
+        const maxTimeoutSeconds = stricterLimit(
+            config(args, { maxTimeoutSeconds: MAX_MSK_FUNCTION_TIMEOUT_SECONDS }).maxTimeoutSeconds,
+            MAX_MSK_FUNCTION_TIMEOUT_SECONDS,
+        );
         const index = new StackIndex(args.resources);
         const reported = new Set<string>();
         let undecided: Path | undefined;

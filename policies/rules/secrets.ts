@@ -1,17 +1,18 @@
-import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { MSK_SCRAM_SECRET_PREFIX } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { inspectMtlsSecret, SECRET_MAX_BYTES } from "../lib/mtls";
+import { secretObject, secretRoles, secretText } from "../lib/kafka";
 import { mappingSource, type SourceKind } from "../lib/refs";
 import { get, isUnknown, jsonDocument, maybeArray, notKnownYet, UNKNOWN, type Path } from "../lib/values";
-import { config, forTypes } from "./common";
+import { config } from "./common";
 
 /** The secret value of a SecretVersion as an object when it is JSON, `UNKNOWN` when not known yet. */
 function secretValue(props: unknown): { text?: string; value: unknown } {
-    const text = get(props, "secretString");
-    if (isUnknown(text)) return { value: UNKNOWN };
-    if (typeof text !== "string") return { value: undefined };
-    return { text, value: jsonDocument(text) };
+    const t = secretText(props);
+    if (t.unknown) return { value: UNKNOWN };
+    if (t.text === undefined) return { value: undefined };
+    return { text: t.text, value: jsonDocument(t.text) };
 }
 
 function hasMtlsFields(v: unknown): boolean {
@@ -22,16 +23,36 @@ function hasMtlsFields(v: unknown): boolean {
  * Seed "Configuring the mTLS secret": certificate chain order (client, intermediates, root), PEM format, PKCS#8 keys,
  * PBES1 (not PBES2) encryption with a password, and Secrets Manager's 65,536-byte limit; a client certificate must
  * be signed by a CA the brokers trust (so not self-signed). Judged with real X.509/ASN.1 parsing.
+ *
+ * A secret's role comes from how mappings use it: one named by CLIENT_CERTIFICATE_TLS_AUTH is a client secret; one
+ * named only by SERVER_ROOT_CA_CERTIFICATE (self-managed Kafka: {"certificate": <root CA PEM>}) is not, and is judged
+ * by `kafka-server-root-ca-secret`. A secret no mapping names is judged as a client secret when it holds a private
+ * key (a lone certificate is not a client secret). The value may be `secretString` or base64 `secretBinary`.
  */
-export const mtlsSecret: ResourceValidationPolicy = {
+export const mtlsSecret: StackValidationPolicy = {
     name: "mtls-secret",
     description: "A secret holding an mTLS client certificate and key (certificate/privateKey fields) is one Lambda can use with Amazon MSK.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([T.secretVersion], (args, report) => {
-        const { text, value } = secretValue(args.props);
-        if (value === UNKNOWN || text === undefined || !hasMtlsFields(value)) return;
-        for (const f of inspectMtlsSecret(text)) report(`mTLS secret version '${args.name}': ${f.message}.`);
-    }),
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        const roles = secretRoles(index);
+        let undecided = false;
+        for (const v of index.ofType(T.secretVersion)) {
+            const secrets = index.resolve(v, "secretId", get(v.props, "secretId"), [T.secret]);
+            const used = new Set(secrets.flatMap((s) => [...(roles.get(s.urn) ?? [])]));
+            const value = secretText(v.props);
+            if (value.unknown) {
+                if (used.has("CLIENT_CERTIFICATE_TLS_AUTH")) undecided = true;
+                continue;
+            }
+            const obj = secretObject(value.text);
+            const hasKey = !!obj && "privateKey" in obj;
+            const client = used.has("CLIENT_CERTIFICATE_TLS_AUTH") ? !used.has("SERVER_ROOT_CA_CERTIFICATE") || hasKey : used.size === 0 && hasKey;
+            if (!client || value.text === undefined || !hasMtlsFields(obj)) continue;
+            for (const f of inspectMtlsSecret(value.text)) report(`mTLS secret version '${v.name}': ${f.message}.`, v.urn);
+        }
+        if (undecided) notKnownYet(["secretString"]);
+    },
 };
 
 /** Secret versions of a secret, found by property dependency or by `secretId` naming the secret's ARN or id. */

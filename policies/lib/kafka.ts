@@ -1,0 +1,129 @@
+/**
+ * What the Kafka rules share: which mappings read Kafka (Amazon MSK, MSK Serverless or self-managed Apache Kafka),
+ * the cluster a mapping reads, its access configurations, the secrets they name and those secrets' values (as text,
+ * from `secretString` or base64 `secretBinary`). Lookups go through the StackIndex, so every helper is linear.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { T, type StackIndex } from "./graph";
+import { isMskMapping } from "./refs";
+import { get, isUnknown, maybeArray, maybeString } from "./values";
+
+/** Resource types the Kafka rules read beyond the shared table `T`. */
+export const K = {
+    serverlessCluster: "aws:msk/serverlessCluster:ServerlessCluster",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+    endpointRouteTableAssociation: "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
+    keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
+} as const;
+
+export const CLUSTER_TYPES = [T.mskCluster, K.serverlessCluster] as const;
+
+/** A mapping that reads self-managed Apache Kafka. */
+export function isSelfManagedMapping(m: PolicyResource): boolean {
+    const s = get(m.props, "selfManagedEventSource");
+    return s !== undefined && s !== null;
+}
+
+/** A mapping that reads Kafka: Amazon MSK (provisioned or Serverless) or self-managed Apache Kafka. */
+export function isKafkaMapping(m: PolicyResource, index: StackIndex): boolean {
+    return isSelfManagedMapping(m) || isMskMapping(m, index) || index.propDeps(m, "eventSourceArn", [K.serverlessCluster]).length > 0;
+}
+
+/** The MSK cluster resources (provisioned or Serverless) in this stack that a mapping reads. */
+export function clustersOf(index: StackIndex, m: PolicyResource): PolicyResource[] {
+    return index.resolve(m, "eventSourceArn", get(m.props, "eventSourceArn"), CLUSTER_TYPES);
+}
+
+export interface AccessConfig {
+    type: string;
+    /** The `uri` as given: a string, the unknown sentinel, or undefined. */
+    uri: unknown;
+}
+
+/** A mapping's `sourceAccessConfigurations` with a known type. */
+export function accessConfigs(m: PolicyResource): AccessConfig[] {
+    return maybeArray(m.props, "sourceAccessConfigurations")
+        .map((c) => ({ type: maybeString(c, "type") ?? "", uri: get(c, "uri") }))
+        .filter((c) => c.type !== "");
+}
+
+/** The access types that name a secret holding credentials Lambda presents to the brokers. */
+export const CREDENTIAL_TYPES = ["CLIENT_CERTIFICATE_TLS_AUTH", "SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "BASIC_AUTH"] as const;
+
+/** The Secret resources (in this stack) an access configuration names. */
+export function secretsOf(index: StackIndex, m: PolicyResource, c: AccessConfig): PolicyResource[] {
+    return index.resolve(m, "sourceAccessConfigurations", c.uri, [T.secret]).filter((s) => {
+        // A mapping's property dependencies cover every access configuration at once: with several secrets, keep
+        // the one this configuration names when its ARN is known.
+        if (typeof c.uri !== "string" || isUnknown(c.uri)) return true;
+        const arn = get(s.props, "arn");
+        const id = get(s.props, "id");
+        return typeof arn !== "string" || isUnknown(arn) || arn === c.uri || id === c.uri || get(s.props, "name") === c.uri;
+    });
+}
+
+/** The secret versions of a Secret resource. */
+export function versionsOf(index: StackIndex, secret: PolicyResource): PolicyResource[] {
+    return index.referrers(secret, "secretId", [T.secretVersion]);
+}
+
+export interface SecretText {
+    /** The value is not known yet (preview). */
+    unknown: boolean;
+    /** The secret's text: `secretString`, or `secretBinary` decoded from base64 as UTF-8. */
+    text?: string;
+    /** Where the text came from. */
+    from?: "secretString" | "secretBinary";
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * The value of a SecretVersion as text. Secrets Manager stores either a string or binary data; Lambda reads the
+ * credentials the same way from both, so a JSON document stored as `secretBinary` (base64 in Pulumi's AWS provider)
+ * is judged like one stored as `secretString`.
+ */
+export function secretText(props: unknown): SecretText {
+    const s = get(props, "secretString");
+    if (isUnknown(s)) return { unknown: true };
+    if (typeof s === "string") return { unknown: false, text: s, from: "secretString" };
+    const b = get(props, "secretBinary");
+    if (isUnknown(b)) return { unknown: true };
+    if (typeof b === "string") {
+        const body = b.replace(/\s+/g, "");
+        if (body.length % 4 === 0 && BASE64.test(body)) return { unknown: false, text: Buffer.from(body, "base64").toString("utf8"), from: "secretBinary" };
+        return { unknown: false, text: b, from: "secretBinary" };
+    }
+    return { unknown: false };
+}
+
+/** The JSON object a secret's text holds, or undefined (not JSON, or not an object). */
+export function secretObject(text: string | undefined): Record<string, unknown> | undefined {
+    if (text === undefined) return undefined;
+    try {
+        const v: unknown = JSON.parse(text);
+        return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * How mappings in the stack use each secret: secret URN → the access types that name it. Decides a secret's role
+ * (client certificate, server root CA, SASL credentials) from its use rather than from its content.
+ */
+export function secretRoles(index: StackIndex): Map<string, Set<string>> {
+    const roles = new Map<string, Set<string>>();
+    for (const m of index.ofType(T.mapping)) {
+        for (const c of accessConfigs(m)) {
+            for (const s of secretsOf(index, m, c)) {
+                const set = roles.get(s.urn) ?? new Set<string>();
+                set.add(c.type);
+                roles.set(s.urn, set);
+            }
+        }
+    }
+    return roles;
+}

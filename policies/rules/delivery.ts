@@ -1,0 +1,489 @@
+/**
+ * Failure records Lambda can deliver: destinations of a type Lambda sends to, a key policy that lets the execution
+ * role use the destination's key, and a VPC endpoint for the destination's service in the Kafka cluster's VPC.
+ */
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, type DestinationKind } from "../lib/facts";
+import { StackIndex, T } from "../lib/graph";
+import { allows, asList, statementsOf, type Stmt } from "../lib/iam-eval";
+import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping, K } from "../lib/kafka";
+import { accountOf, resolveKey } from "../lib/kms";
+import { destinationRefs, functionsOf, rolesOf, type DestinationRef } from "../lib/refs";
+import { get, isUnknown, maybeArray, maybeString, notKnownYet, parseArn, UNKNOWN } from "../lib/values";
+import { isAwsManaged, keyRef, kindOf } from "./destinations";
+
+/** Kafka topic names: 1-249 characters of ASCII letters, digits, `.`, `_` and `-` (Apache Kafka's topic rule). */
+const KAFKA_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+export const KAFKA_DESTINATION_PREFIX = "kafka://";
+
+/** The destination type an ARN names, by service and resource ("arn" when it is an ARN of another kind). */
+function arnKind(arn: string): DestinationKind | "other" | "not-arn" {
+    const p = parseArn(arn);
+    if (!p) return "not-arn";
+    if (p.service === "sqs" || p.service === "sns" || p.service === "s3") return p.service;
+    if (p.service === "lambda" && p.resource.startsWith("function:")) return "lambda";
+    if (p.service === "events" && p.resource.startsWith("event-bus/")) return "eventbridge";
+    return "other";
+}
+
+const NAMES: Record<DestinationKind, string> = {
+    sqs: "an SQS queue",
+    sns: "an SNS topic",
+    s3: "an S3 bucket",
+    lambda: "a Lambda function",
+    eventbridge: "an EventBridge event bus",
+};
+
+/**
+ * The destination kinds Lambda accepts where: "Capturing discarded batches for Amazon MSK and self-managed Apache
+ * Kafka event sources" (SNS topic, SQS queue, S3 bucket, or a Kafka topic), "Capturing records of Lambda
+ * asynchronous invocations" (SQS, SNS, S3 on failure only, Lambda, EventBridge), and dead-letter queues (standard SQS
+ * queue or SNS topic).
+ */
+function allowedKinds(ref: DestinationRef): DestinationKind[] {
+    if (ref.what === "on-failure destination") return ["sqs", "sns", "s3"];
+    if (ref.what === "async on-failure destination") return ["sqs", "sns", "s3", "lambda", "eventbridge"];
+    if (ref.what === "async on-success destination") return ["sqs", "sns", "lambda", "eventbridge"];
+    return ["sqs", "sns"];
+}
+
+/**
+ * "Using a Kafka topic as an on-failure destination" (Lambda docs, newer than the seeds): `kafka://<topic>` on a Kafka
+ * event source mapping; requirements: provisioned mode, the topic in the same cluster, and a destination topic that
+ * is not one of the source topics.
+ */
+function kafkaDestinationProblem(m: PolicyResource, value: string): string | "unknown" | undefined {
+    const topic = value.slice(KAFKA_DESTINATION_PREFIX.length);
+    if (!KAFKA_TOPIC.test(topic))
+        return `names the Kafka topic ${JSON.stringify(topic.slice(0, 60))}, which is not a valid topic name (1-249 of a-z, A-Z, 0-9, '.', '_', '-')`;
+    const pollers = get(m.props, "provisionedPollerConfig");
+    if (isUnknown(pollers)) return "unknown";
+    if (pollers === undefined || pollers === null)
+        return "is a Kafka topic, which Lambda supports only for mappings in provisioned mode: set provisionedPollerConfig (minimumPollers, maximumPollers)";
+    const topics = get(m.props, "topics");
+    if (isUnknown(topics)) return "unknown";
+    if (maybeArray(m.props, "topics").includes(topic))
+        return `is the mapping's own source topic '${topic}': Lambda refuses a destination topic that is one of the source topics (recursion prevention)`;
+    return undefined;
+}
+
+export const destinationTypes: StackValidationPolicy = {
+    name: "destination-types",
+    description:
+        "A Kafka mapping's on-failure destination is an SQS queue, SNS topic or S3 bucket ARN, or kafka://<topic> in provisioned mode; an async destination is SQS, SNS, Lambda, EventBridge (or S3 on failure); a dead-letter target is SQS or SNS.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        let undecided = false;
+        for (const ref of destinationRefs(index)) {
+            if (ref.what === "on-failure destination" && !isKafkaMapping(ref.owner, index)) continue; // other event sources have other rules
+            const allowed = allowedKinds(ref);
+            const allowedText = allowed.map((k) => NAMES[k]).join(", ") + (ref.what === "on-failure destination" ? ", or kafka://<topic>" : "");
+            const fail = (why: string) =>
+                report(`The ${ref.what} of '${ref.owner.name}' (${ref.owner.type}) ${why}. Lambda accepts ${allowedText} here.`, ref.owner.urn);
+            if (typeof ref.arn === "string" && !isUnknown(ref.arn)) {
+                if (ref.what === "on-failure destination" && ref.arn.startsWith(KAFKA_DESTINATION_PREFIX)) {
+                    const problem = kafkaDestinationProblem(ref.owner, ref.arn);
+                    if (problem === "unknown") undecided = true;
+                    else if (problem) fail(problem);
+                    continue;
+                }
+                const kind = arnKind(ref.arn);
+                if (kind === "not-arn")
+                    fail(`is ${JSON.stringify(ref.arn.slice(0, 80))}, which is not an ARN: give the destination's ARN, not its name or URL`);
+                else if (kind === "other" || !allowed.includes(kind)) fail(`is ${kind === "other" ? "a resource" : NAMES[kind]} (${ref.arn.slice(0, 200)})`);
+                continue;
+            }
+            // Not known yet: judge by the resources the reference depends on.
+            const kinds = ref.targets.map((t) => kindOf(ref, t)).filter((k): k is DestinationKind => !!k);
+            const wrong = kinds.find((k) => !allowed.includes(k));
+            if (wrong) fail(`is ${NAMES[wrong]} ('${ref.targets.find((t) => kindOf(ref, t) === wrong)?.name}')`);
+            else if (!kinds.length) undecided = true;
+        }
+        if (undecided) notKnownYet(["destinationConfig"]);
+    },
+};
+
+/** Key policies (`aws:kms/keyPolicy:KeyPolicy`) by the key id or ARN they name, read once per policy run. */
+function keyPoliciesById(index: StackIndex): Map<string, PolicyResource> {
+    const out = new Map<string, PolicyResource>();
+    for (const p of index.ofType(K.keyPolicy)) {
+        const id = get(p.props, "keyId");
+        if (typeof id === "string" && !isUnknown(id)) out.set(id, p);
+    }
+    return out;
+}
+
+/** A key's policy document: an `aws:kms/keyPolicy:KeyPolicy` for it, else the key's `policy`; undefined = AWS's default. */
+function keyPolicyOf(index: StackIndex, byId: Map<string, PolicyResource>, key: PolicyResource): unknown {
+    let separate: PolicyResource | undefined = index.dependentsOf(key, [K.keyPolicy], "keyId")[0];
+    for (const id of [get(key.props, "keyId"), get(key.props, "arn"), get(key.props, "id")])
+        if (!separate && typeof id === "string" && !isUnknown(id)) separate = byId.get(id);
+    return separate ? get(separate.props, "policy") : get(key.props, "policy");
+}
+
+/** Statements of a key policy that apply to `principals` (an AWS principal listed, or "*"). */
+function forPrincipals(statements: Stmt[], principals: string[]): Stmt[] {
+    return statements.filter((s) => {
+        const p = (s as { Principal?: unknown }).Principal;
+        if (p === "*") return true;
+        const aws = p && typeof p === "object" ? (p as Record<string, unknown>).AWS : undefined;
+        const list = asList(aws);
+        return list.includes("*") || list.some((x) => principals.includes(x));
+    });
+}
+
+/**
+ * Seed 002: the key must let the execution role use it; when key and role are in different accounts, the key trusts
+ * the role for the cross-account actions. A key policy that names the account (`arn:aws:iam::ACCOUNT:root` or the
+ * account id) delegates to IAM in that account, where `destination-kms-grants` judges the role's own policies.
+ * Judged for keys in this stack; a key outside it is reported by `destination-delivery-outside-stack`.
+ */
+export const destinationKeyPolicy: StackValidationPolicy = {
+    name: "destination-key-policy",
+    description:
+        "The key policy of a destination's customer-managed KMS key delegates to IAM in the execution role's account or allows the role the KMS actions Lambda needs (the cross-account set for a key in another account).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        const policiesById = keyPoliciesById(index);
+        let undecided = false;
+        const done = new Set<string>();
+        for (const ref of destinationRefs(index)) {
+            const target = ref.targets.find((t) => t.type !== T.fn);
+            const kind = target ? kindOf(ref, target) : undefined;
+            if (!target || !kind || !DESTINATION_KMS_ACTIONS[kind].length) continue;
+            const kr = keyRef(index, target);
+            if (!kr || isAwsManaged(kr.value)) continue;
+            const k = resolveKey(index, kr.owner, kr.prop, kr.value);
+            if (k.state !== "resource") continue;
+            const doc = keyPolicyOf(index, policiesById, k.key);
+            const statements = doc === undefined || doc === null || doc === "" ? undefined : statementsOf(doc);
+            if (statements === UNKNOWN) {
+                undecided = true;
+                continue;
+            }
+            const keyAccount = accountOf(k.arn);
+            const fns = ref.owner.type === T.fn ? [ref.owner] : functionsOf(index, ref.owner, "functionName");
+            for (const fn of fns) {
+                for (const role of rolesOf(index, fn)) {
+                    const roleArn = get(role.props, "arn");
+                    if (isUnknown(roleArn)) {
+                        undecided = true;
+                        continue;
+                    }
+                    const roleAccount = accountOf(roleArn) ?? keyAccount;
+                    const cross = !!keyAccount && !!roleAccount && keyAccount !== roleAccount;
+                    const actions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[kind];
+                    // No policy in the stack: AWS's default key policy delegates to IAM in the key's account.
+                    if (statements === undefined) {
+                        if (!cross) continue;
+                    } else {
+                        const accountPrincipals = roleAccount
+                            ? [
+                                  roleAccount,
+                                  `arn:aws:iam::${roleAccount}:root`,
+                                  `arn:aws-us-gov:iam::${roleAccount}:root`,
+                                  `arn:aws-cn:iam::${roleAccount}:root`,
+                              ]
+                            : [];
+                        const delegated = forPrincipals(statements, accountPrincipals);
+                        const direct = forPrincipals(statements, typeof roleArn === "string" ? [roleArn, ...accountPrincipals] : accountPrincipals);
+                        const keyResource = typeof k.arn === "string" && !isUnknown(k.arn) ? k.arn : "*";
+                        const missing = actions.filter((a) => !allows(delegated, a, keyResource) && !allows(direct, a, keyResource));
+                        if (!missing.length) continue;
+                        const key = `${k.key.urn}\n${role.urn}`;
+                        if (done.has(key)) continue;
+                        done.add(key);
+                        report(
+                            `The key policy of KMS key '${k.key.name}', which encrypts the ${ref.what} of '${ref.owner.name}', neither delegates to IAM in account ${roleAccount ?? "(the role's)"} ` +
+                                `nor allows role '${role.name}' ${missing.join(", ")}${cross ? " (the key is in another account, so the cross-account actions are needed)" : ""}: ` +
+                                `Lambda could not deliver failure records (DestinationDeliveryFailures). Add a statement allowing the role these actions, or the account root principal.`,
+                            k.key.urn,
+                        );
+                        continue;
+                    }
+                    // Cross-account key with AWS's default policy: it trusts only its own account.
+                    report(
+                        `KMS key '${k.key.name}' (account ${keyAccount}), which encrypts the ${ref.what} of '${ref.owner.name}', has no key policy in the stack, and AWS's default policy trusts only its own account: ` +
+                            `allow role '${role.name}' (account ${roleAccount}) ${actions.join(", ")}.`,
+                        k.key.urn,
+                    );
+                }
+            }
+        }
+        if (undecided) notKnownYet(["policy"]);
+    },
+};
+
+/** A VPC identity for a resource: the VPC resource its `vpcId` depends on or names, else the `vpcId` string. */
+function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
+    const deps = index.propDeps(r, "vpcId", [T.vpc]);
+    if (deps.length) return deps[0].urn;
+    const id = get(r.props, "vpcId");
+    if (typeof id !== "string" || isUnknown(id)) return undefined;
+    return index.withIdIn([id], [T.vpc])[0]?.urn ?? `id:${id}`;
+}
+
+/** The subnets (resources in this stack) a Kafka mapping's pollers use: the MSK cluster's, or the mapping's VPC_SUBNET. */
+function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResource[] {
+    const out = new Set<PolicyResource>();
+    if (isSelfManagedMapping(m)) {
+        const ids = accessConfigs(m)
+            .filter((c) => c.type === "VPC_SUBNET")
+            .map((c) => (typeof c.uri === "string" ? c.uri.replace(/^subnet:/, "") : c.uri));
+        for (const s of index.withIdIn(ids, [T.subnet])) out.add(s);
+        if (ids.some(isUnknown)) for (const s of index.propDeps(m, "sourceAccessConfigurations", [T.subnet])) out.add(s);
+        return [...out];
+    }
+    for (const c of clustersOf(index, m)) {
+        if (c.type === K.serverlessCluster) {
+            for (const s of index.propDeps(c, "vpcConfigs", [T.subnet])) out.add(s);
+            for (const v of maybeArray(c.props, "vpcConfigs")) for (const s of index.withIdIn(maybeArray(v, "subnetIds"), [T.subnet])) out.add(s);
+        } else {
+            for (const s of index.propDeps(c, "brokerNodeGroupInfo", [T.subnet])) out.add(s);
+            for (const s of index.withIdIn(maybeArray(c.props, "brokerNodeGroupInfo", "clientSubnets"), [T.subnet])) out.add(s);
+        }
+    }
+    return [...out];
+}
+
+/** Route-table identity: the RouteTable resource's URN, else the id string; undefined when unknown. */
+function tableKeys(index: StackIndex, owner: PolicyResource, prop: string, values: unknown[]): { keys: string[]; unknown: boolean } {
+    const keys = index.propDeps(owner, prop, [K.routeTable]).map((r) => r.urn);
+    let unknown = false;
+    for (const v of values) {
+        if (isUnknown(v)) unknown = true;
+        else if (typeof v === "string") keys.push(index.withIdIn([v], [K.routeTable])[0]?.urn ?? `id:${v}`);
+    }
+    return { keys, unknown: unknown && keys.length === 0 };
+}
+
+interface EndpointCheck {
+    ok: boolean;
+    unknown: boolean;
+    why?: string;
+}
+
+/** Route tables of the stack, read once per policy run: each subnet's explicit tables, each VPC's main tables. */
+class RouteTables {
+    private readonly bySubnet = new Map<string, string[]>();
+    private readonly mainByVpc = new Map<string, string[]>();
+    /** VpcEndpointRouteTableAssociation tables by the endpoint they name (its URN, or `id:<vpce-...>`). */
+    private readonly byEndpoint = new Map<string, string[]>();
+    private readonly endpointsByVpc = new Map<string, PolicyResource[]>();
+    /** Some endpoint's VPC is not known yet. */
+    readonly endpointVpcUnknown: boolean = false;
+
+    constructor(private readonly index: StackIndex) {
+        const subnetKey = (a: PolicyResource): string | undefined => {
+            const dep = index.propDeps(a, "subnetId", [T.subnet])[0];
+            if (dep) return dep.urn;
+            const id = get(a.props, "subnetId");
+            return typeof id === "string" && !isUnknown(id) ? (index.withIdIn([id], [T.subnet])[0]?.urn ?? `id:${id}`) : undefined;
+        };
+        for (const a of index.ofType(K.routeTableAssociation)) {
+            const s = subnetKey(a);
+            if (!s) continue;
+            const list = this.bySubnet.get(s) ?? [];
+            for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
+            this.bySubnet.set(s, list);
+        }
+        for (const e of index.ofType(T.vpcEndpoint)) {
+            const v = vpcOf(index, e);
+            if (v === undefined) {
+                if (isUnknown(get(e.props, "vpcId"))) this.endpointVpcUnknown = true;
+                continue;
+            }
+            const list = this.endpointsByVpc.get(v) ?? [];
+            list.push(e);
+            this.endpointsByVpc.set(v, list);
+        }
+        for (const a of index.ofType(K.endpointRouteTableAssociation)) {
+            const dep = index.propDeps(a, "vpcEndpointId", [T.vpcEndpoint])[0];
+            const id = get(a.props, "vpcEndpointId");
+            const key = dep ? dep.urn : typeof id === "string" && !isUnknown(id) ? `id:${id}` : undefined;
+            if (!key) continue;
+            const list = this.byEndpoint.get(key) ?? [];
+            for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
+            this.byEndpoint.set(key, list);
+        }
+        for (const a of index.ofType(K.mainRouteTableAssociation)) {
+            const v = vpcOf(index, a);
+            if (!v) continue;
+            const list = this.mainByVpc.get(v) ?? [];
+            for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
+            this.mainByVpc.set(v, list);
+        }
+    }
+
+    endpointsIn(vpc: string): PolicyResource[] {
+        return this.endpointsByVpc.get(vpc) ?? [];
+    }
+
+    /** The route tables associated with an endpoint through VpcEndpointRouteTableAssociation resources. */
+    ofEndpoint(e: PolicyResource): string[] {
+        return [...(this.byEndpoint.get(e.urn) ?? []), ...(this.byEndpoint.get(`id:${String(get(e.props, "id"))}`) ?? [])];
+    }
+
+    /** The route tables of a subnet (undefined: not known yet): its explicit association, else the VPC's main table. */
+    of(subnet: PolicyResource, vpc: string): string[] | undefined {
+        const explicit = this.bySubnet.get(subnet.urn) ?? this.bySubnet.get(`id:${String(get(subnet.props, "id"))}`);
+        if (explicit?.length) return explicit;
+        const main = [...(this.mainByVpc.get(vpc) ?? [])];
+        const vpcRes = this.index.urn(vpc);
+        const id = vpcRes ? get(vpcRes.props, "mainRouteTableId") : undefined;
+        if (typeof id === "string" && !isUnknown(id)) main.push(this.index.withIdIn([id], [K.routeTable])[0]?.urn ?? `id:${id}`);
+        return main.length ? main : undefined;
+    }
+}
+
+/**
+ * Whether the VPC has an endpoint Lambda's pollers can use for `service`: an interface endpoint with private DNS
+ * (Lambda calls the service's regional name), or for S3 a gateway endpoint whose route tables include every
+ * poller subnet's route table (a subnet without an explicit association uses the VPC's main route table).
+ */
+function endpointFor(index: StackIndex, tables: RouteTables, vpc: string, service: "sqs" | "sns" | "s3", subnets: PolicyResource[]): EndpointCheck {
+    let unknown = tables.endpointVpcUnknown;
+    const reasons: string[] = [];
+    for (const e of tables.endpointsIn(vpc)) {
+        const name = get(e.props, "serviceName");
+        if (isUnknown(name)) {
+            unknown = true;
+            continue;
+        }
+        if (typeof name !== "string" || /\.([a-z0-9-]+)$/.exec(name)?.[1] !== service) continue;
+        const type = get(e.props, "vpcEndpointType");
+        if (isUnknown(type)) {
+            unknown = true;
+            continue;
+        }
+        // Pulumi's AWS provider defaults vpcEndpointType to Gateway.
+        if (type === "Interface") {
+            const dns = get(e.props, "privateDnsEnabled");
+            if (dns === true) return { ok: true, unknown: false };
+            if (isUnknown(dns)) unknown = true;
+            else reasons.push(`the ${service} interface endpoint '${e.name}' has privateDnsEnabled off, so the service's regional name does not resolve to it`);
+            continue;
+        }
+        if (service !== "s3") continue;
+        const own = tableKeys(index, e, "routeTableIds", maybeArray(e.props, "routeTableIds"));
+        if (own.unknown || (isUnknown(get(e.props, "routeTableIds")) && own.keys.length === 0)) unknown = true;
+        const mine = new Set(own.keys);
+        for (const t of tables.ofEndpoint(e)) mine.add(t);
+        const uncovered: string[] = [];
+        for (const s of subnets) {
+            const keys = tables.of(s, vpc);
+            if (keys === undefined) unknown = true;
+            else if (!keys.some((k) => mine.has(k))) uncovered.push(s.name);
+        }
+        if (mine.size === 0 && !unknown) reasons.push(`the S3 gateway endpoint '${e.name}' is associated with no route table`);
+        else if (uncovered.length) reasons.push(`the S3 gateway endpoint '${e.name}' is not on the route tables of subnet(s) ${uncovered.join(", ")}`);
+        else if (mine.size > 0 && !unknown) return { ok: true, unknown: false };
+    }
+    return { ok: false, unknown, why: reasons.join("; ") };
+}
+
+/**
+ * "Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources" (and seed 002): "You must
+ * deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC." The page states it
+ * without condition (a NAT gateway or provisioned mode does not lift it), so it is judged for every mapping whose
+ * cluster VPC is in the stack. A `kafka://` destination is the cluster itself and needs none.
+ */
+export const destinationEndpointInClusterVpc: StackValidationPolicy = {
+    name: "destination-endpoint-in-cluster-vpc",
+    description:
+        "The Kafka cluster's VPC has an endpoint for each on-failure destination's service: an SQS or SNS interface endpoint with private DNS, or an S3 gateway endpoint on the cluster subnets' route tables.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        const tables = new RouteTables(index);
+        const checked = new Map<string, EndpointCheck>();
+        let undecided = false;
+        for (const ref of destinationRefs(index)) {
+            if (ref.what !== "on-failure destination" || !isKafkaMapping(ref.owner, index)) continue;
+            if (typeof ref.arn === "string" && ref.arn.startsWith(KAFKA_DESTINATION_PREFIX)) continue;
+            const target = ref.targets.find((t) => t.type !== T.fn);
+            const kind = kindOf(ref, target);
+            if (kind !== "sqs" && kind !== "sns" && kind !== "s3") {
+                if (!kind && (isUnknown(ref.arn) || ref.arn === undefined)) undecided = true;
+                continue;
+            }
+            const subnets = pollerSubnets(index, ref.owner);
+            const vpcs = new Set<string>();
+            for (const s of subnets) {
+                const v = vpcOf(index, s);
+                if (v) vpcs.add(v);
+                else undecided = true;
+            }
+            for (const vpc of vpcs) {
+                const inVpc = subnets.filter((s) => vpcOf(index, s) === vpc);
+                const memoKey = `${vpc}\n${kind}\n${inVpc.map((x) => x.urn).join("\n")}`;
+                const check = checked.get(memoKey) ?? endpointFor(index, tables, vpc, kind, inVpc);
+                checked.set(memoKey, check);
+                if (check.ok) continue;
+                if (check.unknown) {
+                    undecided = true;
+                    continue;
+                }
+                const vpcName = index.urn(vpc)?.name ?? vpc.replace(/^id:/, "");
+                report(
+                    `The on-failure destination of Kafka mapping '${ref.owner.name}' is ${NAMES[kind]}, and the cluster's VPC '${vpcName}' has no usable ${kind} endpoint` +
+                        `${check.why ? ` (${check.why})` : ""}. AWS: "You must deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC": ` +
+                        (kind === "s3"
+                            ? "add an S3 gateway endpoint on the route tables of the cluster's subnets (or an S3 interface endpoint with private DNS)."
+                            : `add an interface endpoint for com.amazonaws.<region>.${kind} with privateDnsEnabled, in the cluster's subnets, allowing 443 from the cluster's security group.`),
+                    ref.owner.urn,
+                );
+            }
+        }
+        if (undecided) notKnownYet(["vpcId"]);
+    },
+};
+
+/**
+ * What the delivery rules cannot see, said rather than passed silently: a destination key named by an alias or key
+ * id that is not in the stack; a key in another account whose policy is not in the stack; a Kafka cluster whose
+ * VPC is not in the stack (so its endpoints cannot be checked).
+ */
+export const destinationDeliveryOutsideStack: StackValidationPolicy = {
+    name: "destination-delivery-outside-stack",
+    description: "Says which delivery checks the stack cannot show: destination keys, key policies and cluster VPCs defined outside it.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        for (const ref of destinationRefs(index)) {
+            const target = ref.targets.find((t) => t.type !== T.fn);
+            const kind = kindOf(ref, target);
+            if (target && kind && DESTINATION_KMS_ACTIONS[kind].length) {
+                const kr = keyRef(index, target);
+                if (kr && !isAwsManaged(kr.value) && !isUnknown(kr.value)) {
+                    const k = resolveKey(index, kr.owner, kr.prop, kr.value);
+                    if (k.state === "unresolved")
+                        report(
+                            `The key of '${target.name}' (${ref.what} of '${ref.owner.name}') is ${JSON.stringify(k.value.slice(0, 200))}, an alias or key id with no key in this stack: ` +
+                                "the role's KMS grants and the key policy cannot be checked; give the key ARN, or define the alias and key in the stack.",
+                            target.urn,
+                        );
+                    else if (k.state === "arn") {
+                        report(
+                            `The key of '${target.name}' (${ref.what} of '${ref.owner.name}') is ${k.arn}, outside this stack: its key policy cannot be checked (it must allow the execution role ` +
+                                `${CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS[kind].join(", ")} when it is in another account).`,
+                            target.urn,
+                        );
+                    }
+                }
+            }
+            if (ref.what === "on-failure destination" && isKafkaMapping(ref.owner, index) && (kind === "sqs" || kind === "sns" || kind === "s3")) {
+                const managed = !isSelfManagedMapping(ref.owner) && clustersOf(index, ref.owner).length === 0;
+                if (managed || pollerSubnets(index, ref.owner).length === 0) {
+                    const source = maybeString(ref.owner.props, "eventSourceArn");
+                    report(
+                        `The Kafka cluster of mapping '${ref.owner.name}'${source ? ` (${source})` : ""} or its subnets are not in this stack: make sure its VPC has a ${kind} endpoint for the on-failure destination (AWS: "You must deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC").`,
+                        ref.owner.urn,
+                    );
+                }
+            }
+        }
+    },
+};
