@@ -81,27 +81,62 @@ export interface RoleGrants {
     external: string[];
 }
 
+/** Per stack index: the grants of each role, and the statements of each policy document, computed once. */
+const grantsMemo = new WeakMap<StackIndex, Map<PolicyResource, RoleGrants>>();
+const statementsMemo = new WeakMap<object, Stmt[] | typeof UNKNOWN>();
+
+/** The statements of a resource's policy document property, parsed once per resource. */
+function documentStatements(owner: PolicyResource, doc: unknown): Stmt[] | typeof UNKNOWN {
+    const key = owner as object;
+    const cached = statementsMemo.get(key);
+    if (cached) return cached;
+    const s = statementsOf(doc);
+    statementsMemo.set(key, s);
+    return s;
+}
+
 /**
  * All statements attached to a role that the stack defines: inline `RolePolicy` resources, the role's own
- * `inlinePolicies`, and managed policies attached through `RolePolicyAttachment` or `managedPolicyArns`.
+ * `inlinePolicies`, and managed policies attached through `RolePolicyAttachment` or `managedPolicyArns`. Computed once
+ * per role and stack index; statements are appended one by one (never spread as arguments: a policy may hold more
+ * statements than a call can take arguments).
  */
 export function roleGrants(index: StackIndex, role: PolicyResource): RoleGrants {
+    let memo = grantsMemo.get(index);
+    if (!memo) grantsMemo.set(index, (memo = new Map()));
+    const cached = memo.get(role);
+    if (cached) return cached;
     const g: RoleGrants = { statements: [], unknown: false, external: [] };
-    const addDoc = (doc: unknown) => {
-        const s = statementsOf(doc);
+    const add = (s: Stmt[] | typeof UNKNOWN) => {
         if (s === UNKNOWN) g.unknown = true;
-        else g.statements.push(...s);
+        else for (const x of s) g.statements.push(x);
     };
-    for (const rp of index.referrers(role, "role", [T.rolePolicy])) addDoc(get(rp.props, "policy"));
-    for (const ip of maybeArray(role.props, "inlinePolicies")) addDoc(get(ip, "policy"));
-    const policyRefs: { owner: PolicyResource; prop: string; value: unknown }[] = [];
-    for (const a of index.referrers(role, "role", [T.rolePolicyAttachment])) policyRefs.push({ owner: a, prop: "policyArn", value: get(a.props, "policyArn") });
-    for (const arn of maybeArray(role.props, "managedPolicyArns")) policyRefs.push({ owner: role, prop: "managedPolicyArns", value: arn });
-    for (const ref of policyRefs) {
-        const found = index.resolve(ref.owner, ref.prop, ref.value, [T.policy]);
-        if (found.length) for (const p of found) addDoc(get(p.props, "policy"));
-        else if (isUnknown(ref.value)) g.unknown = true;
-        else if (typeof ref.value === "string") g.external.push(ref.value);
+    for (const rp of index.referrers(role, "role", [T.rolePolicy])) add(documentStatements(rp, get(rp.props, "policy")));
+    for (const ip of maybeArray(role.props, "inlinePolicies")) add(statementsOf(get(ip, "policy")));
+    const seen = new Set<PolicyResource>();
+    const attach = (policies: PolicyResource[]) => {
+        for (const p of policies) {
+            if (seen.has(p)) continue; // a policy attached twice (or named by several ARNs) counts once
+            seen.add(p);
+            add(documentStatements(p, get(p.props, "policy")));
+        }
+    };
+    const byArn = (value: unknown, foundByDependency: boolean) => {
+        const found = index.withIdIn([value], [T.policy]);
+        attach(found);
+        if (found.length || foundByDependency) return;
+        if (isUnknown(value)) g.unknown = true;
+        else if (typeof value === "string") g.external.push(value);
+    };
+    for (const a of index.referrers(role, "role", [T.rolePolicyAttachment])) {
+        const deps = index.propDeps(a, "policyArn", [T.policy]);
+        attach(deps);
+        byArn(get(a.props, "policyArn"), deps.length > 0);
     }
+    // The role's own list: its dependencies are looked up once, not once per ARN (the list may be long).
+    const managedDeps = index.propDeps(role, "managedPolicyArns", [T.policy]);
+    attach(managedDeps);
+    for (const arn of maybeArray(role.props, "managedPolicyArns")) byArn(arn, managedDeps.length > 0);
+    memo.set(role, g);
     return g;
 }

@@ -3,7 +3,8 @@ import { DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../
 import { StackIndex, T } from "../lib/graph";
 import { allows } from "../lib/iam-eval";
 import { destinationRefs, functionsOf, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
-import { get, isUnknown, maybeArray, notKnownYet, parseArn } from "../lib/values";
+import { clip, get, isUnknown, maybeArray, notKnownYet, parseArn } from "../lib/values";
+import { stackCheck } from "./common";
 
 type Kind = DestinationKind;
 
@@ -40,7 +41,12 @@ function keyRef(index: StackIndex, t: PolicyResource): { owner: PolicyResource; 
 
 /** An AWS-managed key (alias/aws/...) or no key. */
 function isAwsManaged(value: unknown): boolean {
-    return value === undefined || value === null || value === "" || (typeof value === "string" && /(^|:)alias\/aws\//.test(value));
+    return (
+        value === undefined ||
+        value === null ||
+        value === "" ||
+        (typeof value === "string" && (value.startsWith("alias/aws/") || value.includes(":alias/aws/")))
+    );
 }
 
 const SEED_KMS =
@@ -51,7 +57,7 @@ export const destinationEncryption: StackValidationPolicy = {
     name: "destination-encryption",
     description: "Queues, topics, buckets and event buses that receive failure or async-invocation records are encrypted with a customer-managed KMS key.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
+    validateStack: stackCheck((args, report) => {
         const index = new StackIndex(args.resources);
         const done = new Set<string>();
         for (const ref of destinationRefs(index)) {
@@ -68,7 +74,7 @@ export const destinationEncryption: StackValidationPolicy = {
                 }
             }
         }
-    },
+    }),
 };
 
 /** Seed 002 tip: "We recommend enabling S3 versioning on your destination bucket"; failure records stay private. */
@@ -76,7 +82,7 @@ export const s3DestinationProtection: StackValidationPolicy = {
     name: "s3-destination-protection",
     description: "S3 buckets that receive failure records are versioned and block all public access.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
+    validateStack: stackCheck((args, report) => {
         const index = new StackIndex(args.resources);
         const done = new Set<string>();
         for (const ref of destinationRefs(index)) {
@@ -107,12 +113,13 @@ export const s3DestinationProtection: StackValidationPolicy = {
                     );
             }
         }
-    },
+    }),
 };
 
 /** The send checks for a destination (an S3 object action is tested on an object in the bucket). */
+const OBJECT = "/failure-record";
 function sendChecks(kind: Kind, arn: string): { action: string; resource: string }[] {
-    return SEND_ACTIONS[kind].map(({ action, on }) => ({ action, resource: on === "objects" ? `${arn}/failure-record` : arn }));
+    return SEND_ACTIONS[kind].map(({ action, on }) => ({ action, resource: on === "objects" ? `${arn}${OBJECT}` : arn }));
 }
 
 /**
@@ -124,9 +131,19 @@ export const destinationKmsGrants: StackValidationPolicy = {
     name: "destination-kms-grants",
     description: "A function's execution role may send to each of its destinations and use each destination's customer-managed KMS key.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
+    validateStack: stackCheck((args, report) => {
         const index = new StackIndex(args.resources);
         let undecided: string[] | undefined;
+        // Each (role, action, resource) question is answered once: many references may lead to the same roles.
+        const answers = new Map<PolicyResource, Map<string, boolean>>();
+        const allowed = (role: PolicyResource, statements: Parameters<typeof allows>[0], action: string, resource: string): boolean => {
+            let byRole = answers.get(role);
+            if (!byRole) answers.set(role, (byRole = new Map()));
+            const key = `${action}\u0000${resource}`;
+            let answer = byRole.get(key);
+            if (answer === undefined) byRole.set(key, (answer = allows(statements, action, resource)));
+            return answer;
+        };
         for (const ref of destinationRefs(index)) {
             const target = ref.targets.find((t) => t.type !== T.fn) ?? ref.targets[0];
             const kind = kindOf(ref, target);
@@ -153,8 +170,11 @@ export const destinationKmsGrants: StackValidationPolicy = {
                     const grants = roleGrants(index, role);
                     const missing: string[] = [];
                     for (const c of sendChecks(kind, arnValue))
-                        if (!allows(grants.statements, c.action, c.resource)) missing.push(`${c.action} on ${c.resource.replace(/\/failure-record$/, "/*")}`);
-                    if (keyArn) for (const a of DESTINATION_KMS_ACTIONS[kind]) if (!allows(grants.statements, a, keyArn)) missing.push(`${a} on ${keyArn}`);
+                        if (!allowed(role, grants.statements, c.action, c.resource))
+                            missing.push(`${c.action} on ${clip(c.resource.endsWith(OBJECT) ? `${c.resource.slice(0, -OBJECT.length)}/*` : c.resource)}`);
+                    if (keyArn)
+                        for (const a of DESTINATION_KMS_ACTIONS[kind])
+                            if (!allowed(role, grants.statements, a, keyArn)) missing.push(`${a} on ${clip(keyArn)}`);
                     if (!missing.length) continue;
                     if (grants.unknown) {
                         undecided = ["policy"];
@@ -162,7 +182,7 @@ export const destinationKmsGrants: StackValidationPolicy = {
                     }
                     if (grants.external.length) continue; // policies outside this stack may grant it; the pack cannot see them
                     report(
-                        `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${arnValue}) named by '${ref.owner.name}': it lacks ${missing.join(", ")}. ` +
+                        `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${clip(arnValue)}) named by '${ref.owner.name}': it lacks ${missing.join(", ")}. ` +
                             `Add these to the role's policy (${SEED_KMS}; Lambda records a DestinationDeliveryFailures metric when delivery fails).`,
                         role.urn,
                     );
@@ -171,5 +191,5 @@ export const destinationKmsGrants: StackValidationPolicy = {
         }
         // Violations found so far stand; what could not be decided yet is reported as a preview note.
         if (undecided) notKnownYet(undecided);
-    },
+    }),
 };

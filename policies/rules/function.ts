@@ -3,7 +3,7 @@ import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, MAX_MSK_FUNCTION_TIMEOUT_SECONDS } fr
 import { StackIndex, T } from "../lib/graph";
 import { functionsOf, isMskMapping } from "../lib/refs";
 import { knownNumber } from "../lib/values";
-import { config } from "./common";
+import { config, stackCheck } from "./common";
 
 /**
  * Seed (Spanish page): "Lambda can run the function for a maximum of 14 minutes. Set the function timeout to 14 minutes
@@ -16,7 +16,7 @@ export const mskFunctionTimeout: StackValidationPolicy = {
     configSchema: {
         properties: { maxTimeoutSeconds: { type: "integer", minimum: 1, maximum: 900, default: MAX_MSK_FUNCTION_TIMEOUT_SECONDS } },
     },
-    validateStack: (args, report) => {
+    validateStack: stackCheck((args, report) => {
         const { maxTimeoutSeconds } = config(args, { maxTimeoutSeconds: MAX_MSK_FUNCTION_TIMEOUT_SECONDS });
         const index = new StackIndex(args.resources);
         const reported = new Set<string>();
@@ -36,5 +36,5 @@ export const mskFunctionTimeout: StackValidationPolicy = {
                 }
             }
         }
-    },
+    }),
 };

@@ -2,8 +2,8 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import * as F from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { destinationRefs, isMskMappingProps } from "../lib/refs";
-import { get, isUnknown, knownArray, knownNumber, knownString, maybeArray, maybeString } from "../lib/values";
-import { config, forTypes } from "./common";
+import { clip, get, isUnknown, knownArray, knownNumber, knownString, maybeArray, maybeString, parseArn } from "../lib/values";
+import { config, forTypes, stackCheck } from "./common";
 
 function accessTypes(props: unknown): { type: string; uri?: string }[] {
     return maybeArray(props, "sourceAccessConfigurations")
@@ -113,12 +113,14 @@ export const noFifoDestinations: StackValidationPolicy = {
     name: "no-fifo-destinations",
     description: "On-failure destinations, async-invocation destinations and dead-letter targets are standard (not FIFO) SQS queues or SNS topics.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
+    validateStack: stackCheck((args, report) => {
         const index = new StackIndex(args.resources);
         for (const ref of destinationRefs(index)) {
             let fifo: string | undefined;
             if (typeof ref.arn === "string" && !isUnknown(ref.arn)) {
-                if (/^arn:[^:]+:(sqs|sns):.*\.fifo$/.test(ref.arn)) fifo = `${ref.arn.includes(":sqs:") ? "SQS queue" : "SNS topic"} ${ref.arn}`;
+                const service = parseArn(ref.arn)?.service;
+                if ((service === "sqs" || service === "sns") && ref.arn.endsWith(".fifo"))
+                    fifo = `${service === "sqs" ? "SQS queue" : "SNS topic"} ${clip(ref.arn)}`;
             } else {
                 for (const t of ref.targets) {
                     const name = maybeString(t.props, "name") ?? "";
@@ -134,5 +136,5 @@ export const noFifoDestinations: StackValidationPolicy = {
                 );
             }
         }
-    },
+    }),
 };

@@ -3,7 +3,7 @@ import { ALL_BROKER_PORTS } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { isMskMapping } from "../lib/refs";
 import { get, isUnknown, maybeArray, maybeString } from "../lib/values";
-import { forTypes } from "./common";
+import { forTypes, stackCheck } from "./common";
 
 const OPEN = ["0.0.0.0/0", "::/0"];
 
@@ -47,6 +47,13 @@ export const noPublicKafkaIngress: ResourceValidationPolicy = {
     }),
 };
 
+/** The service of an endpoint's service name (`com.amazonaws.us-east-1.sts` -> `sts`): its last dot-separated label. */
+function endpointService(serviceName: string): string {
+    const label = serviceName.slice(serviceName.lastIndexOf(".") + 1);
+    for (const c of label) if (!((c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c === "-")) return "";
+    return serviceName.includes(".") ? label : "";
+}
+
 /** A VPC identity for a resource: its `vpcId` value, or the VPC resource it depends on. */
 function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
     const deps = index.propDeps(r, "vpcId", [T.vpc]);
@@ -64,28 +71,35 @@ export const mskNetworkPath: StackValidationPolicy = {
     name: "msk-network-path",
     description: "A VPC with an MSK cluster consumed by Lambda has NAT gateways, or Lambda and STS (and, with a secret, Secrets Manager) interface endpoints.",
     enforcementLevel: "advisory",
-    validateStack: (args, report) => {
+    validateStack: stackCheck((args, report) => {
         const index = new StackIndex(args.resources);
-        const mappings = index.ofType(T.mapping).filter((m) => isMskMapping(m, index));
-        for (const cluster of index.ofType(T.mskCluster)) {
-            const users = mappings.filter(
-                (m) => index.propDeps(m, "eventSourceArn", [T.mskCluster]).includes(cluster) || get(m.props, "eventSourceArn") === get(cluster.props, "arn"),
-            );
-            if (!users.length) continue;
+        // Each mapping, NAT gateway and endpoint is visited once (not once per cluster), so the policy stays linear.
+        const users = new Map<PolicyResource, PolicyResource[]>();
+        for (const m of index.ofType(T.mapping)) {
+            if (!isMskMapping(m, index)) continue;
+            for (const cluster of index.resolve(m, "eventSourceArn", get(m.props, "eventSourceArn"), [T.mskCluster])) {
+                const list = users.get(cluster) ?? [];
+                list.push(m);
+                users.set(cluster, list);
+            }
+        }
+        const natVpcs = new Set<string>();
+        for (const n of index.ofType(T.natGateway))
+            for (const s of index.resolve(n, "subnetId", get(n.props, "subnetId"), [T.subnet])) natVpcs.add(vpcOf(index, s) ?? "");
+        const endpoints = new Map<string, Set<string>>();
+        for (const e of index.ofType(T.vpcEndpoint)) {
+            const vpc = vpcOf(index, e) ?? "";
+            const set = endpoints.get(vpc) ?? new Set<string>();
+            set.add(endpointService(maybeString(e.props, "serviceName") ?? ""));
+            endpoints.set(vpc, set);
+        }
+        for (const [cluster, mappings] of users) {
             const subnets = index.resolve(cluster, "brokerNodeGroupInfo", undefined, [T.subnet]);
             const vpcs = new Set(subnets.map((s) => vpcOf(index, s)).filter((v): v is string => !!v));
             if (!vpcs.size) continue; // subnets outside this stack: the VPC is not ours to judge
-            const natInVpc = index
-                .ofType(T.natGateway)
-                .some((n) => index.resolve(n, "subnetId", get(n.props, "subnetId"), [T.subnet]).some((s) => vpcs.has(vpcOf(index, s) ?? "")));
-            if (natInVpc) continue;
-            const services = new Set(
-                index
-                    .ofType(T.vpcEndpoint)
-                    .filter((e) => vpcs.has(vpcOf(index, e) ?? ""))
-                    .map((e) => /\.([a-z0-9-]+)$/.exec(maybeString(e.props, "serviceName") ?? "")?.[1] ?? ""),
-            );
-            const needSecret = users.some((m) => maybeArray(m.props, "sourceAccessConfigurations").length > 0);
+            if ([...vpcs].some((v) => natVpcs.has(v))) continue;
+            const services = new Set([...vpcs].flatMap((v) => [...(endpoints.get(v) ?? [])]));
+            const needSecret = mappings.some((m) => maybeArray(m.props, "sourceAccessConfigurations").length > 0);
             const missing = ["lambda", "sts", ...(needSecret ? ["secretsmanager"] : [])].filter((s) => !services.has(s));
             if (missing.length) {
                 report(
@@ -94,5 +108,5 @@ export const mskNetworkPath: StackValidationPolicy = {
                 );
             }
         }
-    },
+    }),
 };
