@@ -3,12 +3,19 @@
  * inspects, with missing fields, wrong types, nulls, unknowns at every depth, huge strings, malformed JSON, garbage
  * PEM, binary data, duplicate URNs and dependencies on absent resources, through `Analyze` and `AnalyzeStack`. Every
  * call must answer (violation, preview note, not-applicable or pass): zero gRPC errors.
+ *
+ * Then the hostile shapes that once stalled or broke it (tests/helpers/hostile.ts: a long IAM pattern, long ARNs,
+ * 130,000 statements, 240 groups with colliding names, deep nesting): every call answers, each policy sends at most
+ * MAX_DIAGNOSTICS_PER_RESOURCE diagnostics per resource plus one summary line, messages stay short, and the
+ * violations each shape contains are still reported.
  */
 import * as assert from "assert";
-import type { AnalysisResult, AnalyzerInput } from "../plan/analyzer";
+import type { AnalysisResult, AnalyzerInput, Diagnostic } from "../plan/analyzer";
 import { Mutator, resourceOf, rng, TYPES, violatingTemplates } from "./helpers/generate";
+import { hostileShapes } from "./helpers/hostile";
 import { pack } from "./helpers/pack";
 import { pki } from "./helpers/pki";
+import { MAX_DIAGNOSTICS_PER_RESOURCE, MAX_MESSAGE_CHARS } from "../policies/rules/common";
 
 const SEED = 20261122;
 const PER_TYPE = 70; // x 29 types = 2,030 Analyze cases
@@ -99,4 +106,44 @@ describe("policy pack fuzz", function () {
         // The pack process is still serving.
         assert.ok((await server.info()).policies.length > 0);
     });
+
+    for (const shape of hostileShapes("test")) {
+        it(`answers the hostile shape "${shape.name}" (${shape.detail}) with bounded diagnostics and the right verdict`, async () => {
+            const server = await pack();
+            await server.configure({});
+            const diagnostics: Diagnostic[] = [];
+            const errors: string[] = [];
+            for (const r of shape.analyze ?? shape.resources) {
+                try {
+                    diagnostics.push(...(await server.analyze(r)).diagnostics.map((d) => ({ ...d, urn: d.urn || r.urn })));
+                } catch (e) {
+                    errors.push(`Analyze ${r.type}: ${(e as Error).message.slice(0, 300)}`);
+                }
+            }
+            try {
+                diagnostics.push(...(await server.analyzeStack(shape.resources)).diagnostics);
+            } catch (e) {
+                errors.push(`AnalyzeStack: ${(e as Error).message.slice(0, 300)}`);
+            }
+            assert.deepStrictEqual(errors, [], "gRPC errors");
+            // Bounded: per policy and resource, at most the cap plus one "... and K more" line; no message is huge.
+            const perPolicyAndResource = new Map<string, number>();
+            for (const d of diagnostics) {
+                const key = `${d.policy} ${d.urn}`;
+                perPolicyAndResource.set(key, (perPolicyAndResource.get(key) ?? 0) + 1);
+                assert.ok(d.message.length <= MAX_MESSAGE_CHARS + 100, `${d.policy}: a message of ${d.message.length} characters`);
+            }
+            // Analyze and AnalyzeStack are both sent, so a resource may be judged twice (once per call).
+            for (const [key, n] of perPolicyAndResource) assert.ok(n <= 2 * (MAX_DIAGNOSTICS_PER_RESOURCE + 1), `${n} diagnostics for ${key}`);
+            assert.ok(diagnostics.length <= 40 * shape.resources.length + 100, `${diagnostics.length} diagnostics for ${shape.resources.length} resources`);
+            // Right verdict: the violations the shape holds are reported, as mandatory.
+            for (const e of shape.expect) {
+                assert.ok(
+                    diagnostics.some((d) => d.policy === e.policy && d.urn === e.urn && d.enforcementLevel === "mandatory"),
+                    `no mandatory ${e.policy} violation on ${e.urn}; got: ${[...new Set(diagnostics.map((d) => d.policy))].join(", ")}`,
+                );
+            }
+            assert.ok(!diagnostics.some((d) => /can't run policy .* during preview/.test(d.message)), "a preview note for known values");
+        });
+    }
 });
