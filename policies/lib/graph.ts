@@ -133,7 +133,7 @@ export class StackIndex {
         if (!byProp) this.depsMemo.set(r, (byProp = new Map()));
         const key = `${prop}\u0000${types.join(",")}`;
         let found = byProp.get(key);
-        if (!found) byProp.set(key, (found = deps.filter((d) => d && types.includes(d.type))));
+        if (!found) byProp.set(key, (found = [...new Set(deps.filter((d) => d && types.includes(d.type)))]));
         return found;
     }
 

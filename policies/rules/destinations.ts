@@ -122,6 +122,15 @@ function sendChecks(kind: Kind, arn: string): { action: string; resource: string
     return SEND_ACTIONS[kind].map(({ action, on }) => ({ action, resource: on === "objects" ? `${arn}${OBJECT}` : arn }));
 }
 
+/** Whether `question` was already asked about `r` (and records it). */
+function asked(memo: Map<PolicyResource, Set<string>>, r: PolicyResource, question: string): boolean {
+    let set = memo.get(r);
+    if (!set) memo.set(r, (set = new Set()));
+    if (set.has(question)) return true;
+    set.add(question);
+    return false;
+}
+
 /**
  * Seeds 002/004: the execution role needs permission to send to its destinations, and, when a destination uses a
  * customer-managed key, the KMS actions for that key. Found by following mapping (or invoke config, or function) →
@@ -144,6 +153,8 @@ export const destinationKmsGrants: StackValidationPolicy = {
             if (answer === undefined) byRole.set(key, (answer = allows(statements, action, resource)));
             return answer;
         };
+        const askedFns = new Map<PolicyResource, Set<string>>();
+        const askedRoles = new Map<PolicyResource, Set<string>>();
         for (const ref of destinationRefs(index)) {
             const target = ref.targets.find((t) => t.type !== T.fn) ?? ref.targets[0];
             const kind = kindOf(ref, target);
@@ -165,8 +176,13 @@ export const destinationKmsGrants: StackValidationPolicy = {
                 undecided = [key.prop];
             }
             const fns = ref.owner.type === T.fn ? [ref.owner] : functionsOf(index, ref.owner, "functionName");
+            // The same question (destination kind, ARN and key) for the same function or role is asked once: many
+            // references (colliding names, shared destinations) may lead to the same ones.
+            const question = `${kind}\u0000${arnValue}\u0000${keyArn ?? ""}`;
             for (const fn of fns) {
+                if (asked(askedFns, fn, question)) continue;
                 for (const role of rolesOf(index, fn)) {
+                    if (asked(askedRoles, role, question)) continue;
                     const grants = roleGrants(index, role);
                     const missing: string[] = [];
                     for (const c of sendChecks(kind, arnValue))

@@ -8,6 +8,18 @@ import { forTypes, stackCheck } from "./common";
 
 /** The secret value of a SecretVersion as an object when it is JSON, `UNKNOWN` when not known yet. */
 function secretValue(props: unknown): { text?: string; value: unknown } {
+    const key = props !== null && typeof props === "object" ? props : undefined;
+    const cached = key && parsed.get(key);
+    if (cached) return cached;
+    const v = parseSecretValue(props);
+    if (key) parsed.set(key, v);
+    return v;
+}
+
+/** Secret values parsed once per resource (several mappings may name one secret). */
+const parsed = new WeakMap<object, { text?: string; value: unknown }>();
+
+function parseSecretValue(props: unknown): { text?: string; value: unknown } {
     const text = get(props, "secretString");
     if (isUnknown(text)) return { value: UNKNOWN };
     if (typeof text !== "string") return { value: undefined };
@@ -39,9 +51,19 @@ function versionsOf(index: StackIndex, secrets: PolicyResource[]): PolicyResourc
     return secrets.flatMap((s) => index.referrers(s, "secretId", [T.secretVersion]));
 }
 
-/** The Secret resources a reference (ARN) points at. */
-function secretsFor(index: StackIndex, owner: PolicyResource, prop: string, value: unknown): PolicyResource[] {
-    return index.resolve(owner, prop, value, [T.secret]);
+/**
+ * The Secret resources a reference (ARN) in a list property points at: those its value names, and the property's
+ * dependencies. Every entry of a list property shares those dependencies, so they are returned with the first entry
+ * of each (owner, property) only (`seen` remembers): a list of n entries costs n lookups, not n x its dependencies.
+ * `none`: the reference points at no secret of this stack.
+ */
+function secretsFor(index: StackIndex, owner: PolicyResource, prop: string, value: unknown, seen: Set<string>): { secrets: PolicyResource[]; none: boolean } {
+    const byValue = index.withIdIn([value], [T.secret]);
+    const deps = index.propDeps(owner, prop, [T.secret]);
+    const key = `${owner.urn}\u0000${prop}`;
+    const first = !seen.has(key);
+    seen.add(key);
+    return { secrets: first && deps.length ? [...new Set([...deps, ...byValue])] : byValue, none: deps.length === 0 && byValue.length === 0 };
 }
 
 /**
@@ -55,9 +77,13 @@ export const mtlsSecretForMapping: StackValidationPolicy = {
     validateStack: stackCheck((args, report) => {
         const index = new StackIndex(args.resources);
         for (const m of index.ofType(T.mapping)) {
+            const seen = new Set<string>();
+            const judged = new Set<PolicyResource>();
             maybeArray(m.props, "sourceAccessConfigurations").forEach((c) => {
                 if (maybeString(c, "type") !== "CLIENT_CERTIFICATE_TLS_AUTH") return;
-                for (const v of versionsOf(index, secretsFor(index, m, "sourceAccessConfigurations", get(c, "uri")))) {
+                const secrets = secretsFor(index, m, "sourceAccessConfigurations", get(c, "uri"), seen).secrets.filter((s) => !judged.has(s));
+                for (const s of secrets) judged.add(s);
+                for (const v of versionsOf(index, secrets)) {
                     const { text, value } = secretValue(v.props);
                     if (value === UNKNOWN) notKnownYet(["secretString"]);
                     if (text === undefined) continue;
@@ -133,9 +159,10 @@ export const mskScramSecret: StackValidationPolicy = {
             }
         }
         const done = new Set<string>();
+        const seen = new Set<string>();
         for (const use of uses) {
-            const secrets = secretsFor(index, use.owner, use.prop, use.arn);
-            if (typeof use.arn === "string" && !isUnknown(use.arn) && secrets.length === 0) {
+            const { secrets, none } = secretsFor(index, use.owner, use.prop, use.arn, seen);
+            if (typeof use.arn === "string" && !isUnknown(use.arn) && none) {
                 // A secret outside this stack: its name is in the ARN (arn:...:secret:NAME-XXXXXX).
                 const name = secretNameOf(use.arn);
                 if (name && !name.startsWith(MSK_SCRAM_SECRET_PREFIX) && !done.has(use.arn)) {

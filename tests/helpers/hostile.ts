@@ -73,13 +73,13 @@ function consumer(prefix: string, queueArn: string, statements: string): { resou
 }
 
 /**
- * A resource pattern of `n` characters that a quadratic wildcard matcher needs about n x n steps to refuse against
- * a queue ARN of the same length: `...:*aaaa...ab` against `...:aaaa...a`.
+ * A resource pattern of `n` characters that a matcher backtracking to its last `*` needs about n x n / 4 steps to
+ * refuse against a queue ARN of the same length: `...:*` + n/2 `a` + `b` against `...:` + n `a`.
  */
 function longIamPattern(n: number): HostileShape {
     const base = `arn:aws:sqs:us-east-1:${ACCOUNT}:`;
     const queueArn = base + "a".repeat(n);
-    const pattern = `${base}*${"a".repeat(n)}b`;
+    const pattern = `${base}*${"a".repeat(n / 2)}b${"*".repeat(n / 2 - 1)}`;
     const c = consumer("longpattern", queueArn, doc([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: pattern }]));
     return {
         name: "long IAM pattern",
