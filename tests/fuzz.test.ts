@@ -146,4 +146,36 @@ describe("policy pack fuzz", function () {
             assert.ok(!diagnostics.some((d) => /can't run policy .* during preview/.test(d.message)), "a preview note for known values");
         });
     }
+
+    it("sends at most MAX_DIAGNOSTICS_PER_RESOURCE distinct violations per policy and resource, then one line with the rest's count", async () => {
+        // 45 distinct open rules (3 source sets x 15 sets of broker ports), each repeated 200 times: 9,000 rules.
+        const ports = [9092, 9094, 9096, 9098];
+        const sourceSets = [{ cidrBlocks: ["0.0.0.0/0"] }, { ipv6CidrBlocks: ["::/0"] }, { cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }];
+        const rules: object[] = [];
+        for (let mask = 1; mask < 16; mask++) {
+            const open = ports.filter((_, i) => mask & (1 << i));
+            for (const sources of sourceSets) for (const p of [open]) rules.push({ protocol: "tcp", fromPort: p[0], toPort: p[p.length - 1], ...sources });
+        }
+        const distinct = new Set(rules.map((r) => JSON.stringify(r))).size;
+        const sg = resourceOf("aws:ec2/securityGroup:SecurityGroup", "many-open-rules", {
+            vpcId: "vpc-1",
+            ingress: Array.from({ length: 200 }, () => rules).flat(),
+        });
+        const server = await pack();
+        await server.configure({});
+        const diags = (await server.analyze(sg)).diagnostics.filter((d) => d.policy === "no-public-kafka-ingress");
+        const messages = new Set(diags.map((d) => d.message));
+        assert.strictEqual(messages.size, diags.length, "a diagnostic was sent twice");
+        assert.strictEqual(diags.length, MAX_DIAGNOSTICS_PER_RESOURCE + 1);
+        const summary = diags[diags.length - 1].message;
+        // The distinct messages: a rule's message names its sources and the broker ports its range covers.
+        const expectedDistinct = new Set(
+            rules.map((r: any) => {
+                const covered = ports.filter((p) => p >= r.fromPort && p <= r.toPort).join(", ");
+                return `${[...(r.cidrBlocks ?? []), ...(r.ipv6CidrBlocks ?? [])].join(" and ")} on ${covered}`;
+            }),
+        ).size;
+        assert.ok(distinct >= expectedDistinct && expectedDistinct > MAX_DIAGNOSTICS_PER_RESOURCE);
+        assert.ok(summary.includes(`\n... and ${expectedDistinct - MAX_DIAGNOSTICS_PER_RESOURCE} more violation(s) of this policy on this resource`), summary);
+    });
 });
