@@ -10,7 +10,8 @@
  * violations each shape contains are still reported.
  */
 import * as assert from "assert";
-import type { AnalysisResult, AnalyzerInput, Diagnostic } from "../plan/analyzer";
+import { Struct, Value } from "google-protobuf/google/protobuf/struct_pb";
+import { PackServer, type AnalysisResult, type AnalyzerInput, type Diagnostic } from "../plan/analyzer";
 import { Mutator, resourceOf, rng, TYPES, violatingTemplates } from "./helpers/generate";
 import { hostileShapes } from "./helpers/hostile";
 import { pack } from "./helpers/pack";
@@ -177,5 +178,26 @@ describe("policy pack fuzz", function () {
         ).size;
         assert.ok(distinct >= expectedDistinct && expectedDistinct > MAX_DIAGNOSTICS_PER_RESOURCE);
         assert.ok(summary.includes(`\n... and ${expectedDistinct - MAX_DIAGNOSTICS_PER_RESOURCE} more violation(s) of this policy on this resource`), summary);
+    });
+
+    it("past the protocol's nesting limit (1,100 levels), the request fails in the gRPC layer before any policy runs, and the pack keeps serving", async () => {
+        // Built message by message: google-protobuf's Struct.fromJavaScript is itself recursive and quadratic.
+        let value = new Value();
+        value.setStringValue("x");
+        for (let i = 0; i < 1100; i++) {
+            const struct = new Struct();
+            struct.getFieldsMap().set("a", value);
+            value = new Value();
+            value.setStructValue(struct);
+        }
+        const props = new Struct();
+        props.getFieldsMap().set("tags", value);
+        const req = PackServer.prepareAnalyze(resourceOf("aws:kms/key:Key", "too-deep", {}));
+        req.setProperties(props);
+        const server = await pack();
+        await server.configure({});
+        await assert.rejects(server.analyzePrepared(req), /INTERNAL: Error deserializing request/);
+        const ok = await server.analyze(resourceOf("aws:kms/key:Key", "after", { enableKeyRotation: false }));
+        assert.ok(ok.diagnostics.some((d) => d.policy === "kms-key-rotation"));
     });
 });
