@@ -56,9 +56,10 @@ export function stackCheck(check: (args: StackValidationArgs, report: ReportViol
 }
 
 /**
- * Runs `check` only for resources of the given types, with bounded, deduplicated diagnostics (see `limitReports`). With a single type, the type is attached the way
- * `@pulumi/policy`'s own `validateResourceOfType` does, so the policy server skips other resources before it even
- * deserializes their properties (it otherwise deserializes every resource once per policy).
+ * Runs `check` only for resources of the given types, with bounded, deduplicated diagnostics (see `limitReports`).
+ * With a single type, the type is attached the way `@pulumi/policy`'s own `validateResourceOfType` does, so the policy
+ * server skips other resources before it even deserializes their properties (it otherwise deserializes every resource
+ * once per policy).
  */
 export function forTypes(types: readonly string[], check: (args: ResourceValidationArgs, report: ReportViolation) => void) {
     const fn = (args: ResourceValidationArgs, report: ReportViolation): void => {
