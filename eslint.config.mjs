@@ -28,7 +28,10 @@ export default tseslint.config(
             "no-restricted-syntax": [
                 "error",
                 { selector: "Literal[regex]", message: "No regular expressions in the policy pack: parse input with indexOf or a character loop." },
-                { selector: "NewExpression[callee.name='RegExp'], CallExpression[callee.name='RegExp']", message: "No regular expressions in the policy pack." },
+                {
+                    selector: "NewExpression[callee.name='RegExp'], CallExpression[callee.name='RegExp']",
+                    message: "No regular expressions in the policy pack.",
+                },
                 {
                     selector: "CallExpression[callee.property.name=/^(push|unshift|splice|concat|fromCharCode|max|min)$/] > SpreadElement",
                     message: "No spreading of a (possibly input-sized) array into call arguments: loop, or use a Set/array literal.",
