@@ -256,6 +256,22 @@ export class PackServer {
         return req;
     }
 
+    /**
+     * `Analyze` with a request already encoded (protocol tests send messages this client's own encoder, which recurses
+     * per nesting level, could not build).
+     */
+    analyzeEncoded(bytes: Uint8Array): Promise<AnalysisResult> {
+        return new Promise((resolve, reject) =>
+            this.client.makeUnaryRequest(
+                "/pulumirpc.Analyzer/Analyze",
+                (b: Uint8Array) => Buffer.from(b),
+                (b: Buffer) => pb.AnalyzeResponse.deserializeBinary(new Uint8Array(b)),
+                bytes,
+                (err, res) => (err || !res ? reject(err ?? new Error("no response")) : resolve(result(res))),
+            ),
+        );
+    }
+
     async analyzePrepared(req: pb.AnalyzeRequest): Promise<AnalysisResult> {
         return result(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(this.client.analyze.bind(this.client), req));
     }
