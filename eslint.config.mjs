@@ -18,6 +18,28 @@ export default tseslint.config(
         },
     },
     {
+        // The policy pack reads stacks written by anyone, attackers included (issue 11): no regular expression on input
+        // (one that can backtrack held a preview for 66 s on an 800 KB ARN; parse with indexOf and character loops),
+        // and no input-sized array spread into a call's arguments (130,000 statements overflowed push(...)).
+        // rules/iam.ts is being rewritten with the IAM evaluator (issue 11, IAM part); it joins once rewritten.
+        files: ["policies/**/*.ts"],
+        ignores: ["policies/rules/iam.ts"],
+        rules: {
+            "no-restricted-syntax": [
+                "error",
+                { selector: "Literal[regex]", message: "No regular expressions in the policy pack: parse input with indexOf or a character loop." },
+                {
+                    selector: "NewExpression[callee.name='RegExp'], CallExpression[callee.name='RegExp']",
+                    message: "No regular expressions in the policy pack.",
+                },
+                {
+                    selector: "CallExpression[callee.property.name=/^(push|unshift|splice|concat|fromCharCode|max|min)$/] > SpreadElement",
+                    message: "No spreading of a (possibly input-sized) array into call arguments: loop, or use a Set/array literal.",
+                },
+            ],
+        },
+    },
+    {
         files: ["index.ts", "components/**/*.ts"],
         languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
         plugins: { pulumi },

@@ -9,17 +9,24 @@
  *    `AnalyzeStack` on stacks of 1,000 and 10,000 resources (request building included).
  * 3. Floor: the same against a pack with no policies (bench/empty-pack), in the same run.
  * 4. Modeled deploy time: the critical path of a first `pulumi up` of each shipped stack (plan/deploy-model.ts).
+ * 5. Hostile input: each shape of tests/helpers/hostile.ts at the sizes that once stalled or broke the pack (a
+ *    60,000-character IAM pattern, an 800 KB ARN, 130,000 statements, 480 groups with colliding names, properties
+ *    1,000 levels deep): the slowest `Analyze` and the `AnalyzeStack` of each, against the empty pack, with gRPC errors
+ *    and diagnostics counted (requests built before timing).
+ * 6. Boot: time from starting the CLI's entry (`@pulumi/pulumi/cmd/run-policy-pack`) to the served port, for this pack
+ *    (compiled JavaScript) and for a one-policy JavaScript pack from the same node_modules (bench/one-policy-pack).
  */
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { buildStack } from "../components/stack";
 import { parseStackConfig } from "../lib/config";
-import { PackServer, type AnalyzerInput } from "../plan/analyzer";
+import { ensureBuilt, PACK_DIR, PackServer, type AnalyzerInput } from "../plan/analyzer";
 import { loadConfig, ROOT } from "../plan/cli";
 import { deployModel } from "../plan/deploy-model";
 import { simulate } from "../plan/simulate";
 import { resourceOf, TYPES, templates } from "../tests/helpers/generate";
+import { hostileShapes } from "../tests/helpers/hostile";
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
@@ -133,111 +140,211 @@ async function analyzeStackTime(s: PackServer, inputs: AnalyzerInput[]) {
     return Math.round(median(times));
 }
 
+/** One shape through a pack: the slowest Analyze, the median of three AnalyzeStack calls, errors and diagnostics. */
+async function hostileRun(s: PackServer, analyze: ReturnType<typeof PackServer.prepareAnalyze>[], stack: ReturnType<typeof PackServer.prepareAnalyzeStack>) {
+    let errors = 0;
+    let diagnostics = 0;
+    let worstAnalyzeMs = 0;
+    for (const req of analyze) {
+        const t0 = now();
+        try {
+            diagnostics += (await s.analyzePrepared(req)).diagnostics.length;
+        } catch {
+            errors++;
+        }
+        worstAnalyzeMs = Math.max(worstAnalyzeMs, now() - t0);
+    }
+    const times: number[] = [];
+    for (let k = 0; k < 3; k++) {
+        const t0 = now();
+        try {
+            const r = await s.analyzeStackPrepared(stack);
+            if (k === 0) diagnostics += r.diagnostics.length;
+        } catch {
+            if (k === 0) errors++;
+        }
+        times.push(now() - t0);
+    }
+    return { worstAnalyzeMs: round(worstAnalyzeMs, 1), analyzeStackMs: Math.round(median(times)), errors, diagnostics };
+}
+
+/** Milliseconds from starting the CLI's policy-pack entry in `dir` to the port it prints (then the process is ended). */
+function bootOnce(dir: string): Promise<number> {
+    const entry = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "cmd", "run-policy-pack");
+    return new Promise((resolve, reject) => {
+        const t0 = now();
+        const child = spawn(process.execPath, [entry, "127.0.0.1:1", "."], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        let err = "";
+        child.stderr.on("data", (d) => (err += d));
+        child.on("exit", (code) => reject(new Error(`the pack in ${dir} exited with ${code} before serving: ${err.slice(-2000)}`)));
+        child.stdout.on("data", (d) => {
+            out += d;
+            if (!out.includes("\n")) return;
+            const ms = now() - t0;
+            child.removeAllListeners("exit");
+            child.once("exit", () => resolve(ms));
+            child.kill();
+        });
+    });
+}
+
+/** Median of 5 boots of each pack, alternating so both see the same machine load. */
+async function bootTimes(dirs: string[]): Promise<number[]> {
+    const runs: number[][] = dirs.map(() => []);
+    for (let k = 0; k < 5; k++) for (let i = 0; i < dirs.length; i++) runs[i].push(await bootOnce(dirs[i]));
+    return runs.map((r) => Math.round(median(r)));
+}
+
 async function main() {
+    // `npm run bench -- --hostile-only`: only the hostile-input table and the boot time.
+    const hostileOnly = process.argv.includes("--hostile-only");
     const figures: Record<string, unknown> = {
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
         date: new Date().toISOString().slice(0, 10),
     };
 
-    // 1. Program
-    await runProgram(1); // load modules once
-    const program: Record<string, { medianMs: number; resources: number }> = {};
-    for (const n of [1, 10, 100]) {
-        const runs = [];
-        for (let k = 0; k < 3; k++) runs.push(await runProgram(n));
-        program[n] = { medianMs: Math.round(median(runs.map((r) => r.ms))), resources: runs[0].resources };
-    }
-    // Median of three cold plan processes (this machine's timings vary by about 15% from run to run).
-    const plans = [await planProcess(100), await planProcess(100), await planProcess(100)];
-    const plan100 = { ms: median(plans.map((p) => p.ms)), code: Math.max(...plans.map((p) => p.code)) };
-    figures.program = {
-        ...program,
-        ratio100to10: round(program[100].medianMs / program[10].medianMs),
-        planProcess100: { ms: Math.round(plan100.ms), exitCode: plan100.code },
-    };
+    if (!hostileOnly) {
+        // 1. Program
+        await runProgram(1); // load modules once
+        const program: Record<string, { medianMs: number; resources: number }> = {};
+        for (const n of [1, 10, 100]) {
+            const runs = [];
+            for (let k = 0; k < 3; k++) runs.push(await runProgram(n));
+            program[n] = { medianMs: Math.round(median(runs.map((r) => r.ms))), resources: runs[0].resources };
+        }
+        // Median of three cold plan processes (this machine's timings vary by about 15% from run to run).
+        const plans = [await planProcess(100), await planProcess(100), await planProcess(100)];
+        const plan100 = { ms: median(plans.map((p) => p.ms)), code: Math.max(...plans.map((p) => p.code)) };
+        figures.program = {
+            ...program,
+            ratio100to10: round(program[100].medianMs / program[10].medianMs),
+            planProcess100: { ms: Math.round(plan100.ms), exitCode: plan100.code },
+        };
 
-    // 2 and 3. Pack and floor
-    const ours = await PackServer.start();
-    const floor = await PackServer.start(path.join(ROOT, "bench", "empty-pack"));
-    const pack: Record<string, unknown> = {};
-    try {
-        await ours.configure({});
-        await floor.configure({});
-        for (const n of [1000, 10000]) {
-            const inputs = analyzeInputs(n);
-            await analyzeStream(ours, analyzeInputs(2000)); // warm both (JIT)
-            await analyzeStream(floor, analyzeInputs(2000));
-            const a = await analyzeStream(ours, inputs);
-            const f = await analyzeStream(floor, inputs);
-            const stack = stackInputs(n);
-            const sOurs = await analyzeStackTime(ours, stack);
-            const sFloor = await analyzeStackTime(floor, stack);
-            pack[n] = {
-                analyze: a,
-                analyzeFloor: f,
-                analyzeRatioToFloor: round(a.totalMs / f.totalMs),
-                analyzeStackMs: sOurs,
-                analyzeStackFloorMs: sFloor,
-                analyzeStackRatioToFloor: round(sOurs / Math.max(1, sFloor)),
+        // 2 and 3. Pack and floor
+        const ours = await PackServer.start();
+        const floor = await PackServer.start(path.join(ROOT, "bench", "empty-pack"));
+        const pack: Record<string, unknown> = {};
+        try {
+            await ours.configure({});
+            await floor.configure({});
+            for (const n of [1000, 10000]) {
+                const inputs = analyzeInputs(n);
+                await analyzeStream(ours, analyzeInputs(2000)); // warm both (JIT)
+                await analyzeStream(floor, analyzeInputs(2000));
+                const a = await analyzeStream(ours, inputs);
+                const f = await analyzeStream(floor, inputs);
+                const stack = stackInputs(n);
+                const sOurs = await analyzeStackTime(ours, stack);
+                const sFloor = await analyzeStackTime(floor, stack);
+                pack[n] = {
+                    analyze: a,
+                    analyzeFloor: f,
+                    analyzeRatioToFloor: round(a.totalMs / f.totalMs),
+                    analyzeStackMs: sOurs,
+                    analyzeStackFloorMs: sFloor,
+                    analyzeStackRatioToFloor: round(sOurs / Math.max(1, sFloor)),
+                };
+            }
+        } finally {
+            await ours.stop();
+            await floor.stop();
+        }
+        const p1 = pack[1000] as { analyzeStackMs: number };
+        const p10 = pack[10000] as { analyzeStackMs: number };
+        figures.pack = { ...pack, analyzeStackScaling10kTo1k: round(p10.analyzeStackMs / Math.max(1, p1.analyzeStackMs)) };
+
+        // 4. Modeled deploy time of the shipped stacks
+        const deploy: Record<string, unknown> = {};
+        for (const stack of ["dev", "prod"]) {
+            const loaded = loadConfig(ROOT, stack, []);
+            const sim = await simulate(() => buildStack(parseStackConfig(loaded.config, { project: loaded.project, stack, secretKeys: loaded.secretKeys })), {
+                project: loaded.project,
+                stack,
+                preview: false,
+                config: loaded.config,
+                secretKeys: loaded.secretKeys,
+            });
+            const model = deployModel(sim.resources);
+            deploy[stack] = {
+                minutes: round(model.totalSeconds / 60, 1),
+                criticalPath: model.path.map((p) => `${p.type.split(":").pop()} ${p.name} (${p.seconds}s)`),
             };
         }
+        figures.deploy = deploy;
+    }
+    // 5. Hostile input, against the floor
+    const hostile: Record<string, unknown> = {};
+    const oursH = await PackServer.start();
+    const floorH = await PackServer.start(path.join(ROOT, "bench", "empty-pack"));
+    try {
+        await oursH.configure({});
+        await floorH.configure({});
+        for (const shape of hostileShapes("bench")) {
+            const analyze = (shape.analyze ?? shape.resources).map((r) => PackServer.prepareAnalyze(r));
+            const stack = PackServer.prepareAnalyzeStack(shape.resources);
+            const o = await hostileRun(oursH, analyze, stack);
+            const f = await hostileRun(floorH, analyze, stack);
+            hostile[shape.name] = { detail: shape.detail, resources: shape.resources.length, ours: o, floor: f };
+        }
     } finally {
-        await ours.stop();
-        await floor.stop();
+        await oursH.stop();
+        await floorH.stop();
     }
-    const p1 = pack[1000] as { analyzeStackMs: number };
-    const p10 = pack[10000] as { analyzeStackMs: number };
-    figures.pack = { ...pack, analyzeStackScaling10kTo1k: round(p10.analyzeStackMs / Math.max(1, p1.analyzeStackMs)) };
+    figures.hostile = hostile;
 
-    // 4. Modeled deploy time of the shipped stacks
-    const deploy: Record<string, unknown> = {};
-    for (const stack of ["dev", "prod"]) {
-        const loaded = loadConfig(ROOT, stack, []);
-        const sim = await simulate(() => buildStack(parseStackConfig(loaded.config, { project: loaded.project, stack, secretKeys: loaded.secretKeys })), {
-            project: loaded.project,
-            stack,
-            preview: false,
-            config: loaded.config,
-            secretKeys: loaded.secretKeys,
-        });
-        const model = deployModel(sim.resources);
-        deploy[stack] = {
-            minutes: round(model.totalSeconds / 60, 1),
-            criticalPath: model.path.map((p) => `${p.type.split(":").pop()} ${p.name} (${p.seconds}s)`),
-        };
+    // 6. Boot through the CLI's entry: this pack (compiled first, as CI and publish do) and a one-policy JS pack
+    ensureBuilt(PACK_DIR);
+    const [packBootMs, onePolicyBootMs] = await bootTimes([PACK_DIR, path.join(ROOT, "bench", "one-policy-pack")]);
+    figures.boot = { packMs: packBootMs, onePolicyJsMs: onePolicyBootMs, ratio: round(packBootMs / onePolicyBootMs) };
+
+    if (!hostileOnly) {
+        // Report
+        const P = figures.program as any;
+        const K = figures.pack as any;
+        const D = figures.deploy as any;
+        const rows = [
+            ["program, 1 consumer (mocks)", `${P[1].medianMs} ms`, `${P[1].resources} resources`],
+            ["program, 10 consumers", `${P[10].medianMs} ms`, `${P[10].resources} resources`],
+            ["program, 100 consumers", `${P[100].medianMs} ms`, `${P[100].resources} resources; time(100)/time(10) = ${P.ratio100to10} (target < 12)`],
+            [
+                "`npm run plan`, 100 consumers, own process, pack included (median of 3)",
+                `${(P.planProcess100.ms / 1000).toFixed(1)} s`,
+                `exit ${P.planProcess100.exitCode} (target < 15 s)`,
+            ],
+            ...[1000, 10000].flatMap((n) => [
+                [
+                    `Analyze x ${n} (sequential)`,
+                    `${K[n].analyze.perSecond}/s`,
+                    `median ${K[n].analyze.medianMs} ms, p95 ${K[n].analyze.p95Ms} ms; empty pack ${K[n].analyzeFloor.perSecond}/s; ratio to floor ${K[n].analyzeRatioToFloor} (target >= 1000/s, < 3x)`,
+                ],
+                [
+                    `AnalyzeStack, ${n} resources`,
+                    `${K[n].analyzeStackMs} ms`,
+                    `empty pack ${K[n].analyzeStackFloorMs} ms; ratio to floor ${K[n].analyzeStackRatioToFloor}${n === 10000 ? ` (target < 3 s); 10k/1k = ${K.analyzeStackScaling10kTo1k}` : ""}`,
+                ],
+            ]),
+            ...["dev", "prod"].map((s) => [`modeled first \`pulumi up\`, ${s}`, `${D[s].minutes} min`, D[s].criticalPath.join(" -> ")]),
+        ];
+        console.log(`Benchmarks on ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${figures.date}\n`);
+        console.log("| measure | figure | detail |\n| --- | --- | --- |");
+        for (const r of rows) console.log(`| ${r.join(" | ")} |`);
     }
-    figures.deploy = deploy;
-
-    // Report
-    const P = figures.program as any;
-    const K = figures.pack as any;
-    const D = figures.deploy as any;
-    const rows = [
-        ["program, 1 consumer (mocks)", `${P[1].medianMs} ms`, `${P[1].resources} resources`],
-        ["program, 10 consumers", `${P[10].medianMs} ms`, `${P[10].resources} resources`],
-        ["program, 100 consumers", `${P[100].medianMs} ms`, `${P[100].resources} resources; time(100)/time(10) = ${P.ratio100to10} (target < 12)`],
-        [
-            "`npm run plan`, 100 consumers, own process, pack included (median of 3)",
-            `${(P.planProcess100.ms / 1000).toFixed(1)} s`,
-            `exit ${P.planProcess100.exitCode} (target < 15 s)`,
-        ],
-        ...[1000, 10000].flatMap((n) => [
-            [
-                `Analyze x ${n} (sequential)`,
-                `${K[n].analyze.perSecond}/s`,
-                `median ${K[n].analyze.medianMs} ms, p95 ${K[n].analyze.p95Ms} ms; empty pack ${K[n].analyzeFloor.perSecond}/s; ratio to floor ${K[n].analyzeRatioToFloor} (target >= 1000/s, < 3x)`,
-            ],
-            [
-                `AnalyzeStack, ${n} resources`,
-                `${K[n].analyzeStackMs} ms`,
-                `empty pack ${K[n].analyzeStackFloorMs} ms; ratio to floor ${K[n].analyzeStackRatioToFloor}${n === 10000 ? ` (target < 3 s); 10k/1k = ${K.analyzeStackScaling10kTo1k}` : ""}`,
-            ],
-        ]),
-        ...["dev", "prod"].map((s) => [`modeled first \`pulumi up\`, ${s}`, `${D[s].minutes} min`, D[s].criticalPath.join(" -> ")]),
-    ];
-    console.log(`Benchmarks on ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${figures.date}\n`);
-    console.log("| measure | figure | detail |\n| --- | --- | --- |");
-    for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+    console.log("");
+    const B = figures.boot as any;
+    console.log(
+        `Boot through \`@pulumi/pulumi/cmd/run-policy-pack\` to the served port (median of 5): this pack ${B.packMs} ms, a one-policy JavaScript pack ${B.onePolicyJsMs} ms; ratio ${B.ratio} (target <= 2)\n`,
+    );
+    console.log(
+        "| hostile shape | our pack: slowest Analyze / AnalyzeStack | empty pack: slowest Analyze / AnalyzeStack | gRPC errors (ours / empty) | diagnostics |",
+    );
+    console.log("| --- | --- | --- | --- | --- |");
+    for (const [name, h] of Object.entries<any>(figures.hostile as object)) {
+        console.log(
+            `| ${name}: ${h.detail} | ${h.ours.worstAnalyzeMs} ms / ${h.ours.analyzeStackMs} ms | ${h.floor.worstAnalyzeMs} ms / ${h.floor.analyzeStackMs} ms | ${h.ours.errors} / ${h.floor.errors} | ${h.ours.diagnostics} |`,
+        );
+    }
     console.log("");
     console.log(JSON.stringify(figures));
 }

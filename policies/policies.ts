@@ -12,8 +12,9 @@ import { noPublicResourcePolicies } from "./rules/resource-policies";
 import { mappingSecretProtection, mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
 import { kafkaConsumerGroupUnique, kafkaStartingPosition } from "./rules/settings";
 import { T } from "./lib/types";
+import { withBoundedReports } from "./rules/common";
 
-/** Every policy, in catalogue order. */
+/** Every policy, in catalogue order, each with bounded, deduplicated diagnostics (rules/common.ts `withBoundedReports`). */
 export const policies = [
     // Lambda/MSK facts from AWS's documentation
     mskFunctionTimeout,
@@ -53,7 +54,7 @@ export const policies = [
     mskAclDefaultDeny,
     mappingSecretProtection,
     kafkaIngressPrefixLists,
-];
+].map(withBoundedReports);
 
 /** The documentation fact or API limit behind each policy, as the catalogue prints it. */
 export const SOURCES: Record<string, string> = {

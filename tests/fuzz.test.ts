@@ -3,12 +3,20 @@
  * inspects, with missing fields, wrong types, nulls, unknowns at every depth, huge strings, malformed JSON, garbage
  * PEM, binary data, duplicate URNs and dependencies on absent resources, through `Analyze` and `AnalyzeStack`. Every
  * call must answer (violation, preview note, not-applicable or pass): zero gRPC errors.
+ *
+ * Then the hostile shapes that once stalled or broke it (tests/helpers/hostile.ts: a long IAM pattern, long ARNs,
+ * 130,000 statements, 240 groups with colliding names, deep nesting): every call answers, each policy sends at most
+ * MAX_DIAGNOSTICS_PER_RESOURCE diagnostics per resource plus one summary line, messages stay short, and the
+ * violations each shape contains are still reported.
  */
 import * as assert from "assert";
-import type { AnalysisResult, AnalyzerInput } from "../plan/analyzer";
+import { PackServer, type AnalysisResult, type AnalyzerInput, type Diagnostic } from "../plan/analyzer";
 import { Mutator, resourceOf, rng, TYPES, violatingTemplates } from "./helpers/generate";
+import { hostileShapes } from "./helpers/hostile";
+import { nestedPropertiesField } from "./helpers/nested";
 import { pack } from "./helpers/pack";
 import { pki } from "./helpers/pki";
+import { MAX_DIAGNOSTICS_PER_RESOURCE, MAX_MESSAGE_CHARS } from "../policies/rules/common";
 
 const SEED = 20261122;
 const PER_TYPE = 70; // x 29 types = 2,030 Analyze cases
@@ -98,5 +106,93 @@ describe("policy pack fuzz", function () {
         assert.ok(fired.size >= 15, `only ${fired.size} policies reported a violation: ${[...fired].join(", ")}`);
         // The pack process is still serving.
         assert.ok((await server.info()).policies.length > 0);
+    });
+
+    for (const shape of hostileShapes("test")) {
+        it(`answers the hostile shape "${shape.name}" (${shape.detail}) with bounded diagnostics and the right verdict`, async () => {
+            const server = await pack();
+            await server.configure({});
+            const diagnostics: Diagnostic[] = [];
+            const errors: string[] = [];
+            for (const r of shape.analyze ?? shape.resources) {
+                try {
+                    diagnostics.push(...(await server.analyze(r)).diagnostics.map((d) => ({ ...d, urn: d.urn || r.urn })));
+                } catch (e) {
+                    errors.push(`Analyze ${r.type}: ${(e as Error).message.slice(0, 300)}`);
+                }
+            }
+            try {
+                diagnostics.push(...(await server.analyzeStack(shape.resources)).diagnostics);
+            } catch (e) {
+                errors.push(`AnalyzeStack: ${(e as Error).message.slice(0, 300)}`);
+            }
+            assert.deepStrictEqual(errors, [], "gRPC errors");
+            // Bounded: per policy and resource, at most the cap plus one "... and K more" line; no message is huge.
+            const perPolicyAndResource = new Map<string, number>();
+            for (const d of diagnostics) {
+                const key = `${d.policy} ${d.urn}`;
+                perPolicyAndResource.set(key, (perPolicyAndResource.get(key) ?? 0) + 1);
+                assert.ok(d.message.length <= MAX_MESSAGE_CHARS + 100, `${d.policy}: a message of ${d.message.length} characters`);
+            }
+            // Analyze and AnalyzeStack are both sent, so a resource may be judged twice (once per call).
+            for (const [key, n] of perPolicyAndResource) assert.ok(n <= 2 * (MAX_DIAGNOSTICS_PER_RESOURCE + 1), `${n} diagnostics for ${key}`);
+            assert.ok(diagnostics.length <= 40 * shape.resources.length + 100, `${diagnostics.length} diagnostics for ${shape.resources.length} resources`);
+            // Right verdict: the violations the shape holds are reported, as mandatory.
+            for (const e of shape.expect) {
+                assert.ok(
+                    diagnostics.some((d) => d.policy === e.policy && d.urn === e.urn && d.enforcementLevel === "mandatory"),
+                    `no mandatory ${e.policy} violation on ${e.urn}; got: ${[...new Set(diagnostics.map((d) => d.policy))].join(", ")}`,
+                );
+            }
+            assert.ok(!diagnostics.some((d) => /can't run policy .* during preview/.test(d.message)), "a preview note for known values");
+        });
+    }
+
+    it("sends at most MAX_DIAGNOSTICS_PER_RESOURCE distinct violations per policy and resource, then one line with the rest's count", async () => {
+        // 45 distinct open rules (3 source sets x 15 sets of broker ports), each repeated 200 times: 9,000 rules.
+        const ports = [9092, 9094, 9096, 9098];
+        const sourceSets = [{ cidrBlocks: ["0.0.0.0/0"] }, { ipv6CidrBlocks: ["::/0"] }, { cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }];
+        const rules: object[] = [];
+        for (let mask = 1; mask < 16; mask++) {
+            const open = ports.filter((_, i) => mask & (1 << i));
+            for (const sources of sourceSets) for (const p of [open]) rules.push({ protocol: "tcp", fromPort: p[0], toPort: p[p.length - 1], ...sources });
+        }
+        const distinct = new Set(rules.map((r) => JSON.stringify(r))).size;
+        const sg = resourceOf("aws:ec2/securityGroup:SecurityGroup", "many-open-rules", {
+            vpcId: "vpc-1",
+            ingress: Array.from({ length: 200 }, () => rules).flat(),
+        });
+        const server = await pack();
+        await server.configure({});
+        const diags = (await server.analyze(sg)).diagnostics.filter((d) => d.policy === "no-public-kafka-ingress");
+        const messages = new Set(diags.map((d) => d.message));
+        assert.strictEqual(messages.size, diags.length, "a diagnostic was sent twice");
+        assert.strictEqual(diags.length, MAX_DIAGNOSTICS_PER_RESOURCE + 1);
+        const summary = diags[diags.length - 1].message;
+        // The distinct messages: a rule's message names its sources and the broker ports its range covers.
+        const expectedDistinct = new Set(
+            rules.map((r: any) => {
+                const covered = ports.filter((p) => p >= r.fromPort && p <= r.toPort).join(", ");
+                return `${[...(r.cidrBlocks ?? []), ...(r.ipv6CidrBlocks ?? [])].join(" and ")} on ${covered}`;
+            }),
+        ).size;
+        assert.ok(distinct >= expectedDistinct && expectedDistinct > MAX_DIAGNOSTICS_PER_RESOURCE);
+        assert.ok(summary.includes(`\n... and ${expectedDistinct - MAX_DIAGNOSTICS_PER_RESOURCE} more violation(s) of this policy on this resource`), summary);
+    });
+
+    it("past the protocol's nesting limit (3,000 levels), the request fails in the gRPC layer before any policy runs, and the pack keeps serving", async () => {
+        // 3,000 levels: within what the engine forwards (protobuf-go: 10,000 nested messages, 3 per level), past what
+        // the pack's google-protobuf decoder reads (about 1,050 levels cold, under 2,000 once optimised). Encoded
+        // without recursion: google-protobuf's own encoder would overflow in this process first.
+        const request = PackServer.prepareAnalyze(resourceOf("aws:kms/key:Key", "too-deep", { enableKeyRotation: false })).serializeBinary();
+        const bytes = new Uint8Array([...request, ...nestedPropertiesField("tags", 3000)]);
+        const server = await pack();
+        await server.configure({});
+        await assert.rejects(server.analyzeEncoded(bytes), /INTERNAL: Error deserializing request/);
+        const ok = await server.analyze(resourceOf("aws:kms/key:Key", "after", { enableKeyRotation: false }));
+        assert.ok(ok.diagnostics.some((d) => d.policy === "kms-key-rotation"));
+        // Below the limit the same request is judged (the decoder, not the pack, sets the limit).
+        const shallow = new Uint8Array([...request, ...nestedPropertiesField("tags", 100)]);
+        assert.ok((await server.analyzeEncoded(shallow)).diagnostics.some((d) => d.policy === "kms-key-rotation"));
     });
 });

@@ -88,6 +88,24 @@ describe("GitHub workflows", () => {
         });
     }
 
+    it("builds the pack's compiled JavaScript before every step that loads or publishes the pack", () => {
+        let checked = 0;
+        for (const file of files) {
+            const wf = parse(fs.readFileSync(path.join(DIR, file), "utf8"));
+            for (const [jobName, job] of Object.entries<any>(wf.jobs)) {
+                const steps: any[] = job.steps ?? [];
+                steps.forEach((step, i) => {
+                    const loads = step.with?.policyPacks !== undefined || /pulumi policy publish/.test(step.run ?? "");
+                    if (!loads) return;
+                    checked++;
+                    const built = steps.slice(0, i).some((s) => /npm run build:policies/.test(s.run ?? ""));
+                    assert.ok(built, `${file} ${jobName}: the pack is used before \`npm run build:policies\` (its main is policies/bin/index.js)`);
+                });
+            }
+        }
+        assert.ok(checked >= 4, `only ${checked} steps load or publish the pack`);
+    });
+
     it("previews every shipped stack with its policy config on pull requests, and deploys dev before a protected prod", () => {
         const pr = parse(fs.readFileSync(path.join(DIR, "pull-request.yml"), "utf8"));
         assert.deepStrictEqual([...pr.jobs.preview.strategy.matrix.stack].sort(), [...SHIPPED_STACKS].sort());

@@ -5,9 +5,21 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { normalize, type Canonical } from "./adapters";
-import { get, isUnknown, raw } from "./values";
+import { get, isAccountId, isUnknown, parseArn, raw } from "./values";
 
 export { T } from "./types";
+
+/**
+ * How many resources of one type the index keeps under one identifier (and how many referrers under one reference).
+ * In AWS a name is unique per type, account and region, so more than one resource under an identifier happens only
+ * across regions or accounts (or in a stack that cannot deploy). A crafted stack can give hundreds of resources one
+ * name, and rules that follow references (mapping -> function -> role -> policies) would then multiply those lists:
+ * 240 such resources took 31 s and gave 216,060 diagnostics. Keeping at most this many per identifier bounds every
+ * lookup by a constant, so each rule stays linear in the stack's size.
+ */
+export const MAX_SAME_IDENTIFIER = 8;
+/** A resource (a role, a bucket, a secret) legitimately has a few referrers (policies, settings, versions). */
+export const MAX_REFERRERS = 32;
 
 /** The identifiers a resource may be referred to by: ARN-like and name-like properties that are known strings. */
 const ID_PROPS = ["arn", "id", "name", "bucket", "keyId", "functionName", "qualifiedArn"];
@@ -17,10 +29,15 @@ const REF_PROPS = ["role", "secretId", "secretArn", "bucket", "policyArn", "func
 export class StackIndex {
     private readonly byUrn = new Map<string, PolicyResource>();
     private readonly byType = new Map<string, PolicyResource[]>();
-    private readonly byId = new Map<string, PolicyResource[]>();
+    /** `type` -> identifier -> resources of that type known by it (at most MAX_SAME_IDENTIFIER). */
+    private readonly byId = new Map<string, Map<string, PolicyResource[]>>();
+    /** Memoised value lookups (`types` + value), so repeated references cost one map read. */
+    private readonly byValue = new Map<string, PolicyResource[]>();
+    private readonly depsMemo = new Map<PolicyResource, Map<string, PolicyResource[]>>();
+    private readonly referrersMemo = new Map<PolicyResource, Map<string, PolicyResource[]>>();
     /** Reverse property dependencies: URN of a dependency → resources (and the property) that depend on it. */
     private readonly dependents = new Map<string, { resource: PolicyResource; prop: string }[]>();
-    /** `prop=value` → resources whose reference property `prop` is the known string `value`. */
+    /** `type`, `prop=value` → resources of that type whose reference property `prop` is the known string `value`. */
     private readonly byRef = new Map<string, PolicyResource[]>();
 
     /** Property dependencies pointed at canonical forms (a dependency on an aws-native resource is one on its canonical form). */
@@ -44,17 +61,20 @@ export class StackIndex {
             for (const p of REF_PROPS) {
                 const v = get(props, p);
                 if (typeof v === "string" && v !== "" && !isUnknown(v)) {
-                    const l = this.byRef.get(`${p}=${v}`) ?? [];
-                    l.push(r);
-                    this.byRef.set(`${p}=${v}`, l);
+                    const key = `${r.type}\u0000${p}=${v}`;
+                    const l = this.byRef.get(key) ?? [];
+                    if (l.length < MAX_REFERRERS) l.push(r);
+                    this.byRef.set(key, l);
                 }
             }
+            let ids = this.byId.get(r.type);
+            if (!ids) this.byId.set(r.type, (ids = new Map()));
             for (const p of ID_PROPS) {
                 const v = get(props, p);
                 if (typeof v === "string" && v !== "" && !isUnknown(v)) {
-                    const l = this.byId.get(v) ?? [];
-                    l.push(r);
-                    this.byId.set(v, l);
+                    const l = ids.get(v) ?? [];
+                    if (l.length < MAX_SAME_IDENTIFIER && !l.includes(r)) l.push(r);
+                    ids.set(v, l);
                 }
             }
         }
@@ -89,26 +109,52 @@ export class StackIndex {
         return this.byUrn.get(urn);
     }
 
-    /** Resources of the given types that `r`'s property `prop` depends on. */
+    /** Resources of the given types that `r`'s property `prop` depends on (a shared array: do not modify). */
     propDeps(r: PolicyResource, prop: string, types: readonly string[]): PolicyResource[] {
         const deps = (this.deps.get(r) ?? r.propertyDependencies ?? {})[prop];
-        if (!Array.isArray(deps)) return [];
-        return deps.filter((d) => d && types.includes(d.type));
+        if (!Array.isArray(deps) || !deps.length) return [];
+        // Memoised per resource, property and types: a rule that walks a list property (one entry per access
+        // configuration or policy ARN) asks for the same dependencies once per entry.
+        let byProp = this.depsMemo.get(r);
+        if (!byProp) this.depsMemo.set(r, (byProp = new Map()));
+        const key = `${prop}\u0000${types.join(",")}`;
+        let found = byProp.get(key);
+        if (!found) byProp.set(key, (found = [...new Set(deps.filter((d) => d && types.includes(d.type)))]));
+        return found;
     }
 
     /**
      * Resources of the given types that a reference (a property value such as an ARN or name) points at: through the
      * property's dependencies, and through the value when it is known. An ARN with a qualifier
-     * (`...:function:name:alias`) also matches the unqualified resource.
+     * (`...:function:name:alias`) also matches the unqualified resource. The array may be shared: do not modify it.
      */
     resolve(r: PolicyResource, prop: string, value: unknown, types: readonly string[]): PolicyResource[] {
-        const found = new Set<PolicyResource>(this.propDeps(r, prop, types));
-        if (typeof value === "string" && value !== "" && !isUnknown(value)) {
-            for (const candidate of [value, unqualified(value)]) {
-                for (const hit of this.byId.get(candidate) ?? []) if (types.includes(hit.type)) found.add(hit);
-            }
+        const deps = this.propDeps(r, prop, types);
+        const byValue = typeof value === "string" && value !== "" && !isUnknown(value) ? this.withValue(value, types) : [];
+        if (!deps.length) return byValue;
+        if (!byValue.length) return deps;
+        return [...new Set([...deps, ...byValue])];
+    }
+
+    /**
+     * The resources of the given types known by `value`, or, for a qualified Lambda ARN, by its unqualified form.
+     * Memoised: the returned array is shared and must not be modified.
+     */
+    private withValue(value: string, types: readonly string[]): PolicyResource[] {
+        const key = `${types.join(",")}\u0000${value}`;
+        let found = this.byValue.get(key);
+        if (found) return found;
+        const set = new Set<PolicyResource>();
+        const base = unqualified(value);
+        for (const t of types) {
+            const ids = this.byId.get(t);
+            if (!ids) continue;
+            for (const hit of ids.get(value) ?? []) set.add(hit);
+            if (base !== value) for (const hit of ids.get(base) ?? []) set.add(hit);
         }
-        return [...found];
+        found = [...set];
+        this.byValue.set(key, found);
+        return found;
     }
 
     /** Resources of the given types whose property `prop` depends on `target`. */
@@ -123,28 +169,42 @@ export class StackIndex {
      * property holding one of the target's identifiers.
      */
     referrers(target: PolicyResource, prop: string, types: readonly string[]): PolicyResource[] {
+        const key = `${prop}\u0000${types.join(",")}`;
+        let memo = this.referrersMemo.get(target);
+        if (!memo) this.referrersMemo.set(target, (memo = new Map()));
+        const cached = memo.get(key);
+        if (cached) return cached;
         const out = new Set<PolicyResource>(this.dependentsOf(target, types, prop));
         for (const idProp of ID_PROPS) {
             const v = get(target.props, idProp);
             if (typeof v !== "string" || v === "" || isUnknown(v)) continue;
-            for (const hit of this.byRef.get(`${prop}=${v}`) ?? []) if (types.includes(hit.type)) out.add(hit);
+            for (const t of types) for (const hit of this.byRef.get(`${t}\u0000${prop}=${v}`) ?? []) out.add(hit);
         }
-        return [...out];
+        const found = [...out];
+        memo.set(key, found);
+        return found;
     }
 
     /** Resources of the given types whose identifier equals one of `values` (known strings). */
     withIdIn(values: unknown[], types: readonly string[]): PolicyResource[] {
         const out = new Set<PolicyResource>();
         for (const v of values) {
-            if (typeof v !== "string" || isUnknown(v)) continue;
-            for (const hit of this.byId.get(v) ?? []) if (types.includes(hit.type)) out.add(hit);
+            if (typeof v !== "string" || v === "" || isUnknown(v)) continue;
+            for (const hit of this.withValue(v, types)) out.add(hit);
         }
         return [...out];
     }
 }
 
-/** `arn:aws:lambda:r:a:function:name:qualifier` → `arn:aws:lambda:r:a:function:name`. */
+/**
+ * `arn:aws:lambda:r:a:function:name:qualifier` -> `arn:aws:lambda:r:a:function:name` (anything else unchanged). Parsed
+ * with `indexOf`, in time linear in the ARN's length.
+ */
 export function unqualified(arn: string): string {
-    const m = /^(arn:[^:]+:lambda:[^:]+:[0-9]{12}:function:[^:]+):[^:]+$/.exec(arn);
-    return m ? m[1] : arn;
+    const a = parseArn(arn);
+    if (!a || a.service !== "lambda" || a.region === "" || !isAccountId(a.account) || !a.resource.startsWith("function:")) return arn;
+    const rest = a.resource.slice("function:".length);
+    const colon = rest.indexOf(":");
+    if (colon <= 0 || colon === rest.length - 1 || rest.indexOf(":", colon + 1) >= 0) return arn;
+    return arn.slice(0, arn.length - (rest.length - colon));
 }

@@ -209,9 +209,12 @@ export const AWS_MANAGED_POLICIES: Record<string, Stmt[]> = {
  * ARN is not an AWS-managed policy's.
  */
 export function awsManagedPolicyName(arn: string): string | undefined {
-    const prefix = /^arn:[a-z-]+:iam::aws:policy\//.exec(arn);
-    if (!prefix) return undefined;
-    const rest = arn.slice(prefix[0].length);
+    // arn:PARTITION:iam::aws:policy/..., split on ':' (the policy path holds no ':').
+    const parts = arn.split(":", 6);
+    if (parts.length < 6 || parts[0] !== "arn" || parts[1] === "" || parts[2] !== "iam" || parts[3] !== "" || parts[4] !== "aws") return undefined;
+    const head = `arn:${parts[1]}:iam::aws:policy/`;
+    if (!arn.startsWith(head)) return undefined;
+    const rest = arn.slice(head.length);
     const slash = rest.lastIndexOf("/");
     return slash >= 0 ? rest.slice(slash + 1) : rest;
 }

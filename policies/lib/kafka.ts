@@ -78,7 +78,25 @@ export interface SecretText {
     from?: "secretString" | "secretBinary";
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Standard base64 (whitespace already removed): letters, digits, '+', '/', then at most two '=' at the end. */
+function isBase64(s: string): boolean {
+    if (s.length % 4 !== 0) return false;
+    let end = s.length;
+    if (s.endsWith("==")) end -= 2;
+    else if (s.endsWith("=")) end -= 1;
+    for (let i = 0; i < end; i++) {
+        const c = s[i];
+        if (!((c >= "A" && c <= "Z") || (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c === "+" || c === "/")) return false;
+    }
+    return true;
+}
+
+/** `s` without whitespace (base64 in secrets is often wrapped at 64 or 76 characters). */
+function withoutWhitespace(s: string): string {
+    let out = "";
+    for (const c of s) if (c !== " " && c !== "\n" && c !== "\r" && c !== "\t" && c !== "\f" && c !== "\v") out += c;
+    return out;
+}
 
 /**
  * The value of a SecretVersion as text. Secrets Manager stores either a string or binary data; Lambda reads the
@@ -92,8 +110,8 @@ export function secretText(props: unknown): SecretText {
     const b = get(props, "secretBinary");
     if (isUnknown(b)) return { unknown: true };
     if (typeof b === "string") {
-        const body = b.replace(/\s+/g, "");
-        if (body.length % 4 === 0 && BASE64.test(body)) return { unknown: false, text: Buffer.from(body, "base64").toString("utf8"), from: "secretBinary" };
+        const body = withoutWhitespace(b);
+        if (isBase64(body)) return { unknown: false, text: Buffer.from(body, "base64").toString("utf8"), from: "secretBinary" };
         return { unknown: false, text: b, from: "secretBinary" };
     }
     return { unknown: false };

@@ -5,7 +5,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
-import { get, isUnknown, parseArn } from "./values";
+import { get, isAccountId, isUnknown, parseArn } from "./values";
 
 export type KeyResolution =
     /** The key resource in this stack (its `arn` may be unknown in a preview). */
@@ -41,5 +41,5 @@ export function resolveKey(index: StackIndex, owner: PolicyResource, prop: strin
 export function accountOf(arn: unknown): string | undefined {
     if (typeof arn !== "string" || isUnknown(arn)) return undefined;
     const a = parseArn(arn)?.account;
-    return a && /^[0-9]{12}$/.test(a) ? a : undefined;
+    return a && isAccountId(a) ? a : undefined;
 }

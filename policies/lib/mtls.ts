@@ -73,20 +73,79 @@ export interface PemBlock {
     onNewLine: boolean;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const BEGIN = "-----BEGIN ";
+const END = "-----END ";
+const DASHES = "-----";
+
+/** `[A-Z0-9 ]` */
+function isLabelChar(c: string): boolean {
+    return (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === " ";
+}
+
+/** The label of a `-----BEGIN LABEL-----` / `-----END LABEL-----` line starting at `from` (after the keyword), and where it ends. */
+function labelAt(text: string, from: number): { label: string; end: number } | undefined {
+    let i = from;
+    while (i < text.length && isLabelChar(text[i])) i++;
+    if (i === from || !text.startsWith(DASHES, i)) return undefined;
+    return { label: text.slice(from, i), end: i + DASHES.length };
+}
+
+/** Whitespace as base64 bodies use it (PEM lines), which is dropped before decoding. */
+function isSpace(c: string): boolean {
+    return c === " " || c === "\n" || c === "\r" || c === "\t" || c === "\v" || c === "\f";
+}
+
+/** Strict base64: `[A-Za-z0-9+/]*` then at most two `=`. */
+function isBase64(s: string): boolean {
+    let i = 0;
+    while (i < s.length) {
+        const c = s[i];
+        if (!((c >= "A" && c <= "Z") || (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c === "+" || c === "/")) break;
+        i++;
+    }
+    const pad = s.length - i;
+    return pad <= 2 && s.slice(i) === "=".repeat(pad);
+}
 
 /**
- * Splits PEM text into its blocks. Bodies that are not base64 make the block's `der` empty. Text over Secrets
- * Manager's limit is not parsed (callers report it as too large), which also bounds the work on hostile input.
+ * Splits PEM text into its blocks (`-----BEGIN L-----` ... the next `-----END L-----` with the same label). Bodies that
+ * are not base64 make the block's `der` empty. Text over Secrets Manager's limit is not parsed (callers report it as
+ * too large). No regular expression: every END marker is indexed once, then each BEGIN finds its END by a pointer per
+ * label, so any input (thousands of unmatched BEGIN lines included) is parsed in linear time.
  */
 export function pemBlocks(text: string): PemBlock[] {
     const out: PemBlock[] = [];
     if (text.length > SECRET_MAX_BYTES) return out;
-    for (const m of text.matchAll(PEM_BLOCK)) {
-        const body = m[2].replace(/\s+/g, "");
-        const der = /^[A-Za-z0-9+/]*={0,2}$/.test(body) ? Buffer.from(body, "base64") : Buffer.alloc(0);
-        const start = m.index ?? 0;
-        out.push({ label: m[1], der, onNewLine: start === 0 || text[start - 1] === "\n" });
+    // Every END marker, by label, in text order.
+    const ends = new Map<string, { at: number; after: number }[]>();
+    for (let at = text.indexOf(END); at >= 0; at = text.indexOf(END, at + 1)) {
+        const l = labelAt(text, at + END.length);
+        if (!l) continue;
+        const list = ends.get(l.label) ?? [];
+        list.push({ at, after: l.end });
+        ends.set(l.label, list);
+    }
+    const next = new Map<string, number>(); // per label: the first END not yet passed
+    let from = 0;
+    while (true) {
+        const start = text.indexOf(BEGIN, from);
+        if (start < 0) break;
+        const header = labelAt(text, start + BEGIN.length);
+        const list = header ? ends.get(header.label) : undefined;
+        let k = header ? (next.get(header.label) ?? 0) : 0;
+        while (list && header && k < list.length && list[k].at < header.end) k++;
+        if (!header || !list || k >= list.length) {
+            if (header) next.set(header.label, k);
+            from = start + 1;
+            continue;
+        }
+        next.set(header.label, k);
+        const end = list[k];
+        let body = "";
+        for (let i = header.end; i < end.at; i++) if (!isSpace(text[i])) body += text[i];
+        const der = isBase64(body) ? Buffer.from(body, "base64") : Buffer.alloc(0);
+        out.push({ label: header.label, der, onNewLine: start === 0 || text[start - 1] === "\n" });
+        from = end.after;
     }
     return out;
 }
@@ -115,8 +174,8 @@ export function keyEncryption(der: Buffer): KeyEncryption {
 }
 
 function subject(c: X509Certificate): string {
-    const cn = /(?:^|\n)CN=([^\n]*)/.exec(c.subject);
-    return cn ? `CN=${cn[1]}` : c.subject.replace(/\n/g, ", ");
+    const lines = c.subject.split("\n");
+    return lines.find((l) => l.startsWith("CN=")) ?? lines.join(", ");
 }
 
 /** A crypto check that counts as failed when it throws. */
@@ -283,7 +342,7 @@ function checkKey(field: unknown, password: unknown, add: (c: FindingCode, m: st
             return createPrivateKey({ key: b.der, format: "der", type: "pkcs8", passphrase: password });
         } catch {
             // OpenSSL 3 cannot read some legacy PBES1 schemes; only report a wrong password for schemes it reads.
-            if (enc.kind === "pbes1" && /DES-CBC \(PKCS#5|RC2|RC4|MD2/.test(enc.scheme)) return undefined;
+            if (enc.kind === "pbes1" && ["DES-CBC (PKCS#5", "RC2", "RC4", "MD2"].some((x) => enc.scheme.includes(x))) return undefined;
             add("wrong-password", "the privateKeyPassword does not decrypt the privateKey");
             return undefined;
         }

@@ -207,34 +207,72 @@ function policyAttachmentsOf(index: StackIndex, role: PolicyResource): PolicyRes
     return [...out];
 }
 
+/** Per stack index: the grants of each role, and the statements of each policy document, computed once. */
+const grantsMemo = new WeakMap<StackIndex, Map<PolicyResource, RoleGrants>>();
+const statementsMemo = new WeakMap<object, Stmt[] | typeof UNKNOWN>();
+
+/** The statements of a resource's policy document property, parsed once per resource. */
+function documentStatements(owner: PolicyResource, doc: unknown): Stmt[] | typeof UNKNOWN {
+    const key = owner as object;
+    const cached = statementsMemo.get(key);
+    if (cached) return cached;
+    const s = statementsOf(doc);
+    statementsMemo.set(key, s);
+    return s;
+}
+
 /**
  * Every statement a role's identity policies hold: inline `RolePolicy` resources, the role's own `inlinePolicies`, and
  * managed policies attached through `RolePolicyAttachment`, `PolicyAttachment` or `managedPolicyArns`: customer-managed
  * ones (`aws:iam/policy:Policy`) read from the stack, AWS-managed ones from the table of their documents
  * (lib/iam-facts.ts). A role's permissions boundary and the organisation's SCPs can only narrow this.
+ * Computed once per role and stack index; statements are appended one by one (never spread as arguments: a policy
+ * may hold more statements than a call can take arguments).
  */
 export function roleGrants(index: StackIndex, role: PolicyResource): RoleGrants {
+    let memo = grantsMemo.get(index);
+    if (!memo) grantsMemo.set(index, (memo = new Map()));
+    const cached = memo.get(role);
+    if (cached) return cached;
     const g: RoleGrants = { statements: [], unknown: false, external: [] };
-    const addDoc = (doc: unknown) => {
-        const s = statementsOf(doc);
+    const add = (s: Stmt[] | typeof UNKNOWN) => {
         if (s === UNKNOWN) g.unknown = true;
-        else for (const st of s) g.statements.push(st);
+        else for (const x of s) g.statements.push(x);
     };
-    for (const rp of index.referrers(role, "role", [T.rolePolicy])) addDoc(get(rp.props, "policy"));
+    for (const rp of index.referrers(role, "role", [T.rolePolicy])) add(documentStatements(rp, get(rp.props, "policy")));
     if (isUnknown(get(role.props, "inlinePolicies"))) g.unknown = true;
-    for (const ip of maybeArray(role.props, "inlinePolicies")) addDoc(get(ip, "policy"));
-    const policyRefs: { owner: PolicyResource; prop: string; value: unknown }[] = [];
-    for (const a of index.referrers(role, "role", [T.rolePolicyAttachment])) policyRefs.push({ owner: a, prop: "policyArn", value: get(a.props, "policyArn") });
-    for (const a of policyAttachmentsOf(index, role)) policyRefs.push({ owner: a, prop: "policyArn", value: get(a.props, "policyArn") });
-    if (isUnknown(get(role.props, "managedPolicyArns"))) g.unknown = true;
-    for (const arn of maybeArray(role.props, "managedPolicyArns")) policyRefs.push({ owner: role, prop: "managedPolicyArns", value: arn });
-    for (const ref of policyRefs) {
-        const found = index.resolve(ref.owner, ref.prop, ref.value, [T.policy]);
-        const managed = typeof ref.value === "string" && !isUnknown(ref.value) ? awsManagedPolicyName(ref.value) : undefined;
-        if (found.length) for (const p of found) addDoc(get(p.props, "policy"));
-        else if (managed !== undefined && AWS_MANAGED_POLICIES[managed]) for (const st of AWS_MANAGED_POLICIES[managed]) g.statements.push(st);
-        else if (isUnknown(ref.value)) g.unknown = true;
-        else if (typeof ref.value === "string") g.external.push(ref.value);
+    for (const ip of maybeArray(role.props, "inlinePolicies")) add(statementsOf(get(ip, "policy")));
+    const seen = new Set<PolicyResource>();
+    const attach = (policies: PolicyResource[]) => {
+        for (const p of policies) {
+            if (seen.has(p)) continue; // a policy attached twice (or named by several ARNs) counts once
+            seen.add(p);
+            add(documentStatements(p, get(p.props, "policy")));
+        }
+    };
+    const managedNames = new Set<string>();
+    const byArn = (value: unknown, foundByDependency: boolean) => {
+        const found = index.withIdIn([value], [T.policy]);
+        attach(found);
+        if (found.length || foundByDependency) return;
+        const managed = typeof value === "string" && !isUnknown(value) ? awsManagedPolicyName(value) : undefined;
+        if (managed !== undefined && AWS_MANAGED_POLICIES[managed]) {
+            if (managedNames.has(managed)) return;
+            managedNames.add(managed);
+            for (const st of AWS_MANAGED_POLICIES[managed]) g.statements.push(st);
+        } else if (isUnknown(value)) g.unknown = true;
+        else if (typeof value === "string") g.external.push(value);
+    };
+    for (const a of [...index.referrers(role, "role", [T.rolePolicyAttachment]), ...policyAttachmentsOf(index, role)]) {
+        const deps = index.propDeps(a, "policyArn", [T.policy]);
+        attach(deps);
+        byArn(get(a.props, "policyArn"), deps.length > 0);
     }
+    // The role's own list: its dependencies are looked up once, not once per ARN (the list may be long).
+    if (isUnknown(get(role.props, "managedPolicyArns"))) g.unknown = true;
+    const managedDeps = index.propDeps(role, "managedPolicyArns", [T.policy]);
+    attach(managedDeps);
+    for (const arn of maybeArray(role.props, "managedPolicyArns")) byArn(arn, managedDeps.length > 0);
+    memo.set(role, g);
     return g;
 }

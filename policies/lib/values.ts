@@ -81,7 +81,7 @@ export function knownNumber(obj: unknown, ...path: Path): number | undefined {
     const v = get(obj, ...path);
     if (isUnknown(v)) notKnownYet(path);
     if (typeof v === "number" && Number.isFinite(v)) return v;
-    if (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+    if (typeof v === "string" && isDecimal(v.trim())) return Number(v);
     return undefined;
 }
 
@@ -121,17 +121,88 @@ export function jsonDocument(v: unknown): unknown {
     return r !== null && typeof r === "object" ? r : undefined;
 }
 
-/** `arn:partition:service:region:account:resource`, or undefined. */
-export function parseArn(arn: string): { service: string; region: string; account: string; resource: string } | undefined {
-    const m = /^arn:[^:]+:([^:]+):([^:]*):([^:]*):(.+)$/.exec(arn);
-    return m ? { service: m[1], region: m[2], account: m[3], resource: m[4] } : undefined;
+/** Whether `c` (a one-character string) is an ASCII digit. */
+function isDigit(c: string): boolean {
+    return c >= "0" && c <= "9";
 }
 
+/** `-?digits(.digits)?`, checked in one pass (no regular expression on input). */
+export function isDecimal(s: string): boolean {
+    let i = s.startsWith("-") ? 1 : 0;
+    const start = i;
+    while (i < s.length && isDigit(s[i])) i++;
+    if (i === start) return false;
+    if (i === s.length) return true;
+    if (s[i] !== ".") return false;
+    const frac = ++i;
+    while (i < s.length && isDigit(s[i])) i++;
+    return i > frac && i === s.length;
+}
+
+/** An AWS account id: exactly 12 digits. */
+export function isAccountId(s: string): boolean {
+    if (s.length !== 12) return false;
+    for (const c of s) if (!isDigit(c)) return false;
+    return true;
+}
+
+/** Whether every character of `s` is an ASCII letter or digit. */
+export function isAlphanumeric(s: string): boolean {
+    for (const c of s) if (!isDigit(c) && !((c >= "a" && c <= "z") || (c >= "A" && c <= "Z"))) return false;
+    return true;
+}
+
+export interface Arn {
+    partition: string;
+    service: string;
+    region: string;
+    account: string;
+    /** Everything after the fifth colon (may itself contain colons and slashes). */
+    resource: string;
+}
+
+/**
+ * `arn:partition:service:region:account:resource`, or undefined. Parsed with `indexOf` in one pass: input of any
+ * length (ARNs arrive from other stacks, possibly hostile) costs time linear in its length.
+ */
+export function parseArn(arn: string): Arn | undefined {
+    if (typeof arn !== "string" || !arn.startsWith("arn:")) return undefined;
+    const parts: string[] = [];
+    let from = 4;
+    for (let k = 0; k < 4; k++) {
+        const at = arn.indexOf(":", from);
+        if (at < 0) return undefined;
+        parts.push(arn.slice(from, at));
+        from = at + 1;
+    }
+    const [partition, service, region, account] = parts;
+    const resource = arn.slice(from);
+    if (partition === "" || service === "" || resource === "") return undefined;
+    return { partition, service, region, account, resource };
+}
+
+/** `arn:<partition>:kafka:<region>:<12 digits>:cluster/...` (an MSK cluster). */
 export function isKafkaClusterArn(arn: string): boolean {
-    return /^arn:[^:]+:kafka:[^:]+:[0-9]{12}:cluster\//.test(arn);
+    const a = parseArn(arn);
+    return !!a && a.service === "kafka" && a.region !== "" && isAccountId(a.account) && a.resource.startsWith("cluster/");
+}
+
+/** The longest text a message quotes from input (names, ARNs): longer values are cut, with their length. */
+export const MAX_QUOTED_CHARS = 256;
+
+/** A value quoted in a message, cut to `MAX_QUOTED_CHARS` so a hostile value cannot swell every diagnostic. */
+export function clip(value: string): string {
+    return value.length <= MAX_QUOTED_CHARS ? value : `${value.slice(0, MAX_QUOTED_CHARS)}... (${value.length} characters)`;
 }
 
 /** A short, safe label for a resource in messages: its name and type. */
 export function label(name: string, type: string): string {
     return `'${name}' (${type})`;
+}
+
+/** The service of an endpoint's service name (`com.amazonaws.us-east-1.sts` -> `sts`): its last dot-separated label. */
+export function endpointService(serviceName: string): string {
+    const label = serviceName.slice(serviceName.lastIndexOf(".") + 1);
+    for (const c of label) if (!((c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c === "-")) return "";
+    return serviceName.includes(".") ? label : "";
 }

@@ -1,5 +1,88 @@
-import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { hasAdapters, normalizeProps } from "../lib/adapters";
+
+/** At most this many diagnostics per policy and resource; the rest are counted in one closing summary line. */
+export const MAX_DIAGNOSTICS_PER_RESOURCE = 10;
+/** The longest message a policy sends (a message quoting hostile input is cut, with its length). */
+export const MAX_MESSAGE_CHARS = 4096;
+
+/**
+ * Wraps a policy's `report` so what it sends stays bounded whatever the input: identical diagnostics (same resource,
+ * same message) are sent once; at most `MAX_DIAGNOSTICS_PER_RESOURCE` per resource, then, from `flush`, one summary
+ * line per resource "... and K more"; messages longer than `MAX_MESSAGE_CHARS` are cut. Every policy of the pack goes
+ * through it (`withBoundedReports`, applied in policies.ts).
+ */
+export function limitReports(report: ReportViolation): { report: ReportViolation; flush(): void } {
+    const sent = new Map<string, { messages: Set<string>; dropped: Set<string> }>();
+    const bounded: ReportViolation = (message: string, urn?: string) => {
+        const key = urn ?? "";
+        let s = sent.get(key);
+        if (!s) sent.set(key, (s = { messages: new Set(), dropped: new Set() }));
+        const text = message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}... (message cut: ${message.length} characters)`;
+        if (s.messages.has(text)) return;
+        if (s.messages.size >= MAX_DIAGNOSTICS_PER_RESOURCE) {
+            s.dropped.add(text);
+            return;
+        }
+        s.messages.add(text);
+        report(text, urn);
+    };
+    return {
+        report: bounded,
+        flush() {
+            for (const [urn, s] of sent) {
+                if (!s.dropped.size) continue;
+                const more = `... and ${s.dropped.size} more violation(s) of this policy on this resource (the first ${MAX_DIAGNOSTICS_PER_RESOURCE} are shown).`;
+                if (urn) report(more, urn);
+                else report(more);
+                s.dropped.clear();
+            }
+        },
+    };
+}
+
+/** Runs `check` with a bounded `report`; the summary lines are sent even when `check` ends with a preview note. */
+function bounded<A>(args: A, report: ReportViolation, check: (args: A, report: ReportViolation) => void): void {
+    const limited = limitReports(report);
+    try {
+        check(args, limited.report);
+    } finally {
+        limited.flush();
+    }
+}
+
+type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
+type ResourceCheck = (args: ResourceValidationArgs, report: ReportViolation) => void;
+
+/** A resource check whose diagnostics go through `limitReports`, keeping the type tag `forTypes` attaches. */
+function boundedResourceCheck(check: ResourceCheck): ResourceCheck {
+    const wrapped: ResourceCheck = (args, report) => bounded(args, report, check);
+    const tag = (check as { __pulumiType?: string }).__pulumiType;
+    if (tag) (wrapped as { __pulumiType?: string }).__pulumiType = tag;
+    return wrapped;
+}
+
+/**
+ * The same policy with every diagnostic going through `limitReports`. policies.ts applies it to every policy of the
+ * pack, so no rule can flood a preview, whoever writes it.
+ */
+export function withBoundedReports<P extends AnyPolicy>(policy: P): P {
+    if ("validateStack" in policy && typeof policy.validateStack === "function") {
+        const check = policy.validateStack;
+        return {
+            ...policy,
+            validateStack: (args: StackValidationArgs, report: ReportViolation) =>
+                bounded(args, report, check as (a: StackValidationArgs, r: ReportViolation) => void),
+        };
+    }
+    if ("validateResource" in policy && policy.validateResource) {
+        const v = policy.validateResource;
+        const checks = (Array.isArray(v) ? v : [v]) as ResourceCheck[];
+        const wrapped = checks.map(boundedResourceCheck);
+        return { ...policy, validateResource: Array.isArray(v) ? wrapped : wrapped[0] };
+    }
+    return policy;
+}
 
 /**
  * Runs `check` only for resources of the given canonical types (lib/types.ts), whichever provider registered them: a

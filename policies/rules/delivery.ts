@@ -9,11 +9,15 @@ import { allows, asList, statementsOf, type Stmt } from "../lib/iam-eval";
 import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping, K } from "../lib/kafka";
 import { accountOf, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, rolesOf, type DestinationRef } from "../lib/refs";
-import { get, isUnknown, maybeArray, maybeString, notKnownYet, parseArn, UNKNOWN } from "../lib/values";
+import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, parseArn, UNKNOWN } from "../lib/values";
 import { isAwsManaged, keyRef, kindOf } from "./destinations";
 
 /** Kafka topic names: 1-249 characters of ASCII letters, digits, `.`, `_` and `-` (Apache Kafka's topic rule). */
-const KAFKA_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+function isKafkaTopicName(s: string): boolean {
+    if (s.length < 1 || s.length > 249) return false;
+    for (const c of s) if (!((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === "." || c === "_" || c === "-")) return false;
+    return true;
+}
 export const KAFKA_DESTINATION_PREFIX = "kafka://";
 
 /** The destination type an ARN names, by service and resource ("arn" when it is an ARN of another kind). */
@@ -54,7 +58,7 @@ function allowedKinds(ref: DestinationRef): DestinationKind[] {
  */
 function kafkaDestinationProblem(m: PolicyResource, value: string): string | "unknown" | undefined {
     const topic = value.slice(KAFKA_DESTINATION_PREFIX.length);
-    if (!KAFKA_TOPIC.test(topic))
+    if (!isKafkaTopicName(topic))
         return `names the Kafka topic ${JSON.stringify(topic.slice(0, 60))}, which is not a valid topic name (1-249 of a-z, A-Z, 0-9, '.', '_', '-')`;
     const pollers = get(m.props, "provisionedPollerConfig");
     if (isUnknown(pollers)) return "unknown";
@@ -231,7 +235,7 @@ function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResource[] {
     if (isSelfManagedMapping(m)) {
         const ids = accessConfigs(m)
             .filter((c) => c.type === "VPC_SUBNET")
-            .map((c) => (typeof c.uri === "string" ? c.uri.replace(/^subnet:/, "") : c.uri));
+            .map((c) => (typeof c.uri === "string" && c.uri.startsWith("subnet:") ? c.uri.slice("subnet:".length) : c.uri));
         for (const s of index.withIdIn(ids, [T.subnet])) out.add(s);
         if (ids.some(isUnknown)) for (const s of index.propDeps(m, "sourceAccessConfigurations", [T.subnet])) out.add(s);
         return [...out];
@@ -352,7 +356,7 @@ function endpointFor(index: StackIndex, tables: RouteTables, vpc: string, servic
             unknown = true;
             continue;
         }
-        if (typeof name !== "string" || /\.([a-z0-9-]+)$/.exec(name)?.[1] !== service) continue;
+        if (typeof name !== "string" || endpointService(name) !== service) continue;
         const type = get(e.props, "vpcEndpointType");
         if (isUnknown(type)) {
             unknown = true;
@@ -426,7 +430,7 @@ export const destinationEndpointInClusterVpc: StackValidationPolicy = {
                     undecided = true;
                     continue;
                 }
-                const vpcName = index.urn(vpc)?.name ?? vpc.replace(/^id:/, "");
+                const vpcName = index.urn(vpc)?.name ?? (vpc.startsWith("id:") ? vpc.slice(3) : vpc);
                 report(
                     `The on-failure destination of Kafka mapping '${ref.owner.name}' is ${NAMES[kind]}, and the cluster's VPC '${vpcName}' has no usable ${kind} endpoint` +
                         `${check.why ? ` (${check.why})` : ""}. AWS: "You must deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC": ` +

@@ -4,7 +4,7 @@ import { StackIndex, T } from "../lib/graph";
 import { allows } from "../lib/iam-eval";
 import { accountOf, isKeyArn, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
-import { get, isUnknown, maybeArray, notKnownYet, parseArn, type Path } from "../lib/values";
+import { clip, get, isUnknown, maybeArray, notKnownYet, parseArn, type Path } from "../lib/values";
 
 type Kind = DestinationKind;
 
@@ -43,7 +43,12 @@ export function keyRef(index: StackIndex, t: PolicyResource): { owner: PolicyRes
 
 /** An AWS-managed key (alias/aws/...) or no key. */
 export function isAwsManaged(value: unknown): boolean {
-    return value === undefined || value === null || value === "" || (typeof value === "string" && /(^|:)alias\/aws\//.test(value));
+    return (
+        value === undefined ||
+        value === null ||
+        value === "" ||
+        (typeof value === "string" && (value.startsWith("alias/aws/") || value.includes(":alias/aws/")))
+    );
 }
 
 const SEED_KMS =
@@ -124,8 +129,18 @@ export const s3DestinationProtection: StackValidationPolicy = {
 };
 
 /** The send checks for a destination (an S3 object action is tested on an object in the bucket). */
+const OBJECT = "/failure-record";
 function sendChecks(kind: Kind, arn: string): { action: string; resource: string }[] {
-    return SEND_ACTIONS[kind].map(({ action, on }) => ({ action, resource: on === "objects" ? `${arn}/failure-record` : arn }));
+    return SEND_ACTIONS[kind].map(({ action, on }) => ({ action, resource: on === "objects" ? `${arn}${OBJECT}` : arn }));
+}
+
+/** Whether `question` was already asked about `r` (and records it). */
+function asked(memo: Map<PolicyResource, Set<string>>, r: PolicyResource, question: string): boolean {
+    let set = memo.get(r);
+    if (!set) memo.set(r, (set = new Set()));
+    if (set.has(question)) return true;
+    set.add(question);
+    return false;
 }
 
 /**
@@ -140,6 +155,18 @@ export const destinationKmsGrants: StackValidationPolicy = {
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
         let undecided: string[] | undefined;
+        // Each (role, action, resource) question is answered once: many references may lead to the same roles.
+        const answers = new Map<PolicyResource, Map<string, boolean>>();
+        const allowed = (role: PolicyResource, statements: Parameters<typeof allows>[0], action: string, resource: string): boolean => {
+            let byRole = answers.get(role);
+            if (!byRole) answers.set(role, (byRole = new Map()));
+            const key = `${action}\u0000${resource}`;
+            let answer = byRole.get(key);
+            if (answer === undefined) byRole.set(key, (answer = allows(statements, action, resource)));
+            return answer;
+        };
+        const askedFns = new Map<PolicyResource, Set<string>>();
+        const askedRoles = new Map<PolicyResource, Set<string>>();
         for (const ref of destinationRefs(index)) {
             const target = ref.targets.find((t) => t.type !== T.fn) ?? ref.targets[0];
             const kind = kindOf(ref, target);
@@ -160,17 +187,23 @@ export const destinationKmsGrants: StackValidationPolicy = {
                 else if (k.state === "unknown" || (k.state === "resource" && isUnknown(arn))) undecided = [key.prop, "(key ARN)"];
             }
             const fns = ref.owner.type === T.fn ? [ref.owner] : functionsOf(index, ref.owner, "functionName");
+            // The same question (destination kind, ARN and key) for the same function or role is asked once: many
+            // references (colliding names, shared destinations) may lead to the same ones.
+            const question = `${kind}\u0000${arnValue}\u0000${keyArn ?? ""}`;
             for (const fn of fns) {
+                if (asked(askedFns, fn, question)) continue;
                 for (const role of rolesOf(index, fn)) {
+                    if (asked(askedRoles, role, question)) continue;
                     const grants = roleGrants(index, role);
                     const missing: string[] = [];
                     for (const c of sendChecks(kind, arnValue))
-                        if (!allows(grants.statements, c.action, c.resource)) missing.push(`${c.action} on ${c.resource.replace(/\/failure-record$/, "/*")}`);
+                        if (!allowed(role, grants.statements, c.action, c.resource))
+                            missing.push(`${c.action} on ${clip(c.resource.endsWith(OBJECT) ? `${c.resource.slice(0, -OBJECT.length)}/*` : c.resource)}`);
                     // Seed 002: a key in another account needs the cross-account actions (in the role and in the key's policy).
                     const roleAccount = accountOf(get(role.props, "arn"));
                     const cross = !!keyArn && !!roleAccount && accountOf(keyArn) !== roleAccount;
                     const kmsActions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[kind];
-                    if (keyArn) for (const a of kmsActions) if (!allows(grants.statements, a, keyArn)) missing.push(`${a} on ${keyArn}`);
+                    if (keyArn) for (const a of kmsActions) if (!allowed(role, grants.statements, a, keyArn)) missing.push(`${a} on ${clip(keyArn)}`);
                     if (!missing.length) continue;
                     if (grants.unknown) {
                         undecided = ["policy"];
@@ -178,7 +211,7 @@ export const destinationKmsGrants: StackValidationPolicy = {
                     }
                     if (grants.external.length) continue; // policies outside this stack may grant it; the pack cannot see them
                     report(
-                        `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${arnValue}) named by '${ref.owner.name}': it lacks ${missing.join(", ")}. ` +
+                        `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${clip(arnValue)}) named by '${ref.owner.name}': it lacks ${missing.join(", ")}. ` +
                             `Add these to the role's policy (${SEED_KMS}; Lambda records a DestinationDeliveryFailures metric when delivery fails).`,
                         role.urn,
                     );

@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import * as F from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { destinationRefs, sourceKindOfProps, type SourceKind } from "../lib/refs";
-import { get, isUnknown, knownArray, knownNumber, knownString, maybeString, notKnownYet, type Path } from "../lib/values";
+import { clip, get, isUnknown, knownArray, knownNumber, knownString, maybeString, notKnownYet, type Path } from "../lib/values";
 import { config, forTypes } from "./common";
 
 /**
@@ -160,7 +160,7 @@ export const noFifoDestinations: StackValidationPolicy = {
         for (const ref of destinationRefs(index)) {
             let fifo: string | undefined;
             if (typeof ref.arn === "string" && !isUnknown(ref.arn)) {
-                if (isFifoArn(ref.arn)) fifo = `${ref.arn.includes(":sqs:") ? "SQS queue" : "SNS topic"} ${ref.arn}`;
+                if (isFifoArn(ref.arn)) fifo = `${ref.arn.includes(":sqs:") ? "SQS queue" : "SNS topic"} ${clip(ref.arn)}`;
             } else {
                 // Unknown ARN: follow the dependency; with none, the destination cannot be seen yet.
                 if (!ref.targets.length) undecided = [ref.prop];

@@ -3,7 +3,7 @@ import { parseCidr, worldOpen, type Range } from "../lib/cidr";
 import { MSK_PORTS } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { isMskMapping } from "../lib/refs";
-import { get, isUnknown, maybeArray, maybeString, notKnownYet, type Path } from "../lib/values";
+import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, type Path } from "../lib/values";
 
 /** One ingress rule, in whichever resource form it was written. */
 interface Ingress {
@@ -72,13 +72,13 @@ function sourcesOf(index: StackIndex, owner: PolicyResource, rule: unknown): Sou
     for (const k of ["cidrBlocks", "ipv6CidrBlocks"]) {
         const v = get(rule, k);
         if (isUnknown(v)) out.unknown = true;
-        else texts.push(...maybeArray(rule, k));
+        else for (const t of maybeArray(rule, k)) texts.push(t);
     }
     texts.push(get(rule, "cidrIpv4"), get(rule, "cidrIpv6"));
     const lists: unknown[] = [get(rule, "prefixListId")];
     const ids = get(rule, "prefixListIds");
     if (isUnknown(ids)) out.unknown = true;
-    else lists.push(...maybeArray(rule, "prefixListIds"));
+    else for (const l of maybeArray(rule, "prefixListIds")) lists.push(l);
     for (const list of lists) {
         if (list === undefined || list === null || list === "") continue;
         const prop = owner.type === T.securityGroup ? "ingress" : get(rule, "prefixListId") !== undefined ? "prefixListId" : "prefixListIds";
@@ -199,29 +199,34 @@ export const mskNetworkPath: StackValidationPolicy = {
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
-        const mappings = index.ofType(T.mapping).filter((m) => isMskMapping(m, index));
-        for (const cluster of index.ofType(T.mskCluster, T.mskServerless)) {
-            const users = mappings.filter(
-                (m) =>
-                    index.propDeps(m, "eventSourceArn", [T.mskCluster, T.mskServerless]).includes(cluster) ||
-                    get(m.props, "eventSourceArn") === get(cluster.props, "arn"),
-            );
-            if (!users.length) continue;
+        // Each mapping, NAT gateway and endpoint is visited once (not once per cluster), so the policy stays linear.
+        const users = new Map<PolicyResource, PolicyResource[]>();
+        for (const m of index.ofType(T.mapping)) {
+            if (!isMskMapping(m, index)) continue;
+            for (const cluster of index.resolve(m, "eventSourceArn", get(m.props, "eventSourceArn"), [T.mskCluster, T.mskServerless])) {
+                const list = users.get(cluster) ?? [];
+                list.push(m);
+                users.set(cluster, list);
+            }
+        }
+        const natVpcs = new Set<string>();
+        for (const n of index.ofType(T.natGateway))
+            for (const s of index.resolve(n, "subnetId", get(n.props, "subnetId"), [T.subnet])) natVpcs.add(vpcOf(index, s) ?? "");
+        const endpoints = new Map<string, Set<string>>();
+        for (const e of index.ofType(T.vpcEndpoint)) {
+            const vpc = vpcOf(index, e) ?? "";
+            const set = endpoints.get(vpc) ?? new Set<string>();
+            set.add(endpointService(maybeString(e.props, "serviceName") ?? ""));
+            endpoints.set(vpc, set);
+        }
+        for (const [cluster, mappings] of users) {
             // Provisioned clusters name their subnets in brokerNodeGroupInfo, serverless ones in vpcConfigs.
             const subnets = index.resolve(cluster, cluster.type === T.mskServerless ? "vpcConfigs" : "brokerNodeGroupInfo", undefined, [T.subnet]);
             const vpcs = new Set(subnets.map((s) => vpcOf(index, s)).filter((v): v is string => !!v));
             if (!vpcs.size) continue; // subnets outside this stack: the VPC is not ours to judge
-            const natInVpc = index
-                .ofType(T.natGateway)
-                .some((n) => index.resolve(n, "subnetId", get(n.props, "subnetId"), [T.subnet]).some((s) => vpcs.has(vpcOf(index, s) ?? "")));
-            if (natInVpc) continue;
-            const services = new Set(
-                index
-                    .ofType(T.vpcEndpoint)
-                    .filter((e) => vpcs.has(vpcOf(index, e) ?? ""))
-                    .map((e) => /\.([a-z0-9-]+)$/.exec(maybeString(e.props, "serviceName") ?? "")?.[1] ?? ""),
-            );
-            const needSecret = users.some((m) => maybeArray(m.props, "sourceAccessConfigurations").length > 0);
+            if ([...vpcs].some((v) => natVpcs.has(v))) continue;
+            const services = new Set([...vpcs].flatMap((v) => [...(endpoints.get(v) ?? [])]));
+            const needSecret = mappings.some((m) => maybeArray(m.props, "sourceAccessConfigurations").length > 0);
             const missing = ["lambda", "sts", ...(needSecret ? ["secretsmanager"] : [])].filter((s) => !services.has(s));
             if (missing.length) {
                 report(

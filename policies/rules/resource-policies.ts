@@ -11,7 +11,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { StackIndex, T } from "../lib/graph";
 import { asList, statementLabel, statementsOf, type Stmt } from "../lib/iam-eval";
 import { destinationRefs, functionsOf } from "../lib/refs";
-import { get, isUnknown, notKnownYet, UNKNOWN, type Path } from "../lib/values";
+import { get, isAccountId, isUnknown, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { listed } from "./common";
 
 /** Condition keys that narrow who may call (IAM User Guide, "AWS global condition context keys"; KMS's kms:CallerAccount). */
@@ -43,7 +43,7 @@ function concrete(key: string, value: unknown): Verdict {
     if (typeof value !== "string" || value === "") return "open";
     if (ARN_KEYS.has(key)) {
         const account = value.split(":")[4] ?? "";
-        return /^[0-9]{12}$/.test(account) ? "narrowed" : "open";
+        return isAccountId(account) ? "narrowed" : "open";
     }
     if (ORG_PATH_KEYS.has(key)) {
         // `o-ORGID/r-ROOT/ou-.../*`: the organisation part must be concrete; a wildcard after it narrows to a subtree.

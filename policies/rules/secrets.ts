@@ -4,7 +4,7 @@ import { StackIndex, T } from "../lib/graph";
 import { inspectMtlsSecret, SECRET_MAX_BYTES } from "../lib/mtls";
 import { secretObject, secretRoles, secretText } from "../lib/kafka";
 import { mappingSource, type SourceKind } from "../lib/refs";
-import { get, isUnknown, jsonDocument, maybeArray, notKnownYet, UNKNOWN, type Path } from "../lib/values";
+import { get, isAlphanumeric, isUnknown, jsonDocument, maybeArray, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { config } from "./common";
 
 /** The secret value of a SecretVersion as an object when it is JSON, `UNKNOWN` when not known yet. */
@@ -60,9 +60,19 @@ function versionsOf(index: StackIndex, secrets: PolicyResource[]): PolicyResourc
     return secrets.flatMap((s) => index.referrers(s, "secretId", [T.secretVersion]));
 }
 
-/** The Secret resources a reference (ARN) points at. */
-function secretsFor(index: StackIndex, owner: PolicyResource, prop: string, value: unknown): PolicyResource[] {
-    return index.resolve(owner, prop, value, [T.secret]);
+/**
+ * The Secret resources a reference (ARN) in a list property points at: those its value names, and the property's
+ * dependencies. Every entry of a list property shares those dependencies, so they are returned with the first entry
+ * of each (owner, property) only (`seen` remembers): a list of n entries costs n lookups, not n x its dependencies.
+ * `none`: the reference points at no secret of this stack.
+ */
+function secretsFor(index: StackIndex, owner: PolicyResource, prop: string, value: unknown, seen: Set<string>): { secrets: PolicyResource[]; none: boolean } {
+    const byValue = index.withIdIn([value], [T.secret]);
+    const deps = index.propDeps(owner, prop, [T.secret]);
+    const key = `${owner.urn}\u0000${prop}`;
+    const first = !seen.has(key);
+    seen.add(key);
+    return { secrets: first && deps.length ? [...new Set([...deps, ...byValue])] : byValue, none: deps.length === 0 && byValue.length === 0 };
 }
 
 /**
@@ -76,14 +86,18 @@ export const mtlsSecretForMapping: StackValidationPolicy = {
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
         let undecided: Path | undefined;
+        const seen = new Set<string>();
+        const judged = new Set<PolicyResource>();
         for (const m of index.ofType(T.mapping)) {
             if (isUnknown(get(m.props, "sourceAccessConfigurations"))) undecided = ["sourceAccessConfigurations"];
             maybeArray(m.props, "sourceAccessConfigurations").forEach((c) => {
                 const type = get(c, "type");
                 if (isUnknown(type)) undecided = ["sourceAccessConfigurations"];
                 if (type !== "CLIENT_CERTIFICATE_TLS_AUTH") return;
-                const secrets = secretsFor(index, m, "sourceAccessConfigurations", get(c, "uri"));
-                if (!secrets.length && isUnknown(get(c, "uri"))) undecided = ["sourceAccessConfigurations"];
+                const found = secretsFor(index, m, "sourceAccessConfigurations", get(c, "uri"), seen);
+                if (found.none && isUnknown(get(c, "uri"))) undecided = ["sourceAccessConfigurations"];
+                const secrets = found.secrets.filter((x) => !judged.has(x));
+                for (const x of secrets) judged.add(x);
                 for (const v of versionsOf(index, secrets)) {
                     const { text, value } = secretValue(v.props);
                     if (value === UNKNOWN) {
@@ -157,7 +171,7 @@ function secretNameOfArn(arn: string): string | undefined {
     const full = parts.slice(6).join(":");
     // Secrets Manager appends a hyphen and six random characters to the name.
     const dash = full.length - 7;
-    return dash > 0 && full[dash] === "-" && /^[A-Za-z0-9]{6}$/.test(full.slice(dash + 1)) ? full.slice(0, dash) : full;
+    return dash > 0 && full[dash] === "-" && isAlphanumeric(full.slice(dash + 1)) ? full.slice(0, dash) : full;
 }
 
 /**
@@ -191,13 +205,14 @@ export const mskScramSecret: StackValidationPolicy = {
         }
         let undecided: Path | undefined = mappingSecretUses(index, ["msk"], new Set(["SASL_SCRAM_512_AUTH"]), uses);
         const done = new Set<string>();
+        const seen = new Set<string>();
         for (const use of uses) {
-            const secrets = secretsFor(index, use.owner, use.prop, use.arn);
-            if (isUnknown(use.arn) && secrets.length === 0) {
+            const { secrets, none } = secretsFor(index, use.owner, use.prop, use.arn, seen);
+            if (isUnknown(use.arn) && none) {
                 undecided = [use.prop]; // named by an ARN not known yet, with no dependency on a secret of this stack
                 continue;
             }
-            if (typeof use.arn === "string" && !isUnknown(use.arn) && secrets.length === 0) {
+            if (typeof use.arn === "string" && !isUnknown(use.arn) && none) {
                 // A secret outside this stack: its name is in the ARN (arn:...:secret:NAME-XXXXXX).
                 const name = secretNameOfArn(use.arn);
                 if (name && !name.startsWith(MSK_SCRAM_SECRET_PREFIX) && !done.has(use.arn)) {
@@ -269,9 +284,10 @@ export const mappingSecretProtection: StackValidationPolicy = {
             else for (const arn of maybeArray(a.props, "secretArnLists")) uses.push({ owner: a, prop: "secretArnLists", arn });
         }
         const done = new Set<string>();
+        const seen = new Set<string>();
         for (const use of uses) {
-            const secrets = secretsFor(index, use.owner, use.prop, use.arn);
-            if (!secrets.length && isUnknown(use.arn)) undecided = [use.prop];
+            const { secrets, none } = secretsFor(index, use.owner, use.prop, use.arn, seen);
+            if (none && isUnknown(use.arn)) undecided = [use.prop];
             for (const s of secrets) {
                 if (done.has(s.urn)) continue;
                 done.add(s.urn);

@@ -100,7 +100,14 @@ export function sourcesOf(table: Record<string, (r: Reader) => unknown>): Record
     for (const [k, f] of Object.entries(table)) {
         const paths = new Set<string>();
         f(recorder(paths));
-        out[k] = [...new Set([...paths].map((p) => p.split(/[.[]/, 1)[0]))];
+        out[k] = [...new Set([...paths].map(topProperty))];
     }
     return out;
+}
+
+/** The top-level property of a recorded path (`a.b[0]` -> `a`), with a character loop. */
+function topProperty(path: string): string {
+    let i = 0;
+    while (i < path.length && path[i] !== "." && path[i] !== "[") i++;
+    return path.slice(0, i);
 }

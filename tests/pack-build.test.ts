@@ -1,0 +1,86 @@
+/**
+ * The pack ships compiled JavaScript (`policies/bin/`, its package.json `main`) so the CLI boots it without
+ * type-checking it. These tests hold the built pack to its sources: the output is exactly what the sources compile to
+ * now, the served pack lists the policies of `policies.ts` with the package's version, and what `pulumi policy publish`
+ * packs (npm's file list) holds the compiled pack.
+ */
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import { ensureBuilt, PACK_DIR } from "../plan/analyzer";
+import { policies } from "../policies/policies";
+import { pack } from "./helpers/pack";
+
+const pkg = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8"));
+
+/** Every file under `dir`, as paths relative to it. */
+function files(dir: string): string[] {
+    const out: string[] = [];
+    const walk = (d: string) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, e.name);
+            if (e.isDirectory()) walk(p);
+            else out.push(path.relative(dir, p));
+        }
+    };
+    walk(dir);
+    return out.sort();
+}
+
+describe("the compiled policy pack", function () {
+    this.timeout(60000);
+
+    it("is the pack's main, and is exactly what the sources compile to now (no stale or missing file)", () => {
+        assert.strictEqual(pkg.main, "bin/index.js");
+        ensureBuilt(PACK_DIR); // as the plan and the tests start it
+        const config = ts.getParsedCommandLineOfConfigFile(
+            path.join(PACK_DIR, "tsconfig.json"),
+            {},
+            { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+        );
+        assert.ok(config, "policies/tsconfig.json is readable");
+        const outDir = config.options.outDir!;
+        assert.strictEqual(path.resolve(outDir), path.join(PACK_DIR, "bin"));
+        const emitted = new Map<string, string>();
+        const program = ts.createProgram(config.fileNames, config.options);
+        const result = program.emit(undefined, (name, text) => emitted.set(path.relative(outDir, name), text));
+        const errors = ts.getPreEmitDiagnostics(program).concat(result.diagnostics);
+        assert.deepStrictEqual(
+            errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+            [],
+        );
+        const bin = path.join(PACK_DIR, "bin");
+        assert.deepStrictEqual(files(bin), [...emitted.keys()].sort(), "policies/bin holds other files than the sources compile to");
+        for (const [name, text] of emitted) assert.strictEqual(fs.readFileSync(path.join(bin, name), "utf8"), text, `policies/bin/${name} is stale`);
+    });
+
+    it("serves the policies of policies.ts, in order, with the package's name and version", async () => {
+        const info = await (await pack()).info();
+        assert.strictEqual(info.name, "msk-lambda");
+        assert.strictEqual(info.version, pkg.version);
+        assert.deepStrictEqual(
+            info.policies.map((p) => [p.name, p.enforcementLevel]),
+            policies.map((p) => [p.name, p.enforcementLevel]),
+        );
+    });
+
+    it("is what npm packs for `pulumi policy publish`: the compiled main, the pack's yaml and configs, no TypeScript", () => {
+        const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+        const out = execFileSync(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+            cwd: PACK_DIR,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        });
+        const packed: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
+        for (const f of ["package.json", "PulumiPolicy.yaml", "bin/index.js", "bin/policies.js", "bin/rules/common.js", "config/prod.json"])
+            assert.ok(packed.includes(f), `npm pack leaves out ${f}: ${packed.join(", ")}`);
+        assert.deepStrictEqual(
+            packed.filter((f) => f.endsWith(".ts")),
+            [],
+        );
+        // Only the runtime needs to be installed where the CLI runs the published pack.
+        assert.deepStrictEqual(Object.keys(pkg.dependencies).sort(), ["@pulumi/policy", "@pulumi/pulumi", "asn1js"]);
+    });
+});
