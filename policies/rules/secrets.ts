@@ -4,7 +4,7 @@ import { StackIndex, T } from "../lib/graph";
 import { inspectMtlsSecret, SECRET_MAX_BYTES } from "../lib/mtls";
 import { secretObject, secretRoles, secretText } from "../lib/kafka";
 import { mappingSource, type SourceKind } from "../lib/refs";
-import { get, isAlphanumeric, isUnknown, jsonDocument, maybeArray, notKnownYet, UNKNOWN, type Path } from "../lib/values";
+import { clip, get, isAlphanumeric, isUnknown, jsonDocument, maybeArray, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { config } from "./common";
 
 /** The secret value of a SecretVersion as an object when it is JSON, `UNKNOWN` when not known yet. */
@@ -218,7 +218,7 @@ export const mskScramSecret: StackValidationPolicy = {
                 if (name && !name.startsWith(MSK_SCRAM_SECRET_PREFIX) && !done.has(use.arn)) {
                     done.add(use.arn);
                     report(
-                        `'${use.owner.name}' uses the SASL/SCRAM secret ${name}: Amazon MSK only accepts secrets whose names start with ${MSK_SCRAM_SECRET_PREFIX}.`,
+                        `'${use.owner.name}' uses the SASL/SCRAM secret ${clip(name)}: Amazon MSK only accepts secrets whose names start with ${MSK_SCRAM_SECRET_PREFIX}.`,
                         use.owner.urn,
                     );
                 }
@@ -231,7 +231,7 @@ export const mskScramSecret: StackValidationPolicy = {
                 if (isUnknown(name)) undecided = ["name"];
                 if (typeof name === "string" && !isUnknown(name) && !name.startsWith(MSK_SCRAM_SECRET_PREFIX)) {
                     report(
-                        `Secret '${s.name}' (named ${name}) is used for SASL/SCRAM with Amazon MSK, which only accepts secrets whose names start with ${MSK_SCRAM_SECRET_PREFIX}. Rename it.`,
+                        `Secret '${s.name}' (named ${clip(name)}) is used for SASL/SCRAM with Amazon MSK, which only accepts secrets whose names start with ${MSK_SCRAM_SECRET_PREFIX}. Rename it.`,
                         s.urn,
                     );
                 }
