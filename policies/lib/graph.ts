@@ -143,8 +143,8 @@ export class StackIndex {
     }
 }
 
-/** `arn:aws:lambda:r:a:function:name:qualifier` → `arn:aws:lambda:r:a:function:name`. */
+/** `arn:aws:lambda:r:a:function:name:qualifier` → `arn:aws:lambda:r:a:function:name` (split on `:`, no regular expression). */
 export function unqualified(arn: string): string {
-    const m = /^(arn:[^:]+:lambda:[^:]+:[0-9]{12}:function:[^:]+):[^:]+$/.exec(arn);
-    return m ? m[1] : arn;
+    const parts = arn.split(":");
+    return parts.length === 8 && parts[0] === "arn" && parts[2] === "lambda" && parts[5] === "function" && parts[7] !== "" ? parts.slice(0, 7).join(":") : arn;
 }
