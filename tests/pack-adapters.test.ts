@@ -10,6 +10,8 @@ import { ADAPTERS, normalizeProps } from "../policies/lib/adapters";
 import { recorder } from "../policies/lib/adapters/reader";
 import { T } from "../policies/lib/types";
 import { READS } from "../policies/policies";
+import { check, res, UNKNOWN } from "./helpers/pack";
+import { rng } from "./helpers/generate";
 
 const ROOT = path.dirname(require.resolve("@pulumi/aws-native/package.json"));
 const INPUTS = fs.readFileSync(path.join(ROOT, "types", "input.d.ts"), "utf8");
@@ -136,5 +138,70 @@ describe("policy pack: provider adapters", () => {
         // aws resources pass through untouched.
         const props = { name: "x" };
         assert.strictEqual(normalizeProps(T.fn, props)[0].props, props);
+    });
+
+    it("turn any shape at any adapter path into canonical props without throwing, and the pack answers for all of it", async function () {
+        this.timeout(60000);
+        const random = rng(11);
+        const pick = <X>(xs: X[]): X => xs[Math.floor(random() * xs.length)];
+        const garbage = (depth: number): unknown =>
+            pick([
+                UNKNOWN,
+                null,
+                42,
+                -1,
+                "0.0.0.0/0",
+                "::/0",
+                "x".repeat(3),
+                true,
+                depth > 0 ? [garbage(depth - 1), UNKNOWN] : [],
+                depth > 0 ? { enabled: garbage(depth - 1) } : {},
+            ]);
+        /** Props with a random value at each recorded path (array steps hold one-item arrays). */
+        const shaped = (paths: Set<string>): Record<string, unknown> => {
+            const root: Record<string, unknown> = {};
+            for (const p of paths) {
+                let cur: Record<string, unknown> = root;
+                const steps = p.split(".");
+                steps.forEach((step, i) => {
+                    const key = step.replace(/\[\]$/, "");
+                    if (i === steps.length - 1) {
+                        if (random() < 0.7) cur[key] = garbage(2);
+                        return;
+                    }
+                    if (step.endsWith("[]")) {
+                        const item: Record<string, unknown> = {};
+                        if (!Array.isArray(cur[key])) cur[key] = [item];
+                        const list = cur[key] as unknown[];
+                        cur = (list[0] && typeof list[0] === "object" ? list[0] : item) as Record<string, unknown>;
+                    } else {
+                        if (!cur[key] || typeof cur[key] !== "object" || Array.isArray(cur[key])) cur[key] = {};
+                        cur = cur[key] as Record<string, unknown>;
+                    }
+                });
+            }
+            return root;
+        };
+        const sent: ReturnType<typeof res>[] = [];
+        for (const a of ADAPTERS) {
+            const paths = new Set<string>();
+            for (const f of Object.values(a.props)) f(recorder(paths));
+            a.extras?.(recorder(paths));
+            for (let n = 0; n < 40; n++) {
+                const props =
+                    n % 10 === 0
+                        ? {
+                              [pick([...paths])
+                                  .split(".")[0]
+                                  .replace("[]", "")]: UNKNOWN,
+                          }
+                        : shaped(paths);
+                assert.doesNotThrow(() => normalizeProps(a.from, props), a.from);
+                if (n < 2) sent.push(res(a.from, `${a.from.split(":").pop()}-${n}`, props));
+            }
+        }
+        // Through the Analyzer protocol: every diagnostic is a verdict or a preview note, never a gRPC error.
+        const d = await check(sent);
+        assert.ok(d.every((x) => typeof x.policy === "string" && x.policy !== ""));
     });
 });

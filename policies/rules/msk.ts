@@ -153,6 +153,8 @@ export function parseServerProperties(text: string): Map<string, string> {
  * Amazon MSK "Apache Kafka ACLs": with SASL/SCRAM or mTLS, Kafka's authorizer decides who may read and write; with
  * `allow.everyone.if.no.acl.found=true` every authenticated client (any certificate the CA signed, any SCRAM user) may
  * use every topic that has no ACL. (IAM access control does not use ACLs, so a cluster with only IAM is not judged.)
+ * MSK's own default is `true` ("Amazon MSK sets it to true by default"); only an explicit `true` is refused, because
+ * `false` also needs an ACL for every client, Lambda's principal included, which the pack cannot see.
  */
 export const mskAclDefaultDeny: StackValidationPolicy = {
     name: "msk-acl-default-deny",
