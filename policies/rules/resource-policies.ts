@@ -113,7 +113,7 @@ export function openStatements(statements: Stmt[]): { open: string[]; unknown: b
             unknown = true;
             return;
         }
-        const actions = s.Action !== undefined ? asList(s.Action).join(", ") : `every action but ${asList(s.NotAction).join(", ")}`;
+        const actions = s.Action !== undefined ? listed(asList(s.Action), ", ", 5) : `every action but ${listed(asList(s.NotAction), ", ", 5)}`;
         open.push(`${statementLabel(s, i)} (${actions || "no action"})`);
     });
     return { open, unknown };
