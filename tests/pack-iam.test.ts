@@ -456,6 +456,12 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
                 }),
             ]);
             assert.deepStrictEqual(of(await check(narrowed.all), "no-public-resource-policies"), []);
+            // A queue policy open to anyone is refused even when the queue is no destination (or not in the stack).
+            const lone = res("aws:sqs/queuePolicy:QueuePolicy", "lone", {
+                queueUrl: "https://sqs.us-east-1.amazonaws.com/111122223333/elsewhere",
+                policy: open(),
+            });
+            assert.match(of(await check([lone]), "no-public-resource-policies", "mandatory")[0].message, /anyone could send, read or subscribe/);
         });
         it("refuses an open SNS topic policy and S3 bucket policy on destinations", async () => {
             const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:failures`;

@@ -13,6 +13,7 @@ import {
     allowingIndex,
     allows,
     allowsActionIn,
+    asList,
     coversAction,
     coversResource,
     isUnconditionalDeny,
@@ -91,7 +92,19 @@ export function broadGrants(statements: Stmt[]): string[] {
         for (const i of allowsActionIn(statements, PROBE.action)) {
             const s = statements[i];
             out.push(
-                `${statementLabel(s, i)} allows every action (${s.Action !== undefined ? `Action ${JSON.stringify(s.Action)}` : `NotAction ${JSON.stringify(s.NotAction)}`})`,
+                `${statementLabel(s, i)} allows every action (${
+                    s.Action !== undefined
+                        ? `Action ${listed(
+                              asList(s.Action).map((a) => JSON.stringify(a)),
+                              ", ",
+                              5,
+                          )}`
+                        : `NotAction ${listed(
+                              asList(s.NotAction).map((a) => JSON.stringify(a)),
+                              ", ",
+                              5,
+                          )}`
+                })`,
             );
         }
         if (out.length) return out;

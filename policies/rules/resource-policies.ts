@@ -3,9 +3,9 @@
  * `{"AWS": "*"}` names every principal of every account (and `NotPrincipal` with Allow, everyone but those listed);
  * only a condition on who calls (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:PrincipalAccount, ...) with a
  * concrete value narrows it. Judged for what a Kafka → Lambda setup holds: every MSK cluster policy, KMS key policy,
- * Secrets Manager secret policy and role trust policy in the stack; the queue, topic and bucket policies of failure and
- * async destinations (records carry the batch: in S3, the whole batch); Lambda permissions on functions that Kafka
- * mappings invoke.
+ * Secrets Manager secret policy, SQS queue and SNS topic policy and role trust policy in the stack; the bucket policies
+ * of failure and async destinations (records carry the batch: in S3, the whole batch); Lambda permissions on functions
+ * that Kafka mappings invoke.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { StackIndex, T } from "../lib/graph";
@@ -103,7 +103,7 @@ export function openStatements(statements: Stmt[]): { open: string[]; unknown: b
             unknown = true;
             return;
         }
-        const actions = s.Action !== undefined ? asList(s.Action).join(", ") : `every action but ${asList(s.NotAction).join(", ")}`;
+        const actions = s.Action !== undefined ? listed(asList(s.Action), ", ", 5) : `every action but ${listed(asList(s.NotAction), ", ", 5)}`;
         open.push(`${statementLabel(s, i)} (${actions || "no action"})`);
     });
     return { open, unknown };
@@ -166,22 +166,34 @@ function documents(index: StackIndex): Doc[] {
         docs.push({ owner: s, prop: "policy", what: "secret policy", why: "anyone could read the Kafka credentials" });
     for (const r of index.ofType(T.role))
         docs.push({ owner: r, prop: "assumeRolePolicy", what: "trust policy", why: "anyone in any account could assume the role" });
-    const seen = new Set<string>();
+    // Queues and topics: every one (a queue or topic open to anyone is never what a Kafka consumer setup needs); the
+    // message says when it is a destination. Buckets: only destinations (public buckets have other legitimate uses).
+    const roleOf = new Map<string, string>();
+    for (const ref of destinationRefs(index)) for (const t of ref.targets) if (!roleOf.has(t.urn)) roleOf.set(t.urn, `the ${ref.what} of '${ref.owner.name}'`);
+    const queueWhy = (t: PolicyResource | undefined) =>
+        t && roleOf.has(t.urn) ? `it is ${roleOf.get(t.urn)} (${RECORDS})` : "anyone could send, read or subscribe to its messages";
+    const judged = new Set<string>();
+    const add = (owner: PolicyResource, what: string, why: string) => {
+        if (judged.has(owner.urn)) return;
+        judged.add(owner.urn);
+        docs.push({ owner, prop: "policy", what, why });
+    };
+    for (const q of index.ofType(T.queue)) {
+        add(q, "queue policy", queueWhy(q));
+        for (const p of refs.find(q, T.queuePolicy, "queueUrl")) add(p, "queue policy", queueWhy(q));
+    }
+    for (const t of index.ofType(T.topic)) {
+        add(t, "topic policy", queueWhy(t));
+        for (const p of refs.find(t, T.topicPolicy, "arn")) add(p, "topic policy", queueWhy(t));
+    }
+    for (const p of index.ofType(T.queuePolicy)) add(p, "queue policy", queueWhy(undefined));
+    for (const p of index.ofType(T.topicPolicy)) add(p, "topic policy", queueWhy(undefined));
     for (const ref of destinationRefs(index)) {
-        for (const t of ref.targets) {
-            if (seen.has(t.urn)) continue;
-            seen.add(t.urn);
-            const why = `it is the ${ref.what} of '${ref.owner.name}' (${RECORDS}${t.type === T.queue || t.type === T.topic ? "" : "; S3 failure records hold the whole batch"})`;
-            if (t.type === T.queue) {
-                docs.push({ owner: t, prop: "policy", what: "queue policy", why });
-                for (const p of refs.find(t, T.queuePolicy, "queueUrl")) docs.push({ owner: p, prop: "policy", what: "queue policy", why });
-            } else if (t.type === T.topic) {
-                docs.push({ owner: t, prop: "policy", what: "topic policy", why });
-                for (const p of refs.find(t, T.topicPolicy, "arn")) docs.push({ owner: p, prop: "policy", what: "topic policy", why });
-            } else if (t.type === T.bucket || t.type === T.bucketV2) {
-                docs.push({ owner: t, prop: "policy", what: "bucket policy", why });
-                for (const p of refs.find(t, T.bucketPolicy, "bucket")) docs.push({ owner: p, prop: "policy", what: "bucket policy", why });
-            }
+        for (const b of ref.targets) {
+            if (b.type !== T.bucket && b.type !== T.bucketV2) continue;
+            const why = `it is the ${ref.what} of '${ref.owner.name}' (${RECORDS}; S3 failure records hold the whole batch)`;
+            add(b, "bucket policy", why);
+            for (const p of refs.find(b, T.bucketPolicy, "bucket")) add(p, "bucket policy", why);
         }
     }
     return docs;
@@ -200,7 +212,7 @@ function consumerFunctions(index: StackIndex): Set<PolicyResource> {
 export const noPublicResourcePolicies: StackValidationPolicy = {
     name: "no-public-resource-policies",
     description:
-        'Resource policies of a Kafka → Lambda setup (MSK cluster, KMS key, secret and role trust policies; failure and async destinations\' queue, topic and bucket policies; Lambda permissions on consumer functions) do not allow Principal "*" without a condition that narrows the caller (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, ...).',
+        'Resource policies of a Kafka → Lambda setup (MSK cluster, KMS key, secret, SQS queue, SNS topic and role trust policies; failure and async destination buckets\' policies; Lambda permissions on consumer functions) do not allow Principal "*" without a condition that narrows the caller (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, ...).',
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
