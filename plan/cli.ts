@@ -1,16 +1,21 @@
 /**
- * `npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]`
+ * `npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]
+ *  [--against BASE.json [--allow-replace URN|name ...]]`
  *
  * Runs the program for `Pulumi.NAME.yaml` under Pulumi's mock runtime, with no cloud account, prints what
  * `pulumi up` would create, and what the policy pack (served over the Analyzer protocol, as the CLI serves it) says
- * about it. Exit codes: 0 planned with no mandatory violation, 1 a mandatory policy violation, 2 bad configuration or
- * usage, 3 the program or the pack failed otherwise.
+ * about it. With `--against`, also compares this plan with a base plan (`--json` output of the base branch) by URN:
+ * what would be created, deleted, updated or replaced, and what a replacement or deletion of stateful resources loses.
+ * Exit codes: 0 planned with no mandatory violation, 1 a mandatory policy violation, 2 bad configuration or usage,
+ * 3 the program or the pack failed otherwise, 4 a stateful resource would be replaced or deleted and `--allow-replace`
+ * does not name it (4 wins over 1).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { NAMESPACE, parseStackConfig, SECRET_KEYS } from "../lib/config";
 import type { Diagnostic } from "./analyzer";
+import { diffPlans, renderDiff, type PlanDiff } from "./diff";
 import type { SimulationResult } from "./simulate";
 import { display } from "./values";
 
@@ -22,12 +27,35 @@ export interface PlanArgs {
     preview: boolean;
     overrides: [string, string][];
     policyConfig?: string;
+    /** Base plan (`--json` document) to compare with. */
+    against?: string;
+    /** URNs or resource names whose replacement or deletion is intended. */
+    allowReplace: string[];
+    help: boolean;
 }
 
 export class UsageError extends Error {}
 
+export const USAGE = `usage: npm run plan -- --stack NAME [options]
+
+Plans stack NAME (Pulumi.NAME.yaml) offline, under Pulumi's mocks, and has the policy pack judge it.
+
+options:
+  --stack, -s NAME            the stack (default dev)
+  --json                      print the plan as one JSON document
+  --preview                   leave computed values unknown, as a first pulumi preview does
+  --config, -c KEY=VALUE      override a config key (repeatable); paths such as msk-lambda:consumers[0].batchSize
+  --policy-config FILE        policy pack config (default policies/config/NAME.json when it exists)
+  --against BASE.json         compare with a base plan (the --json output of the base branch): created, deleted,
+                              updated and replaced resources, and what replacing or deleting stateful ones loses
+  --allow-replace URN|NAME    a stateful resource whose replacement or deletion is intended (repeatable)
+  --help, -h                  print this help
+
+exit codes: 0 planned, 1 mandatory policy violation, 2 bad configuration or usage, 3 the program or the pack failed,
+            4 a stateful resource would be replaced or deleted without --allow-replace`;
+
 export function parseArgs(argv: string[]): PlanArgs {
-    const args: PlanArgs = { stack: "dev", json: false, preview: false, overrides: [] };
+    const args: PlanArgs = { stack: "dev", json: false, preview: false, overrides: [], allowReplace: [], help: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const next = () => {
@@ -42,8 +70,14 @@ export function parseArgs(argv: string[]): PlanArgs {
         else if (a.startsWith("--config=")) args.overrides.push(splitOverride(a.slice(9)));
         else if (a === "--policy-config") args.policyConfig = next();
         else if (a.startsWith("--policy-config=")) args.policyConfig = a.slice(16);
+        else if (a === "--against") args.against = next();
+        else if (a.startsWith("--against=")) args.against = a.slice(10);
+        else if (a === "--allow-replace") args.allowReplace.push(next());
+        else if (a.startsWith("--allow-replace=")) args.allowReplace.push(a.slice(16));
+        else if (a === "--help" || a === "-h") args.help = true;
         else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
     }
+    if (args.allowReplace.length && !args.against) throw new UsageError("--allow-replace needs --against BASE.json (the plan to compare with)");
     if (!/^[A-Za-z0-9_.-]+$/.test(args.stack)) throw new UsageError(`--stack must be a stack name such as dev, got ${JSON.stringify(args.stack)}`);
     return args;
 }
@@ -168,6 +202,28 @@ export interface PlanDocument {
     }[];
     outputs: Record<string, unknown>;
     policy?: { pack: string; violations: Diagnostic[]; config?: string };
+    /** With `--against`: the changes from the base plan to this one. */
+    diff?: PlanDiff;
+}
+
+/** Reads a base plan for `--against`: a `--json` plan document of the same stack. */
+export function readBasePlan(file: string, stack: string, cwd = process.cwd()): PlanDocument {
+    let text: string;
+    try {
+        text = fs.readFileSync(path.resolve(cwd, file), "utf8");
+    } catch (e) {
+        throw new UsageError(`--against ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    let doc: PlanDocument;
+    try {
+        doc = JSON.parse(text);
+    } catch {
+        throw new UsageError(`--against ${file}: not JSON; make it with npm run -s plan -- --stack ${stack} --json > ${file}`);
+    }
+    if (!doc || typeof doc !== "object" || !Array.isArray(doc.resources) || typeof doc.stack !== "string")
+        throw new UsageError(`--against ${file}: not a plan document (no stack and resources); make it with npm run -s plan -- --stack ${stack} --json`);
+    if (doc.stack !== stack) throw new UsageError(`--against ${file} is the plan of stack ${doc.stack}, not ${stack}: URNs would not match`);
+    return doc;
 }
 
 export function planDocument(sim: SimulationResult): PlanDocument {
@@ -226,6 +282,7 @@ export function renderText(doc: PlanDocument): string {
         for (const [k, v] of Object.entries(doc.outputs)) lines.push(`    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     }
     if (doc.policy) lines.push("", ...renderViolations(doc));
+    if (doc.diff) lines.push("", ...renderDiff(doc.diff, doc.stack));
     return lines.join("\n");
 }
 
@@ -265,12 +322,15 @@ async function main(argv: string[]): Promise<number> {
     try {
         args = parseArgs(argv);
     } catch (e) {
-        process.stderr.write(
-            `plan: ${(e as Error).message}\nusage: npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]\n`,
-        );
+        process.stderr.write(`plan: ${(e as Error).message}\n${USAGE}\n`);
         return 2;
     }
+    if (args.help) {
+        process.stdout.write(USAGE + "\n");
+        return 0;
+    }
     try {
+        const base = args.against ? readBasePlan(args.against, args.stack, process.env.INIT_CWD ?? process.cwd()) : undefined;
         const loaded = loadConfig(ROOT, args.stack, args.overrides);
         // Validate first, with the program's own validator, so a bad config is reported without loading Pulumi.
         parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
@@ -290,7 +350,9 @@ async function main(argv: string[]): Promise<number> {
             });
             const doc = planDocument(sim);
             doc.policy = { ...(await evaluatePolicies(sim, policyConfig.config, await pack.server)), config: policyConfig.file };
+            if (base) doc.diff = diffPlans(base, doc, args.allowReplace);
             process.stdout.write(args.json ? JSON.stringify(doc, null, 2) + "\n" : renderText(doc) + "\n");
+            if (doc.diff?.blocked.length) return 4;
             return doc.policy.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
         } finally {
             await pack.stop();
