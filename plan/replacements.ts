@@ -108,19 +108,7 @@ export const CREATE_ONLY: Record<string, CreateOnly> = {
     "aws:dynamodb/table:Table": { terraform: "aws_dynamodb_table", paths: ["name", "hashKey", "rangeKey", "localSecondaryIndexes"] },
     "random:index/randomPassword:RandomPassword": {
         terraform: "random_password (terraform-provider-random: every argument forces a new password)",
-        paths: [
-            "length",
-            "special",
-            "upper",
-            "lower",
-            "numeric",
-            "minLower",
-            "minUpper",
-            "minNumeric",
-            "minSpecial",
-            "overrideSpecial",
-            "keepers",
-        ],
+        paths: ["length", "special", "upper", "lower", "numeric", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial", "keepers"],
     },
 };
 

@@ -91,13 +91,22 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
         const run = runs.get("dev topic, version, destination")!;
         assert.strictEqual(run.code, 4, run.stderr);
         const text = run.stdout;
-        assert.match(text, /\+- replace aws:lambda\/eventSourceMapping:EventSourceMapping {2}consumer-orders-mapping {2}\[DATA LOSS\]\n {8}because topics changed \(create-only\)/);
-        assert.match(text, /the topic changes \(orders -> orders-v2\) under consumer group msk-lambda-dev-orders: .* LATEST: records after the old group's last commit and before LATEST are skipped/);
+        assert.match(
+            text,
+            /\+- replace aws:lambda\/eventSourceMapping:EventSourceMapping {2}consumer-orders-mapping {2}\[DATA LOSS\]\n {8}because topics changed \(create-only\)/,
+        );
+        assert.match(
+            text,
+            /the topic changes \(orders -> orders-v2\) under consumer group msk-lambda-dev-orders: .* LATEST: records after the old group's last commit and before LATEST are skipped/,
+        );
         // A new Kafka version: a new MSK configuration (create-only kafkaVersions, nothing stateful), the cluster updated in place.
         assert.match(text, /\+- replace aws:msk\/configuration:Configuration {2}msk-lambda-dev-config\n {8}because kafkaVersions changed \(create-only\)\n/);
         assert.match(text, /~ update aws:msk\/cluster:Cluster {2}msk-lambda-dev\n {8}inputs: .*kafkaVersion/);
         // SQS -> SNS destination: the queue and its failure records go.
-        assert.match(text, /- delete aws:sqs\/queue:Queue {2}\S+ {2}\[DATA LOSS\]\n {8}failure destination \(SQS queue\) deleted: failure records still in the queue are deleted with it/);
+        assert.match(
+            text,
+            /- delete aws:sqs\/queue:Queue {2}\S+ {2}\[DATA LOSS\]\n {8}failure destination \(SQS queue\) deleted: failure records still in the queue are deleted with it/,
+        );
         assert.match(text, /\+ create aws:sns\/topic:Topic/);
         assert.match(text, /stateful resource\(s\) would be replaced or deleted \(exit 4\)/);
     });
@@ -111,7 +120,10 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
         assert.strictEqual(byName.get("network-private-0").op, "replace");
         const cluster = byName.get("msk-lambda-prod");
         assert.strictEqual(cluster.op, "replace");
-        assert.match(cluster.replaceBecause.join("\n"), /brokerNodeGroupInfo refers to .*aws:ec2\/subnet:Subnet network-private-0.*which is replaced \(create-only: .*brokerNodeGroupInfo\.clientSubnets/);
+        assert.match(
+            cluster.replaceBecause.join("\n"),
+            /brokerNodeGroupInfo refers to .*aws:ec2\/subnet:Subnet network-private-0.*which is replaced \(create-only: .*brokerNodeGroupInfo\.clientSubnets/,
+        );
         assert.match(cluster.danger, /MSK cluster replaced: every topic and record on the brokers is deleted/);
         // The cluster and the orders mapping are allowed (by name, by URN); the payments mapping is not.
         const payments = prodBase.resources.find((r: any) => r.type === MAPPING && r.name === "consumer-payments-mapping").urn;
@@ -130,8 +142,14 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
             text,
             /\+- replace \S+ {2}consumer-payments-mapping {2}\[data loss, allowed\]\n {8}because amazonManagedKafkaEventSourceConfig\.consumerGroupId changed \(create-only\)/,
         );
-        assert.match(text, /the consumer group changes \(msk-lambda-prod-payments -> payments-v2\): .*TRIM_HORIZON: it re-reads the topic from its oldest retained record/);
-        assert.match(text, /\+- replace \S+ {2}consumer-orders-mapping\n {8}because startingPosition changed \(create-only\)\n {8}because startingPositionTimestamp changed \(create-only\)/);
+        assert.match(
+            text,
+            /the consumer group changes \(msk-lambda-prod-payments -> payments-v2\): .*TRIM_HORIZON: it re-reads the topic from its oldest retained record/,
+        );
+        assert.match(
+            text,
+            /\+- replace \S+ {2}consumer-orders-mapping\n {8}because startingPosition changed \(create-only\)\n {8}because startingPositionTimestamp changed \(create-only\)/,
+        );
         assert.match(text, /note: consumer group msk-lambda-prod-orders is kept: the new mapping resumes from the group's committed offsets/);
         assert.doesNotMatch(text, /exit 4/);
     });

@@ -116,7 +116,9 @@ function doc(resources: { type: string; name: string; inputs: Record<string, unk
             name: r.name,
             parent: "",
             dependencies: [],
-            propertyDependencies: Object.fromEntries(Object.entries(r.deps ?? {}).map(([k, v]) => [k, v.map((n) => urn(...(n.split("|") as [string, string])))])),
+            propertyDependencies: Object.fromEntries(
+                Object.entries(r.deps ?? {}).map(([k, v]) => [k, v.map((n) => urn(...(n.split("|") as [string, string])))]),
+            ),
             inputs: r.inputs,
             options: { protect: false, deleteBeforeReplace: false, retainOnDelete: !!r.retain },
         })),
