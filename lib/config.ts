@@ -4,7 +4,7 @@
  * resource is registered, or throws a `ConfigError` naming every bad key.
  */
 import { BROKER_PORTS, checkVpcCidr, planSubnets, type Authentication, type NetworkMode } from "./layout";
-import { ConfigError, Issues, bool, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
+import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { inspectMtlsSecret, type FindingCode } from "../policies/lib/mtls";
 
@@ -174,11 +174,23 @@ const k = (path: string) => `${NAMESPACE}:${path}`;
 export function parseStackConfig(raw: Record<string, string>, opts: { project: string; stack: string; secretKeys?: string[] }): StackConfig {
     const issues = new Issues();
     const own: Record<string, unknown> = {};
+    const names = Object.keys(STACK_CONFIG);
     for (const [key, text] of Object.entries(raw)) {
-        if (!key.startsWith(`${NAMESPACE}:`)) continue;
+        if (!key.startsWith(`${NAMESPACE}:`)) {
+            // Another namespace (aws:, pulumi:) is not ours; one that looks like ours is a typo that would be ignored.
+            const colon = key.indexOf(":");
+            const ns = colon > 0 ? key.slice(0, colon) : "";
+            if (ns && didYouMean(ns, [NAMESPACE])) {
+                const name = key.slice(colon + 1).split(/[.[]/)[0];
+                const meant = name in STACK_CONFIG ? name : (didYouMean(name, names) ?? name);
+                issues.add(key, `namespace "${ns}" is not this program's, so the key would be ignored: did you mean ${k(meant)}?`);
+            }
+            continue;
+        }
         const name = key.slice(NAMESPACE.length + 1);
         if (!(name in STACK_CONFIG)) {
-            issues.add(key, `is not a known key: allowed keys are ${Object.keys(STACK_CONFIG).map(k).join(", ")}`);
+            const meant = didYouMean(name, names);
+            issues.add(key, `is not a known key: allowed keys are ${names.map(k).join(", ")}${meant ? `; did you mean ${k(meant)}?` : ""}`);
             continue;
         }
         const f = (STACK_CONFIG as Record<string, { type: string; secret?: boolean }>)[name];

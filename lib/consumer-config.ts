@@ -136,7 +136,11 @@ export const CONSUMER_SPEC = {
         allowed: "an RFC 3339 time such as 2026-01-01T00:00:00Z",
         createOnly: true,
     }),
-    batchSize: int({ doc: "Maximum records per batch (seed: default 100, maximum 10,000).", ...BATCH_SIZE, default: 100 }),
+    batchSize: int({
+        doc: 'Maximum records per batch (AWS Lambda docs, "Using Lambda with Amazon MSK": default 100, maximum 10,000).',
+        ...BATCH_SIZE,
+        default: 100,
+    }),
     maximumBatchingWindowSeconds: int({ doc: "Seconds Lambda gathers records before invoking (Lambda API: 0-300).", ...BATCHING_WINDOW_SECONDS }),
     filters: list(
         {
@@ -187,7 +191,7 @@ export const CONSUMER_SPEC = {
     } satisfies Field<{ minimum?: number; maximum?: number }>,
     enabled: bool({ doc: "Whether the mapping polls (create it disabled to test first).", default: true }),
     timeoutSeconds: int({
-        doc: "Function timeout (seed: Lambda can run the function for at most 14 minutes).",
+        doc: 'Function timeout (AWS Lambda docs, "Using Lambda with Amazon MSK": Lambda can run the function for at most 14 minutes).',
         min: 1,
         max: MAX_MSK_FUNCTION_TIMEOUT_SECONDS,
         default: 60,
@@ -258,12 +262,18 @@ function parseDestination(v: unknown, key: string, issues: Issues, types: readon
         return issues.add(key, `must be { type: ${types.join(" | ")} } or { arn, kmsKeyArn? }`);
     }
     const o = v as Record<string, unknown>;
+    if (o.arn !== undefined && o.type !== undefined) {
+        // `type` creates a destination and `arn` names an existing one: together one of them would be ignored.
+        return issues.add(
+            key,
+            `has both type and arn: give { type: ${types.filter((t) => t !== "lambda").join(" | ")} } for a destination the stack creates, or { arn, kmsKeyArn? } for an existing one`,
+        );
+    }
     if (o.arn !== undefined) {
         const p = parseObject(
             {
                 arn: str({ doc: "", allowed: `an ${types.join(", ")} ARN` }),
                 kmsKeyArn: str({ doc: "", pattern: KMS_KEY_ARN, allowed: "a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<uuid>" }),
-                type: oneOf(types as string[], { doc: "" }),
             },
             v,
             key,
@@ -282,7 +292,6 @@ function parseDestination(v: unknown, key: string, issues: Issues, types: readon
         if (!type || !types.includes(type)) {
             return issues.add(`${key}.arn`, `${JSON.stringify(arn)} is not allowed here: use the ARN of ${types.map(articleFor).join(", ")}`);
         }
-        if (p.type !== undefined && p.type !== type) return issues.add(`${key}.type`, `"${p.type}" does not match the ARN, which is ${articleFor(type)}`);
         if (p.kmsKeyArn && (type === "lambda" || type === "eventbridge")) {
             return issues.add(`${key}.kmsKeyArn`, `is only for SQS, SNS and S3 destinations`);
         }

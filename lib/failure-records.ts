@@ -1,15 +1,20 @@
 /**
  * Failure records: what Lambda sends to a destination when it gives up, parsed into what an operator needs to look
- * the records up again.
+ * the records up again. Formats: AWS Lambda documentation, "Capturing discarded batches for Amazon MSK event sources"
+ * (the Kafka on-failure record) and "Capturing records of Lambda asynchronous invocations" (the invocation record).
  *
- * - Seed 002 (Kafka event source mappings): a JSON document with `requestContext`, `responseContext` (null when the
- *   condition is MaximumPayloadSizeExceeded), `version`, `timestamp` and `KafkaBatchInfo`, whose `recordsInfo` keys
- *   are "topic-partition" (e.g. "Topic-0") with first/last offsets and timestamps. S3 destinations also get `payload`,
+ * - Kafka event source mappings: a JSON document with `requestContext`, `responseContext` (null when the condition
+ *   is MaximumPayloadSizeExceeded), `version`, `timestamp` and `KafkaBatchInfo`, whose `recordsInfo` keys are
+ *   "topic-partition" (e.g. "Topic-0") with first/last offsets and timestamps. S3 destinations also get `payload`,
  *   the whole original invocation record as an escaped JSON string. Offsets are strings: they may exceed 2^53.
- * - Seed 004 (async invocation): `requestContext`, `requestPayload`, `responseContext`, `responsePayload`.
+ * - Asynchronous invocations: `requestContext`, `requestPayload`, `responseContext`, `responsePayload` (on failure or,
+ *   for an on-success destination, on success).
  *
- * Inputs may arrive as the record object, its JSON text, an SNS notification (`{ "Type": "Notification", "Message"
- * }`), or an SQS message (`{ "body" }`).
+ * Inputs may arrive as the record itself (an S3 object, a Kafka message, a Lambda destination's event) or its JSON
+ * text, wrapped as the destinations deliver it: an SNS notification (`{ "Type": "Notification", "Message" }`), an SQS
+ * message (`{ "body" }` in a Lambda event, `{ "Body" }` from the SQS API, `{ "Messages": [one] }` as
+ * `aws sqs receive-message` prints it), a Lambda event from an SQS or SNS trigger (`{ "Records": [one] }`), or an
+ * EventBridge event (`{ "detail-type": "Lambda Function Invocation Result - Failure" | "... - Success", "detail" }`).
  */
 
 export interface PartitionRange {
@@ -80,8 +85,26 @@ function unwrap(input: unknown, depth = 0): Record<string, unknown> {
         return unwrap(parsed, depth + 1);
     }
     const o = obj(input, "the record");
+    if ("requestContext" in o) return o;
     if (o.Type === "Notification" && typeof o.Message === "string") return unwrap(o.Message, depth + 1);
-    if (typeof o.body === "string" && !("requestContext" in o)) return unwrap(o.body, depth + 1);
+    if (typeof o.body === "string") return unwrap(o.body, depth + 1);
+    if (typeof o.Body === "string") return unwrap(o.Body, depth + 1);
+    if (o.Sns && typeof o.Sns === "object") return unwrap(o.Sns, depth + 1);
+    for (const list of ["Messages", "Records"] as const) {
+        const v = o[list];
+        if (!Array.isArray(v)) continue;
+        if (v.length !== 1) throw new FailureRecordError(`${list} holds ${v.length} messages: pass one message at a time`);
+        return unwrap(v[0], depth + 1);
+    }
+    if (typeof o["detail-type"] === "string") {
+        // EventBridge: an async invocation record is the event's detail.
+        if (!o["detail-type"].startsWith("Lambda Function Invocation Result")) {
+            throw new FailureRecordError(
+                `an EventBridge event of detail-type ${JSON.stringify(o["detail-type"].slice(0, 80))}, not a Lambda invocation result`,
+            );
+        }
+        return unwrap(o.detail, depth + 1);
+    }
     return o;
 }
 

@@ -27,6 +27,8 @@ export interface PlanArgs {
     preview: boolean;
     overrides: [string, string][];
     policyConfig?: string;
+    /** Stack configuration file instead of `Pulumi.<stack>.yaml` (as `pulumi --config-file`). */
+    configFile?: string;
     /** Base plan (`--json` document) to compare with. */
     against?: string;
     /** URNs or resource names whose replacement or deletion is intended. */
@@ -45,6 +47,7 @@ options:
   --json                      print the plan as one JSON document
   --preview                   leave computed values unknown, as a first pulumi preview does
   --config, -c KEY=VALUE      override a config key (repeatable); paths such as msk-lambda:consumers[0].batchSize
+  --config-file FILE          read the stack's config from FILE instead of Pulumi.NAME.yaml (as pulumi --config-file)
   --policy-config FILE        policy pack config (default policies/config/NAME.json when it exists)
   --against BASE.json         compare with a base plan (the --json output of the base branch): created, deleted,
                               updated and replaced resources, and what replacing or deleting stateful ones loses
@@ -70,6 +73,8 @@ export function parseArgs(argv: string[]): PlanArgs {
         else if (a.startsWith("--config=")) args.overrides.push(splitOverride(a.slice(9)));
         else if (a === "--policy-config") args.policyConfig = next();
         else if (a.startsWith("--policy-config=")) args.policyConfig = a.slice(16);
+        else if (a === "--config-file") args.configFile = next();
+        else if (a.startsWith("--config-file=")) args.configFile = a.slice(14);
         else if (a === "--against") args.against = next();
         else if (a.startsWith("--against=")) args.against = a.slice(10);
         else if (a === "--allow-replace") args.allowReplace.push(next());
@@ -82,10 +87,41 @@ export function parseArgs(argv: string[]): PlanArgs {
     return args;
 }
 
+/**
+ * Splits `key=value`. A malformed argument is never echoed whole: it may be `msk-lambda:scramPassword:hunter2`, a
+ * secret typed with the wrong separator. Only what looks like a key (`namespace:name`, letters, digits, `-_.[]`)
+ * is shown, and nothing after a secret key's name.
+ */
 function splitOverride(text: string): [string, string] {
     const eq = text.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--config takes key=value, got ${JSON.stringify(text.split("=")[0])}`);
+    if (eq <= 0) {
+        const m = /^[A-Za-z0-9_-]{1,100}(:[A-Za-z0-9_]{1,100})?/.exec(text);
+        const shown = m ? m[0] : "";
+        const rest = text.length > shown.length ? " followed by more text (not shown: it may be a secret)" : "";
+        throw new UsageError(
+            `--config takes key=value (e.g. msk-lambda:cluster.kafkaVersion=3.8.x), got ${shown ? JSON.stringify(shown) : "an argument"}${rest}`,
+        );
+    }
     return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+/**
+ * Parses a YAML file; a syntax error (bad indent, tab, duplicate key) becomes a `StackFileError` naming the file, line
+ * and column. The YAML library's message quotes the offending lines, which may hold a secret: only its first line,
+ * without the quote, is kept.
+ */
+export function readYaml(file: string, shownAs: string): unknown {
+    const text = fs.readFileSync(file, "utf8");
+    try {
+        return parseYaml(text);
+    } catch (e) {
+        const err = e as { linePos?: { line: number; col: number }[]; code?: string; message?: string };
+        if (!err.linePos && !err.code) throw e;
+        const first = String(err.message ?? "").split("\n")[0];
+        const problem = first.replace(/ at line \d+, column \d+:?$/, "");
+        const at = err.linePos?.[0];
+        throw new StackFileError(`${shownAs}${at ? `:${at.line}:${at.col}` : ""}: YAML syntax error: ${problem}${err.code ? ` (${err.code})` : ""}`);
+    }
 }
 
 /** Thrown for stack files the plan cannot use; reported like a config error (exit 2). */
@@ -98,9 +134,11 @@ export interface LoadedConfig {
 }
 
 /** Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` as the CLI would, then applies `--config` overrides. */
-export function loadConfig(root: string, stack: string, overrides: [string, string][]): LoadedConfig {
-    const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, any> };
-    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
+export function loadConfig(root: string, stack: string, overrides: [string, string][], configFile?: string): LoadedConfig {
+    const project = readYaml(path.join(root, "Pulumi.yaml"), "Pulumi.yaml") as { name: string; config?: Record<string, any> };
+    const stackFile = configFile ? path.resolve(configFile) : path.join(root, `Pulumi.${stack}.yaml`);
+    const fileName = configFile ?? `Pulumi.${stack}.yaml`;
+    if (configFile && !fs.existsSync(stackFile)) throw new StackFileError(`--config-file ${configFile}: no such file`);
     if (!fs.existsSync(stackFile)) {
         const known = fs
             .readdirSync(root)
@@ -108,7 +146,13 @@ export function loadConfig(root: string, stack: string, overrides: [string, stri
             .map((f) => f.slice(7, -5));
         throw new StackFileError(`no stack file Pulumi.${stack}.yaml: known stacks are ${known.join(", ")}`);
     }
-    const stackDoc = (parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const stackDoc = (readYaml(stackFile, fileName) ?? {}) as { config?: Record<string, unknown> };
+    if (
+        typeof stackDoc !== "object" ||
+        Array.isArray(stackDoc) ||
+        (stackDoc.config != null && (typeof stackDoc.config !== "object" || Array.isArray(stackDoc.config)))
+    )
+        throw new StackFileError(`${fileName}: must be a YAML map with a config: map of keys`);
     const qualify = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
     const tree: Record<string, unknown> = {};
     // Project-level defaults first (typed declarations with `default`, or `value` for other namespaces).
@@ -123,10 +167,16 @@ export function loadConfig(root: string, stack: string, overrides: [string, stri
             const overridden = overrides.some(([ok]) => qualify(ok) === key);
             if (!overridden) {
                 throw new StackFileError(
-                    `${key} is encrypted in Pulumi.${stack}.yaml and the offline plan cannot decrypt it: pass --config ${key}=<value> (it is treated as a secret)`,
+                    `${key} is encrypted in ${fileName} and the offline plan cannot decrypt it: pass --config ${key}=<value> (it is treated as a secret)`,
                 );
             }
             continue;
+        }
+        // A secret in clear text in a file that is committed: refused, without its value, unless --config replaces it.
+        if ((SECRET_KEYS as readonly string[]).some((sk) => key === `${NAMESPACE}:${sk}`) && !overrides.some(([ok]) => qualify(ok) === key)) {
+            throw new StackFileError(
+                `${key} is stored in clear text in ${fileName}: secrets must be encrypted (pulumi config set --secret ${key} <value>, which writes a secure: value), or given to the offline plan with --config ${key}=<value>`,
+            );
         }
         tree[key] = v;
     }
@@ -142,6 +192,8 @@ export function loadConfig(root: string, stack: string, overrides: [string, stri
             tree[key] = v;
         }
     }
+    // Secret keys reach the tree only from --config (which the plan treats as secret): a clear-text one in the stack
+    // file was refused above.
     for (const s of SECRET_KEYS) {
         if (`${NAMESPACE}:${s}` in tree) secretKeys.add(`${NAMESPACE}:${s}`);
     }
@@ -331,9 +383,15 @@ async function main(argv: string[]): Promise<number> {
     }
     try {
         const base = args.against ? readBasePlan(args.against, args.stack, process.env.INIT_CWD ?? process.cwd()) : undefined;
-        const loaded = loadConfig(ROOT, args.stack, args.overrides);
+        const cwd = process.env.INIT_CWD ?? process.cwd();
+        const loaded = loadConfig(ROOT, args.stack, args.overrides, args.configFile && path.resolve(cwd, args.configFile));
         // Validate first, with the program's own validator, so a bad config is reported without loading Pulumi.
-        parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
+        const parsed = parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
+        if (parsed.consumers.length === 0) {
+            process.stderr.write(
+                `note: ${NAMESPACE}:consumers is empty: the stack has no consumer, so nothing reads the cluster (no function, no event source mapping)\n`,
+            );
+        }
         const { evaluatePolicies, policyConfigFor, startPack } = await import("./policy");
         const policyConfig = policyConfigFor(args.stack, args.policyConfig);
         // Start the pack now: its start (loading and type-checking, in its own process) overlaps with the program.

@@ -38,7 +38,8 @@ export const policies = [
 /** The documentation fact or API limit behind each policy, as the catalogue prints it. */
 export const SOURCES: Record<string, string> = {
     "msk-function-timeout": 'Lambda/MSK: "Lambda can run the function for a maximum of 14 minutes ... the default timeout value is 3 seconds"',
-    "no-fifo-destinations": "Seeds 002/004: destinations are standard SQS queues and standard SNS topics; FIFO queues and topics are not supported",
+    "no-fifo-destinations":
+        'AWS Lambda docs "Capturing discarded batches for a self-managed Apache Kafka event source" and "Capturing records of Lambda asynchronous invocations": destinations are standard SQS queues and standard SNS topics; FIFO queues and topics are not supported',
     "mtls-secret":
         'Lambda/MSK "Configuring the mTLS secret": PEM chain client first, root last; PKCS#8; "Lambda supports the PBES1 (but not PBES2)"; 65,536-byte secrets',
     "mtls-secret-for-mapping": 'Lambda/MSK: "The CLIENT_CERTIFICATE_TLS_AUTH secret requires a certificate field and a private key field"',
@@ -53,12 +54,14 @@ export const SOURCES: Record<string, string> = {
     "msk-encryption-at-rest-cmk": "Security baseline: customer-managed KMS key at rest",
     "msk-broker-logs": "Operations: broker logs to diagnose authentication and connection errors",
     "destination-encryption": "Security baseline: failure and async records encrypted with a customer-managed key",
-    "s3-destination-protection": 'Seed 002 tip: "We recommend enabling S3 versioning on your destination bucket"; public access blocked',
+    "s3-destination-protection":
+        'AWS Lambda docs "Capturing discarded batches for a self-managed Apache Kafka event source": "We recommend enabling S3 versioning on your destination bucket"; public access blocked',
     "destination-kms-grants":
-        "Seeds 002/004: the execution role needs the send permission per destination type, and kms:GenerateDataKey (S3) or kms:Decrypt and kms:GenerateDataKey (SQS, SNS) on a customer-managed key",
+        'AWS Lambda docs "Capturing discarded batches for a self-managed Apache Kafka event source" and "Capturing records of Lambda asynchronous invocations": the execution role needs the send permission per destination type, and kms:GenerateDataKey (S3) or kms:Decrypt and kms:GenerateDataKey (SQS, SNS) on a customer-managed key',
     "iam-least-privilege": "Lambda/MSK IAM example: kafka-cluster actions on exact cluster, topic and group ARNs",
     "kms-key-rotation": "Security baseline: symmetric customer-managed keys rotate",
     "no-public-kafka-ingress": "Lambda/MSK networking: broker ports only from the event source's security groups",
-    "msk-mapping-on-failure-destination": "Seed 002: keep records of failed invocations with an on-failure destination",
+    "msk-mapping-on-failure-destination":
+        'AWS Lambda docs "Capturing discarded batches for a self-managed Apache Kafka event source": keep records of failed invocations with an on-failure destination',
     "msk-network-path": "Lambda/MSK networking: PrivateLink endpoints for Lambda and STS (and Secrets Manager), or a NAT gateway per public subnet",
 };

@@ -151,10 +151,10 @@ describe("consumer config", () => {
             /KMS key ARN/,
         ],
         [
-            "a type that does not match the ARN",
-            { ...ok, onFailure: { arn: "arn:aws:sqs:us-east-1:111122223333:q", type: "sns" } },
-            `${c0}.onFailure.type`,
-            /does not match the ARN, which is an SQS queue/,
+            "type and arn together, even when they agree (one of them would be ignored)",
+            { ...ok, onFailure: { arn: "arn:aws:sqs:us-east-1:111122223333:q", type: "sqs" } },
+            `${c0}.onFailure`,
+            /has both type and arn: give \{ type: sqs \| sns \| s3 \} for a destination the stack creates, or \{ arn, kmsKeyArn\? \} for an existing one/,
         ],
         ["empty async destinations", { ...ok, asyncDestinations: {} }, `${c0}.asyncDestinations`, /needs onFailure, onSuccess or both/],
         [

@@ -14,7 +14,8 @@ function problems(statements: Stmt[]): string[] {
         const onStar = resources.includes("*");
         if (actions.some((a) => a === "*" || a === "*:*")) out.push(`${id} allows every action ("*")`);
         const kafka = actions.filter((a) => /^kafka-cluster:/i.test(a));
-        if (kafka.some((a) => a.toLowerCase() === "kafka-cluster:*")) out.push(`${id} allows kafka-cluster:*; name the actions the seed lists`);
+        if (kafka.some((a) => a.toLowerCase() === "kafka-cluster:*"))
+            out.push(`${id} allows kafka-cluster:*; name the actions AWS Lambda's "Using Lambda with Amazon MSK" lists`);
         if (onStar && kafka.length) out.push(`${id} allows ${kafka.join(", ")} on Resource "*"; name the cluster, topic and group ARNs`);
         if (onStar && actions.some((a) => /^secretsmanager:(GetSecretValue|\*)$/i.test(a)))
             out.push(`${id} allows secretsmanager:GetSecretValue on Resource "*"; name the secret's ARN`);
