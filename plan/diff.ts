@@ -240,7 +240,7 @@ export function renderDiff(d: PlanDiff, stack: string): string[] {
     ];
     if (!d.changes.length) lines.push("    no changes");
     for (const c of d.changes) {
-        const flag = c.danger ? (d.blocked.includes(c.urn) ? "  [DATA LOSS]" : "  [data loss, allowed]") : "";
+        const flag = c.danger ? (d.blocked.includes(c.urn) ? "  [STATEFUL]" : "  [STATEFUL, allowed]") : "";
         lines.push(`    ${SIGN[c.op]} ${c.op} ${c.type}  ${c.name}${flag}`);
         if (c.op === "replace") for (const r of c.replaceBecause) lines.push(`        because ${r}`);
         if (c.op === "update" || (c.op === "replace" && c.changed.length)) {

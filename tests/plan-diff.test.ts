@@ -93,7 +93,7 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
         const text = run.stdout;
         assert.match(
             text,
-            /\+- replace aws:lambda\/eventSourceMapping:EventSourceMapping {2}consumer-orders-mapping {2}\[DATA LOSS\]\n {8}because topics changed \(create-only\)/,
+            /\+- replace aws:lambda\/eventSourceMapping:EventSourceMapping {2}consumer-orders-mapping {2}\[STATEFUL\]\n {8}because topics changed \(create-only\)/,
         );
         assert.match(
             text,
@@ -105,7 +105,7 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
         // SQS -> SNS destination: the queue and its failure records go.
         assert.match(
             text,
-            /- delete aws:sqs\/queue:Queue {2}\S+ {2}\[DATA LOSS\]\n {8}failure destination \(SQS queue\) deleted: failure records still in the queue are deleted with it/,
+            /- delete aws:sqs\/queue:Queue {2}\S+ {2}\[STATEFUL\]\n {8}failure destination \(SQS queue\) deleted: failure records still in the queue are deleted with it/,
         );
         assert.match(text, /\+ create aws:sns\/topic:Topic/);
         assert.match(text, /stateful resource\(s\) would be replaced or deleted \(exit 4\)/);
@@ -140,7 +140,7 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
         const text = run.stdout;
         assert.match(
             text,
-            /\+- replace \S+ {2}consumer-payments-mapping {2}\[data loss, allowed\]\n {8}because amazonManagedKafkaEventSourceConfig\.consumerGroupId changed \(create-only\)/,
+            /\+- replace \S+ {2}consumer-payments-mapping {2}\[STATEFUL, allowed\]\n {8}because amazonManagedKafkaEventSourceConfig\.consumerGroupId changed \(create-only\)/,
         );
         assert.match(
             text,
