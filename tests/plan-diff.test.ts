@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pack } from "./helpers/pack";
-import { runPlan, type PlanRun } from "./helpers/plan";
+import { planOnce, runPlan, type PlanRun } from "./helpers/plan";
 
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 
@@ -20,16 +20,14 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
 
     before(async () => {
         const port = (await pack()).port;
-        await Promise.all(
-            ["dev", "prod"].map(async (stack) => {
-                const run = await runPlan(["--stack", stack, "--json"], port);
-                assert.strictEqual(run.code, 0, run.stderr);
-                fs.writeFileSync(base(stack), run.stdout);
-            }),
-        );
-        prodBase = JSON.parse(fs.readFileSync(base("prod"), "utf8"));
-        const ordersMapping = prodBase.resources.find((r: any) => r.type === MAPPING && r.name === "consumer-orders-mapping").urn;
-        const variants: [string, string[]][] = [
+        // Runs that reach the pack are grouped by stack: the pack's policy config (per stack) is process-wide.
+        const plan = async (stack: string, variants: [string, string[]][]) => {
+            const run = await planOnce(["--stack", stack, "--json"], port);
+            assert.strictEqual(run.code, 0, run.stderr);
+            fs.writeFileSync(base(stack), run.stdout);
+            await Promise.all(variants.map(async ([k, a]) => runs.set(k, await runPlan(a, port))));
+        };
+        await plan("dev", [
             [
                 "dev topic, version, destination",
                 [
@@ -45,6 +43,12 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
                     'msk-lambda:consumers[0].onFailure={"type":"sns"}',
                 ],
             ],
+            ["missing base", ["--stack", "dev", "--against", path.join(dir, "missing.json")]],
+            ["allow without against", ["--stack", "dev", "--allow-replace", "x"]],
+        ]);
+        prodBase = JSON.parse((await planOnce(["--stack", "prod", "--json"], port)).stdout);
+        const ordersMapping = prodBase.resources.find((r: any) => r.type === MAPPING && r.name === "consumer-orders-mapping").urn;
+        await plan("prod", [
             [
                 "prod network",
                 [
@@ -79,10 +83,7 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
                 ],
             ],
             ["other stack", ["--stack", "dev", "--against", base("prod")]],
-            ["missing base", ["--stack", "dev", "--against", path.join(dir, "missing.json")]],
-            ["allow without against", ["--stack", "dev", "--allow-replace", "x"]],
-        ];
-        await Promise.all(variants.map(async ([k, a]) => runs.set(k, await runPlan(a, port))));
+        ]);
     });
 
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
