@@ -259,7 +259,7 @@ export interface PlanDocument {
 }
 
 /** Reads a base plan for `--against`: a `--json` plan document of the same stack. */
-export function readBasePlan(file: string, stack: string, cwd = process.cwd()): PlanDocument {
+export function readBasePlan(file: string, stack: string, cwd = process.cwd(), preview = false): PlanDocument {
     let text: string;
     try {
         text = fs.readFileSync(path.resolve(cwd, file), "utf8");
@@ -275,6 +275,10 @@ export function readBasePlan(file: string, stack: string, cwd = process.cwd()): 
     if (!doc || typeof doc !== "object" || !Array.isArray(doc.resources) || typeof doc.stack !== "string")
         throw new UsageError(`--against ${file}: not a plan document (no stack and resources); make it with npm run -s plan -- --stack ${stack} --json`);
     if (doc.stack !== stack) throw new UsageError(`--against ${file} is the plan of stack ${doc.stack}, not ${stack}: URNs would not match`);
+    if (!!doc.preview !== preview)
+        throw new UsageError(
+            `--against ${file} was planned ${doc.preview ? "with" : "without"} --preview and this plan ${preview ? "with" : "without"} it: compare plans made the same way (without --preview, ids and ARNs are known and changes show)`,
+        );
     return doc;
 }
 
@@ -382,7 +386,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     try {
-        const base = args.against ? readBasePlan(args.against, args.stack, process.env.INIT_CWD ?? process.cwd()) : undefined;
+        const base = args.against ? readBasePlan(args.against, args.stack, process.env.INIT_CWD ?? process.cwd(), args.preview) : undefined;
         const cwd = process.env.INIT_CWD ?? process.cwd();
         const loaded = loadConfig(ROOT, args.stack, args.overrides, args.configFile && path.resolve(cwd, args.configFile));
         // Validate first, with the program's own validator, so a bad config is reported without loading Pulumi.

@@ -83,6 +83,7 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
                 ],
             ],
             ["other stack", ["--stack", "dev", "--against", base("prod")]],
+            ["preview mismatch", ["--stack", "prod", "--preview", "--against", base("prod")]],
         ]);
     });
 
@@ -155,10 +156,11 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
         assert.doesNotMatch(text, /exit 4/);
     });
 
-    it("refuses a base plan of another stack, a missing one, and --allow-replace without --against (exit 2, no stack trace)", () => {
+    it("refuses a base plan of another stack, a missing one, one planned with --preview against one without, and --allow-replace without --against (exit 2, no stack trace)", () => {
         const expect: [string, RegExp][] = [
             ["other stack", /--against \S+prod\.json is the plan of stack prod, not dev: URNs would not match/],
             ["missing base", /--against \S+missing\.json: cannot read it \(ENOENT\)/],
+            ["preview mismatch", /was planned without --preview and this plan with it: compare plans made the same way/],
             ["allow without against", /--allow-replace needs --against BASE\.json/],
         ];
         for (const [k, message] of expect) {
