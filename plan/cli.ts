@@ -80,7 +80,12 @@ export function parseArgs(argv: string[]): PlanArgs {
         else if (a === "--allow-replace") args.allowReplace.push(next());
         else if (a.startsWith("--allow-replace=")) args.allowReplace.push(a.slice(16));
         else if (a === "--help" || a === "-h") args.help = true;
-        else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
+        else {
+            // A forgotten --config (`msk-lambda:scramPassword=...`) must not echo the value.
+            const eq = a.indexOf("=");
+            const shown = eq >= 0 ? `${a.slice(0, Math.min(eq, 100))}=...` : a.length > 100 ? `${a.slice(0, 100)}...` : a;
+            throw new UsageError(`unknown argument ${JSON.stringify(shown)}${eq > 0 && a.includes(":") ? " (a config value? use --config key=value)" : ""}`);
+        }
     }
     if (args.allowReplace.length && !args.against) throw new UsageError("--allow-replace needs --against BASE.json (the plan to compare with)");
     if (!/^[A-Za-z0-9_.-]+$/.test(args.stack)) throw new UsageError(`--stack must be a stack name such as dev, got ${JSON.stringify(args.stack)}`);

@@ -131,6 +131,10 @@ describe("bad input through the commands a new user runs", function () {
     });
 
     it("never echoes a malformed --config argument past its key", () => {
+        assert.throws(
+            () => parseArgs(["--stack", "dev", `msk-lambda:scramPassword=${SECRET}`]),
+            (e: Error) => e.message === 'unknown argument "msk-lambda:scramPassword=..." (a config value? use --config key=value)',
+        );
         assert.match(
             refused("malformed secret argument"),
             /--config takes key=value .*got "msk-lambda:scramPassword" followed by more text \(not shown: it may be a secret\)/,
