@@ -17,6 +17,7 @@ import type { ClusterCredentials } from "./credentials";
 import { Destination } from "./destination";
 import { customerKey } from "./kms";
 import { physicalName } from "./naming";
+import { protectionOf, TYPES } from "../lib/retention";
 import type { Network } from "./network";
 
 export interface ConsumerArgs {
@@ -72,7 +73,7 @@ export class Consumer extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(
             `${functionName}-logs`,
             { name: `/aws/lambda/${functionName}`, retentionInDays: prod ? 90 : 14, tags },
-            child,
+            { ...child, ...protectionOf(TYPES.logGroup, args.environment) },
         );
 
         this.role = new aws.iam.Role(

@@ -51,8 +51,11 @@ export interface Field<T> {
     required?: boolean;
     /** The allowed values or range, as shown in docs and error messages. */
     allowed?: string;
-    /** Set only when the resource is created (a change replaces it). */
-    createOnly?: boolean;
+    /**
+     * Set only when the resource is created: a change on a live stack replaces it. A string says what is replaced
+     * (e.g. "replaces the cluster"), shown in the config reference.
+     */
+    createOnly?: boolean | string;
     /** The value is sensitive: never echo it. */
     secret?: boolean;
     parse(value: unknown, key: string, issues: Issues): T | undefined;
@@ -79,7 +82,7 @@ interface Common<T> {
     doc: string;
     default?: T;
     required?: boolean;
-    createOnly?: boolean;
+    createOnly?: boolean | string;
     secret?: boolean;
 }
 

@@ -34,7 +34,7 @@ function defaultOf(f: { default?: unknown; required?: boolean }): string {
 
 function table(spec: Record<string, Partial<Field<unknown>> & { type: string; doc: string }>): string {
     const rows = Object.entries(spec).map(([key, f]) => {
-        const flags = [f.secret ? "secret" : "", f.createOnly ? "create-only" : ""].filter(Boolean).join(", ");
+        const flags = [f.secret ? "secret" : "", typeof f.createOnly === "string" ? `create-only: ${f.createOnly}` : f.createOnly ? "create-only" : ""].filter(Boolean).join(", ");
         return `| \`${key}\` | ${cell(f.type)} | ${defaultOf(f)} | ${cell(f.allowed)} | ${cell(f.doc)}${flags ? ` (${flags})` : ""} |`;
     });
     return ["| key | type | default | allowed | meaning |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
