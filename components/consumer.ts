@@ -32,6 +32,8 @@ export interface ConsumerArgs {
     credentials?: ClusterCredentials;
     /** The cluster's network: the mapping waits for its path to AWS services, and failure destinations get endpoints. */
     network: Network;
+    /** The topic resource, when the stack creates the topic: the mapping waits for it. */
+    topic?: pulumi.Resource;
     /** Where alarms notify. */
     alarmTopicArn?: pulumi.Input<string>;
     /** The bundled handler. */
@@ -240,6 +242,7 @@ export class Consumer extends pulumi.ComponentResource {
                     ...(failureEndpoint ? [failureEndpoint] : []),
                     ...(failure.resource ? [failure.resource] : []),
                     ...(args.credentials?.ready ?? []),
+                    ...(args.topic ? [args.topic] : []),
                 ],
             },
         );

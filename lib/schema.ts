@@ -250,7 +250,7 @@ export function parseObject<S extends Spec>(spec: S, value: unknown, key: string
     const out: Record<string, unknown> = {};
     const before = issues.list.length;
     for (const k of Object.keys(obj)) {
-        if (!(k in spec)) {
+        if (!Object.hasOwn(spec, k)) {
             issues.add(`${key}.${k}`, `is not a known key: allowed keys are ${Object.keys(spec).join(", ")}`);
         }
     }

@@ -83,7 +83,7 @@ const BAD_VALUES: [string, RegExp][] = [
 const BAD_COMBINATIONS: [string, RegExp][] = [
     [
         'msk-lambda:network={"mode":"nat","cidrBlock":"10.0.0.0/26","azCount":6}',
-        /msk-lambda:network\.cidrBlock: 10\.0\.0\.0\/26 is too small for 12 subnets \(6 AZs, nat mode\): each would be \/30, smaller than AWS's minimum \/28; use a \/24 or larger block/,
+        /msk-lambda:network\.cidrBlock: 10\.0\.0\.0\/26 is too small: each subnet is 1\/16 of the VPC block \(a stable layout: adding an AZ or public subnets moves no subnet\), here \/30, smaller than AWS's minimum \/28; use a \/24 or larger block/,
     ],
     [
         "msk-lambda:consumers=" +
