@@ -242,7 +242,7 @@ describe("offline plan (npm run plan)", function () {
         }
     });
 
-    it("shows which resources each stack protects: in prod the cluster, every KMS key, the secret and every destination; in dev nothing", () => {
+    it("shows which resources each stack protects: in prod the cluster, every KMS key, the secret, topics, destinations and log groups; in dev nothing", () => {
         const guarded = (stack: string) => {
             const doc = JSON.parse(runs.get(stack)!.stdout);
             const out: Record<string, string[]> = {};
@@ -255,8 +255,26 @@ describe("offline plan (npm run plan)", function () {
         };
         assert.deepStrictEqual(guarded("dev"), {});
         assert.deepStrictEqual(guarded("prod"), {
-            protect: [...Array(6).fill("aws:kms/key:Key"), "aws:msk/cluster:Cluster", "aws:secretsmanager/secret:Secret"],
-            "protect+retainOnDelete": ["aws:s3/bucket:Bucket", "aws:sns/topic:Topic", "aws:sqs/queue:Queue"],
+            protect: ["aws:msk/cluster:Cluster"],
+            "protect+retainOnDelete": [
+                ...Array(6).fill("aws:kms/key:Key"),
+                "aws:msk/topic:Topic",
+                "aws:msk/topic:Topic",
+                "aws:s3/bucket:Bucket",
+                "aws:secretsmanager/secret:Secret",
+                "aws:sns/topic:Topic",
+                "aws:sns/topic:Topic",
+                "aws:sqs/queue:Queue",
+            ],
+            retainOnDelete: [
+                ...Array(3).fill("aws:cloudwatch/logGroup:LogGroup"),
+                "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+                "aws:s3/bucketPolicy:BucketPolicy",
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "aws:s3/bucketVersioning:BucketVersioning",
+                "aws:secretsmanager/secretVersion:SecretVersion",
+            ],
         });
         const keys = JSON.parse(runs.get("prod")!.stdout).resources.filter((r: any) => r.type === "aws:kms/key:Key");
         assert.ok(keys.every((k: any) => k.inputs.deletionWindowInDays === 30));
