@@ -129,17 +129,18 @@ const configsField: Field<Record<string, string>> = {
 export const TOPIC_SPEC = {
     partitions: int({
         doc:
-            `Partitions (default ${DEFAULT_PARTITIONS}). They cap the mapping's pollers: Lambda runs at most one poller per partition, ` +
+            `Partitions. They cap the mapping's pollers: Lambda runs at most one poller per partition, ` +
             "so provisioned `maximum` pollers beyond it are never used. Grows in place; Kafka never removes partitions, so never lower it on a live stack " +
             "(adding partitions also moves keyed records to other partitions).",
         min: 1,
         max: 10_000,
+        default: DEFAULT_PARTITIONS,
     }),
     replicationFactor: int({
         doc: "Copies of each partition (default 3, or the broker count when there are fewer). At most the cluster's broker count. Required when creating a topic on an existing cluster.",
         min: 1,
         max: 30,
-        createOnly: "replaces the topic, deleting its records (kept in prod, see Safety)",
+        createOnly: "replaces the topic and deletes its records, which prod keeps (see Safety)",
     }),
     configs: {
         ...configsField,
@@ -149,7 +150,7 @@ export const TOPIC_SPEC = {
     },
     existing: bool({
         doc: "The topic exists already (made outside this stack): nothing is created, and partitions, replicationFactor and configs are refused. Default true with `cluster.existingClusterArn`, else false.",
-        createOnly: "from false to true removes the topic from the stack, which deletes it with its records (kept in prod, see Safety)",
+        createOnly: "from false to true removes the topic from the stack and deletes it with its records, which prod keeps (see Safety)",
     }),
 } satisfies Spec;
 
@@ -205,8 +206,9 @@ export function parseTopics(value: unknown, ctx: TopicContext): TopicConfig[] | 
         const existing = p.existing ?? ctx.existingCluster;
         const consumers = readers.get(name) ?? [];
         if (existing) {
+            const raw = given as Record<string, unknown>;
             for (const k of ["partitions", "replicationFactor", "configs"] as const) {
-                if (p[k] !== undefined) issues.add(`${key}.${k}`, "has no effect on an existing topic (existing: true): remove it");
+                if (raw[k] !== undefined && raw[k] !== null) issues.add(`${key}.${k}`, "has no effect on an existing topic (existing: true): remove it");
             }
             out.push({ name, existing, configs: {}, consumers });
             continue;
