@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { ConfigError, parseStackConfig, type StackConfig } from "../lib/config";
 import { kafkaAtLeast, topicChangeProblems } from "../lib/topics";
+import { pack } from "./helpers/pack";
+import { runPlan } from "./helpers/plan";
 import { runStack } from "./helpers/stack";
 
 const EXISTING_CLUSTER = "arn:aws:kafka:us-east-1:111122223333:cluster/shared/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2";
@@ -245,6 +247,30 @@ describe("topics (msk-lambda:topics)", () => {
             });
             assert.strictEqual(r.ofType("aws:msk/topic:Topic").length, 0);
             assert.strictEqual(r.ofType("aws:lambda/eventSourceMapping:EventSourceMapping").length, 1);
+        });
+
+        it("npm run plan shows prod's topics, and warns (exit 0) when provisioned pollers exceed a topic's partitions", async () => {
+            const plan = await runPlan(["--stack", "prod", "--json", "--config", "msk-lambda:topics={}"], (await pack()).port);
+            assert.strictEqual(plan.code, 0, plan.stderr);
+            assert.match(
+                plan.stderr,
+                /warning: .*msk-lambda:consumers\[0\]\.provisionedPollers\.maximum: is 20, but topic "orders" has 6 partitions: Lambda runs at most one poller per partition/,
+            );
+            const doc = JSON.parse(plan.stdout);
+            const topics = doc.resources.filter((r: any) => r.type === "aws:msk/topic:Topic");
+            assert.deepStrictEqual(
+                topics
+                    .map((t: any) => [t.inputs.name, t.inputs.partitionCount, t.inputs.replicationFactor, t.options.protect, t.options.retainOnDelete])
+                    .sort(),
+                [
+                    ["orders", 6, 3, true, true],
+                    ["payments", 6, 3, true, true],
+                ],
+            );
+            assert.deepStrictEqual(
+                doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory"),
+                [],
+            );
         });
 
         it("protects and retains topics in prod (they hold records), and not in dev", async () => {
