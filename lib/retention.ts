@@ -93,7 +93,7 @@ export const STATEFUL_RESOURCES: StatefulResource[] = [
         encryptedBy: "the cluster's key",
         prod: GUARDED,
         other: NONE,
-        notes: "removing a topic from the config (or setting `existing: true`) keeps it on the cluster in prod; elsewhere the topic and its records are deleted",
+        notes: "in prod, removing a topic (or its last consumer) or setting `existing: true` stops `pulumi up` until the topic is unprotected, and then leaves it on the cluster; elsewhere the topic and its records are deleted",
     },
     {
         resource: "failure and async destinations (SQS queue, SNS topic, S3 bucket, EventBridge bus) and the alarm topic",
@@ -135,7 +135,7 @@ export const STATEFUL_RESOURCES: StatefulResource[] = [
         encryptedBy: "CloudWatch Logs (AWS-owned key)",
         prod: RETAINED,
         other: NONE,
-        notes: "broker logs keep `cluster.logRetentionDays` (14 days in dev, 90 elsewhere), function logs 90 days in prod and 14 elsewhere; a retained group still expires its events",
+        notes: "broker logs keep `cluster.logRetentionDays` (14 days in dev, 90 elsewhere), function logs 90 days in prod and 14 elsewhere; a retained group still expires its events; re-adding a removed consumer in prod needs `pulumi import` of its retained log group (same name)",
     },
     {
         resource: "customer-managed KMS keys (cluster, credentials, every destination, alarm topic, filter criteria)",
