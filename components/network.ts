@@ -161,9 +161,10 @@ export class Network extends pulumi.ComponentResource {
     private createVpc(cfg: NetworkConfig) {
         const mode = cfg.mode as "privatelink" | "nat";
         const plan = planSubnets(cfg.cidrBlock, cfg.azCount, mode);
-        // Every AZ of the region in name order, not only those "available" right now: an AZ that is briefly impaired must
-        // not shift the index-to-AZ mapping (and so move every subnet after it). Opt-in zones (Local Zones) are excluded.
-        const azs = aws.getAvailabilityZonesOutput({}, { parent: this });
+        // The region's Availability Zones only (opt-in-not-required; Local and Wavelength Zones, which the API lists too
+        // once opted in, are excluded) in name order, and not only those "available" right now: opting in to a Local Zone
+        // or an AZ briefly impaired must not shift the index-to-AZ mapping, which would move every subnet after it.
+        const azs = aws.getAvailabilityZonesOutput({ filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent: this });
         const vpc = new aws.ec2.Vpc(
             `${this.name}-vpc`,
             {
