@@ -146,7 +146,7 @@ export const TOPIC_SPEC = {
         ...configsField,
         doc:
             "Kafka topic configs (values as Kafka takes them): retention (`retention.ms`, `retention.bytes`; broker default 7 days), " +
-            "`cleanup.policy`, `max.message.bytes`, ... `min.insync.replicas` must be below the replication factor; default: one less than it (at least 1).",
+            "`cleanup.policy`, `max.message.bytes`, ... `min.insync.replicas` must be below the replication factor (with replication factor 1, only 1); default: one less than it (at least 1).",
     },
     existing: bool({
         doc: "The topic exists already (made outside this stack): nothing is created, and partitions, replicationFactor and configs are refused. Default true with `cluster.existingClusterArn`, else false.",
@@ -233,9 +233,19 @@ export function parseTopics(value: unknown, ctx: TopicContext): TopicConfig[] | 
             continue;
         }
         const configs = { ...(p.configs ?? {}) };
+        if (rf === 1) {
+            ctx.notes.add(
+                `${key}.replicationFactor`,
+                "is 1: the topic is unavailable whenever its one broker is, and its records are lost with that broker's storage",
+            );
+        }
         if (configs["min.insync.replicas"] !== undefined) {
             const isr = Number(configs["min.insync.replicas"]);
-            if (isr >= rf) {
+            if (rf === 1 && isr > 1) {
+                issues.add(`${key}.configs.min.insync.replicas`, `${isr} cannot be met with replication factor 1: it can only be 1`);
+                continue;
+            }
+            if (rf > 1 && isr >= rf) {
                 issues.add(
                     `${key}.configs.min.insync.replicas`,
                     `${isr} must be below the replication factor ${rf}: with ${isr} of ${rf} replicas required, producers using acks=all fail as soon as one broker is down`,

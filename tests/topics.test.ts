@@ -184,6 +184,23 @@ describe("topics (msk-lambda:topics)", () => {
             assert.deepStrictEqual([created.existing, created.partitions, created.replicationFactor], [false, 6, 3]);
         });
 
+        it("allows replication factor 1 with a note, where min.insync.replicas can only be 1", () => {
+            const c = parse({ "msk-lambda:consumers": consumers("scratch"), "msk-lambda:topics": { scratch: { replicationFactor: 1 } } });
+            assert.deepStrictEqual(c.topics[0].configs, { "min.insync.replicas": "1" });
+            assert.deepStrictEqual(
+                c.notes.map((n) => n.key),
+                ["msk-lambda:topics.scratch.replicationFactor"],
+            );
+            const issues = issuesOf({
+                "msk-lambda:consumers": consumers("scratch"),
+                "msk-lambda:topics": { scratch: { replicationFactor: 1, configs: { "min.insync.replicas": 2 } } },
+            });
+            assert.deepStrictEqual(
+                issues.map((i) => [i.key, i.message]),
+                [["msk-lambda:topics.scratch.configs.min.insync.replicas", "2 cannot be met with replication factor 1: it can only be 1"]],
+            );
+        });
+
         it("notes (does not refuse) provisioned maximum pollers beyond the topic's partitions: Lambda caps pollers at the partition count", () => {
             const c = parse({
                 "msk-lambda:consumers": [
