@@ -294,6 +294,7 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
               brokers: cluster && !cluster.existingClusterArn ? cluster.brokerCount : undefined,
               existingCluster: !!cluster?.existingClusterArn,
               kafkaVersion: cluster?.kafkaVersion,
+              brokerInstanceType: cluster?.brokerInstanceType,
               issues,
               notes,
           })

@@ -30,6 +30,19 @@ export function defaultReplicationFactor(brokers: number): number {
     return Math.min(3, brokers);
 }
 
+/**
+ * "Best practices for Standard brokers" (Amazon MSK Developer Guide): partitions per broker, leader and follower
+ * replicas included, that MSK recommends, and the most with which it still allows update operations, by broker size.
+ */
+export function partitionsPerBroker(instanceType: string): { recommended: number; updatesUpTo: number } | undefined {
+    const m = /^kafka\.(t3|m5|m7g)\.([0-9]*x?large|small)$/.exec(instanceType);
+    if (!m) return undefined;
+    if (m[2] === "small") return { recommended: 300, updatesUpTo: 300 };
+    if (m[2] === "large" || m[2] === "xlarge") return { recommended: 1000, updatesUpTo: 1500 };
+    if (m[2] === "2xlarge") return { recommended: 2000, updatesUpTo: 3000 };
+    return { recommended: 4000, updatesUpTo: 6000 };
+}
+
 /** A topic as the stack handles it. */
 export interface TopicConfig {
     name: string;
@@ -162,6 +175,8 @@ export interface TopicContext {
     existingCluster: boolean;
     /** The created cluster's Kafka version (`cluster.kafkaVersion`). */
     kafkaVersion?: string;
+    /** The created cluster's broker type (`cluster.brokerInstanceType`). */
+    brokerInstanceType?: string;
     issues: Issues;
     /** Advisory notes: reported, never fatal. */
     notes: Issues;
@@ -270,6 +285,21 @@ export function parseTopics(value: unknown, ctx: TopicContext): TopicConfig[] | 
         if (other !== undefined)
             issues.add(`${NS}.${t.name}`, `collides with topic "${other}": Kafka treats '.' and '_' alike in topic names and refuses the second`);
         else folded.set(f, t.name);
+    }
+
+    // Replicas per broker of the topics the stack creates, against MSK's per-broker partition guidance.
+    const limits = ctx.brokers && ctx.brokerInstanceType ? partitionsPerBroker(ctx.brokerInstanceType) : undefined;
+    if (limits) {
+        const replicas = out.reduce((n, t) => n + (t.partitions ?? 0) * (t.replicationFactor ?? 0), 0);
+        const perBroker = Math.ceil(replicas / ctx.brokers!);
+        if (perBroker > limits.recommended) {
+            ctx.notes.add(
+                NS,
+                `the created topics put ${perBroker} partition replicas on each of the ${ctx.brokers} brokers: MSK recommends at most ${limits.recommended} for ${ctx.brokerInstanceType}` +
+                    (perBroker > limits.updatesUpTo ? `, and above ${limits.updatesUpTo} it refuses update operations on the cluster` : "") +
+                    " (Best practices for Standard brokers); use fewer partitions or larger brokers",
+            );
+        }
     }
 
     // "Apache Kafka event poller scaling modes in Lambda": Lambda caps MaximumPollers at the topic's partition count.

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ConfigError, parseStackConfig, type StackConfig } from "../lib/config";
-import { kafkaAtLeast, topicChangeProblems } from "../lib/topics";
+import { kafkaAtLeast, partitionsPerBroker, topicChangeProblems } from "../lib/topics";
 import { pack } from "./helpers/pack";
 import { runPlan } from "./helpers/plan";
 import { runStack } from "./helpers/stack";
@@ -214,6 +214,40 @@ describe("topics (msk-lambda:topics)", () => {
                 ["msk-lambda:consumers[0].provisionedPollers.maximum"],
             );
             assert.match(c.notes[0].message, /is 20, but topic "orders" has 6 partitions: .*at most 6 pollers ever run/);
+        });
+
+        it("notes partition replicas per broker above MSK's guidance for the broker size", () => {
+            const small = parse({
+                "msk-lambda:network": { azCount: 2 },
+                "msk-lambda:cluster": { brokerInstanceType: "kafka.t3.small" },
+                "msk-lambda:consumers": consumers("orders"),
+                "msk-lambda:topics": { orders: { partitions: 301 } },
+            });
+            assert.deepStrictEqual(
+                small.notes.map((n) => [n.key, n.message]),
+                [
+                    [
+                        "msk-lambda:topics",
+                        "the created topics put 301 partition replicas on each of the 2 brokers: MSK recommends at most 300 for kafka.t3.small, and above 300 it refuses update operations on the cluster (Best practices for Standard brokers); use fewer partitions or larger brokers",
+                    ],
+                ],
+            );
+            const fits = parse({
+                "msk-lambda:cluster": { brokerInstanceType: "kafka.m7g.large" },
+                "msk-lambda:consumers": consumers("orders"),
+                "msk-lambda:topics": { orders: { partitions: 1000 } },
+            });
+            assert.deepStrictEqual(fits.notes, []);
+            assert.deepStrictEqual(
+                ["kafka.t3.small", "kafka.m5.xlarge", "kafka.m7g.2xlarge", "kafka.m5.24xlarge", "express.m7g.large"].map(partitionsPerBroker),
+                [
+                    { recommended: 300, updatesUpTo: 300 },
+                    { recommended: 1000, updatesUpTo: 1500 },
+                    { recommended: 2000, updatesUpTo: 3000 },
+                    { recommended: 4000, updatesUpTo: 6000 },
+                    undefined,
+                ],
+            );
         });
 
         it("tells a partition decrease and a replication change apart from safe changes", () => {
