@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
 import { dashboardBody, type DashboardInput } from "../lib/dashboard";
 import { customerKey } from "./kms";
+import { protectionOf, TYPES } from "../lib/retention";
 
 export interface AlertsArgs {
     environment: Environment;
@@ -48,7 +49,8 @@ export class Alerts extends pulumi.ComponentResource {
         const topic = new aws.sns.Topic(
             `${args.baseName}-alarms`,
             { name: `${args.baseName}-alarms`, kmsMasterKeyId: this.kmsKey.arn, fifoTopic: false, tags: args.tags },
-            { parent: this },
+            // Its subscriptions (your on-call) are set up outside the stack: kept in prod (lib/retention.ts).
+            { parent: this, ...protectionOf(TYPES.snsTopic, args.environment) },
         );
         this.topicArn = topic.arn;
         const region = aws.getRegionOutput({}, { parent: this }).region;

@@ -17,6 +17,7 @@ import type { ClusterCredentials } from "./credentials";
 import { Destination } from "./destination";
 import { customerKey } from "./kms";
 import { physicalName } from "./naming";
+import { protectionOf, TYPES } from "../lib/retention";
 import type { Network } from "./network";
 
 export interface ConsumerArgs {
@@ -31,6 +32,8 @@ export interface ConsumerArgs {
     credentials?: ClusterCredentials;
     /** The cluster's network: the mapping waits for its path to AWS services, and failure destinations get endpoints. */
     network: Network;
+    /** The topic resource, when the stack creates the topic: the mapping waits for it. */
+    topic?: pulumi.Resource;
     /** Where alarms notify. */
     alarmTopicArn?: pulumi.Input<string>;
     /** The bundled handler. */
@@ -72,7 +75,7 @@ export class Consumer extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(
             `${functionName}-logs`,
             { name: `/aws/lambda/${functionName}`, retentionInDays: prod ? 90 : 14, tags },
-            child,
+            { ...child, ...protectionOf(TYPES.logGroup, args.environment) },
         );
 
         this.role = new aws.iam.Role(
@@ -239,6 +242,7 @@ export class Consumer extends pulumi.ComponentResource {
                     ...(failureEndpoint ? [failureEndpoint] : []),
                     ...(failure.resource ? [failure.resource] : []),
                     ...(args.credentials?.ready ?? []),
+                    ...(args.topic ? [args.topic] : []),
                 ],
             },
         );

@@ -6,6 +6,7 @@ import { Consumer, consumerFunctionName } from "./consumer";
 import { ClusterCredentials } from "./credentials";
 import { KafkaCluster } from "./kafka-cluster";
 import { Network } from "./network";
+import { KafkaTopics } from "./topics";
 
 /**
  * Reads and validates this stack's configuration before any resource is registered. Throws `ConfigError` (a
@@ -54,6 +55,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         config: cfg.network,
         brokerPort: cfg.cluster.brokerPort,
         createClusterSecurityGroup: !cfg.cluster.existingClusterArn,
+        clusterAzCount: cfg.cluster.azCount,
         tags,
     });
 
@@ -64,6 +66,15 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         subnetIds: network.clusterSubnetIds,
         securityGroupIds: network.clusterSecurityGroupIds,
         tags,
+    });
+
+    // Every consumer's topic (and every topic listed in msk-lambda:topics) exists before its mapping is created.
+    const topics = new KafkaTopics("topics", {
+        topics: cfg.topics,
+        clusterArn: cluster.clusterArn,
+        clusterName: base.slice(0, 64),
+        environment: cfg.environment,
+        dependsOn: cluster.cluster ? [cluster.cluster] : undefined,
     });
 
     const auth = cfg.cluster.authentication;
@@ -102,6 +113,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
             authentication: auth,
             credentials,
             network,
+            topic: topics.topics[c.topic],
             alarmTopicArn: alerts.topicArn,
             code: code!,
             tags,

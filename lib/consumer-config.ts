@@ -113,28 +113,31 @@ export const CONSUMER_SPEC = {
         allowed: "1-40 characters of a-z, 0-9 and -",
     }),
     topic: str({
-        doc: "The Kafka topic (Lambda's MSK mapping takes exactly one).",
+        doc: "The Kafka topic (Lambda's MSK mapping takes exactly one). The stack creates it unless `msk-lambda:topics.<topic>.existing` (see the topic table); several consumers may read one topic.",
         required: true,
         pattern: TOPIC,
         allowed: "1-249 characters of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..'",
-        createOnly: true,
+        createOnly: "replaces the mapping; the group has no offsets on the new topic and starts at `startingPosition`",
     }),
     consumerGroupId: str({
-        doc: "Kafka consumer group id, unique across the stack. Default `<project>-<stack>-<name>`. Always set explicitly so IAM can name the group.",
+        doc:
+            "Kafka consumer group id, unique among your Kafka event sources. Default `<project>-<stack>-<name>`: it depends on the project, stack and consumer names only " +
+            "(not on the consumer's position in the list or its other settings), so renaming any of the three changes the group: set it explicitly to the current value before renaming.",
         pattern: CONSUMER_GROUP_ID,
         allowed: "1-200 characters of a-z, A-Z, 0-9 and -/*:_+=.@",
-        createOnly: true,
+        createOnly:
+            "replaces the mapping; a new group has no committed offsets and starts at `startingPosition`: with LATEST, records the old group had not read are skipped",
     }),
     startingPosition: oneOf(["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"] as const, {
-        doc: "Where a new consumer group starts reading.",
+        doc: "Where a new consumer group starts reading. A group that already has committed offsets resumes from them and ignores it (Using Lambda with Amazon MSK).",
         default: "LATEST",
-        createOnly: true,
+        createOnly: "replaces the mapping; an existing group resumes from its committed offsets",
     }),
     startingPositionTimestamp: str({
         doc: "With `AT_TIMESTAMP` only: RFC 3339 time to start from.",
         pattern: RFC3339,
         allowed: "an RFC 3339 time such as 2026-01-01T00:00:00Z",
-        createOnly: true,
+        createOnly: "replaces the mapping",
     }),
     batchSize: int({
         doc: 'Maximum records per batch (AWS Lambda docs, "Using Lambda with Amazon MSK": default 100, maximum 10,000).',
@@ -170,7 +173,7 @@ export const CONSUMER_SPEC = {
     ),
     provisionedPollers: {
         type: "object",
-        doc: "Provisioned mode: `{ minimum: 1-200, maximum: 1-2000 }`, minimum <= maximum.",
+        doc: "Provisioned mode: `{ minimum: 1-200, maximum: 1-2000 }`, minimum <= maximum. Lambda runs at most one poller per partition of the topic, so a `maximum` above the topic's partitions is never reached (a note, not an error).",
         parse(v, key, issues) {
             const p = parseObject(
                 {

@@ -93,8 +93,11 @@ export interface Field<T> {
     required?: boolean;
     /** The allowed values or range, as shown in docs and error messages. */
     allowed?: string;
-    /** Set only when the resource is created (a change replaces it). */
-    createOnly?: boolean;
+    /**
+     * Set only when the resource is created: a change on a live stack replaces it. A string says what is replaced
+     * (e.g. "replaces the cluster"), shown in the config reference.
+     */
+    createOnly?: boolean | string;
     /** The value is sensitive: never echo it. */
     secret?: boolean;
     parse(value: unknown, key: string, issues: Issues): T | undefined;
@@ -121,7 +124,7 @@ interface Common<T> {
     doc: string;
     default?: T;
     required?: boolean;
-    createOnly?: boolean;
+    createOnly?: boolean | string;
     secret?: boolean;
 }
 
@@ -289,7 +292,7 @@ export function parseObject<S extends Spec>(spec: S, value: unknown, key: string
     const out: Record<string, unknown> = {};
     const before = issues.list.length;
     for (const k of Object.keys(obj)) {
-        if (!(k in spec)) {
+        if (!Object.hasOwn(spec, k)) {
             issues.add(`${key}.${k}`, `is not a known key: allowed keys are ${Object.keys(spec).join(", ")}${suggestion(k, Object.keys(spec))}`);
         }
     }

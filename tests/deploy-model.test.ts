@@ -13,7 +13,9 @@ const CLUSTER = "aws:msk/cluster:Cluster";
 const MAY_WAIT_FOR_CLUSTER = (r: { type: string; name: string }) =>
     r.type === "aws:lambda/eventSourceMapping:EventSourceMapping" ||
     (r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.endsWith("-kafka")) ||
-    r.type === "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation";
+    r.type === "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation" ||
+    // Topics are created through the MSK API on the running cluster.
+    r.type === "aws:msk/topic:Topic";
 
 /** What the cluster may wait for: its network, key, log group and configuration. */
 const CLUSTER_NEEDS = new Set([
