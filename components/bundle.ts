@@ -9,7 +9,7 @@ export const HANDLER_ENTRY = path.resolve(__dirname, "..", "handler", "index.ts"
 const cache = new Map<string, { code: string; sha256: string }>();
 
 /**
- * Bundles a TypeScript entry point with esbuild into one CommonJS file for the Node.js runtime on arm64. The result
+ * Bundles a TypeScript entry point with esbuild into one minified CommonJS file for the Node.js runtime on arm64. The result
  * is cached per entry for the life of the program, so many consumers share one bundle.
  */
 export function bundle(entry: string = HANDLER_ENTRY): { code: string; sha256: string } {
@@ -22,7 +22,13 @@ export function bundle(entry: string = HANDLER_ENTRY): { code: string; sha256: s
             target: "node24",
             format: "cjs",
             write: false,
-            minify: false,
+            // The Node.js runtime ships the AWS SDK for JavaScript v3: it stays out of the bundle (Powertools'
+            // idempotency store loads @aws-sdk/client-dynamodb and @aws-sdk/util-dynamodb from the runtime).
+            // Powertools' Avro and Protobuf deserialisers are loaded only for a custom Avro or Protobuf schema, which
+            // the stack's handler does not use (a schema registry's JSON record format needs neither).
+            external: ["@aws-sdk/*", "avro-js", "protobufjs", "protobufjs/*"],
+            minify: true,
+            keepNames: true,
             sourcemap: false,
             legalComments: "none",
             logLevel: "silent",
