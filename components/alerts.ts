@@ -59,16 +59,24 @@ export class Alerts extends pulumi.ComponentResource {
      * The stack's dashboard, made once the consumers exist: its event source mapping widgets name each mapping's UUID
      * (the dimension of the mapping's metrics). Completes the component.
      */
-    dashboard(input: Omit<DashboardInput, "region" | "consumers"> & { consumers: (Omit<DashboardInput["consumers"][number], "mappingUuid"> & { mappingUuid?: pulumi.Input<string> })[] }): void {
+    dashboard(
+        input: Omit<DashboardInput, "region" | "consumers"> & {
+            consumers: (Omit<DashboardInput["consumers"][number], "mappingUuid"> & { mappingUuid?: pulumi.Input<string> })[];
+        },
+    ): void {
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const uuids = pulumi.all(input.consumers.map((c) => pulumi.output(c.mappingUuid ?? "")));
         const dashboard = new aws.cloudwatch.Dashboard(
             `${this.name}-dashboard`,
             {
                 dashboardName: this.baseName,
-                dashboardBody: pulumi.all([region, uuids]).apply(([r, ids]) =>
-                    JSON.stringify(dashboardBody({ ...input, region: r, consumers: input.consumers.map((c, i) => ({ ...c, mappingUuid: ids[i] || undefined })) })),
-                ),
+                dashboardBody: pulumi
+                    .all([region, uuids])
+                    .apply(([r, ids]) =>
+                        JSON.stringify(
+                            dashboardBody({ ...input, region: r, consumers: input.consumers.map((c, i) => ({ ...c, mappingUuid: ids[i] || undefined })) }),
+                        ),
+                    ),
             },
             { parent: this },
         );

@@ -195,7 +195,9 @@ export class Consumer extends pulumi.ComponentResource {
             const r = registry;
             rolePolicy(
                 "schema-registry",
-                region.apply((reg) => schemaRegistrySecretStatements(reg, { secretArn: r.secretArn, rootCaSecretArn: r.rootCaSecretArn, kmsKeyArn: r.secretKmsKeyArn })),
+                region.apply((reg) =>
+                    schemaRegistrySecretStatements(reg, { secretArn: r.secretArn, rootCaSecretArn: r.rootCaSecretArn, kmsKeyArn: r.secretKmsKeyArn }),
+                ),
             );
         }
 
@@ -372,7 +374,10 @@ export class Consumer extends pulumi.ComponentResource {
                 const a = c[key];
                 const d = ALARM_DEFAULTS[key];
                 if (!a.enabled || (d.on === "table" && !this.idempotencyTable)) continue;
-                const suffix = key.replace(/Alarm$/, "").replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+                const suffix = key
+                    .replace(/Alarm$/, "")
+                    .replace(/([a-z])([A-Z])/g, "$1-$2")
+                    .toLowerCase();
                 const legacy = d.on === "function" ? d.metric.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase() : suffix;
                 // The metric: the function's (AWS/Lambda, FunctionName), the mapping's (AWS/Lambda,
                 // EventSourceMappingUUID; its EventCount metrics are enabled below) or the idempotency table's
@@ -384,7 +389,13 @@ export class Consumer extends pulumi.ComponentResource {
                                   ...["ReadThrottleEvents", "WriteThrottleEvents"].map((m, i) => ({
                                       id: `t${i}`,
                                       returnData: false,
-                                      metric: { namespace: "AWS/DynamoDB", metricName: m, dimensions: { TableName: this.idempotencyTable!.name }, stat: "Sum", period: 60 },
+                                      metric: {
+                                          namespace: "AWS/DynamoDB",
+                                          metricName: m,
+                                          dimensions: { TableName: this.idempotencyTable!.name },
+                                          stat: "Sum",
+                                          period: 60,
+                                      },
                                   })),
                                   { id: "throttles", expression: "t0 + t1", label: "idempotency table throttles", returnData: true },
                               ],

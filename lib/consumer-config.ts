@@ -255,7 +255,7 @@ export const CONSUMER_SPEC = {
     ),
     provisionedPollers: {
         type: "object | false",
-        doc: "Provisioned mode (billed per event poller unit, see README \"Poison records\"): `{ minimum: 1-200, maximum: 1-2000, pollerGroupName? }`, minimum <= maximum; `pollerGroupName` shares event poller capacity with the other mappings of the group (Lambda: at most 100 mappings and 2000 maximum pollers in total per group). `false` is on-demand mode, without error handling controls or schema registry.",
+        doc: 'Provisioned mode (billed per event poller unit, see README "Poison records"): `{ minimum: 1-200, maximum: 1-2000, pollerGroupName? }`, minimum <= maximum; `pollerGroupName` shares event poller capacity with the other mappings of the group (Lambda: at most 100 mappings and 2000 maximum pollers in total per group). `false` is on-demand mode, without error handling controls or schema registry.',
         default: PROVISIONED_POLLERS_DEFAULT,
         allowed: "an object, or false",
         parse(v, key, issues) {
@@ -292,7 +292,10 @@ export const CONSUMER_SPEC = {
             const n = int({ doc: "", min: KAFKA_RECORD_AGE_SECONDS.infinite, max: KAFKA_RECORD_AGE_SECONDS.max }).parse(v, key, issues);
             if (n === undefined) return undefined;
             if (n !== KAFKA_RECORD_AGE_SECONDS.infinite && n < KAFKA_RECORD_AGE_SECONDS.min)
-                return issues.add(key, `${n} is out of range: must be -1 (no limit) or an integer from ${KAFKA_RECORD_AGE_SECONDS.min} to ${KAFKA_RECORD_AGE_SECONDS.max}`);
+                return issues.add(
+                    key,
+                    `${n} is out of range: must be -1 (no limit) or an integer from ${KAFKA_RECORD_AGE_SECONDS.min} to ${KAFKA_RECORD_AGE_SECONDS.max}`,
+                );
             return n;
         },
     } satisfies Field<number>,
@@ -438,7 +441,11 @@ function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaReg
     const p = parseObject(
         {
             glueRegistryArn: str({ doc: "", pattern: new RegExp(`^create$|${GLUE_REGISTRY_ARN.source}`), allowed: 'an AWS Glue registry ARN, or "create"' }),
-            uri: str({ doc: "", pattern: /^https:\/\/[^\s/?#]+(:[0-9]{1,5})?(\/[^\s]*)?$/, allowed: "an https:// URL of a Confluent-compatible schema registry" }),
+            uri: str({
+                doc: "",
+                pattern: /^https:\/\/[^\s/?#]+(:[0-9]{1,5})?(\/[^\s]*)?$/,
+                allowed: "an https:// URL of a Confluent-compatible schema registry",
+            }),
             authentication: oneOf(["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"] as const, { doc: "" }),
             secretArn: str({ doc: "", pattern: SECRETS_MANAGER_ARN, allowed: "a Secrets Manager secret ARN" }),
             secretKmsKeyArn: str({ doc: "", pattern: KMS_KEY_ARN, allowed: "a KMS key ARN" }),
@@ -523,11 +530,17 @@ export function parseConsumers(
                 (k) => p[k] !== undefined && p[k] !== false && p[k] !== -1,
             );
             if (set.length) {
-                issues.add(`${key}.${set[0]}`, `is an error handling control, and this consumer is in on-demand mode (provisionedPollers: false): ${ERROR_HANDLING_NEEDS_PROVISIONED}`);
+                issues.add(
+                    `${key}.${set[0]}`,
+                    `is an error handling control, and this consumer is in on-demand mode (provisionedPollers: false): ${ERROR_HANDLING_NEEDS_PROVISIONED}`,
+                );
                 return;
             }
             if (p.schemaRegistry) {
-                issues.add(`${key}.schemaRegistry`, `needs provisioned mode, and this consumer is in on-demand mode (provisionedPollers: false): ${SCHEMA_REGISTRY_NEEDS_PROVISIONED}`);
+                issues.add(
+                    `${key}.schemaRegistry`,
+                    `needs provisioned mode, and this consumer is in on-demand mode (provisionedPollers: false): ${SCHEMA_REGISTRY_NEEDS_PROVISIONED}`,
+                );
                 return;
             }
         }
@@ -538,7 +551,12 @@ export function parseConsumers(
                   bisectBatchOnFunctionError: p.bisectBatchOnFunctionError ?? ERROR_HANDLING_DEFAULTS.bisectBatchOnFunctionError,
                   reportBatchItemFailures: p.reportBatchItemFailures ?? ERROR_HANDLING_DEFAULTS.reportBatchItemFailures,
               }
-            : { maximumRetryAttempts: undefined, maximumRecordAgeSeconds: undefined, bisectBatchOnFunctionError: undefined, reportBatchItemFailures: undefined };
+            : {
+                  maximumRetryAttempts: undefined,
+                  maximumRecordAgeSeconds: undefined,
+                  bisectBatchOnFunctionError: undefined,
+                  reportBatchItemFailures: undefined,
+              };
         const consumerGroupId = p.consumerGroupId ?? `${ctx.project}-${ctx.stack}-${p.name}`;
         if (!CONSUMER_GROUP_ID.test(consumerGroupId)) {
             issues.add(`${key}.consumerGroupId`, `the default "${consumerGroupId}" is not a valid group id; set consumerGroupId explicitly`);

@@ -95,7 +95,9 @@ describe("consumer config", () => {
         const glue = "arn:aws:glue:us-east-1:111122223333:registry/orders-schemas";
         const [a] = parse({ consumers: [{ ...ok, schemaRegistry: { glueRegistryArn: glue } }] }).consumers;
         assert.deepStrictEqual(a.schemaRegistry, { kind: "glue", glueRegistryArn: glue, eventRecordFormat: "JSON", validate: ["VALUE"] });
-        const [b] = parse({ consumers: [{ ...ok, schemaRegistry: { glueRegistryArn: "create", eventRecordFormat: "SOURCE", validate: ["KEY", "VALUE"] } }] }).consumers;
+        const [b] = parse({
+            consumers: [{ ...ok, schemaRegistry: { glueRegistryArn: "create", eventRecordFormat: "SOURCE", validate: ["KEY", "VALUE"] } }],
+        }).consumers;
         assert.deepStrictEqual(b.schemaRegistry, { kind: "glue-create", eventRecordFormat: "SOURCE", validate: ["KEY", "VALUE"] });
         const secretArn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:registry-basic-AbCdEf";
         const [c] = parse({
@@ -218,7 +220,12 @@ describe("consumer config", () => {
             `${c0}.schemaRegistry`,
             /This feature is only available for event source mappings using provisioned mode/,
         ],
-        ["a bad poller group name", { ...ok, provisionedPollers: { pollerGroupName: "team a!" } }, `${c0}.provisionedPollers.pollerGroupName`, /1-128 characters/],
+        [
+            "a bad poller group name",
+            { ...ok, provisionedPollers: { pollerGroupName: "team a!" } },
+            `${c0}.provisionedPollers.pollerGroupName`,
+            /1-128 characters/,
+        ],
         [
             "a Glue registry with a secret",
             { ...ok, schemaRegistry: { glueRegistryArn: "create", secretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:x-AbCdEf" } },
@@ -226,18 +233,48 @@ describe("consumer config", () => {
             /AWS Glue registry takes no authentication details/,
         ],
         ["a registry that is neither", { ...ok, schemaRegistry: { eventRecordFormat: "JSON" } }, `${c0}.schemaRegistry`, /needs glueRegistryArn .* or uri/],
-        ["a plain-http Confluent registry", { ...ok, schemaRegistry: { uri: "http://registry:8081", authentication: "BASIC_AUTH" } }, `${c0}.schemaRegistry.uri`, /https:\/\//],
-        ["a Confluent registry without authentication", { ...ok, schemaRegistry: { uri: "https://registry" } }, `${c0}.schemaRegistry.authentication`, /is required with uri/],
+        [
+            "a plain-http Confluent registry",
+            { ...ok, schemaRegistry: { uri: "http://registry:8081", authentication: "BASIC_AUTH" } },
+            `${c0}.schemaRegistry.uri`,
+            /https:\/\//,
+        ],
+        [
+            "a Confluent registry without authentication",
+            { ...ok, schemaRegistry: { uri: "https://registry" } },
+            `${c0}.schemaRegistry.authentication`,
+            /is required with uri/,
+        ],
         [
             "a Confluent registry without its secret",
             { ...ok, schemaRegistry: { uri: "https://registry", authentication: "CLIENT_CERTIFICATE_TLS_AUTH" } },
             `${c0}.schemaRegistry.secretArn`,
             /is required with authentication CLIENT_CERTIFICATE_TLS_AUTH/,
         ],
-        ["a secret that is not an ARN", { ...ok, schemaRegistry: { uri: "https://registry", authentication: "BASIC_AUTH", secretArn: "my-secret" } }, `${c0}.schemaRegistry.secretArn`, /Secrets Manager secret ARN/],
-        ["an unknown record format", { ...ok, schemaRegistry: { glueRegistryArn: "create", eventRecordFormat: "AVRO" } }, `${c0}.schemaRegistry.eventRecordFormat`, /"JSON" \| "SOURCE"/],
-        ["a duplicate validation attribute", { ...ok, schemaRegistry: { glueRegistryArn: "create", validate: ["KEY", "KEY"] } }, `${c0}.schemaRegistry.validate`, /twice/],
-        ["an unknown validation attribute", { ...ok, schemaRegistry: { glueRegistryArn: "create", validate: ["HEADERS"] } }, `${c0}.schemaRegistry.validate[0]`, /"KEY" \| "VALUE"/],
+        [
+            "a secret that is not an ARN",
+            { ...ok, schemaRegistry: { uri: "https://registry", authentication: "BASIC_AUTH", secretArn: "my-secret" } },
+            `${c0}.schemaRegistry.secretArn`,
+            /Secrets Manager secret ARN/,
+        ],
+        [
+            "an unknown record format",
+            { ...ok, schemaRegistry: { glueRegistryArn: "create", eventRecordFormat: "AVRO" } },
+            `${c0}.schemaRegistry.eventRecordFormat`,
+            /"JSON" \| "SOURCE"/,
+        ],
+        [
+            "a duplicate validation attribute",
+            { ...ok, schemaRegistry: { glueRegistryArn: "create", validate: ["KEY", "KEY"] } },
+            `${c0}.schemaRegistry.validate`,
+            /twice/,
+        ],
+        [
+            "an unknown validation attribute",
+            { ...ok, schemaRegistry: { glueRegistryArn: "create", validate: ["HEADERS"] } },
+            `${c0}.schemaRegistry.validate[0]`,
+            /"KEY" \| "VALUE"/,
+        ],
         [
             "a poller group over 2000 maximum pollers",
             [0, 1, 2].map((i) => ({ name: `c${i}`, topic: "t", provisionedPollers: { pollerGroupName: "shared", maximum: 700 } })),

@@ -110,7 +110,10 @@ describe("Consumer: error handling controls, poller groups, schema registry, dur
         it("shows the mapping's failure-destination and dropped records and the table's throttles on the dashboard", () => {
             const widgets = JSON.parse(r.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody).widgets;
             const metrics = JSON.stringify(widgets.map((w: any) => w.properties.metrics ?? []));
-            assert.ok(metrics.includes(`"AWS/Lambda","OnFailureDestinationDeliveredEventCount","EventSourceMappingUUID","${mapping(r).rawState.uuid}"`), metrics);
+            assert.ok(
+                metrics.includes(`"AWS/Lambda","OnFailureDestinationDeliveredEventCount","EventSourceMappingUUID","${mapping(r).rawState.uuid}"`),
+                metrics,
+            );
             assert.ok(metrics.includes(`"AWS/Lambda","DroppedEventCount","EventSourceMappingUUID"`));
             assert.ok(metrics.includes(`"AWS/DynamoDB","WriteThrottleEvents","TableName","msk-lambda-test-orders-idempotency"`));
         });
@@ -133,7 +136,15 @@ describe("Consumer: error handling controls, poller groups, schema registry, dur
 
     it("passes a poller group and explicit controls to the mapping", async () => {
         const r = await runStack({
-            consumers: [{ ...orders, provisionedPollers: { minimum: 2, maximum: 4, pollerGroupName: "team-a" }, maximumRetryAttempts: 2, maximumRecordAgeSeconds: 3600, reportBatchItemFailures: false }],
+            consumers: [
+                {
+                    ...orders,
+                    provisionedPollers: { minimum: 2, maximum: 4, pollerGroupName: "team-a" },
+                    maximumRetryAttempts: 2,
+                    maximumRecordAgeSeconds: 3600,
+                    reportBatchItemFailures: false,
+                },
+            ],
         });
         const m = mapping(r).inputs;
         assert.deepStrictEqual(m.provisionedPollerConfig, { minimumPollers: 2, maximumPollers: 4, pollerGroupName: "team-a" });
@@ -195,7 +206,13 @@ describe("Consumer: error handling controls, poller groups, schema registry, dur
                 consumers: [
                     {
                         ...orders,
-                        schemaRegistry: { uri: "https://registry.example.com", authentication: "CLIENT_CERTIFICATE_TLS_AUTH", secretArn, rootCaSecretArn, secretKmsKeyArn },
+                        schemaRegistry: {
+                            uri: "https://registry.example.com",
+                            authentication: "CLIENT_CERTIFICATE_TLS_AUTH",
+                            secretArn,
+                            rootCaSecretArn,
+                            secretKmsKeyArn,
+                        },
                     },
                 ],
             });

@@ -101,10 +101,7 @@ describe("consumer handler (Powertools)", () => {
         // A plain JSON record, and the record Lambda delivers from a schema registry with eventRecordFormat JSON: the
         // Avro payload already turned into JSON, the schema's id in valueSchemaMetadata.
         await handler(seen)(
-            event(
-                record(0, 1, order),
-                record(0, 2, order, { valueSchemaMetadata: { dataFormat: "AVRO", schemaId: "a9e4f1c2-0000-4000-8000-000000000001" } }),
-            ),
+            event(record(0, 1, order), record(0, 2, order, { valueSchemaMetadata: { dataFormat: "AVRO", schemaId: "a9e4f1c2-0000-4000-8000-000000000001" } })),
         );
         assert.deepStrictEqual(seen[0].value, order);
         assert.deepStrictEqual(seen[1].value, seen[0].value, "a JSON record and a schema-registry record decode to the same object");
@@ -121,7 +118,9 @@ describe("consumer handler (Powertools)", () => {
 
         // A record without a key, and a JSON key when the registry validates keys.
         const keyed: KafkaRecord[] = [];
-        await handler(keyed, { keyFormat: "JSON" })(event({ ...record(0, 3, order), key: b64(JSON.stringify({ tenant: "t1" })) }, { ...record(0, 4, order), key: null }));
+        await handler(keyed, { keyFormat: "JSON" })(
+            event({ ...record(0, 3, order), key: b64(JSON.stringify({ tenant: "t1" })) }, { ...record(0, 4, order), key: null }),
+        );
         assert.deepStrictEqual(keyed[0].key, { tenant: "t1" });
         assert.strictEqual(keyed[1].key, null);
     });
@@ -135,7 +134,10 @@ describe("consumer handler (Powertools)", () => {
             seen.map((r) => `${r.partition}/${r.offset}`),
             ["0/10", "0/12", "1/4"],
         );
-        const failure = logs.lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).find((l) => l.message === "record failed");
+        const failure = logs.lines
+            .filter((l) => l.startsWith("{"))
+            .map((l) => JSON.parse(l))
+            .find((l) => l.message === "record failed");
         assert.deepStrictEqual([failure.topic, failure.partition, failure.offset, failure.level], ["orders", 0, 11, "ERROR"]);
         assert.ok(!logs.lines.some((l) => l.includes("poison")), "the record's contents are not logged");
     });

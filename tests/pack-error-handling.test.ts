@@ -28,19 +28,38 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
     this.timeout(60000);
 
     describe("kafka-mapping-error-handling", () => {
-        const good = { ...PROVISIONED, maximumRetryAttempts: 10, maximumRecordAgeInSeconds: 3600, bisectBatchOnFunctionError: true, functionResponseTypes: ["ReportBatchItemFailures"] };
+        const good = {
+            ...PROVISIONED,
+            maximumRetryAttempts: 10,
+            maximumRecordAgeInSeconds: 3600,
+            bisectBatchOnFunctionError: true,
+            functionResponseTypes: ["ReportBatchItemFailures"],
+        };
         for (const [kind, make] of [
             ["MSK", msk],
             ["self-managed", selfManaged],
         ] as const) {
             it(`${kind}: accepts the controls in provisioned mode, and the infinite values (-1)`, async () => {
                 assert.deepStrictEqual(of(await check(make("m", good)), "kafka-mapping-error-handling"), []);
-                assert.deepStrictEqual(of(await check(make("m", { ...PROVISIONED, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1 })), "kafka-mapping-error-handling"), []);
-                assert.deepStrictEqual(of(await check(make("m", { ...PROVISIONED, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 60 })), "kafka-mapping-error-handling"), []);
+                assert.deepStrictEqual(
+                    of(await check(make("m", { ...PROVISIONED, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1 })), "kafka-mapping-error-handling"),
+                    [],
+                );
+                assert.deepStrictEqual(
+                    of(await check(make("m", { ...PROVISIONED, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 60 })), "kafka-mapping-error-handling"),
+                    [],
+                );
             });
             it(`${kind}: refuses out-of-range values and unknown response types, naming each`, async () => {
                 const d = of(
-                    await check(make("bad", { ...PROVISIONED, maximumRetryAttempts: 10001, maximumRecordAgeInSeconds: 59, functionResponseTypes: ["ReportBatchItemFailures", "Partial"] })),
+                    await check(
+                        make("bad", {
+                            ...PROVISIONED,
+                            maximumRetryAttempts: 10001,
+                            maximumRecordAgeInSeconds: 59,
+                            functionResponseTypes: ["ReportBatchItemFailures", "Partial"],
+                        }),
+                    ),
                     "kafka-mapping-error-handling",
                     "mandatory",
                 );
@@ -49,22 +68,34 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
                 assert.match(d[0].message, /maximumRetryAttempts is 10001; allowed -1 \(infinite\) or 0 to 10000/);
                 assert.match(d[0].message, /maximumRecordAgeInSeconds is 59; allowed -1 \(infinite\) or 60 to 604800/);
                 assert.match(d[0].message, /functionResponseTypes lists "Partial"/);
-                const zero = of(await check(make("zero", { ...PROVISIONED, maximumRecordAgeInSeconds: 0, maximumRetryAttempts: -2 })), "kafka-mapping-error-handling");
+                const zero = of(
+                    await check(make("zero", { ...PROVISIONED, maximumRecordAgeInSeconds: 0, maximumRetryAttempts: -2 })),
+                    "kafka-mapping-error-handling",
+                );
                 assert.match(zero[0].message, /maximumRetryAttempts is -2.*maximumRecordAgeInSeconds is 0/);
             });
             it(`${kind}: refuses controls on an on-demand mapping, in the docs' words`, async () => {
-                const d = of(await check(make("ondemand", { maximumRetryAttempts: 3, functionResponseTypes: ["ReportBatchItemFailures"] })), "kafka-mapping-error-handling");
+                const d = of(
+                    await check(make("ondemand", { maximumRetryAttempts: 3, functionResponseTypes: ["ReportBatchItemFailures"] })),
+                    "kafka-mapping-error-handling",
+                );
                 assert.strictEqual(d.length, 1);
                 assert.match(
                     d[0].message,
                     /sets maximumRetryAttempts, functionResponseTypes without provisionedPollerConfig: .*"Under Event poller configuration, select provisioned mode to configure error handling controls"/,
                 );
                 // Lambda's own defaults on demand are no controls at all.
-                assert.deepStrictEqual(of(await check(make("dflt", { maximumRetryAttempts: -1, bisectBatchOnFunctionError: false })), "kafka-mapping-error-handling"), []);
+                assert.deepStrictEqual(
+                    of(await check(make("dflt", { maximumRetryAttempts: -1, bisectBatchOnFunctionError: false })), "kafka-mapping-error-handling"),
+                    [],
+                );
             });
         }
         it("ignores non-Kafka mappings (SQS has its own rules)", async () => {
-            assert.deepStrictEqual(of(await check(sqs("q", { maximumRetryAttempts: 20000, functionResponseTypes: ["ReportBatchItemFailures"] })), "kafka-mapping-error-handling"), []);
+            assert.deepStrictEqual(
+                of(await check(sqs("q", { maximumRetryAttempts: 20000, functionResponseTypes: ["ReportBatchItemFailures"] })), "kafka-mapping-error-handling"),
+                [],
+            );
         });
         it("preview: an unknown value is a can't-run note, not a violation; an unknown provisioned config is not judged", async () => {
             const d = of(await check(msk("p", { ...PROVISIONED, maximumRetryAttempts: UNKNOWN })), "kafka-mapping-error-handling");
@@ -86,7 +117,10 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
         it("refuses 11 mappings at the default maximum, and 101 mappings of one poller each", async () => {
             const d = of(await check(Array.from({ length: 11 }, (_, i) => grouped(i))), "kafka-mapping-poller-groups", "mandatory");
             assert.strictEqual(d.length, 1);
-            assert.match(d[0].message, /Poller group "shared" adds up to 2200 maximum pollers \(a mapping without maximumPollers counts 200\); Lambda allows at most 2000/);
+            assert.match(
+                d[0].message,
+                /Poller group "shared" adds up to 2200 maximum pollers \(a mapping without maximumPollers counts 200\); Lambda allows at most 2000/,
+            );
             const many = of(await check(Array.from({ length: 101 }, (_, i) => grouped(i, 1))), "kafka-mapping-poller-groups");
             assert.strictEqual(many.length, 1);
             assert.match(many[0].message, /has 101 event source mappings; Lambda allows at most 100 per group/);
@@ -97,7 +131,10 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
         const glue = { schemaRegistryUri: GLUE, eventRecordFormat: "JSON", schemaValidationConfigs: [{ attribute: "VALUE" }] };
         it("accepts AWS Glue and Confluent registries in provisioned mode, MSK and self-managed", async () => {
             assert.deepStrictEqual(
-                of(await check(msk("g", { ...PROVISIONED, amazonManagedKafkaEventSourceConfig: { consumerGroupId: "g", schemaRegistryConfig: glue } })), "kafka-mapping-schema-registry"),
+                of(
+                    await check(msk("g", { ...PROVISIONED, amazonManagedKafkaEventSourceConfig: { consumerGroupId: "g", schemaRegistryConfig: glue } })),
+                    "kafka-mapping-schema-registry",
+                ),
                 [],
             );
             const confluent = {
@@ -110,12 +147,19 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
                 ],
             };
             assert.deepStrictEqual(
-                of(await check(selfManaged("c", { ...PROVISIONED, selfManagedKafkaEventSourceConfig: { schemaRegistryConfig: confluent } })), "kafka-mapping-schema-registry"),
+                of(
+                    await check(selfManaged("c", { ...PROVISIONED, selfManagedKafkaEventSourceConfig: { schemaRegistryConfig: confluent } })),
+                    "kafka-mapping-schema-registry",
+                ),
                 [],
             );
         });
         it("refuses a schema registry on demand, in the docs' words", async () => {
-            const d = of(await check(msk("od", { amazonManagedKafkaEventSourceConfig: { schemaRegistryConfig: glue } })), "kafka-mapping-schema-registry", "mandatory");
+            const d = of(
+                await check(msk("od", { amazonManagedKafkaEventSourceConfig: { schemaRegistryConfig: glue } })),
+                "kafka-mapping-schema-registry",
+                "mandatory",
+            );
             assert.strictEqual(d.length, 1);
             assert.match(d[0].message, /"This feature is only available for event source mappings using provisioned mode"/);
         });
@@ -127,7 +171,10 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
             assert.match((await bad({ ...glue, eventRecordFormat: "AVRO" }))[0], /eventRecordFormat is "AVRO"; allowed JSON or SOURCE/);
             assert.match((await bad({ ...glue, schemaValidationConfigs: [{ attribute: "HEADERS" }] }))[0], /attribute "HEADERS"; allowed KEY or VALUE/);
             assert.match((await bad({ ...glue, schemaValidationConfigs: [{ attribute: "KEY" }, { attribute: "KEY" }] }))[0], /lists KEY twice/);
-            assert.match((await bad({ ...glue, accessConfigs: [{ type: "BASIC_AUTH", uri: SECRET }] }))[0], /accessConfigs for an AWS Glue registry, which takes none/);
+            assert.match(
+                (await bad({ ...glue, accessConfigs: [{ type: "BASIC_AUTH", uri: SECRET }] }))[0],
+                /accessConfigs for an AWS Glue registry, which takes none/,
+            );
             const tooMany = await bad({
                 schemaRegistryUri: "https://r",
                 accessConfigs: [
@@ -139,12 +186,17 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
             assert.match(tooMany[0], /3 accessConfigs; at most 2/);
             assert.match(tooMany[0], /type "SASL_SCRAM_512_AUTH"; allowed BASIC_AUTH, CLIENT_CERTIFICATE_TLS_AUTH, SERVER_ROOT_CA_CERTIFICATE/);
             assert.match(tooMany[0], /names "my-password", which is not a Secrets Manager secret ARN/);
-            assert.match((await bad({ schemaRegistryUri: "http://registry:8081", accessConfigs: [{ type: "BASIC_AUTH", uri: SECRET }] }))[0], /plain http:\/\/ and the mapping authenticates to it/);
+            assert.match(
+                (await bad({ schemaRegistryUri: "http://registry:8081", accessConfigs: [{ type: "BASIC_AUTH", uri: SECRET }] }))[0],
+                /plain http:\/\/ and the mapping authenticates to it/,
+            );
             assert.match((await bad({ schemaRegistryUri: "registry:8081" }))[0], /neither an AWS Glue registry ARN nor a registry URL/);
         });
         it("preview: a registry created in the same run (unknown ARN) is judged on what is known", async () => {
             const d = of(
-                await check(msk("p", { ...PROVISIONED, amazonManagedKafkaEventSourceConfig: { schemaRegistryConfig: { ...glue, schemaRegistryUri: UNKNOWN } } })),
+                await check(
+                    msk("p", { ...PROVISIONED, amazonManagedKafkaEventSourceConfig: { schemaRegistryConfig: { ...glue, schemaRegistryUri: UNKNOWN } } }),
+                ),
                 "kafka-mapping-schema-registry",
                 "mandatory",
             );
@@ -161,7 +213,10 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
                 assert.match(d[0].message, /retries a failing batch forever and has no record age limit: one record .* blocks its partition/);
             }
             // On demand, a failure destination does not bound the retries.
-            assert.strictEqual(of(await check(msk("od", { destinationConfig: { onFailure: { destinationArn: QUEUE_ARN } } })), "kafka-mapping-unbounded-retries").length, 1);
+            assert.strictEqual(
+                of(await check(msk("od", { destinationConfig: { onFailure: { destinationArn: QUEUE_ARN } } })), "kafka-mapping-unbounded-retries").length,
+                1,
+            );
         });
         it("is quiet with bounded retries, an age limit, or a failure destination in provisioned mode (Lambda applies 10 retries)", async () => {
             for (const props of [

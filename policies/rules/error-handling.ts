@@ -96,7 +96,10 @@ export const kafkaMappingPollerGroups: StackValidationPolicy = {
         for (const [name, g] of groups) {
             const last = g.urns[g.urns.length - 1];
             if (g.urns.length > F.POLLER_GROUP.maxMappings)
-                report(`Poller group "${name}" has ${g.urns.length} event source mappings; Lambda allows at most ${F.POLLER_GROUP.maxMappings} per group.`, last);
+                report(
+                    `Poller group "${name}" has ${g.urns.length} event source mappings; Lambda allows at most ${F.POLLER_GROUP.maxMappings} per group.`,
+                    last,
+                );
             if (g.pollers > F.POLLER_GROUP.maxAggregatePollers)
                 report(
                     `Poller group "${name}" adds up to ${g.pollers} maximum pollers (a mapping without maximumPollers counts ${F.POLLER_GROUP.defaultMaximumPollers}); Lambda allows at most ${F.POLLER_GROUP.maxAggregatePollers} per group.`,
@@ -173,8 +176,7 @@ export const kafkaMappingSchemaRegistry: ResourceValidationPolicy = {
  */
 export const kafkaMappingUnboundedRetries: ResourceValidationPolicy = {
     name: "kafka-mapping-unbounded-retries",
-    description:
-        "A Kafka event source mapping bounds its retries or its record age, so one poison record cannot block its partition until the record expires.",
+    description: "A Kafka event source mapping bounds its retries or its record age, so one poison record cannot block its partition until the record expires.",
     enforcementLevel: "advisory",
     validateResource: forTypes([T.mapping], (args, report) => {
         const p = args.props;

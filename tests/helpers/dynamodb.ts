@@ -56,18 +56,20 @@ export function memoryTable(keyAttr = "id"): MemoryTable {
         items.set(key, { ...input.Item });
         return {};
     });
-    mock.on(UpdateItemCommand).callsFake((input: { Key: Item; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Item }) => {
-        calls.push("UpdateItem");
-        const key = keyOf(input.Key);
-        const item: Item = { ...(items.get(key) ?? input.Key) };
-        // "SET #a = :a, #b = :b"
-        for (const part of input.UpdateExpression.replace(/^SET /, "").split(", ")) {
-            const [name, value] = part.split(" = ");
-            item[input.ExpressionAttributeNames[name]] = input.ExpressionAttributeValues[value];
-        }
-        items.set(key, item);
-        return {};
-    });
+    mock.on(UpdateItemCommand).callsFake(
+        (input: { Key: Item; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Item }) => {
+            calls.push("UpdateItem");
+            const key = keyOf(input.Key);
+            const item: Item = { ...(items.get(key) ?? input.Key) };
+            // "SET #a = :a, #b = :b"
+            for (const part of input.UpdateExpression.replace(/^SET /, "").split(", ")) {
+                const [name, value] = part.split(" = ");
+                item[input.ExpressionAttributeNames[name]] = input.ExpressionAttributeValues[value];
+            }
+            items.set(key, item);
+            return {};
+        },
+    );
     mock.on(DeleteItemCommand).callsFake((input: { Key: Item }) => {
         calls.push("DeleteItem");
         items.delete(keyOf(input.Key));
