@@ -242,7 +242,7 @@ describe("offline plan (npm run plan)", function () {
         }
     });
 
-    it("shows which resources each stack protects: in prod the cluster, every KMS key, the secret and every destination; in dev nothing", () => {
+    it("shows which resources each stack protects: in prod the cluster, every KMS key, the secret, every destination and idempotency table; in dev nothing", () => {
         const guarded = (stack: string) => {
             const doc = JSON.parse(runs.get(stack)!.stdout);
             const out: Record<string, string[]> = {};
@@ -255,8 +255,14 @@ describe("offline plan (npm run plan)", function () {
         };
         assert.deepStrictEqual(guarded("dev"), {});
         assert.deepStrictEqual(guarded("prod"), {
-            protect: [...Array(6).fill("aws:kms/key:Key"), "aws:msk/cluster:Cluster", "aws:secretsmanager/secret:Secret"],
-            "protect+retainOnDelete": ["aws:s3/bucket:Bucket", "aws:sns/topic:Topic", "aws:sqs/queue:Queue"],
+            protect: [...Array(8).fill("aws:kms/key:Key"), "aws:msk/cluster:Cluster", "aws:secretsmanager/secret:Secret"],
+            "protect+retainOnDelete": [
+                "aws:dynamodb/table:Table",
+                "aws:dynamodb/table:Table",
+                "aws:s3/bucket:Bucket",
+                "aws:sns/topic:Topic",
+                "aws:sqs/queue:Queue",
+            ],
         });
         const keys = JSON.parse(runs.get("prod")!.stdout).resources.filter((r: any) => r.type === "aws:kms/key:Key");
         assert.ok(keys.every((k: any) => k.inputs.deletionWindowInDays === 30));
