@@ -7,6 +7,7 @@ import {
     destinationStatements,
     glueRegistryStatements,
     idempotencyStatements,
+    kafkaDestinationStatements,
     kafkaStatements,
     LAMBDA_TRUST,
     logsStatements,
@@ -121,7 +122,7 @@ export class Consumer extends pulumi.ComponentResource {
         // Failure destination for discarded batches (seed 002).
         const failure = this.destination(`${name}-failure`, c.onFailure, physicalName([args.baseName, c.name, "failures"], 80), args, tags);
         this.failureDestinationArn = failure.arn;
-        const failureEndpoint = args.network.ensureDestinationEndpoint(failure.type as "sqs" | "sns" | "s3");
+        const failureEndpoint = failure.type === "kafka" ? undefined : args.network.ensureDestinationEndpoint(failure.type as "sqs" | "sns" | "s3");
 
         // The function's async-invocation destinations (seed 004).
         const asyncDests: { on: "onFailure" | "onSuccess"; grant: ReturnType<Consumer["destination"]> }[] = [];
@@ -152,9 +153,12 @@ export class Consumer extends pulumi.ComponentResource {
             "kafka",
             pulumi
                 .output(args.clusterArn)
-                .apply((clusterArn) =>
-                    kafkaStatements({ clusterArn, topic: c.topic, consumerGroupId: c.consumerGroupId, authentication: args.authentication }),
-                ),
+                .apply((clusterArn) => [
+                    ...kafkaStatements({ clusterArn, topic: c.topic, consumerGroupId: c.consumerGroupId, authentication: args.authentication }),
+                    ...(c.onFailure.kind === "kafka"
+                        ? kafkaDestinationStatements({ clusterArn, topic: c.onFailure.topic, authentication: args.authentication })
+                        : []),
+                ]),
         );
         if (args.credentials) {
             const creds = args.credentials;
@@ -163,17 +167,25 @@ export class Consumer extends pulumi.ComponentResource {
                 pulumi.all([region, creds.secretArn, creds.kmsKeyArn]).apply(([reg, arn, kmsKeyArn]) => secretStatements(reg, { arn, kmsKeyArn })),
             );
         }
-        const destinationsPolicy = rolePolicy(
-            "destinations",
-            pulumi
-                .all([failure.arn, failure.kmsKeyArn, pulumi.all(asyncDests.map((d) => pulumi.all([d.grant.arn, d.grant.kmsKeyArn])))])
-                .apply(([failureArn, failureKeyArn, asyncArns]) =>
-                    destinationStatements(
-                        { type: failure.type, arn: failureArn, kmsKeyArn: failureKeyArn },
-                        asyncDests.map((d, i): DestinationGrant => ({ type: d.grant.type, arn: asyncArns[i][0], kmsKeyArn: asyncArns[i][1] })),
-                    ),
-                ),
-        );
+        // No statements (and no policy: IAM refuses an empty one) with a Kafka failure topic and no async destinations.
+        const destinationsPolicy =
+            failure.type === "kafka" && !asyncDests.length
+                ? undefined
+                : rolePolicy(
+                      "destinations",
+                      pulumi
+                          .all([failure.arn, failure.kmsKeyArn, pulumi.all(asyncDests.map((d) => pulumi.all([d.grant.arn, d.grant.kmsKeyArn])))])
+                          .apply(([failureArn, failureKeyArn, asyncArns]) =>
+                              destinationStatements(
+                                  failure.type === "kafka" ? undefined : { type: failure.type, arn: failureArn, kmsKeyArn: failureKeyArn },
+                                  asyncDests.map((d, i): DestinationGrant => ({
+                                      type: d.grant.type as DestinationGrant["type"],
+                                      arn: asyncArns[i][0],
+                                      kmsKeyArn: asyncArns[i][1],
+                                  })),
+                              ),
+                          ),
+                  );
 
         // Schema registry (Using schema registries with Kafka event sources in Lambda): an AWS Glue registry, created
         // here or existing, whose exact ARN the role may read; or a Confluent-compatible registry whose secrets it may read.
@@ -272,7 +284,7 @@ export class Consumer extends pulumi.ComponentResource {
                     maximumEventAgeInSeconds: c.asyncDestinations?.maximumEventAgeSeconds,
                 },
                 // Lambda checks the role may send to the destinations when the config is created.
-                { parent: this, dependsOn: [destinationsPolicy] },
+                { parent: this, dependsOn: [destinationsPolicy!] },
             );
         }
 
@@ -446,7 +458,9 @@ export class Consumer extends pulumi.ComponentResource {
         physical: string,
         args: ConsumerArgs,
         tags: Record<string, string>,
-    ): { type: DestinationGrant["type"]; arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string | undefined>; resource?: pulumi.Resource } {
+    ): { type: DestinationGrant["type"] | "kafka"; arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string | undefined>; resource?: pulumi.Resource } {
+        // A Kafka topic of the same cluster (`kafka://<topic>`); the topic itself is created with the cluster's topics.
+        if (d.kind === "kafka") return { type: "kafka", arn: pulumi.output(`kafka://${d.topic}`), kmsKeyArn: pulumi.output(undefined) };
         if (d.kind === "existing") {
             // Teams often share one destination: the program only grants this role permission to use it.
             return { type: d.type, arn: pulumi.output(d.arn), kmsKeyArn: pulumi.output(d.kmsKeyArn) };

@@ -31,9 +31,14 @@ export type StartingPosition = "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP";
 export type FailureDestinationType = "sqs" | "sns" | "s3";
 export type AsyncDestinationType = "sqs" | "sns" | "eventbridge" | "lambda";
 
-/** Either a destination the stack creates (`type`) or an existing one (`arn`) that the role is only granted. */
+/**
+ * Either a destination the stack creates (`type`), an existing one (`arn`) that the role is only granted, or a Kafka
+ * topic on the same cluster (`{ type: kafka, topic }`, the mapping's `kafka://<topic>` destination).
+ */
 export type FailureDestination =
-    { kind: "create"; type: FailureDestinationType } | { kind: "existing"; type: FailureDestinationType; arn: string; kmsKeyArn?: string };
+    | { kind: "create"; type: FailureDestinationType }
+    | { kind: "existing"; type: FailureDestinationType; arn: string; kmsKeyArn?: string }
+    | { kind: "kafka"; type: "kafka"; topic: string };
 
 export type AsyncDestination =
     { kind: "create"; type: Exclude<AsyncDestinationType, "lambda"> } | { kind: "existing"; type: AsyncDestinationType; arn: string; kmsKeyArn?: string };
@@ -337,9 +342,12 @@ export const CONSUMER_SPEC = {
     reservedConcurrency: int({ doc: "Reserved concurrency (0 is refused: it throttles every batch until records expire).", min: 1, max: 1000 }),
     onFailure: {
         type: "object",
-        doc: "Failure destination for discarded batches: `{ type: sqs | sns | s3 }` (created, KMS-encrypted) or `{ arn, kmsKeyArn? }` (existing; only permissions are granted). FIFO queues and topics are refused.",
+        doc: "Failure destination for discarded batches: `{ type: sqs | sns | s3 }` (created, KMS-encrypted), `{ arn, kmsKeyArn? }` (existing; only permissions are granted), or `{ type: kafka, topic }` (a topic on the same cluster, provisioned mode only; the role may write to exactly that topic). FIFO queues and topics are refused.",
         default: { kind: "create", type: "sqs" },
-        parse: (v, key, issues) => parseDestination(v, key, issues, ["sqs", "sns", "s3"]) as FailureDestination | undefined,
+        parse: (v, key, issues) =>
+            v !== null && typeof v === "object" && (v as { type?: unknown }).type === "kafka"
+                ? parseKafkaDestination(v, key, issues)
+                : (parseDestination(v, key, issues, ["sqs", "sns", "s3"]) as FailureDestination | undefined),
     } satisfies Field<FailureDestination>,
     asyncDestinations: {
         type: "object",
@@ -437,6 +445,20 @@ function parseDestination(v: unknown, key: string, issues: Issues, types: readon
     return { kind: "create", type: p.type } as FailureDestination | AsyncDestination;
 }
 
+/** Lambda docs, "Using a Kafka topic as an on-failure destination": `{ type: kafka, topic }`. */
+function parseKafkaDestination(v: unknown, key: string, issues: Issues): FailureDestination | undefined {
+    const p = parseObject(
+        {
+            type: oneOf(["kafka"] as const, { doc: "", required: true }),
+            topic: str({ doc: "", required: true, pattern: TOPIC, allowed: "1-249 characters of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..'" }),
+        },
+        v,
+        key,
+        issues,
+    );
+    return p ? { kind: "kafka", type: "kafka", topic: p.topic! } : undefined;
+}
+
 function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaRegistryConfig | undefined {
     const p = parseObject(
         {
@@ -524,6 +546,26 @@ export function parseConsumers(
             return;
         }
         const provisioned = p.provisionedPollers !== undefined;
+        const onFailure = p.onFailure as FailureDestination;
+        if (onFailure.kind === "kafka") {
+            // Using a Kafka topic as an on-failure destination: "Provisioned mode required" and "Recursion prevention
+            // – Lambda prevents infinite loops by blocking configurations where the source and destination topics are
+            // the same".
+            if (!provisioned) {
+                issues.add(
+                    `${key}.onFailure`,
+                    `is a Kafka topic, and this consumer is in on-demand mode: "A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled"`,
+                );
+                return;
+            }
+            if (onFailure.topic === p.topic) {
+                issues.add(
+                    `${key}.onFailure.topic`,
+                    `"${onFailure.topic}" is the topic this consumer reads: Lambda refuses a destination topic that is a source topic (it would loop)`,
+                );
+                return;
+            }
+        }
         if (!provisioned) {
             // Configuring error handling controls for Kafka event sources: the controls need provisioned mode.
             const set = (["maximumRetryAttempts", "maximumRecordAgeSeconds", "bisectBatchOnFunctionError", "reportBatchItemFailures"] as const).filter(

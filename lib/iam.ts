@@ -159,6 +159,24 @@ export function kafkaStatements(g: KafkaGrants): Statement[] {
     return kafka;
 }
 
+/**
+ * Writing failed records to a Kafka topic of the same cluster (Lambda docs, "Using a Kafka topic as an on-failure
+ * destination": the mapping needs write permission on the destination topic): with IAM authentication,
+ * `kafka-cluster:DescribeTopic` and `kafka-cluster:WriteData` on exactly that topic's ARN (Connect on the cluster is in
+ * the kafka statements). SCRAM and mTLS users need the matching Kafka ACLs instead.
+ */
+export function kafkaDestinationStatements(g: { clusterArn: string; topic: string; authentication: KafkaGrants["authentication"] }): Statement[] {
+    if (g.authentication !== "iam") return [];
+    return [
+        {
+            Sid: "WriteFailureTopic",
+            Effect: "Allow",
+            Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
+            Resource: topicArn(g.clusterArn, g.topic),
+        },
+    ];
+}
+
 /** Reading the stack's SCRAM or mTLS secret, and decrypting it only through Secrets Manager. */
 export function secretStatements(region: string, secret: { arn: string; kmsKeyArn: string }): Statement[] {
     return [

@@ -115,6 +115,11 @@ describe("consumer config", () => {
         });
     });
 
+    it("takes a Kafka topic as the failure destination", () => {
+        const [c] = parse({ consumers: [{ ...ok, onFailure: { type: "kafka", topic: "orders-failures" } }] }).consumers;
+        assert.deepStrictEqual(c.onFailure, { kind: "kafka", type: "kafka", topic: "orders-failures" });
+    });
+
     it("takes an idempotency opt-out and a retention", () => {
         const [c] = parse({ consumers: [{ ...ok, idempotency: { enabled: false } }] }).consumers;
         assert.deepStrictEqual(c.idempotency, { enabled: false, expiresAfterSeconds: 86_400 });
@@ -293,6 +298,19 @@ describe("consumer config", () => {
             "msk-lambda:consumers[100].provisionedPollers.pollerGroupName",
             /has 101 consumers: Lambda allows at most 100 mappings per poller group/,
         ],
+        [
+            "a Kafka failure topic on demand",
+            { ...ok, provisionedPollers: false, onFailure: { type: "kafka", topic: "orders-failures" } },
+            `${c0}.onFailure`,
+            /"A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled"/,
+        ],
+        [
+            "a Kafka failure topic that is the source topic",
+            { ...ok, onFailure: { type: "kafka", topic: "orders" } },
+            `${c0}.onFailure.topic`,
+            /is the topic this consumer reads/,
+        ],
+        ["a Kafka failure topic without a topic", { ...ok, onFailure: { type: "kafka" } }, `${c0}.onFailure.topic`, /is required/],
         ["an idempotency retention of 30 s", { ...ok, idempotency: { expiresAfterSeconds: 30 } }, `${c0}.idempotency.expiresAfterSeconds`, /from 60 to 604800/],
         ["enabled as text", { ...ok, enabled: "yes" }, `${c0}.enabled`, /true or false/],
         ["a timeout over 14 minutes", { ...ok, timeoutSeconds: 841 }, `${c0}.timeoutSeconds`, /from 1 to 840/],

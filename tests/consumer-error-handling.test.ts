@@ -1,4 +1,8 @@
 import * as assert from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parseFailureRecord } from "../lib/failure-records";
 import type { Statement } from "../lib/iam";
 import type { Planned, Run } from "./helpers/sim";
 import { runStack } from "./helpers/stack";
@@ -236,5 +240,74 @@ describe("Consumer: error handling controls, poller groups, schema registry, dur
                 },
             ]);
         });
+    });
+});
+
+describe("Consumer: a Kafka topic as the on-failure destination", () => {
+    it("maps kafka://<topic>, lets the role write exactly that topic, and creates no queue, key or endpoint for it", async () => {
+        const r = await runStack({ consumers: [{ ...orders, onFailure: { type: "kafka", topic: "orders-failures" } }] });
+        assert.deepStrictEqual(mapping(r).inputs.destinationConfig, { onFailure: { destinationArn: "kafka://orders-failures" } });
+        const uuid = /cluster\/msk-lambda-test\/([^/]+)$/.exec(r.outputs.clusterArn)![1];
+        const p = rolePolicies(r);
+        assert.deepStrictEqual(
+            p.kafka.find((s) => s.Sid === "WriteFailureTopic"),
+            {
+                Sid: "WriteFailureTopic",
+                Effect: "Allow",
+                Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
+                Resource: `arn:aws:kafka:us-east-1:${ACCOUNT}:topic/msk-lambda-test/${uuid}/orders-failures`,
+            },
+        );
+        assert.strictEqual(p.destinations, undefined, "no empty destinations policy");
+        assert.strictEqual(r.ofType("aws:sqs/queue:Queue").length, 0);
+        assert.ok(!r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").some((e) => /sqs|sns/.test(String(e.inputs.serviceName))));
+        assert.strictEqual(r.outputs.consumers.orders.failureDestinationArn, "kafka://orders-failures");
+    });
+});
+
+describe("failure records from a Kafka failure topic", () => {
+    const fixture = () => fs.readFileSync(path.join(__dirname, "fixtures", "esm-failure-kafka.json"), "utf8");
+
+    it("reads the message value Lambda writes to the topic: condition, function, the failed records' offsets", () => {
+        const r = parseFailureRecord(fixture());
+        assert.ok(r.kind === "kafka");
+        assert.deepStrictEqual([r.condition, r.approximateInvokeCount, r.functionError, r.batchSize], ["RetriesExhausted", 3, "Unhandled", 1]);
+        assert.deepStrictEqual(r.ranges, [
+            {
+                topic: "my-topic",
+                partition: 0,
+                firstOffset: "100",
+                lastOffset: "100",
+                firstTimestamp: "2025-06-05T09:44:52.330Z",
+                lastTimestamp: "2025-06-05T09:44:52.330Z",
+            },
+        ]);
+        assert.strictEqual((r.payload as any).records["my-topic-0"][0].value, "dGVzdC12YWx1ZQ==");
+    });
+
+    it("refuses a Kafka-topic record whose payload has no records", () => {
+        const doc = JSON.parse(fixture());
+        assert.throws(
+            () => parseFailureRecord({ ...doc, payload: { records: { "my-topic-0": [] } } }),
+            /payload.records\["my-topic-0"\] is not a list of records/,
+        );
+    });
+
+    it("npm run failure-record prints the topic, partition and offsets", async () => {
+        const out = await new Promise<string>((resolve, reject) =>
+            execFile(
+                process.execPath,
+                [
+                    "-r",
+                    "ts-node/register/transpile-only",
+                    path.join(__dirname, "..", "plan", "failure-record.ts"),
+                    path.join(__dirname, "fixtures", "esm-failure-kafka.json"),
+                ],
+                { env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" } },
+                (err, stdout) => (err ? reject(err) : resolve(stdout)),
+            ),
+        );
+        assert.match(out, /Event source mapping failure: RetriesExhausted/);
+        assert.match(out, /my-topic partition 0: offsets 100\.\.100/);
     });
 });

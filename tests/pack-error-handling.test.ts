@@ -91,6 +91,14 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
                 );
             });
         }
+        it("refuses a Kafka failure topic on demand, or one that is a source topic; accepts it in provisioned mode", async () => {
+            const kafka = (topic: string) => ({ destinationConfig: { onFailure: { destinationArn: `kafka://${topic}` } } });
+            const od = of(await check(msk("od", kafka("orders-failures"))), "kafka-mapping-error-handling");
+            assert.match(od[0].message, /"A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled"/);
+            const loop = of(await check(selfManaged("loop", { ...PROVISIONED, ...kafka("orders") })), "kafka-mapping-error-handling");
+            assert.match(loop[0].message, /kafka:\/\/orders is one of its source topics/);
+            assert.deepStrictEqual(of(await check(msk("ok", { ...PROVISIONED, ...kafka("orders-failures") })), "kafka-mapping-error-handling"), []);
+        });
         it("ignores non-Kafka mappings (SQS has its own rules)", async () => {
             assert.deepStrictEqual(
                 of(await check(sqs("q", { maximumRetryAttempts: 20000, functionResponseTypes: ["ReportBatchItemFailures"] })), "kafka-mapping-error-handling"),

@@ -109,3 +109,12 @@ export const GLUE_REGISTRY_ACTIONS = { registry: ["glue:GetRegistry", "glue:GetS
 
 /** The item actions Powertools' DynamoDB idempotency store calls (GetItem, PutItem, UpdateItem, DeleteItem). */
 export const IDEMPOTENCY_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"] as const;
+
+/**
+ * Lambda docs, "Using a Kafka topic as an on-failure destination": `kafka://<topic>`, on the same cluster, never a
+ * source topic, and "A Kafka on-failure destination is only available for event source mappings with provisioned mode
+ * enabled".
+ */
+export const KAFKA_DESTINATION_PREFIX = "kafka://";
+export const KAFKA_DESTINATION_NEEDS_PROVISIONED =
+    'provisioned mode is required ("A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled", Using a Kafka topic as an on-failure destination)';

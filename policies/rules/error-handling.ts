@@ -67,6 +67,15 @@ export const kafkaMappingErrorHandling: ResourceValidationPolicy = {
         ].filter(Boolean);
         if (set.length && provisionedMode(p) === false)
             problems.push(`it sets ${set.join(", ")} without provisionedPollerConfig: ${F.ERROR_HANDLING_NEEDS_PROVISIONED}`);
+        // Using a Kafka topic as an on-failure destination: provisioned mode only, and never a source topic.
+        const destination = maybeString(p, "destinationConfig", "onFailure", "destinationArn");
+        if (destination?.startsWith(F.KAFKA_DESTINATION_PREFIX)) {
+            const topic = destination.slice(F.KAFKA_DESTINATION_PREFIX.length);
+            if (provisionedMode(p) === false)
+                problems.push(`its on-failure destination is a Kafka topic without provisionedPollerConfig: ${F.KAFKA_DESTINATION_NEEDS_PROVISIONED}`);
+            if (knownArray(p, "topics").includes(topic))
+                problems.push(`its on-failure destination ${destination} is one of its source topics, which Lambda refuses (a record would loop)`);
+        }
         if (problems.length) report(`Kafka event source mapping '${args.name}' has error handling controls Lambda refuses: ${problems.join("; ")}.`);
     }),
 };
