@@ -121,7 +121,7 @@ export function createHandler(options: HandlerOptions = {}) {
     const reportFailures = options.reportBatchItemFailures ?? env("REPORT_BATCH_ITEM_FAILURES") === "true";
     const table = env("IDEMPOTENCY_TABLE");
     const store = options.persistenceStore ?? (table ? new DynamoDBPersistenceLayer({ tableName: table }) : undefined);
-    const process = options.process ?? (async () => undefined);
+    const processRecord = options.process ?? (async () => undefined);
 
     // The idempotency key is the record's identity, `{ topic, partition, offset }` (hashed by Powertools): the
     // record's contents play no part, so two equal messages at different offsets are both processed.
@@ -129,7 +129,7 @@ export function createHandler(options: HandlerOptions = {}) {
         expiresAfterSeconds: options.expiresAfterSeconds ?? Number(env("IDEMPOTENCY_EXPIRES_AFTER_SECONDS") ?? 86_400),
     });
     const once = async (_id: { topic: string; partition: number; offset: number }, record: KafkaRecord): Promise<true> => {
-        await process(record);
+        await processRecord(record);
         return true;
     };
     const run = store ? makeIdempotent(once, { persistenceStore: store, config, dataIndexArgument: 0 }) : once;
