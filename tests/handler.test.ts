@@ -159,8 +159,12 @@ describe("consumer handler (Powertools)", () => {
         const seen: KafkaRecord[] = [];
         const batch = event(record(0, 1, { n: 1 }), record(0, 2, { n: 2 }));
         assert.deepStrictEqual(await handler(seen)(batch), { batchItemFailures: [] });
+        // Per record: a conditional put (in progress), then an update (completed).
+        assert.deepStrictEqual(table.calls, ["PutItem", "UpdateItem", "PutItem", "UpdateItem"]);
         // A new container: a new handler, nothing in memory; only the table remembers.
         assert.deepStrictEqual(await handler(seen)(batch), { batchItemFailures: [] });
+        // A redelivered record costs one refused put (the refusal returns the stored record).
+        assert.deepStrictEqual(table.calls.slice(4), ["PutItem", "PutItem"]);
         assert.deepStrictEqual(
             seen.map((r) => r.offset),
             [1, 2],
@@ -188,6 +192,11 @@ describe("consumer handler (Powertools)", () => {
             });
         const batch = event(record(0, 1, {}), record(0, 2, {}), record(0, 3, {}));
         assert.deepStrictEqual(await make()(batch), { batchItemFailures: [{ itemIdentifier: { partition: "orders-0", offset: 2 } }] });
+        // The failed record's in-progress entry is deleted, so its retry is not taken for a duplicate.
+        assert.deepStrictEqual(
+            table.calls.filter((c) => c === "DeleteItem"),
+            ["DeleteItem"],
+        );
         fail = false;
         assert.deepStrictEqual(await make()(batch), { batchItemFailures: [] });
         assert.deepStrictEqual(seen, [1, 3, 2]);
