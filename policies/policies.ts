@@ -55,7 +55,7 @@ export const SOURCES: Record<string, string> = {
     "kafka-mapping-error-handling":
         'Lambda docs "Configuring error handling controls for Kafka event sources": retry attempts 0-10000 or -1, maximum record age 60-604800 or -1, ReportBatchItemFailures; "select provisioned mode to configure error handling controls"',
     "kafka-mapping-poller-groups":
-        'Lambda API ProvisionedPollerConfig.PollerGroupName: "up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000"',
+        'Lambda API ProvisionedPollerConfig.PollerGroupName, "(Amazon MSK and self-managed Apache Kafka)": "up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000"',
     "kafka-mapping-schema-registry":
         'Lambda docs "Using schema registries with Kafka event sources in Lambda" (provisioned mode only) and KafkaSchemaRegistryConfig: JSON | SOURCE, KEY | VALUE, at most 2 access configs naming Secrets Manager secrets, none for AWS Glue',
     "kafka-mapping-unbounded-retries":

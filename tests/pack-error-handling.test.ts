@@ -122,6 +122,11 @@ describe("policy pack: Kafka error handling, poller groups, schema registry", fu
         it("accepts 10 mappings at Lambda's default maximum (2000 pollers)", async () => {
             assert.deepStrictEqual(of(await check(Array.from({ length: 10 }, (_, i) => grouped(i))), "kafka-mapping-poller-groups"), []);
         });
+        it("refuses a poller group on a non-Kafka (SQS) mapping", async () => {
+            const d = of(await check(sqs("q", { provisionedPollerConfig: { minimumPollers: 2, pollerGroupName: "shared" } })), "kafka-mapping-poller-groups");
+            assert.strictEqual(d.length, 1);
+            assert.match(d[0].message, /'q' sets pollerGroupName "shared", which Lambda takes only for Amazon MSK and self-managed Kafka mappings/);
+        });
         it("refuses 11 mappings at the default maximum, and 101 mappings of one poller each", async () => {
             const d = of(await check(Array.from({ length: 11 }, (_, i) => grouped(i))), "kafka-mapping-poller-groups", "mandatory");
             assert.strictEqual(d.length, 1);

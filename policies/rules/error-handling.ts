@@ -87,15 +87,23 @@ export const kafkaMappingErrorHandling: ResourceValidationPolicy = {
  */
 export const kafkaMappingPollerGroups: StackValidationPolicy = {
     name: "kafka-mapping-poller-groups",
-    description: "Kafka event source mappings of a poller group number at most 100 and add up to at most 2000 maximum pollers.",
+    description:
+        "Poller groups are used only by Kafka event source mappings (MSK or self-managed), at most 100 per group, adding up to at most 2000 maximum pollers.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
         const groups = new Map<string, { urns: string[]; pollers: number }>();
         for (const m of index.ofType(T.mapping)) {
-            if (!isKafkaMappingProps(m.props)) continue;
             const name = maybeString(m.props, "provisionedPollerConfig", "pollerGroupName");
             if (!name) continue;
+            // "(Amazon MSK and self-managed Apache Kafka) The name of the provisioned poller group."
+            if (!isKafkaMappingProps(m.props)) {
+                report(
+                    `Event source mapping '${m.name}' sets pollerGroupName "${name}", which Lambda takes only for Amazon MSK and self-managed Kafka mappings.`,
+                    m.urn,
+                );
+                continue;
+            }
             const max = get(m.props, "provisionedPollerConfig", "maximumPollers");
             const g = groups.get(name) ?? { urns: [], pollers: 0 };
             g.urns.push(m.urn);
