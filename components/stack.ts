@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../lib/config";
 import { Alerts } from "./alerts";
 import { handlerArchive } from "./bundle";
-import { Consumer, consumerFunctionName } from "./consumer";
+import { Consumer, consumerFunctionName, idempotencyTableName } from "./consumer";
 import { ClusterCredentials } from "./credentials";
 import { KafkaCluster } from "./kafka-cluster";
 import { Network } from "./network";
@@ -91,16 +91,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
               })
             : undefined;
 
-    const alerts = new Alerts("alerts", {
-        environment: cfg.environment,
-        baseName: base,
-        dashboard: {
-            // An existing cluster's broker count is not known here: its broker widgets are left out.
-            cluster: cluster.brokerCount ? { name: base.slice(0, 64), brokers: cluster.brokerCount } : undefined,
-            consumers: cfg.consumers.map((c) => ({ name: c.name, topic: c.topic, functionName: consumerFunctionName(base, c.name) })),
-        },
-        tags,
-    });
+    const alerts = new Alerts("alerts", { environment: cfg.environment, baseName: base, tags });
 
     const code = cfg.consumers.length ? handlerArchive() : undefined;
     const consumers: Record<string, ConsumerOutputs> = {};
@@ -127,6 +118,18 @@ export function buildStack(cfg: StackConfig): StackOutputs {
             alarmArns: Object.fromEntries(Object.entries(consumer.alarms).map(([k, a]) => [k, a!.arn])),
         };
     }
+
+    alerts.dashboard({
+        // An existing cluster's broker count is not known here: its broker widgets are left out.
+        cluster: cluster.brokerCount ? { name: base.slice(0, 64), brokers: cluster.brokerCount } : undefined,
+        consumers: cfg.consumers.map((c) => ({
+            name: c.name,
+            topic: c.topic,
+            functionName: consumerFunctionName(base, c.name),
+            mappingUuid: consumers[c.name].mappingUuid,
+            idempotencyTable: c.idempotency.enabled ? idempotencyTableName(base, c.name) : undefined,
+        })),
+    });
 
     return {
         vpcId: network.vpcId,

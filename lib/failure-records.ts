@@ -7,6 +7,9 @@
  *   is MaximumPayloadSizeExceeded), `version`, `timestamp` and `KafkaBatchInfo`, whose `recordsInfo` keys are
  *   "topic-partition" (e.g. "Topic-0") with first/last offsets and timestamps. S3 destinations also get `payload`,
  *   the whole original invocation record as an escaped JSON string. Offsets are strings: they may exceed 2^53.
+ * - Lambda docs, "Using a Kafka topic as an on-failure destination": the message value on the failure topic has the same
+ *   `requestContext`/`responseContext`, and `KafkaBatchInfo.recordInfo` (one record's offset and time) with `payload`,
+ *   the failed invocation's event as an object (its `records` keyed by "topic-partition").
  * - Asynchronous invocations: `requestContext`, `requestPayload`, `responseContext`, `responsePayload` (on failure or,
  *   for an on-success destination, on success).
  *
@@ -110,6 +113,45 @@ function unwrap(input: unknown, depth = 0): Record<string, unknown> {
 
 const PARTITION_KEY = /^(.+)-(\d+)$/;
 
+/** The Kafka-topic form: the offsets and times of the failed records, from the event in `payload`. */
+function kafkaTopicForm(info: Record<string, unknown>, payload: unknown) {
+    const event = obj(payload, "payload");
+    const records = obj(event.records, "payload.records");
+    const ranges: PartitionRange[] = [];
+    for (const [key, list] of Object.entries(records)) {
+        const m = PARTITION_KEY.exec(key);
+        if (!m || !Array.isArray(list) || list.length === 0)
+            throw new FailureRecordError(`payload.records["${key}"] is not a list of records of a topic-partition`);
+        let first: { offset: bigint; timestamp: number } | undefined;
+        let last: typeof first;
+        list.forEach((rec, i) => {
+            const o = obj(rec, `payload.records["${key}"][${i}]`);
+            if (!(typeof o.offset === "number" && Number.isInteger(o.offset) && o.offset >= 0) && !(typeof o.offset === "string" && /^\d+$/.test(o.offset)))
+                throw new FailureRecordError(`payload.records["${key}"][${i}].offset is not an offset`);
+            const at = { offset: BigInt(o.offset as number | string), timestamp: typeof o.timestamp === "number" ? o.timestamp : NaN };
+            if (!first || at.offset < first.offset) first = at;
+            if (!last || at.offset > last.offset) last = at;
+        });
+        const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : "unknown");
+        ranges.push({
+            topic: m[1],
+            partition: Number(m[2]),
+            firstOffset: String(first!.offset),
+            lastOffset: String(last!.offset),
+            firstTimestamp: iso(first!.timestamp),
+            lastTimestamp: iso(last!.timestamp),
+        });
+    }
+    ranges.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    return {
+        eventSourceArn: str(info, "eventSourceArn", "KafkaBatchInfo"),
+        batchSize: optNum(info, "batchSize"),
+        payloadSize: optNum(info, "payloadSize"),
+        ranges,
+        payload: event,
+    };
+}
+
 export function parseFailureRecord(input: unknown): FailureRecord {
     const r = unwrap(input);
     const ctx = obj(r.requestContext, "requestContext");
@@ -124,6 +166,9 @@ export function parseFailureRecord(input: unknown): FailureRecord {
     };
     if (r.KafkaBatchInfo !== undefined) {
         const info = obj(r.KafkaBatchInfo, "KafkaBatchInfo");
+        if (info.recordsInfo === undefined && info.recordInfo !== undefined) {
+            return { kind: "kafka", ...common, ...kafkaTopicForm(info, r.payload) };
+        }
         const recordsInfo = obj(info.recordsInfo, "KafkaBatchInfo.recordsInfo");
         const ranges: PartitionRange[] = Object.entries(recordsInfo).map(([key, value]) => {
             // The key is "topic-partition"; topic names may contain "-", so the partition is after the last one.

@@ -49,6 +49,8 @@ export const TYPES = {
     bucket: "aws:s3/bucket:Bucket",
     eventBus: "aws:cloudwatch/eventBus:EventBus",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    idempotencyTable: "aws:dynamodb/table:Table",
+    glueRegistry: "aws:glue/registry:Registry",
     bucketSettings: [
         "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -145,6 +147,23 @@ export const STATEFUL_RESOURCES: StatefulResource[] = [
         prod: GUARDED,
         other: NONE,
         notes: "deletion window 30 days in prod, 7 elsewhere; a retained key costs $1 a month until you schedule its deletion",
+    },
+    {
+        resource: "idempotency tables (DynamoDB)",
+        types: [TYPES.idempotencyTable],
+        holds: "which records were processed: without it, records redelivered after the change are processed again",
+        encryptedBy: "the table's key",
+        prod: GUARDED,
+        other: NONE,
+        notes: "deletion protection and point-in-time recovery in prod; entries expire by TTL",
+    },
+    {
+        resource: "AWS Glue schema registries the stack creates",
+        types: [TYPES.glueRegistry],
+        holds: "the schemas producers registered",
+        encryptedBy: "",
+        prod: GUARDED,
+        other: NONE,
     },
 ];
 

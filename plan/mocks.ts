@@ -116,6 +116,10 @@ function computed(type: string, name: string, inputs: Record<string, any>, regio
             return { arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${n()}`, name: n() };
         case "aws:cloudwatch/eventBus:EventBus":
             return { arn: `arn:aws:events:${region}:${acct}:event-bus/${n()}`, name: n() };
+        case "aws:dynamodb/table:Table":
+            return { id: n(), arn: `arn:aws:dynamodb:${region}:${acct}:table/${n()}`, name: n() };
+        case "aws:glue/registry:Registry":
+            return { id: n("registryName"), arn: `arn:aws:glue:${region}:${acct}:registry/${n("registryName")}`, registryName: n("registryName") };
         case "random:index/randomPassword:RandomPassword":
             return { result: `mock-${hex(name, 24)}` };
         default:

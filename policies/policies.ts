@@ -1,6 +1,7 @@
 /** The pack's policies in catalogue order, and the AWS fact or limit each one enforces (for the generated catalogue). */
 import { destinationEncryption, destinationKmsGrants, s3DestinationProtection } from "./rules/destinations";
 import { mskFunctionTimeout } from "./rules/function";
+import { kafkaMappingErrorHandling, kafkaMappingPollerGroups, kafkaMappingSchemaRegistry, kafkaMappingUnboundedRetries } from "./rules/error-handling";
 import { iamLeastPrivilege } from "./rules/iam";
 import { kmsKeyRotation } from "./rules/kms";
 import { mskMappingAuthMechanism, mskMappingLimits, mskMappingOnFailureDestination, mskNoCustomServerCa, noFifoDestinations } from "./rules/mapping";
@@ -19,6 +20,10 @@ export const policies = [
     mskScramSecret,
     mskMappingAuthMechanism,
     mskMappingLimits,
+    kafkaMappingErrorHandling,
+    kafkaMappingPollerGroups,
+    kafkaMappingSchemaRegistry,
+    kafkaMappingUnboundedRetries,
     // Security baseline
     mskEncryptionInTransit,
     mskNoUnauthenticatedAccess,
@@ -48,6 +53,14 @@ export const SOURCES: Record<string, string> = {
     "msk-mapping-auth-mechanism": 'Lambda/MSK: "Amazon MSK does not support SASL/PLAIN authentication"; MSK uses SCRAM-SHA-512',
     "msk-mapping-limits":
         "Lambda API: BatchSize <= 10,000; MaximumBatchingWindowInSeconds 0-300; MinimumPollers 1-200, MaximumPollers 1-2000; ConsumerGroupId format; 5 filters of 4096 characters",
+    "kafka-mapping-error-handling":
+        'Lambda docs "Configuring error handling controls for Kafka event sources": retry attempts 0-10000 or -1, maximum record age 60-604800 or -1, ReportBatchItemFailures; "select provisioned mode to configure error handling controls"',
+    "kafka-mapping-poller-groups":
+        'Lambda API ProvisionedPollerConfig.PollerGroupName, "(Amazon MSK and self-managed Apache Kafka)": "up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000"',
+    "kafka-mapping-schema-registry":
+        'Lambda docs "Using schema registries with Kafka event sources in Lambda" (provisioned mode only) and KafkaSchemaRegistryConfig: JSON | SOURCE, KEY | VALUE, at most 2 access configs naming Secrets Manager secrets, none for AWS Glue',
+    "kafka-mapping-unbounded-retries":
+        'Lambda docs "Configuring error handling controls for Kafka event sources": retries and record age default to -1 (infinite), so a failing record is retried until it expires',
     "msk-encryption-in-transit": "Security baseline: TLS client-broker and in-cluster encryption",
     "msk-no-unauthenticated-access": "Security baseline: IAM, SASL/SCRAM or mTLS client authentication",
     "msk-no-public-access": "Security baseline: brokers stay inside the VPC (the mapping's pollers use the cluster's subnets)",

@@ -78,7 +78,7 @@ describe("Consumer component", () => {
 
         it("lets the role write only its own log group, send to its queue and use the queue's key (seed 002)", () => {
             const p = rolePolicies(r);
-            assert.deepStrictEqual(Object.keys(p).sort(), ["destinations", "kafka", "logs"]);
+            assert.deepStrictEqual(Object.keys(p).sort(), ["destinations", "idempotency", "kafka", "logs"]);
             const logGroup = r.one("aws:cloudwatch/logGroup:LogGroup", "msk-lambda-test-orders-logs");
             assert.strictEqual(logGroup.inputs.name, "/aws/lambda/msk-lambda-test-orders");
             assert.deepStrictEqual(p.logs, [

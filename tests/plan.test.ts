@@ -244,7 +244,7 @@ describe("offline plan (npm run plan)", function () {
         }
     });
 
-    it("shows which resources each stack protects: in prod the cluster, every KMS key, the secret, topics, destinations and log groups; in dev nothing", () => {
+    it("shows which resources each stack protects: in prod the cluster, every KMS key, the secret, topics, destinations, idempotency tables and log groups; in dev nothing", () => {
         const guarded = (stack: string) => {
             const doc = JSON.parse(runs.get(stack)!.stdout);
             const out: Record<string, string[]> = {};
@@ -259,7 +259,9 @@ describe("offline plan (npm run plan)", function () {
         assert.deepStrictEqual(guarded("prod"), {
             protect: ["aws:msk/cluster:Cluster"],
             "protect+retainOnDelete": [
-                ...Array(6).fill("aws:kms/key:Key"),
+                ...Array(8).fill("aws:kms/key:Key"),
+                "aws:dynamodb/table:Table",
+                "aws:dynamodb/table:Table",
                 "aws:msk/topic:Topic",
                 "aws:msk/topic:Topic",
                 "aws:s3/bucket:Bucket",
