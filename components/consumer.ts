@@ -39,6 +39,8 @@ export interface ConsumerArgs {
     network: Network;
     /** The topic resource, when the stack creates the topic: the mapping waits for it. */
     topic?: pulumi.Resource;
+    /** The Kafka on-failure destination topic, when the stack creates it: the mapping waits for it too. */
+    failureTopic?: pulumi.Resource;
     /** Where alarms notify. */
     alarmTopicArn?: pulumi.Input<string>;
     /** The bundled handler. */
@@ -379,6 +381,7 @@ export class Consumer extends pulumi.ComponentResource {
                     ...(failure.resource ? [failure.resource] : []),
                     ...(args.credentials?.ready ?? []),
                     ...(args.topic ? [args.topic] : []),
+                    ...(args.failureTopic ? [args.failureTopic] : []),
                 ],
             },
         );

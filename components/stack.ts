@@ -105,6 +105,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
             credentials,
             network,
             topic: topics.topics[c.topic],
+            failureTopic: c.onFailure.kind === "kafka" ? topics.topics[c.onFailure.topic] : undefined,
             alarmTopicArn: alerts.topicArn,
             code: code!,
             tags,

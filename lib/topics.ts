@@ -206,9 +206,13 @@ export function parseTopics(value: unknown, ctx: TopicContext): TopicConfig[] | 
     const entries = new Map(Object.entries((value ?? {}) as Record<string, unknown>));
     const readers = new Map<string, string[]>();
     for (const c of ctx.consumers) readers.set(c.topic, [...(readers.get(c.topic) ?? []), c.name]);
+    // A Kafka on-failure destination ("Using a Kafka topic as an on-failure destination") is a topic of the same
+    // cluster that must exist: the stack creates it like the consumers' topics (nobody polls it through a mapping).
+    const failureTopics = new Set<string>();
+    for (const c of ctx.consumers) if (c.onFailure.kind === "kafka" && !readers.has(c.onFailure.topic)) failureTopics.add(c.onFailure.topic);
 
     const out: TopicConfig[] = [];
-    const names = [...entries.keys(), ...[...readers.keys()].filter((t) => !entries.has(t))];
+    const names = [...entries.keys(), ...[...readers.keys(), ...failureTopics].filter((t) => !entries.has(t))];
     for (const name of names) {
         const key = `${NS}.${name}`;
         if (!TOPIC.test(name)) {

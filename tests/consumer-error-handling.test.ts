@@ -263,6 +263,13 @@ describe("Consumer: a Kafka topic as the on-failure destination", () => {
         assert.ok(!r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").some((e) => /sqs|sns/.test(String(e.inputs.serviceName))));
         assert.strictEqual(r.outputs.consumers.orders.failureDestinationArn, "kafka://orders-failures");
     });
+
+    it("creates the failure topic with the consumers' topics, and the mapping waits for it", async () => {
+        const r = await runStack({ consumers: [{ ...orders, onFailure: { type: "kafka", topic: "orders-failures" } }] });
+        const failureTopic = r.ofType("aws:msk/topic:Topic").find((t) => t.inputs.name === "orders-failures");
+        assert.ok(failureTopic, "the stack creates the failure topic");
+        assert.ok(mapping(r).dependencies.includes(failureTopic.urn), "the mapping waits for its failure topic");
+    });
 });
 
 describe("failure records from a Kafka failure topic", () => {

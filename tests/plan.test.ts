@@ -259,9 +259,9 @@ describe("offline plan (npm run plan)", function () {
         assert.deepStrictEqual(guarded("prod"), {
             protect: ["aws:msk/cluster:Cluster"],
             "protect+retainOnDelete": [
+                "aws:dynamodb/table:Table",
+                "aws:dynamodb/table:Table",
                 ...Array(8).fill("aws:kms/key:Key"),
-                "aws:dynamodb/table:Table",
-                "aws:dynamodb/table:Table",
                 "aws:msk/topic:Topic",
                 "aws:msk/topic:Topic",
                 "aws:s3/bucket:Bucket",
