@@ -5,9 +5,13 @@
  * what a user needs: network ids, the cluster ARN and bootstrap brokers, and each consumer's function, mapping,
  * failure destination and alarm.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { buildStack, readStackConfig } from "./components/stack";
 
-const out = buildStack(readStackConfig());
+const config = readStackConfig();
+// Advisory findings (e.g. provisioned pollers beyond a topic's partitions): shown by `pulumi preview`/`up` as warnings.
+for (const note of config.notes) void pulumi.log.warn(`${note.key}: ${note.message}`);
+const out = buildStack(config);
 
 export const vpcId = out.vpcId;
 export const privateSubnetIds = out.privateSubnetIds;

@@ -3,12 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
 import { dashboardBody, type DashboardInput } from "../lib/dashboard";
 import { customerKey } from "./kms";
+import { protectionOf, TYPES } from "../lib/retention";
 
 export interface AlertsArgs {
     environment: Environment;
     baseName: string;
-    /** What the stack's dashboard shows. */
-    dashboard: Omit<DashboardInput, "region">;
     tags?: Record<string, string>;
 }
 
@@ -20,10 +19,13 @@ export interface AlertsArgs {
 export class Alerts extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;
     public readonly kmsKey: aws.kms.Key;
-    public readonly dashboardName: pulumi.Output<string>;
+    public dashboardName!: pulumi.Output<string>;
+    private readonly baseName: string;
+    private readonly name: string;
 
     constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:Alerts", name, {}, opts);
+        this.name = name;
         // Stateful resources are named from their physical names, not this component's name: renaming the component
         // leaves their URNs unchanged (a URN holds the parents' types, not their names).
         this.kmsKey = customerKey(
@@ -48,13 +50,36 @@ export class Alerts extends pulumi.ComponentResource {
         const topic = new aws.sns.Topic(
             `${args.baseName}-alarms`,
             { name: `${args.baseName}-alarms`, kmsMasterKeyId: this.kmsKey.arn, fifoTopic: false, tags: args.tags },
-            { parent: this },
+            // Its subscriptions (your on-call) are set up outside the stack: kept in prod (lib/retention.ts).
+            { parent: this, ...protectionOf(TYPES.snsTopic, args.environment) },
         );
         this.topicArn = topic.arn;
+        this.baseName = args.baseName;
+    }
+
+    /**
+     * The stack's dashboard, made once the consumers exist: its event source mapping widgets name each mapping's UUID
+     * (the dimension of the mapping's metrics). Completes the component.
+     */
+    dashboard(
+        input: Omit<DashboardInput, "region" | "consumers"> & {
+            consumers: (Omit<DashboardInput["consumers"][number], "mappingUuid"> & { mappingUuid?: pulumi.Input<string> })[];
+        },
+    ): void {
         const region = aws.getRegionOutput({}, { parent: this }).region;
+        const uuids = pulumi.all(input.consumers.map((c) => pulumi.output(c.mappingUuid ?? "")));
         const dashboard = new aws.cloudwatch.Dashboard(
-            `${name}-dashboard`,
-            { dashboardName: args.baseName, dashboardBody: region.apply((r) => JSON.stringify(dashboardBody({ region: r, ...args.dashboard }))) },
+            `${this.name}-dashboard`,
+            {
+                dashboardName: this.baseName,
+                dashboardBody: pulumi
+                    .all([region, uuids])
+                    .apply(([r, ids]) =>
+                        JSON.stringify(
+                            dashboardBody({ ...input, region: r, consumers: input.consumers.map((c, i) => ({ ...c, mappingUuid: ids[i] || undefined })) }),
+                        ),
+                    ),
+            },
             { parent: this },
         );
         this.dashboardName = dashboard.dashboardName;

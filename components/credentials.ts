@@ -5,6 +5,7 @@ import type { Environment, SecretConfig } from "../lib/config";
 import { policy } from "../lib/iam";
 import { MSK_SCRAM_SECRET_PREFIX } from "../policies/lib/facts";
 import { customerKey } from "./kms";
+import { protectionOf, TYPES } from "../lib/retention";
 
 /** The mapping's `sourceAccessConfigurations` type for each secret-based authentication. */
 export const ACCESS_CONFIGURATION_TYPES = {
@@ -67,7 +68,7 @@ export class ClusterCredentials extends pulumi.ComponentResource {
                 recoveryWindowInDays: prod ? 30 : 7,
                 tags,
             },
-            { parent: this, protect: prod },
+            { parent: this, ...protectionOf(TYPES.secret, args.environment) },
         );
         this.secretArn = secret.arn;
 
@@ -87,7 +88,13 @@ export class ClusterCredentials extends pulumi.ComponentResource {
                 }),
             );
         }
-        this.ready.push(new aws.secretsmanager.SecretVersion(`${name}-value`, { secretId: secret.id, secretString: value }, { parent: this }));
+        this.ready.push(
+            new aws.secretsmanager.SecretVersion(
+                `${name}-value`,
+                { secretId: secret.id, secretString: value },
+                { parent: this, ...protectionOf(TYPES.secretVersion, args.environment) },
+            ),
+        );
 
         if (args.authentication === "scram") {
             // MSK reads the secret when it is associated with the cluster.

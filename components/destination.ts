@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
 import { destinationKeyUsers, policy, type DestinationType, type Statement } from "../lib/iam";
 import { customerKey } from "./kms";
+import { protectionOf, TYPES } from "../lib/retention";
 
 export interface DestinationArgs {
     type: Exclude<DestinationType, "lambda">;
@@ -32,9 +33,8 @@ export class Destination extends pulumi.ComponentResource {
         super("msk-lambda:index:Destination", name, {}, opts);
         this.type = args.type;
         const tags = args.tags ?? {};
-        const prod = args.environment === "prod";
-        // prod: keep the records (and, through customerKey, their key) even if the stack or resource is deleted by accident.
-        const stateful: pulumi.CustomResourceOptions = { parent: this, protect: prod, retainOnDelete: prod };
+        // lib/retention.ts: in prod the records (and, through customerKey, their key) outlive the stack or the resource.
+        const stateful = (type: string): pulumi.CustomResourceOptions => ({ parent: this, ...protectionOf(type, args.environment) });
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
         const region = aws.getRegionOutput({}, { parent: this });
@@ -74,36 +74,43 @@ export class Destination extends pulumi.ComponentResource {
                         kmsDataKeyReusePeriodSeconds: 300,
                         tags,
                     },
-                    stateful,
+                    stateful(TYPES.queue),
                 );
                 this.resource = q;
                 this.arn = q.arn;
                 break;
             }
             case "sns": {
-                const t = new aws.sns.Topic(id, { name: args.physicalName, fifoTopic: false, kmsMasterKeyId: this.kmsKey.arn, tags }, stateful);
+                const t = new aws.sns.Topic(id, { name: args.physicalName, fifoTopic: false, kmsMasterKeyId: this.kmsKey.arn, tags }, stateful(TYPES.snsTopic));
                 this.resource = t;
                 this.arn = t.arn;
                 break;
             }
             case "s3": {
-                const b = new aws.s3.Bucket(id, { bucketPrefix: `${args.physicalName.slice(0, 36)}-`, forceDestroy: false, tags }, stateful);
-                const child = { parent: this };
-                new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: b.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+                const b = new aws.s3.Bucket(id, { bucketPrefix: `${args.physicalName.slice(0, 36)}-`, forceDestroy: false, tags }, stateful(TYPES.bucket));
+                new aws.s3.BucketOwnershipControls(
+                    `${name}-ownership`,
+                    { bucket: b.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+                    stateful(TYPES.bucketSettings[0]),
+                );
                 new aws.s3.BucketPublicAccessBlock(
                     `${name}-public-access`,
                     { bucket: b.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-                    child,
+                    stateful(TYPES.bucketSettings[1]),
                 );
                 // Seed 002 tip: "We recommend enabling S3 versioning on your destination bucket."
-                new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: b.id, versioningConfiguration: { status: "Enabled" } }, child);
+                new aws.s3.BucketVersioning(
+                    `${name}-versioning`,
+                    { bucket: b.id, versioningConfiguration: { status: "Enabled" } },
+                    stateful(TYPES.bucketSettings[2]),
+                );
                 new aws.s3.BucketServerSideEncryptionConfiguration(
                     `${name}-encryption`,
                     {
                         bucket: b.id,
                         rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKey.arn }, bucketKeyEnabled: true }],
                     },
-                    child,
+                    stateful(TYPES.bucketSettings[3]),
                 );
                 new aws.s3.BucketPolicy(
                     `${name}-tls-only`,
@@ -124,14 +131,14 @@ export class Destination extends pulumi.ComponentResource {
                             ),
                         ),
                     },
-                    child,
+                    stateful(TYPES.bucketSettings[4]),
                 );
                 this.resource = b;
                 this.arn = b.arn;
                 break;
             }
             case "eventbridge": {
-                const bus = new aws.cloudwatch.EventBus(id, { name: args.physicalName, kmsKeyIdentifier: this.kmsKey.arn, tags }, stateful);
+                const bus = new aws.cloudwatch.EventBus(id, { name: args.physicalName, kmsKeyIdentifier: this.kmsKey.arn, tags }, stateful(TYPES.eventBus));
                 this.resource = bus;
                 this.arn = bus.arn;
                 break;

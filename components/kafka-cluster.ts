@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig, Environment } from "../lib/config";
 import { customerKey } from "./kms";
+import { protectionOf, TYPES } from "../lib/retention";
 
 export interface KafkaClusterArgs {
     /** Validated `msk-lambda:cluster`. */
@@ -56,7 +57,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${id}-broker-logs`,
             { name: `/aws/msk/${args.clusterName}`, retentionInDays: cfg.logRetentionDays, tags },
-            { parent: this },
+            { parent: this, ...protectionOf(TYPES.logGroup, args.environment) },
         );
 
         const brokerCount = cfg.brokersPerAz * args.subnetIds.length;
@@ -97,7 +98,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
                 enhancedMonitoring: prod ? "PER_BROKER" : "DEFAULT",
                 tags,
             },
-            { parent: this, protect: prod },
+            { parent: this, ...protectionOf(TYPES.cluster, args.environment) },
         );
         this.clusterArn = this.cluster.arn;
         this.bootstrapBrokers = pickBrokers(cfg.authentication, this.cluster);

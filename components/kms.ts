@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
 import { keyPolicy, type Statement } from "../lib/iam";
+import { protectionOf, TYPES } from "../lib/retention";
 
 export interface CustomerKeyArgs {
     description: string;
@@ -12,9 +13,9 @@ export interface CustomerKeyArgs {
 }
 
 /**
- * A customer-managed KMS key as every component of this project makes one: rotation on, a 30-day deletion window and
- * `protect` in prod (7 days elsewhere), and a key policy in which the account administers the key, plus the given
- * statements.
+ * A customer-managed KMS key as every component of this project makes one: rotation on, a 30-day deletion window,
+ * `protect` and `retainOnDelete` in prod (7 days and deletable elsewhere; lib/retention.ts: a key is kept wherever
+ * what it encrypts is), and a key policy in which the account administers the key, plus the given statements.
  */
 export function customerKey(name: string, args: CustomerKeyArgs, parent: pulumi.Resource): aws.kms.Key {
     const prod = args.environment === "prod";
@@ -28,6 +29,6 @@ export function customerKey(name: string, args: CustomerKeyArgs, parent: pulumi.
     return new aws.kms.Key(
         name,
         { description: args.description, enableKeyRotation: true, deletionWindowInDays: prod ? 30 : 7, policy, tags: args.tags },
-        { parent, protect: prod },
+        { parent, ...protectionOf(TYPES.key, args.environment) },
     );
 }

@@ -16,6 +16,8 @@ export interface NetworkArgs {
      * `config.clusterSecurityGroupIds`.
      */
     createClusterSecurityGroup: boolean;
+    /** The cluster's AZs (`cluster.azCount`): its client subnets are the first this many private subnets. Default min(3, subnets). */
+    clusterAzCount?: number;
     /** Tags for every taggable resource. */
     tags?: Record<string, string>;
 }
@@ -37,7 +39,8 @@ export class Network extends pulumi.ComponentResource {
     /** The cluster's security group(s): the mapping's pollers use these. */
     public readonly clusterSecurityGroupIds: pulumi.Output<string>[];
     public readonly clusterSecurityGroup?: aws.ec2.SecurityGroup;
-    public readonly endpointSecurityGroup?: aws.ec2.SecurityGroup;
+    /** The interface endpoints' security group, created with the first interface endpoint. */
+    public endpointSecurityGroup?: aws.ec2.SecurityGroup;
     public readonly natGateways: aws.ec2.NatGateway[] = [];
     public readonly privateRouteTables: aws.ec2.RouteTable[] = [];
     public readonly endpoints: Partial<Record<InterfaceService | "s3", aws.ec2.VpcEndpoint>> = {};
@@ -47,7 +50,10 @@ export class Network extends pulumi.ComponentResource {
      */
     public readonly pathResources: pulumi.Resource[] = [];
 
+    /** Lambda, STS and Secrets Manager interface endpoints (the pollers' path without NAT). */
     private readonly endpointsEnabled: boolean;
+    /** Endpoints for failure destinations: in every mode where the program owns the VPC's endpoints. */
+    private readonly destinationEndpointsEnabled: boolean;
     private readonly region: pulumi.Output<string>;
     private readonly tags: Record<string, string>;
     private readonly name: string;
@@ -61,6 +67,7 @@ export class Network extends pulumi.ComponentResource {
         this.existingRouteTableIds = cfg.privateRouteTableIds ?? [];
         this.region = aws.getRegionOutput({}, { parent: this }).region;
         this.endpointsEnabled = cfg.mode === "privatelink" || (cfg.mode === "existing" && cfg.endpoints);
+        this.destinationEndpointsEnabled = cfg.mode !== "existing" || cfg.endpoints;
 
         if (cfg.mode === "existing") {
             this.vpcId = pulumi.output(cfg.vpcId!);
@@ -70,7 +77,7 @@ export class Network extends pulumi.ComponentResource {
             this.vpcId = created.vpcId;
             this.privateSubnetIds = created.privateSubnetIds;
         }
-        this.clusterSubnetIds = this.privateSubnetIds.slice(0, clusterSubnetCount(this.privateSubnetIds.length));
+        this.clusterSubnetIds = this.privateSubnetIds.slice(0, args.clusterAzCount ?? clusterSubnetCount(this.privateSubnetIds.length));
 
         if (args.createClusterSecurityGroup) {
             this.clusterSecurityGroup = this.createClusterSecurityGroup(args.brokerPort);
@@ -80,7 +87,6 @@ export class Network extends pulumi.ComponentResource {
         }
 
         if (this.endpointsEnabled) {
-            this.endpointSecurityGroup = this.createEndpointSecurityGroup();
             // Seed: "deploy AWS PrivateLink VPC endpoints for Lambda and AWS STS. The poller needs access to AWS STS to
             // assume the execution role ... Lambda must have access to the Lambda VPC endpoint to invoke the function.
             // If you configured a secret in Secrets Manager ..., also deploy a VPC endpoint for Secrets Manager."
@@ -98,16 +104,22 @@ export class Network extends pulumi.ComponentResource {
     }
 
     /**
-     * Makes sure the pollers can reach a failure destination's service. Seed 002: "You must deploy a VPC endpoint for
-     * the on-failure destination service inside your Apache Kafka cluster VPC." SQS and SNS get interface endpoints,
-     * S3 a gateway endpoint on the private route tables (for an existing VPC, `network.privateRouteTableIds`).
-     * With NAT gateways the destination is already reachable and nothing is created. Idempotent.
+     * Makes sure the pollers can reach a failure destination's service. "Capturing discarded batches for an Amazon MSK
+     * event source": "You must deploy a VPC endpoint for the on-failure destination service inside your Apache Kafka
+     * cluster VPC." So in every mode where the program owns the endpoints (`privatelink`, `nat`, and `existing` with
+     * `endpoints`), SQS and SNS get interface endpoints and S3 a gateway endpoint on the private route tables (for an
+     * existing VPC, `network.privateRouteTableIds`, which the config requires then). In `existing` mode without
+     * `endpoints` the VPC is yours and nothing is created. Idempotent.
      */
     public ensureDestinationEndpoint(service: "sqs" | "sns" | "s3"): pulumi.Resource | undefined {
-        if (!this.endpointsEnabled) return undefined;
+        if (!this.destinationEndpointsEnabled) return undefined;
         const existing = this.endpoints[service];
         if (existing) return existing;
         const routeTableIds = this.privateRouteTables.length > 0 ? this.privateRouteTables.map((rt) => rt.id) : this.existingRouteTableIds;
+        if (service === "s3" && routeTableIds.length === 0) {
+            // Validated in lib/config.ts; a gateway endpoint on no route table would route nothing.
+            throw new Error("an S3 failure destination needs network.privateRouteTableIds in existing mode with endpoints");
+        }
         if (service === "s3") {
             const ep = new aws.ec2.VpcEndpoint(
                 `${this.name}-s3`,
@@ -137,7 +149,7 @@ export class Network extends pulumi.ComponentResource {
                 vpcEndpointType: "Interface",
                 privateDnsEnabled: true,
                 subnetIds: this.privateSubnetIds,
-                securityGroupIds: [this.endpointSecurityGroup!.id],
+                securityGroupIds: [(this.endpointSecurityGroup ??= this.createEndpointSecurityGroup()).id],
                 tags: { ...this.tags, Name: `${this.name}-${service}` },
             },
             { parent: this },
@@ -149,7 +161,10 @@ export class Network extends pulumi.ComponentResource {
     private createVpc(cfg: NetworkConfig) {
         const mode = cfg.mode as "privatelink" | "nat";
         const plan = planSubnets(cfg.cidrBlock, cfg.azCount, mode);
-        const azs = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this });
+        // The region's Availability Zones only (opt-in-not-required; Local and Wavelength Zones, which the API lists too
+        // once opted in, are excluded) in name order, and not only those "available" right now: opting in to a Local Zone
+        // or an AZ briefly impaired must not shift the index-to-AZ mapping, which would move every subnet after it.
+        const azs = aws.getAvailabilityZonesOutput({ filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent: this });
         const vpc = new aws.ec2.Vpc(
             `${this.name}-vpc`,
             {

@@ -2,10 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../lib/config";
 import { Alerts } from "./alerts";
 import { handlerArchive } from "./bundle";
-import { Consumer, consumerFunctionName } from "./consumer";
+import { Consumer, consumerFunctionName, idempotencyTableName } from "./consumer";
 import { ClusterCredentials } from "./credentials";
 import { KafkaCluster } from "./kafka-cluster";
 import { Network } from "./network";
+import { KafkaTopics } from "./topics";
 
 /**
  * Reads and validates this stack's configuration before any resource is registered. Throws `ConfigError` (a
@@ -54,6 +55,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         config: cfg.network,
         brokerPort: cfg.cluster.brokerPort,
         createClusterSecurityGroup: !cfg.cluster.existingClusterArn,
+        clusterAzCount: cfg.cluster.azCount,
         tags,
     });
 
@@ -64,6 +66,15 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         subnetIds: network.clusterSubnetIds,
         securityGroupIds: network.clusterSecurityGroupIds,
         tags,
+    });
+
+    // Every consumer's topic (and every topic listed in msk-lambda:topics) exists before its mapping is created.
+    const topics = new KafkaTopics("topics", {
+        topics: cfg.topics,
+        clusterArn: cluster.clusterArn,
+        clusterName: base.slice(0, 64),
+        environment: cfg.environment,
+        dependsOn: cluster.cluster ? [cluster.cluster] : undefined,
     });
 
     const auth = cfg.cluster.authentication;
@@ -80,16 +91,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
               })
             : undefined;
 
-    const alerts = new Alerts("alerts", {
-        environment: cfg.environment,
-        baseName: base,
-        dashboard: {
-            // An existing cluster's broker count is not known here: its broker widgets are left out.
-            cluster: cluster.brokerCount ? { name: base.slice(0, 64), brokers: cluster.brokerCount } : undefined,
-            consumers: cfg.consumers.map((c) => ({ name: c.name, topic: c.topic, functionName: consumerFunctionName(base, c.name) })),
-        },
-        tags,
-    });
+    const alerts = new Alerts("alerts", { environment: cfg.environment, baseName: base, tags });
 
     const code = cfg.consumers.length ? handlerArchive() : undefined;
     const consumers: Record<string, ConsumerOutputs> = {};
@@ -102,6 +104,8 @@ export function buildStack(cfg: StackConfig): StackOutputs {
             authentication: auth,
             credentials,
             network,
+            topic: topics.topics[c.topic],
+            failureTopic: c.onFailure.kind === "kafka" ? topics.topics[c.onFailure.topic] : undefined,
             alarmTopicArn: alerts.topicArn,
             code: code!,
             tags,
@@ -115,6 +119,18 @@ export function buildStack(cfg: StackConfig): StackOutputs {
             alarmArns: Object.fromEntries(Object.entries(consumer.alarms).map(([k, a]) => [k, a!.arn])),
         };
     }
+
+    alerts.dashboard({
+        // An existing cluster's broker count is not known here: its broker widgets are left out.
+        cluster: cluster.brokerCount ? { name: base.slice(0, 64), brokers: cluster.brokerCount } : undefined,
+        consumers: cfg.consumers.map((c) => ({
+            name: c.name,
+            topic: c.topic,
+            functionName: consumerFunctionName(base, c.name),
+            mappingUuid: consumers[c.name].mappingUuid,
+            idempotencyTable: c.idempotency.enabled ? idempotencyTableName(base, c.name) : undefined,
+        })),
+    });
 
     return {
         vpcId: network.vpcId,

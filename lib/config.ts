@@ -3,9 +3,11 @@
  * one table (`STACK_CONFIG`). `parseStackConfig` turns the raw config map into typed, validated plain data before any
  * resource is registered, or throws a `ConfigError` naming every bad key.
  */
-import { BROKER_PORTS, checkVpcCidr, planSubnets, type Authentication, type NetworkMode } from "./layout";
-import { ConfigError, Issues, bool, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
+import { BROKER_PORTS, checkVpcCidr, clusterSubnetCount, LAYOUT_MAX_VPC_PREFIX, planSubnets, type Authentication, type NetworkMode } from "./layout";
+import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
+import { parseTopics, type TopicConfig } from "./topics";
+import type { ConfigIssue } from "./schema";
 import { inspectMtlsSecret, type FindingCode } from "../policies/lib/mtls";
 
 export const NAMESPACE = "msk-lambda";
@@ -22,19 +24,32 @@ export const NETWORK_SPEC = {
     mode: oneOf(["privatelink", "nat", "existing"] as const, {
         doc:
             "How Lambda's pollers reach STS, Lambda and Secrets Manager from the cluster's subnets: `privatelink` " +
-            "(interface endpoints, no internet path), `nat` (one NAT gateway per public subnet), or `existing` (your VPC).",
+            "(interface endpoints, no internet path), `nat` (one NAT gateway per public subnet), or `existing` (your VPC). " +
+            "Failure destinations' endpoints (SQS or SNS interface, S3 gateway) are created in every mode that creates endpoints: `privatelink`, `nat`, and `existing` with `endpoints`. " +
+            "Between `privatelink` and `nat` a change adds or removes NAT gateways and endpoints and moves no subnet.",
         default: "privatelink",
+        createOnly: "between `existing` and a created VPC: replaces the VPC, the subnets and the cluster",
     }),
     cidrBlock: str({
-        doc: "VPC CIDR block (create modes only). Split equally into one private subnet per AZ (plus a public one per AZ in `nat` mode).",
+        doc:
+            "VPC CIDR block (create modes only). Stable layout: each subnet is 1/16 of the block, placed by tier and AZ index only " +
+            "(private subnets in slots 0-5, public ones in 8-13), so adding AZs or switching to `nat` moves no subnet.",
         default: "10.0.0.0/16",
-        allowed: "an IPv4 CIDR block from /16 to /28 with no host bits set",
+        allowed: `an IPv4 CIDR block from /16 to /${LAYOUT_MAX_VPC_PREFIX} with no host bits set`,
+        createOnly: "replaces the VPC, its subnets and the cluster",
         check: checkVpcCidr,
     }),
-    azCount: int({ doc: "Number of Availability Zones (create modes only). The cluster uses the first 3.", min: 2, max: 6, default: 3 }),
+    azCount: int({
+        doc:
+            "Number of Availability Zones (create modes only), the first N of the region's AZs in name order. Adding AZs adds subnets and moves none; " +
+            "the cluster keeps its `cluster.azCount` subnets, whose default follows this key: pin `cluster.azCount` before changing it on a live stack.",
+        min: 2,
+        max: 6,
+        default: 3,
+    }),
     vpcId: str({ doc: "Existing VPC id (`existing` mode only).", pattern: VPC_ID, allowed: "a VPC id such as vpc-0123456789abcdef0" }),
     privateSubnetIds: list(str({ doc: "", pattern: SUBNET_ID, allowed: "a subnet id such as subnet-0123456789abcdef0" }), {
-        doc: "Existing private subnets, one per AZ (`existing` mode only). The cluster uses the first 3.",
+        doc: "Existing private subnets, one per AZ (`existing` mode only). The first `cluster.azCount` are the cluster's client subnets: changing, reordering or removing those replaces the cluster.",
         minItems: 2,
         maxItems: 6,
         unique: true,
@@ -44,7 +59,7 @@ export const NETWORK_SPEC = {
         default: false,
     }),
     privateRouteTableIds: list(str({ doc: "", pattern: /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/, allowed: "a route table id such as rtb-0123456789abcdef0" }), {
-        doc: "`existing` mode with endpoints: the private subnets' route tables, for the S3 gateway endpoint an S3 failure destination needs.",
+        doc: "`existing` mode with endpoints: the private subnets' route tables, for the S3 gateway endpoint an S3 failure destination needs (required then).",
         minItems: 1,
         maxItems: 6,
         unique: true,
@@ -59,7 +74,7 @@ export const NETWORK_SPEC = {
 
 export const CLUSTER_SPEC = {
     kafkaVersion: str({
-        doc: "Apache Kafka version of the MSK cluster.",
+        doc: "Apache Kafka version of the MSK cluster (3.6.0 or later for the topics the stack creates). Upgrades in place; MSK does not downgrade.",
         default: "3.8.x",
         pattern: /^[0-9]+\.[0-9]+\.([0-9]+|x)(\.(kraft|tiered))?$/,
         allowed: "an MSK Kafka version such as 3.8.x, 3.6.0 or 3.7.x.kraft",
@@ -70,13 +85,26 @@ export const CLUSTER_SPEC = {
         pattern: /^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/,
         allowed: "an MSK broker type such as kafka.m7g.large or kafka.t3.small",
     }),
+    azCount: int({
+        doc:
+            "The cluster's AZs: its client subnets are the first N private subnets. MSK fixes a cluster's AZs (client subnets) at creation. " +
+            "Default: 3, or the network's AZ count when it has 2.",
+        min: 2,
+        max: 3,
+        createOnly: "replaces the cluster",
+    }),
     brokersPerAz: int({
-        doc: "Brokers in each of the cluster's AZs (MSK requires a multiple of the subnet count; 30 brokers per cluster is MSK's default quota).",
+        doc: "Brokers in each of the cluster's AZs (MSK requires a broker count that is a multiple of the AZ count; 30 brokers per cluster is MSK's default quota). An increase adds brokers in place.",
         min: 1,
         max: 10,
         default: 1,
     }),
-    ebsVolumeGb: int({ doc: "EBS storage per broker in GiB (MSK: 1 to 16384).", min: 1, max: 16384, default: 100 }),
+    ebsVolumeGb: int({
+        doc: "EBS storage per broker in GiB (MSK: 1 to 16384). MSK only grows broker storage: never lower it on a live stack.",
+        min: 1,
+        max: 16384,
+        default: 100,
+    }),
     authentication: oneOf(["iam", "scram", "mtls", "tls", "plaintext"] as const, {
         doc: "Client authentication and the broker port the mapping uses: `iam` (9098), `scram` (9096), `mtls` (9094), `tls` (unauthenticated TLS, 9094), `plaintext` (9092; the policy pack rejects it outside dev).",
         default: "iam",
@@ -88,10 +116,10 @@ export const CLUSTER_SPEC = {
         unique: true,
     }),
     existingClusterArn: str({
-        doc: "Attach to this existing MSK cluster instead of creating one (requires `network.mode: existing`).",
+        doc: "Attach to this existing MSK cluster instead of creating one (requires `network.mode: existing`). Its topics default to `existing: true`.",
         pattern: MSK_CLUSTER_ARN,
         allowed: "an MSK cluster ARN such as arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/<uuid>",
-        createOnly: true,
+        createOnly: "replaces the cluster reference and every mapping",
     }),
     logRetentionDays: intIn([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], {
         doc: "Retention of the broker log group, in days (CloudWatch Logs' allowed values). Default 14 in dev, 90 elsewhere.",
@@ -106,6 +134,12 @@ export const STACK_CONFIG = {
     network: { ...field("object", "Network layout; see the network table."), spec: NETWORK_SPEC },
     cluster: { ...field("object", "MSK cluster; see the cluster table."), spec: CLUSTER_SPEC },
     consumers: { ...field("list of object", "Consumers: one Lambda function and one event source mapping each; see the consumer table.") },
+    topics: {
+        ...field(
+            "map of topic name to object",
+            "Kafka topics the stack creates (`aws.msk.Topic`, through the MSK API): each consumer's topic, plus any listed here; a topic with no entry gets the defaults. See the topic table.",
+        ),
+    },
     scramPassword: str({
         doc: "`scram`: the SASL/SCRAM password (secret). Default: generated by `@pulumi/random`.",
         secret: true,
@@ -133,6 +167,10 @@ export interface NetworkConfig {
 }
 
 export interface ClusterConfig {
+    /** The cluster's AZs (client subnets): 2 or 3. */
+    azCount: number;
+    /** Brokers of a created cluster: brokersPerAz × azCount. */
+    brokerCount: number;
     kafkaVersion: string;
     brokerInstanceType: string;
     brokersPerAz: number;
@@ -158,7 +196,11 @@ export interface StackConfig {
     network: NetworkConfig;
     cluster: ClusterConfig;
     consumers: ConsumerConfig[];
+    /** Every topic the stack handles (created or existing), consumers' topics included. */
+    topics: TopicConfig[];
     secrets: SecretConfig;
+    /** Advisory notes (never fatal): the program logs them as warnings, the plan prints them. */
+    notes: ConfigIssue[];
 }
 
 /** Key path in messages: `msk-lambda:network.azCount`. */
@@ -174,11 +216,23 @@ const k = (path: string) => `${NAMESPACE}:${path}`;
 export function parseStackConfig(raw: Record<string, string>, opts: { project: string; stack: string; secretKeys?: string[] }): StackConfig {
     const issues = new Issues();
     const own: Record<string, unknown> = {};
+    const names = Object.keys(STACK_CONFIG);
     for (const [key, text] of Object.entries(raw)) {
-        if (!key.startsWith(`${NAMESPACE}:`)) continue;
+        if (!key.startsWith(`${NAMESPACE}:`)) {
+            // Another namespace (aws:, pulumi:) is not ours; one that looks like ours is a typo that would be ignored.
+            const colon = key.indexOf(":");
+            const ns = colon > 0 ? key.slice(0, colon) : "";
+            if (ns && didYouMean(ns, [NAMESPACE])) {
+                const name = key.slice(colon + 1).split(/[.[]/)[0];
+                const meant = name in STACK_CONFIG ? name : (didYouMean(name, names) ?? name);
+                issues.add(key, `namespace "${ns}" is not this program's, so the key would be ignored: did you mean ${k(meant)}?`);
+            }
+            continue;
+        }
         const name = key.slice(NAMESPACE.length + 1);
         if (!(name in STACK_CONFIG)) {
-            issues.add(key, `is not a known key: allowed keys are ${Object.keys(STACK_CONFIG).map(k).join(", ")}`);
+            const meant = didYouMean(name, names);
+            issues.add(key, `is not a known key: allowed keys are ${names.map(k).join(", ")}${meant ? `; did you mean ${k(meant)}?` : ""}`);
             continue;
         }
         const f = (STACK_CONFIG as Record<string, { type: string; secret?: boolean }>)[name];
@@ -186,7 +240,7 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
             issues.add(key, `must be set as a secret: pulumi config set --secret ${key} <value>`);
             continue;
         }
-        if (f.type === "object" || f.type.startsWith("list")) {
+        if (f.type === "object" || f.type.startsWith("list") || f.type.startsWith("map")) {
             try {
                 own[name] = JSON.parse(text);
             } catch {
@@ -199,7 +253,7 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
 
     const environment = STACK_CONFIG.environment.parse(own.environment ?? missing(issues, "environment"), k("environment"), issues);
     const network = parseNetwork(own.network ?? {}, issues);
-    const cluster = parseCluster(own.cluster ?? {}, environment, issues);
+    const cluster = parseCluster(own.cluster ?? {}, environment, network, issues);
 
     if (network && cluster?.existingClusterArn && network.mode !== "existing") {
         issues.add(k("cluster.existingClusterArn"), `needs ${k("network.mode")} "existing" (the VPC of that cluster), got "${network.mode}"`);
@@ -233,6 +287,31 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         issues,
     });
 
+    // "Capturing discarded batches for an Amazon MSK event source": the pollers reach the failure destination through a
+    // VPC endpoint in the cluster's VPC. For S3 that is a gateway endpoint on the private subnets' route tables.
+    if (network?.mode === "existing" && network.endpoints && !network.privateRouteTableIds) {
+        const i = (consumers ?? []).findIndex((c) => c.onFailure.type === "s3");
+        if (i >= 0) {
+            issues.add(
+                k("network.privateRouteTableIds"),
+                `is required: ${k(`consumers[${i}].onFailure`)} is an S3 bucket, which the pollers reach through an S3 gateway endpoint on the private subnets' route tables (network.endpoints is true)`,
+            );
+        }
+    }
+
+    const notes = new Issues();
+    const topics = consumers
+        ? parseTopics(own.topics, {
+              consumers,
+              brokers: cluster && !cluster.existingClusterArn ? cluster.brokerCount : undefined,
+              existingCluster: !!cluster?.existingClusterArn,
+              kafkaVersion: cluster?.kafkaVersion,
+              brokerInstanceType: cluster?.brokerInstanceType,
+              issues,
+              notes,
+          })
+        : undefined;
+
     issues.throwIfAny();
     return {
         project: opts.project,
@@ -241,7 +320,9 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         network: network!,
         cluster: cluster!,
         consumers: consumers!,
+        topics: topics!,
         secrets,
+        notes: notes.list,
     };
 }
 
@@ -278,7 +359,7 @@ function parseNetwork(value: unknown, issues: Issues): NetworkConfig | undefined
     return p as NetworkConfig;
 }
 
-function parseCluster(value: unknown, environment: Environment | undefined, issues: Issues): ClusterConfig | undefined {
+function parseCluster(value: unknown, environment: Environment | undefined, network: NetworkConfig | undefined, issues: Issues): ClusterConfig | undefined {
     const p = parseObject(CLUSTER_SPEC, value, k("cluster"), issues);
     if (!p) return undefined;
     const given = value as Record<string, unknown>;
@@ -291,13 +372,29 @@ function parseCluster(value: unknown, environment: Environment | undefined, issu
         issues.add(k("cluster.certificateAuthorityArns"), `is only for authentication "mtls", got "${auth}"`);
     }
     if (p.existingClusterArn) {
-        for (const key of ["kafkaVersion", "brokerInstanceType", "brokersPerAz", "ebsVolumeGb", "certificateAuthorityArns", "logRetentionDays"] as const) {
+        for (const key of [
+            "kafkaVersion",
+            "brokerInstanceType",
+            "azCount",
+            "brokersPerAz",
+            "ebsVolumeGb",
+            "certificateAuthorityArns",
+            "logRetentionDays",
+        ] as const) {
             if (given[key] !== undefined)
                 issues.add(k(`cluster.${key}`), "has no effect with cluster.existingClusterArn (the cluster is not managed by this stack): remove it");
         }
     }
+    // MSK places the brokers in 2 or 3 client subnets: the first azCount private subnets.
+    const subnets = network ? (network.mode === "existing" ? network.privateSubnetIds!.length : network.azCount) : undefined;
+    if (p.azCount !== undefined && subnets !== undefined && p.azCount > subnets) {
+        issues.add(k("cluster.azCount"), `${p.azCount} is more than the network's ${subnets} private subnets: use 2${subnets > 2 ? ` or ${subnets}` : ""}`);
+    }
     if (issues.list.length > before) return undefined;
+    const azCount = p.azCount ?? clusterSubnetCount(subnets ?? 3);
     return {
+        azCount,
+        brokerCount: p.brokersPerAz! * azCount,
         kafkaVersion: p.kafkaVersion!,
         brokerInstanceType: p.brokerInstanceType!,
         brokersPerAz: p.brokersPerAz!,

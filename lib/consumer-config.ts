@@ -11,6 +11,16 @@ import {
     MAX_MSK_FUNCTION_TIMEOUT_SECONDS,
     MAX_POLLERS,
     MIN_POLLERS,
+    ERROR_HANDLING_NEEDS_PROVISIONED,
+    EVENT_RECORD_FORMATS,
+    GLUE_REGISTRY_ARN,
+    KAFKA_RECORD_AGE_SECONDS,
+    KAFKA_RETRY_ATTEMPTS,
+    POLLER_GROUP,
+    POLLER_GROUP_NAME,
+    SCHEMA_REGISTRY_NEEDS_PROVISIONED,
+    SCHEMA_VALIDATION_ATTRIBUTES,
+    SECRETS_MANAGER_ARN,
 } from "../policies/lib/facts";
 import type { Authentication } from "./layout";
 import { Issues, bool, int, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
@@ -21,9 +31,14 @@ export type StartingPosition = "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP";
 export type FailureDestinationType = "sqs" | "sns" | "s3";
 export type AsyncDestinationType = "sqs" | "sns" | "eventbridge" | "lambda";
 
-/** Either a destination the stack creates (`type`) or an existing one (`arn`) that the role is only granted. */
+/**
+ * Either a destination the stack creates (`type`), an existing one (`arn`) that the role is only granted, or a Kafka
+ * topic on the same cluster (`{ type: kafka, topic }`, the mapping's `kafka://<topic>` destination).
+ */
 export type FailureDestination =
-    { kind: "create"; type: FailureDestinationType } | { kind: "existing"; type: FailureDestinationType; arn: string; kmsKeyArn?: string };
+    | { kind: "create"; type: FailureDestinationType }
+    | { kind: "existing"; type: FailureDestinationType; arn: string; kmsKeyArn?: string }
+    | { kind: "kafka"; type: "kafka"; topic: string };
 
 export type AsyncDestination =
     { kind: "create"; type: Exclude<AsyncDestinationType, "lambda"> } | { kind: "existing"; type: AsyncDestinationType; arn: string; kmsKeyArn?: string };
@@ -38,7 +53,15 @@ export interface ConsumerConfig {
     maximumBatchingWindowSeconds?: number;
     /** Filter patterns, each normalised to compact JSON text. */
     filters: string[];
-    provisionedPollers?: { minimum?: number; maximum?: number };
+    /** Provisioned mode; `undefined` is on-demand mode (config `provisionedPollers: false`). */
+    provisionedPollers?: ProvisionedPollers;
+    /** Error handling controls: set (to the defaults or the given values) in provisioned mode, absent on demand. */
+    maximumRetryAttempts?: number;
+    maximumRecordAgeSeconds?: number;
+    bisectBatchOnFunctionError?: boolean;
+    reportBatchItemFailures?: boolean;
+    schemaRegistry?: SchemaRegistryConfig;
+    idempotency: IdempotencyConfig;
     enabled: boolean;
     timeoutSeconds: number;
     memorySizeMb: number;
@@ -54,9 +77,53 @@ export interface ConsumerConfig {
     errorsAlarm: AlarmConfig;
     throttlesAlarm: AlarmConfig;
     destinationDeliveryFailuresAlarm: AlarmConfig;
+    failureRecordsAlarm: AlarmConfig;
+    idempotencyThrottlesAlarm: AlarmConfig;
     /** KMS key for the mapping's filter criteria: an existing key's ARN, or "create" for a key of the consumer's own. */
     filterKmsKeyArn?: string;
 }
+
+export interface ProvisionedPollers {
+    minimum?: number;
+    maximum?: number;
+    pollerGroupName?: string;
+}
+
+/** A Kafka schema registry: an AWS Glue registry (existing, or created by the stack) or a Confluent-compatible one. */
+export type SchemaRegistryConfig = (
+    | { kind: "glue"; glueRegistryArn: string }
+    | { kind: "glue-create" }
+    | {
+          kind: "confluent";
+          uri: string;
+          authentication: "BASIC_AUTH" | "CLIENT_CERTIFICATE_TLS_AUTH";
+          secretArn: string;
+          secretKmsKeyArn?: string;
+          rootCaSecretArn?: string;
+      }
+) & { eventRecordFormat: "JSON" | "SOURCE"; validate: ("KEY" | "VALUE")[] };
+
+export interface IdempotencyConfig {
+    enabled: boolean;
+    /** How long a processed record's entry is kept (the table's TTL attribute). */
+    expiresAfterSeconds: number;
+}
+
+/**
+ * Defaults of the error handling controls in provisioned mode (see README, "Poison records"): a record the function
+ * keeps failing on goes to the failure destination after 10 retries (what Lambda itself applies to infinite retries
+ * with an on-failure destination) instead of blocking its partition; records are never dropped for their age (a
+ * backlog after an outage is processed, not discarded); the batch is split on a function error, and the handler
+ * reports only the records that failed.
+ */
+export const ERROR_HANDLING_DEFAULTS = {
+    maximumRetryAttempts: 10,
+    maximumRecordAgeSeconds: -1,
+    bisectBatchOnFunctionError: true,
+    reportBatchItemFailures: true,
+} as const;
+/** Provisioned mode by default: one poller at least (billed, see README), ten at most. */
+export const PROVISIONED_POLLERS_DEFAULT: ProvisionedPollers = { minimum: 1, maximum: 10 };
 
 export interface AlarmConfig {
     enabled: boolean;
@@ -72,12 +139,39 @@ export interface AlarmConfig {
  * - Throttles (Sum): any throttled invocation, 3 minutes running (reserved concurrency too low).
  * - DestinationDeliveryFailures (Sum): seed 004, Lambda could not deliver a record to a destination (FIFO target,
  *   permissions, size): any, at once, because the record is lost.
+ * - OnFailureDestinationDeliveredEventCount (Sum, dimension EventSourceMappingUUID; the mapping's EventCount metrics,
+ *   Lambda docs "Event source mapping metrics"): records sent to the failure destination, any: a poison record.
+ * - ReadThrottleEvents + WriteThrottleEvents (Sum, AWS/DynamoDB, dimension TableName): the idempotency table
+ *   throttled (each throttled call fails a record), any, 3 minutes running. Only with idempotency enabled.
  */
 export const ALARM_DEFAULTS = {
-    offsetLagAlarm: { metric: "OffsetLag", statistic: "Maximum", enabled: true, threshold: 1000, evaluationMinutes: 5 },
-    errorsAlarm: { metric: "Errors", statistic: "Sum", enabled: true, threshold: 4, evaluationMinutes: 5 },
-    throttlesAlarm: { metric: "Throttles", statistic: "Sum", enabled: true, threshold: 0, evaluationMinutes: 3 },
-    destinationDeliveryFailuresAlarm: { metric: "DestinationDeliveryFailures", statistic: "Sum", enabled: true, threshold: 0, evaluationMinutes: 1 },
+    offsetLagAlarm: { metric: "OffsetLag", statistic: "Maximum", enabled: true, threshold: 1000, evaluationMinutes: 5, on: "function" },
+    errorsAlarm: { metric: "Errors", statistic: "Sum", enabled: true, threshold: 4, evaluationMinutes: 5, on: "function" },
+    throttlesAlarm: { metric: "Throttles", statistic: "Sum", enabled: true, threshold: 0, evaluationMinutes: 3, on: "function" },
+    destinationDeliveryFailuresAlarm: {
+        metric: "DestinationDeliveryFailures",
+        statistic: "Sum",
+        enabled: true,
+        threshold: 0,
+        evaluationMinutes: 1,
+        on: "function",
+    },
+    failureRecordsAlarm: {
+        metric: "OnFailureDestinationDeliveredEventCount",
+        statistic: "Sum",
+        enabled: true,
+        threshold: 0,
+        evaluationMinutes: 1,
+        on: "mapping",
+    },
+    idempotencyThrottlesAlarm: {
+        metric: "ReadThrottleEvents+WriteThrottleEvents",
+        statistic: "Sum",
+        enabled: true,
+        threshold: 0,
+        evaluationMinutes: 3,
+        on: "table",
+    },
 } as const;
 export type AlarmKey = keyof typeof ALARM_DEFAULTS;
 
@@ -113,30 +207,37 @@ export const CONSUMER_SPEC = {
         allowed: "1-40 characters of a-z, 0-9 and -",
     }),
     topic: str({
-        doc: "The Kafka topic (Lambda's MSK mapping takes exactly one).",
+        doc: "The Kafka topic (Lambda's MSK mapping takes exactly one). The stack creates it unless `msk-lambda:topics.<topic>.existing` (see the topic table); several consumers may read one topic.",
         required: true,
         pattern: TOPIC,
         allowed: "1-249 characters of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..'",
-        createOnly: true,
+        createOnly: "replaces the mapping; the group has no offsets on the new topic and starts at `startingPosition`",
     }),
     consumerGroupId: str({
-        doc: "Kafka consumer group id, unique across the stack. Default `<project>-<stack>-<name>`. Always set explicitly so IAM can name the group.",
+        doc:
+            "Kafka consumer group id, unique among your Kafka event sources. Default `<project>-<stack>-<name>`: it depends on the project, stack and consumer names only " +
+            "(not on the consumer's position in the list or its other settings), so renaming any of the three changes the group: set it explicitly to the current value before renaming.",
         pattern: CONSUMER_GROUP_ID,
         allowed: "1-200 characters of a-z, A-Z, 0-9 and -/*:_+=.@",
-        createOnly: true,
+        createOnly:
+            "replaces the mapping; a new group has no committed offsets and starts at `startingPosition`: with LATEST, records the old group had not read are skipped",
     }),
     startingPosition: oneOf(["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"] as const, {
-        doc: "Where a new consumer group starts reading.",
+        doc: "Where a new consumer group starts reading. A group that already has committed offsets resumes from them and ignores it (Using Lambda with Amazon MSK).",
         default: "LATEST",
-        createOnly: true,
+        createOnly: "replaces the mapping; an existing group resumes from its committed offsets",
     }),
     startingPositionTimestamp: str({
         doc: "With `AT_TIMESTAMP` only: RFC 3339 time to start from.",
         pattern: RFC3339,
         allowed: "an RFC 3339 time such as 2026-01-01T00:00:00Z",
-        createOnly: true,
+        createOnly: "replaces the mapping",
     }),
-    batchSize: int({ doc: "Maximum records per batch (seed: default 100, maximum 10,000).", ...BATCH_SIZE, default: 100 }),
+    batchSize: int({
+        doc: 'Maximum records per batch (AWS Lambda docs, "Using Lambda with Amazon MSK": default 100, maximum 10,000).',
+        ...BATCH_SIZE,
+        default: 100,
+    }),
     maximumBatchingWindowSeconds: int({ doc: "Seconds Lambda gathers records before invoking (Lambda API: 0-300).", ...BATCHING_WINDOW_SECONDS }),
     filters: list(
         {
@@ -165,29 +266,81 @@ export const CONSUMER_SPEC = {
         { doc: "Event filter patterns (Lambda: at most 5 per mapping, each at most 4096 characters).", maxItems: MAX_FILTERS, default: [] },
     ),
     provisionedPollers: {
-        type: "object",
-        doc: "Provisioned mode: `{ minimum: 1-200, maximum: 1-2000 }`, minimum <= maximum.",
+        type: "object | false",
+        doc: 'Provisioned mode (billed per event poller unit, see README "Poison records"): `{ minimum: 1-200, maximum: 1-2000, pollerGroupName? }`, minimum <= maximum. Lambda runs at most one poller per partition of the topic, so a `maximum` above the topic\'s partitions is never reached (a note, not an error). `pollerGroupName` shares event poller capacity with the other mappings of the group (Lambda: at most 100 mappings and 2000 maximum pollers in total per group). `false` is on-demand mode, without error handling controls or schema registry.',
+        default: PROVISIONED_POLLERS_DEFAULT,
+        allowed: "an object, or false",
         parse(v, key, issues) {
+            if (v === false || v === "false") return undefined;
             const p = parseObject(
                 {
                     minimum: int({ doc: "", ...MIN_POLLERS }),
                     maximum: int({ doc: "", ...MAX_POLLERS }),
+                    pollerGroupName: str({ doc: "", pattern: POLLER_GROUP_NAME, allowed: "1-128 characters of a-z, A-Z, 0-9, - and _" }),
                 },
                 v,
                 key,
                 issues,
             );
             if (!p) return undefined;
-            if (p.minimum === undefined && p.maximum === undefined) return issues.add(key, "needs minimum (1-200), maximum (1-2000) or both");
+            if (p.minimum === undefined && p.maximum === undefined && p.pollerGroupName === undefined)
+                return issues.add(key, "needs minimum (1-200), maximum (1-2000), pollerGroupName, or false for on-demand mode");
             if (p.minimum !== undefined && p.maximum !== undefined && p.minimum > p.maximum) {
                 return issues.add(key, `minimum ${p.minimum} is greater than maximum ${p.maximum}: minimum must be <= maximum`);
             }
-            return p as { minimum?: number; maximum?: number };
+            return Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined)) as ProvisionedPollers;
         },
-    } satisfies Field<{ minimum?: number; maximum?: number }>,
+    } satisfies Field<ProvisionedPollers>,
+    maximumRetryAttempts: int({
+        doc: `Error handling control (provisioned mode only): retries after a function error before the records go to the failure destination; -1 is infinite (Lambda then applies 10 with a failure destination). Default ${ERROR_HANDLING_DEFAULTS.maximumRetryAttempts} in provisioned mode.`,
+        min: KAFKA_RETRY_ATTEMPTS.infinite,
+        max: KAFKA_RETRY_ATTEMPTS.max,
+    }),
+    maximumRecordAgeSeconds: {
+        type: "integer",
+        doc: "Error handling control (provisioned mode only): records older than this go to the failure destination instead of the function; -1 is no limit. Default -1 in provisioned mode (a backlog is processed, not discarded).",
+        allowed: `-1, or an integer from ${KAFKA_RECORD_AGE_SECONDS.min} to ${KAFKA_RECORD_AGE_SECONDS.max}`,
+        parse(v, key, issues) {
+            const n = int({ doc: "", min: KAFKA_RECORD_AGE_SECONDS.infinite, max: KAFKA_RECORD_AGE_SECONDS.max }).parse(v, key, issues);
+            if (n === undefined) return undefined;
+            if (n !== KAFKA_RECORD_AGE_SECONDS.infinite && n < KAFKA_RECORD_AGE_SECONDS.min)
+                return issues.add(
+                    key,
+                    `${n} is out of range: must be -1 (no limit) or an integer from ${KAFKA_RECORD_AGE_SECONDS.min} to ${KAFKA_RECORD_AGE_SECONDS.max}`,
+                );
+            return n;
+        },
+    } satisfies Field<number>,
+    bisectBatchOnFunctionError: bool({
+        doc: "Error handling control (provisioned mode only): split a failed batch in two and retry each half, isolating a poison record. Default true in provisioned mode.",
+    }),
+    reportBatchItemFailures: bool({
+        doc: "Error handling control (provisioned mode only): the mapping's `functionResponseTypes: [ReportBatchItemFailures]`; the handler returns only the failed records, so Lambda retries just those. Default true in provisioned mode.",
+    }),
+    schemaRegistry: {
+        type: "object",
+        doc: "Kafka schema registry (provisioned mode only): `{ glueRegistryArn: <ARN> | create }` (AWS Glue; the role gets glue:GetRegistry and glue:GetSchemaVersion on exactly that registry) or `{ uri: https://..., authentication: BASIC_AUTH | CLIENT_CERTIFICATE_TLS_AUTH, secretArn, secretKmsKeyArn?, rootCaSecretArn? }` (Confluent-compatible; the role may read exactly those secrets), plus `eventRecordFormat` (JSON | SOURCE, default JSON) and `validate` (KEY and/or VALUE, default [VALUE]).",
+        parse: (v, key, issues) => parseSchemaRegistry(v, key, issues),
+    } satisfies Field<SchemaRegistryConfig>,
+    idempotency: {
+        type: "object",
+        doc: "Durable idempotency: `{ enabled (default true), expiresAfterSeconds (60-604800, default 86400) }`. Enabled, the stack creates a DynamoDB table (on demand, customer-managed key, TTL; point-in-time recovery, protect and retain in prod) keyed on topic/partition/offset, and the role may only get, put, update and delete its items. Disable it to bring your own store.",
+        default: { enabled: true, expiresAfterSeconds: 86_400 },
+        parse(v, key, issues) {
+            return parseObject(
+                {
+                    enabled: bool({ doc: "", default: true }),
+                    expiresAfterSeconds: int({ doc: "", min: 60, max: 604_800, default: 86_400 }),
+                },
+                v,
+                key,
+                issues,
+            ) as IdempotencyConfig | undefined;
+        },
+    } satisfies Field<IdempotencyConfig>,
     enabled: bool({ doc: "Whether the mapping polls (create it disabled to test first).", default: true }),
     timeoutSeconds: int({
-        doc: "Function timeout (seed: Lambda can run the function for at most 14 minutes).",
+        doc: 'Function timeout (AWS Lambda docs, "Using Lambda with Amazon MSK": Lambda can run the function for at most 14 minutes).',
         min: 1,
         max: MAX_MSK_FUNCTION_TIMEOUT_SECONDS,
         default: 60,
@@ -196,9 +349,12 @@ export const CONSUMER_SPEC = {
     reservedConcurrency: int({ doc: "Reserved concurrency (0 is refused: it throttles every batch until records expire).", min: 1, max: 1000 }),
     onFailure: {
         type: "object",
-        doc: "Failure destination for discarded batches: `{ type: sqs | sns | s3 }` (created, KMS-encrypted) or `{ arn, kmsKeyArn? }` (existing; only permissions are granted). FIFO queues and topics are refused.",
+        doc: "Failure destination for discarded batches: `{ type: sqs | sns | s3 }` (created, KMS-encrypted), `{ arn, kmsKeyArn? }` (existing; only permissions are granted), or `{ type: kafka, topic }` (a topic on the same cluster, provisioned mode only; the role may write to exactly that topic). FIFO queues and topics are refused.",
         default: { kind: "create", type: "sqs" },
-        parse: (v, key, issues) => parseDestination(v, key, issues, ["sqs", "sns", "s3"]) as FailureDestination | undefined,
+        parse: (v, key, issues) =>
+            v !== null && typeof v === "object" && (v as { type?: unknown }).type === "kafka"
+                ? parseKafkaDestination(v, key, issues)
+                : (parseDestination(v, key, issues, ["sqs", "sns", "s3"]) as FailureDestination | undefined),
     } satisfies Field<FailureDestination>,
     asyncDestinations: {
         type: "object",
@@ -224,6 +380,8 @@ export const CONSUMER_SPEC = {
     errorsAlarm: alarmField("errorsAlarm", "failed invocations a minute"),
     throttlesAlarm: alarmField("throttlesAlarm", "throttled invocations a minute"),
     destinationDeliveryFailuresAlarm: alarmField("destinationDeliveryFailuresAlarm", "records not delivered to a destination a minute"),
+    failureRecordsAlarm: alarmField("failureRecordsAlarm", "records sent to the failure destination a minute"),
+    idempotencyThrottlesAlarm: alarmField("idempotencyThrottlesAlarm", "throttled idempotency-table requests a minute"),
     filterKmsKeyArn: str({
         doc: "Encrypts the mapping's filter criteria: an existing KMS key's ARN (its policy must let Lambda decrypt), or `create` for a key of the consumer's own. Only with `filters`.",
         pattern: /^(create|arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[0-9a-f-]{36})$/,
@@ -235,7 +393,7 @@ function alarmField(key: AlarmKey, unit: string): Field<AlarmConfig> {
     const d = ALARM_DEFAULTS[key];
     return {
         type: "object",
-        doc: `Alarm on the function's ${d.metric} metric (${d.statistic}), notifying the stack's alarm topic: \`{ enabled (default true), threshold (${unit}, default ${d.threshold}), evaluationMinutes (1-60, default ${d.evaluationMinutes}) }\`.`,
+        doc: `Alarm on the ${d.on === "function" ? "function's" : d.on === "mapping" ? "mapping's" : "idempotency table's"} ${d.metric} metric (${d.statistic}), notifying the stack's alarm topic: \`{ enabled (default true), threshold (${unit}, default ${d.threshold}), evaluationMinutes (1-60, default ${d.evaluationMinutes}) }\`.`,
         default: { enabled: d.enabled, threshold: d.threshold, evaluationMinutes: d.evaluationMinutes },
         parse(v, k, issues) {
             const p = parseObject(
@@ -258,12 +416,18 @@ function parseDestination(v: unknown, key: string, issues: Issues, types: readon
         return issues.add(key, `must be { type: ${types.join(" | ")} } or { arn, kmsKeyArn? }`);
     }
     const o = v as Record<string, unknown>;
+    if (o.arn !== undefined && o.type !== undefined) {
+        // `type` creates a destination and `arn` names an existing one: together one of them would be ignored.
+        return issues.add(
+            key,
+            `has both type and arn: give { type: ${types.filter((t) => t !== "lambda").join(" | ")} } for a destination the stack creates, or { arn, kmsKeyArn? } for an existing one`,
+        );
+    }
     if (o.arn !== undefined) {
         const p = parseObject(
             {
                 arn: str({ doc: "", allowed: `an ${types.join(", ")} ARN` }),
                 kmsKeyArn: str({ doc: "", pattern: KMS_KEY_ARN, allowed: "a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<uuid>" }),
-                type: oneOf(types as string[], { doc: "" }),
             },
             v,
             key,
@@ -282,7 +446,6 @@ function parseDestination(v: unknown, key: string, issues: Issues, types: readon
         if (!type || !types.includes(type)) {
             return issues.add(`${key}.arn`, `${JSON.stringify(arn)} is not allowed here: use the ARN of ${types.map(articleFor).join(", ")}`);
         }
-        if (p.type !== undefined && p.type !== type) return issues.add(`${key}.type`, `"${p.type}" does not match the ARN, which is ${articleFor(type)}`);
         if (p.kmsKeyArn && (type === "lambda" || type === "eventbridge")) {
             return issues.add(`${key}.kmsKeyArn`, `is only for SQS, SNS and S3 destinations`);
         }
@@ -292,6 +455,72 @@ function parseDestination(v: unknown, key: string, issues: Issues, types: readon
     if (!p) return undefined;
     if (p.type === "lambda") return issues.add(`${key}.type`, `"lambda" needs an existing function: give { arn: <function ARN> }`);
     return { kind: "create", type: p.type } as FailureDestination | AsyncDestination;
+}
+
+/** Lambda docs, "Using a Kafka topic as an on-failure destination": `{ type: kafka, topic }`. */
+function parseKafkaDestination(v: unknown, key: string, issues: Issues): FailureDestination | undefined {
+    const p = parseObject(
+        {
+            type: oneOf(["kafka"] as const, { doc: "", required: true }),
+            topic: str({ doc: "", required: true, pattern: TOPIC, allowed: "1-249 characters of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..'" }),
+        },
+        v,
+        key,
+        issues,
+    );
+    return p ? { kind: "kafka", type: "kafka", topic: p.topic! } : undefined;
+}
+
+function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaRegistryConfig | undefined {
+    const p = parseObject(
+        {
+            glueRegistryArn: str({ doc: "", pattern: new RegExp(`^create$|${GLUE_REGISTRY_ARN.source}`), allowed: 'an AWS Glue registry ARN, or "create"' }),
+            uri: str({
+                doc: "",
+                pattern: /^https:\/\/[^\s/?#]+(:[0-9]{1,5})?(\/[^\s]*)?$/,
+                allowed: "an https:// URL of a Confluent-compatible schema registry",
+            }),
+            authentication: oneOf(["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"] as const, { doc: "" }),
+            secretArn: str({ doc: "", pattern: SECRETS_MANAGER_ARN, allowed: "a Secrets Manager secret ARN" }),
+            secretKmsKeyArn: str({ doc: "", pattern: KMS_KEY_ARN, allowed: "a KMS key ARN" }),
+            rootCaSecretArn: str({ doc: "", pattern: SECRETS_MANAGER_ARN, allowed: "a Secrets Manager secret ARN" }),
+            eventRecordFormat: oneOf(EVENT_RECORD_FORMATS, { doc: "", default: "JSON" }),
+            validate: list(oneOf(SCHEMA_VALIDATION_ATTRIBUTES, { doc: "" }), { doc: "", minItems: 1, maxItems: 2, unique: true, default: ["VALUE"] }),
+        },
+        v,
+        key,
+        issues,
+    );
+    if (!p) return undefined;
+    const common = { eventRecordFormat: p.eventRecordFormat as "JSON" | "SOURCE", validate: p.validate as ("KEY" | "VALUE")[] };
+    const confluentKeys = (["uri", "authentication", "secretArn", "secretKmsKeyArn", "rootCaSecretArn"] as const).filter((k) => p[k] !== undefined);
+    if (p.glueRegistryArn !== undefined) {
+        // KafkaSchemaRegistryAccessConfig: "If you're working with an AWS Glue schema registry, don't provide
+        // authentication details in this object."
+        if (confluentKeys.length)
+            return issues.add(
+                `${key}.${confluentKeys[0]}`,
+                "is for a Confluent registry: an AWS Glue registry takes no authentication details (Lambda uses the execution role), so give glueRegistryArn alone",
+            );
+        return p.glueRegistryArn === "create" ? { kind: "glue-create", ...common } : { kind: "glue", glueRegistryArn: p.glueRegistryArn, ...common };
+    }
+    if (p.uri === undefined) return issues.add(key, "needs glueRegistryArn (an AWS Glue registry ARN, or create) or uri (a Confluent-compatible registry)");
+    // KafkaSchemaRegistryAccessConfig: for a Confluent registry, "choose the authentication method in the Type field,
+    // and provide the AWS Secrets Manager secret ARN in the URI field".
+    if (p.authentication === undefined) return issues.add(`${key}.authentication`, "is required with uri: BASIC_AUTH or CLIENT_CERTIFICATE_TLS_AUTH");
+    if (p.secretArn === undefined)
+        return issues.add(`${key}.secretArn`, `is required with authentication ${p.authentication}: the Secrets Manager secret Lambda authenticates with`);
+    if (p.rootCaSecretArn !== undefined && p.rootCaSecretArn === p.secretArn)
+        return issues.add(`${key}.rootCaSecretArn`, "names the same secret as secretArn: the server root CA certificate is a secret of its own");
+    return {
+        kind: "confluent",
+        uri: p.uri,
+        authentication: p.authentication,
+        secretArn: p.secretArn,
+        secretKmsKeyArn: p.secretKmsKeyArn,
+        rootCaSecretArn: p.rootCaSecretArn,
+        ...common,
+    };
 }
 
 function articleFor(t: string): string {
@@ -328,12 +557,66 @@ export function parseConsumers(
             issues.add(`${key}.filterKmsKeyArn`, "encrypts filter criteria, but this consumer has no filters: remove it or add filters");
             return;
         }
+        const provisioned = p.provisionedPollers !== undefined;
+        const onFailure = p.onFailure as FailureDestination;
+        if (onFailure.kind === "kafka") {
+            // Using a Kafka topic as an on-failure destination: "Provisioned mode required" and "Recursion prevention
+            // – Lambda prevents infinite loops by blocking configurations where the source and destination topics are
+            // the same".
+            if (!provisioned) {
+                issues.add(
+                    `${key}.onFailure`,
+                    `is a Kafka topic, and this consumer is in on-demand mode: "A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled"`,
+                );
+                return;
+            }
+            if (onFailure.topic === p.topic) {
+                issues.add(
+                    `${key}.onFailure.topic`,
+                    `"${onFailure.topic}" is the topic this consumer reads: Lambda refuses a destination topic that is a source topic (it would loop)`,
+                );
+                return;
+            }
+        }
+        if (!provisioned) {
+            // Configuring error handling controls for Kafka event sources: the controls need provisioned mode.
+            const set = (["maximumRetryAttempts", "maximumRecordAgeSeconds", "bisectBatchOnFunctionError", "reportBatchItemFailures"] as const).filter(
+                (k) => p[k] !== undefined && p[k] !== false && p[k] !== -1,
+            );
+            if (set.length) {
+                issues.add(
+                    `${key}.${set[0]}`,
+                    `is an error handling control, and this consumer is in on-demand mode (provisionedPollers: false): ${ERROR_HANDLING_NEEDS_PROVISIONED}`,
+                );
+                return;
+            }
+            if (p.schemaRegistry) {
+                issues.add(
+                    `${key}.schemaRegistry`,
+                    `needs provisioned mode, and this consumer is in on-demand mode (provisionedPollers: false): ${SCHEMA_REGISTRY_NEEDS_PROVISIONED}`,
+                );
+                return;
+            }
+        }
+        const errorHandling = provisioned
+            ? {
+                  maximumRetryAttempts: p.maximumRetryAttempts ?? ERROR_HANDLING_DEFAULTS.maximumRetryAttempts,
+                  maximumRecordAgeSeconds: p.maximumRecordAgeSeconds ?? ERROR_HANDLING_DEFAULTS.maximumRecordAgeSeconds,
+                  bisectBatchOnFunctionError: p.bisectBatchOnFunctionError ?? ERROR_HANDLING_DEFAULTS.bisectBatchOnFunctionError,
+                  reportBatchItemFailures: p.reportBatchItemFailures ?? ERROR_HANDLING_DEFAULTS.reportBatchItemFailures,
+              }
+            : {
+                  maximumRetryAttempts: undefined,
+                  maximumRecordAgeSeconds: undefined,
+                  bisectBatchOnFunctionError: undefined,
+                  reportBatchItemFailures: undefined,
+              };
         const consumerGroupId = p.consumerGroupId ?? `${ctx.project}-${ctx.stack}-${p.name}`;
         if (!CONSUMER_GROUP_ID.test(consumerGroupId)) {
             issues.add(`${key}.consumerGroupId`, `the default "${consumerGroupId}" is not a valid group id; set consumerGroupId explicitly`);
             return;
         }
-        out.push({ ...(p as unknown as ConsumerConfig), consumerGroupId, filters: p.filters ?? [] });
+        out.push({ ...(p as unknown as ConsumerConfig), ...errorHandling, consumerGroupId, filters: p.filters ?? [] });
         at.push(i);
     });
     // Names and group ids are unique (checked among the items that parsed, so every problem is reported at once):
@@ -348,5 +631,34 @@ export function parseConsumers(
             else seen.set(c[field], at[j]);
         });
     }
+    checkPollerGroups(out, at, issues);
     return issues.list.length > before ? undefined : out;
+}
+
+/**
+ * ProvisionedPollerConfig.PollerGroupName: "You can group up to 100 ESMs per poller group and aggregate maximum pollers
+ * across all ESMs in a group cannot exceed 2000" (a mapping without a maximum counts with Lambda's default, 200).
+ * Checked among this stack's consumers; mappings of other stacks in the same group are not visible here.
+ */
+function checkPollerGroups(consumers: ConsumerConfig[], at: number[], issues: Issues): void {
+    const groups = new Map<string, { count: number; pollers: number; last: number }>();
+    consumers.forEach((c, j) => {
+        const name = c.provisionedPollers?.pollerGroupName;
+        if (!name) return;
+        const g = groups.get(name) ?? { count: 0, pollers: 0, last: j };
+        g.count++;
+        g.pollers += c.provisionedPollers?.maximum ?? POLLER_GROUP.defaultMaximumPollers;
+        g.last = j;
+        groups.set(name, g);
+    });
+    for (const [name, g] of groups) {
+        const where = `${NS}[${at[g.last]}].provisionedPollers.pollerGroupName`;
+        if (g.count > POLLER_GROUP.maxMappings)
+            issues.add(where, `poller group "${name}" has ${g.count} consumers: Lambda allows at most ${POLLER_GROUP.maxMappings} mappings per poller group`);
+        if (g.pollers > POLLER_GROUP.maxAggregatePollers)
+            issues.add(
+                where,
+                `poller group "${name}" adds up to ${g.pollers} maximum pollers (a consumer without provisionedPollers.maximum counts ${POLLER_GROUP.defaultMaximumPollers}): Lambda allows at most ${POLLER_GROUP.maxAggregatePollers} per group`,
+            );
+    }
 }

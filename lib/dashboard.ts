@@ -1,13 +1,15 @@
 /**
  * The stack's CloudWatch dashboard body, as plain data: per consumer, offset lag, invocations, errors, throttles,
- * concurrency and destination delivery failures; for the cluster, each broker's CPU and data-disk use.
+ * concurrency and destination delivery failures; the mapping's records sent to the failure destination and dropped
+ * (Lambda docs, "Event source mapping metrics", EventCount group); the idempotency table's throttles; for the cluster, each broker's CPU and data-disk use.
  */
 
 export interface DashboardInput {
     region: string;
     /** MSK cluster name (the `Cluster Name` dimension) and its broker count, when the stack knows them. */
     cluster?: { name: string; brokers: number };
-    consumers: { name: string; functionName: string; topic: string }[];
+    /** Per consumer; `mappingUuid` (the mapping's metrics' dimension) once known, `idempotencyTable` when it has one. */
+    consumers: { name: string; functionName: string; topic: string; mappingUuid?: string; idempotencyTable?: string }[];
 }
 
 type Metric = (string | { stat?: string; label?: string })[];
@@ -41,7 +43,23 @@ export function dashboardBody(input: DashboardInput): { widgets: object[] } {
             ),
         );
         y += 6;
-        widgets.push(widget(`${c.name}: destination delivery failures`, [lambda("DestinationDeliveryFailures", "Sum", c.functionName)], 0, y, 24));
+        const row: object[] = [widget(`${c.name}: destination delivery failures`, [lambda("DestinationDeliveryFailures", "Sum", c.functionName)], 0, y)];
+        if (c.mappingUuid) {
+            const esm = (metric: string, label: string): Metric => ["AWS/Lambda", metric, "EventSourceMappingUUID", c.mappingUuid!, { stat: "Sum", label }];
+            row.push(
+                widget(
+                    `${c.name}: records sent to the failure destination`,
+                    [esm("OnFailureDestinationDeliveredEventCount", "sent to failure destination"), esm("DroppedEventCount", "dropped")],
+                    8,
+                    y,
+                ),
+            );
+        }
+        if (c.idempotencyTable) {
+            const ddb = (metric: string): Metric => ["AWS/DynamoDB", metric, "TableName", c.idempotencyTable!, { stat: "Sum", label: metric }];
+            row.push(widget(`${c.name}: idempotency table throttles`, [ddb("ReadThrottleEvents"), ddb("WriteThrottleEvents")], 16, y));
+        }
+        widgets.push(...row);
         y += 6;
     }
     if (input.cluster) {

@@ -1,15 +1,23 @@
 /**
  * Failure records: what Lambda sends to a destination when it gives up, parsed into what an operator needs to look
- * the records up again.
+ * the records up again. Formats: AWS Lambda documentation, "Capturing discarded batches for Amazon MSK event sources"
+ * (the Kafka on-failure record) and "Capturing records of Lambda asynchronous invocations" (the invocation record).
  *
- * - Seed 002 (Kafka event source mappings): a JSON document with `requestContext`, `responseContext` (null when the
- *   condition is MaximumPayloadSizeExceeded), `version`, `timestamp` and `KafkaBatchInfo`, whose `recordsInfo` keys
- *   are "topic-partition" (e.g. "Topic-0") with first/last offsets and timestamps. S3 destinations also get `payload`,
+ * - Kafka event source mappings: a JSON document with `requestContext`, `responseContext` (null when the condition
+ *   is MaximumPayloadSizeExceeded), `version`, `timestamp` and `KafkaBatchInfo`, whose `recordsInfo` keys are
+ *   "topic-partition" (e.g. "Topic-0") with first/last offsets and timestamps. S3 destinations also get `payload`,
  *   the whole original invocation record as an escaped JSON string. Offsets are strings: they may exceed 2^53.
- * - Seed 004 (async invocation): `requestContext`, `requestPayload`, `responseContext`, `responsePayload`.
+ * - Lambda docs, "Using a Kafka topic as an on-failure destination": the message value on the failure topic has the same
+ *   `requestContext`/`responseContext`, and `KafkaBatchInfo.recordInfo` (one record's offset and time) with `payload`,
+ *   the failed invocation's event as an object (its `records` keyed by "topic-partition").
+ * - Asynchronous invocations: `requestContext`, `requestPayload`, `responseContext`, `responsePayload` (on failure or,
+ *   for an on-success destination, on success).
  *
- * Inputs may arrive as the record object, its JSON text, an SNS notification (`{ "Type": "Notification", "Message"
- * }`), or an SQS message (`{ "body" }`).
+ * Inputs may arrive as the record itself (an S3 object, a Kafka message, a Lambda destination's event) or its JSON
+ * text, wrapped as the destinations deliver it: an SNS notification (`{ "Type": "Notification", "Message" }`), an SQS
+ * message (`{ "body" }` in a Lambda event, `{ "Body" }` from the SQS API, `{ "Messages": [one] }` as
+ * `aws sqs receive-message` prints it), a Lambda event from an SQS or SNS trigger (`{ "Records": [one] }`), or an
+ * EventBridge event (`{ "detail-type": "Lambda Function Invocation Result - Failure" | "... - Success", "detail" }`).
  */
 
 export interface PartitionRange {
@@ -80,12 +88,69 @@ function unwrap(input: unknown, depth = 0): Record<string, unknown> {
         return unwrap(parsed, depth + 1);
     }
     const o = obj(input, "the record");
+    if ("requestContext" in o) return o;
     if (o.Type === "Notification" && typeof o.Message === "string") return unwrap(o.Message, depth + 1);
-    if (typeof o.body === "string" && !("requestContext" in o)) return unwrap(o.body, depth + 1);
+    if (typeof o.body === "string") return unwrap(o.body, depth + 1);
+    if (typeof o.Body === "string") return unwrap(o.Body, depth + 1);
+    if (o.Sns && typeof o.Sns === "object") return unwrap(o.Sns, depth + 1);
+    for (const list of ["Messages", "Records"] as const) {
+        const v = o[list];
+        if (!Array.isArray(v)) continue;
+        if (v.length !== 1) throw new FailureRecordError(`${list} holds ${v.length} messages: pass one message at a time`);
+        return unwrap(v[0], depth + 1);
+    }
+    if (typeof o["detail-type"] === "string") {
+        // EventBridge: an async invocation record is the event's detail.
+        if (!o["detail-type"].startsWith("Lambda Function Invocation Result")) {
+            throw new FailureRecordError(
+                `an EventBridge event of detail-type ${JSON.stringify(o["detail-type"].slice(0, 80))}, not a Lambda invocation result`,
+            );
+        }
+        return unwrap(o.detail, depth + 1);
+    }
     return o;
 }
 
 const PARTITION_KEY = /^(.+)-(\d+)$/;
+
+/** The Kafka-topic form: the offsets and times of the failed records, from the event in `payload`. */
+function kafkaTopicForm(info: Record<string, unknown>, payload: unknown) {
+    const event = obj(payload, "payload");
+    const records = obj(event.records, "payload.records");
+    const ranges: PartitionRange[] = [];
+    for (const [key, list] of Object.entries(records)) {
+        const m = PARTITION_KEY.exec(key);
+        if (!m || !Array.isArray(list) || list.length === 0)
+            throw new FailureRecordError(`payload.records["${key}"] is not a list of records of a topic-partition`);
+        let first: { offset: bigint; timestamp: number } | undefined;
+        let last: typeof first;
+        list.forEach((rec, i) => {
+            const o = obj(rec, `payload.records["${key}"][${i}]`);
+            if (!(typeof o.offset === "number" && Number.isInteger(o.offset) && o.offset >= 0) && !(typeof o.offset === "string" && /^\d+$/.test(o.offset)))
+                throw new FailureRecordError(`payload.records["${key}"][${i}].offset is not an offset`);
+            const at = { offset: BigInt(o.offset as number | string), timestamp: typeof o.timestamp === "number" ? o.timestamp : NaN };
+            if (!first || at.offset < first.offset) first = at;
+            if (!last || at.offset > last.offset) last = at;
+        });
+        const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : "unknown");
+        ranges.push({
+            topic: m[1],
+            partition: Number(m[2]),
+            firstOffset: String(first!.offset),
+            lastOffset: String(last!.offset),
+            firstTimestamp: iso(first!.timestamp),
+            lastTimestamp: iso(last!.timestamp),
+        });
+    }
+    ranges.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    return {
+        eventSourceArn: str(info, "eventSourceArn", "KafkaBatchInfo"),
+        batchSize: optNum(info, "batchSize"),
+        payloadSize: optNum(info, "payloadSize"),
+        ranges,
+        payload: event,
+    };
+}
 
 export function parseFailureRecord(input: unknown): FailureRecord {
     const r = unwrap(input);
@@ -101,6 +166,9 @@ export function parseFailureRecord(input: unknown): FailureRecord {
     };
     if (r.KafkaBatchInfo !== undefined) {
         const info = obj(r.KafkaBatchInfo, "KafkaBatchInfo");
+        if (info.recordsInfo === undefined && info.recordInfo !== undefined) {
+            return { kind: "kafka", ...common, ...kafkaTopicForm(info, r.payload) };
+        }
         const recordsInfo = obj(info.recordsInfo, "KafkaBatchInfo.recordsInfo");
         const ranges: PartitionRange[] = Object.entries(recordsInfo).map(([key, value]) => {
             // The key is "topic-partition"; topic names may contain "-", so the partition is after the last one.

@@ -1,4 +1,4 @@
-import { DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../policies/lib/facts";
+import { DESTINATION_KMS_ACTIONS, GLUE_REGISTRY_ARN, IDEMPOTENCY_TABLE_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../policies/lib/facts";
 import { consumerActionsOn, MAPPING_CLUSTER_ACTIONS, MAPPING_DESCRIBE_CLUSTER_ACTIONS, MAPPING_EC2_ACTIONS } from "../policies/lib/iam-facts";
 
 /**
@@ -153,6 +153,24 @@ export function kafkaStatements(g: KafkaGrants): Statement[] {
     return kafka;
 }
 
+/**
+ * Writing failed records to a Kafka topic of the same cluster (Lambda docs, "Using a Kafka topic as an on-failure
+ * destination": the mapping needs write permission on the destination topic): with IAM authentication,
+ * `kafka-cluster:DescribeTopic` and `kafka-cluster:WriteData` on exactly that topic's ARN (Connect on the cluster is in
+ * the kafka statements). SCRAM and mTLS users need the matching Kafka ACLs instead.
+ */
+export function kafkaDestinationStatements(g: { clusterArn: string; topic: string; authentication: KafkaGrants["authentication"] }): Statement[] {
+    if (g.authentication !== "iam") return [];
+    return [
+        {
+            Sid: "WriteFailureTopic",
+            Effect: "Allow",
+            Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
+            Resource: topicArn(g.clusterArn, g.topic),
+        },
+    ];
+}
+
 /** Reading the stack's SCRAM or mTLS secret, and decrypting it only through Secrets Manager. */
 export function secretStatements(region: string, secret: { arn: string; kmsKeyArn: string }): Statement[] {
     return [
@@ -163,6 +181,53 @@ export function secretStatements(region: string, secret: { arn: string; kmsKeyAr
             Action: "kms:Decrypt",
             Resource: secret.kmsKeyArn,
             Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        },
+    ];
+}
+
+/**
+ * An AWS Glue schema registry (Using schema registries with Kafka event sources in Lambda): `glue:GetRegistry` on the
+ * registry, `glue:GetSchemaVersion` on the registry and its schemas (`schema/<registry>/*` in the same account and
+ * Region), nothing else.
+ */
+export function glueRegistryStatements(registryArn: string): Statement[] {
+    const m = GLUE_REGISTRY_ARN.exec(registryArn);
+    if (!m) throw new Error(`not an AWS Glue registry ARN: ${registryArn}`);
+    const schemas = registryArn.replace(/:registry\/[^/]+$/, `:schema/${m[1]}/*`);
+    return [
+        { Sid: "ReadSchemaRegistry", Effect: "Allow", Action: "glue:GetRegistry", Resource: registryArn },
+        { Sid: "ReadSchemaVersions", Effect: "Allow", Action: "glue:GetSchemaVersion", Resource: [registryArn, schemas] },
+    ];
+}
+
+/** A Confluent-compatible registry's secrets: reading exactly them, decrypting only through Secrets Manager. */
+export function schemaRegistrySecretStatements(region: string, r: { secretArn: string; rootCaSecretArn?: string; kmsKeyArn?: string }): Statement[] {
+    const secrets = r.rootCaSecretArn ? [r.secretArn, r.rootCaSecretArn] : r.secretArn;
+    const out: Statement[] = [{ Sid: "ReadSchemaRegistrySecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secrets }];
+    if (r.kmsKeyArn)
+        out.push({
+            Sid: "DecryptSchemaRegistrySecrets",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: r.kmsKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        });
+    return out;
+}
+
+/**
+ * The idempotency table: exactly the item actions Powertools' DynamoDB store calls, on that table, and its key used
+ * only through DynamoDB.
+ */
+export function idempotencyStatements(region: string, t: { tableArn: string; kmsKeyArn: string }): Statement[] {
+    return [
+        { Sid: "IdempotencyRecords", Effect: "Allow", Action: [...IDEMPOTENCY_TABLE_ACTIONS], Resource: t.tableArn },
+        {
+            Sid: "IdempotencyTableKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            Resource: t.kmsKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
         },
     ];
 }

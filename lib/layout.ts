@@ -65,32 +65,47 @@ export interface SubnetPlan {
 }
 
 /**
- * Splits a VPC CIDR into equal subnets: one private subnet per AZ, plus one public subnet per AZ in `nat` mode (for its
- * NAT gateway). Private subnets come first (AZ order), then public ones. Throws a message naming the smallest VPC that
- * fits when the block is too small for the AZ count (a subnet may be no smaller than /28).
+ * The stable subnet layout. The VPC is cut into 16 equal slots (each subnet is 1/16 of the VPC block): private subnets
+ * take slots 0-5 (one per AZ index), public subnets slots 8-13; slots 6, 7, 14 and 15 are spare. A subnet's CIDR thus
+ * depends only on the VPC block, its tier and its AZ index, never on how many AZs or tiers exist: going from 2 to 3 AZs,
+ * or from `privatelink` to `nat`, adds subnets and moves none. (An equal split by the current subnet count would
+ * re-cut every subnet, and a subnet's CIDR is create-only: the subnets, and through its client subnets the MSK cluster,
+ * would be replaced.)
  */
-export function planSubnets(cidrBlock: string, azCount: number, mode: Exclude<NetworkMode, "existing">): SubnetPlan[] {
+export const SUBNET_SLOT_BITS = 4;
+/** The most AZs a stack's VPC spans (the `network.azCount` bound). */
+export const MAX_AZS = 6;
+const TIER_SLOT: Record<SubnetPlan["tier"], number> = { private: 0, public: 8 };
+
+/** The largest VPC prefix the stable layout fits: its 1/16 subnets may be no smaller than /28. */
+export const LAYOUT_MAX_VPC_PREFIX = SUBNET_MAX_PREFIX - SUBNET_SLOT_BITS;
+
+/** One subnet's CIDR: a function of the VPC block, the tier and the AZ index only. Throws when it cannot fit. */
+export function subnetCidr(cidrBlock: string, tier: SubnetPlan["tier"], az: number): string {
     const vpc = parseCidr(cidrBlock);
     if (typeof vpc === "string") throw new Error(vpc);
-    if (!Number.isInteger(azCount) || azCount < 1) throw new Error(`azCount must be a positive integer, got ${azCount}`);
-    const tiers: SubnetPlan["tier"][] = mode === "nat" ? ["private", "public"] : ["private"];
-    const count = azCount * tiers.length;
-    const newBits = Math.ceil(Math.log2(count));
-    const prefix = vpc.prefix + newBits;
+    if (!Number.isInteger(az) || az < 0 || az >= MAX_AZS) throw new Error(`AZ index must be an integer from 0 to ${MAX_AZS - 1}, got ${az}`);
+    const prefix = vpc.prefix + SUBNET_SLOT_BITS;
     if (prefix > SUBNET_MAX_PREFIX) {
         throw new Error(
-            `${cidrBlock} is too small for ${count} subnets (${azCount} AZs, ${mode} mode): each would be /${prefix}, ` +
-                `smaller than AWS's minimum /${SUBNET_MAX_PREFIX}; use a /${SUBNET_MAX_PREFIX - newBits} or larger block`,
+            `${cidrBlock} is too small: each subnet is 1/16 of the VPC block (a stable layout: adding an AZ or public subnets moves no subnet), ` +
+                `here /${prefix}, smaller than AWS's minimum /${SUBNET_MAX_PREFIX}; use a /${LAYOUT_MAX_VPC_PREFIX} or larger block`,
         );
     }
     const size = 2 ** (32 - prefix);
+    return formatCidr({ base: (vpc.base + (TIER_SLOT[tier] + az) * size) >>> 0, prefix });
+}
+
+/**
+ * The subnets of a created VPC: one private subnet per AZ, plus one public subnet per AZ in `nat` mode (for its NAT
+ * gateway). Private subnets come first (AZ order), then public ones. Each CIDR comes from `subnetCidr` (stable layout).
+ */
+export function planSubnets(cidrBlock: string, azCount: number, mode: Exclude<NetworkMode, "existing">): SubnetPlan[] {
+    if (!Number.isInteger(azCount) || azCount < 1 || azCount > MAX_AZS) throw new Error(`azCount must be an integer from 1 to ${MAX_AZS}, got ${azCount}`);
+    const tiers: SubnetPlan["tier"][] = mode === "nat" ? ["private", "public"] : ["private"];
     const plans: SubnetPlan[] = [];
-    let k = 0;
     for (const tier of tiers) {
-        for (let az = 0; az < azCount; az++) {
-            plans.push({ az, tier, cidrBlock: formatCidr({ base: (vpc.base + k * size) >>> 0, prefix }) });
-            k++;
-        }
+        for (let az = 0; az < azCount; az++) plans.push({ az, tier, cidrBlock: subnetCidr(cidrBlock, tier, az) });
     }
     return plans;
 }

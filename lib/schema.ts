@@ -41,6 +41,48 @@ export class Issues {
     }
 }
 
+/**
+ * The closest candidate to a misspelled word, if one is close enough to be meant: edit distance (case and `-`/`_`
+ * ignored) of at most a third of the word's length, and at least 1 allowed; ties go to the first candidate. Each
+ * comparison is O(word x candidate) with candidates of bounded length, and words over 100 characters are not compared,
+ * so the cost is linear in the input.
+ */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+    if (word.length > 100) return undefined;
+    const norm = (w: string) => w.toLowerCase().replace(/[-_]/g, "");
+    const w = norm(word);
+    let best: string | undefined;
+    let bestDistance = Math.max(1, Math.floor(w.length / 3)) + 1;
+    for (const c of candidates) {
+        const d = editDistance(w, norm(c));
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    // A truncated key (`cidr` for `cidrBlock`).
+    return best ?? (w.length >= 3 ? candidates.find((c) => norm(c).startsWith(w)) : undefined);
+}
+
+/** Levenshtein distance with one row of memory. */
+export function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) {
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = cur;
+    }
+    return prev[b.length];
+}
+
+/** `; did you mean X?` for a misspelled key, or nothing. */
+export function suggestion(word: string, candidates: readonly string[]): string {
+    const m = didYouMean(word, candidates);
+    return m ? `; did you mean ${m}?` : "";
+}
+
 /** Describes one config field: documentation plus a parser that returns the value or records an issue. */
 export interface Field<T> {
     /** Type as shown in docs, e.g. `integer`, `string`, `"a" | "b"`. */
@@ -51,8 +93,11 @@ export interface Field<T> {
     required?: boolean;
     /** The allowed values or range, as shown in docs and error messages. */
     allowed?: string;
-    /** Set only when the resource is created (a change replaces it). */
-    createOnly?: boolean;
+    /**
+     * Set only when the resource is created: a change on a live stack replaces it. A string says what is replaced
+     * (e.g. "replaces the cluster"), shown in the config reference.
+     */
+    createOnly?: boolean | string;
     /** The value is sensitive: never echo it. */
     secret?: boolean;
     parse(value: unknown, key: string, issues: Issues): T | undefined;
@@ -79,7 +124,7 @@ interface Common<T> {
     doc: string;
     default?: T;
     required?: boolean;
-    createOnly?: boolean;
+    createOnly?: boolean | string;
     secret?: boolean;
 }
 
@@ -247,8 +292,8 @@ export function parseObject<S extends Spec>(spec: S, value: unknown, key: string
     const out: Record<string, unknown> = {};
     const before = issues.list.length;
     for (const k of Object.keys(obj)) {
-        if (!(k in spec)) {
-            issues.add(`${key}.${k}`, `is not a known key: allowed keys are ${Object.keys(spec).join(", ")}`);
+        if (!Object.hasOwn(spec, k)) {
+            issues.add(`${key}.${k}`, `is not a known key: allowed keys are ${Object.keys(spec).join(", ")}${suggestion(k, Object.keys(spec))}`);
         }
     }
     for (const [k, field] of Object.entries(spec)) {

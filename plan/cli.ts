@@ -1,16 +1,21 @@
 /**
- * `npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]`
+ * `npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]
+ *  [--against BASE.json [--allow-replace URN|name ...]]`
  *
  * Runs the program for `Pulumi.NAME.yaml` under Pulumi's mock runtime, with no cloud account, prints what
  * `pulumi up` would create, and what the policy pack (served over the Analyzer protocol, as the CLI serves it) says
- * about it. Exit codes: 0 planned with no mandatory violation, 1 a mandatory policy violation, 2 bad configuration or
- * usage, 3 the program or the pack failed otherwise.
+ * about it. With `--against`, also compares this plan with a base plan (`--json` output of the base branch) by URN:
+ * what would be created, deleted, updated or replaced, and what a replacement or deletion of stateful resources loses.
+ * Exit codes: 0 planned with no mandatory violation, 1 a mandatory policy violation, 2 bad configuration or usage,
+ * 3 the program or the pack failed otherwise, 4 a stateful resource would be replaced or deleted and `--allow-replace`
+ * does not name it (4 wins over 1).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { NAMESPACE, parseStackConfig, SECRET_KEYS } from "../lib/config";
 import type { Diagnostic } from "./analyzer";
+import { diffPlans, renderDiff, type PlanDiff } from "./diff";
 import type { SimulationResult } from "./simulate";
 import { display } from "./values";
 
@@ -22,12 +27,38 @@ export interface PlanArgs {
     preview: boolean;
     overrides: [string, string][];
     policyConfig?: string;
+    /** Stack configuration file instead of `Pulumi.<stack>.yaml` (as `pulumi --config-file`). */
+    configFile?: string;
+    /** Base plan (`--json` document) to compare with. */
+    against?: string;
+    /** URNs or resource names whose replacement or deletion is intended. */
+    allowReplace: string[];
+    help: boolean;
 }
 
 export class UsageError extends Error {}
 
+export const USAGE = `usage: npm run plan -- --stack NAME [options]
+
+Plans stack NAME (Pulumi.NAME.yaml) offline, under Pulumi's mocks, and has the policy pack judge it.
+
+options:
+  --stack, -s NAME            the stack (default dev)
+  --json                      print the plan as one JSON document
+  --preview                   leave computed values unknown, as a first pulumi preview does
+  --config, -c KEY=VALUE      override a config key (repeatable); paths such as msk-lambda:consumers[0].batchSize
+  --config-file FILE          read the stack's config from FILE instead of Pulumi.NAME.yaml (as pulumi --config-file)
+  --policy-config FILE        policy pack config (default policies/config/NAME.json when it exists)
+  --against BASE.json         compare with a base plan (the --json output of the base branch): created, deleted,
+                              updated and replaced resources, and what replacing or deleting stateful ones loses
+  --allow-replace URN|NAME    a stateful resource whose replacement or deletion is intended (repeatable)
+  --help, -h                  print this help
+
+exit codes: 0 planned, 1 mandatory policy violation, 2 bad configuration or usage, 3 the program or the pack failed,
+            4 a stateful resource would be replaced or deleted without --allow-replace`;
+
 export function parseArgs(argv: string[]): PlanArgs {
-    const args: PlanArgs = { stack: "dev", json: false, preview: false, overrides: [] };
+    const args: PlanArgs = { stack: "dev", json: false, preview: false, overrides: [], allowReplace: [], help: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const next = () => {
@@ -42,16 +73,60 @@ export function parseArgs(argv: string[]): PlanArgs {
         else if (a.startsWith("--config=")) args.overrides.push(splitOverride(a.slice(9)));
         else if (a === "--policy-config") args.policyConfig = next();
         else if (a.startsWith("--policy-config=")) args.policyConfig = a.slice(16);
-        else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
+        else if (a === "--config-file") args.configFile = next();
+        else if (a.startsWith("--config-file=")) args.configFile = a.slice(14);
+        else if (a === "--against") args.against = next();
+        else if (a.startsWith("--against=")) args.against = a.slice(10);
+        else if (a === "--allow-replace") args.allowReplace.push(next());
+        else if (a.startsWith("--allow-replace=")) args.allowReplace.push(a.slice(16));
+        else if (a === "--help" || a === "-h") args.help = true;
+        else {
+            // A forgotten --config (`msk-lambda:scramPassword=...`) must not echo the value.
+            const eq = a.indexOf("=");
+            const shown = eq >= 0 ? `${a.slice(0, Math.min(eq, 100))}=...` : a.length > 100 ? `${a.slice(0, 100)}...` : a;
+            throw new UsageError(`unknown argument ${JSON.stringify(shown)}${eq > 0 && a.includes(":") ? " (a config value? use --config key=value)" : ""}`);
+        }
     }
+    if (args.allowReplace.length && !args.against) throw new UsageError("--allow-replace needs --against BASE.json (the plan to compare with)");
     if (!/^[A-Za-z0-9_.-]+$/.test(args.stack)) throw new UsageError(`--stack must be a stack name such as dev, got ${JSON.stringify(args.stack)}`);
     return args;
 }
 
+/**
+ * Splits `key=value`. A malformed argument is never echoed whole: it may be `msk-lambda:scramPassword:hunter2`, a
+ * secret typed with the wrong separator. Only what looks like a key (`namespace:name`, letters, digits, `-_.[]`)
+ * is shown, and nothing after a secret key's name.
+ */
 function splitOverride(text: string): [string, string] {
     const eq = text.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--config takes key=value, got ${JSON.stringify(text.split("=")[0])}`);
+    if (eq <= 0) {
+        const m = /^[A-Za-z0-9_-]{1,100}(:[A-Za-z0-9_]{1,100})?/.exec(text);
+        const shown = m ? m[0] : "";
+        const rest = text.length > shown.length ? " followed by more text (not shown: it may be a secret)" : "";
+        throw new UsageError(
+            `--config takes key=value (e.g. msk-lambda:cluster.kafkaVersion=3.8.x), got ${shown ? JSON.stringify(shown) : "an argument"}${rest}`,
+        );
+    }
     return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+/**
+ * Parses a YAML file; a syntax error (bad indent, tab, duplicate key) becomes a `StackFileError` naming the file, line
+ * and column. The YAML library's message quotes the offending lines, which may hold a secret: only its first line,
+ * without the quote, is kept.
+ */
+export function readYaml(file: string, shownAs: string): unknown {
+    const text = fs.readFileSync(file, "utf8");
+    try {
+        return parseYaml(text);
+    } catch (e) {
+        const err = e as { linePos?: { line: number; col: number }[]; code?: string; message?: string };
+        if (!err.linePos && !err.code) throw e;
+        const first = String(err.message ?? "").split("\n")[0];
+        const problem = first.replace(/ at line \d+, column \d+:?$/, "");
+        const at = err.linePos?.[0];
+        throw new StackFileError(`${shownAs}${at ? `:${at.line}:${at.col}` : ""}: YAML syntax error: ${problem}${err.code ? ` (${err.code})` : ""}`);
+    }
 }
 
 /** Thrown for stack files the plan cannot use; reported like a config error (exit 2). */
@@ -64,9 +139,11 @@ export interface LoadedConfig {
 }
 
 /** Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` as the CLI would, then applies `--config` overrides. */
-export function loadConfig(root: string, stack: string, overrides: [string, string][]): LoadedConfig {
-    const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, any> };
-    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
+export function loadConfig(root: string, stack: string, overrides: [string, string][], configFile?: string): LoadedConfig {
+    const project = readYaml(path.join(root, "Pulumi.yaml"), "Pulumi.yaml") as { name: string; config?: Record<string, any> };
+    const stackFile = configFile ? path.resolve(configFile) : path.join(root, `Pulumi.${stack}.yaml`);
+    const fileName = configFile ?? `Pulumi.${stack}.yaml`;
+    if (configFile && !fs.existsSync(stackFile)) throw new StackFileError(`--config-file ${configFile}: no such file`);
     if (!fs.existsSync(stackFile)) {
         const known = fs
             .readdirSync(root)
@@ -74,7 +151,13 @@ export function loadConfig(root: string, stack: string, overrides: [string, stri
             .map((f) => f.slice(7, -5));
         throw new StackFileError(`no stack file Pulumi.${stack}.yaml: known stacks are ${known.join(", ")}`);
     }
-    const stackDoc = (parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const stackDoc = (readYaml(stackFile, fileName) ?? {}) as { config?: Record<string, unknown> };
+    if (
+        typeof stackDoc !== "object" ||
+        Array.isArray(stackDoc) ||
+        (stackDoc.config != null && (typeof stackDoc.config !== "object" || Array.isArray(stackDoc.config)))
+    )
+        throw new StackFileError(`${fileName}: must be a YAML map with a config: map of keys`);
     const qualify = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
     const tree: Record<string, unknown> = {};
     // Project-level defaults first (typed declarations with `default`, or `value` for other namespaces).
@@ -89,10 +172,16 @@ export function loadConfig(root: string, stack: string, overrides: [string, stri
             const overridden = overrides.some(([ok]) => qualify(ok) === key);
             if (!overridden) {
                 throw new StackFileError(
-                    `${key} is encrypted in Pulumi.${stack}.yaml and the offline plan cannot decrypt it: pass --config ${key}=<value> (it is treated as a secret)`,
+                    `${key} is encrypted in ${fileName} and the offline plan cannot decrypt it: pass --config ${key}=<value> (it is treated as a secret)`,
                 );
             }
             continue;
+        }
+        // A secret in clear text in a file that is committed: refused, without its value, unless --config replaces it.
+        if ((SECRET_KEYS as readonly string[]).some((sk) => key === `${NAMESPACE}:${sk}`) && !overrides.some(([ok]) => qualify(ok) === key)) {
+            throw new StackFileError(
+                `${key} is stored in clear text in ${fileName}: secrets must be encrypted (pulumi config set --secret ${key} <value>, which writes a secure: value), or given to the offline plan with --config ${key}=<value>`,
+            );
         }
         tree[key] = v;
     }
@@ -108,6 +197,8 @@ export function loadConfig(root: string, stack: string, overrides: [string, stri
             tree[key] = v;
         }
     }
+    // Secret keys reach the tree only from --config (which the plan treats as secret): a clear-text one in the stack
+    // file was refused above.
     for (const s of SECRET_KEYS) {
         if (`${NAMESPACE}:${s}` in tree) secretKeys.add(`${NAMESPACE}:${s}`);
     }
@@ -168,6 +259,32 @@ export interface PlanDocument {
     }[];
     outputs: Record<string, unknown>;
     policy?: { pack: string; violations: Diagnostic[]; config?: string };
+    /** With `--against`: the changes from the base plan to this one. */
+    diff?: PlanDiff;
+}
+
+/** Reads a base plan for `--against`: a `--json` plan document of the same stack. */
+export function readBasePlan(file: string, stack: string, cwd = process.cwd(), preview = false): PlanDocument {
+    let text: string;
+    try {
+        text = fs.readFileSync(path.resolve(cwd, file), "utf8");
+    } catch (e) {
+        throw new UsageError(`--against ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    let doc: PlanDocument;
+    try {
+        doc = JSON.parse(text);
+    } catch {
+        throw new UsageError(`--against ${file}: not JSON; make it with npm run -s plan -- --stack ${stack} --json > ${file}`);
+    }
+    if (!doc || typeof doc !== "object" || !Array.isArray(doc.resources) || typeof doc.stack !== "string")
+        throw new UsageError(`--against ${file}: not a plan document (no stack and resources); make it with npm run -s plan -- --stack ${stack} --json`);
+    if (doc.stack !== stack) throw new UsageError(`--against ${file} is the plan of stack ${doc.stack}, not ${stack}: URNs would not match`);
+    if (!!doc.preview !== preview)
+        throw new UsageError(
+            `--against ${file} was planned ${doc.preview ? "with" : "without"} --preview and this plan ${preview ? "with" : "without"} it: compare plans made the same way (without --preview, ids and ARNs are known and changes show)`,
+        );
+    return doc;
 }
 
 export function planDocument(sim: SimulationResult): PlanDocument {
@@ -226,6 +343,7 @@ export function renderText(doc: PlanDocument): string {
         for (const [k, v] of Object.entries(doc.outputs)) lines.push(`    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     }
     if (doc.policy) lines.push("", ...renderViolations(doc));
+    if (doc.diff) lines.push("", ...renderDiff(doc.diff, doc.stack));
     return lines.join("\n");
 }
 
@@ -265,15 +383,24 @@ async function main(argv: string[]): Promise<number> {
     try {
         args = parseArgs(argv);
     } catch (e) {
-        process.stderr.write(
-            `plan: ${(e as Error).message}\nusage: npm run plan -- --stack NAME [--json] [--preview] [--config key=value ...] [--policy-config FILE]\n`,
-        );
+        process.stderr.write(`plan: ${(e as Error).message}\n${USAGE}\n`);
         return 2;
     }
+    if (args.help) {
+        process.stdout.write(USAGE + "\n");
+        return 0;
+    }
     try {
-        const loaded = loadConfig(ROOT, args.stack, args.overrides);
+        const base = args.against ? readBasePlan(args.against, args.stack, process.env.INIT_CWD ?? process.cwd(), args.preview) : undefined;
+        const cwd = process.env.INIT_CWD ?? process.cwd();
+        const loaded = loadConfig(ROOT, args.stack, args.overrides, args.configFile && path.resolve(cwd, args.configFile));
         // Validate first, with the program's own validator, so a bad config is reported without loading Pulumi.
-        parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
+        const parsed = parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
+        if (parsed.consumers.length === 0) {
+            process.stderr.write(
+                `note: ${NAMESPACE}:consumers is empty: the stack has no consumer, so nothing reads the cluster (no function, no event source mapping)\n`,
+            );
+        }
         const { evaluatePolicies, policyConfigFor, startPack } = await import("./policy");
         const policyConfig = policyConfigFor(args.stack, args.policyConfig);
         // Start the pack now: its start (loading and type-checking, in its own process) overlaps with the program.
@@ -290,7 +417,9 @@ async function main(argv: string[]): Promise<number> {
             });
             const doc = planDocument(sim);
             doc.policy = { ...(await evaluatePolicies(sim, policyConfig.config, await pack.server)), config: policyConfig.file };
+            if (base) doc.diff = diffPlans(base, doc, args.allowReplace);
             process.stdout.write(args.json ? JSON.stringify(doc, null, 2) + "\n" : renderText(doc) + "\n");
+            if (doc.diff?.blocked.length) return 4;
             return doc.policy.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
         } finally {
             await pack.stop();

@@ -10,6 +10,7 @@ export const CREATE_SECONDS: Record<string, number> = {
     "aws:msk/cluster:Cluster": 1650, // ~25-30 minutes
     "aws:msk/configuration:Configuration": 15,
     "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation": 60,
+    "aws:msk/topic:Topic": 60, // "Topic Operations": the topic API reflects a change after about a minute
     "aws:ec2/natGateway:NatGateway": 120,
     "aws:ec2/vpcEndpoint:VpcEndpoint": 120, // interface endpoints; a gateway endpoint is quicker (below)
     "aws:ec2/vpc:Vpc": 15,

@@ -116,6 +116,10 @@ function computed(type: string, name: string, inputs: Record<string, any>, regio
             return { arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${n()}`, name: n() };
         case "aws:cloudwatch/eventBus:EventBus":
             return { arn: `arn:aws:events:${region}:${acct}:event-bus/${n()}`, name: n() };
+        case "aws:dynamodb/table:Table":
+            return { id: n(), arn: `arn:aws:dynamodb:${region}:${acct}:table/${n()}`, name: n() };
+        case "aws:glue/registry:Registry":
+            return { id: n("registryName"), arn: `arn:aws:glue:${region}:${acct}:registry/${n("registryName")}`, registryName: n("registryName") };
         case "random:index/randomPassword:RandomPassword":
             return { result: `mock-${hex(name, 24)}` };
         default:
@@ -158,7 +162,11 @@ export function awsMocks(opts: MockOptions): pulumi.runtime.Mocks {
                 case "aws:index/getPartition:getPartition":
                     return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
                 case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-                    const names = ["a", "b", "c", "d", "e", "f"].map((s) => `${region}${s}`);
+                    // The mock account has opted in to a Local Zone, which the API lists (first, by name) unless the
+                    // call filters on opt-in-status = opt-in-not-required.
+                    const filters = (args.inputs.filters ?? []) as { name: string; values: string[] }[];
+                    const azOnly = filters.some((f) => f.name === "opt-in-status" && f.values.length === 1 && f.values[0] === "opt-in-not-required");
+                    const names = [...(azOnly ? [] : [`${region}-bos-1a`]), ...["a", "b", "c", "d", "e", "f"].map((s) => `${region}${s}`)];
                     return { id: region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [region] };
                 }
                 case "aws:msk/getBootstrapBrokers:getBootstrapBrokers": {

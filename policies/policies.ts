@@ -3,6 +3,7 @@ import { kafkaAuthMatchesCluster, kafkaServerRootCaSecret, scramSecretContent } 
 import { destinationDeliveryOutsideStack, destinationEndpointInClusterVpc, destinationKeyPolicy, destinationTypes } from "./rules/delivery";
 import { destinationEncryption, destinationKmsGrants, s3DestinationProtection } from "./rules/destinations";
 import { mskFunctionTimeout } from "./rules/function";
+import { kafkaMappingErrorHandling, kafkaMappingPollerGroups, kafkaMappingSchemaRegistry, kafkaMappingUnboundedRetries } from "./rules/error-handling";
 import { iamLeastPrivilege, mskConsumerRoleLeastPrivilege, mskMappingRolePermissions } from "./rules/iam";
 import { kmsKeyRotation } from "./rules/kms";
 import { mskMappingAuthMechanism, mskMappingLimits, mskMappingOnFailureDestination, mskNoCustomServerCa, noFifoDestinations } from "./rules/mapping";
@@ -35,6 +36,10 @@ export const policies = [
     destinationKeyPolicy,
     destinationEndpointInClusterVpc,
     destinationDeliveryOutsideStack,
+    kafkaMappingErrorHandling,
+    kafkaMappingPollerGroups,
+    kafkaMappingSchemaRegistry,
+    kafkaMappingUnboundedRetries,
     // Security baseline
     mskEncryptionInTransit,
     mskNoUnauthenticatedAccess,
@@ -59,7 +64,8 @@ export const policies = [
 /** The documentation fact or API limit behind each policy, as the catalogue prints it. */
 export const SOURCES: Record<string, string> = {
     "msk-function-timeout": 'Lambda/MSK: "Lambda can run the function for a maximum of 14 minutes ... the default timeout value is 3 seconds"',
-    "no-fifo-destinations": "Seeds 002/004: destinations are standard SQS queues and standard SNS topics; FIFO queues and topics are not supported",
+    "no-fifo-destinations":
+        'AWS Lambda docs "Capturing discarded batches for a self-managed Apache Kafka event source" and "Capturing records of Lambda asynchronous invocations": destinations are standard SQS queues and standard SNS topics; FIFO queues and topics are not supported',
     "mtls-secret":
         'Lambda/MSK "Configuring the mTLS secret": PEM chain client first, root last; PKCS#8; "Lambda supports the PBES1 (but not PBES2)"; 65,536-byte secrets',
     "mtls-secret-for-mapping": 'Lambda/MSK: "The CLIENT_CERTIFICATE_TLS_AUTH secret requires a certificate field and a private key field"',
@@ -83,15 +89,24 @@ export const SOURCES: Record<string, string> = {
     "destination-endpoint-in-cluster-vpc":
         '"Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources": "You must deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC"',
     "destination-delivery-outside-stack": "What the delivery rules cannot check from the stack: keys, key policies and cluster VPCs defined elsewhere",
+    "kafka-mapping-error-handling":
+        'Lambda docs "Configuring error handling controls for Kafka event sources": retry attempts 0-10000 or -1, maximum record age 60-604800 or -1, ReportBatchItemFailures; "select provisioned mode to configure error handling controls"',
+    "kafka-mapping-poller-groups":
+        'Lambda API ProvisionedPollerConfig.PollerGroupName, "(Amazon MSK and self-managed Apache Kafka)": "up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000"',
+    "kafka-mapping-schema-registry":
+        'Lambda docs "Using schema registries with Kafka event sources in Lambda" (provisioned mode only) and KafkaSchemaRegistryConfig: JSON | SOURCE, KEY | VALUE, at most 2 access configs naming Secrets Manager secrets, none for AWS Glue',
+    "kafka-mapping-unbounded-retries":
+        'Lambda docs "Configuring error handling controls for Kafka event sources": retries and record age default to -1 (infinite), so a failing record is retried until it expires',
     "msk-encryption-in-transit": "Security baseline: TLS client-broker and in-cluster encryption",
     "msk-no-unauthenticated-access": "Security baseline: IAM, SASL/SCRAM or mTLS client authentication",
     "msk-no-public-access": "Security baseline: brokers stay inside the VPC (the mapping's pollers use the cluster's subnets)",
     "msk-encryption-at-rest-cmk": "Security baseline: customer-managed KMS key at rest",
     "msk-broker-logs": "Operations: broker logs to diagnose authentication and connection errors",
     "destination-encryption": "Security baseline: failure and async records encrypted with a customer-managed key",
-    "s3-destination-protection": 'Seed 002 tip: "We recommend enabling S3 versioning on your destination bucket"; public access blocked',
+    "s3-destination-protection":
+        'AWS Lambda docs "Capturing discarded batches for a self-managed Apache Kafka event source": "We recommend enabling S3 versioning on your destination bucket"; public access blocked',
     "destination-kms-grants":
-        "Seeds 002/004: the execution role needs the send permission per destination type, and kms:GenerateDataKey (S3) or kms:Decrypt and kms:GenerateDataKey (SQS, SNS) on a customer-managed key",
+        'AWS Lambda docs "Capturing discarded batches for a self-managed Apache Kafka event source" and "Capturing records of Lambda asynchronous invocations": the execution role needs the send permission per destination type, and kms:GenerateDataKey (S3) or kms:Decrypt and kms:GenerateDataKey (SQS, SNS) on a customer-managed key',
     "msk-mapping-role-permissions":
         'Lambda "Configuring Lambda execution role permissions" (kafka:DescribeCluster or DescribeClusterV2, kafka:GetBootstrapBrokers, six ec2 network-interface actions) and Lambda/MSK "IAM role-based authentication" (six kafka-cluster actions on the cluster, topic and group ARNs)',
     "iam-least-privilege":
@@ -102,7 +117,8 @@ export const SOURCES: Record<string, string> = {
         'IAM User Guide "AWS JSON policy elements: Principal" (Principal "*" is every account) and "AWS global condition context keys" (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID narrow it)',
     "kms-key-rotation": "Security baseline: symmetric customer-managed keys rotate",
     "no-public-kafka-ingress": "Lambda/MSK networking: broker ports only from the event source's security groups",
-    "msk-mapping-on-failure-destination": "Seed 002: keep records of failed invocations with an on-failure destination",
+    "msk-mapping-on-failure-destination":
+        'AWS Lambda docs "Capturing discarded batches for a self-managed Apache Kafka event source": keep records of failed invocations with an on-failure destination',
     "msk-network-path": "Lambda/MSK networking: PrivateLink endpoints for Lambda and STS (and Secrets Manager), or a NAT gateway per public subnet",
     "msk-acl-default-deny":
         'Amazon MSK "Apache Kafka ACLs": with allow.everyone.if.no.acl.found=true, a resource without ACLs is open to every authenticated client',
@@ -165,4 +181,8 @@ export const READS: Record<string, string[]> = {
     "destination-key-policy": [...DESTINATIONS, T.bucketSse, T.bucketSseV2, T.kmsKey, T.kmsAlias, T.keyPolicy, T.role],
     "destination-endpoint-in-cluster-vpc": [T.mapping, ...MSK_CLUSTERS, T.subnet, T.vpc, T.vpcEndpoint],
     "destination-delivery-outside-stack": [...DESTINATIONS, T.kmsKey, T.kmsAlias, ...MSK_CLUSTERS],
+    "kafka-mapping-error-handling": [T.mapping],
+    "kafka-mapping-poller-groups": [T.mapping],
+    "kafka-mapping-schema-registry": [T.mapping],
+    "kafka-mapping-unbounded-retries": [T.mapping],
 };

@@ -96,7 +96,7 @@ describe("stack config", () => {
             "CIDR too small for the AZs",
             { "msk-lambda:network": { mode: "nat", cidrBlock: "10.0.0.0/26", azCount: 6 } },
             "msk-lambda:network.cidrBlock",
-            /too small for 12 subnets.*\/24 or larger/,
+            /10\.0\.0\.0\/26 is too small: each subnet is 1\/16 of the VPC block.*use a \/24 or larger block/,
         ],
         [
             "vpcId in a create mode",

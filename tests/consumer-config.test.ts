@@ -35,7 +35,14 @@ describe("consumer config", () => {
             batchSize: 100,
             maximumBatchingWindowSeconds: undefined,
             filters: [],
-            provisionedPollers: undefined,
+            // Provisioned mode with the error handling controls on (see README, "Poison records").
+            provisionedPollers: { minimum: 1, maximum: 10 },
+            maximumRetryAttempts: 10,
+            maximumRecordAgeSeconds: -1,
+            bisectBatchOnFunctionError: true,
+            reportBatchItemFailures: true,
+            schemaRegistry: undefined,
+            idempotency: { enabled: true, expiresAfterSeconds: 86_400 },
             enabled: true,
             timeoutSeconds: 60,
             memorySizeMb: 256,
@@ -46,8 +53,78 @@ describe("consumer config", () => {
             errorsAlarm: { enabled: true, threshold: 4, evaluationMinutes: 5 },
             throttlesAlarm: { enabled: true, threshold: 0, evaluationMinutes: 3 },
             destinationDeliveryFailuresAlarm: { enabled: true, threshold: 0, evaluationMinutes: 1 },
+            failureRecordsAlarm: { enabled: true, threshold: 0, evaluationMinutes: 1 },
+            idempotencyThrottlesAlarm: { enabled: true, threshold: 0, evaluationMinutes: 3 },
             filterKmsKeyArn: undefined,
         });
+    });
+
+    it("on demand (provisionedPollers: false) leaves the error handling controls to Lambda's defaults", () => {
+        const [c] = parse({ consumers: [{ ...ok, provisionedPollers: false }] }).consumers;
+        assert.deepStrictEqual(
+            [c.provisionedPollers, c.maximumRetryAttempts, c.maximumRecordAgeSeconds, c.bisectBatchOnFunctionError, c.reportBatchItemFailures],
+            [undefined, undefined, undefined, undefined, undefined],
+        );
+        // Values equal to Lambda's on-demand behaviour are accepted as no-ops.
+        parse({ consumers: [{ ...ok, provisionedPollers: false, maximumRetryAttempts: -1, bisectBatchOnFunctionError: false }] });
+    });
+
+    it("takes error handling controls and a poller group in provisioned mode", () => {
+        const [c] = parse({
+            consumers: [
+                {
+                    ...ok,
+                    provisionedPollers: { minimum: 2, maximum: 20, pollerGroupName: "team-a" },
+                    maximumRetryAttempts: 0,
+                    maximumRecordAgeSeconds: 3600,
+                    bisectBatchOnFunctionError: false,
+                    reportBatchItemFailures: false,
+                },
+            ],
+        }).consumers;
+        assert.deepStrictEqual(c.provisionedPollers, { minimum: 2, maximum: 20, pollerGroupName: "team-a" });
+        assert.deepStrictEqual(
+            [c.maximumRetryAttempts, c.maximumRecordAgeSeconds, c.bisectBatchOnFunctionError, c.reportBatchItemFailures],
+            [0, 3600, false, false],
+        );
+        const [g] = parse({ consumers: [{ ...ok, provisionedPollers: { pollerGroupName: "team-a" } }] }).consumers;
+        assert.deepStrictEqual(g.provisionedPollers, { pollerGroupName: "team-a" });
+    });
+
+    it("takes a schema registry: AWS Glue (existing or created) or Confluent with its secrets", () => {
+        const glue = "arn:aws:glue:us-east-1:111122223333:registry/orders-schemas";
+        const [a] = parse({ consumers: [{ ...ok, schemaRegistry: { glueRegistryArn: glue } }] }).consumers;
+        assert.deepStrictEqual(a.schemaRegistry, { kind: "glue", glueRegistryArn: glue, eventRecordFormat: "JSON", validate: ["VALUE"] });
+        const [b] = parse({
+            consumers: [{ ...ok, schemaRegistry: { glueRegistryArn: "create", eventRecordFormat: "SOURCE", validate: ["KEY", "VALUE"] } }],
+        }).consumers;
+        assert.deepStrictEqual(b.schemaRegistry, { kind: "glue-create", eventRecordFormat: "SOURCE", validate: ["KEY", "VALUE"] });
+        const secretArn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:registry-basic-AbCdEf";
+        const [c] = parse({
+            consumers: [{ ...ok, schemaRegistry: { uri: "https://registry.example.com:8081", authentication: "BASIC_AUTH", secretArn } }],
+        }).consumers;
+        assert.deepStrictEqual(c.schemaRegistry, {
+            kind: "confluent",
+            uri: "https://registry.example.com:8081",
+            authentication: "BASIC_AUTH",
+            secretArn,
+            secretKmsKeyArn: undefined,
+            rootCaSecretArn: undefined,
+            eventRecordFormat: "JSON",
+            validate: ["VALUE"],
+        });
+    });
+
+    it("takes a Kafka topic as the failure destination", () => {
+        const [c] = parse({ consumers: [{ ...ok, onFailure: { type: "kafka", topic: "orders-failures" } }] }).consumers;
+        assert.deepStrictEqual(c.onFailure, { kind: "kafka", type: "kafka", topic: "orders-failures" });
+    });
+
+    it("takes an idempotency opt-out and a retention", () => {
+        const [c] = parse({ consumers: [{ ...ok, idempotency: { enabled: false } }] }).consumers;
+        assert.deepStrictEqual(c.idempotency, { enabled: false, expiresAfterSeconds: 86_400 });
+        const [d] = parse({ consumers: [{ ...ok, idempotency: { expiresAfterSeconds: 3600 } }] }).consumers;
+        assert.deepStrictEqual(d.idempotency, { enabled: true, expiresAfterSeconds: 3600 });
     });
 
     it("normalises filter patterns given as objects or JSON text to compact JSON", () => {
@@ -124,7 +201,117 @@ describe("consumer config", () => {
             `${c0}.provisionedPollers`,
             /minimum 10 is greater than maximum 5/,
         ],
-        ["empty pollers", { ...ok, provisionedPollers: {} }, `${c0}.provisionedPollers`, /needs minimum/],
+        ["empty pollers", { ...ok, provisionedPollers: {} }, `${c0}.provisionedPollers`, /needs minimum .* or false for on-demand mode/],
+        ["retries -2", { ...ok, maximumRetryAttempts: -2 }, `${c0}.maximumRetryAttempts`, /from -1 to 10000/],
+        ["retries 10001", { ...ok, maximumRetryAttempts: 10001 }, `${c0}.maximumRetryAttempts`, /from -1 to 10000/],
+        ["record age 59", { ...ok, maximumRecordAgeSeconds: 59 }, `${c0}.maximumRecordAgeSeconds`, /must be -1 \(no limit\) or an integer from 60 to 604800/],
+        ["record age 0", { ...ok, maximumRecordAgeSeconds: 0 }, `${c0}.maximumRecordAgeSeconds`, /must be -1 \(no limit\) or an integer from 60 to 604800/],
+        ["record age 604801", { ...ok, maximumRecordAgeSeconds: 604801 }, `${c0}.maximumRecordAgeSeconds`, /from -1 to 604800/],
+        [
+            "retries on demand",
+            { ...ok, provisionedPollers: false, maximumRetryAttempts: 3 },
+            `${c0}.maximumRetryAttempts`,
+            /on-demand mode .*Under Event poller configuration, select provisioned mode to configure error handling controls/,
+        ],
+        [
+            "partial batch responses on demand",
+            { ...ok, provisionedPollers: false, reportBatchItemFailures: true },
+            `${c0}.reportBatchItemFailures`,
+            /Configuring error handling controls for Kafka event sources/,
+        ],
+        [
+            "a schema registry on demand",
+            { ...ok, provisionedPollers: false, schemaRegistry: { glueRegistryArn: "create" } },
+            `${c0}.schemaRegistry`,
+            /This feature is only available for event source mappings using provisioned mode/,
+        ],
+        [
+            "a bad poller group name",
+            { ...ok, provisionedPollers: { pollerGroupName: "team a!" } },
+            `${c0}.provisionedPollers.pollerGroupName`,
+            /1-128 characters/,
+        ],
+        [
+            "a Glue registry with a secret",
+            { ...ok, schemaRegistry: { glueRegistryArn: "create", secretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:x-AbCdEf" } },
+            `${c0}.schemaRegistry.secretArn`,
+            /AWS Glue registry takes no authentication details/,
+        ],
+        ["a registry that is neither", { ...ok, schemaRegistry: { eventRecordFormat: "JSON" } }, `${c0}.schemaRegistry`, /needs glueRegistryArn .* or uri/],
+        [
+            "a plain-http Confluent registry",
+            { ...ok, schemaRegistry: { uri: "http://registry:8081", authentication: "BASIC_AUTH" } },
+            `${c0}.schemaRegistry.uri`,
+            /https:\/\//,
+        ],
+        [
+            "a Confluent registry without authentication",
+            { ...ok, schemaRegistry: { uri: "https://registry" } },
+            `${c0}.schemaRegistry.authentication`,
+            /is required with uri/,
+        ],
+        [
+            "a Confluent registry without its secret",
+            { ...ok, schemaRegistry: { uri: "https://registry", authentication: "CLIENT_CERTIFICATE_TLS_AUTH" } },
+            `${c0}.schemaRegistry.secretArn`,
+            /is required with authentication CLIENT_CERTIFICATE_TLS_AUTH/,
+        ],
+        [
+            "a secret that is not an ARN",
+            { ...ok, schemaRegistry: { uri: "https://registry", authentication: "BASIC_AUTH", secretArn: "my-secret" } },
+            `${c0}.schemaRegistry.secretArn`,
+            /Secrets Manager secret ARN/,
+        ],
+        [
+            "an unknown record format",
+            { ...ok, schemaRegistry: { glueRegistryArn: "create", eventRecordFormat: "AVRO" } },
+            `${c0}.schemaRegistry.eventRecordFormat`,
+            /"JSON" \| "SOURCE"/,
+        ],
+        [
+            "a duplicate validation attribute",
+            { ...ok, schemaRegistry: { glueRegistryArn: "create", validate: ["KEY", "KEY"] } },
+            `${c0}.schemaRegistry.validate`,
+            /twice/,
+        ],
+        [
+            "an unknown validation attribute",
+            { ...ok, schemaRegistry: { glueRegistryArn: "create", validate: ["HEADERS"] } },
+            `${c0}.schemaRegistry.validate[0]`,
+            /"KEY" \| "VALUE"/,
+        ],
+        [
+            "a poller group over 2000 maximum pollers",
+            [0, 1, 2].map((i) => ({ name: `c${i}`, topic: "t", provisionedPollers: { pollerGroupName: "shared", maximum: 700 } })),
+            "msk-lambda:consumers[2].provisionedPollers.pollerGroupName",
+            /poller group "shared" adds up to 2100 maximum pollers .*at most 2000 per group/,
+        ],
+        [
+            "a poller group counting Lambda's default maximum",
+            Array.from({ length: 11 }, (_, i) => ({ name: `c${i}`, topic: "t", provisionedPollers: { pollerGroupName: "shared" } })),
+            "msk-lambda:consumers[10].provisionedPollers.pollerGroupName",
+            /adds up to 2200 maximum pollers \(a consumer without provisionedPollers.maximum counts 200\)/,
+        ],
+        [
+            "a poller group of 101 mappings",
+            Array.from({ length: 101 }, (_, i) => ({ name: `c${i}`, topic: "t", provisionedPollers: { pollerGroupName: "shared", maximum: 1 } })),
+            "msk-lambda:consumers[100].provisionedPollers.pollerGroupName",
+            /has 101 consumers: Lambda allows at most 100 mappings per poller group/,
+        ],
+        [
+            "a Kafka failure topic on demand",
+            { ...ok, provisionedPollers: false, onFailure: { type: "kafka", topic: "orders-failures" } },
+            `${c0}.onFailure`,
+            /"A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled"/,
+        ],
+        [
+            "a Kafka failure topic that is the source topic",
+            { ...ok, onFailure: { type: "kafka", topic: "orders" } },
+            `${c0}.onFailure.topic`,
+            /is the topic this consumer reads/,
+        ],
+        ["a Kafka failure topic without a topic", { ...ok, onFailure: { type: "kafka" } }, `${c0}.onFailure.topic`, /is required/],
+        ["an idempotency retention of 30 s", { ...ok, idempotency: { expiresAfterSeconds: 30 } }, `${c0}.idempotency.expiresAfterSeconds`, /from 60 to 604800/],
         ["enabled as text", { ...ok, enabled: "yes" }, `${c0}.enabled`, /true or false/],
         ["a timeout over 14 minutes", { ...ok, timeoutSeconds: 841 }, `${c0}.timeoutSeconds`, /from 1 to 840/],
         ["memory below 128 MB", { ...ok, memorySizeMb: 64 }, `${c0}.memorySizeMb`, /from 128 to 10240/],
@@ -151,10 +338,10 @@ describe("consumer config", () => {
             /KMS key ARN/,
         ],
         [
-            "a type that does not match the ARN",
-            { ...ok, onFailure: { arn: "arn:aws:sqs:us-east-1:111122223333:q", type: "sns" } },
-            `${c0}.onFailure.type`,
-            /does not match the ARN, which is an SQS queue/,
+            "type and arn together, even when they agree (one of them would be ignored)",
+            { ...ok, onFailure: { arn: "arn:aws:sqs:us-east-1:111122223333:q", type: "sqs" } },
+            `${c0}.onFailure`,
+            /has both type and arn: give \{ type: sqs \| sns \| s3 \} for a destination the stack creates, or \{ arn, kmsKeyArn\? \} for an existing one/,
         ],
         ["empty async destinations", { ...ok, asyncDestinations: {} }, `${c0}.asyncDestinations`, /needs onFailure, onSuccess or both/],
         [

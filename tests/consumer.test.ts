@@ -78,7 +78,7 @@ describe("Consumer component", () => {
 
         it("lets the role write only its own log group, send to its queue and use the queue's key (seed 002)", () => {
             const p = rolePolicies(r);
-            assert.deepStrictEqual(Object.keys(p).sort(), ["destinations", "kafka", "logs"]);
+            assert.deepStrictEqual(Object.keys(p).sort(), ["destinations", "idempotency", "kafka", "logs"]);
             const logGroup = r.one("aws:cloudwatch/logGroup:LogGroup", "msk-lambda-test-orders-logs");
             assert.strictEqual(logGroup.inputs.name, "/aws/lambda/msk-lambda-test-orders");
             assert.deepStrictEqual(p.logs, [
@@ -366,9 +366,14 @@ describe("Consumer component", () => {
             assert.strictEqual(mapping(r).inputs.destinationConfig.onFailure.destinationArn, arn);
         });
 
-        it("with NAT gateways, needs no destination endpoint and waits for the NAT routes", async () => {
+        it("with NAT gateways, still gets its destination's endpoint in the cluster's VPC, and waits for it and the NAT routes", async () => {
             const r = await runStack({ network: { mode: "nat", azCount: 2 }, consumers: [orders] });
-            assert.strictEqual(r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
+            const eps = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
+            assert.deepStrictEqual(
+                eps.map((e) => e.inputs.serviceName),
+                ["com.amazonaws.us-east-1.sqs"],
+            );
+            assert.ok(mapping(r).dependencies.includes(eps[0].urn));
             const routes = r.ofType("aws:ec2/route:Route").filter((x) => x.inputs.natGatewayId);
             assert.strictEqual(routes.length, 2);
             for (const route of routes) assert.ok(mapping(r).dependencies.includes(route.urn));

@@ -9,11 +9,21 @@ import { runStack } from "./helpers/stack";
 
 const CLUSTER = "aws:msk/cluster:Cluster";
 
-/** What may wait for the cluster: things that name it (the mapping, the kafka policy, the SCRAM association), and what waits for those. */
+/** What watches a mapping by its UUID (the metrics' dimension): the failure-records alarm and the dashboard. */
+const WATCHES_MAPPING = (r: { type: string; name: string }) =>
+    (r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("-failure-records")) || r.type === "aws:cloudwatch/dashboard:Dashboard";
+
+/**
+ * What may wait for the cluster: things that name it (the mapping, the kafka policy, the SCRAM association), and what
+ * watches the mapping.
+ */
 const MAY_WAIT_FOR_CLUSTER = (r: { type: string; name: string }) =>
     r.type === "aws:lambda/eventSourceMapping:EventSourceMapping" ||
     (r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.endsWith("-kafka")) ||
-    r.type === "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation";
+    r.type === "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation" ||
+    // Topics are created through the MSK API on the running cluster.
+    r.type === "aws:msk/topic:Topic" ||
+    WATCHES_MAPPING(r);
 
 /** What the cluster may wait for: its network, key, log group and configuration. */
 const CLUSTER_NEEDS = new Set([
@@ -66,10 +76,13 @@ describe("deploy-time model", () => {
                 );
             });
 
-            it("puts only the cluster's own chain and the mapping on the critical path", () => {
+            it("puts only the cluster's own chain and the mapping (then what watches it) on the critical path", () => {
                 const model = deployModel(r.resources);
                 const types = model.path.map((p) => p.type);
                 assert.ok(types.includes(CLUSTER));
+                // The path ends at the mapping, or at an alarm or dashboard that names the mapping's UUID right after it.
+                const last = model.path[model.path.length - 1];
+                if (WATCHES_MAPPING(last)) types.pop();
                 assert.strictEqual(types[types.length - 1], "aws:lambda/eventSourceMapping:EventSourceMapping");
                 const before = types.slice(0, types.indexOf(CLUSTER));
                 assert.ok(

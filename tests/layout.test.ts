@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { checkVpcCidr, cidrsOverlap, clusterSubnetCount, formatCidr, parseCidr, planSubnets } from "../lib/layout";
+import { checkVpcCidr, cidrsOverlap, clusterSubnetCount, formatCidr, parseCidr, planSubnets, subnetCidr } from "../lib/layout";
 
 describe("network layout", () => {
     it("parses and formats canonical CIDR blocks", () => {
@@ -17,27 +17,51 @@ describe("network layout", () => {
         assert.strictEqual(checkVpcCidr("192.168.0.0/20"), undefined);
     });
 
-    it("gives each AZ one private subnet in privatelink mode, splitting the VPC evenly", () => {
+    it("gives each AZ one private subnet of 1/16 of the VPC in privatelink mode, from the first slot", () => {
         assert.deepStrictEqual(planSubnets("10.0.0.0/16", 3, "privatelink"), [
-            { az: 0, tier: "private", cidrBlock: "10.0.0.0/18" },
-            { az: 1, tier: "private", cidrBlock: "10.0.64.0/18" },
-            { az: 2, tier: "private", cidrBlock: "10.0.128.0/18" },
+            { az: 0, tier: "private", cidrBlock: "10.0.0.0/20" },
+            { az: 1, tier: "private", cidrBlock: "10.0.16.0/20" },
+            { az: 2, tier: "private", cidrBlock: "10.0.32.0/20" },
         ]);
     });
 
-    it("adds one public subnet per AZ in nat mode, after the private ones", () => {
+    it("adds one public subnet per AZ in nat mode, in the second half of the VPC", () => {
         const plan = planSubnets("10.30.0.0/16", 3, "nat");
         assert.deepStrictEqual(
             plan.map((p) => `${p.tier}-${p.az} ${p.cidrBlock}`),
             [
-                "private-0 10.30.0.0/19",
-                "private-1 10.30.32.0/19",
-                "private-2 10.30.64.0/19",
-                "public-0 10.30.96.0/19",
-                "public-1 10.30.128.0/19",
-                "public-2 10.30.160.0/19",
+                "private-0 10.30.0.0/20",
+                "private-1 10.30.16.0/20",
+                "private-2 10.30.32.0/20",
+                "public-0 10.30.128.0/20",
+                "public-1 10.30.144.0/20",
+                "public-2 10.30.160.0/20",
             ],
         );
+    });
+
+    it("keeps every subnet's CIDR when AZs are added or the mode changes: a CIDR depends on tier and AZ index only", () => {
+        for (const vpc of ["10.20.0.0/16", "172.16.0.0/20", "192.168.4.0/24"]) {
+            const layouts = [];
+            for (const mode of ["privatelink", "nat"] as const) for (let az = 2; az <= 6; az++) layouts.push(planSubnets(vpc, az, mode));
+            const seen = new Map<string, string>();
+            for (const layout of layouts) {
+                for (const s of layout) {
+                    const key = `${s.tier}-${s.az}`;
+                    assert.strictEqual(seen.get(key) ?? s.cidrBlock, s.cidrBlock, `${vpc}: ${key} moved`);
+                    seen.set(key, s.cidrBlock);
+                    assert.strictEqual(subnetCidr(vpc, s.tier, s.az), s.cidrBlock);
+                }
+            }
+            // 2 AZs privatelink -> 3 AZs nat: the old subnets are all still there, unchanged.
+            const before = planSubnets(vpc, 2, "privatelink").map((s) => s.cidrBlock);
+            const after = planSubnets(vpc, 3, "nat").map((s) => s.cidrBlock);
+            assert.deepStrictEqual(
+                before.filter((c) => !after.includes(c)),
+                [],
+            );
+            assert.strictEqual(after.length - before.length, 4);
+        }
     });
 
     it("never overlaps subnets and keeps them inside the VPC, for every AZ count and mode", () => {
@@ -56,8 +80,17 @@ describe("network layout", () => {
     });
 
     it("refuses a block too small for the AZ count, naming the size that fits", () => {
-        assert.throws(() => planSubnets("10.0.0.0/27", 3, "privatelink"), /too small for 3 subnets.*each would be \/29.*\/26 or larger/);
-        assert.doesNotThrow(() => planSubnets("10.0.0.0/26", 3, "privatelink"));
+        assert.throws(
+            () => planSubnets("10.0.0.0/25", 2, "privatelink"),
+            /10\.0\.0\.0\/25 is too small: each subnet is 1\/16 of the VPC block.*here \/29.*use a \/24 or larger block/,
+        );
+        assert.doesNotThrow(() => planSubnets("10.0.0.0/24", 6, "nat"));
+        assert.deepStrictEqual(
+            planSubnets("10.0.0.0/24", 6, "nat")
+                .map((s) => s.cidrBlock)
+                .slice(5, 7),
+            ["10.0.0.80/28", "10.0.0.128/28"],
+        );
     });
 
     it("detects overlapping blocks", () => {

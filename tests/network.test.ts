@@ -113,8 +113,41 @@ describe("Network component", () => {
             assert.strictEqual(net.pathResources.length, 3);
         });
 
-        it("needs no endpoint for failure destinations (the NAT reaches them)", async () => {
-            assert.strictEqual(net.ensureDestinationEndpoint("sqs"), undefined);
+        it("still creates the failure destinations' endpoints in the cluster's VPC (SNS interface, S3 gateway on every private route table)", async () => {
+            let n!: Network;
+            const r2 = await run(() => {
+                n = new Network("net", { config: { ...defaults, mode: "nat" }, brokerPort: 9098, createClusterSecurityGroup: true });
+                n.ensureDestinationEndpoint("sns");
+                n.ensureDestinationEndpoint("s3");
+            });
+            const eps = r2.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
+            assert.deepStrictEqual(eps.map((e) => e.inputs.serviceName).sort(), ["com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.sns"]);
+            const sns = eps.find((e) => e.inputs.serviceName.endsWith(".sns"))!;
+            assert.strictEqual(sns.inputs.vpcEndpointType, "Interface");
+            assert.strictEqual(sns.inputs.privateDnsEnabled, true);
+            // Its security group takes 443 from the cluster's security group only.
+            const sg = r2.one("aws:ec2/securityGroup:SecurityGroup", "net-endpoints");
+            assert.deepStrictEqual(sns.propertyDependencies.securityGroupIds, [sg.urn]);
+            const ingress = r2
+                .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                .filter((x) => x.propertyDependencies.securityGroupId?.[0] === sg.urn);
+            assert.deepStrictEqual(
+                ingress.map((i) => [i.inputs.fromPort, i.propertyDependencies.referencedSecurityGroupId]),
+                [[443, [r2.one("aws:ec2/securityGroup:SecurityGroup", "net-cluster").urn]]],
+            );
+            const s3 = eps.find((e) => e.inputs.serviceName.endsWith(".s3"))!;
+            assert.strictEqual(s3.inputs.vpcEndpointType, "Gateway");
+            assert.deepStrictEqual(
+                [...s3.propertyDependencies.routeTableIds].sort(),
+                r2
+                    .ofType("aws:ec2/routeTable:RouteTable")
+                    .filter((t) => t.name.startsWith("net-private-"))
+                    .map((t) => t.urn)
+                    .sort(),
+            );
+            // The NAT path itself needs no Lambda/STS/Secrets Manager endpoint.
+            assert.strictEqual(n.pathResources.length, 3);
+            assert.deepStrictEqual(Object.keys(n.endpoints).sort(), ["s3", "sns"]);
         });
     });
 
@@ -136,6 +169,29 @@ describe("Network component", () => {
             assert.strictEqual(r.one("aws:ec2/securityGroup:SecurityGroup").inputs.vpcId, "vpc-0123456789abcdef0");
             const ids = await new Promise<string[]>((resolve) => require("@pulumi/pulumi").all(net.clusterSubnetIds).apply(resolve));
             assert.deepStrictEqual(ids, existing.privateSubnetIds.slice(0, 3));
+        });
+
+        it("creates no destination endpoint in your VPC unless asked for endpoints", async () => {
+            let n!: Network;
+            const r2 = await run(() => {
+                n = new Network("net", { config: { ...defaults, ...existing }, brokerPort: 9098, createClusterSecurityGroup: true });
+                assert.strictEqual(n.ensureDestinationEndpoint("sqs"), undefined);
+                assert.strictEqual(n.ensureDestinationEndpoint("s3"), undefined);
+            });
+            assert.strictEqual(r2.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
+        });
+
+        it("with endpoints, puts the S3 gateway endpoint on the given private route tables", async () => {
+            const routeTables = ["rtb-0123456789abcdef0", "rtb-0123456789abcdef1"];
+            const r2 = await run(() => {
+                new Network("net", {
+                    config: { ...defaults, ...existing, endpoints: true, privateRouteTableIds: routeTables },
+                    brokerPort: 9098,
+                    createClusterSecurityGroup: true,
+                }).ensureDestinationEndpoint("s3");
+            });
+            const s3 = r2.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((e) => e.inputs.serviceName.endsWith(".s3"))!;
+            assert.deepStrictEqual(s3.inputs.routeTableIds, routeTables);
         });
 
         it("creates the endpoints when asked", async () => {

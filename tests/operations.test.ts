@@ -114,7 +114,13 @@ describe("failure records (seeds 002 and 004)", () => {
 describe("alarms, dashboard and filter encryption", () => {
     it("alarms on OffsetLag, Errors, Throttles and DestinationDeliveryFailures with documented defaults, notifying the alarm topic", async () => {
         const r = await runStack({ consumers: [orders] });
-        const alarms: Record<string, any> = Object.fromEntries(r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.metricName, a.inputs]));
+        // The function's alarms (the mapping's and the idempotency table's: tests/consumer-error-handling.test.ts).
+        const alarms: Record<string, any> = Object.fromEntries(
+            r
+                .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+                .filter((a) => a.inputs.dimensions?.FunctionName)
+                .map((a) => [a.inputs.metricName, a.inputs]),
+        );
         assert.deepStrictEqual(
             Object.entries(alarms)
                 .map(([m, a]) => [m, a.statistic, a.threshold, a.evaluationPeriods, a.dimensions.FunctionName])
@@ -136,6 +142,8 @@ describe("alarms, dashboard and filter encryption", () => {
         assert.deepStrictEqual(Object.keys(r.outputs.consumers.orders.alarmArns).sort(), [
             "destinationDeliveryFailuresAlarm",
             "errorsAlarm",
+            "failureRecordsAlarm",
+            "idempotencyThrottlesAlarm",
             "offsetLagAlarm",
             "throttlesAlarm",
         ]);
@@ -148,11 +156,17 @@ describe("alarms, dashboard and filter encryption", () => {
     it("takes alarm overrides from config and leaves disabled alarms out", async () => {
         const r = await runStack({
             consumers: [
-                { ...orders, errorsAlarm: { threshold: 20, evaluationMinutes: 10 }, throttlesAlarm: { enabled: false }, offsetLagAlarm: { threshold: 50000 } },
+                {
+                    ...orders,
+                    errorsAlarm: { threshold: 20, evaluationMinutes: 10 },
+                    throttlesAlarm: { enabled: false },
+                    offsetLagAlarm: { threshold: 50000 },
+                    idempotencyThrottlesAlarm: { enabled: false },
+                },
             ],
         });
         const alarms: Record<string, any> = Object.fromEntries(r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.metricName, a.inputs]));
-        assert.deepStrictEqual(Object.keys(alarms).sort(), ["DestinationDeliveryFailures", "Errors", "OffsetLag"]);
+        assert.deepStrictEqual(Object.keys(alarms).sort(), ["DestinationDeliveryFailures", "Errors", "OffsetLag", "OnFailureDestinationDeliveredEventCount"]);
         assert.deepStrictEqual([alarms.Errors.threshold, alarms.Errors.evaluationPeriods], [20, 10]);
         assert.strictEqual(alarms.OffsetLag.threshold, 50000);
     });

@@ -389,6 +389,7 @@ describe("policy pack: catalogue", () => {
         assert.deepStrictEqual(advisory, [
             "destination-delivery-outside-stack",
             "kafka-ingress-prefix-lists",
+            "kafka-mapping-unbounded-retries",
             "msk-broker-logs",
             "msk-encryption-at-rest-cmk",
             "msk-network-path",

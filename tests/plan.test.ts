@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { parseArgs, renderText, UsageError } from "../plan/cli";
 import { pki } from "./helpers/pki";
 import { pack } from "./helpers/pack";
-import { runPlan, SHIPPED_STACKS, type PlanRun } from "./helpers/plan";
+import { planOnce, runPlan, SHIPPED_STACKS, type PlanRun } from "./helpers/plan";
 
 const CA = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
 /**
@@ -83,7 +83,7 @@ const BAD_VALUES: [string, RegExp][] = [
 const BAD_COMBINATIONS: [string, RegExp][] = [
     [
         'msk-lambda:network={"mode":"nat","cidrBlock":"10.0.0.0/26","azCount":6}',
-        /msk-lambda:network\.cidrBlock: 10\.0\.0\.0\/26 is too small for 12 subnets \(6 AZs, nat mode\): each would be \/30, smaller than AWS's minimum \/28; use a \/24 or larger block/,
+        /msk-lambda:network\.cidrBlock: 10\.0\.0\.0\/26 is too small: each subnet is 1\/16 of the VPC block \(a stable layout: adding an AZ or public subnets moves no subnet\), here \/30, smaller than AWS's minimum \/28; use a \/24 or larger block/,
     ],
     [
         "msk-lambda:consumers=" +
@@ -255,7 +255,9 @@ describe("offline plan (npm run plan)", function () {
             ["unknown stack", ["--stack", "qa"]],
         ];
         const alone = Promise.all(standalone.map(async ([k, a]) => runs.set(k, await runPlan(a))));
-        for (const group of shared) await Promise.all(group.map(async ([k, a]) => runs.set(k, await runPlan(a, port))));
+        // The shipped stacks' plain --json plans are shared with the other test files that compare against them.
+        const run = (k: string, a: string[]) => (k === "dev" || k === "prod" ? planOnce(a, port) : runPlan(a, port));
+        for (const group of shared) await Promise.all(group.map(async ([k, a]) => runs.set(k, await run(k, a))));
         await alone;
     });
 
@@ -288,7 +290,7 @@ describe("offline plan (npm run plan)", function () {
         }
     });
 
-    it("shows which resources each stack protects: in prod the cluster, every KMS key, the secret and every destination; in dev nothing", () => {
+    it("shows which resources each stack protects: in prod the cluster, every KMS key, the secret, topics, destinations, idempotency tables and log groups; in dev nothing", () => {
         const guarded = (stack: string) => {
             const doc = JSON.parse(runs.get(stack)!.stdout);
             const out: Record<string, string[]> = {};
@@ -301,8 +303,28 @@ describe("offline plan (npm run plan)", function () {
         };
         assert.deepStrictEqual(guarded("dev"), {});
         assert.deepStrictEqual(guarded("prod"), {
-            protect: [...Array(6).fill("aws:kms/key:Key"), "aws:msk/cluster:Cluster", "aws:secretsmanager/secret:Secret"],
-            "protect+retainOnDelete": ["aws:s3/bucket:Bucket", "aws:sns/topic:Topic", "aws:sqs/queue:Queue"],
+            protect: ["aws:msk/cluster:Cluster"],
+            "protect+retainOnDelete": [
+                "aws:dynamodb/table:Table",
+                "aws:dynamodb/table:Table",
+                ...Array(8).fill("aws:kms/key:Key"),
+                "aws:msk/topic:Topic",
+                "aws:msk/topic:Topic",
+                "aws:s3/bucket:Bucket",
+                "aws:secretsmanager/secret:Secret",
+                "aws:sns/topic:Topic",
+                "aws:sns/topic:Topic",
+                "aws:sqs/queue:Queue",
+            ],
+            retainOnDelete: [
+                ...Array(3).fill("aws:cloudwatch/logGroup:LogGroup"),
+                "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+                "aws:s3/bucketPolicy:BucketPolicy",
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "aws:s3/bucketVersioning:BucketVersioning",
+                "aws:secretsmanager/secretVersion:SecretVersion",
+            ],
         });
         const keys = JSON.parse(runs.get("prod")!.stdout).resources.filter((r: any) => r.type === "aws:kms/key:Key");
         assert.ok(keys.every((k: any) => k.inputs.deletionWindowInDays === 30));

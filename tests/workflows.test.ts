@@ -34,12 +34,17 @@ describe("GitHub workflows", () => {
                 let checked = 0;
                 for (const [jobName, job] of Object.entries<any>(wf.jobs)) {
                     const matrix = job.strategy?.matrix ?? {};
+                    // Folders a checkout step fills with another commit of this repository (e.g. the PR's base).
+                    const checkouts = new Set<string>(
+                        (job.steps ?? []).filter((s: any) => String(s.uses).startsWith("actions/checkout") && s.with?.path).map((s: any) => s.with.path),
+                    );
                     for (const step of job.steps ?? []) {
-                        const cwd = step["working-directory"] ?? ".";
-                        assert.ok(fs.existsSync(path.join(ROOT, cwd)), `${jobName}: working-directory ${cwd}`);
+                        const given = step["working-directory"] ?? ".";
+                        const cwd = checkouts.has(given) ? "." : given;
+                        assert.ok(fs.existsSync(path.join(ROOT, cwd)), `${jobName}: working-directory ${given}`);
                         for (const run of expansions(step.run ?? "", matrix)) {
-                            for (const m of run.matchAll(/npm run ([a-z:-]+)/g)) {
-                                assert.ok(m[1] in scriptsOf(cwd), `${jobName}: npm run ${m[1]} is not a script of ${cwd}/package.json`);
+                            for (const m of run.matchAll(/npm run (?:-s |--silent )?([a-z:-]+)/g)) {
+                                assert.ok(m[1] in scriptsOf(cwd), `${jobName}: npm run ${m[1]} is not a script of ${given}/package.json`);
                                 checked++;
                             }
                             for (const m of run.matchAll(/bash (\S+)/g)) {
@@ -79,7 +84,7 @@ describe("GitHub workflows", () => {
                         if (step.uses) assert.match(step.uses, /@v\d+$/, step.uses);
                         if (String(step.uses).startsWith("aws-actions/configure-aws-credentials")) {
                             assert.ok(step.with["role-to-assume"], "role-to-assume");
-                            assert.strictEqual(wf.permissions?.["id-token"], "write", "OIDC needs id-token: write");
+                            assert.strictEqual((job.permissions ?? wf.permissions)?.["id-token"], "write", "OIDC needs id-token: write");
                         }
                     }
                 }
@@ -114,5 +119,44 @@ describe("GitHub workflows", () => {
         const deploy = parse(fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8"));
         assert.strictEqual(deploy.jobs.prod.needs, "dev");
         assert.strictEqual(deploy.jobs.prod.environment, "prod");
+    });
+
+    it("compares each stack's offline plan with the PR's base commit, fork-safe, and prints the changes in the job summary", () => {
+        const text = fs.readFileSync(path.join(DIR, "pull-request.yml"), "utf8");
+        const pr = parse(text);
+        assert.deepStrictEqual(Object.keys(pr.on), ["pull_request"], "pull_request only: never pull_request_target");
+        assert.deepStrictEqual(pr.permissions, { contents: "read" });
+        const plan = pr.jobs.plan;
+        assert.deepStrictEqual(plan.permissions, { contents: "read" });
+        assert.doesNotMatch(JSON.stringify([pr.jobs.test, plan]), /secrets\./, "the test and plan jobs use no secret");
+        assert.deepStrictEqual([...plan.strategy.matrix.stack].sort(), [...SHIPPED_STACKS].sort());
+        const base = plan.steps.find((s: any) => String(s.uses).startsWith("actions/checkout") && s.with?.path);
+        assert.strictEqual(base.with.ref, "${{ github.event.pull_request.base.sha }}");
+        assert.strictEqual(base.with["persist-credentials"], false);
+        const basePlan = plan.steps.find((s: any) => s["working-directory"] === base.with.path);
+        assert.match(basePlan.run, /npm ci[^\n]*\n[\s\S]*npm run --silent plan -- --stack \$\{\{ matrix\.stack \}\} --json > "\$RUNNER_TEMP\/base\.json"/);
+        const compare = plan.steps.find((s: any) => /--against/.test(s.run ?? ""));
+        assert.match(compare.run, /--against "\$RUNNER_TEMP\/base\.json"/);
+        assert.match(compare.run, />> "\$GITHUB_STEP_SUMMARY"/);
+        assert.match(compare.run, /exit "\$code"/, "the job fails with the plan's exit code (4: a stateful resource would be replaced)");
+        // The preview needs secrets and OIDC: only for branches of this repository.
+        assert.strictEqual(pr.jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
+        assert.strictEqual(pr.jobs.preview.permissions["id-token"], "write");
+    });
+
+    it("runs on the Node versions package.json supports", () => {
+        const engines = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).engines.node;
+        assert.strictEqual(engines, "^22.13.0 || >=24");
+        const pr = parse(fs.readFileSync(path.join(DIR, "pull-request.yml"), "utf8"));
+        assert.deepStrictEqual(pr.jobs.test.strategy.matrix.node, [22, 24]);
+        for (const file of files) {
+            for (const job of Object.values<any>(parse(fs.readFileSync(path.join(DIR, file), "utf8")).jobs)) {
+                for (const step of job.steps ?? []) {
+                    if (!String(step.uses).startsWith("actions/setup-node")) continue;
+                    const v = String(step.with["node-version"]);
+                    assert.ok(v === "22" || v === "${{ matrix.node }}", `${file}: node-version ${v}`);
+                }
+            }
+        }
     });
 });

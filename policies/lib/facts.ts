@@ -87,3 +87,63 @@ export const CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS: Record<DestinationKind, stri
     lambda: [],
     eventbridge: [],
 };
+
+/**
+ * Lambda docs, "Configuring error handling controls for Kafka event sources" (Amazon MSK and self-managed Kafka):
+ * retry attempts 0-10000 or -1 (infinite, the default); maximum record age 60-604800 seconds or -1 (infinite, the
+ * default). "Under Event poller configuration, select provisioned mode to configure error handling controls." With
+ * infinite retries and an on-failure destination, "Lambda automatically applies a maximum of 10 retry attempts".
+ */
+export const KAFKA_RETRY_ATTEMPTS = { min: 0, max: 10_000, infinite: -1 } as const;
+export const KAFKA_RECORD_AGE_SECONDS = { min: 60, max: 604_800, infinite: -1 } as const;
+export const KAFKA_IMPLICIT_RETRIES_WITH_DESTINATION = 10;
+/** The only `FunctionResponseTypes` value (partial batch response). */
+export const REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures";
+/** The docs' words for the provisioned-mode requirement, quoted in messages. */
+export const ERROR_HANDLING_NEEDS_PROVISIONED =
+    'provisioned mode is required ("Under Event poller configuration, select provisioned mode to configure error handling controls", Configuring error handling controls for Kafka event sources)';
+
+/**
+ * Lambda API, ProvisionedPollerConfig.PollerGroupName (Amazon MSK and self-managed Apache Kafka): "You can group up
+ * to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000." A
+ * mapping without MaximumPollers counts with Lambda's default, 200. The name pattern is a conservative subset (letters,
+ * digits, '-' and '_', 1-128 characters).
+ */
+export const POLLER_GROUP = { maxMappings: 100, maxAggregatePollers: 2000, defaultMaximumPollers: 200 } as const;
+// One anchored character class with a bounded count (shared with the program's config schema): linear on any input.
+// eslint-disable-next-line no-restricted-syntax
+export const POLLER_GROUP_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+
+/**
+ * Lambda docs, "Using schema registries with Kafka event sources in Lambda", and the API's KafkaSchemaRegistryConfig:
+ * "only available for event source mappings using provisioned mode"; EventRecordFormat JSON | SOURCE; validation
+ * attributes KEY | VALUE; at most 2 access configurations, of types BASIC_AUTH | CLIENT_CERTIFICATE_TLS_AUTH |
+ * SERVER_ROOT_CA_CERTIFICATE, each naming a Secrets Manager secret ARN; for an AWS Glue registry "don't provide
+ * authentication details" (the execution role's permissions are used).
+ */
+export const SCHEMA_REGISTRY_NEEDS_PROVISIONED =
+    'provisioned mode is required ("This feature is only available for event source mappings using provisioned mode", Using schema registries with Kafka event sources in Lambda)';
+export const EVENT_RECORD_FORMATS = ["JSON", "SOURCE"] as const;
+export const SCHEMA_VALIDATION_ATTRIBUTES = ["KEY", "VALUE"] as const;
+export const SCHEMA_REGISTRY_AUTH_TYPES = ["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"] as const;
+export const MAX_SCHEMA_REGISTRY_ACCESS_CONFIGS = 2;
+// Anchored character classes with bounded counts, adjacent classes disjoint (each ':' ends a class that cannot hold
+// one): linear on any input, nothing to backtrack into. The program's config schema uses them as patterns.
+// eslint-disable-next-line no-restricted-syntax
+export const GLUE_REGISTRY_ARN = /^arn:aws[a-z-]*:glue:[a-z0-9-]+:[0-9]{12}:registry\/([A-Za-z0-9_$#.-]{1,255})$/;
+// eslint-disable-next-line no-restricted-syntax
+export const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** What the execution role needs for an AWS Glue registry (the registry, and the schemas in it). */
+export const GLUE_REGISTRY_ACTIONS = { registry: ["glue:GetRegistry", "glue:GetSchemaVersion"], schemas: ["glue:GetSchemaVersion"] } as const;
+
+/** The item actions Powertools' DynamoDB idempotency store calls (GetItem, PutItem, UpdateItem, DeleteItem). */
+export const IDEMPOTENCY_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"] as const;
+
+/**
+ * Lambda docs, "Using a Kafka topic as an on-failure destination": `kafka://<topic>`, on the same cluster, never a
+ * source topic, and "A Kafka on-failure destination is only available for event source mappings with provisioned mode
+ * enabled".
+ */
+export const KAFKA_DESTINATION_PREFIX = "kafka://";
+export const KAFKA_DESTINATION_NEEDS_PROVISIONED =
+    'provisioned mode is required ("A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled", Using a Kafka topic as an on-failure destination)';

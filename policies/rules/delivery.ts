@@ -3,7 +3,7 @@
  * role use the destination's key, and a VPC endpoint for the destination's service in the Kafka cluster's VPC.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, type DestinationKind } from "../lib/facts";
+import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, KAFKA_DESTINATION_PREFIX, type DestinationKind } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { allows, asList, statementsOf, type Stmt } from "../lib/iam-eval";
 import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping, K } from "../lib/kafka";
@@ -18,7 +18,6 @@ function isKafkaTopicName(s: string): boolean {
     for (const c of s) if (!((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === "." || c === "_" || c === "-")) return false;
     return true;
 }
-export const KAFKA_DESTINATION_PREFIX = "kafka://";
 
 /** The destination type an ARN names, by service and resource ("arn" when it is an ARN of another kind). */
 function arnKind(arn: string): DestinationKind | "other" | "not-arn" {

@@ -52,7 +52,7 @@ export function isAwsManaged(value: unknown): boolean {
 }
 
 const SEED_KMS =
-    "seed: with a customer-managed key on the destination, Lambda needs kms:GenerateDataKey for S3, and kms:Decrypt and kms:GenerateDataKey for SQS and SNS";
+    'AWS Lambda docs, "Capturing discarded batches for a self-managed Apache Kafka event source": with a customer-managed key on the destination, Lambda needs kms:GenerateDataKey for S3, and kms:Decrypt and kms:GenerateDataKey for SQS and SNS';
 
 /** Failure and async destinations are encrypted with a customer-managed key. */
 export const destinationEncryption: StackValidationPolicy = {

@@ -34,3 +34,19 @@ export function runPlan(args: string[], packPort?: number): Promise<PlanRun> {
         );
     });
 }
+
+const once = new Map<string, Promise<PlanRun>>();
+
+/**
+ * `runPlan` for a run several test files need (e.g. the shipped stacks' `--json` plans): run once per test process,
+ * the result shared. Only for runs whose output does not depend on anything but the arguments.
+ */
+export function planOnce(args: string[], packPort?: number): Promise<PlanRun> {
+    const key = JSON.stringify(args);
+    let run = once.get(key);
+    if (!run) {
+        run = runPlan(args, packPort);
+        once.set(key, run);
+    }
+    return run;
+}

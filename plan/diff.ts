@@ -1,0 +1,262 @@
+/**
+ * Compares two offline plans (`--json` documents) by URN: what `pulumi up` would create, delete, update in place or
+ * replace when the stack moves from the base plan to this one, and what a replacement or deletion of a stateful
+ * resource loses. Replacement follows the provider's create-only properties (`plan/replacements.ts`); a replaced
+ * resource gets a new id, so every create-only input that refers to it replaces its dependant too (followed through
+ * the plan's property dependencies). Linear in the size of both plans.
+ */
+import type { PlanDocument } from "./cli";
+import { CREATE_ONLY, MAPPING_TYPE, STATEFUL } from "./replacements";
+
+export type Operation = "create" | "delete" | "update" | "replace";
+
+export interface ResourceChange {
+    urn: string;
+    type: string;
+    name: string;
+    op: Operation;
+    /** Input paths that differ (update and replace). */
+    changed: string[];
+    /** For a replacement: the create-only inputs that force it, with what changed them. */
+    replaceBecause: string[];
+    /** Set when the change loses data or a consumer group's position: the consequence in words. */
+    danger?: string;
+    /** Other facts worth reading (e.g. a mapping replaced with its consumer group intact). */
+    notes: string[];
+    /** The resource type has no create-only table: a changed input may replace it. */
+    unknownType?: boolean;
+}
+
+export interface PlanDiff {
+    /** Stack of the base plan. */
+    base: string;
+    changes: ResourceChange[];
+    counts: Record<Operation, number>;
+    /** URNs of dangerous changes that `--allow-replace` did not name. */
+    blocked: string[];
+    /** `--allow-replace` values that named nothing dangerous. */
+    unusedAllowances: string[];
+}
+
+type Resource = PlanDocument["resources"][number];
+
+const isCustom = (r: Resource) => !r.type.startsWith("pulumi:") && !r.type.startsWith("msk-lambda:");
+
+/** Leaf paths where two input trees differ; lists are compared whole. Linear in the size of both. */
+export function changedPaths(a: unknown, b: unknown, prefix = "", out: string[] = []): string[] {
+    const isObj = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+    if (isObj(a) && isObj(b)) {
+        const ao = a as Record<string, unknown>;
+        const bo = b as Record<string, unknown>;
+        for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) {
+            if (k === "__defaults") continue;
+            changedPaths(ao[k], bo[k], prefix ? `${prefix}.${k}` : k, out);
+        }
+        return out;
+    }
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(prefix);
+    return out;
+}
+
+/** The create-only path a changed path touches (the same path, inside it, or a block that holds it), if any. */
+function createOnlyHit(type: string, changed: string): string | undefined {
+    const entry = CREATE_ONLY[type];
+    if (!entry) return undefined;
+    const strip = (p: string) => p.replace(/\[\d+\]/g, "");
+    const c = strip(changed);
+    return entry.paths.find((p) => c === p || c.startsWith(p + ".") || p.startsWith(c + "."));
+}
+
+function consumerGroup(r: Resource | undefined): string | undefined {
+    const i = r?.inputs as any;
+    return i?.amazonManagedKafkaEventSourceConfig?.consumerGroupId ?? i?.selfManagedKafkaEventSourceConfig?.consumerGroupId;
+}
+
+/**
+ * What replacing or deleting a Kafka event source mapping does to its consumer group's position. Facts: AWS Lambda
+ * documentation, "Customizable consumer group ID in Lambda": with an existing group Lambda ignores StartingPosition and
+ * resumes from the group's committed offsets; a group Kafka does not know starts at StartingPosition.
+ */
+function mappingConsequence(before: Resource, after: Resource | undefined, clusterChanged: boolean): { danger?: string; note?: string } {
+    const oldGroup = consumerGroup(before);
+    if (!after) {
+        return {
+            danger: `the mapping is deleted: nothing consumes topic ${fmtTopics(before)} for consumer group ${oldGroup ?? "(generated)"}; records pile up until a consumer joins, and Kafka drops the group's offsets after offsets.retention.minutes`,
+        };
+    }
+    const newGroup = consumerGroup(after);
+    const start = String((after.inputs as any).startingPosition ?? "LATEST");
+    const startWords =
+        start === "TRIM_HORIZON"
+            ? "TRIM_HORIZON: it re-reads the topic from its oldest retained record, so records the old group already processed are processed again"
+            : start === "AT_TIMESTAMP"
+              ? `AT_TIMESTAMP: it reads from ${(after.inputs as any).startingPositionTimestamp ?? "the given time"}, skipping or re-reading records around the old group's last commit`
+              : "LATEST: records after the old group's last commit and before LATEST are skipped, with no failure record";
+    if (oldGroup !== newGroup) {
+        return {
+            danger: `the consumer group changes (${oldGroup ?? "(generated)"} -> ${newGroup ?? "(generated)"}): the new group has no committed offsets and starts at ${startWords}`,
+        };
+    }
+    if (clusterChanged) {
+        return {
+            danger: `the mapping moves to another (or a new) cluster: consumer group ${newGroup ?? "(generated)"} has no committed offsets there and starts at ${startWords}`,
+        };
+    }
+    const oldTopics = fmtTopics(before);
+    const newTopics = fmtTopics(after);
+    if (oldTopics !== newTopics) {
+        return {
+            danger: `the topic changes (${oldTopics} -> ${newTopics}) under consumer group ${newGroup}: the group has no offsets on the new topic and starts at ${startWords}; the old topic's unread records are left behind`,
+        };
+    }
+    return {
+        note: `consumer group ${newGroup ?? "(generated)"} is kept: the new mapping resumes from the group's committed offsets (Lambda ignores startingPosition for an existing group), after a pause while it is deleted and created`,
+    };
+}
+
+function fmtTopics(r: Resource): string {
+    const t = (r.inputs as any).topics;
+    return Array.isArray(t) ? t.join(",") : "(none)";
+}
+
+/** Whether `--allow-replace` names this change: its URN or its resource name. */
+function allowed(c: ResourceChange, allow: string[]): string | undefined {
+    return allow.find((a) => a === c.urn || a === c.name);
+}
+
+export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[] = []): PlanDiff {
+    const before = new Map(base.resources.filter(isCustom).map((r) => [r.urn, r]));
+    const after = head.resources.filter(isCustom);
+    const changes = new Map<string, ResourceChange>();
+    const mk = (r: Resource, op: Operation): ResourceChange => ({ urn: r.urn, type: r.type, name: r.name, op, changed: [], replaceBecause: [], notes: [] });
+
+    for (const r of after) {
+        const old = before.get(r.urn);
+        if (!old) {
+            changes.set(r.urn, mk(r, "create"));
+            continue;
+        }
+        const changed = changedPaths(old.inputs, r.inputs);
+        if (!changed.length) continue;
+        const c = mk(r, "update");
+        c.changed = changed;
+        c.unknownType = !(r.type in CREATE_ONLY);
+        for (const p of changed) {
+            const hit = createOnlyHit(r.type, p);
+            if (hit) c.replaceBecause.push(hit === p ? `${p} changed (create-only)` : `${p} changed (create-only: ${hit})`);
+        }
+        if (c.replaceBecause.length) c.op = "replace";
+        changes.set(r.urn, c);
+    }
+
+    // A replaced resource gets a new id and ARN: dependants whose create-only inputs refer to it are replaced too,
+    // and their other inputs that refer to it are updated. A worklist visits each dependency edge once.
+    const dependants = new Map<string, { r: Resource; prop: string }[]>();
+    for (const r of after) {
+        for (const [prop, deps] of Object.entries(r.propertyDependencies)) {
+            for (const d of deps) {
+                const list = dependants.get(d) ?? [];
+                list.push({ r, prop });
+                dependants.set(d, list);
+            }
+        }
+    }
+    const work = [...changes.values()].filter((c) => c.op === "replace").map((c) => c.urn);
+    /** Per dependant and input: the replaced resources it refers to. */
+    const via = new Map<string, Map<string, string[]>>();
+    while (work.length) {
+        const urn = work.pop()!;
+        const replaced = changes.get(urn)!;
+        for (const { r, prop } of dependants.get(urn) ?? []) {
+            if (!before.has(r.urn)) continue;
+            let c = changes.get(r.urn);
+            if (!c) {
+                c = mk(r, "update");
+                c.unknownType = !(r.type in CREATE_ONLY);
+                changes.set(r.urn, c);
+            }
+            if (!c.changed.includes(prop)) c.changed.push(prop);
+            const props = via.get(r.urn) ?? new Map<string, string[]>();
+            via.set(r.urn, props);
+            props.set(prop, [...(props.get(prop) ?? []), `${replaced.type} ${replaced.name}`]);
+            if (createOnlyHit(r.type, prop) && c.op !== "replace") {
+                c.op = "replace";
+                work.push(r.urn);
+            }
+        }
+    }
+    for (const [urn, props] of via) {
+        const c = changes.get(urn)!;
+        for (const [prop, refs] of props) {
+            const paths = CREATE_ONLY[c.type]?.paths.filter((p) => p === prop || p.startsWith(prop + ".")) ?? [];
+            if (!paths.length) continue;
+            c.replaceBecause.push(`${prop} refers to ${refs.join(", ")}, which is replaced (create-only: ${paths.join(", ")})`);
+        }
+    }
+
+    const inHead = new Set(after.map((r) => r.urn));
+    for (const [urn, r] of before) {
+        if (!inHead.has(urn)) changes.set(urn, mk(r, "delete"));
+    }
+
+    // Consequences for stateful resources.
+    const headByUrn = new Map(after.map((r) => [r.urn, r]));
+    for (const c of changes.values()) {
+        if (c.op !== "replace" && c.op !== "delete") continue;
+        if (c.type === MAPPING_TYPE) {
+            const m = mappingConsequence(before.get(c.urn)!, c.op === "delete" ? undefined : headByUrn.get(c.urn), c.changed.includes("eventSourceArn"));
+            if (m.danger) c.danger = m.danger;
+            if (m.note) c.notes.push(m.note);
+            continue;
+        }
+        const s = STATEFUL[c.type];
+        if (s) c.danger = `${s.kind} ${c.op === "delete" ? "deleted" : "replaced"}: ${s.lost}`;
+        const old = before.get(c.urn)!;
+        if (c.op === "delete" && old.options.retainOnDelete) {
+            c.danger = undefined;
+            c.notes.push("retainOnDelete: the resource leaves the stack but is kept in AWS");
+        }
+        if (old.options.protect) c.notes.push("protect is set: pulumi up refuses this until protection is lifted (pulumi state unprotect)");
+    }
+
+    const list = [...changes.values()].sort((a, b) => order(a) - order(b) || a.urn.localeCompare(b.urn));
+    const counts: Record<Operation, number> = { create: 0, delete: 0, update: 0, replace: 0 };
+    for (const c of list) counts[c.op]++;
+    const blocked = list.filter((c) => c.danger && !allowed(c, allow)).map((c) => c.urn);
+    const unusedAllowances = allow.filter((a) => !list.some((c) => c.danger && (a === c.urn || a === c.name)));
+    return { base: base.stack, changes: list, counts, blocked, unusedAllowances };
+}
+
+function order(c: ResourceChange): number {
+    return (c.danger ? 0 : 10) + { replace: 0, delete: 1, update: 2, create: 3 }[c.op];
+}
+
+const SIGN: Record<Operation, string> = { create: "+", delete: "-", update: "~", replace: "+-" };
+
+/** The diff as text (also Markdown-friendly for a job summary). */
+export function renderDiff(d: PlanDiff, stack: string): string[] {
+    const lines = [
+        `Changes from the base plan (${d.base}) to this plan (${stack}): ${d.counts.replace} to replace, ${d.counts.delete} to delete, ${d.counts.update} to update, ${d.counts.create} to create`,
+    ];
+    if (!d.changes.length) lines.push("    no changes");
+    for (const c of d.changes) {
+        const flag = c.danger ? (d.blocked.includes(c.urn) ? "  [STATEFUL]" : "  [STATEFUL, allowed]") : "";
+        lines.push(`    ${SIGN[c.op]} ${c.op} ${c.type}  ${c.name}${flag}`);
+        if (c.op === "replace") for (const r of c.replaceBecause) lines.push(`        because ${r}`);
+        if (c.op === "update" || (c.op === "replace" && c.changed.length)) {
+            lines.push(`        inputs: ${c.changed.join(", ")}`);
+            if (c.unknownType) lines.push("        (no create-only table for this type: a changed input may replace it)");
+        }
+        if (c.danger) lines.push(`        ${c.danger}`);
+        for (const n of c.notes) lines.push(`        note: ${n}`);
+    }
+    if (d.blocked.length) {
+        lines.push(
+            "",
+            `${d.blocked.length} stateful resource(s) would be replaced or deleted (exit 4). If this is intended, name each with --allow-replace URN|name:`,
+            ...d.blocked.map((u) => `    --allow-replace ${JSON.stringify(u)}`),
+        );
+    }
+    for (const a of d.unusedAllowances) lines.push(`note: --allow-replace ${JSON.stringify(a)} names no resource that would be replaced or deleted`);
+    return lines;
+}
