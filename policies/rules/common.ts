@@ -50,9 +50,13 @@ function bounded<A>(args: A, report: ReportViolation, check: (args: A, report: R
     }
 }
 
+/** Marks a validation function whose `report` goes through `limitReports` (a test requires it of every policy). */
+export const BOUNDED_REPORTS = Symbol.for("msk-lambda.boundedReports");
+
 /** A stack policy's `validateStack` with bounded, deduplicated diagnostics (see `limitReports`). */
 export function stackCheck(check: (args: StackValidationArgs, report: ReportViolation) => void) {
-    return (args: StackValidationArgs, report: ReportViolation): void => bounded(args, report, check);
+    const fn = (args: StackValidationArgs, report: ReportViolation): void => bounded(args, report, check);
+    return Object.assign(fn, { [BOUNDED_REPORTS]: true });
 }
 
 /**
@@ -66,7 +70,7 @@ export function forTypes(types: readonly string[], check: (args: ResourceValidat
         if (types.includes(args.type)) bounded(args, report, check);
     };
     if (types.length === 1) (fn as { __pulumiType?: string }).__pulumiType = types[0];
-    return fn;
+    return Object.assign(fn, { [BOUNDED_REPORTS]: true });
 }
 
 /** Reads a policy's config with defaults applied (the CLI applies schema defaults; other callers may not). */
