@@ -11,6 +11,7 @@ import * as path from "path";
 import * as ts from "typescript";
 import { ensureBuilt, PACK_DIR } from "../plan/analyzer";
 import { policies } from "../policies/policies";
+import { BOUNDED_REPORTS } from "../policies/rules/common";
 import { pack } from "./helpers/pack";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8"));
@@ -64,6 +65,16 @@ describe("the compiled policy pack", function () {
             info.policies.map((p) => [p.name, p.enforcementLevel]),
             policies.map((p) => [p.name, p.enforcementLevel]),
         );
+    });
+
+    it("reports through the bounded, deduplicated report of rules/common.ts in every policy (withBoundedReports, applied in policies.ts)", () => {
+        const unbounded = policies
+            .filter((p) => {
+                const fn = (p as { validateResource?: unknown; validateStack?: unknown }).validateResource ?? (p as { validateStack?: unknown }).validateStack;
+                return !(fn as Record<symbol, unknown> | undefined)?.[BOUNDED_REPORTS];
+            })
+            .map((p) => p.name);
+        assert.deepStrictEqual(unbounded, []);
     });
 
     it("is what npm packs for `pulumi policy publish`: the compiled main, the pack's yaml and configs, no TypeScript", () => {

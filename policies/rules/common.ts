@@ -51,12 +51,17 @@ function bounded<A>(args: A, report: ReportViolation, check: (args: A, report: R
     }
 }
 
+/** Marks a validation function whose `report` goes through `limitReports` (a test requires it of every policy). */
+export const BOUNDED_REPORTS = Symbol.for("msk-lambda.boundedReports");
+
 type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
 type ResourceCheck = (args: ResourceValidationArgs, report: ReportViolation) => void;
 
 /** A resource check whose diagnostics go through `limitReports`, keeping the type tag `forTypes` attaches. */
 function boundedResourceCheck(check: ResourceCheck): ResourceCheck {
-    const wrapped: ResourceCheck = (args, report) => bounded(args, report, check);
+    const wrapped: ResourceCheck = Object.assign((args: ResourceValidationArgs, report: ReportViolation) => bounded(args, report, check), {
+        [BOUNDED_REPORTS]: true,
+    });
     const tag = (check as { __pulumiType?: string }).__pulumiType;
     if (tag) (wrapped as { __pulumiType?: string }).__pulumiType = tag;
     return wrapped;
@@ -71,8 +76,10 @@ export function withBoundedReports<P extends AnyPolicy>(policy: P): P {
         const check = policy.validateStack;
         return {
             ...policy,
-            validateStack: (args: StackValidationArgs, report: ReportViolation) =>
-                bounded(args, report, check as (a: StackValidationArgs, r: ReportViolation) => void),
+            validateStack: Object.assign(
+                (args: StackValidationArgs, report: ReportViolation) => bounded(args, report, check as (a: StackValidationArgs, r: ReportViolation) => void),
+                { [BOUNDED_REPORTS]: true },
+            ),
         };
     }
     if ("validateResource" in policy && policy.validateResource) {
