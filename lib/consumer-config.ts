@@ -122,8 +122,11 @@ export const ERROR_HANDLING_DEFAULTS = {
     bisectBatchOnFunctionError: true,
     reportBatchItemFailures: true,
 } as const;
-/** Provisioned mode by default: one poller at least (billed, see README), ten at most. */
-export const PROVISIONED_POLLERS_DEFAULT: ProvisionedPollers = { minimum: 1, maximum: 10 };
+/**
+ * Provisioned mode by default: one poller at least (billed, see README), six at most: the partitions of a topic the
+ * stack creates with defaults (lib/topics.ts), since Lambda runs at most one poller per partition.
+ */
+export const PROVISIONED_POLLERS_DEFAULT: ProvisionedPollers = { minimum: 1, maximum: 6 };
 
 export interface AlarmConfig {
     enabled: boolean;

@@ -6,6 +6,7 @@
  * the plan's property dependencies). Linear in the size of both plans.
  */
 import type { PlanDocument } from "./cli";
+import { topicChangeProblems } from "../lib/topics";
 import { CREATE_ONLY, MAPPING_TYPE, STATEFUL } from "./replacements";
 
 export type Operation = "create" | "delete" | "update" | "replace";
@@ -124,6 +125,8 @@ function allowed(c: ResourceChange, allow: string[]): string | undefined {
     return allow.find((a) => a === c.urn || a === c.name);
 }
 
+const TOPIC_TYPE = "aws:msk/topic:Topic";
+
 export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[] = []): PlanDiff {
     const before = new Map(base.resources.filter(isCustom).map((r) => [r.urn, r]));
     const after = head.resources.filter(isCustom);
@@ -217,6 +220,21 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
             c.notes.push("retainOnDelete: the resource leaves the stack but is kept in AWS");
         }
         if (old.options.protect) c.notes.push("protect is set: pulumi up refuses this until protection is lifted (pulumi state unprotect)");
+    }
+
+    // A topic's partitions only grow: an update that lowers them fails in Kafka (and would leave the stack half-applied).
+    for (const c of changes.values()) {
+        if (c.type !== TOPIC_TYPE || c.op !== "update" || !c.changed.includes("partitionCount")) continue;
+        const old = before.get(c.urn)!.inputs as { partitionCount?: unknown; replicationFactor?: unknown };
+        const now = headByUrn.get(c.urn)!.inputs as { partitionCount?: unknown; replicationFactor?: unknown };
+        if (typeof old.partitionCount !== "number" || typeof now.partitionCount !== "number") continue;
+        const rf = typeof now.replicationFactor === "number" ? now.replicationFactor : 0;
+        const problems = topicChangeProblems(
+            c.name,
+            { partitionCount: old.partitionCount, replicationFactor: rf },
+            { partitionCount: now.partitionCount, replicationFactor: rf },
+        );
+        if (problems.length) c.danger = `${problems.join("; ")}: the update would fail; keep ${old.partitionCount} or more partitions`;
     }
 
     const list = [...changes.values()].sort((a, b) => order(a) - order(b) || a.urn.localeCompare(b.urn));

@@ -36,7 +36,7 @@ describe("consumer config", () => {
             maximumBatchingWindowSeconds: undefined,
             filters: [],
             // Provisioned mode with the error handling controls on (see README, "Poison records").
-            provisionedPollers: { minimum: 1, maximum: 10 },
+            provisionedPollers: { minimum: 1, maximum: 6 },
             maximumRetryAttempts: 10,
             maximumRecordAgeSeconds: -1,
             bisectBatchOnFunctionError: true,

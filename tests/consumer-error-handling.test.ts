@@ -31,7 +31,7 @@ describe("Consumer: error handling controls, poller groups, schema registry, dur
 
         it("maps a poison record to the failure destination: 10 retries, no age limit, bisect, partial batch responses", () => {
             const m = mapping(r).inputs;
-            assert.deepStrictEqual(m.provisionedPollerConfig, { minimumPollers: 1, maximumPollers: 10 });
+            assert.deepStrictEqual(m.provisionedPollerConfig, { minimumPollers: 1, maximumPollers: 6 });
             assert.deepStrictEqual(
                 [m.maximumRetryAttempts, m.maximumRecordAgeInSeconds, m.bisectBatchOnFunctionError, m.functionResponseTypes],
                 [10, -1, true, ["ReportBatchItemFailures"]],

@@ -82,6 +82,7 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
                     "consumer-payments-mapping",
                 ],
             ],
+            ["prod fewer partitions", ["--stack", "prod", "--against", base("prod"), "--config", "msk-lambda:topics.orders.partitions=12"]],
             ["other stack", ["--stack", "dev", "--against", base("prod")]],
             ["preview mismatch", ["--stack", "prod", "--preview", "--against", base("prod")]],
         ]);
@@ -113,6 +114,13 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
         assert.match(text, /stateful resource\(s\) would be replaced or deleted \(exit 4\)/);
     });
 
+    it("flags a topic whose partitions would shrink (Kafka cannot remove partitions) and exits 4", () => {
+        const run = runs.get("prod fewer partitions")!;
+        assert.strictEqual(run.code, 4, run.stderr);
+        assert.match(run.stdout, /~ update aws:msk\/topic:Topic {2}\S*orders\S* {2}\[STATEFUL\]/);
+        assert.match(run.stdout, /partitions 24 → 12: Kafka cannot remove partitions: the update would fail; keep 24 or more partitions/);
+    });
+
     it("follows a VPC replacement to the subnets and the cluster, adds the diff to --json, and honours --allow-replace by name and URN", () => {
         const run = runs.get("prod network")!;
         assert.strictEqual(run.code, 4, run.stderr);
@@ -127,9 +135,12 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
             /brokerNodeGroupInfo refers to .*aws:ec2\/subnet:Subnet network-private-0.*which is replaced \(create-only: .*brokerNodeGroupInfo\.clientSubnets/,
         );
         assert.match(cluster.danger, /MSK cluster replaced: every topic and record on the brokers is deleted/);
-        // The cluster and the orders mapping are allowed (by name, by URN); the payments mapping is not.
+        // The cluster and the orders mapping are allowed (by name, by URN); the payments mapping is not, and the
+        // topics, which live on the cluster, are replaced with it.
         const payments = prodBase.resources.find((r: any) => r.type === MAPPING && r.name === "consumer-payments-mapping").urn;
-        assert.deepStrictEqual(doc.diff.blocked, [payments]);
+        const topics = prodBase.resources.filter((r: any) => r.type === "aws:msk/topic:Topic").map((r: any) => r.urn);
+        assert.strictEqual(topics.length, 2);
+        assert.deepStrictEqual([...doc.diff.blocked].sort(), [payments, ...topics].sort());
         assert.deepStrictEqual(doc.diff.unusedAllowances, []);
         assert.ok(doc.diff.counts.replace >= 20, JSON.stringify(doc.diff.counts));
         // The document keeps its contract: the base members are unchanged, diff is added.

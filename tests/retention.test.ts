@@ -11,7 +11,14 @@ const EVERYTHING: StackInput = {
     cluster: { authentication: "scram" },
     consumers: [
         { name: "a", topic: "orders", onFailure: { type: "sqs" }, asyncDestinations: { onFailure: { type: "eventbridge" }, onSuccess: { type: "sns" } } },
-        { name: "b", topic: "payments", onFailure: { type: "s3" }, filters: [{ value: { type: ["x"] } }], filterKmsKeyArn: "create" },
+        {
+            name: "b",
+            topic: "payments",
+            onFailure: { type: "s3" },
+            filters: [{ value: { type: ["x"] } }],
+            filterKmsKeyArn: "create",
+            schemaRegistry: { glueRegistryArn: "create" },
+        },
         { name: "c", topic: "orders", onFailure: { type: "sns" } },
     ],
     secrets: { scramPassword: "correct-horse-battery" },
@@ -64,6 +71,7 @@ describe("retention: keys never die before the records they encrypt", () => {
             [...new Set(edges)].sort(),
             [
                 TYPES.eventBus,
+                TYPES.idempotencyTable,
                 TYPES.topic,
                 TYPES.bucket,
                 ...TYPES.bucketSettings.filter((t) => t.endsWith("EncryptionConfiguration")),
