@@ -385,7 +385,7 @@ describe("policy pack: catalogue", () => {
             .filter((p) => p.enforcementLevel === "advisory")
             .map((p) => p.name)
             .sort();
-        assert.deepStrictEqual(advisory, ["msk-broker-logs", "msk-encryption-at-rest-cmk", "msk-network-path"]);
+        assert.deepStrictEqual(advisory, ["destination-delivery-outside-stack", "msk-broker-logs", "msk-encryption-at-rest-cmk", "msk-network-path"]);
     });
 
     it("refuses a policy config naming an unknown policy, and keeps declared levels for entries without one", async () => {
