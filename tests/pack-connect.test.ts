@@ -347,6 +347,11 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const fifo = res("aws:sqs/queue:Queue", "fifo", { name: "failures.fifo", fifoQueue: true, arn: UNKNOWN });
             assert.strictEqual(of(await check([fifo, onFailure(UNKNOWN, {}, { destinationConfig: [fifo] })]), "no-fifo-destinations").length, 1);
             assert.strictEqual(of(await check(onFailure(`arn:aws:sqs:us-east-1:${ACCOUNT}:failures.fifo`)), "no-fifo-destinations").length, 1);
+            // A bare name (refused by destination-types) that names a FIFO queue in the stack is FIFO too.
+            const named = res("aws:sqs/queue:Queue", "named", { name: "failures.fifo", fifoQueue: true });
+            const byName = await check([named, onFailure("failures.fifo")]);
+            assert.strictEqual(of(byName, "no-fifo-destinations").length, 1);
+            assert.strictEqual(of(byName, "destination-types").length, 1);
             assert.deepStrictEqual(
                 of(await check(onFailure("kafka://orders.fifo", { provisionedPollerConfig: { minimumPollers: 1 } })), "no-fifo-destinations"),
                 [],

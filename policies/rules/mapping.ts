@@ -119,7 +119,9 @@ export const noFifoDestinations: StackValidationPolicy = {
             let fifo: string | undefined;
             if (typeof ref.arn === "string" && !isUnknown(ref.arn)) {
                 if (/^arn:[^:]+:(sqs|sns):.*\.fifo$/.test(ref.arn)) fifo = `${ref.arn.includes(":sqs:") ? "SQS queue" : "SNS topic"} ${ref.arn}`;
-            } else {
+            }
+            // Whatever form the reference takes (ARN, name, dependency), the queue or topic it resolves to decides too.
+            if (!fifo) {
                 for (const t of ref.targets) {
                     const name = maybeString(t.props, "name") ?? "";
                     if (t.type === T.queue && (get(t.props, "fifoQueue") === true || name.endsWith(".fifo"))) fifo = `SQS queue '${t.name}'`;
