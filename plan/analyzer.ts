@@ -57,6 +57,14 @@ export function ensureBuilt(dir: string): void {
     if (r.status !== 0) throw new Error(`building the policy pack in ${dir} (tsc -p ${tsconfig}) failed:\n${r.stdout}${r.stderr}`);
 }
 
+/** What is wrong with a policy's config values against its config schema's properties (JSON Schema, as the CLI checks). */
+function schemaProblems(properties: Record<string, unknown>, values: Record<string, unknown>): string[] {
+    const Ajv = require("ajv").default as typeof import("ajv").default;
+    const validate = new Ajv({ strict: false, allErrors: true }).compile({ type: "object", properties });
+    if (validate(values)) return [];
+    return (validate.errors ?? []).map((e) => `${e.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(config)"} ${e.message ?? "is invalid"}`);
+}
+
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const LEVEL_ENUM: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
@@ -212,7 +220,7 @@ export class PackServer {
      * values. (A Configure entry without a level would read as "advisory", silently weakening a mandatory policy.)
      * Throws for a policy name the pack does not have, or a level that does not exist.
      */
-    async configure(config: PolicyConfigFile): Promise<void> {
+    async configure(config: PolicyConfigFile, opts: { validate?: boolean } = {}): Promise<void> {
         const { policies } = await this.info();
         const known = new Map(policies.map((p) => [p.name, p]));
         for (const [name, value] of Object.entries(config)) {
@@ -221,6 +229,13 @@ export class PackServer {
             const level = typeof value === "string" ? value : value?.enforcementLevel;
             if (level !== undefined && !LEVELS.includes(level))
                 throw new Error(`policy config for "${name}": enforcement level "${level}" is not one of ${LEVELS.join(", ")}`);
+            // The CLI validates each policy's config against the policy's config schema before it configures the pack.
+            // (`validate: false` sends the config as a client that skips this would, to test the pack's own checks.)
+            if (opts.validate !== false && typeof value === "object" && value !== null) {
+                const { enforcementLevel: _level, ...props } = value;
+                const problems = schemaProblems(known.get(name)!.configSchema ?? {}, props);
+                if (problems.length) throw new Error(`policy config for "${name}": ${problems.join("; ")}`);
+            }
         }
         const req = new pb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();

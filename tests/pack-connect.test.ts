@@ -347,6 +347,11 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const fifo = res("aws:sqs/queue:Queue", "fifo", { name: "failures.fifo", fifoQueue: true, arn: UNKNOWN });
             assert.strictEqual(of(await check([fifo, onFailure(UNKNOWN, {}, { destinationConfig: [fifo] })]), "no-fifo-destinations").length, 1);
             assert.strictEqual(of(await check(onFailure(`arn:aws:sqs:us-east-1:${ACCOUNT}:failures.fifo`)), "no-fifo-destinations").length, 1);
+            // A bare name (refused by destination-types) that names a FIFO queue in the stack is FIFO too.
+            const named = res("aws:sqs/queue:Queue", "named", { name: "failures.fifo", fifoQueue: true });
+            const byName = await check([named, onFailure("failures.fifo")]);
+            assert.strictEqual(of(byName, "no-fifo-destinations").length, 1);
+            assert.strictEqual(of(byName, "destination-types").length, 1);
             assert.deepStrictEqual(
                 of(await check(onFailure("kafka://orders.fifo", { provisionedPollerConfig: { minimumPollers: 1 } })), "no-fifo-destinations"),
                 [],
@@ -594,12 +599,19 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const schema = info.policies.find((p) => p.name === "msk-function-timeout")!.configSchema as Record<string, { maximum?: number }>;
             assert.strictEqual(schema.maxTimeoutSeconds.maximum, 840);
         });
-        it("still refuses 900 s when a config asks for 900, and is stricter when a config asks for less", async () => {
-            const loose = of(
-                await check([fn(900), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 900 } }),
-                "msk-function-timeout",
+        it("is refused by the CLI's schema check when a config asks for more than 840 s", async () => {
+            const s = await pack();
+            await assert.rejects(
+                s.configure({ "msk-function-timeout": { maxTimeoutSeconds: 900 } }),
+                /policy config for "msk-function-timeout": maxTimeoutSeconds must be <= 840/,
             );
+        });
+        it("still refuses 900 s when a config that skipped the schema check asks for 900, and is stricter when a config asks for less", async () => {
+            const s = await pack();
+            await s.configure({ "msk-function-timeout": { maxTimeoutSeconds: 900 } }, { validate: false });
+            const loose = of((await s.analyzeStack([fn(900), mapping("m", { functionName: "f" })])).diagnostics, "msk-function-timeout");
             assert.strictEqual(loose.length, 1);
+            assert.strictEqual(loose[0].enforcementLevel, "mandatory");
             assert.match(loose[0].message, /Set its timeout to 840 s or less/);
             const strict = of(
                 await check([fn(600), mapping("m", { functionName: "f" })], { "msk-function-timeout": { maxTimeoutSeconds: 300 } }),

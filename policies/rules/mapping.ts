@@ -161,9 +161,12 @@ export const noFifoDestinations: StackValidationPolicy = {
             let fifo: string | undefined;
             if (typeof ref.arn === "string" && !isUnknown(ref.arn)) {
                 if (isFifoArn(ref.arn)) fifo = `${ref.arn.includes(":sqs:") ? "SQS queue" : "SNS topic"} ${clip(ref.arn)}`;
-            } else {
-                // Unknown ARN: follow the dependency; with none, the destination cannot be seen yet.
-                if (!ref.targets.length) undecided = [ref.prop];
+            } else if (!ref.targets.length) {
+                // Unknown ARN and no dependency: the destination cannot be seen yet.
+                undecided = [ref.prop];
+            }
+            // Whatever form the reference takes (ARN, name, dependency), the queue or topic it resolves to decides too.
+            if (!fifo) {
                 for (const t of ref.targets) {
                     const flag = t.type === T.queue ? "fifoQueue" : t.type === T.topic ? "fifoTopic" : undefined;
                     if (!flag) continue;
