@@ -27,6 +27,35 @@ const sqs = (name: string, props: Record<string, unknown>) =>
 describe("policy pack: Kafka error handling, poller groups, schema registry", function () {
     this.timeout(60000);
 
+    describe("aws-native mappings (the same rules, read through the provider adapter)", () => {
+        const NATIVE = "aws-native:lambda:EventSourceMapping";
+        const native = (name: string, props: Record<string, unknown>) =>
+            res(NATIVE, name, { eventSourceArn: CLUSTER_ARN, functionName: "f", topics: ["orders"], startingPosition: "LATEST", ...props });
+
+        it("refuses out-of-range controls and controls on demand, and accepts them in provisioned mode", async () => {
+            const bad = of(await check(native("bad", { ...PROVISIONED, maximumRetryAttempts: 10001 })), "kafka-mapping-error-handling");
+            assert.strictEqual(bad.length, 1);
+            assert.match(bad[0].message, /maximumRetryAttempts/);
+            assert.strictEqual(of(await check(native("on-demand", { bisectBatchOnFunctionError: true })), "kafka-mapping-error-handling").length, 1);
+            assert.deepStrictEqual(
+                of(
+                    await check(native("good", { ...PROVISIONED, maximumRetryAttempts: 10, functionResponseTypes: ["ReportBatchItemFailures"] })),
+                    "kafka-mapping-error-handling",
+                ),
+                [],
+            );
+        });
+
+        it("judges the schema registry and poller group an aws-native mapping configures", async () => {
+            const registry = (schemaRegistryConfig: unknown, extra: Record<string, unknown> = {}) =>
+                native("r", { amazonManagedKafkaEventSourceConfig: { consumerGroupId: "g", schemaRegistryConfig }, ...extra });
+            const glue = { schemaRegistryUri: GLUE, eventRecordFormat: "JSON", schemaValidationConfigs: [{ attribute: "VALUE" }] };
+            assert.deepStrictEqual(of(await check(registry(glue, PROVISIONED)), "kafka-mapping-schema-registry"), []);
+            assert.strictEqual(of(await check(registry(glue)), "kafka-mapping-schema-registry").length, 1, "on demand");
+            assert.strictEqual(of(await check(registry({ ...glue, eventRecordFormat: "AVRO" }, PROVISIONED)), "kafka-mapping-schema-registry").length, 1);
+        });
+    });
+
     describe("kafka-mapping-error-handling", () => {
         const good = {
             ...PROVISIONED,

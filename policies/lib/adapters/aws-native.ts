@@ -30,7 +30,13 @@ const lambdaEventSourceMapping: Adapter = {
         batchSize: (r) => r.get("batchSize"),
         maximumBatchingWindowInSeconds: (r) => r.get("maximumBatchingWindowInSeconds"),
         startingPosition: (r) => r.get("startingPosition"),
+        // aws-native takes epoch seconds where aws takes RFC 3339 text: the rules only ask whether it is set.
+        startingPositionTimestamp: (r) => r.get("startingPositionTimestamp"),
         enabled: (r) => r.get("enabled"),
+        maximumRetryAttempts: (r) => r.get("maximumRetryAttempts"),
+        maximumRecordAgeInSeconds: (r) => r.get("maximumRecordAgeInSeconds"),
+        bisectBatchOnFunctionError: (r) => r.get("bisectBatchOnFunctionError"),
+        functionResponseTypes: (r) => r.get("functionResponseTypes"),
         kmsKeyArn: (r) => r.get("kmsKeyArn"),
         destinationConfig: (r) => r.obj("destinationConfig", (d) => ({ onFailure: d.obj("onFailure", (f) => ({ destinationArn: f.get("destination") })) })),
         sourceAccessConfigurations: (r) => r.list("sourceAccessConfigurations", (c) => ({ type: c.get("type"), uri: c.get("uri") })),
@@ -38,10 +44,24 @@ const lambdaEventSourceMapping: Adapter = {
             r.obj("selfManagedEventSource", (s) => ({
                 endpoints: s.obj("endpoints", (e) => ({ KAFKA_BOOTSTRAP_SERVERS: joined(e.get("kafkaBootstrapServers")) })),
             })),
-        selfManagedKafkaEventSourceConfig: (r) => r.obj("selfManagedKafkaEventSourceConfig", (c) => ({ consumerGroupId: c.get("consumerGroupId") })),
-        amazonManagedKafkaEventSourceConfig: (r) => r.obj("amazonManagedKafkaEventSourceConfig", (c) => ({ consumerGroupId: c.get("consumerGroupId") })),
+        // The schema registry config has the same shape in both providers (accessConfigs, eventRecordFormat,
+        // schemaRegistryUri, schemaValidationConfigs).
+        selfManagedKafkaEventSourceConfig: (r) =>
+            r.obj("selfManagedKafkaEventSourceConfig", (c) => ({
+                consumerGroupId: c.get("consumerGroupId"),
+                schemaRegistryConfig: c.get("schemaRegistryConfig"),
+            })),
+        amazonManagedKafkaEventSourceConfig: (r) =>
+            r.obj("amazonManagedKafkaEventSourceConfig", (c) => ({
+                consumerGroupId: c.get("consumerGroupId"),
+                schemaRegistryConfig: c.get("schemaRegistryConfig"),
+            })),
         provisionedPollerConfig: (r) =>
-            r.obj("provisionedPollerConfig", (c) => ({ minimumPollers: c.get("minimumPollers"), maximumPollers: c.get("maximumPollers") })),
+            r.obj("provisionedPollerConfig", (c) => ({
+                minimumPollers: c.get("minimumPollers"),
+                maximumPollers: c.get("maximumPollers"),
+                pollerGroupName: c.get("pollerGroupName"),
+            })),
         filterCriteria: (r) => r.obj("filterCriteria", (c) => ({ filters: c.list("filters", (f) => ({ pattern: f.get("pattern") })) })),
     },
 };
