@@ -5,31 +5,18 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
-import { isMskMapping } from "./refs";
+import { isKafkaMapping, sourceKindOfProps } from "./refs";
 import { get, isUnknown, maybeArray, maybeString } from "./values";
 
-/** Resource types the Kafka rules read beyond the shared table `T`. */
-export const K = {
-    serverlessCluster: "aws:msk/serverlessCluster:ServerlessCluster",
-    routeTable: "aws:ec2/routeTable:RouteTable",
-    routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-    mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
-    endpointRouteTableAssociation: "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
-    keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
-} as const;
-
-export const CLUSTER_TYPES = [T.mskCluster, K.serverlessCluster] as const;
+export const CLUSTER_TYPES = [T.mskCluster, T.mskServerless] as const;
 
 /** A mapping that reads self-managed Apache Kafka. */
 export function isSelfManagedMapping(m: PolicyResource): boolean {
-    const s = get(m.props, "selfManagedEventSource");
-    return s !== undefined && s !== null;
+    return sourceKindOfProps(m.props) === "self-managed";
 }
 
-/** A mapping that reads Kafka: Amazon MSK (provisioned or Serverless) or self-managed Apache Kafka. */
-export function isKafkaMapping(m: PolicyResource, index: StackIndex): boolean {
-    return isSelfManagedMapping(m) || isMskMapping(m, index) || index.propDeps(m, "eventSourceArn", [K.serverlessCluster]).length > 0;
-}
+/** A mapping that reads Kafka (Amazon MSK, provisioned or Serverless, or self-managed Apache Kafka): lib/refs.ts. */
+export { isKafkaMapping };
 
 /** The MSK cluster resources (provisioned or Serverless) in this stack that a mapping reads. */
 export function clustersOf(index: StackIndex, m: PolicyResource): PolicyResource[] {

@@ -48,6 +48,10 @@ export const T = {
     bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
     secretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
     keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+    endpointRouteTableAssociation: "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
 } as const;
 
 export type CanonicalType = (typeof T)[keyof typeof T];

@@ -6,7 +6,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { X509Certificate } from "crypto";
 import { StackIndex, T } from "../lib/graph";
-import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping, K, secretObject, secretsOf, secretText, versionsOf } from "../lib/kafka";
+import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping, secretObject, secretsOf, secretText, versionsOf } from "../lib/kafka";
 import { pemBlocks, SECRET_MAX_BYTES } from "../lib/mtls";
 import { get, isUnknown, maybeArray, notKnownYet } from "../lib/values";
 
@@ -34,7 +34,7 @@ interface ClusterAuth {
  * plaintext listener. MSK Serverless supports IAM access control only.
  */
 function clusterAuth(c: PolicyResource): ClusterAuth {
-    if (c.type === K.serverlessCluster) return { mtls: false, scram: false, iam: true, unauthenticated: false, plaintext: false, serverless: true };
+    if (c.type === T.mskServerless) return { mtls: false, scram: false, iam: true, unauthenticated: false, plaintext: false, serverless: true };
     const auth = get(c.props, "clientAuthentication");
     const clientBroker = get(c.props, "encryptionInfo", "encryptionInTransit", "clientBroker");
     const plaintext: Tri =

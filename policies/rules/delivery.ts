@@ -6,7 +6,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, KAFKA_DESTINATION_PREFIX, type DestinationKind } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { allows, asList, statementsOf, type Stmt } from "../lib/iam-eval";
-import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping, K } from "../lib/kafka";
+import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping } from "../lib/kafka";
 import { accountOf, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, rolesOf, type DestinationRef } from "../lib/refs";
 import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, parseArn, UNKNOWN } from "../lib/values";
@@ -110,7 +110,7 @@ export const destinationTypes: StackValidationPolicy = {
 /** Key policies (`aws:kms/keyPolicy:KeyPolicy`) by the key id or ARN they name, read once per policy run. */
 function keyPoliciesById(index: StackIndex): Map<string, PolicyResource> {
     const out = new Map<string, PolicyResource>();
-    for (const p of index.ofType(K.keyPolicy)) {
+    for (const p of index.ofType(T.keyPolicy)) {
         const id = get(p.props, "keyId");
         if (typeof id === "string" && !isUnknown(id)) out.set(id, p);
     }
@@ -119,7 +119,7 @@ function keyPoliciesById(index: StackIndex): Map<string, PolicyResource> {
 
 /** A key's policy document: an `aws:kms/keyPolicy:KeyPolicy` for it, else the key's `policy`; undefined = AWS's default. */
 function keyPolicyOf(index: StackIndex, byId: Map<string, PolicyResource>, key: PolicyResource): unknown {
-    let separate: PolicyResource | undefined = index.dependentsOf(key, [K.keyPolicy], "keyId")[0];
+    let separate: PolicyResource | undefined = index.dependentsOf(key, [T.keyPolicy], "keyId")[0];
     for (const id of [get(key.props, "keyId"), get(key.props, "arn"), get(key.props, "id")])
         if (!separate && typeof id === "string" && !isUnknown(id)) separate = byId.get(id);
     return separate ? get(separate.props, "policy") : get(key.props, "policy");
@@ -240,7 +240,7 @@ function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResource[] {
         return [...out];
     }
     for (const c of clustersOf(index, m)) {
-        if (c.type === K.serverlessCluster) {
+        if (c.type === T.mskServerless) {
             for (const s of index.propDeps(c, "vpcConfigs", [T.subnet])) out.add(s);
             for (const v of maybeArray(c.props, "vpcConfigs")) for (const s of index.withIdIn(maybeArray(v, "subnetIds"), [T.subnet])) out.add(s);
         } else {
@@ -253,11 +253,11 @@ function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResource[] {
 
 /** Route-table identity: the RouteTable resource's URN, else the id string; undefined when unknown. */
 function tableKeys(index: StackIndex, owner: PolicyResource, prop: string, values: unknown[]): { keys: string[]; unknown: boolean } {
-    const keys = index.propDeps(owner, prop, [K.routeTable]).map((r) => r.urn);
+    const keys = index.propDeps(owner, prop, [T.routeTable]).map((r) => r.urn);
     let unknown = false;
     for (const v of values) {
         if (isUnknown(v)) unknown = true;
-        else if (typeof v === "string") keys.push(index.withIdIn([v], [K.routeTable])[0]?.urn ?? `id:${v}`);
+        else if (typeof v === "string") keys.push(index.withIdIn([v], [T.routeTable])[0]?.urn ?? `id:${v}`);
     }
     return { keys, unknown: unknown && keys.length === 0 };
 }
@@ -285,7 +285,7 @@ class RouteTables {
             const id = get(a.props, "subnetId");
             return typeof id === "string" && !isUnknown(id) ? (index.withIdIn([id], [T.subnet])[0]?.urn ?? `id:${id}`) : undefined;
         };
-        for (const a of index.ofType(K.routeTableAssociation)) {
+        for (const a of index.ofType(T.routeTableAssociation)) {
             const s = subnetKey(a);
             if (!s) continue;
             const list = this.bySubnet.get(s) ?? [];
@@ -302,7 +302,7 @@ class RouteTables {
             list.push(e);
             this.endpointsByVpc.set(v, list);
         }
-        for (const a of index.ofType(K.endpointRouteTableAssociation)) {
+        for (const a of index.ofType(T.endpointRouteTableAssociation)) {
             const dep = index.propDeps(a, "vpcEndpointId", [T.vpcEndpoint])[0];
             const id = get(a.props, "vpcEndpointId");
             const key = dep ? dep.urn : typeof id === "string" && !isUnknown(id) ? `id:${id}` : undefined;
@@ -311,7 +311,7 @@ class RouteTables {
             for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
             this.byEndpoint.set(key, list);
         }
-        for (const a of index.ofType(K.mainRouteTableAssociation)) {
+        for (const a of index.ofType(T.mainRouteTableAssociation)) {
             const v = vpcOf(index, a);
             if (!v) continue;
             const list = this.mainByVpc.get(v) ?? [];
@@ -336,7 +336,7 @@ class RouteTables {
         const main = [...(this.mainByVpc.get(vpc) ?? [])];
         const vpcRes = this.index.urn(vpc);
         const id = vpcRes ? get(vpcRes.props, "mainRouteTableId") : undefined;
-        if (typeof id === "string" && !isUnknown(id)) main.push(this.index.withIdIn([id], [K.routeTable])[0]?.urn ?? `id:${id}`);
+        if (typeof id === "string" && !isUnknown(id)) main.push(this.index.withIdIn([id], [T.routeTable])[0]?.urn ?? `id:${id}`);
         return main.length ? main : undefined;
     }
 }

@@ -7,14 +7,13 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as F from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
-import { isMskMappingProps } from "../lib/refs";
+import { isKafkaKind, sourceKindOfProps } from "../lib/refs";
 import { clip, get, isUnknown, knownArray, knownBool, knownNumber, knownString, maybeString, parseArn } from "../lib/values";
 import { forTypes } from "./common";
 
 /** A mapping that reads Kafka: Amazon MSK (by its source ARN or topics), or a self-managed cluster. */
-export function isKafkaMappingProps(props: unknown): boolean {
-    const selfManaged = get(props, "selfManagedEventSource");
-    return isMskMappingProps(props) || (selfManaged !== undefined && selfManaged !== null);
+function isKafkaMappingProps(props: unknown): boolean {
+    return isKafkaKind(sourceKindOfProps(props));
 }
 
 /** Provisioned mode: true, false, or undefined when the setting is not known yet (preview). */
