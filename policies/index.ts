@@ -4,6 +4,10 @@
  * generated from policies.ts (npm run docs).
  */
 import { PolicyPack } from "@pulumi/policy";
+import { decodeOnce } from "./lib/decode-once";
 import { policies } from "./policies";
+
+// Before the server handles a request: each resource's properties are decoded once per request (lib/decode-once.ts).
+decodeOnce();
 
 new PolicyPack("msk-lambda", { policies });

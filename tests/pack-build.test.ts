@@ -11,6 +11,7 @@ import * as path from "path";
 import * as ts from "typescript";
 import { ensureBuilt, PACK_DIR } from "../plan/analyzer";
 import { policies } from "../policies/policies";
+import { decodeOnce } from "../policies/lib/decode-once";
 import { BOUNDED_REPORTS } from "../policies/rules/common";
 import { pack } from "./helpers/pack";
 
@@ -65,6 +66,19 @@ describe("the compiled policy pack", function () {
             info.policies.map((p) => [p.name, p.enforcementLevel]),
             policies.map((p) => [p.name, p.enforcementLevel]),
         );
+    });
+
+    it("decodes a resource's properties once per request with the installed @pulumi/policy, whatever the number of stack policies", () => {
+        // The same patch the pack applies at start (policies/index.ts), on the same module the policy server uses.
+        assert.strictEqual(decodeOnce(), true, "@pulumi/policy's deserialize module no longer has the expected shape");
+        const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties(s: object, proxySecrets?: boolean): unknown };
+        const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as typeof import("google-protobuf/google/protobuf/struct_pb");
+        const message = Struct.fromJavaScript({ name: "orders", nested: { list: [1, "two", null] } });
+        const first = deserializeProperties(message, false);
+        assert.deepStrictEqual(first, { name: "orders", nested: { list: [1, "two", null] } });
+        assert.strictEqual(deserializeProperties(message, false), first, "a second policy gets the decoded properties, not a new decoding");
+        assert.notStrictEqual(deserializeProperties(Struct.fromJavaScript({ name: "orders" }), false), first, "another message is decoded on its own");
+        assert.notStrictEqual(deserializeProperties(message, true), first, "the secret-preserving decoding (remediation) is not shared");
     });
 
     it("reports through the bounded, deduplicated report of rules/common.ts in every policy (withBoundedReports, applied in policies.ts)", () => {
