@@ -14,6 +14,7 @@ import {
     ERROR_HANDLING_NEEDS_PROVISIONED,
     EVENT_RECORD_FORMATS,
     GLUE_REGISTRY_ARN,
+    KAFKA_TOPIC_NAME,
     KAFKA_RECORD_AGE_SECONDS,
     KAFKA_RETRY_ATTEMPTS,
     POLLER_GROUP,
@@ -180,8 +181,8 @@ export type AlarmKey = keyof typeof ALARM_DEFAULTS;
 
 // Lambda's limits and the seed's facts come from the policy pack (policies/lib/facts.ts), so the two always agree.
 export { CONSUMER_GROUP_ID, MAX_MSK_FUNCTION_TIMEOUT_SECONDS };
-/** Kafka topic names: 1-249 characters of `[a-zA-Z0-9._-]`, not "." or "..". */
-export const TOPIC = /^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/;
+/** Kafka topic names (policies/lib/facts.ts). */
+export const TOPIC = KAFKA_TOPIC_NAME;
 
 const SQS_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;

@@ -1,7 +1,7 @@
 /**
  * What a change on a live stack replaces, and what a replacement or deletion loses: one table per fact.
  *
- * `CREATE_ONLY` lists, for every resource type the program registers (and the types teammates add: `aws.msk.Topic`,
+ * `CREATE_ONLY` lists, for every resource type the program registers (including `aws.msk.Topic`,
  * `aws.dynamodb.Table`), the input properties that `pulumi up` cannot change in place: a change replaces the resource.
  * `@pulumi/aws` bridges the Terraform AWS provider, and a property the provider marks `ForceNew` (SDKv2 resources) or
  * `RequiresReplace` (framework resources) is one Pulumi replaces (the bridged schema's `willReplaceOnChanges`). The

@@ -3,23 +3,12 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseFailureRecord } from "../lib/failure-records";
-import type { Statement } from "../lib/iam";
-import type { Planned, Run } from "./helpers/sim";
-import { runStack } from "./helpers/stack";
+import type { Run } from "./helpers/sim";
+import { mappingOf as mapping, rolePolicies, runStack } from "./helpers/stack";
 
 const ACCOUNT = "123456789012";
 const orders = { name: "orders", topic: "orders" };
 
-function rolePolicies(r: Run, consumer = "orders"): Record<string, Statement[]> {
-    const out: Record<string, Statement[]> = {};
-    for (const p of r.ofType("aws:iam/rolePolicy:RolePolicy")) {
-        const prefix = `consumer-${consumer}-`;
-        if (p.name.startsWith(prefix)) out[p.name.slice(prefix.length)] = JSON.parse(p.inputs.policy).Statement;
-    }
-    return out;
-}
-
-const mapping = (r: Run): Planned => r.one("aws:lambda/eventSourceMapping:EventSourceMapping", "consumer-orders-mapping");
 const env = (r: Run): Record<string, string> => r.one("aws:lambda/function:Function").inputs.environment.variables;
 
 describe("Consumer: error handling controls, poller groups, schema registry, durable idempotency", () => {

@@ -2,29 +2,15 @@ import * as assert from "assert";
 import type { Statement } from "../lib/iam";
 import { isSecretValue } from "../plan/values";
 import { pki } from "./helpers/pki";
-import type { Planned, Run } from "./helpers/sim";
-import { runStack, type StackInput } from "./helpers/stack";
+import type { Run } from "./helpers/sim";
+import { mappingOf as mapping, rolePolicies, runStack, type StackInput } from "./helpers/stack";
 
 const ACCOUNT = "123456789012";
 const CA = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
 const orders = { name: "orders", topic: "orders" };
 
-/** The role policies of a consumer, by concern (the RolePolicy's name suffix). */
-function rolePolicies(r: Run, consumer = "orders"): Record<string, Statement[]> {
-    const out: Record<string, Statement[]> = {};
-    for (const p of r.ofType("aws:iam/rolePolicy:RolePolicy")) {
-        const prefix = `consumer-${consumer}-`;
-        if (p.name.startsWith(prefix)) out[p.name.slice(prefix.length)] = JSON.parse(p.inputs.policy).Statement;
-    }
-    return out;
-}
-
 function clusterArn(r: Run): string {
     return r.outputs.clusterArn;
-}
-
-function mapping(r: Run, consumer = "orders"): Planned {
-    return r.one("aws:lambda/eventSourceMapping:EventSourceMapping", `consumer-${consumer}-mapping`);
 }
 
 describe("Consumer component", () => {

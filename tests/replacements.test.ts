@@ -95,7 +95,7 @@ describe("create-only table (plan/replacements.ts)", () => {
         }
     });
 
-    it("covers the types teammates add and every stateful type", () => {
+    it("covers the topic and idempotency table types and every stateful type", () => {
         for (const t of ["aws:msk/topic:Topic", "aws:dynamodb/table:Table", "aws:kms/key:Key", ...Object.keys(STATEFUL), MAPPING_TYPE]) {
             assert.ok(CREATE_ONLY[t], `${t} has no create-only entry`);
         }

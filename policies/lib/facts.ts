@@ -34,6 +34,14 @@ export const MAX_FILTER_PATTERN_CHARS = 4096;
 // eslint-disable-next-line no-restricted-syntax
 export const CONSUMER_GROUP_ID = /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/;
 
+/**
+ * Apache Kafka topic names: 1-249 characters of `[a-zA-Z0-9._-]`, not "." or "..". Anchored and bounded like
+ * CONSUMER_GROUP_ID (the lookahead reads at most three characters): linear on any input. The program's config schema
+ * and the pack's kafka:// destination check share it.
+ */
+// eslint-disable-next-line no-restricted-syntax
+export const KAFKA_TOPIC_NAME = /^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/;
+
 /** Seed: "MSK does not support SASL/PLAIN" (BASIC_AUTH); MSK's SCRAM is SCRAM-SHA-512. */
 export const MSK_UNSUPPORTED_ACCESS_TYPES: Record<string, string> = {
     BASIC_AUTH: "SASL/PLAIN (BASIC_AUTH), which Amazon MSK does not support",

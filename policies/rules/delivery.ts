@@ -3,7 +3,7 @@
  * role use the destination's key, and a VPC endpoint for the destination's service in the Kafka cluster's VPC.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, KAFKA_DESTINATION_PREFIX, type DestinationKind } from "../lib/facts";
+import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, KAFKA_DESTINATION_PREFIX, KAFKA_TOPIC_NAME, type DestinationKind } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { allows, asList, statementsOf, type Stmt } from "../lib/iam-eval";
 import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping } from "../lib/kafka";
@@ -11,13 +11,6 @@ import { accountOf, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, rolesOf, type DestinationRef } from "../lib/refs";
 import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, parseArn, UNKNOWN } from "../lib/values";
 import { isAwsManaged, keyRef, kindOf } from "./destinations";
-
-/** Kafka topic names: 1-249 characters of ASCII letters, digits, `.`, `_` and `-` (Apache Kafka's topic rule). */
-function isKafkaTopicName(s: string): boolean {
-    if (s.length < 1 || s.length > 249) return false;
-    for (const c of s) if (!((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === "." || c === "_" || c === "-")) return false;
-    return true;
-}
 
 /** The destination type an ARN names, by service and resource ("arn" when it is an ARN of another kind). */
 function arnKind(arn: string): DestinationKind | "other" | "not-arn" {
@@ -57,8 +50,8 @@ function allowedKinds(ref: DestinationRef): DestinationKind[] {
  */
 function kafkaDestinationProblem(m: PolicyResource, value: string): string | "unknown" | undefined {
     const topic = value.slice(KAFKA_DESTINATION_PREFIX.length);
-    if (!isKafkaTopicName(topic))
-        return `names the Kafka topic ${JSON.stringify(topic.slice(0, 60))}, which is not a valid topic name (1-249 of a-z, A-Z, 0-9, '.', '_', '-')`;
+    if (!KAFKA_TOPIC_NAME.test(topic))
+        return `names the Kafka topic ${JSON.stringify(topic.slice(0, 60))}, which is not a valid topic name (1-249 of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..')`;
     const pollers = get(m.props, "provisionedPollerConfig");
     if (isUnknown(pollers)) return "unknown";
     if (pollers === undefined || pollers === null)

@@ -1,6 +1,7 @@
 import { buildStack } from "../../components/stack";
 import { parseStackConfig, SECRET_KEYS } from "../../lib/config";
-import { run, type Run } from "./sim";
+import type { Statement } from "../../lib/iam";
+import { run, type Planned, type Run } from "./sim";
 
 export interface StackInput {
     environment?: string;
@@ -29,4 +30,19 @@ export function runStack(input: StackInput, opts: { preview?: boolean; stack?: s
     const { config, secretKeys } = rawConfig(input);
     const stack = opts.stack ?? "test";
     return run(() => buildStack(parseStackConfig(config, { project: "msk-lambda", stack, secretKeys })), { config, secretKeys, preview: opts.preview, stack });
+}
+
+/** The role policies of a consumer, by concern (the RolePolicy's name suffix: kafka, destinations, ...). */
+export function rolePolicies(r: Run, consumer = "orders"): Record<string, Statement[]> {
+    const out: Record<string, Statement[]> = {};
+    const prefix = `consumer-${consumer}-`;
+    for (const p of r.ofType("aws:iam/rolePolicy:RolePolicy")) {
+        if (p.name.startsWith(prefix)) out[p.name.slice(prefix.length)] = JSON.parse(p.inputs.policy).Statement;
+    }
+    return out;
+}
+
+/** A consumer's event source mapping. */
+export function mappingOf(r: Run, consumer = "orders"): Planned {
+    return r.one("aws:lambda/eventSourceMapping:EventSourceMapping", `consumer-${consumer}-mapping`);
 }
