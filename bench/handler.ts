@@ -1,0 +1,117 @@
+/**
+ * The consumer handler's throughput: one MSK event of N records over P partitions, processed by `createHandler` as
+ * shipped, without a store (the floor: decoding and the loop) and with Powertools' DynamoDB store on a local dynalite
+ * server in its own process whose every request is delayed by a modelled round trip to DynamoDB (5 ms by default).
+ * Each run checks that every record was processed once and each partition in offset order.
+ *
+ * `npm run bench -- --handler-only [--records N] [--partitions P] [--latency MS]`, or as part of `npm run bench`.
+ */
+import type { MSKEvent } from "aws-lambda";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { createHandler, type KafkaRecord } from "../handler/index";
+import { createIdempotencyTable, localClientConfig, startDynaliteProcess, type LocalDynamo } from "../tests/helpers/dynalite";
+
+export interface HandlerRun {
+    records: number;
+    partitions: number;
+    latencyMs: number | null;
+    partitionConcurrency: number;
+    ms: number;
+    recordsPerSecond: number;
+    orderOk: boolean;
+}
+
+/** One event of `n` records spread round-robin over `p` partitions of topic `orders`, offsets ascending. */
+export function benchEvent(n: number, p: number): MSKEvent {
+    const records: Record<string, object[]> = {};
+    const value = Buffer.from(JSON.stringify({ id: "o-1", items: [{ sku: "a", quantity: 2 }], total: 12.5 })).toString("base64");
+    for (let i = 0; i < n; i++) {
+        const partition = i % p;
+        (records[`orders-${partition}`] ??= []).push({
+            topic: "orders",
+            partition,
+            offset: 1_000 + Math.floor(i / p),
+            timestamp: 1_700_000_000_000,
+            timestampType: "CREATE_TIME",
+            key: Buffer.from(`order-${i}`).toString("base64"),
+            value,
+            headers: [],
+        });
+    }
+    return { eventSource: "aws:kafka", eventSourceArn: "arn:aws:kafka:us-east-1:111122223333:cluster/bench/x", bootstrapServers: "b-1:9098", records } as MSKEvent;
+}
+
+/** Every record seen once, and each partition's offsets strictly ascending in processing order. */
+function inOrder(seen: KafkaRecord[], n: number): boolean {
+    const last = new Map<number, number>();
+    for (const r of seen) {
+        if ((last.get(r.partition) ?? -1) >= r.offset) return false;
+        last.set(r.partition, r.offset);
+    }
+    return seen.length === n;
+}
+
+let tables = 0;
+/** Runs one event through a fresh handler (a new container), on a new table of `store` when given. */
+export async function handlerRun(n: number, p: number, store: LocalDynamo | undefined, latencyMs: number | null, partitionConcurrency?: number): Promise<HandlerRun> {
+    const seen: KafkaRecord[] = [];
+    let persistenceStore: DynamoDBPersistenceLayer | undefined;
+    if (store) {
+        const tableName = `bench-${process.pid}-${tables++}`;
+        await createIdempotencyTable(store, tableName);
+        persistenceStore = new DynamoDBPersistenceLayer({ tableName, clientConfig: localClientConfig(store.endpoint) });
+    }
+    const handler = createHandler({
+        reportBatchItemFailures: true,
+        persistenceStore,
+        partitionConcurrency,
+        logger: new Logger({ logLevel: "ERROR" }),
+        process: async (r) => void seen.push(r),
+    } as Parameters<typeof createHandler>[0]);
+    const event = benchEvent(n, p);
+    const t0 = performance.now();
+    const res = await handler(event, { getRemainingTimeInMillis: () => 900_000 } as never);
+    const ms = performance.now() - t0;
+    const orderOk = inOrder(seen, n) && res?.batchItemFailures.length === 0;
+    return { records: n, partitions: p, latencyMs, partitionConcurrency: partitionConcurrency ?? 0, ms: Math.round(ms), recordsPerSecond: Math.round((n / ms) * 1000), orderOk };
+}
+
+/** The handler's table: the floor, then the store at `latencyMs` for P partitions and for one partition. */
+export async function handlerBench(opts: { records?: number; partitions?: number; latencyMs?: number } = {}): Promise<Record<string, HandlerRun>> {
+    const n = opts.records ?? 2000;
+    const p = opts.partitions ?? 10;
+    const latency = opts.latencyMs ?? 5;
+    process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING = "1";
+    await handlerRun(200, 4, undefined, null); // warm up (JIT, module loading)
+    const out: Record<string, HandlerRun> = { floor: await handlerRun(n, p, undefined, null) };
+    const store = await startDynaliteProcess(latency);
+    try {
+        await handlerRun(50, 2, store, latency); // warm the client's connections and the server
+        out.store = await handlerRun(n, p, store, latency);
+        out.storeOnePartition = await handlerRun(Math.min(n, 500), 1, store, latency);
+    } finally {
+        await store.stop();
+    }
+    return out;
+}
+
+export function handlerRows(h: Record<string, HandlerRun>): string[][] {
+    const row = (label: string, r: HandlerRun) => [
+        label,
+        `${r.recordsPerSecond} records/s`,
+        `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
+    ];
+    return [row("handler, no store (floor)", h.floor), row("handler, DynamoDB store", h.store), row("handler, DynamoDB store, one partition", h.storeOnePartition)];
+}
+
+if (require.main === module) {
+    const arg = (name: string) => {
+        const i = process.argv.indexOf(`--${name}`);
+        return i > 0 ? Number(process.argv[i + 1]) : undefined;
+    };
+    handlerBench({ records: arg("records"), partitions: arg("partitions"), latencyMs: arg("latency") }).then((h) => {
+        for (const r of handlerRows(h)) console.log(`| ${r.join(" | ")} |`);
+        console.log(JSON.stringify(h));
+    });
+}
