@@ -18,6 +18,7 @@ import {
     type Statement,
 } from "../lib/iam";
 import { REPORT_BATCH_ITEM_FAILURES } from "../policies/lib/facts";
+import { DEFAULT_PARTITION_CONCURRENCY, HANDLER_ENV, IDEMPOTENCY_TABLE_SCHEMA } from "../lib/handler-contract";
 import type { ClusterCredentials } from "./credentials";
 import { Destination } from "./destination";
 import { customerKey } from "./kms";
@@ -63,6 +64,7 @@ export function handlerEnvironment(c: ConsumerConfig, functionName: string, idem
         KAFKA_VALUE_FORMAT: format("VALUE"),
         REPORT_BATCH_ITEM_FAILURES: String(c.reportBatchItemFailures === true),
         POWERTOOLS_SERVICE_NAME: functionName,
+        [HANDLER_ENV.partitionConcurrency]: String(DEFAULT_PARTITION_CONCURRENCY),
     };
     if (idempotencyTable) {
         env.IDEMPOTENCY_TABLE = idempotencyTable;
@@ -232,9 +234,7 @@ export class Consumer extends pulumi.ComponentResource {
                 {
                     name: idempotencyTableName(args.baseName, c.name),
                     billingMode: "PAY_PER_REQUEST",
-                    hashKey: "id",
-                    attributes: [{ name: "id", type: "S" }],
-                    ttl: { attributeName: "expiration", enabled: true },
+                    ...IDEMPOTENCY_TABLE_SCHEMA,
                     serverSideEncryption: { enabled: true, kmsKeyArn: this.idempotencyKey.arn },
                     pointInTimeRecovery: { enabled: prod },
                     deletionProtectionEnabled: prod,

@@ -25,6 +25,8 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { DEFAULT_PARTITION_CONCURRENCY, HANDLER_ENV, IDEMPOTENCY_TABLE_SCHEMA, PARTITION_CONCURRENCY_RANGE } from "../lib/handler-contract";
+import { runBatch, type Outcome, type RecordId } from "./partitions";
 
 /** A record as the processor sees it: decoded key, value and headers, and its identity. */
 export interface KafkaRecord {
@@ -63,6 +65,8 @@ export interface HandlerOptions {
     persistenceStore?: BasePersistenceLayer;
     /** How long a processed offset is remembered. Default: IDEMPOTENCY_EXPIRES_AFTER_SECONDS, else one day. */
     expiresAfterSeconds?: number;
+    /** Partitions processed at the same time (1-100). Default: PARTITION_CONCURRENCY, else 10. */
+    partitionConcurrency?: number;
     logger?: Logger;
 }
 
@@ -75,6 +79,19 @@ export class UndecodableRecordError extends Error {
 }
 
 const env = (name: string): string | undefined => process.env[name] || undefined;
+
+/** The partition concurrency: the option, else the variable, else the default; a clear error outside 1-100. */
+function partitionConcurrencyOf(option: number | undefined): number {
+    const { min, max } = PARTITION_CONCURRENCY_RANGE;
+    const raw = option ?? env(HANDLER_ENV.partitionConcurrency);
+    if (raw === undefined) return DEFAULT_PARTITION_CONCURRENCY;
+    const n = typeof raw === "number" ? raw : Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max || (typeof raw === "string" && String(n) !== raw.trim())) {
+        const from = option === undefined ? HANDLER_ENV.partitionConcurrency : "partitionConcurrency";
+        throw new Error(`${from} must be an integer from ${min} to ${max} (partitions processed at the same time), got ${JSON.stringify(raw)}`);
+    }
+    return n;
+}
 
 function formatOf(name: string, fallback: Format): Format {
     const v = env(name);
@@ -113,23 +130,64 @@ function schemaFor(keyFormat: Format, valueFormat: Format): SchemaConfig {
     return { value: valueFormat === "JSON" ? json : undefined, key: keyFormat === "JSON" ? json : undefined } as unknown as SchemaConfig;
 }
 
+/** The record as the processor sees it; throws UndecodableRecordError for a payload that is not its format. */
+function toRecord(r: ConsumerRecord<unknown, unknown>, keyFormat: Format, valueFormat: Format, custom: boolean): KafkaRecord {
+    return {
+        topic: r.topic,
+        partition: r.partition,
+        offset: r.offset,
+        timestamp: r.timestamp,
+        key: decoded(r, "key", keyFormat, custom),
+        value: decoded(r, "value", valueFormat, custom),
+        headers: r.headers ?? [],
+        valueSchema: r.valueSchemaMetadata?.dataFormat ? r.valueSchemaMetadata : undefined,
+    };
+}
+
+/** Powertools' DynamoDB store on the stack's table, with the attribute names the table was created with. */
+function tableStore(tableName: string): DynamoDBPersistenceLayer {
+    return new DynamoDBPersistenceLayer({ tableName, keyAttr: IDEMPOTENCY_TABLE_SCHEMA.hashKey, expiryAttr: IDEMPOTENCY_TABLE_SCHEMA.ttl.attributeName });
+}
+
+/** The batch's response from each record's outcome: failed and skipped records are reported (or the batch fails). */
+function respond(outcomes: Outcome[], total: number, reportFailures: boolean, logger: Logger): KafkaBatchResponse | undefined {
+    const failures: KafkaBatchResponse["batchItemFailures"] = [];
+    let processed = 0;
+    let skipped = 0;
+    for (const o of outcomes) {
+        if (o.status === "done") processed++;
+        else failures.push({ itemIdentifier: { partition: `${o.id.topic}-${o.id.partition}`, offset: o.id.offset } });
+        if (o.status === "skipped") skipped++;
+        // The error's name only: a message may quote the record.
+        if (o.status === "failed") logger.error("record failed", { ...o.id, error: o.error instanceof Error ? o.error.name : typeof o.error });
+    }
+    logger.info("batch", { records: total, processed, failed: failures.length - skipped, notStarted: skipped });
+    if (failures.length && !reportFailures) {
+        const first = outcomes.find((o) => o.status === "failed")!.id;
+        throw new Error(`record ${first.topic}-${first.partition}@${first.offset} failed; Lambda retries the batch`);
+    }
+    return reportFailures ? { batchItemFailures: failures } : undefined;
+}
+
 export function createHandler(options: HandlerOptions = {}) {
     const logger = options.logger ?? new Logger();
-    const keyFormat = options.keyFormat ?? formatOf("KAFKA_KEY_FORMAT", "STRING");
-    const valueFormat = options.valueFormat ?? formatOf("KAFKA_VALUE_FORMAT", "JSON");
+    const keyFormat = options.keyFormat ?? formatOf(HANDLER_ENV.keyFormat, "STRING");
+    const valueFormat = options.valueFormat ?? formatOf(HANDLER_ENV.valueFormat, "JSON");
     const custom = options.schema !== undefined;
-    const reportFailures = options.reportBatchItemFailures ?? env("REPORT_BATCH_ITEM_FAILURES") === "true";
-    const table = env("IDEMPOTENCY_TABLE");
-    const store = options.persistenceStore ?? (table ? new DynamoDBPersistenceLayer({ tableName: table }) : undefined);
+    const reportFailures = options.reportBatchItemFailures ?? env(HANDLER_ENV.reportBatchItemFailures) === "true";
+    const concurrency = partitionConcurrencyOf(options.partitionConcurrency);
+    const table = env(HANDLER_ENV.idempotencyTable);
+    const store = options.persistenceStore ?? (table ? tableStore(table) : undefined);
     const processRecord = options.process ?? (async () => undefined);
 
     // The idempotency key is the record's identity, `{ topic, partition, offset }` (hashed by Powertools): the
     // record's contents play no part, so two equal messages at different offsets are both processed.
     const config = new IdempotencyConfig({
-        expiresAfterSeconds: options.expiresAfterSeconds ?? Number(env("IDEMPOTENCY_EXPIRES_AFTER_SECONDS") ?? 86_400),
+        expiresAfterSeconds: options.expiresAfterSeconds ?? Number(env(HANDLER_ENV.idempotencyExpiresAfterSeconds) ?? 86_400),
     });
-    const once = async (_id: { topic: string; partition: number; offset: number }, record: KafkaRecord): Promise<true> => {
+    const once = async (_id: RecordId, record: KafkaRecord, processed: () => void): Promise<true> => {
         await processRecord(record);
+        processed();
         return true;
     };
     const run = store ? makeIdempotent(once, { persistenceStore: store, config, dataIndexArgument: 0 }) : once;
@@ -137,34 +195,15 @@ export function createHandler(options: HandlerOptions = {}) {
     const handle = kafkaConsumer<unknown, unknown>(
         async (event: { records: ConsumerRecord<unknown, unknown>[] }, context: Context) => {
             if (context) config.registerLambdaContext(context);
-            const failures: KafkaBatchResponse["batchItemFailures"] = [];
-            let processed = 0;
-            for (const r of event.records) {
-                const id = { topic: r.topic, partition: r.partition, offset: r.offset };
-                try {
-                    const record: KafkaRecord = {
-                        ...id,
-                        timestamp: r.timestamp,
-                        key: decoded(r, "key", keyFormat, custom),
-                        value: decoded(r, "value", valueFormat, custom),
-                        headers: r.headers ?? [],
-                        valueSchema: r.valueSchemaMetadata?.dataFormat ? r.valueSchemaMetadata : undefined,
-                    };
-                    await run(id, record);
-                    processed++;
-                } catch (e) {
-                    // The error's name only: a message may quote the record.
-                    logger.error("record failed", { ...id, error: e instanceof Error ? e.name : typeof e });
-                    failures.push({ itemIdentifier: { partition: `${r.topic}-${r.partition}`, offset: r.offset } });
-                    if (!reportFailures) break;
-                }
-            }
-            logger.info("batch", { records: event.records.length, processed, failed: failures.length });
-            if (failures.length && !reportFailures) {
-                const first = failures[0].itemIdentifier;
-                throw new Error(`record ${first.partition}@${first.offset} failed; Lambda retries the batch`);
-            }
-            return reportFailures ? { batchItemFailures: failures } : undefined;
+            const outcomes = await runBatch(
+                event.records,
+                async (r, processed) => {
+                    const record = toRecord(r, keyFormat, valueFormat, custom);
+                    await run({ topic: r.topic, partition: r.partition, offset: r.offset }, record, processed);
+                },
+                { concurrency, stopBatchOnFailure: !reportFailures },
+            );
+            return respond(outcomes, event.records.length, reportFailures, logger);
         },
         custom ? options.schema! : schemaFor(keyFormat, valueFormat),
     );
