@@ -185,7 +185,8 @@ export function createHandler(options: HandlerOptions = {}) {
     const config = new IdempotencyConfig({
         expiresAfterSeconds: options.expiresAfterSeconds ?? Number(env(HANDLER_ENV.idempotencyExpiresAfterSeconds) ?? 86_400),
     });
-    const once = async (_id: RecordId, record: KafkaRecord, processed: () => void): Promise<true> => {
+    const once = async (_id: RecordId, record: KafkaRecord, ready: () => Promise<void>, processed: () => void): Promise<true> => {
+        await ready();
         await processRecord(record);
         processed();
         return true;
@@ -197,9 +198,9 @@ export function createHandler(options: HandlerOptions = {}) {
             if (context) config.registerLambdaContext(context);
             const outcomes = await runBatch(
                 event.records,
-                async (r, processed) => {
+                async (r, ready, processed) => {
                     const record = toRecord(r, keyFormat, valueFormat, custom);
-                    await run({ topic: r.topic, partition: r.partition, offset: r.offset }, record, processed);
+                    await run({ topic: r.topic, partition: r.partition, offset: r.offset }, record, ready, processed);
                 },
                 { concurrency, stopBatchOnFailure: !reportFailures },
             );

@@ -98,8 +98,11 @@ export function startDynaliteProcess(latencyMs: number): Promise<LocalDynamo> {
 }
 
 /** Creates the idempotency table as the component creates it: the key schema and attributes of the one source. */
-export async function createIdempotencyTable(d: LocalDynamo, tableName: string): Promise<void> {
-    const s = IDEMPOTENCY_TABLE_SCHEMA;
+export async function createIdempotencyTable(
+    d: LocalDynamo,
+    tableName: string,
+    s: Pick<typeof IDEMPOTENCY_TABLE_SCHEMA, "hashKey" | "attributes"> = IDEMPOTENCY_TABLE_SCHEMA,
+): Promise<void> {
     await d.client.send(
         new CreateTableCommand({
             TableName: tableName,
