@@ -5,11 +5,13 @@
  * Each run checks that every record was processed once and each partition in offset order.
  *
  * `npm run bench -- --handler-only [--records N] [--partitions P] [--latency MS]`, or as part of `npm run bench`.
+ * The figures are for one container: Lambda runs one invocation per container at a time.
  */
 import type { MSKEvent } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { createHandler, type KafkaRecord } from "../handler/index";
+import { DEFAULT_PARTITION_CONCURRENCY } from "../lib/handler-contract";
 import { createIdempotencyTable, localClientConfig, startDynaliteProcess, type LocalDynamo } from "../tests/helpers/dynalite";
 
 export interface HandlerRun {
@@ -39,7 +41,12 @@ export function benchEvent(n: number, p: number): MSKEvent {
             headers: [],
         });
     }
-    return { eventSource: "aws:kafka", eventSourceArn: "arn:aws:kafka:us-east-1:111122223333:cluster/bench/x", bootstrapServers: "b-1:9098", records } as MSKEvent;
+    return {
+        eventSource: "aws:kafka",
+        eventSourceArn: "arn:aws:kafka:us-east-1:111122223333:cluster/bench/x",
+        bootstrapServers: "b-1:9098",
+        records,
+    } as MSKEvent;
 }
 
 /** Every record seen once, and each partition's offsets strictly ascending in processing order. */
@@ -54,7 +61,13 @@ function inOrder(seen: KafkaRecord[], n: number): boolean {
 
 let tables = 0;
 /** Runs one event through a fresh handler (a new container), on a new table of `store` when given. */
-export async function handlerRun(n: number, p: number, store: LocalDynamo | undefined, latencyMs: number | null, partitionConcurrency?: number): Promise<HandlerRun> {
+export async function handlerRun(
+    n: number,
+    p: number,
+    store: LocalDynamo | undefined,
+    latencyMs: number | null,
+    partitionConcurrency?: number,
+): Promise<HandlerRun> {
     const seen: KafkaRecord[] = [];
     let persistenceStore: DynamoDBPersistenceLayer | undefined;
     if (store) {
@@ -68,13 +81,21 @@ export async function handlerRun(n: number, p: number, store: LocalDynamo | unde
         partitionConcurrency,
         logger: new Logger({ logLevel: "ERROR" }),
         process: async (r) => void seen.push(r),
-    } as Parameters<typeof createHandler>[0]);
+    });
     const event = benchEvent(n, p);
     const t0 = performance.now();
     const res = await handler(event, { getRemainingTimeInMillis: () => 900_000 } as never);
     const ms = performance.now() - t0;
     const orderOk = inOrder(seen, n) && res?.batchItemFailures.length === 0;
-    return { records: n, partitions: p, latencyMs, partitionConcurrency: partitionConcurrency ?? 0, ms: Math.round(ms), recordsPerSecond: Math.round((n / ms) * 1000), orderOk };
+    return {
+        records: n,
+        partitions: p,
+        latencyMs,
+        partitionConcurrency: partitionConcurrency ?? DEFAULT_PARTITION_CONCURRENCY,
+        ms: Math.round(ms),
+        recordsPerSecond: Math.round((n / ms) * 1000),
+        orderOk,
+    };
 }
 
 /** The handler's table: the floor, then the store at `latencyMs` for P partitions and for one partition. */
@@ -82,7 +103,7 @@ export async function handlerBench(opts: { records?: number; partitions?: number
     const n = opts.records ?? 2000;
     const p = opts.partitions ?? 10;
     const latency = opts.latencyMs ?? 5;
-    process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING = "1";
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
     await handlerRun(200, 4, undefined, null); // warm up (JIT, module loading)
     const out: Record<string, HandlerRun> = { floor: await handlerRun(n, p, undefined, null) };
     const store = await startDynaliteProcess(latency);
@@ -102,16 +123,26 @@ export function handlerRows(h: Record<string, HandlerRun>): string[][] {
         `${r.recordsPerSecond} records/s`,
         `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
     ];
-    return [row("handler, no store (floor)", h.floor), row("handler, DynamoDB store", h.store), row("handler, DynamoDB store, one partition", h.storeOnePartition)];
+    return [
+        row("handler, no store (floor)", h.floor),
+        row("handler, DynamoDB store", h.store),
+        row("handler, DynamoDB store, one partition", h.storeOnePartition),
+    ];
 }
 
-if (require.main === module) {
+/** `--records N --partitions P --latency MS` from the command line. */
+export function handlerArgs(argv = process.argv): { records?: number; partitions?: number; latencyMs?: number } {
     const arg = (name: string) => {
-        const i = process.argv.indexOf(`--${name}`);
-        return i > 0 ? Number(process.argv[i + 1]) : undefined;
+        const i = argv.indexOf(`--${name}`);
+        return i > 0 ? Number(argv[i + 1]) : undefined;
     };
-    handlerBench({ records: arg("records"), partitions: arg("partitions"), latencyMs: arg("latency") }).then((h) => {
-        for (const r of handlerRows(h)) console.log(`| ${r.join(" | ")} |`);
-        console.log(JSON.stringify(h));
-    });
+    return { records: arg("records"), partitions: arg("partitions"), latencyMs: arg("latency") };
+}
+
+/** Only the handler's table and figures (`npm run bench -- --handler-only`). */
+export async function handlerMain(): Promise<void> {
+    const h = await handlerBench(handlerArgs());
+    console.log("| measure | figure | detail |\n| --- | --- | --- |");
+    for (const r of handlerRows(h)) console.log(`| ${r.join(" | ")} |`);
+    console.log(JSON.stringify({ handler: h }));
 }

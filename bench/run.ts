@@ -15,6 +15,8 @@
  *    and diagnostics counted (requests built before timing).
  * 6. Boot: time from starting the CLI's entry (`@pulumi/pulumi/cmd/run-policy-pack`) to the served port, for this pack
  *    (compiled JavaScript) and for a one-policy JavaScript pack from the same node_modules (bench/one-policy-pack).
+ * 7. Consumer handler: records/s of one MSK event without a store and with the DynamoDB store on a local server at a
+ *    modelled per-call latency (bench/handler.ts; `--handler-only [--records N --partitions P --latency MS]`).
  */
 import { execFile, spawn } from "child_process";
 import * as os from "os";
@@ -27,6 +29,7 @@ import { deployModel } from "../plan/deploy-model";
 import { simulate } from "../plan/simulate";
 import { resourceOf, TYPES, templates } from "../tests/helpers/generate";
 import { hostileShapes } from "../tests/helpers/hostile";
+import { handlerArgs, handlerBench, handlerMain, handlerRows } from "./handler";
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
@@ -199,6 +202,7 @@ async function bootTimes(dirs: string[]): Promise<number[]> {
 async function main() {
     // `npm run bench -- --hostile-only`: only the hostile-input table and the boot time.
     const hostileOnly = process.argv.includes("--hostile-only");
+    if (process.argv.includes("--handler-only")) return handlerMain();
     const figures: Record<string, unknown> = {
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
         date: new Date().toISOString().slice(0, 10),
@@ -273,6 +277,9 @@ async function main() {
             };
         }
         figures.deploy = deploy;
+
+        // 7. Consumer handler
+        figures.handler = await handlerBench(handlerArgs());
     }
     // 5. Hostile input, against the floor
     const hostile: Record<string, unknown> = {};
@@ -326,6 +333,7 @@ async function main() {
                 ],
             ]),
             ...["dev", "prod"].map((s) => [`modeled first \`pulumi up\`, ${s}`, `${D[s].minutes} min`, D[s].criticalPath.join(" -> ")]),
+            ...handlerRows(figures.handler as any),
         ];
         console.log(`Benchmarks on ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${figures.date}\n`);
         console.log("| measure | figure | detail |\n| --- | --- | --- |");

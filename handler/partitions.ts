@@ -111,7 +111,11 @@ async function runPartition<R extends RecordId>(records: R[], run: RunRecord<R>,
  * Runs every partition, at most `concurrency` at a time; returns each record's outcome, partitions in order of first
  * appearance and records in offset order (the same whatever the timing).
  */
-export async function runBatch<R extends RecordId>(records: readonly R[], run: RunRecord<R>, options: { concurrency: number; stopBatchOnFailure: boolean }): Promise<Outcome[]> {
+export async function runBatch<R extends RecordId>(
+    records: readonly R[],
+    run: RunRecord<R>,
+    options: { concurrency: number; stopBatchOnFailure: boolean },
+): Promise<Outcome[]> {
     const partitions = byPartition(records);
     const results: Outcome[][] = new Array(partitions.length);
     let failed = false;

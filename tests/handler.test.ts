@@ -138,7 +138,10 @@ describe("consumer handler (Powertools)", function () {
             // A plain JSON record, and the record Lambda delivers from a schema registry with eventRecordFormat JSON:
             // the Avro payload already turned into JSON, the schema's id in valueSchemaMetadata.
             await handler(seen)(
-                event(record(0, 1, order), record(0, 2, order, { valueSchemaMetadata: { dataFormat: "AVRO", schemaId: "a9e4f1c2-0000-4000-8000-000000000001" } })),
+                event(
+                    record(0, 1, order),
+                    record(0, 2, order, { valueSchemaMetadata: { dataFormat: "AVRO", schemaId: "a9e4f1c2-0000-4000-8000-000000000001" } }),
+                ),
             );
             assert.deepStrictEqual(seen[0].value, order);
             assert.deepStrictEqual(seen[1].value, seen[0].value, "a JSON record and a schema-registry record decode to the same object");
@@ -370,7 +373,9 @@ describe("consumer handler (Powertools)", function () {
             const one = event(record(0, 3, {}));
             const a = handler(seen, { persistenceStore: store(), process: async () => (started.resolve(), release.promise) })(one);
             await started.promise;
-            assert.deepStrictEqual(await handler(seen, { persistenceStore: store() })(one), { batchItemFailures: [{ itemIdentifier: { partition: "orders-0", offset: 3 } }] });
+            assert.deepStrictEqual(await handler(seen, { persistenceStore: store() })(one), {
+                batchItemFailures: [{ itemIdentifier: { partition: "orders-0", offset: 3 } }],
+            });
             assert.strictEqual(dynamoLike.added, 3);
             release.resolve();
             await a;
@@ -414,22 +419,21 @@ describe("consumer handler (Powertools)", function () {
 
     describe("partitions processed concurrently", () => {
         /** A small deterministic generator (the cases are the same on every run). */
-        const rng = (seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+        const rng = (seed: number) => () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 
         it("keeps offset order within every partition, at most PARTITION_CONCURRENCY partitions at a time, for generated batches", async () => {
             const random = rng(7);
             for (const [partitions, concurrency] of [
                 [1, 10],
                 [3, 1],
-                [5, 2],
-                [8, 3],
-                [12, 10],
+                [4, 2],
+                [9, 4],
             ]) {
                 await createIdempotencyTable(dynamo, (tableName = `orders-concurrency-${partitions}-${concurrency}-${++tables}`));
                 // Partitions of different lengths, records interleaved in the event as Lambda may group them.
                 const recs: ReturnType<typeof record>[] = [];
-                for (let p = 0; p < partitions; p++) for (let o = 0; o < 1 + Math.floor(random() * 6); o++) recs.push(record(p, 100 + o, { p, o }));
-                const delays = recs.map(() => Math.floor(random() * 4));
+                for (let p = 0; p < partitions; p++) for (let o = 0, n = 1 + Math.floor(random() * 3); o < n; o++) recs.push(record(p, 100 + o, { p, o }));
+                const delays = recs.map(() => Math.floor(random() * 3));
                 const seen: KafkaRecord[] = [];
                 let inFlight = 0;
                 let most = 0;
@@ -474,23 +478,29 @@ describe("consumer handler (Powertools)", function () {
         it("without partial batch responses, the first failure stops every partition from starting another record", async () => {
             const seen: KafkaRecord[] = [];
             const recs: ReturnType<typeof record>[] = [];
-            for (let p = 0; p < 3; p++) for (let o = 0; o < 20; o++) recs.push(record(p, o, p === 0 && o === 0 ? { poison: true } : {}));
-            await assert.rejects(
-                handler(seen, { reportBatchItemFailures: false, process: async (r) => void (await sleep(1), (r.value as any).poison ? assert.fail("poison") : seen.push(r)) })(
-                    event(...recs),
-                ),
-                /record orders-0@0 failed/,
-            );
-            // Partitions 1 and 2 finish the record they had started, and start no more.
-            assert.ok(seen.length <= 4, `${seen.length} records processed after the failure`);
+            for (let p = 0; p < 3; p++) for (let o = 0; o < 6; o++) recs.push(record(p, o, p === 0 && o === 0 ? { poison: true } : {}));
+            // Partitions 1 and 2 are in the middle of their first record when partition 0's first record fails.
+            const thrown = deferred();
+            const process = async (r: KafkaRecord) => {
+                if ((r.value as { poison?: boolean }).poison) {
+                    thrown.resolve();
+                    throw new Error("poison");
+                }
+                if (r.offset === 0) await thrown.promise.then(() => sleep(100));
+                seen.push(r);
+            };
+            await assert.rejects(handler(seen, { reportBatchItemFailures: false, process })(event(...recs)), /record orders-0@0 failed/);
+            // They finish the record they had started, and start no other.
+            assert.deepStrictEqual(Object.keys(byPartition(seen)).length, 2);
+            assert.deepStrictEqual(byPartition(seen), { 1: [0], 2: [0] });
             const again: KafkaRecord[] = [];
             assert.strictEqual(await handler(again, { reportBatchItemFailures: false, process: async (r) => void again.push(r) })(event(...recs)), undefined);
-            assert.strictEqual(seen.length + again.length, 60, "every record processed once over the two deliveries");
+            assert.strictEqual(seen.length + again.length, 18, "every record processed once over the two deliveries");
         });
 
         it("two containers on the same batch, partitions concurrent: every record processed exactly once, the rest reported", async () => {
             const recs: ReturnType<typeof record>[] = [];
-            for (let p = 0; p < 6; p++) for (let o = 0; o < 4; o++) recs.push(record(p, o, {}));
+            for (let p = 0; p < 4; p++) for (let o = 0; o < 3; o++) recs.push(record(p, o, {}));
             const batch = event(...recs);
             const seen: string[] = [];
             const proc = async (r: KafkaRecord) => {
@@ -522,7 +532,7 @@ describe("consumer handler (Powertools)", function () {
                 [],
                 {
                     process: async (r) => {
-                        if (r.partition === 1 && r.offset === 1) return hung.resolve(), new Promise<void>(() => undefined);
+                        if (r.partition === 1 && r.offset === 1) return (hung.resolve(), new Promise<void>(() => undefined));
                         done.push(`${r.partition}@${r.offset}`);
                     },
                 },
@@ -533,7 +543,9 @@ describe("consumer handler (Powertools)", function () {
             const inProgress = [...(await items()).values()].find((i) => i.status === "INPROGRESS")!;
             await sleep(Math.max(0, inProgress.in_progress_expiration - Date.now()) + 5);
             const retried: string[] = [];
-            assert.deepStrictEqual(await handler([], { process: async (r) => void retried.push(`${r.partition}@${r.offset}`) })(batch), { batchItemFailures: [] });
+            assert.deepStrictEqual(await handler([], { process: async (r) => void retried.push(`${r.partition}@${r.offset}`) })(batch), {
+                batchItemFailures: [],
+            });
             assert.deepStrictEqual(retried, ["1@1", "1@2"]);
             assert.strictEqual(done.length, 7);
             assert.deepStrictEqual(statuses(await items()), new Array(9).fill("COMPLETED"));
@@ -545,7 +557,8 @@ describe("consumer handler (Powertools)", function () {
             let updates = 0;
             client.middlewareStack.add(
                 (next, context) => async (args) => {
-                    if (context.commandName === "UpdateItemCommand" && ++updates === 2) throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+                    if (context.commandName === "UpdateItemCommand" && ++updates === 2)
+                        throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
                     return next(args);
                 },
                 { step: "initialize", name: "failSecondCompletion" },
@@ -583,12 +596,15 @@ describe("consumer handler (Powertools)", function () {
                 process.env[HANDLER_ENV.partitionConcurrency] = bad;
                 assert.throws(
                     () => createHandler({}),
-                    (e: Error) => e.message.startsWith(`PARTITION_CONCURRENCY must be an integer from ${min} to ${max} `) && e.message.endsWith(`got ${JSON.stringify(bad)}`),
+                    (e: Error) =>
+                        e.message.startsWith(`PARTITION_CONCURRENCY must be an integer from ${min} to ${max} `) &&
+                        e.message.endsWith(`got ${JSON.stringify(bad)}`),
                     bad,
                 );
             }
             delete process.env[HANDLER_ENV.partitionConcurrency];
-            for (const bad of [0, max + 1, 1.5, NaN]) assert.throws(() => createHandler({ partitionConcurrency: bad }), /partitionConcurrency must be an integer/);
+            for (const bad of [0, max + 1, 1.5, NaN])
+                assert.throws(() => createHandler({ partitionConcurrency: bad }), /partitionConcurrency must be an integer/);
         });
     });
 });

@@ -140,7 +140,12 @@ export function returnOldItemOnConditionFailure(client: DynamoDBClient): { added
                 return await next(args);
             } catch (e) {
                 const input = args.input as PutItemCommandInput;
-                if (context.commandName !== "PutItemCommand" || !(e instanceof ConditionalCheckFailedException) || input.ReturnValuesOnConditionCheckFailure !== "ALL_OLD") throw e;
+                if (
+                    context.commandName !== "PutItemCommand" ||
+                    !(e instanceof ConditionalCheckFailedException) ||
+                    input.ReturnValuesOnConditionCheckFailure !== "ALL_OLD"
+                )
+                    throw e;
                 const key = { [IDEMPOTENCY_TABLE_SCHEMA.hashKey]: input.Item![IDEMPOTENCY_TABLE_SCHEMA.hashKey] };
                 const old = await client.send(new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }));
                 if (old.Item) {
