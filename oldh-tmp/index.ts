@@ -1,0 +1,176 @@
+/**
+ * The consumer function, built on Powertools for AWS Lambda (TypeScript). Lambda polls the topic and invokes this
+ * handler synchronously with a batch of records.
+ *
+ * - Records are deserialised by `@aws-lambda-powertools/kafka` (base64 keys and values, header bytes, and the payloads
+ *   a schema registry delivers: with `eventRecordFormat: JSON` Lambda has already turned Avro, Protobuf or JSON Schema
+ *   records into JSON; with `SOURCE` the processor gets the source bytes, or gives its own schema).
+ * - Each record is processed once per topic/partition/offset: Lambda's docs warn that "event source mappings process
+ *   each event at least once", so `@aws-lambda-powertools/idempotency` keeps a record of every processed offset in the
+ *   stack's DynamoDB table, which survives containers (a redelivered batch skips what is done).
+ * - With the mapping's `ReportBatchItemFailures`, the handler returns only the failed records, each identified the way
+ *   "Configuring error handling controls for Kafka event sources" specifies, `{ partition: "<topic>-<partition>",
+ *   offset }`, so Lambda retries just those. Without it, any failure is thrown and Lambda retries the whole batch
+ *   (returning failures then would be taken as success and lose the records).
+ * - Logs are structured (`@aws-lambda-powertools/logger`), one line per failed record and one per batch, with topic,
+ *   partition and offset, never a record's contents.
+ *
+ * Powertools' batch utility supports SQS, Kinesis and DynamoDB streams only (not Kafka), so the per-record loop and
+ * the Kafka failure shape are written here.
+ */
+import type { Context, MSKEvent } from "aws-lambda";
+import { kafkaConsumer, SchemaType } from "@aws-lambda-powertools/kafka";
+import type { ConsumerRecord, SchemaConfig } from "@aws-lambda-powertools/kafka/types";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+
+/** A record as the processor sees it: decoded key, value and headers, and its identity. */
+export interface KafkaRecord {
+    topic: string;
+    partition: number;
+    offset: number;
+    timestamp: number;
+    /** Decoded per the key format: a JSON value, a UTF-8 string, source bytes, or undefined/null without a key. */
+    key: unknown;
+    value: unknown;
+    headers: Record<string, string>[];
+    /** What a schema registry told Lambda about the value (its data format and schema id), when one is configured. */
+    valueSchema?: { dataFormat: string; schemaId?: string };
+}
+
+export type RecordProcessor = (record: KafkaRecord) => Promise<void>;
+
+/** The Kafka partial batch response (Configuring error handling controls for Kafka event sources). */
+export interface KafkaBatchResponse {
+    batchItemFailures: { itemIdentifier: { partition: string; offset: number } }[];
+}
+
+export type Format = "JSON" | "SOURCE" | "STRING";
+
+export interface HandlerOptions {
+    /** The business logic, once per record; throw to fail the record. Default: nothing (the batch line is logged). */
+    process?: RecordProcessor;
+    /** How keys and values are encoded. Default: KAFKA_KEY_FORMAT / KAFKA_VALUE_FORMAT, else STRING keys, JSON values. */
+    keyFormat?: Format;
+    valueFormat?: Format;
+    /** A Powertools schema config (Avro or Protobuf schemas for SOURCE records); overrides the formats. */
+    schema?: SchemaConfig;
+    /** Whether the mapping takes partial batch responses. Default: REPORT_BATCH_ITEM_FAILURES. */
+    reportBatchItemFailures?: boolean;
+    /** The idempotency store. Default: Powertools' DynamoDB store on IDEMPOTENCY_TABLE; none without that variable. */
+    persistenceStore?: BasePersistenceLayer;
+    /** How long a processed offset is remembered. Default: IDEMPOTENCY_EXPIRES_AFTER_SECONDS, else one day. */
+    expiresAfterSeconds?: number;
+    logger?: Logger;
+}
+
+/** A record whose value is not what its format promises (for example JSON that does not parse): a poison record. */
+export class UndecodableRecordError extends Error {
+    constructor(what: "key" | "value", format: Format) {
+        super(`the record's ${what} is not ${format}`);
+        this.name = "UndecodableRecordError";
+    }
+}
+
+const env = (name: string): string | undefined => process.env[name] || undefined;
+
+function formatOf(name: string, fallback: Format): Format {
+    const v = env(name);
+    return v === "JSON" || v === "SOURCE" || v === "STRING" ? v : fallback;
+}
+
+/**
+ * Reads a decoded field. Powertools' JSON deserialiser returns the plain text when the text is not JSON, and prints
+ * the base64 payload to stderr while doing so: the print is suppressed (a record's contents never reach the logs) and
+ * the record is failed instead, as a JSON consumer cannot process it.
+ */
+function decoded(r: ConsumerRecord<unknown, unknown>, what: "key" | "value", format: Format, custom: boolean): unknown {
+    const original = what === "key" ? r.originalKey : r.originalValue;
+    if (format === "SOURCE" && !custom) return original === undefined || original === null ? original : Buffer.from(original, "base64");
+    const error = console.error;
+    console.error = () => undefined;
+    let v: unknown;
+    try {
+        v = what === "key" ? r.key : r.value;
+    } catch {
+        throw new UndecodableRecordError(what, format);
+    } finally {
+        console.error = error;
+    }
+    // JSON.parse of a JSON string literal never returns its own text (the quotes are gone): equal text means the
+    // payload did not parse.
+    if (format === "JSON" && !custom && typeof v === "string" && typeof original === "string" && v === Buffer.from(original, "base64").toString("utf8")) {
+        throw new UndecodableRecordError(what, format);
+    }
+    return v;
+}
+
+/** Powertools' schema config for the formats (STRING and SOURCE: no deserialiser, the text or bytes are used). */
+function schemaFor(keyFormat: Format, valueFormat: Format): SchemaConfig {
+    const json = { type: SchemaType.JSON };
+    return { value: valueFormat === "JSON" ? json : undefined, key: keyFormat === "JSON" ? json : undefined } as unknown as SchemaConfig;
+}
+
+export function createHandler(options: HandlerOptions = {}) {
+    const logger = options.logger ?? new Logger();
+    const keyFormat = options.keyFormat ?? formatOf("KAFKA_KEY_FORMAT", "STRING");
+    const valueFormat = options.valueFormat ?? formatOf("KAFKA_VALUE_FORMAT", "JSON");
+    const custom = options.schema !== undefined;
+    const reportFailures = options.reportBatchItemFailures ?? env("REPORT_BATCH_ITEM_FAILURES") === "true";
+    const table = env("IDEMPOTENCY_TABLE");
+    const store = options.persistenceStore ?? (table ? new DynamoDBPersistenceLayer({ tableName: table }) : undefined);
+    const processRecord = options.process ?? (async () => undefined);
+
+    // The idempotency key is the record's identity, `{ topic, partition, offset }` (hashed by Powertools): the
+    // record's contents play no part, so two equal messages at different offsets are both processed.
+    const config = new IdempotencyConfig({
+        expiresAfterSeconds: options.expiresAfterSeconds ?? Number(env("IDEMPOTENCY_EXPIRES_AFTER_SECONDS") ?? 86_400),
+    });
+    const once = async (_id: { topic: string; partition: number; offset: number }, record: KafkaRecord): Promise<true> => {
+        await processRecord(record);
+        return true;
+    };
+    const run = store ? makeIdempotent(once, { persistenceStore: store, config, dataIndexArgument: 0 }) : once;
+
+    const handle = kafkaConsumer<unknown, unknown>(
+        async (event: { records: ConsumerRecord<unknown, unknown>[] }, context: Context) => {
+            if (context) config.registerLambdaContext(context);
+            const failures: KafkaBatchResponse["batchItemFailures"] = [];
+            let processed = 0;
+            for (const r of event.records) {
+                const id = { topic: r.topic, partition: r.partition, offset: r.offset };
+                try {
+                    const record: KafkaRecord = {
+                        ...id,
+                        timestamp: r.timestamp,
+                        key: decoded(r, "key", keyFormat, custom),
+                        value: decoded(r, "value", valueFormat, custom),
+                        headers: r.headers ?? [],
+                        valueSchema: r.valueSchemaMetadata?.dataFormat ? r.valueSchemaMetadata : undefined,
+                    };
+                    await run(id, record);
+                    processed++;
+                } catch (e) {
+                    // The error's name only: a message may quote the record.
+                    logger.error("record failed", { ...id, error: e instanceof Error ? e.name : typeof e });
+                    failures.push({ itemIdentifier: { partition: `${r.topic}-${r.partition}`, offset: r.offset } });
+                    if (!reportFailures) break;
+                }
+            }
+            logger.info("batch", { records: event.records.length, processed, failed: failures.length });
+            if (failures.length && !reportFailures) {
+                const first = failures[0].itemIdentifier;
+                throw new Error(`record ${first.partition}@${first.offset} failed; Lambda retries the batch`);
+            }
+            return reportFailures ? { batchItemFailures: failures } : undefined;
+        },
+        custom ? options.schema! : schemaFor(keyFormat, valueFormat),
+    );
+    return (event: MSKEvent, context?: Context) => handle(event as never, context as Context) as Promise<KafkaBatchResponse | undefined>;
+}
+
+let cached: ReturnType<typeof createHandler> | undefined;
+/** The Lambda entry point (`index.handler`), configured from the environment the stack sets. */
+export const handler = (event: MSKEvent, context: Context) => (cached ??= createHandler())(event, context);
