@@ -586,6 +586,98 @@ describe("consumer handler (Powertools)", function () {
             client.destroy();
         });
 
+        it("generated batches and failures, no store: each partition runs up to its first failure, which is reported with the rest", async () => {
+            const random = rng(11);
+            for (let k = 0; k < 40; k++) {
+                const partitions = 1 + Math.floor(random() * 6);
+                const recs: ReturnType<typeof record>[] = [];
+                const poison = new Set<string>();
+                for (let p = 0; p < partitions; p++) {
+                    for (let o = 0, n = 1 + Math.floor(random() * 5); o < n; o++) {
+                        if (random() < 0.15) poison.add(`${p}@${o}`);
+                        recs.push(record(p, o, {}));
+                    }
+                }
+                const seen: KafkaRecord[] = [];
+                const concurrency = 1 + Math.floor(random() * 4);
+                const res = await withContext({
+                    reportBatchItemFailures: true,
+                    partitionConcurrency: concurrency,
+                    process: async (r) => {
+                        if (random() < 0.5) await sleep(0);
+                        if (poison.has(`${r.partition}@${r.offset}`)) throw new Error("poison");
+                        seen.push(r);
+                    },
+                })(event(...recs));
+                // Expected: per partition, the records before its first poison are processed, the rest reported.
+                const processed: Record<number, number[]> = {};
+                const reported: string[] = [];
+                for (let p = 0; p < partitions; p++) {
+                    const offsets = recs.filter((r) => r.partition === p).map((r) => r.offset);
+                    const stop = offsets.findIndex((o) => poison.has(`${p}@${o}`));
+                    if (stop !== 0) processed[p] = stop < 0 ? offsets : offsets.slice(0, stop);
+                    if (stop >= 0) reported.push(...offsets.slice(stop).map((o) => `orders-${p}@${o}`));
+                }
+                const label = `case ${k}: ${partitions} partitions, concurrency ${concurrency}, poison ${[...poison]}`;
+                assert.deepStrictEqual(byPartition(seen), processed, label);
+                assert.deepStrictEqual(
+                    res?.batchItemFailures.map((f) => `${f.itemIdentifier.partition}@${f.itemIdentifier.offset}`),
+                    reported,
+                    label,
+                );
+            }
+        });
+
+        it("with store faults injected at random (before or after the server acts), every record ends processed, in order, re-run only after a lost completion", async () => {
+            const random = rng(5);
+            for (let round = 0; round < 3; round++) {
+                await createIdempotencyTable(dynamo, (tableName = `orders-faults-${round}-${++tables}`));
+                const client = new DynamoDBClient({ ...localClientConfig(dynamo.endpoint), maxAttempts: 1 });
+                // Completions that failed (not written, or written and the answer lost): the only cause of a re-run.
+                let completionFaults = 0;
+                client.middlewareStack.add(
+                    (next, context) => async (args) => {
+                        const fault = random() < 0.12 ? (random() < 0.5 ? "before" : "after") : undefined;
+                        if (fault && context.commandName === "UpdateItemCommand") completionFaults++;
+                        if (fault === "before") throw Object.assign(new Error("connect ECONNRESET"), { name: "TimeoutError" });
+                        const out = await next(args);
+                        if (fault === "after") throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+                        return out;
+                    },
+                    { step: "initialize", name: "faults" },
+                );
+                const recs: ReturnType<typeof record>[] = [];
+                for (let p = 0; p < 3; p++) for (let o = 0; o < 4; o++) recs.push(record(p, o, {}));
+                const log: Record<number, number[]> = {};
+                let deliveries = 0;
+                // Lambda delivers the batch, then again what the handler reported, until nothing is.
+                for (let pending = recs; pending.length && deliveries < 40; deliveries++) {
+                    const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
+                    // 30 ms left: an entry left in progress by a fault expires before the next delivery.
+                    const res = await handler(
+                        [],
+                        { persistenceStore, process: async (r) => void (log[r.partition] ??= []).push(r.offset) },
+                        30,
+                    )(event(...pending));
+                    const reported = new Set(res!.batchItemFailures.map((f) => `${f.itemIdentifier.partition}@${f.itemIdentifier.offset}`));
+                    pending = recs.filter((r) => reported.has(`orders-${r.partition}@${r.offset}`));
+                    if (pending.length) await sleep(35);
+                }
+                const label = `round ${round}: ${deliveries} deliveries, logs ${JSON.stringify(log)}`;
+                assert.ok(deliveries < 40, label);
+                let reruns = 0;
+                for (let p = 0; p < 3; p++) {
+                    // A re-run is of the partition's latest record (its completion was lost), never of an earlier one.
+                    const collapsed = log[p].filter((o, i) => i === 0 || o !== log[p][i - 1]);
+                    reruns += log[p].length - collapsed.length;
+                    assert.deepStrictEqual(collapsed, [0, 1, 2, 3], label);
+                }
+                assert.ok(reruns <= completionFaults, `${label}: ${reruns} re-runs, ${completionFaults} failed completions`);
+                assert.deepStrictEqual(statuses(await items()), new Array(12).fill("COMPLETED"), label);
+                client.destroy();
+            }
+        });
+
         it("reads PARTITION_CONCURRENCY from the environment the stack writes, and refuses values outside 1-100 by name", () => {
             const { min, max } = PARTITION_CONCURRENCY_RANGE;
             for (const ok of [String(min), "7", String(max)]) {
