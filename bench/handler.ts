@@ -21,6 +21,8 @@ export interface HandlerRun {
     partitionConcurrency: number;
     ms: number;
     recordsPerSecond: number;
+    /** CPU time of this process (the handler, Powertools and the AWS SDK; not the server) per record, in ms. */
+    cpuMsPerRecord: number;
     orderOk: boolean;
 }
 
@@ -83,9 +85,11 @@ export async function handlerRun(
         process: async (r) => void seen.push(r),
     });
     const event = benchEvent(n, p);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const res = await handler(event, { getRemainingTimeInMillis: () => 900_000 } as never);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     const orderOk = inOrder(seen, n) && res?.batchItemFailures.length === 0;
     return {
         records: n,
@@ -94,6 +98,7 @@ export async function handlerRun(
         partitionConcurrency: partitionConcurrency ?? DEFAULT_PARTITION_CONCURRENCY,
         ms: Math.round(ms),
         recordsPerSecond: Math.round((n / ms) * 1000),
+        cpuMsPerRecord: Math.round(((cpu.user + cpu.system) / 1000 / n) * 100) / 100,
         orderOk,
     };
 }
@@ -121,7 +126,7 @@ export function handlerRows(h: Record<string, HandlerRun>): string[][] {
     const row = (label: string, r: HandlerRun) => [
         label,
         `${r.recordsPerSecond} records/s`,
-        `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
+        `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; handler CPU ${r.cpuMsPerRecord} ms/record; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
     ];
     return [
         row("handler, no store (floor)", h.floor),

@@ -8,14 +8,17 @@
  * - Each record is processed once per topic/partition/offset: Lambda's docs warn that "event source mappings process
  *   each event at least once", so `@aws-lambda-powertools/idempotency` keeps a record of every processed offset in the
  *   stack's DynamoDB table, which survives containers (a redelivered batch skips what is done).
- * - With the mapping's `ReportBatchItemFailures`, the handler returns only the failed records, each identified the way
+ * - With the mapping's `ReportBatchItemFailures`, the handler returns only the failed records (and the later records of
+ *   their partitions, which it did not start), each identified the way
  *   "Configuring error handling controls for Kafka event sources" specifies, `{ partition: "<topic>-<partition>",
  *   offset }`, so Lambda retries just those. Without it, any failure is thrown and Lambda retries the whole batch
  *   (returning failures then would be taken as success and lose the records).
  * - Logs are structured (`@aws-lambda-powertools/logger`), one line per failed record and one per batch, with topic,
  *   partition and offset, never a record's contents.
+ * - The batch's partitions are processed at the same time (PARTITION_CONCURRENCY, 10 by default), each partition's
+ *   records in offset order; a failed record stops its partition (`partitions.ts` says how, and what overlaps).
  *
- * Powertools' batch utility supports SQS, Kinesis and DynamoDB streams only (not Kafka), so the per-record loop and
+ * Powertools' batch utility supports SQS, Kinesis and DynamoDB streams only (not Kafka), so the per-partition loop and
  * the Kafka failure shape are written here.
  */
 import type { Context, MSKEvent } from "aws-lambda";
