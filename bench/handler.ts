@@ -7,6 +7,8 @@
  * `npm run bench -- --handler-only [--records N] [--partitions P] [--latency MS]`, or as part of `npm run bench`.
  * The figures are for one container: Lambda runs one invocation per container at a time.
  */
+import * as fs from "fs";
+import * as os from "os";
 import type { MSKEvent } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
@@ -23,6 +25,10 @@ export interface HandlerRun {
     recordsPerSecond: number;
     /** CPU time of this process (the handler, Powertools and the AWS SDK; not the server) per record, in ms. */
     cpuMsPerRecord: number;
+    /** CPU time of the local server's process per record, in ms (Linux; 10 ms resolution over the run). */
+    serverCpuMsPerRecord?: number;
+    /** The machine's 1-minute load average when the run ended (2 cores: above 2, other work competes). */
+    loadAverage: number;
     orderOk: boolean;
 }
 
@@ -61,6 +67,18 @@ function inOrder(seen: KafkaRecord[], n: number): boolean {
     return seen.length === n;
 }
 
+/** CPU milliseconds the server's process has used (user + system, from /proc), when it runs in its own process. */
+function serverCpuMs(store: LocalDynamo | undefined): number | undefined {
+    if (!store?.pid) return undefined;
+    try {
+        const fields = fs.readFileSync(`/proc/${store.pid}/stat`, "utf8").split(") ")[1].split(" ");
+        // utime and stime are the 14th and 15th fields of the line, in clock ticks (100 per second on Linux).
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+        return undefined;
+    }
+}
+
 let tables = 0;
 /** Runs one event through a fresh handler (a new container), on a new table of `store` when given. */
 export async function handlerRun(
@@ -85,11 +103,13 @@ export async function handlerRun(
         process: async (r) => void seen.push(r),
     });
     const event = benchEvent(n, p);
+    const server0 = serverCpuMs(store);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const res = await handler(event, { getRemainingTimeInMillis: () => 900_000 } as never);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const server1 = serverCpuMs(store);
     const orderOk = inOrder(seen, n) && res?.batchItemFailures.length === 0;
     return {
         records: n,
@@ -99,6 +119,8 @@ export async function handlerRun(
         ms: Math.round(ms),
         recordsPerSecond: Math.round((n / ms) * 1000),
         cpuMsPerRecord: Math.round(((cpu.user + cpu.system) / 1000 / n) * 100) / 100,
+        serverCpuMsPerRecord: server0 === undefined || server1 === undefined ? undefined : Math.round(((server1 - server0) / n) * 100) / 100,
+        loadAverage: Math.round(os.loadavg()[0] * 10) / 10,
         orderOk,
     };
 }
@@ -126,7 +148,7 @@ export function handlerRows(h: Record<string, HandlerRun>): string[][] {
     const row = (label: string, r: HandlerRun) => [
         label,
         `${r.recordsPerSecond} records/s`,
-        `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; handler CPU ${r.cpuMsPerRecord} ms/record; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
+        `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; handler CPU ${r.cpuMsPerRecord} ms/record${r.serverCpuMsPerRecord === undefined ? "" : `, server CPU ${r.serverCpuMsPerRecord} ms/record`}; load average ${r.loadAverage}; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
     ];
     return [
         row("handler, no store (floor)", h.floor),

@@ -32,6 +32,8 @@ import { IDEMPOTENCY_TABLE_SCHEMA } from "../../lib/handler-contract";
 
 export interface LocalDynamo {
     endpoint: string;
+    /** The server's process id, when it runs in its own process. */
+    pid?: number;
     /** A client of this server (fixed test credentials and region). */
     client: DynamoDBClient;
     stop(): Promise<void>;
@@ -86,6 +88,7 @@ export function startDynaliteProcess(latencyMs: number): Promise<LocalDynamo> {
             child.removeAllListeners("exit");
             resolve({
                 endpoint,
+                pid: child.pid,
                 client,
                 stop: () =>
                     new Promise<void>((done) => {
