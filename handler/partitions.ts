@@ -49,8 +49,9 @@ export function byPartition<R extends RecordId>(records: readonly R[]): R[][] {
         if (!list) groups.set(key, (list = []));
         list.push(r);
     }
-    // Lambda delivers a partition's records in offset order; sorting (stable, n log n) keeps that a guarantee.
-    return [...groups.values()].map((list) => list.sort((a, b) => a.offset - b.offset));
+    // Lambda delivers a partition's records in offset order; sorting (stable, n log n) keeps that a guarantee. An
+    // offset given twice is one record: it is run once (its second lock would find the first still in progress).
+    return [...groups.values()].map((list) => list.sort((a, b) => a.offset - b.offset).filter((r, i, all) => i === 0 || r.offset !== all[i - 1].offset));
 }
 
 const settle = (p: Promise<unknown>): Promise<{ ok: true } | { ok: false; error: unknown }> =>

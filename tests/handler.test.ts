@@ -198,6 +198,14 @@ describe("consumer handler (Powertools)", function () {
             assert.match(text, /UndecodableRecordError/);
         });
 
+        it("processes a record given twice in one batch once, and its partition in offset order whatever the event's order", async () => {
+            const seen: KafkaRecord[] = [];
+            const res = await handler(seen)(event(record(0, 3, {}), record(0, 1, {}), record(0, 3, {}), record(0, 2, {})));
+            assert.deepStrictEqual(res, { batchItemFailures: [] });
+            assert.deepStrictEqual(byPartition(seen), { 0: [1, 2, 3] });
+            assert.strictEqual((await items()).size, 3);
+        });
+
         it("keys idempotency on topic/partition/offset, not contents: equal values at two offsets are both processed", async () => {
             const seen: KafkaRecord[] = [];
             await handler(seen)(event(record(0, 1, { same: true }), record(0, 2, { same: true })));
