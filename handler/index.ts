@@ -166,7 +166,7 @@ function respond(outcomes: Outcome[], total: number, reportFailures: boolean, lo
     }
     logger.info("batch", { records: total, processed, failed: failures.length - skipped, notStarted: skipped });
     if (failures.length && !reportFailures) {
-        const first = outcomes.find((o) => o.status === "failed")!.id;
+        const first = (outcomes.find((o) => o.status === "failed") ?? outcomes.find((o) => o.status !== "done"))!.id;
         throw new Error(`record ${first.topic}-${first.partition}@${first.offset} failed; Lambda retries the batch`);
     }
     return reportFailures ? { batchItemFailures: failures } : undefined;
