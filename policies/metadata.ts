@@ -126,7 +126,7 @@ export const METADATA: Record<string, PolicyMetadata> = {
         displayName: "Consumer group id unique per cluster",
         severity: "high",
         remediationSteps:
-            "Give each mapping on the cluster its own `amazonManagedKafkaEventSourceConfig.consumerGroupId` (or `selfManagedKafkaEventSourceConfig.consumerGroupId`; aws-native: the same under `amazonManagedKafkaEventSourceConfig`/`selfManagedKafkaEventSourceConfig`).",
+            "Give each mapping on the cluster its own consumer group id: `amazonManagedKafkaEventSourceConfig.consumerGroupId` (or `selfManagedKafkaEventSourceConfig.consumerGroupId`), same names in aws and aws-native lambda EventSourceMapping.",
         url: `${LAMBDA}/with-msk-process.html`,
     },
     "destination-types": {
@@ -154,7 +154,7 @@ export const METADATA: Record<string, PolicyMetadata> = {
         displayName: "Delivery checks the stack cannot show",
         severity: "low",
         remediationSteps:
-            "Check by hand what the stack does not hold: the destination key's policy, the role's KMS grants and the cluster VPC's endpoints; or bring those resources into the stack so the pack can judge them.",
+            "Check by hand what the stack does not hold: the destination key's policy, the role's KMS grants and the cluster VPC's endpoints; or bring those resources (aws or aws-native kms Key, iam Role and policies, ec2 VpcEndpoint) into the stack so the pack can judge them.",
         url: `${LAMBDA}/kafka-on-failure.html`,
     },
     "kafka-mapping-error-handling": {
@@ -168,7 +168,7 @@ export const METADATA: Record<string, PolicyMetadata> = {
         displayName: "Poller groups within Lambda's limits",
         severity: "high",
         remediationSteps:
-            "Keep at most 100 mappings per `provisionedPollerConfig.pollerGroupName` and at most 2,000 maximum pollers in total per group; split the mappings over more groups.",
+            "Keep at most 100 mappings per `provisionedPollerConfig.pollerGroupName` and at most 2,000 maximum pollers in total per group; split the mappings over more groups (same property names in aws and aws-native lambda EventSourceMapping).",
         url: "https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html",
     },
     "kafka-mapping-schema-registry": {
@@ -182,7 +182,7 @@ export const METADATA: Record<string, PolicyMetadata> = {
         displayName: "Failing records are not retried forever",
         severity: "medium",
         remediationSteps:
-            "Bound retries: set `maximumRetryAttempts` (0-10000) or `maximumRecordAgeInSeconds` (60-604800) on the mapping, with an on-failure destination to keep the failed records.",
+            "Bound retries: set `maximumRetryAttempts` (0-10000) or `maximumRecordAgeInSeconds` (60-604800) on the mapping, with an on-failure destination to keep the failed records (same property names in aws and aws-native lambda EventSourceMapping).",
         url: `${LAMBDA}/kafka-retry-configurations.html`,
     },
     "msk-encryption-in-transit": {
