@@ -256,8 +256,11 @@ export interface PlanDocument {
         dependencies: string[];
         propertyDependencies: Record<string, string[]>;
         inputs: Record<string, unknown>;
-        /** Simulated state after the step: inputs after Check (auto-names included) plus computed id, ARN and outputs. */
-        outputs: Record<string, unknown>;
+        /**
+         * Simulated state after the step: inputs after Check (auto-names included) plus computed id, ARN and outputs.
+         * Always present in this version's plans; optional for base plans (`--against`) made before it existed.
+         */
+        outputs?: Record<string, unknown>;
         options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
     }[];
     outputs: Record<string, unknown>;
@@ -303,7 +306,7 @@ export function planDocument(sim: SimulationResult): PlanDocument {
             dependencies: r.dependencies,
             propertyDependencies: r.propertyDependencies,
             inputs: display(r.rawInputs) as Record<string, unknown>,
-            outputs: display(r.rawState) as Record<string, unknown>,
+            outputs: { ...(r.custom ? { id: !sim.preview && r.id ? r.id : "[unknown]" } : {}), ...(display(r.rawState) as Record<string, unknown>) },
             options: r.options,
         })),
         outputs: display(sim.rawOutputs) as Record<string, unknown>,

@@ -133,7 +133,7 @@ describe("policy pack: exemptions", function () {
 
         it("accepts a valid exemption for every exemptable policy through the CLI's schema check (generated over the policy list)", async () => {
             const s = await pack();
-            const config: Record<string, object> = {};
+            const config: Record<string, { exemptions: object[] }> = {};
             for (const [policy, meta] of Object.entries(METADATA))
                 if (!meta.notExemptable) config[policy] = { exemptions: [entry([{ urn: "urn:pulumi:test::other::t::n" }])] };
             await s.configure(config);
