@@ -83,7 +83,7 @@ export function renderExemptions(list: ExemptionStatus[]): string[] {
             e.status === "applied"
                 ? `applied to ${e.violations.length} violation(s), until ${e.expires}`
                 : e.status === "expired"
-                  ? `EXPIRED on ${e.expires}: it no longer applies${e.violations.length ? ` (${e.violations.length} violation(s) are back at the policy's level)` : ""}`
+                  ? `EXPIRED on ${e.expires}: it no longer applies${e.violations.length ? ` (to ${e.violations.length} violation(s), at the policy's level unless another exemption covers them)` : ""}`
                   : `STALE: ${e.note}; remove it`;
         lines.push(`    ${e.entry} (approved by ${e.approvedBy}): ${what}`);
     }

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { METADATA } from "../policies/metadata";
 import { exemptionProblems } from "../policies/lib/exemptions";
+import { renderViolations } from "../plan/cli";
 import { validateExemptions } from "../plan/exemptions";
 import { ACCOUNT, check, CLUSTER_ARN, of, pack, res } from "./helpers/pack";
 import { runPlan } from "./helpers/plan";
@@ -213,6 +214,14 @@ describe("policy pack: exemptions", function () {
                     [`${POLICY}.exemptions[2]`, "expired", [cluster], undefined],
                 ],
             );
+            // The text output says the same, under the violations.
+            const text = renderViolations(doc).join("\n");
+            assert.match(
+                text,
+                new RegExp(`${POLICY}\\.exemptions\\[0\\] \\(approved by security@example\\.com\\): applied to 1 violation\\(s\\), until ${FUTURE}`),
+            );
+            assert.match(text, new RegExp(`${POLICY}\\.exemptions\\[1\\] .*: STALE: covers no resource of this stack; remove it`));
+            assert.match(text, new RegExp(`${POLICY}\\.exemptions\\[2\\] .*: EXPIRED on ${PAST}: it no longer applies`));
         });
 
         it("exits 2 naming every malformed exemption entry (and prints no plan)", async () => {
