@@ -447,5 +447,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    // Exit once stdout and stderr are flushed: a large --json document written to a slow pipe is otherwise cut short.
+    main(process.argv.slice(2)).then((code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code))));
 }

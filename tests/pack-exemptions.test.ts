@@ -167,6 +167,13 @@ describe("policy pack: exemptions", function () {
                 );
             });
         }
+        it("refuses more than 20 URN wildcards per policy (each violation is compared with each wildcard)", () => {
+            const many = Array.from({ length: 21 }, (_, i) => ({ urn: `urn:pulumi:prod::p::aws:sqs/queue:Queue::q${i}-*` }));
+            assert.deepStrictEqual(exemptionProblems(POLICY, [entry(many)]), [
+                `${POLICY}.exemptions: 21 URN wildcards: at most 20 per policy (name the resources instead)`,
+            ]);
+            assert.deepStrictEqual(exemptionProblems(POLICY, [entry(many.slice(1))]), []);
+        });
         it("reports every problem of every entry at once", () => {
             assert.strictEqual(
                 exemptionProblems(

@@ -33,6 +33,8 @@ export interface Exemption {
 export const MAX_EXEMPTION_DAYS = 366;
 const MAX_TEXT = 500;
 const MAX_ENTRIES = 100;
+/** URN wildcards per policy: each violation is compared with every wildcard of its policy, so they stay few. */
+export const MAX_WILDCARDS = 20;
 
 const TARGET_SCHEMA = {
     type: "object",
@@ -152,7 +154,56 @@ export function exemptionProblems(policy: string, value: unknown, opts: { notExe
     if (value.length && opts.notExemptable) return [`${at}: ${policy} cannot be exempted: ${opts.notExemptable}`];
     if (value.length > MAX_ENTRIES) return [`${at}: at most ${MAX_ENTRIES} exemptions per policy`];
     const todayDays = parseDay(today(opts.now))!;
-    return value.flatMap((e, i) => entryProblems(e, `${at}[${i}]`, todayDays));
+    const out = value.flatMap((e, i) => entryProblems(e, `${at}[${i}]`, todayDays));
+    let wildcards = 0;
+    for (const e of value as Partial<Exemption>[])
+        for (const t of Array.isArray(e?.resources) ? e.resources : []) if (typeof t?.urn === "string" && t.urn.endsWith("*")) wildcards++;
+    if (wildcards > MAX_WILDCARDS) out.push(`${at}: ${wildcards} URN wildcards: at most ${MAX_WILDCARDS} per policy (name the resources instead)`);
+    return out;
+}
+
+/** A policy's exemptions indexed for lookups in constant time per violation (exact URNs, type and name, few wildcards). */
+interface ExemptionIndex {
+    problems: string[];
+    exact: Map<string, Exemption[]>;
+    wildcards: { prefix: string; exemption: Exemption }[];
+}
+
+const indexes = new WeakMap<object, { day: string; index: ExemptionIndex }>();
+
+/**
+ * The index of one config's exemptions, built once per config value and day (the SDK hands each check a fresh copy of
+ * the policy's config, but the same `exemptions` array).
+ */
+function indexOf(list: unknown[], policy: { name: string; notExemptable?: string }, now: number): ExemptionIndex {
+    const day = today(now);
+    const cached = indexes.get(list);
+    if (cached && cached.day === day) return cached.index;
+    const problems = exemptionProblems(policy.name, list, { notExemptable: policy.notExemptable, now });
+    const index: ExemptionIndex = { problems, exact: new Map(), wildcards: [] };
+    if (!problems.length) {
+        for (const e of list as Exemption[]) {
+            for (const t of e.resources) {
+                if (t.urn?.endsWith("*")) index.wildcards.push({ prefix: t.urn.slice(0, -1), exemption: e });
+                else {
+                    const key = t.urn !== undefined ? t.urn : `${t.type}\u0000${t.name}`;
+                    const l = index.exact.get(key) ?? [];
+                    if (!l.includes(e)) l.push(e);
+                    index.exact.set(key, l);
+                }
+            }
+        }
+    }
+    indexes.set(list, { day, index });
+    return index;
+}
+
+/** The exemptions covering `urn`, in config order, through the index. */
+function covering(index: ExemptionIndex, urn: string): Exemption[] {
+    const parts = urnParts(urn);
+    const found = new Set<Exemption>([...(index.exact.get(urn) ?? []), ...(parts ? (index.exact.get(`${parts.type}\u0000${parts.name}`) ?? []) : [])]);
+    for (const w of index.wildcards) if (urn.startsWith(w.prefix)) found.add(w.exemption);
+    return [...found];
 }
 
 /** Whether `target` covers the resource `urn` (and, for type and name, the resource's registered type and name). */
@@ -190,13 +241,14 @@ export function exemptingReport(
 ): ReportViolation {
     const value = (config as { exemptions?: unknown } | undefined)?.exemptions;
     if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return report;
-    const problems = exemptionProblems(policy.name, value, { notExemptable: policy.notExemptable, now });
+    const index = Array.isArray(value) ? indexOf(value, policy, now) : undefined;
+    const problems = index ? index.problems : exemptionProblems(policy.name, value, { notExemptable: policy.notExemptable, now });
     const day = today(now);
     return (message: string, urn?: string) => {
         const target = urn || resourceUrn;
         if (problems.length)
             return report(`${message} (exemptions not applied: ${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ""})`, urn);
-        const found = target ? findExemption(value as Exemption[], target, day) : {};
+        const found = target && index ? findExemption(covering(index, target), target, day) : {};
         if (found.active) {
             const e = found.active;
             const full = `${policy.description}\n${message} [exempted until ${e.expires}, approved by ${e.approvedBy}: ${e.reason}]`;
