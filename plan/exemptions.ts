@@ -34,7 +34,8 @@ export function validateExemptions(config: PolicyConfigFile, policies: PolicyInf
     const byName = new Map(policies.map((p) => [p.name, p]));
     return exemptionsOf(config).flatMap(([policy, value]) => {
         const schema = byName.get(policy)?.configSchema?.exemptions as { maxItems?: number; description?: string } | undefined;
-        const notExemptable = schema?.maxItems === 0 ? (schema.description ?? "the policy accepts no exemption") : undefined;
+        const why = (schema?.description ?? "").replace(/^This policy cannot be exempted: /, "").replace(/\.$/, "");
+        const notExemptable = schema?.maxItems === 0 ? why || "the policy accepts no exemption" : undefined;
         return exemptionProblems(policy, value, { notExemptable, now });
     });
 }

@@ -123,7 +123,7 @@ describe("policy pack: exemptions", function () {
                 );
                 assert.deepStrictEqual(
                     validateExemptions({ [policy]: { exemptions: [entry([{ urn: "urn:pulumi:test::other::t::n" }])] } }, (await s.info()).policies),
-                    [`${policy}.exemptions: ${policy} cannot be exempted: This policy cannot be exempted: ${meta.notExemptable}.`],
+                    [`${policy}.exemptions: ${policy} cannot be exempted: ${meta.notExemptable}`],
                 );
             }
             const open = res("aws:msk/cluster:Cluster", "open", { ...cluster().props, clientAuthentication: { unauthenticated: true } });
