@@ -41,11 +41,14 @@ export function discovered(r: AnalyzerInput): AnalyzerInput {
     const name = cloudId ?? `unnamed-${r.name}`;
     const urn = `urn:pulumi:discovered::aws-account::${r.type}::${name}`;
     DISCOVERED_FROM.set(urn, r.urn);
+    // Without `id`: the engine keeps a resource's id apart from its outputs, so relations must hold through ARNs and
+    // names alone (an EC2 id is also the end of its ARN).
+    const { id: _id, ...props } = p;
     return {
         type: r.type,
         name,
         urn,
-        props: r.props,
+        props,
         parent: "",
         dependencies: [],
         propertyDependencies: {},
