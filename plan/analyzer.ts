@@ -81,11 +81,20 @@ export interface AnalysisResult {
     notApplicable: { policy: string; reason: string }[];
 }
 
+export type Severity = "low" | "medium" | "high" | "critical";
+const SEVERITIES: (Severity | undefined)[] = [undefined, "low", "medium", "high", "critical"];
+
 export interface PolicyInfo {
     name: string;
     description: string;
     enforcementLevel: EnforcementLevel;
     configSchema?: Record<string, unknown>;
+    /** What Pulumi Cloud shows (GetAnalyzerInfo): absent when the pack does not set it. */
+    displayName?: string;
+    severity?: Severity;
+    remediationSteps?: string;
+    url?: string;
+    framework?: { name: string; version: string; reference: string; specification: string };
 }
 
 /** A resource as the engine describes it to an analyzer. `props` are serialized values (sentinels kept). */
@@ -205,12 +214,20 @@ export class PackServer {
         return (this.infoCache = {
             name: res.getName(),
             version: res.getVersion(),
-            policies: res.getPoliciesList().map((p) => ({
-                name: p.getName(),
-                description: p.getDescription(),
-                enforcementLevel: LEVELS[p.getEnforcementlevel()],
-                configSchema: p.getConfigschema()?.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
-            })),
+            policies: res.getPoliciesList().map((p) => {
+                const f = p.getFramework();
+                return {
+                    name: p.getName(),
+                    description: p.getDescription(),
+                    enforcementLevel: LEVELS[p.getEnforcementlevel()],
+                    configSchema: p.getConfigschema()?.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
+                    displayName: p.getDisplayname() || undefined,
+                    severity: SEVERITIES[p.getSeverity()],
+                    remediationSteps: p.getRemediationSteps() || undefined,
+                    url: p.getUrl() || undefined,
+                    framework: f ? { name: f.getName(), version: f.getVersion(), reference: f.getReference(), specification: f.getSpecification() } : undefined,
+                };
+            }),
         });
     }
 

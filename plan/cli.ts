@@ -14,7 +14,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { NAMESPACE, parseStackConfig, SECRET_KEYS } from "../lib/config";
-import type { Diagnostic } from "./analyzer";
+import { renderExemptions } from "./exemptions";
+import type { PolicyReport } from "./policy";
 import { diffPlans, renderDiff, type PlanDiff } from "./diff";
 import type { SimulationResult } from "./simulate";
 import { display } from "./values";
@@ -255,10 +256,15 @@ export interface PlanDocument {
         dependencies: string[];
         propertyDependencies: Record<string, string[]>;
         inputs: Record<string, unknown>;
+        /**
+         * Simulated state after the step: inputs after Check (auto-names included) plus computed id, ARN and outputs.
+         * Always present in this version's plans; optional for base plans (`--against`) made before it existed.
+         */
+        outputs?: Record<string, unknown>;
         options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
     }[];
     outputs: Record<string, unknown>;
-    policy?: { pack: string; violations: Diagnostic[]; config?: string };
+    policy?: PolicyReport & { config?: string };
     /** With `--against`: the changes from the base plan to this one. */
     diff?: PlanDiff;
 }
@@ -300,6 +306,7 @@ export function planDocument(sim: SimulationResult): PlanDocument {
             dependencies: r.dependencies,
             propertyDependencies: r.propertyDependencies,
             inputs: display(r.rawInputs) as Record<string, unknown>,
+            outputs: { ...(r.custom ? { id: !sim.preview && r.id ? r.id : "[unknown]" } : {}), ...(display(r.rawState) as Record<string, unknown>) },
             options: r.options,
         })),
         outputs: display(sim.rawOutputs) as Record<string, unknown>,
@@ -365,8 +372,12 @@ export function renderViolations(doc: PlanDocument): string[] {
         for (const v of byUrn.get(urn)!) {
             const [first, ...rest] = v.message.split("\n");
             lines.push(`        [${v.enforcementLevel}] ${v.policy}: ${rest.length ? rest.join(" ") : first}`);
+            const g = p.guidance?.[v.policy];
+            if (g?.remediationSteps) lines.push(`            fix: ${g.remediationSteps}${g.url ? ` (${g.url})` : ""}`);
         }
     }
+    const exempted = renderExemptions(p.exemptions ?? []);
+    if (exempted.length) lines.push("", ...exempted);
     return lines;
 }
 
@@ -436,5 +447,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    // Exit once stdout and stderr are flushed: a large --json document written to a slow pipe is otherwise cut short.
+    main(process.argv.slice(2)).then((code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code))));
 }

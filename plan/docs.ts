@@ -96,6 +96,7 @@ export function policyCatalogue(): string {
     };
     const rows = policies.map((p) => {
         const knobs = Object.entries(p.configSchema?.properties ?? {})
+            .filter(([k]) => k !== "exemptions") // listed in the findings table
             .map(([k, v]) => `\`${k}\` (${(v as { type?: string }).type}, default ${JSON.stringify((v as { default?: unknown }).default)})`)
             .join(", ");
         return `| \`${p.name}\` | ${p.enforcementLevel} | ${cell(p.description)} | ${cell(SOURCES[p.name])} | ${cell(reads(p.name))} | ${knobs} |`;
@@ -107,8 +108,35 @@ export function policyCatalogue(): string {
         "| --- | --- | --- | --- | --- | --- |",
         ...rows,
         "",
+        "What each finding asks of the user (shown by Pulumi Cloud and under each violation in `npm run plan`), and whether",
+        "a team may exempt a resource from it (`exemptions` in the policy's config):",
+        "",
+        "| policy | severity | finding | what to change | AWS documentation | framework | exemptable |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        ...findingRows(policies),
+        "",
         CATALOGUE_END,
     ].join("\n");
+}
+
+/** One catalogue row per policy: its metadata (policies/metadata.ts, merged into the policy). */
+function findingRows(
+    policies: readonly {
+        name: string;
+        displayName?: string;
+        severity?: string;
+        remediationSteps?: string;
+        url?: string;
+        framework?: { name: string; reference: string };
+        configSchema?: { properties?: Record<string, unknown> };
+    }[],
+): string[] {
+    return policies.map((p) => {
+        const ex = p.configSchema?.properties?.exemptions as { maxItems?: number; description?: string } | undefined;
+        const exemptable = ex?.maxItems === 0 ? `no: ${ex.description?.replace("This policy cannot be exempted: ", "") ?? ""}` : "yes";
+        const fw = p.framework ? `${p.framework.name} ${p.framework.reference}` : "";
+        return `| \`${p.name}\` | ${p.severity ?? ""} | ${cell(p.displayName ?? "")} | ${cell(p.remediationSteps ?? "")} | ${p.url ? `<${p.url}>` : ""} | ${cell(fw)} | ${cell(exemptable)} |`;
+    });
 }
 
 function replaceBetween(current: string, start: string, end: string, body: string, file: string): string {

@@ -7,12 +7,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { PACK_DIR, PackServer, type AnalyzerInput, type Diagnostic, type PolicyConfigFile } from "./analyzer";
 import type { SimulationResult } from "./simulate";
+import { exemptionStatuses, validateExemptions, type ExemptionStatus } from "./exemptions";
 import { forAnalyzer } from "./values";
 
 export interface PolicyReport {
     /** `name@version` of the pack. */
     pack: string;
     violations: Diagnostic[];
+    /** What each exemption of the policy config did (applied, expired, stale). */
+    exemptions: ExemptionStatus[];
+    /** For each policy with a violation: its severity, remediation steps and documentation page (GetAnalyzerInfo). */
+    guidance: Record<string, { displayName?: string; severity?: string; remediationSteps?: string; url?: string }>;
 }
 
 /** The policy config a stack uses: `--policy-config FILE`, else `policies/config/<stack>.json` when it exists. */
@@ -72,6 +77,8 @@ export function startPack(): { server: Promise<PackServer>; stop(): Promise<void
  */
 export async function evaluatePolicies(sim: SimulationResult, config: PolicyConfigFile, server: PackServer): Promise<PolicyReport> {
     const info = await server.info();
+    const problems = validateExemptions(config, info.policies);
+    if (problems.length) throw new PolicyConfigError(`policy config: malformed exemptions:\n  ${problems.join("\n  ")}`);
     try {
         await server.configure(config);
     } catch (e) {
@@ -90,5 +97,15 @@ export async function evaluatePolicies(sim: SimulationResult, config: PolicyConf
     };
     await Promise.all(Array.from({ length: Math.min(16, inputs.length) }, worker));
     const stack = await server.analyzeStack(analyzerInputs(sim, "state"));
-    return { pack: `${info.name}@${info.version}`, violations: [...results.flat(), ...stack.diagnostics] };
+    const violations = [...results.flat(), ...stack.diagnostics];
+    const guidance: PolicyReport["guidance"] = {};
+    for (const p of info.policies)
+        if (violations.some((v) => v.policy === p.name))
+            guidance[p.name] = { displayName: p.displayName, severity: p.severity, remediationSteps: p.remediationSteps, url: p.url };
+    const exemptions = exemptionStatuses(
+        config,
+        violations,
+        sim.resources.map((r) => r.urn),
+    );
+    return { pack: `${info.name}@${info.version}`, violations, exemptions, guidance };
 }

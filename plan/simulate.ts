@@ -21,6 +21,8 @@ export interface RecordedResource {
     rawInputs: Record<string, unknown>;
     /** Outputs as the engine would hold them after the step (inputs plus computed values), serialized like inputs. */
     rawState: Record<string, unknown>;
+    /** The provider's id after the step ("" in a preview, where it is not known yet). */
+    id: string;
     options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
 }
 
@@ -77,6 +79,7 @@ export async function simulate(program: () => unknown, opts: SimulationOptions):
             propertyDependencies: propDeps,
             rawInputs: req.getObject()?.toJavaScript() ?? {},
             rawState: {},
+            id: "",
             options: {
                 protect: req.getProtect() === true,
                 deleteBeforeReplace: req.getDeletebeforereplace() === true,
@@ -89,6 +92,7 @@ export async function simulate(program: () => unknown, opts: SimulationOptions):
             if (resp) {
                 rec.urn = resp.getUrn();
                 rec.rawState = resp.getObject()?.toJavaScript() ?? {};
+                rec.id = resp.getId?.() ?? "";
             }
             callback(err, resp);
         });

@@ -1,4 +1,6 @@
 /** The pack's policies in catalogue order, and the AWS fact or limit each one enforces (for the generated catalogue). */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { kafkaAuthMatchesCluster, kafkaServerRootCaSecret, scramSecretContent } from "./rules/auth";
 import { destinationDeliveryOutsideStack, destinationEndpointInClusterVpc, destinationKeyPolicy, destinationTypes } from "./rules/delivery";
 import { destinationEncryption, destinationKmsGrants, s3DestinationProtection } from "./rules/destinations";
@@ -13,7 +15,9 @@ import { noPublicResourcePolicies } from "./rules/resource-policies";
 import { mappingSecretProtection, mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
 import { kafkaConsumerGroupUnique, kafkaStartingPosition } from "./rules/settings";
 import { T } from "./lib/types";
-import { withBoundedReports } from "./rules/common";
+import { withBoundedReports, withExemptions } from "./rules/common";
+import { EXEMPTIONS_SCHEMA, notExemptableSchema } from "./lib/exemptions";
+import { METADATA } from "./metadata";
 
 /** Every policy, in catalogue order, each with bounded, deduplicated diagnostics (rules/common.ts `withBoundedReports`). */
 export const policies = [
@@ -59,7 +63,22 @@ export const policies = [
     mskAclDefaultDeny,
     mappingSecretProtection,
     kafkaIngressPrefixLists,
-].map(withBoundedReports);
+]
+    .map(withBoundedReports)
+    .map(withMetadata);
+
+/**
+ * A policy with what Pulumi Cloud shows (metadata.ts: display name, severity, remediation, documentation page,
+ * framework) and its exemptions (lib/exemptions.ts): an `exemptions` config property, applied to its diagnostics.
+ */
+function withMetadata<P extends ResourceValidationPolicy | StackValidationPolicy>(policy: P): P {
+    const meta = METADATA[policy.name];
+    if (!meta) return policy; // tests/pack-metadata.test.ts requires an entry for every policy
+    const { notExemptable, ...shown } = meta;
+    const exemptions = notExemptable ? notExemptableSchema(notExemptable) : EXEMPTIONS_SCHEMA;
+    const configSchema = { ...policy.configSchema, properties: { ...policy.configSchema?.properties, exemptions: exemptions as PolicyConfigJSONSchema } };
+    return withExemptions({ ...policy, ...shown, configSchema } as P, notExemptable);
+}
 
 /** The documentation fact or API limit behind each policy, as the catalogue prints it. */
 export const SOURCES: Record<string, string> = {

@@ -132,7 +132,7 @@ function checkContract(doc: any, stack: string) {
     for (const r of doc.resources) {
         assert.deepStrictEqual(
             Object.keys(r).sort(),
-            ["dependencies", "inputs", "name", "options", "parent", "propertyDependencies", "type", "urn"],
+            ["dependencies", "inputs", "name", "options", "outputs", "parent", "propertyDependencies", "type", "urn"],
             `keys of ${r.urn}`,
         );
         assert.match(r.urn, URN);
@@ -147,6 +147,9 @@ function checkContract(doc: any, stack: string) {
             assert.ok(Array.isArray(deps), `${r.urn} propertyDependencies.${prop}`);
         }
         assert.strictEqual(typeof r.inputs, "object");
+        // Simulated state: every input (auto-names filled in) plus what the provider computes (id, ARN, ...).
+        assert.strictEqual(typeof r.outputs, "object");
+        for (const k of Object.keys(r.inputs)) if (k !== "__defaults") assert.ok(k in r.outputs, `${r.urn} outputs lack input ${k}`);
         assert.deepStrictEqual(Object.keys(r.options).sort(), ["deleteBeforeReplace", "protect", "retainOnDelete"]);
         for (const v of Object.values(r.options)) assert.strictEqual(typeof v, "boolean");
     }

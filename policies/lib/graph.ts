@@ -69,8 +69,9 @@ export class StackIndex {
             }
             let ids = this.byId.get(r.type);
             if (!ids) this.byId.set(r.type, (ids = new Map()));
-            for (const p of ID_PROPS) {
-                const v = get(props, p);
+            // An EC2 resource's id is also the end of its ARN (`arn:aws:ec2:r:a:subnet/subnet-0abc`): discovered
+            // resources and state may carry the ARN without an `id` property (tests/pack-shapes.test.ts).
+            for (const v of [...ID_PROPS.map((p) => get(props, p)), ec2IdOf(get(props, "arn"))]) {
                 if (typeof v === "string" && v !== "" && !isUnknown(v)) {
                     const l = ids.get(v) ?? [];
                     if (l.length < MAX_SAME_IDENTIFIER && !l.includes(r)) l.push(r);
@@ -194,6 +195,15 @@ export class StackIndex {
         }
         return [...out];
     }
+}
+
+/** The id at the end of an EC2 ARN (`arn:aws:ec2:<region>:<account>:<kind>/<id>`), or undefined. */
+export function ec2IdOf(arn: unknown): string | undefined {
+    if (typeof arn !== "string") return undefined;
+    const a = parseArn(arn);
+    if (!a || a.service !== "ec2") return undefined;
+    const slash = a.resource.indexOf("/");
+    return slash > 0 && slash < a.resource.length - 1 && a.resource.indexOf("/", slash + 1) < 0 ? a.resource.slice(slash + 1) : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { hasAdapters, normalizeProps } from "../lib/adapters";
+import { exemptingReport } from "../lib/exemptions";
 
 /** At most this many diagnostics per policy and resource; the rest are counted in one closing summary line. */
 export const MAX_DIAGNOSTICS_PER_RESOURCE = 10;
@@ -137,4 +138,34 @@ export function listed(items: string[], separator = ", ", max = 10): string {
 export function stricterLimit(configured: unknown, limit: number): number {
     const n = typeof configured === "number" ? configured : typeof configured === "string" ? Number(configured) : NaN;
     return Number.isFinite(n) && n > 0 && n <= limit ? Math.floor(n) : limit;
+}
+
+/**
+ * The same policy with its exemptions applied (lib/exemptions.ts): each diagnostic goes through `exemptingReport`, fed
+ * with the policy's own config (`exemptions`) and, for a resource policy, the analyzed resource's URN. policies.ts
+ * applies it outside `withBoundedReports`, so the bounded diagnostics are what exemptions see.
+ */
+export function withExemptions<P extends AnyPolicy>(policy: P, notExemptable?: string): P {
+    const info = { name: policy.name, description: policy.description, notExemptable };
+    const wrap = <A extends { getConfig<C extends object>(): C }>(
+        check: (args: A, report: ReportViolation) => unknown,
+        urnOf: (args: A) => string | undefined,
+    ) =>
+        Object.assign((args: A, report: ReportViolation) => {
+            let cfg: unknown;
+            try {
+                cfg = args.getConfig<object>();
+            } catch {
+                cfg = undefined;
+            }
+            return check(args, exemptingReport(report, info, cfg, urnOf(args)));
+        }, check);
+    if ("validateStack" in policy && typeof policy.validateStack === "function")
+        return { ...policy, validateStack: wrap(policy.validateStack as (a: StackValidationArgs, r: ReportViolation) => unknown, () => undefined) };
+    if ("validateResource" in policy && policy.validateResource) {
+        const v = policy.validateResource;
+        const checks = (Array.isArray(v) ? v : [v]).map((c) => wrap(c as ResourceCheck, (a: ResourceValidationArgs) => a.urn));
+        return { ...policy, validateResource: Array.isArray(v) ? checks : checks[0] };
+    }
+    return policy;
 }
