@@ -77,3 +77,25 @@ describe("README", () => {
         }
     });
 });
+
+describe("the program's type-check under the Pulumi CLI (issue 24)", () => {
+    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+
+    // @pulumi/pulumi/cmd/run/run.js: transpileOnly = PULUMI_NODEJS_TRANSPILE_ONLY when set, else the `noCheck` of the
+    // tsconfig the language host reads (the `tsconfig` runtime option, else tsconfig.json), else ts-node's default.
+    it("a local pulumi preview/up type-checks by default: no runtime option or tsconfig turns the check off", () => {
+        const options = project.runtime.options ?? {};
+        assert.strictEqual(options.typescript, true, "runtime.options.typescript: the host loads index.ts through ts-node");
+        const tsconfig = options.tsconfig ?? "tsconfig.json";
+        assert.ok(fs.existsSync(path.join(ROOT, tsconfig)), `${tsconfig} does not exist`);
+        const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils");
+        assert.notStrictEqual(loadTypeScriptCompilerOptions(path.join(ROOT, tsconfig)).noCheck, true, `${tsconfig} sets noCheck`);
+    });
+
+    it("the language host reads the compiler options the type-check uses", () => {
+        const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils");
+        const options = loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.json"));
+        assert.strictEqual(options.strict, true);
+        assert.strictEqual(options.module, "commonjs");
+    });
+});
