@@ -145,6 +145,8 @@ export function loadConfig(root: string, stack: string, overrides: [string, stri
     const stackFile = configFile ? path.resolve(configFile) : path.join(root, `Pulumi.${stack}.yaml`);
     const fileName = configFile ?? `Pulumi.${stack}.yaml`;
     if (configFile && !fs.existsSync(stackFile)) throw new StackFileError(`--config-file ${configFile}: no such file`);
+    if (configFile && fs.statSync(stackFile).isDirectory())
+        throw new StackFileError(`--config-file ${configFile}: is a directory; name a stack config file such as Pulumi.dev.yaml`);
     if (!fs.existsSync(stackFile)) {
         const known = fs
             .readdirSync(root)
@@ -236,6 +238,13 @@ export function setPath(root: unknown, pathText: string, value: unknown, whole: 
         const last = i === parts.length - 1;
         if (typeof cur !== "object" || cur === null)
             throw new UsageError(`--config key ${JSON.stringify(whole)} goes through a value that is not an object or list`);
+        // A list index may name an item or append one; past the end it would leave holes (null items).
+        if (typeof p === "number" && !Array.isArray(cur))
+            throw new UsageError(`--config key ${JSON.stringify(whole)}: index [${p}] is used on a value that is not a list`);
+        if (typeof p === "number" && p > cur.length)
+            throw new UsageError(
+                `--config key ${JSON.stringify(whole)}: index ${p} is past the end of the list (${cur.length} item(s)): use an index from 0 to ${cur.length} (${cur.length} appends an item)`,
+            );
         if (last) cur[p] = value;
         else {
             if (cur[p] === undefined) cur[p] = typeof parts[i + 1] === "number" ? [] : {};
@@ -402,6 +411,25 @@ export function processIO(): PlanIO {
 const PROGRAM = path.join(ROOT, "index.ts");
 
 /**
+ * The stack config, validated by the program's own validator. When it is refused, the policy config file is read too,
+ * so that a bad file is reported in the same run (its settings are checked against the pack's schemas once the pack
+ * runs).
+ */
+function validate(loaded: LoadedConfig, args: PlanArgs): ReturnType<typeof parseStackConfig> {
+    try {
+        return parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
+    } catch (e) {
+        if (!isConfigError(e)) throw e;
+        try {
+            require("./policy").policyConfigFor(args.stack, args.policyConfig);
+        } catch (p) {
+            if (isConfigError(p)) (e as Error).message += `\n${(p as Error).message}`;
+        }
+        throw e;
+    }
+}
+
+/**
  * Runs the program under the mocks. The program's module body is the program, so it is loaded afresh for each plan
  * made in this process; the runtime's warnings (`pulumi.log.warn` without an engine goes to `console.warn`) go to
  * `io`'s stderr.
@@ -442,7 +470,7 @@ export async function main(argv: string[], io: PlanIO = processIO()): Promise<nu
         const base = args.against ? readBasePlan(args.against, args.stack, io.cwd, args.preview) : undefined;
         const loaded = loadConfig(ROOT, args.stack, args.overrides, args.configFile && path.resolve(io.cwd, args.configFile));
         // Validate first, with the program's own validator, so a bad config is reported without loading Pulumi.
-        const parsed = parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
+        const parsed = validate(loaded, args);
         if (parsed.consumers.length === 0) {
             io.stderr(
                 `note: ${NAMESPACE}:consumers is empty: the stack has no consumer, so nothing reads the cluster (no function, no event source mapping)\n`,

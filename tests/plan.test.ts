@@ -72,7 +72,7 @@ const BAD_VALUES: [string, RegExp][] = [
     ["", /msk-lambda:consumers\[10\]\.timeoutSeconds: 900 is out of range: must be an integer from 1 to 840/],
     ["", /msk-lambda:consumers\[11\]\.memorySizeMb: 100 is out of range: must be an integer from 128 to 10240/],
     ["", /msk-lambda:consumers\[12\]\.reservedConcurrency: -1 is out of range: must be an integer from 1 to 1000/],
-    ["", /msk-lambda:consumers\[13\]\.onFailure\.type: "kinesis" is not allowed: use one of "sqs" \| "sns" \| "s3"/],
+    ["", /msk-lambda:consumers\[13\]\.onFailure\.type: "kinesis" is not allowed: use one of "sqs" \| "sns" \| "s3" \| "kafka"/],
     ["", /msk-lambda:consumers\[14\]\.asyncDestinations\.onSuccess\.type: "lambda" needs an existing function/],
     ["", /msk-lambda:consumers\[15\]\.offsetLagAlarm\.evaluationMinutes: 0 is out of range: must be an integer from 1 to 60/],
     ["", /msk-lambda:consumers\[16\]\.onFailure\.kmsKeyArn: "not-an-arn" is not valid: allowed a KMS key ARN/],
@@ -195,7 +195,17 @@ describe("offline plan (npm run plan)", function () {
         const standalone: [string, string[]][] = [
             [
                 "prod plaintext",
-                ["--stack", "prod", "--json", "--config", "msk-lambda:cluster.authentication=plaintext", "--config", "msk-lambda:network.azCount=2"],
+                [
+                    "--stack",
+                    "prod",
+                    "--json",
+                    "--config",
+                    "msk-lambda:cluster.authentication=plaintext",
+                    "--config",
+                    "msk-lambda:network.azCount=2",
+                    "--config",
+                    "msk-lambda:cluster.azCount=2",
+                ],
             ],
             [
                 "prod fifo",
