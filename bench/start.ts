@@ -40,14 +40,15 @@ const out = {};
     const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [root] }));
     const tsutils = require(require.resolve("@pulumi/pulumi/tsutils", { paths: [root] }));
     out.sdk = t();
-    const compilerOptions = tsutils.loadTypeScriptCompilerOptions("tsconfig.json");
+    const tsconfig = process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? "tsconfig.json";
+    const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsconfig);
     const env = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
     const transpileOnly = env ? env === "true" : compilerOptions.noCheck;
     const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
     require(tsnodeRequire).register({
         compiler: typescriptRequire,
         transpileOnly,
-        project: "tsconfig.json",
+        project: tsconfig,
         skipProject: false,
         compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
     });
@@ -58,7 +59,12 @@ const out = {};
     const monitor = pulumi.runtime.getMonitor();
     const register = monitor.registerResource.bind(monitor);
     let resources = 0;
-    monitor.registerResource = (req, cb) => { resources++; return register(req, cb); };
+    const registered = [];
+    monitor.registerResource = (req, cb) => {
+        resources++;
+        if (process.env.START_BENCH_RECORD === "1") registered.push({ type: req.getType(), name: req.getName(), inputs: req.getObject()?.toJavaScript() ?? {} });
+        return register(req, cb);
+    };
     await pulumi.runtime.runInPulumiStack(async () => {
         require(root + "/index.ts");
         out.program = t();
@@ -66,13 +72,17 @@ const out = {};
     await require(require.resolve("@pulumi/pulumi/runtime/settings", { paths: [root] })).waitForRPCs();
     out.registered = t();
     out.resources = resources;
+    if (registered.length) out.registered_ = registered;
     const cpu = process.cpuUsage();
     out.cpu = (cpu.user + cpu.system) / 1000;
     process.stdout.write(JSON.stringify(out) + "\\n");
 })().catch((e) => { console.error(e); process.exit(3); });
 `;
 
-function child(args: string[], env: Record<string, string | undefined>): Promise<StartPhases> {
+export function child(
+    args: string[],
+    env: Record<string, string | undefined>,
+): Promise<StartPhases & { registered_?: { type: string; name: string; inputs: unknown }[] }> {
     const t0 = performance.now();
     return new Promise((resolve, reject) => {
         execFile(process.execPath, ["-e", CHILD, ...args], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
@@ -92,28 +102,49 @@ function stackConfigs(consumers10: object[]): Record<string, { config: Record<st
     };
 }
 
+/**
+ * `checked`: ts-node's default, what `pulumi up` does without the variable (a local run); `transpileOnly`:
+ * `PULUMI_NODEJS_TRANSPILE_ONLY=true` alone; `workflows`: that and `PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.transpile.json`
+ * (ts-node's transpiler set to esbuild), what the workflows' Pulumi steps set.
+ */
+export const MODES = ["checked", "transpileOnly", "workflows"] as const;
+export type Mode = (typeof MODES)[number];
+export const MODE_ENV: Record<Mode, Record<string, string | undefined>> = {
+    checked: { PULUMI_NODEJS_TRANSPILE_ONLY: undefined, PULUMI_NODEJS_TSCONFIG_PATH: undefined },
+    transpileOnly: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_NODEJS_TSCONFIG_PATH: undefined },
+    workflows: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_NODEJS_TSCONFIG_PATH: "tsconfig.transpile.json" },
+};
+const LABELS: Record<Mode, string> = {
+    checked: "yes (ts-node's default: a local `pulumi up`)",
+    transpileOnly: "no (`PULUMI_NODEJS_TRANSPILE_ONLY=true`)",
+    workflows: "no, esbuild transpiles (the workflows: also `PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.transpile.json`)",
+};
+
+/** plan/mocks.ts as JavaScript in `dir` (the child loads it without ts-node). */
+export function mocksAsJs(dir: string): string {
+    const mocksJs = path.join(dir, "mocks.js");
+    const source = fs.readFileSync(path.join(ROOT, "plan", "mocks.ts"), "utf8");
+    fs.writeFileSync(mocksJs, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+    return mocksJs;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * Median of `runs` fresh processes per stack and mode: `checked` (ts-node's default, what `pulumi up` does today
  * without the variable) and `transpileOnly` (`PULUMI_NODEJS_TRANSPILE_ONLY=true`, what the workflows set).
  */
-export async function startTimes(consumers10: object[], runs = 3): Promise<Record<string, Record<"checked" | "transpileOnly", StartPhases>>> {
+export async function startTimes(consumers10: object[], runs = Number(process.env.START_BENCH_RUNS ?? 3)): Promise<Record<string, Record<Mode, StartPhases>>> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "start-bench-"));
     try {
-        const mocksJs = path.join(dir, "mocks.js");
-        const source = fs.readFileSync(path.join(ROOT, "plan", "mocks.ts"), "utf8");
-        fs.writeFileSync(
-            mocksJs,
-            ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText,
-        );
-        const out: Record<string, Record<"checked" | "transpileOnly", StartPhases>> = {};
+        const mocksJs = mocksAsJs(dir);
+        const out: Record<string, Record<Mode, StartPhases>> = {};
         for (const [name, cfg] of Object.entries(stackConfigs(consumers10))) {
             const configFile = path.join(dir, `${name.replace(/\W+/g, "-")}.json`);
             fs.writeFileSync(configFile, JSON.stringify(cfg));
-            const row = {} as Record<"checked" | "transpileOnly", StartPhases>;
-            for (const mode of ["checked", "transpileOnly"] as const) {
-                const env = { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: mode === "transpileOnly" ? "true" : undefined, TS_NODE_TRANSPILE_ONLY: undefined };
+            const row = {} as Record<Mode, StartPhases>;
+            for (const mode of MODES) {
+                const env = { ...process.env, ...MODE_ENV[mode], TS_NODE_TRANSPILE_ONLY: undefined };
                 const samples: StartPhases[] = [];
                 for (let i = 0; i < runs; i++) samples.push(await child([ROOT, mocksJs, configFile, "bench"], env));
                 const pick = (k: keyof StartPhases) => Math.round(median(samples.map((s) => s[k])));
@@ -144,10 +175,12 @@ export function startTable(start: Awaited<ReturnType<typeof startTimes>>): strin
     ];
     for (const [stack, row] of Object.entries(start)) {
         for (const [mode, p] of Object.entries(row)) {
-            const label = mode === "checked" ? "yes (ts-node's default)" : "no (`PULUMI_NODEJS_TRANSPILE_ONLY=true`)";
+            const label = LABELS[mode as Mode];
             lines.push(`| ${stack} | ${label} | ${p.registered} ms | ${p.cpu} ms | ${p.sdk} ms | ${p.program} ms | ${p.resources} |`);
         }
-        lines.push(`| ${stack} | ratio | ${Math.round((100 * row.transpileOnly.registered) / row.checked.registered)}% of the checked start | | | | |`);
+        lines.push(
+            `| ${stack} | workflows / checked | ${Math.round((100 * row.workflows.registered) / row.checked.registered)}% (wall) | ${Math.round((100 * row.workflows.cpu) / row.checked.cpu)}% (CPU) | | | |`,
+        );
     }
     return lines;
 }

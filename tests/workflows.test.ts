@@ -253,6 +253,18 @@ describe("GitHub workflows: the program's second type-check (issue 24)", () => {
             if (file !== "policy-publish.yml") assert.ok(found.length > 0, `${file} runs the program nowhere`);
         });
 
+        it(`${file}: a tsconfig a Pulumi step names (PULUMI_NODEJS_TSCONFIG_PATH) exists, and only where the check is skipped`, () => {
+            for (const job of Object.values<any>(wf.jobs)) {
+                for (const step of job.steps ?? []) {
+                    const tsconfig = step.env?.PULUMI_NODEJS_TSCONFIG_PATH ?? job.env?.PULUMI_NODEJS_TSCONFIG_PATH ?? wf.env?.PULUMI_NODEJS_TSCONFIG_PATH;
+                    if (tsconfig === undefined) continue;
+                    assert.strictEqual(programRun(step), "pulumi", "PULUMI_NODEJS_TSCONFIG_PATH on a step that does not run the program");
+                    assert.ok(fs.existsSync(path.join(ROOT, step["working-directory"] ?? ".", tsconfig)), `${tsconfig} does not exist`);
+                    assert.ok(transpileOnly(wf, job, step), `${tsconfig} without PULUMI_NODEJS_TRANSPILE_ONLY: its esbuild transpiler would not be used`);
+                }
+            }
+        });
+
         // The check above can fail: each change that breaks the rule for a step is caught (generated per step).
         for (const { at } of typeCheckProblems(wf)) {
             const [job, , n] = at.split(" ");
