@@ -73,9 +73,27 @@ describe("README", () => {
         for (const p of policies) assert.ok(SOURCES[p.name], `no source fact for ${p.name}`);
     });
 
+    it("states the pack's current size: its policies and stack policies", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const { policies } = require("../policies/policies");
+        const stack = policies.filter((p: any) => typeof p.validateStack === "function").length;
+        const stated = [...readme.matchAll(/The pack now holds (\d+) policies, (\d+) of them stack policies/g)].map((m) => [Number(m[1]), Number(m[2])]);
+        assert.ok(stated.length > 0, "README states the pack's size");
+        for (const s of stated) assert.deepStrictEqual(s, [policies.length, stack], "README's policy count is stale");
+    });
+
     it("shows the two commands and the real-cloud workflow", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-        for (const text of ["npm ci && npm run plan", "npm test", "pulumi stack select", "pulumi preview --policy-pack policies", "pulumi up"]) {
+        for (const text of [
+            "npm ci && npm run plan",
+            "npm test",
+            "pulumi stack select",
+            "pulumi preview --policy-pack policies",
+            "pulumi up",
+            // Quick start: npm test makes certificates with openssl; the --against recipe works on the checked-out branch.
+            "`npm test` needs `openssl`",
+            "git worktree add --detach",
+        ]) {
             assert.ok(readme.includes(text), `README lacks ${text}`);
         }
     });
