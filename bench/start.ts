@@ -104,20 +104,21 @@ function stackConfigs(consumers10: object[]): Record<string, { config: Record<st
 
 /**
  * `checked`: ts-node's default, what `pulumi up` does without the variable (a local run); `transpileOnly`:
- * `PULUMI_NODEJS_TRANSPILE_ONLY=true` alone; `workflows`: that and `PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.transpile.json`
- * (ts-node's transpiler set to esbuild), what the workflows' Pulumi steps set.
+ * `PULUMI_NODEJS_TRANSPILE_ONLY=true` alone; `workflows`: what the workflows' Pulumi steps set (tests/workflows.test.ts
+ * holds the two equal): that, `PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.transpile.json` (ts-node's transpiler set to
+ * esbuild) and `NODE_OPTIONS=--stack-trace-limit=0` (no stack trace per SDK promise).
  */
 export const MODES = ["checked", "transpileOnly", "workflows"] as const;
 export type Mode = (typeof MODES)[number];
 export const MODE_ENV: Record<Mode, Record<string, string | undefined>> = {
-    checked: { PULUMI_NODEJS_TRANSPILE_ONLY: undefined, PULUMI_NODEJS_TSCONFIG_PATH: undefined },
-    transpileOnly: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_NODEJS_TSCONFIG_PATH: undefined },
-    workflows: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_NODEJS_TSCONFIG_PATH: "tsconfig.transpile.json" },
+    checked: { PULUMI_NODEJS_TRANSPILE_ONLY: undefined, PULUMI_NODEJS_TSCONFIG_PATH: undefined, NODE_OPTIONS: undefined },
+    transpileOnly: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_NODEJS_TSCONFIG_PATH: undefined, NODE_OPTIONS: undefined },
+    workflows: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_NODEJS_TSCONFIG_PATH: "tsconfig.transpile.json", NODE_OPTIONS: "--stack-trace-limit=0" },
 };
 const LABELS: Record<Mode, string> = {
     checked: "yes (ts-node's default: a local `pulumi up`)",
     transpileOnly: "no (`PULUMI_NODEJS_TRANSPILE_ONLY=true`)",
-    workflows: "no, esbuild transpiles (the workflows: also `PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.transpile.json`)",
+    workflows: "no, esbuild transpiles, no stack trace per promise (the workflows' environment)",
 };
 
 /** plan/mocks.ts as JavaScript in `dir` (the child loads it without ts-node). */

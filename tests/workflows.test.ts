@@ -253,6 +253,17 @@ describe("GitHub workflows: the program's second type-check (issue 24)", () => {
             if (file !== "policy-publish.yml") assert.ok(found.length > 0, `${file} runs the program nowhere`);
         });
 
+        it(`${file}: every Pulumi step that skips the check has the environment npm run bench measures as the workflows' start`, async () => {
+            const { MODE_ENV } = await import("../bench/start");
+            for (const job of Object.values<any>(wf.jobs)) {
+                for (const step of job.steps ?? []) {
+                    if (programRun(step) !== "pulumi" || !transpileOnly(wf, job, step)) continue;
+                    const env = { ...wf.env, ...job.env, ...step.env };
+                    for (const [k, v] of Object.entries(MODE_ENV.workflows)) assert.strictEqual(String(env[k]), v, `${k} of a Pulumi step`);
+                }
+            }
+        });
+
         it(`${file}: a tsconfig a Pulumi step names (PULUMI_NODEJS_TSCONFIG_PATH) exists, and only where the check is skipped`, () => {
             for (const job of Object.values<any>(wf.jobs)) {
                 for (const step of job.steps ?? []) {
