@@ -169,7 +169,7 @@ export async function startTimes(consumers10: object[], runs = Number(process.en
 /** The start figures as a Markdown table (one row per stack and mode). */
 export function startTable(start: Awaited<ReturnType<typeof startTimes>>): string[] {
     const lines = [
-        "Program start as the language host loads it (fresh process: ts-node with `@pulumi/pulumi/cmd/run`'s options, `index.ts`, every registration answered; median of 3):",
+        "Program start as the language host loads it (fresh process: ts-node with `@pulumi/pulumi/cmd/run`'s options, `index.ts`, every registration answered; median of START_BENCH_RUNS runs, default 3):",
         "",
         "| stack | type-check | wall to last registration | CPU | `@pulumi/pulumi` loaded | `index.ts` loaded and run | resources |",
         "| --- | --- | --- | --- | --- | --- | --- |",
