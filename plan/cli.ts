@@ -467,10 +467,25 @@ export async function main(argv: string[], io: PlanIO = processIO()): Promise<nu
     }
     const traces = io.env.MSK_LAMBDA_PLAN_TRACES === "1";
     try {
-        const base = args.against ? readBasePlan(args.against, args.stack, io.cwd, args.preview) : undefined;
-        const loaded = loadConfig(ROOT, args.stack, args.overrides, args.configFile && path.resolve(io.cwd, args.configFile));
-        // Validate first, with the program's own validator, so a bad config is reported without loading Pulumi.
-        const parsed = validate(loaded, args);
+        // Every input problem at once (the base plan, the stack files, the config, the policy config file), before
+        // Pulumi is loaded: each is reported, then exit 2.
+        const problems: string[] = [];
+        const attempt = <T>(f: () => T): T | undefined => {
+            try {
+                return f();
+            } catch (e) {
+                if (!isConfigError(e)) throw e;
+                problems.push((e as Error).message);
+                return undefined;
+            }
+        };
+        const base = args.against ? attempt(() => readBasePlan(args.against!, args.stack, io.cwd, args.preview)) : undefined;
+        const loaded = attempt(() => loadConfig(ROOT, args.stack, args.overrides, args.configFile && path.resolve(io.cwd, args.configFile)));
+        const parsed = loaded && attempt(() => validate(loaded, args));
+        if (problems.length || !loaded || !parsed) {
+            io.stderr(problems.join("\n") + "\n");
+            return 2;
+        }
         if (parsed.consumers.length === 0) {
             io.stderr(
                 `note: ${NAMESPACE}:consumers is empty: the stack has no consumer, so nothing reads the cluster (no function, no event source mapping)\n`,

@@ -379,6 +379,12 @@ describe("new-user findings (issue 20, section 4)", function () {
         assert.match(err, /not-json\.json is not valid JSON/);
     });
 
+    it("reports an unreadable --against base together with the stack config's problems", async () => {
+        const err = exit2(await plan(["--against", path.join(dir, "missing-base.json"), "--config", "msk-lambda:consumers[0].batchSize=0"]));
+        assert.match(err, /--against \S+missing-base\.json: cannot read it \(ENOENT\)/);
+        assert.match(err, /msk-lambda:consumers\[0\]\.batchSize: 0 is out of range/);
+    });
+
     it("grants kms:DescribeKey and kms:ReEncrypt* on a destination key in another account, and not on the role's own", () => {
         const KEY = "arn:aws:kms:us-east-1:444455556666:key/11111111-2222-3333-4444-555555555555";
         const actionsOn = (roleAccount: string, type: "sqs" | "sns") =>
