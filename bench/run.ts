@@ -17,6 +17,8 @@
  *    (compiled JavaScript) and for a one-policy JavaScript pack from the same node_modules (bench/one-policy-pack).
  * 7. Consumer handler: records/s of one MSK event without a store and with the DynamoDB store on a local server at a
  *    modelled per-call latency (bench/handler.ts; `--handler-only [--records N --partitions P --latency MS]`).
+ * 8. Start: the program's start as the Pulumi CLI's language host loads it, with and without ts-node's type-check,
+ *    for the dev stack and the dev stack with 10 consumers (bench/start.ts; alone: `npm run bench -- --start-only`).
  */
 import { execFile, spawn } from "child_process";
 import * as os from "os";
@@ -30,6 +32,7 @@ import { simulate } from "../plan/simulate";
 import { resourceOf, TYPES, templates } from "../tests/helpers/generate";
 import { hostileShapes } from "../tests/helpers/hostile";
 import { handlerArgs, handlerBench, handlerMain, handlerRows } from "./handler";
+import { startTable, startTimes } from "./start";
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
@@ -203,6 +206,13 @@ async function main() {
     // `npm run bench -- --hostile-only`: only the hostile-input table and the boot time.
     const hostileOnly = process.argv.includes("--hostile-only");
     if (process.argv.includes("--handler-only")) return handlerMain();
+    // `npm run bench -- --start-only`: only the program's start under the language host (bench/start.ts).
+    if (process.argv.includes("--start-only")) {
+        const start = await startTimes(consumers(10));
+        console.log(startTable(start).join("\n") + "\n");
+        console.log(JSON.stringify({ start }));
+        return;
+    }
     const figures: Record<string, unknown> = {
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
         date: new Date().toISOString().slice(0, 10),
@@ -352,6 +362,11 @@ async function main() {
         console.log(
             `| ${name}: ${h.detail} | ${h.ours.worstAnalyzeMs} ms / ${h.ours.analyzeStackMs} ms | ${h.floor.worstAnalyzeMs} ms / ${h.floor.analyzeStackMs} ms | ${h.ours.errors} / ${h.floor.errors} | ${h.ours.diagnostics} |`,
         );
+    }
+    // 8. The program's start as the language host loads it, with and without the type-check (bench/start.ts)
+    if (!hostileOnly) {
+        figures.start = await startTimes(consumers(10));
+        console.log("\n" + startTable(figures.start as Awaited<ReturnType<typeof startTimes>>).join("\n"));
     }
     console.log("");
     console.log(JSON.stringify(figures));

@@ -181,8 +181,8 @@ export class Consumer extends pulumi.ComponentResource {
                 : rolePolicy(
                       "destinations",
                       pulumi
-                          .all([failure.arn, failure.kmsKeyArn, pulumi.all(asyncDests.map((d) => pulumi.all([d.grant.arn, d.grant.kmsKeyArn])))])
-                          .apply(([failureArn, failureKeyArn, asyncArns]) =>
+                          .all([failure.arn, failure.kmsKeyArn, pulumi.all(asyncDests.map((d) => pulumi.all([d.grant.arn, d.grant.kmsKeyArn]))), this.role.arn])
+                          .apply(([failureArn, failureKeyArn, asyncArns, roleArn]) =>
                               destinationStatements(
                                   failure.type === "kafka" ? undefined : { type: failure.type, arn: failureArn, kmsKeyArn: failureKeyArn },
                                   asyncDests.map((d, i): DestinationGrant => ({
@@ -190,6 +190,7 @@ export class Consumer extends pulumi.ComponentResource {
                                       arn: asyncArns[i][0],
                                       kmsKeyArn: asyncArns[i][1],
                                   })),
+                                  roleArn.split(":")[4],
                               ),
                           ),
                   );

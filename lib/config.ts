@@ -3,6 +3,7 @@
  * one table (`STACK_CONFIG`). `parseStackConfig` turns the raw config map into typed, validated plain data before any
  * resource is registered, or throws a `ConfigError` naming every bad key.
  */
+import { AWS_REGIONS } from "./regions";
 import { BROKER_PORTS, checkVpcCidr, clusterSubnetCount, LAYOUT_MAX_VPC_PREFIX, planSubnets, type Authentication, type NetworkMode } from "./layout";
 import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
@@ -251,6 +252,15 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         }
     }
 
+    // aws:region is the provider's key, read here because the network plans its AZs from it (`<region>a`, ...).
+    const region = raw["aws:region"];
+    if (region !== undefined && !AWS_REGIONS.includes(region)) {
+        const meant = didYouMean(region, [...AWS_REGIONS]);
+        issues.add(
+            "aws:region",
+            `${JSON.stringify(region.slice(0, 40))} is not an AWS Region${meant ? ` (did you mean ${meant}?)` : ""}: use one of ${AWS_REGIONS.join(", ")}`,
+        );
+    }
     const environment = STACK_CONFIG.environment.parse(own.environment ?? missing(issues, "environment"), k("environment"), issues);
     const network = parseNetwork(own.network ?? {}, issues);
     const cluster = parseCluster(own.cluster ?? {}, environment, network, issues);
@@ -279,12 +289,14 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
     }
     if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues);
 
+    const notes = new Issues();
     const consumers = parseConsumers(own.consumers ?? [], {
         project: opts.project,
         stack: opts.stack,
         environment: environment ?? "dev",
         authentication: cluster?.authentication ?? "iam",
         issues,
+        notes,
     });
 
     // "Capturing discarded batches for an Amazon MSK event source": the pollers reach the failure destination through a
@@ -299,18 +311,17 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         }
     }
 
-    const notes = new Issues();
-    const topics = consumers
-        ? parseTopics(own.topics, {
-              consumers,
-              brokers: cluster && !cluster.existingClusterArn ? cluster.brokerCount : undefined,
-              existingCluster: !!cluster?.existingClusterArn,
-              kafkaVersion: cluster?.kafkaVersion,
-              brokerInstanceType: cluster?.brokerInstanceType,
-              issues,
-              notes,
-          })
-        : undefined;
+    // With a consumer refused, the topics are still checked (against the consumers that parsed), so that every
+    // problem is reported at once.
+    const topics = parseTopics(own.topics, {
+        consumers: consumers ?? [],
+        brokers: cluster && !cluster.existingClusterArn ? cluster.brokerCount : undefined,
+        existingCluster: !!cluster?.existingClusterArn,
+        kafkaVersion: cluster?.kafkaVersion,
+        brokerInstanceType: cluster?.brokerInstanceType,
+        issues,
+        notes,
+    });
 
     issues.throwIfAny();
     return {

@@ -276,6 +276,8 @@ export const CONSUMER_SPEC = {
         allowed: "an object, or false",
         parse(v, key, issues) {
             if (v === false || v === "false") return undefined;
+            if (v === null || typeof v !== "object" || Array.isArray(v))
+                return issues.add(key, `must be false (on-demand mode) or an object with keys minimum, maximum, pollerGroupName; got ${JSON.stringify(v)}`);
             const p = parseObject(
                 {
                     minimum: int({ doc: "", ...MIN_POLLERS }),
@@ -358,7 +360,7 @@ export const CONSUMER_SPEC = {
         parse: (v, key, issues) =>
             v !== null && typeof v === "object" && (v as { type?: unknown }).type === "kafka"
                 ? parseKafkaDestination(v, key, issues)
-                : (parseDestination(v, key, issues, ["sqs", "sns", "s3"]) as FailureDestination | undefined),
+                : (parseDestination(v, key, issues, ["sqs", "sns", "s3"], ["kafka"]) as FailureDestination | undefined),
     } satisfies Field<FailureDestination>,
     asyncDestinations: {
         type: "object",
@@ -415,9 +417,16 @@ function alarmField(key: AlarmKey, unit: string): Field<AlarmConfig> {
     };
 }
 
-function parseDestination(v: unknown, key: string, issues: Issues, types: readonly string[]): FailureDestination | AsyncDestination | undefined {
+/** `also`: further types the field takes, parsed elsewhere (a Kafka topic), named in messages. */
+function parseDestination(
+    v: unknown,
+    key: string,
+    issues: Issues,
+    types: readonly string[],
+    also: readonly string[] = [],
+): FailureDestination | AsyncDestination | undefined {
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
-        return issues.add(key, `must be { type: ${types.join(" | ")} } or { arn, kmsKeyArn? }`);
+        return issues.add(key, `must be { type: ${[...types, ...also].join(" | ")} } or { arn, kmsKeyArn? }`);
     }
     const o = v as Record<string, unknown>;
     if (o.arn !== undefined && o.type !== undefined) {
@@ -455,7 +464,7 @@ function parseDestination(v: unknown, key: string, issues: Issues, types: readon
         }
         return { kind: "existing", type, arn, kmsKeyArn: p.kmsKeyArn } as FailureDestination | AsyncDestination;
     }
-    const p = parseObject({ type: oneOf(types as string[], { doc: "", required: true }) }, v, key, issues);
+    const p = parseObject({ type: oneOf([...types, ...also], { doc: "", required: true }) }, v, key, issues);
     if (!p) return undefined;
     if (p.type === "lambda") return issues.add(`${key}.type`, `"lambda" needs an existing function: give { arn: <function ARN> }`);
     return { kind: "create", type: p.type } as FailureDestination | AsyncDestination;
@@ -534,7 +543,7 @@ function articleFor(t: string): string {
 /** Parses and cross-checks the consumer list; records issues and returns undefined when any item is bad. */
 export function parseConsumers(
     value: unknown,
-    ctx: { project: string; stack: string; environment: string; authentication: Authentication; issues: Issues },
+    ctx: { project: string; stack: string; environment: string; authentication: Authentication; issues: Issues; notes?: Issues },
 ): ConsumerConfig[] | undefined {
     const { issues } = ctx;
     if (!Array.isArray(value)) {
@@ -548,18 +557,21 @@ export function parseConsumers(
         const key = `${NS}[${i}]`;
         const p = parseObject(CONSUMER_SPEC, item, key, issues);
         if (!p) return;
+        // Every problem of the item is recorded (none hides another); the item is kept only when it has none.
+        let bad = false;
+        if (ctx.notes) noteIgnoredSettings(item as Record<string, unknown>, key, ctx.notes);
         const startingPositionTimestamp = p.startingPositionTimestamp;
         if (p.startingPosition === "AT_TIMESTAMP" && !startingPositionTimestamp) {
             issues.add(`${key}.startingPositionTimestamp`, "is required with startingPosition AT_TIMESTAMP (an RFC 3339 time)");
-            return;
+            bad = true;
         }
         if (p.startingPosition !== "AT_TIMESTAMP" && startingPositionTimestamp) {
             issues.add(`${key}.startingPositionTimestamp`, `is only allowed with startingPosition AT_TIMESTAMP, got ${p.startingPosition}`);
-            return;
+            bad = true;
         }
         if (p.filterKmsKeyArn && !(p.filters ?? []).length) {
             issues.add(`${key}.filterKmsKeyArn`, "encrypts filter criteria, but this consumer has no filters: remove it or add filters");
-            return;
+            bad = true;
         }
         const provisioned = p.provisionedPollers !== undefined;
         const onFailure = p.onFailure as FailureDestination;
@@ -572,14 +584,14 @@ export function parseConsumers(
                     `${key}.onFailure`,
                     `is a Kafka topic, and this consumer is in on-demand mode: "A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled"`,
                 );
-                return;
+                bad = true;
             }
             if (onFailure.topic === p.topic) {
                 issues.add(
                     `${key}.onFailure.topic`,
                     `"${onFailure.topic}" is the topic this consumer reads: Lambda refuses a destination topic that is a source topic (it would loop)`,
                 );
-                return;
+                bad = true;
             }
         }
         if (!provisioned) {
@@ -592,14 +604,14 @@ export function parseConsumers(
                     `${key}.${set[0]}`,
                     `is an error handling control, and this consumer is in on-demand mode (provisionedPollers: false): ${ERROR_HANDLING_NEEDS_PROVISIONED}`,
                 );
-                return;
+                bad = true;
             }
             if (p.schemaRegistry) {
                 issues.add(
                     `${key}.schemaRegistry`,
                     `needs provisioned mode, and this consumer is in on-demand mode (provisionedPollers: false): ${SCHEMA_REGISTRY_NEEDS_PROVISIONED}`,
                 );
-                return;
+                bad = true;
             }
         }
         const errorHandling = provisioned
@@ -618,8 +630,9 @@ export function parseConsumers(
         const consumerGroupId = p.consumerGroupId ?? `${ctx.project}-${ctx.stack}-${p.name}`;
         if (!CONSUMER_GROUP_ID.test(consumerGroupId)) {
             issues.add(`${key}.consumerGroupId`, `the default "${consumerGroupId}" is not a valid group id; set consumerGroupId explicitly`);
-            return;
+            bad = true;
         }
+        if (bad) return;
         out.push({ ...(p as unknown as ConsumerConfig), ...errorHandling, consumerGroupId, filters: p.filters ?? [] });
         at.push(i);
     });
@@ -637,6 +650,20 @@ export function parseConsumers(
     }
     checkPollerGroups(out, at, issues);
     return issues.list.length > before ? undefined : out;
+}
+
+/**
+ * Settings of a feature turned off (`idempotency`, an alarm: `{ enabled: false, ... }`) are accepted and have no
+ * effect: each gets a note, so a user who meant to tune the feature learns that it is off.
+ */
+function noteIgnoredSettings(item: Record<string, unknown>, key: string, notes: Issues): void {
+    for (const [field, value] of Object.entries(item)) {
+        if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+        const o = value as Record<string, unknown>;
+        if (o.enabled !== false && o.enabled !== "false") continue;
+        for (const setting of Object.keys(o).filter((s) => s !== "enabled"))
+            notes.add(`${key}.${field}.${setting}`, `is ignored: ${field} is disabled (enabled: false), so this setting has no effect`);
+    }
 }
 
 /**

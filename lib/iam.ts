@@ -1,4 +1,11 @@
-import { DESTINATION_KMS_ACTIONS, GLUE_REGISTRY_ARN, IDEMPOTENCY_TABLE_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../policies/lib/facts";
+import {
+    CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS,
+    DESTINATION_KMS_ACTIONS,
+    GLUE_REGISTRY_ARN,
+    IDEMPOTENCY_TABLE_ACTIONS,
+    SEND_ACTIONS,
+    type DestinationKind,
+} from "../policies/lib/facts";
 import { consumerActionsOn, MAPPING_CLUSTER_ACTIONS, MAPPING_DESCRIBE_CLUSTER_ACTIONS, MAPPING_EC2_ACTIONS } from "../policies/lib/iam-facts";
 
 /**
@@ -92,8 +99,15 @@ export function sendStatements(d: DestinationGrant, sid: string): Statement[] {
     }));
 }
 
-function kmsStatements(d: DestinationGrant, sid: string): Statement[] {
-    const actions = DESTINATION_KMS_ACTIONS[d.type];
+/**
+ * The role's use of a destination's key. AWS, "Capturing discarded batches for Amazon MSK and self-managed Apache Kafka
+ * event sources": a key in another account than the execution role needs kms:DescribeKey and kms:ReEncrypt* as well
+ * (SQS, SNS), granted by the role's policy and trusted by the key's policy.
+ */
+function kmsStatements(d: DestinationGrant, sid: string, roleAccount?: string): Statement[] {
+    const keyAccount = d.kmsKeyArn?.split(":")[4];
+    const cross = !!roleAccount && !!keyAccount && keyAccount !== roleAccount;
+    const actions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[d.type];
     if (!d.kmsKeyArn || actions.length === 0) return [];
     return [{ Sid: sid, Effect: "Allow", Action: actions, Resource: d.kmsKeyArn }];
 }
@@ -232,11 +246,14 @@ export function idempotencyStatements(region: string, t: { tableArn: string; kms
     ];
 }
 
-/** Sending to the failure destination and the async destinations, and using their keys. */
-export function destinationStatements(failure: DestinationGrant | undefined, async: DestinationGrant[] = []): Statement[] {
+/**
+ * Sending to the failure destination and the async destinations, and using their keys. `roleAccount` is the
+ * execution role's account: a key in another account gets the cross-account actions.
+ */
+export function destinationStatements(failure: DestinationGrant | undefined, async: DestinationGrant[] = [], roleAccount?: string): Statement[] {
     const dest: Statement[] = [];
-    if (failure) dest.push(...sendStatements(failure, "SendFailureRecords"), ...kmsStatements(failure, "EncryptFailureRecords"));
-    async.forEach((d, i) => dest.push(...sendStatements(d, `SendAsyncRecords${i}`), ...kmsStatements(d, `EncryptAsyncRecords${i}`)));
+    if (failure) dest.push(...sendStatements(failure, "SendFailureRecords"), ...kmsStatements(failure, "EncryptFailureRecords", roleAccount));
+    async.forEach((d, i) => dest.push(...sendStatements(d, `SendAsyncRecords${i}`), ...kmsStatements(d, `EncryptAsyncRecords${i}`, roleAccount)));
     return dest;
 }
 

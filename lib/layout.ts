@@ -47,12 +47,12 @@ export function formatCidr(c: Cidr): string {
     return `${b >>> 24}.${(b >>> 16) & 255}.${(b >>> 8) & 255}.${b & 255}/${c.prefix}`;
 }
 
-/** Validates a VPC CIDR: canonical IPv4, size /16 to /28 (AWS's VPC limits). */
+/** Validates a VPC CIDR: canonical IPv4, size /16 (AWS's largest VPC) to the layout's smallest block (a /28 subnet per 1/16). */
 export function checkVpcCidr(text: string): string | undefined {
     const c = parseCidr(text);
     if (typeof c === "string") return c;
     if (c.prefix < VPC_MIN_PREFIX || c.prefix > SUBNET_MAX_PREFIX) {
-        return `"${text}" is /${c.prefix}: a VPC CIDR block must be from /${VPC_MIN_PREFIX} to /${SUBNET_MAX_PREFIX}`;
+        return `"${text}" is /${c.prefix}: use a block from /${VPC_MIN_PREFIX} to /${LAYOUT_MAX_VPC_PREFIX} (AWS allows a VPC from /${VPC_MIN_PREFIX} to /${SUBNET_MAX_PREFIX}; each subnet of this layout is 1/16 of the block, and AWS's smallest subnet is /${SUBNET_MAX_PREFIX})`;
     }
     return undefined;
 }

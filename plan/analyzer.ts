@@ -240,20 +240,33 @@ export class PackServer {
     async configure(config: PolicyConfigFile, opts: { validate?: boolean } = {}): Promise<void> {
         const { policies } = await this.info();
         const known = new Map(policies.map((p) => [p.name, p]));
+        // Every problem of the file at once, one line each.
+        const problems: string[] = [];
         for (const [name, value] of Object.entries(config)) {
-            if (!known.has(name))
-                throw new Error(`policy config names "${name}", which is not a policy of this pack (policies: ${[...known.keys()].join(", ")})`);
+            if (!known.has(name)) {
+                problems.push(`policy config names "${name}", which is not a policy of this pack (policies: ${[...known.keys()].join(", ")})`);
+                continue;
+            }
             const level = typeof value === "string" ? value : value?.enforcementLevel;
             if (level !== undefined && !LEVELS.includes(level))
-                throw new Error(`policy config for "${name}": enforcement level "${level}" is not one of ${LEVELS.join(", ")}`);
+                problems.push(`policy config for "${name}": enforcement level "${level}" is not one of ${LEVELS.join(", ")}`);
             // The CLI validates each policy's config against the policy's config schema before it configures the pack.
             // (`validate: false` sends the config as a client that skips this would, to test the pack's own checks.)
             if (opts.validate !== false && typeof value === "object" && value !== null) {
                 const { enforcementLevel: _level, ...props } = value;
-                const problems = schemaProblems(known.get(name)!.configSchema ?? {}, props);
-                if (problems.length) throw new Error(`policy config for "${name}": ${problems.join("; ")}`);
+                const schema = known.get(name)!.configSchema ?? {};
+                // The protocol's config schema carries no `additionalProperties`, so the CLI would ignore a misspelled
+                // setting and the policy would run with its default: refused here, naming the settings it has.
+                const allowed = Object.keys(schema);
+                for (const setting of Object.keys(props).filter((k) => !Object.hasOwn(schema, k)))
+                    problems.push(
+                        `policy config for "${name}": unknown setting "${setting}": ${allowed.length ? `allowed settings are ${allowed.join(", ")}` : "this policy has no settings"} (and enforcementLevel)`,
+                    );
+                const invalid = schemaProblems(schema, props);
+                if (invalid.length) problems.push(`policy config for "${name}": ${invalid.join("; ")}`);
             }
         }
+        if (problems.length) throw new Error(problems.join("\n"));
         const req = new pb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();
         for (const policy of policies) {

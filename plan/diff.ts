@@ -149,6 +149,14 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
             if (hit) c.replaceBecause.push(hit === p ? `${p} changed (create-only)` : `${p} changed (create-only: ${hit})`);
         }
         if (c.replaceBecause.length) c.op = "replace";
+        // The cluster's client subnets are the first `cluster.azCount` private subnets, and that key's default follows
+        // network.azCount: adding an AZ to the network then replaces the cluster unless the key is pinned.
+        if (r.type === "aws:msk/cluster:Cluster" && changed.some((p) => p.startsWith("brokerNodeGroupInfo.clientSubnets"))) {
+            const before = (old.inputs as { brokerNodeGroupInfo?: { clientSubnets?: unknown[] } }).brokerNodeGroupInfo?.clientSubnets;
+            c.notes.push(
+                `the client subnets follow msk-lambda:cluster.azCount (default: the network's AZ count when it is 2, else 3): to keep this cluster, pin msk-lambda:cluster.azCount${Array.isArray(before) ? ` to ${before.length}` : ""} in the stack file`,
+            );
+        }
         changes.set(r.urn, c);
     }
 

@@ -8,9 +8,13 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseStackConfig } from "../lib/config";
+import { ALARM_DEFAULTS, CONSUMER_SPEC } from "../lib/consumer-config";
 import { parseFailureRecord, FailureRecordError } from "../lib/failure-records";
+import { destinationStatements } from "../lib/iam";
+import { AWS_REGIONS } from "../lib/regions";
 import { parseArgs } from "../plan/cli";
-import { didYouMean } from "../lib/schema";
+import { ConfigError, didYouMean, type ConfigIssue } from "../lib/schema";
 import { pack } from "./helpers/pack";
 import { ROOT, runPlan, type PlanRun } from "./helpers/plan";
 
@@ -231,5 +235,191 @@ describe("failure records in every form the destinations deliver", () => {
         assert.strictEqual(didYouMean("colour", ["environment", "network", "cluster", "consumers"]), undefined);
         assert.strictEqual(didYouMean("aws", ["msk-lambda"]), undefined);
         assert.strictEqual(didYouMean("x".repeat(10000), ["msk-lambda"]), undefined);
+    });
+});
+
+/**
+ * Issue 20, section 4: findings of a new user, one problem per run (plans run in-process through plan/cli.ts's main,
+ * sharing the test run's pack), each asserting what the user sees: the exit code and the key or resource named.
+ */
+describe("new-user findings (issue 20, section 4)", function () {
+    this.timeout(120000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "new-user-"));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const plan = async (args: string[]) => runPlan(["--stack", "dev", ...args], (await pack()).port);
+    const parse = (extra: Record<string, unknown>) => {
+        const config: Record<string, string> = { "aws:region": "us-east-1", "msk-lambda:environment": "dev" };
+        for (const [k, v] of Object.entries(extra)) config[k] = typeof v === "string" ? v : JSON.stringify(v);
+        return parseStackConfig(config, { project: "msk-lambda", stack: "dev" });
+    };
+    const refusal = (extra: Record<string, unknown>): ConfigIssue[] => {
+        try {
+            parse(extra);
+        } catch (e) {
+            if (e instanceof ConfigError) return e.issues;
+            throw e;
+        }
+        return [];
+    };
+    const exit2 = (run: PlanRun) => {
+        assert.strictEqual(run.code, 2, run.stderr);
+        assert.strictEqual(run.stdout, "");
+        assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+        return run.stderr;
+    };
+
+    it("--config-file naming a directory exits 2 naming it", async () => {
+        assert.match(exit2(await plan(["--config-file", dir])), /--config-file \S+: is a directory; name a stack config file/);
+    });
+
+    it("an unknown setting in a policy config file is refused (exit 2), naming it and the settings allowed", async () => {
+        const file = path.join(dir, "policy.json");
+        fs.writeFileSync(file, JSON.stringify({ "msk-function-timeout": { maxTimeoutSecs: 600 } }));
+        const err = exit2(await plan(["--policy-config", file]));
+        assert.match(err, /policy config for "msk-function-timeout": unknown setting "maxTimeoutSecs": allowed settings are maxTimeoutSeconds/);
+    });
+
+    it("a setting of every policy that has settings is checked by name: each misspelling is refused (generated per policy)", async () => {
+        const { policies } = await (await pack()).info();
+        const withSettings = policies.filter((p) => Object.keys(p.configSchema ?? {}).length);
+        assert.ok(withSettings.length >= 2, "policies with settings");
+        for (const p of withSettings) {
+            const setting = Object.keys(p.configSchema!)[0];
+            await assert.rejects((await pack()).configure({ [p.name]: { [`${setting}X`]: 1 } }), new RegExp(`"${p.name}": unknown setting "${setting}X"`));
+        }
+        await (await pack()).configure({});
+    });
+
+    it("aws:region outside AWS's Regions is refused (exit 2), naming the key and the Region meant", async () => {
+        assert.match(
+            exit2(await plan(["--config", "aws:region=us-east-9"])),
+            /aws:region: "us-east-9" is not an AWS Region \(did you mean us-east-1\?\): use one of af-south-1/,
+        );
+    });
+
+    it("the Region table is @pulumi/aws's aws.Region enum, and every Region in it is accepted", () => {
+        const aws = require("@pulumi/aws");
+        assert.deepStrictEqual([...AWS_REGIONS].sort(), (Object.values(aws.Region) as string[]).sort());
+        for (const region of AWS_REGIONS) assert.deepStrictEqual(refusal({ "aws:region": region }), [], region);
+    });
+
+    it("a setting of a disabled idempotency store is noted in the plan's output (exit 0)", async () => {
+        const run = await plan(["--config", 'msk-lambda:consumers[0].idempotency={"enabled":false,"expiresAfterSeconds":100}']);
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.match(run.stderr, /msk-lambda:consumers\[0\]\.idempotency\.expiresAfterSeconds: is ignored: idempotency is disabled/);
+    });
+
+    it("every setting of every feature that can be disabled is noted when the feature is off (generated per feature)", () => {
+        const features = Object.keys(CONSUMER_SPEC).filter((k) => k === "idempotency" || k in ALARM_DEFAULTS);
+        assert.ok(features.length >= 7, features.join(", "));
+        for (const feature of features) {
+            const setting = feature === "idempotency" ? { expiresAfterSeconds: 100 } : { threshold: 7 };
+            const notes = parse({ "msk-lambda:consumers": [{ name: "a", topic: "a", [feature]: { enabled: false, ...setting } }] }).notes;
+            const key = `msk-lambda:consumers[0].${feature}.${Object.keys(setting)[0]}`;
+            assert.deepStrictEqual(
+                notes.map((n) => n.key),
+                [key],
+                feature,
+            );
+            const on = parse({ "msk-lambda:consumers": [{ name: "a", topic: "a", [feature]: { enabled: true, ...setting } }] }).notes;
+            assert.deepStrictEqual(on, [], `${feature} enabled: no note`);
+        }
+    });
+
+    it("onFailure.type's allowed values include kafka", () => {
+        const [issue] = refusal({ "msk-lambda:consumers": [{ name: "a", topic: "a", onFailure: { type: "kinesis" } }] });
+        assert.strictEqual(issue.key, "msk-lambda:consumers[0].onFailure.type");
+        assert.match(issue.message, /use one of "sqs" \| "sns" \| "s3" \| "kafka"/);
+    });
+
+    it("the cidrBlock message states the range the layout accepts, and exactly that range is accepted (every prefix)", () => {
+        const [issue] = refusal({ "msk-lambda:network": { cidrBlock: "10.0.0.0/8" } });
+        assert.match(issue.message, /use a block from \/16 to \/24 /);
+        for (let prefix = 8; prefix <= 28; prefix++) {
+            const issues = refusal({ "msk-lambda:network": { cidrBlock: `10.0.0.0/${prefix}`, azCount: 2 }, "msk-lambda:cluster": { azCount: 2 } });
+            assert.strictEqual(issues.length === 0, prefix >= 16 && prefix <= 24, `/${prefix}: ${JSON.stringify(issues)}`);
+        }
+    });
+
+    it("provisionedPollers: true says that false is allowed", () => {
+        const [issue] = refusal({ "msk-lambda:consumers": [{ name: "a", topic: "a", provisionedPollers: true }] });
+        assert.strictEqual(issue.key, "msk-lambda:consumers[0].provisionedPollers");
+        assert.match(issue.message, /must be false \(on-demand mode\) or an object with keys minimum, maximum, pollerGroupName; got true/);
+    });
+
+    it("a --config list index past the end is refused naming the index, with no 'got null' entries for the items before it", async () => {
+        const err = exit2(await plan(["--config", "msk-lambda:consumers[3].batchSize=5"]));
+        assert.match(err, /msk-lambda:consumers\[3\]\.batchSize": index 3 is past the end of the list \(1 item\(s\)\): use an index from 0 to 1/);
+        assert.doesNotMatch(err, /got null/);
+    });
+
+    it("reports every problem of one consumer at once, not one per run", () => {
+        const issues = refusal({
+            "msk-lambda:consumers": [
+                { name: "a", topic: "a", startingPosition: "AT_TIMESTAMP", filterKmsKeyArn: "create", provisionedPollers: false, maximumRetryAttempts: 3 },
+            ],
+        });
+        assert.deepStrictEqual(issues.map((i) => i.key).sort(), [
+            "msk-lambda:consumers[0].filterKmsKeyArn",
+            "msk-lambda:consumers[0].maximumRetryAttempts",
+            "msk-lambda:consumers[0].startingPositionTimestamp",
+        ]);
+    });
+
+    it("reports a topic problem together with a consumer problem", () => {
+        const issues = refusal({ "msk-lambda:consumers": [{ name: "Bad_Name", topic: "a" }], "msk-lambda:topics": { a: { partitions: 0 } } });
+        assert.deepStrictEqual(issues.map((i) => i.key).sort(), ["msk-lambda:consumers[0].name", "msk-lambda:topics.a.partitions"]);
+    });
+
+    it("reports a bad policy config file together with the stack config's problems", async () => {
+        const file = path.join(dir, "not-json.json");
+        fs.writeFileSync(file, "{");
+        const err = exit2(await plan(["--config", "msk-lambda:consumers[0].batchSize=0", "--policy-config", file]));
+        assert.match(err, /msk-lambda:consumers\[0\]\.batchSize: 0 is out of range/);
+        assert.match(err, /not-json\.json is not valid JSON/);
+    });
+
+    it("reports an unreadable --against base together with the stack config's problems", async () => {
+        const err = exit2(await plan(["--against", path.join(dir, "missing-base.json"), "--config", "msk-lambda:consumers[0].batchSize=0"]));
+        assert.match(err, /--against \S+missing-base\.json: cannot read it \(ENOENT\)/);
+        assert.match(err, /msk-lambda:consumers\[0\]\.batchSize: 0 is out of range/);
+    });
+
+    it("grants kms:DescribeKey and kms:ReEncrypt* on a destination key in another account, and not on the role's own", () => {
+        const KEY = "arn:aws:kms:us-east-1:444455556666:key/11111111-2222-3333-4444-555555555555";
+        const actionsOn = (roleAccount: string, type: "sqs" | "sns") =>
+            destinationStatements({ type, arn: `arn:aws:${type}:us-east-1:444455556666:dest`, kmsKeyArn: KEY }, [], roleAccount)
+                .filter((s) => s.Resource === KEY)
+                .flatMap((s) => [s.Action].flat());
+        for (const type of ["sqs", "sns"] as const) {
+            assert.deepStrictEqual(actionsOn("111122223333", type).sort(), [
+                "kms:Decrypt",
+                "kms:DescribeKey",
+                "kms:GenerateDataKey",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+            ]);
+            assert.deepStrictEqual(actionsOn("444455556666", type).sort(), ["kms:Decrypt", "kms:GenerateDataKey"]);
+        }
+    });
+
+    it("the plan of a consumer whose existing destination key is in another account grants the cross-account actions", async () => {
+        const KEY = "arn:aws:kms:us-east-1:444455556666:key/11111111-2222-3333-4444-555555555555";
+        const run = await plan([
+            "--json",
+            "--config",
+            `msk-lambda:consumers[0].onFailure={"arn":"arn:aws:sqs:us-east-1:444455556666:failures","kmsKeyArn":"${KEY}"}`,
+        ]);
+        const doc = JSON.parse(run.stdout);
+        const policy = doc.resources.find((r: any) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "consumer-orders-destinations");
+        const actions = JSON.parse(policy.inputs.policy)
+            .Statement.filter((s: any) => s.Resource === KEY)
+            .flatMap((s: any) => [s.Action].flat());
+        assert.ok(actions.includes("kms:DescribeKey") && actions.includes("kms:ReEncryptFrom") && actions.includes("kms:ReEncryptTo"), actions.join(", "));
+        assert.deepStrictEqual(
+            doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory"),
+            [],
+            run.stderr,
+        );
     });
 });

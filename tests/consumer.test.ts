@@ -341,8 +341,10 @@ describe("Consumer component", () => {
         });
 
         it("an existing destination: creates nothing, grants send and KMS use on the given key", async () => {
-            const arn = "arn:aws:sqs:us-east-1:111122223333:shared-failures";
-            const kmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555";
+            // In the role's account (the mocks' 123456789012): a key in another account also needs kms:DescribeKey and
+            // kms:ReEncrypt* (tests/cli-input.test.ts).
+            const arn = "arn:aws:sqs:us-east-1:123456789012:shared-failures";
+            const kmsKeyArn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
             const r = await runStack({ consumers: [{ ...orders, onFailure: { arn, kmsKeyArn } }] });
             assert.strictEqual(r.ofType("aws:sqs/queue:Queue").length, 0);
             assert.deepStrictEqual(rolePolicies(r).destinations, [

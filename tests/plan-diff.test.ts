@@ -43,6 +43,12 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
                     'msk-lambda:consumers[0].onFailure={"type":"sns"}',
                 ],
             ],
+            // The shipped stacks pin cluster.azCount: an AZ added to the network adds subnets and keeps the cluster.
+            ["dev third AZ", ["--stack", "dev", "--json", "--against", base("dev"), "--config", "msk-lambda:network.azCount=3"]],
+            [
+                "dev cluster AZs",
+                ["--stack", "dev", "--json", "--against", base("dev"), "--config", "msk-lambda:network.azCount=3", "--config", "msk-lambda:cluster.azCount=3"],
+            ],
             ["missing base", ["--stack", "dev", "--against", path.join(dir, "missing.json")]],
             ["allow without against", ["--stack", "dev", "--allow-replace", "x"]],
         ]);
@@ -112,6 +118,28 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
         );
         assert.match(text, /\+ create aws:sns\/topic:Topic/);
         assert.match(text, /stateful resource\(s\) would be replaced or deleted \(exit 4\)/);
+    });
+
+    it("adds an AZ to a shipped stack's network without replacing its cluster (cluster.azCount is pinned): exit 0", () => {
+        const run = runs.get("dev third AZ")!;
+        assert.strictEqual(run.code, 0, run.stderr);
+        const changes = JSON.parse(run.stdout).diff.changes;
+        assert.ok(!changes.some((c: any) => c.type === "aws:msk/cluster:Cluster" && c.op === "replace"), "the cluster is replaced");
+        assert.ok(
+            changes.some((c: any) => c.type === "aws:ec2/subnet:Subnet" && c.op === "create"),
+            "no subnet added",
+        );
+    });
+
+    it("names the key to pin when the cluster's client subnets change: msk-lambda:cluster.azCount and its current value", () => {
+        const run = runs.get("dev cluster AZs")!;
+        assert.strictEqual(run.code, 4, run.stderr);
+        const cluster = JSON.parse(run.stdout).diff.changes.find((c: any) => c.type === "aws:msk/cluster:Cluster");
+        assert.strictEqual(cluster.op, "replace");
+        assert.ok(
+            cluster.notes.some((n: string) => /pin msk-lambda:cluster\.azCount to 2 in the stack file/.test(n)),
+            JSON.stringify(cluster.notes),
+        );
     });
 
     it("flags a topic whose partitions would shrink (Kafka cannot remove partitions) and exits 4", () => {

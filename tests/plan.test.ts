@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { parseArgs, renderText, UsageError } from "../plan/cli";
 import { pki } from "./helpers/pki";
 import { pack } from "./helpers/pack";
-import { planOnce, runPlan, SHIPPED_STACKS, type PlanRun } from "./helpers/plan";
+import { planOnce, runPlan, spawnPlan, SHIPPED_STACKS, type PlanRun } from "./helpers/plan";
 
 const CA = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
 /**
@@ -72,7 +72,7 @@ const BAD_VALUES: [string, RegExp][] = [
     ["", /msk-lambda:consumers\[10\]\.timeoutSeconds: 900 is out of range: must be an integer from 1 to 840/],
     ["", /msk-lambda:consumers\[11\]\.memorySizeMb: 100 is out of range: must be an integer from 128 to 10240/],
     ["", /msk-lambda:consumers\[12\]\.reservedConcurrency: -1 is out of range: must be an integer from 1 to 1000/],
-    ["", /msk-lambda:consumers\[13\]\.onFailure\.type: "kinesis" is not allowed: use one of "sqs" \| "sns" \| "s3"/],
+    ["", /msk-lambda:consumers\[13\]\.onFailure\.type: "kinesis" is not allowed: use one of "sqs" \| "sns" \| "s3" \| "kafka"/],
     ["", /msk-lambda:consumers\[14\]\.asyncDestinations\.onSuccess\.type: "lambda" needs an existing function/],
     ["", /msk-lambda:consumers\[15\]\.offsetLagAlarm\.evaluationMinutes: 0 is out of range: must be an integer from 1 to 60/],
     ["", /msk-lambda:consumers\[16\]\.onFailure\.kmsKeyArn: "not-an-arn" is not valid: allowed a KMS key ARN/],
@@ -181,8 +181,8 @@ describe("offline plan (npm run plan)", function () {
         assert.deepStrictEqual([...SHIPPED_STACKS].sort(), ["dev", "prod"]);
         const p = pki();
         const port = (await pack()).port;
-        // Plan runs that reach the policy pack share the test run's pack process, in groups that use the same policy
-        // config (Configure is process-wide); "prod plaintext" starts its own pack, as a user's `npm run plan` does.
+        // Plans run in this process (plan/cli.ts's main) and share the test run's pack process; "prod plaintext" is
+        // the one run as its own process (npm run plan's command line), starting its own pack as a user's does.
         // Runs refused by config validation never reach the pack.
         const shared: [string, string[]][][] = [
             [
@@ -198,7 +198,17 @@ describe("offline plan (npm run plan)", function () {
         const standalone: [string, string[]][] = [
             [
                 "prod plaintext",
-                ["--stack", "prod", "--json", "--config", "msk-lambda:cluster.authentication=plaintext", "--config", "msk-lambda:network.azCount=2"],
+                [
+                    "--stack",
+                    "prod",
+                    "--json",
+                    "--config",
+                    "msk-lambda:cluster.authentication=plaintext",
+                    "--config",
+                    "msk-lambda:network.azCount=2",
+                    "--config",
+                    "msk-lambda:cluster.azCount=2",
+                ],
             ],
             [
                 "prod fifo",
@@ -218,7 +228,7 @@ describe("offline plan (npm run plan)", function () {
             ["config error", ["--stack", "dev", "--json", "--config", "msk-lambda:cluster.authentication=sasl-plain"]],
             ["unknown stack", ["--stack", "qa"]],
         ];
-        const alone = Promise.all(standalone.map(async ([k, a]) => runs.set(k, await runPlan(a))));
+        const alone = Promise.all(standalone.map(async ([k, a]) => runs.set(k, await (k === "prod plaintext" ? spawnPlan(a) : runPlan(a, port)))));
         // The shipped stacks' plain --json plans are shared with the other test files that compare against them.
         const run = (k: string, a: string[]) => (k === "dev" || k === "prod" ? planOnce(a, port) : runPlan(a, port));
         for (const group of shared) await Promise.all(group.map(async ([k, a]) => runs.set(k, await run(k, a))));

@@ -160,3 +160,152 @@ describe("GitHub workflows", () => {
         }
     });
 });
+
+/**
+ * Issue 24: where the Pulumi CLI runs the program, its Node.js language host loads index.ts through ts-node, which
+ * type-checks it unless `PULUMI_NODEJS_TRANSPILE_ONLY=true` (@pulumi/pulumi/cmd/run/run.js). A step may skip that check
+ * only where `.ci/run` (npm test: `tsc --noEmit` over the program) checked the same commit earlier in the workflow, and
+ * where it did, the step skips it (the second check costs about 5 s per stack per run).
+ */
+type Workflow = { env?: Record<string, unknown>; jobs: Record<string, any> };
+
+/** How a step runs the program: under the Pulumi CLI, or through `npm run plan` (ts-node transpile-only), or not. */
+function programRun(step: any): "pulumi" | "plan" | undefined {
+    if (String(step.uses).startsWith("pulumi/actions") && ["preview", "up", "refresh", "destroy"].includes(step.with?.command)) return "pulumi";
+    if (/(^|[\s;&|])pulumi (preview|up|refresh|destroy)\b/m.test(step.run ?? "")) return "pulumi";
+    if (/npm run (-s |--silent )?plan\b/.test(step.run ?? "")) return "plan";
+    return undefined;
+}
+
+/** The commit a step works on: the workflow's own, or another one a checkout step with `ref` put in its folder. */
+function onOwnCommit(job: any, step: any): boolean {
+    const checkouts: any[] = (job.steps ?? []).filter((s: any) => String(s.uses).startsWith("actions/checkout"));
+    const dir = step["working-directory"] ?? ".";
+    const checkout = checkouts.find((s) => (s.with?.path ?? ".") === dir) ?? checkouts.find((s) => !s.with?.path);
+    return !!checkout && checkout.with?.ref === undefined;
+}
+
+/** Whether job `name` runs, after success, behind a job (itself included, before `index`) whose `.ci/run` checked the workflow's commit. */
+function checkedBefore(wf: Workflow, name: string, index: number, seen = new Set<string>()): boolean {
+    if (seen.has(name)) return false;
+    seen.add(name);
+    const job = wf.jobs[name];
+    const steps: any[] = job.steps ?? [];
+    const ran = steps.slice(0, index).some((s) => /(^|\s)bash \.ci\/run(\s|$)/.test(s.run ?? "") && !s["continue-on-error"] && !s.if && onOwnCommit(job, s));
+    if (ran) return true;
+    // `needs` runs a job only after the jobs it names succeeded, unless its `if` says otherwise.
+    if (/always\(\)|failure\(\)|cancelled\(\)/.test(String(job.if ?? ""))) return false;
+    const needs: string[] = job.needs === undefined ? [] : [job.needs].flat();
+    return needs.some((n) => wf.jobs[n] && checkedBefore(wf, n, Infinity, seen));
+}
+
+function transpileOnly(wf: Workflow, job: any, step: any): boolean {
+    const value = step.env?.PULUMI_NODEJS_TRANSPILE_ONLY ?? job.env?.PULUMI_NODEJS_TRANSPILE_ONLY ?? wf.env?.PULUMI_NODEJS_TRANSPILE_ONLY;
+    return String(value) === "true";
+}
+
+/** Every step that runs the program, with what is wrong about its type-check (empty when nothing is). */
+function typeCheckProblems(wf: Workflow): { at: string; problem?: string }[] {
+    const out: { at: string; problem?: string }[] = [];
+    for (const [name, job] of Object.entries<any>(wf.jobs)) {
+        (job.steps ?? []).forEach((step: any, i: number) => {
+            const kind = programRun(step);
+            if (!kind) return;
+            const at = `${name} step ${i + 1}`;
+            const own = onOwnCommit(job, step);
+            const checked = own && checkedBefore(wf, name, i);
+            const skips = kind === "plan" || transpileOnly(wf, job, step);
+            // The PR's base commit, checked out in its own folder beside the workflow's commit, is planned only as the
+            // comparison base of --against: never previewed or deployed.
+            const baseFolder = (job.steps ?? []).some(
+                (s: any) => String(s.uses).startsWith("actions/checkout") && s.with?.path && s.with.path === step["working-directory"] && s.with.ref,
+            );
+            if (kind === "plan" && baseFolder && onOwnCommit(job, {})) return out.push({ at });
+            if (skips && !checked) out.push({ at, problem: "skips the type-check but no .ci/run checked this commit before it" });
+            else if (!skips && checked) out.push({ at, problem: 'type-checks again what .ci/run checked: set PULUMI_NODEJS_TRANSPILE_ONLY: "true"' });
+            else out.push({ at });
+        });
+    }
+    return out;
+}
+
+describe("GitHub workflows: the program's second type-check (issue 24)", () => {
+    const workflows = files.map((f) => [f, parse(fs.readFileSync(path.join(DIR, f), "utf8")) as Workflow] as const);
+
+    it(".ci/run type-checks the program: npm test runs tsc over index.ts, components/, lib/ and the pack", () => {
+        assert.match(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8"), /^npm test /m);
+        const scripts = scriptsOf(".");
+        assert.match(scripts.test, /^npm run typecheck && /);
+        assert.strictEqual(scripts.typecheck, "tsc --noEmit -p .");
+        assert.match(scripts.plan, /ts-node\/register\/transpile-only/, "npm run plan never type-checks: it runs only behind .ci/run");
+        const include: string[] = require("../tsconfig.json").include;
+        for (const p of ["index.ts", "components/**/*.ts", "lib/**/*.ts", "policies/**/*.ts"])
+            assert.ok(include.includes(p), `tsconfig.json include lacks ${p}`);
+    });
+
+    for (const [file, wf] of workflows) {
+        it(`${file}: every step that runs the program skips the type-check exactly where .ci/run checked its commit before`, () => {
+            const found = typeCheckProblems(wf);
+            assert.deepStrictEqual(
+                found.filter((f) => f.problem),
+                [],
+            );
+            if (file !== "policy-publish.yml") assert.ok(found.length > 0, `${file} runs the program nowhere`);
+        });
+
+        it(`${file}: every Pulumi step that skips the check has the environment npm run bench measures as the workflows' start`, async () => {
+            const { MODE_ENV } = await import("../bench/start");
+            for (const job of Object.values<any>(wf.jobs)) {
+                for (const step of job.steps ?? []) {
+                    if (programRun(step) !== "pulumi" || !transpileOnly(wf, job, step)) continue;
+                    const env = { ...wf.env, ...job.env, ...step.env };
+                    for (const [k, v] of Object.entries(MODE_ENV.workflows)) assert.strictEqual(String(env[k]), v, `${k} of a Pulumi step`);
+                }
+            }
+        });
+
+        it(`${file}: a tsconfig a Pulumi step names (PULUMI_NODEJS_TSCONFIG_PATH) exists, and only where the check is skipped`, () => {
+            for (const job of Object.values<any>(wf.jobs)) {
+                for (const step of job.steps ?? []) {
+                    const tsconfig = step.env?.PULUMI_NODEJS_TSCONFIG_PATH ?? job.env?.PULUMI_NODEJS_TSCONFIG_PATH ?? wf.env?.PULUMI_NODEJS_TSCONFIG_PATH;
+                    if (tsconfig === undefined) continue;
+                    assert.strictEqual(programRun(step), "pulumi", "PULUMI_NODEJS_TSCONFIG_PATH on a step that does not run the program");
+                    assert.ok(fs.existsSync(path.join(ROOT, step["working-directory"] ?? ".", tsconfig)), `${tsconfig} does not exist`);
+                    assert.ok(transpileOnly(wf, job, step), `${tsconfig} without PULUMI_NODEJS_TRANSPILE_ONLY: its esbuild transpiler would not be used`);
+                }
+            }
+        });
+
+        // The check above can fail: each change that breaks the rule for a step is caught (generated per step).
+        for (const { at } of typeCheckProblems(wf)) {
+            const [job, , n] = at.split(" ");
+            const index = Number(n) - 1;
+            const step = wf.jobs[job].steps[index];
+            if (!onOwnCommit(wf.jobs[job], step)) continue;
+            const variants: [string, (w: any) => void][] = [
+                ["without .ci/run", (w) => Object.values<any>(w.jobs).forEach((j) => (j.steps = j.steps?.filter((s: any) => !/\.ci\/run/.test(s.run ?? ""))))],
+                [
+                    "on another commit",
+                    (w) =>
+                        w.jobs[job].steps
+                            .filter((s: any) => String(s.uses).startsWith("actions/checkout") && !s.with?.path)
+                            .forEach((s: any) => (s.with = { ...s.with, ref: "other" })),
+                ],
+                ["behind a job that may have failed", (w) => Object.values<any>(w.jobs).forEach((j) => (j.if = "always()"))],
+            ];
+            if (programRun(step) === "pulumi")
+                variants.push([
+                    "type-checking again",
+                    (w) => (w.jobs[job].steps[index].env = { ...w.jobs[job].steps[index].env, PULUMI_NODEJS_TRANSPILE_ONLY: "false" }),
+                ]);
+            it(`${file}: ${at} is refused ${variants.map(([v]) => v).join(", or ")}`, () => {
+                for (const [what, change] of variants) {
+                    const copy = structuredClone(wf);
+                    change(copy);
+                    const problems = typeCheckProblems(copy).filter((f) => f.at === at && f.problem);
+                    assert.strictEqual(problems.length, 1, `${at} ${what}: not caught`);
+                }
+            });
+        }
+    }
+});
