@@ -1,7 +1,12 @@
 /**
- * An index over the resources of a stack (AnalyzeStack), built once per policy call: by URN, by type, and by the
+ * An index over the resources of a stack (AnalyzeStack), built once per request: by URN, by type, and by the
  * identifiers other resources use to refer to them (ARN, name, id). Lookups are map reads, never scans of the whole
  * list per resource, so a stack policy stays linear in the stack's size.
+ *
+ * Once per request, not once per policy: `@pulumi/policy` calls each of the pack's stack policies with its own
+ * `resources` array, but (lib/decode-once.ts) the same decoded properties objects, so `new StackIndex(resources)`
+ * returns the index a previous policy built from the same request (checked resource by resource: same URN, type and
+ * properties object), with every memo on it (a role's grants, lookups) shared by all the policies of the request.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { normalize, type Canonical } from "./adapters";
@@ -26,6 +31,27 @@ const ID_PROPS = ["arn", "id", "name", "bucket", "keyId", "functionName", "quali
 /** Properties by which resources refer to others (a role's policies, a secret's versions, a bucket's settings). */
 const REF_PROPS = ["role", "secretId", "secretArn", "bucket", "policyArn", "functionName", "targetKeyId"];
 
+/** The index built for a request, keyed by the first resource's decoded properties object (unique to its request). */
+const built = new WeakMap<object, { urns: string[]; types: string[]; props: unknown[]; index: StackIndex }>();
+
+/** The decoded properties objects of `resources` (behind `@pulumi/policy`'s proxy), or undefined when one is not an object. */
+function propsObjects(resources: PolicyResource[]): unknown[] {
+    return resources.map((r) => (r ? raw(r.props) : undefined));
+}
+
+/** The index a previous policy built from the same request, if any. */
+function builtFor(resources: PolicyResource[], props: unknown[]): StackIndex | undefined {
+    const first = props[0];
+    if (first === null || typeof first !== "object") return undefined;
+    const b = built.get(first);
+    if (!b || b.props.length !== resources.length) return undefined;
+    for (let i = 0; i < resources.length; i++) {
+        const r = resources[i];
+        if (!r || b.props[i] !== props[i] || b.urns[i] !== r.urn || b.types[i] !== r.type) return undefined;
+    }
+    return b.index;
+}
+
 export class StackIndex {
     private readonly byUrn = new Map<string, PolicyResource>();
     private readonly byType = new Map<string, PolicyResource[]>();
@@ -45,6 +71,12 @@ export class StackIndex {
 
     /** Every resource in canonical form (lib/adapters), with the resources derived from inline parts after it. */
     constructor(resources: PolicyResource[]) {
+        const props = propsObjects(resources);
+        const previous = builtFor(resources, props);
+        if (previous) return previous;
+        const first = props[0];
+        if (first !== null && typeof first === "object")
+            built.set(first, { urns: resources.map((r) => r?.urn), types: resources.map((r) => r?.type), props, index: this });
         const all: Canonical[] = [];
         for (const original of resources) {
             if (!original || typeof original.urn !== "string") continue;
