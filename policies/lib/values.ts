@@ -6,6 +6,9 @@
  * shape the data has.
  */
 import { UnknownValueError } from "@pulumi/policy";
+import { parseJson } from "./json";
+
+export { parseJson };
 
 /** The protocol's unknown sentinels (string, boolean, number, array, asset, archive, object). */
 export const UNKNOWN_SENTINELS = new Set([
@@ -107,13 +110,16 @@ export function maybeArray(obj: unknown, ...path: Path): unknown[] {
     return Array.isArray(v) ? v : [];
 }
 
-/** Parses a JSON document that may arrive as text or as an object; undefined when it is neither. */
+/**
+ * Parses a JSON document that may arrive as text or as an object; undefined when it is neither. Keys naming a member
+ * of `Object.prototype` are dropped from parsed text (no IAM or AWS document element has such a name).
+ */
 export function jsonDocument(v: unknown): unknown {
     const r = raw(v);
     if (typeof r === "string") {
         if (isUnknown(r)) return UNKNOWN;
         try {
-            return JSON.parse(r);
+            return parseJson(r);
         } catch {
             return undefined;
         }
