@@ -13,6 +13,7 @@
  *
  * Everything here is linear in the text's length (no regular expressions: lint forbids them in the pack).
  */
+import { parseJson } from "./json";
 
 /** The longest text a message quotes from input (names, ARNs): longer values are cut, with their length. */
 export const MAX_QUOTED_CHARS = 256;
@@ -121,6 +122,41 @@ export function shown(value: unknown, max = MAX_QUOTED_CHARS): string {
     return "an object";
 }
 
+/**
+ * The parts of a secret string that are secret: for a JSON document (a Secrets Manager secret's usual form), each of
+ * its string values (its field names, such as "certificate" or "password", are the format, not the secret); in each,
+ * the lines that are not PEM armour ("-----BEGIN CERTIFICATE-----" names a format). Parts shorter than
+ * `MIN_SECRET_CHARS` are left out.
+ */
+export function secretPieces(secret: string): string[] {
+    if (typeof secret !== "string") return [];
+    const values: string[] = [];
+    const t = secret.trimStart();
+    let parsed: unknown = undefined;
+    if (t.startsWith("{") || t.startsWith("[")) {
+        try {
+            parsed = parseJson(secret);
+        } catch {
+            parsed = undefined;
+        }
+    }
+    if (parsed !== null && typeof parsed === "object") {
+        const stack: unknown[] = [parsed];
+        while (stack.length) {
+            const v = stack.pop();
+            if (typeof v === "string") values.push(v);
+            else if (v !== null && typeof v === "object") for (const x of Object.values(v)) stack.push(x);
+        }
+    } else values.push(secret);
+    const out: string[] = [];
+    for (const v of values) {
+        const kept = v.includes("-----") ? v.split("\n").filter((line) => !line.trim().startsWith("-----")) : [v];
+        const text = kept.join("\n").trim();
+        if (text.length >= MIN_SECRET_CHARS) out.push(text);
+    }
+    return out;
+}
+
 /** Withholds secrets (strings the engine marked secret in the request) and key material from diagnostic text. */
 export class Redactor {
     private runs?: Set<string>;
@@ -133,11 +169,12 @@ export class Redactor {
         const runs = new Set<string>();
         const whole = new Set<string>();
         for (const s of this.secrets()) {
-            if (typeof s !== "string" || s.length < MIN_SECRET_CHARS) continue;
-            // The value as written and as a JSON string's contents (a rule may quote it with JSON.stringify).
-            for (const form of [s, JSON.stringify(s).slice(1, -1)]) {
-                if (form.length < SECRET_RUN) whole.add(form);
-                else for (let i = 0; i + SECRET_RUN <= form.length; i++) runs.add(form.slice(i, i + SECRET_RUN));
+            for (const piece of secretPieces(s)) {
+                // The value as written and as a JSON string's contents (a rule may quote it with JSON.stringify).
+                for (const form of [piece, JSON.stringify(piece).slice(1, -1)]) {
+                    if (form.length < SECRET_RUN) whole.add(form);
+                    else for (let i = 0; i + SECRET_RUN <= form.length; i++) runs.add(form.slice(i, i + SECRET_RUN));
+                }
             }
         }
         this.runs = runs;
