@@ -41,11 +41,21 @@ export function raw(props: unknown): unknown {
 
 export type Path = (string | number)[];
 
+/** Sees every read through `get` (and so every reader built on it): tests record the property paths rules read. */
+export type ReadHook = (obj: unknown, path: Path) => void;
+let readHook: ReadHook | undefined;
+
+/** Installs (or, with undefined, removes) the hook that sees every read; for tests (tests/pack-guarantees.test.ts). */
+export function onRead(hook: ReadHook | undefined): void {
+    readHook = hook;
+}
+
 /**
  * Walks `path` into `obj`. Returns `undefined` when any step is missing or not a container, and the unknown sentinel
  * when a step is unknown (so callers can tell "absent" from "not known yet").
  */
 export function get(obj: unknown, ...path: Path): unknown {
+    if (readHook) readHook(obj, path);
     let cur = raw(obj);
     for (const p of path) {
         if (isUnknown(cur)) return UNKNOWN;
