@@ -5,8 +5,8 @@
  *
  * Once per request, not once per policy: `@pulumi/policy` calls each of the pack's stack policies with its own
  * `resources` array, but (lib/decode-once.ts) the same decoded properties objects, so `new StackIndex(resources)`
- * returns the index a previous policy built from the same request (checked resource by resource: same URN, type and
- * properties object), with every memo on it (a role's grants, lookups) shared by all the policies of the request.
+ * returns the index a previous policy built from the same request (same first and last properties objects, URNs and
+ * length), with every memo on it (a role's grants, lookups) shared by all the policies of the request.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { normalize, type Canonical } from "./adapters";
@@ -31,25 +31,30 @@ const ID_PROPS = ["arn", "id", "name", "bucket", "keyId", "functionName", "quali
 /** Properties by which resources refer to others (a role's policies, a secret's versions, a bucket's settings). */
 const REF_PROPS = ["role", "secretId", "secretArn", "bucket", "policyArn", "functionName", "targetKeyId"];
 
-/** The index built for a request, keyed by the first resource's decoded properties object (unique to its request). */
-const built = new WeakMap<object, { urns: string[]; types: string[]; props: unknown[]; index: StackIndex }>();
-
-/** The decoded properties objects of `resources` (behind `@pulumi/policy`'s proxy), or undefined when one is not an object. */
-function propsObjects(resources: PolicyResource[]): unknown[] {
-    return resources.map((r) => (r ? raw(r.props) : undefined));
-}
+/**
+ * The index built for a request, keyed by the first resource's decoded properties object. Decoded objects are made per
+ * request message (lib/decode-once.ts), so that object belongs to one request only; with the same length and the
+ * same last resource, the list is that request's (the handler passes every resource to every stack policy). O(1).
+ */
+const built = new WeakMap<object, { length: number; last: unknown; firstUrn: string; lastUrn: string; index: StackIndex }>();
 
 /** The index a previous policy built from the same request, if any. */
-function builtFor(resources: PolicyResource[], props: unknown[]): StackIndex | undefined {
-    const first = props[0];
+function builtFor(resources: PolicyResource[]): StackIndex | undefined {
+    const n = resources.length;
+    const first = n ? raw(resources[0]?.props) : undefined;
     if (first === null || typeof first !== "object") return undefined;
     const b = built.get(first);
-    if (!b || b.props.length !== resources.length) return undefined;
-    for (let i = 0; i < resources.length; i++) {
-        const r = resources[i];
-        if (!r || b.props[i] !== props[i] || b.urns[i] !== r.urn || b.types[i] !== r.type) return undefined;
-    }
-    return b.index;
+    if (!b || b.length !== n || b.firstUrn !== resources[0].urn) return undefined;
+    const last = resources[n - 1];
+    return last && raw(last.props) === b.last && last.urn === b.lastUrn ? b.index : undefined;
+}
+
+function remember(resources: PolicyResource[], index: StackIndex): void {
+    const n = resources.length;
+    const first = n ? raw(resources[0]?.props) : undefined;
+    if (first === null || typeof first !== "object") return;
+    const last = resources[n - 1];
+    built.set(first, { length: n, last: raw(last?.props), firstUrn: resources[0].urn, lastUrn: last?.urn, index });
 }
 
 export class StackIndex {
@@ -71,12 +76,9 @@ export class StackIndex {
 
     /** Every resource in canonical form (lib/adapters), with the resources derived from inline parts after it. */
     constructor(resources: PolicyResource[]) {
-        const props = propsObjects(resources);
-        const previous = builtFor(resources, props);
+        const previous = builtFor(resources);
         if (previous) return previous;
-        const first = props[0];
-        if (first !== null && typeof first === "object")
-            built.set(first, { urns: resources.map((r) => r?.urn), types: resources.map((r) => r?.type), props, index: this });
+        remember(resources, this);
         const all: Canonical[] = [];
         for (const original of resources) {
             if (!original || typeof original.urn !== "string") continue;
