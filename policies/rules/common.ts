@@ -51,12 +51,14 @@ const redactors = new WeakMap<object, Redactor>();
 /** The secrets of the request `args` belongs to: the secret strings of its resource, or of every resource of the stack. */
 function redactorFor(args: unknown): Redactor {
     const a = args as { props?: unknown; resources?: { props?: unknown }[] };
-    const list = Array.isArray(a.resources) ? a.resources.map((r) => raw(r?.props)) : [raw(a.props)];
-    const key = list[0];
+    const resources = Array.isArray(a.resources) ? a.resources : undefined;
+    const key = raw(resources ? resources[0]?.props : a.props);
     const cached = key !== null && typeof key === "object" ? redactors.get(key) : undefined;
     if (cached) return cached;
+    // The secrets are gathered on the first message only: a request that reports nothing never walks its resources.
     const r = new Redactor(function* () {
-        for (const props of list) yield* secretStrings(props);
+        if (!resources) yield* secretStrings(key);
+        else for (const x of resources) yield* secretStrings(raw(x?.props));
     });
     if (key !== null && typeof key === "object") redactors.set(key, r);
     return r;
