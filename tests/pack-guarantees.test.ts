@@ -3,7 +3,8 @@
  *
  * - The property paths the rules read are recorded through the reading layer (`onRead` in policies/lib/values.ts sees
  *   every `get`, which every reader is built on) while every policy runs in-process on realistic groups of every type
- *   (plain, breaking one rule per type, an MSK mapping with a schema registry, a self-managed mapping).
+ *   (plain, breaking one rule per type, an MSK mapping with a schema registry, a self-managed mapping, and the
+ *   mapping, function and secret as aws-native registers them, read through the adapters).
  * - Never leak: a unique marker is planted as a secret, and as PEM text, in every string field any policy reads, and
  *   sent through the protocol: no diagnostic holds the marker, and some hold `[withheld]` (the marker did reach a
  *   message, so the test can fail).
@@ -30,9 +31,20 @@ import { pack, secret, UNKNOWN } from "./helpers/pack";
 import { pki } from "./helpers/pki";
 
 const ACCOUNT = "111122223333";
-type Kind = "plain" | "violating" | "registry" | "self-managed";
-const KINDS: Kind[] = ["plain", "violating", "registry", "self-managed"];
+type Kind = "plain" | "violating" | "registry" | "self-managed" | "aws-native";
+const KINDS: Kind[] = ["plain", "violating", "registry", "self-managed", "aws-native"];
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+/** The aws-native kind: the mapping, function and secret as aws-native registers them (the rest stays classic). */
+const NATIVE: Record<string, string> = {
+    [MAPPING]: "aws-native:lambda:EventSourceMapping",
+    "aws:lambda/function:Function": "aws-native:lambda:Function",
+    "aws:secretsmanager/secret:Secret": "aws-native:secretsmanager:Secret",
+};
+
+/** The resource types of a kind of group. */
+function typesOf(kind: Kind): string[] {
+    return kind === "aws-native" ? TYPES.map((t) => NATIVE[t] ?? t) : TYPES;
+}
 
 function pem() {
     const p = pki();
@@ -64,12 +76,38 @@ function group(kind: Kind, i: number): Record<string, Record<string, unknown>> {
             ],
         };
     }
+    if (kind === "aws-native") {
+        const fn = t["aws:lambda/function:Function"];
+        const sec = t["aws:secretsmanager/secret:Secret"];
+        const version = t["aws:secretsmanager/secretVersion:SecretVersion"];
+        t[NATIVE[MAPPING]] = {
+            eventSourceArn: m.eventSourceArn,
+            functionName: m.functionName,
+            topics: m.topics,
+            startingPosition: "LATEST",
+            batchSize: 100,
+            amazonManagedKafkaEventSourceConfig: { consumerGroupId: `group-${i}`, schemaRegistryConfig: registry },
+            provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 10 },
+            filterCriteria: { filters: [{ pattern: '{"value":{"type":["order"]}}' }] },
+            sourceAccessConfigurations: m.sourceAccessConfigurations,
+            destinationConfig: { onFailure: { destination: (m.destinationConfig as any).onFailure.destinationArn } },
+        };
+        t[NATIVE["aws:lambda/function:Function"]] = {
+            functionName: fn.name,
+            arn: fn.arn,
+            role: fn.role,
+            timeout: fn.timeout,
+            runtime: fn.runtime,
+            handler: fn.handler,
+        };
+        t[NATIVE["aws:secretsmanager/secret:Secret"]] = { name: sec.name, awsId: sec.arn, kmsKeyId: sec.kmsKeyId, secretString: version.secretString };
+    }
     return t;
 }
 
 function inputs(kind: Kind, i: number, name: string, patch?: { type: string; props: Record<string, unknown> }): AnalyzerInput[] {
     const t = group(kind, i);
-    return TYPES.map((type) => resourceOf(type, name, patch?.type === type ? patch.props : t[type]));
+    return typesOf(kind).map((type) => resourceOf(type, name, patch?.type === type ? patch.props : t[type]));
 }
 
 /** Resources as @pulumi/policy's AnalyzeStack handler builds them (decoded through the same, patched, decoder). */
@@ -180,13 +218,14 @@ function caseGroups(
     const mutated: AnalyzerInput[] = [];
     let j = 0;
     for (const kind of KINDS) {
-        const lists = TYPES.map((type) => byKindType.get(`${kind}\u0000${type}`) ?? []);
+        const types = typesOf(kind);
+        const lists = types.map((type) => byKindType.get(`${kind}\u0000${type}`) ?? []);
         const rounds = Math.max(0, ...lists.map((l) => l.length));
         for (let round = 0; round < rounds; round++) {
             const i = 4 * (stack.length / TYPES.length) + 1;
             const t = group(kind, i);
-            for (let k = 0; k < TYPES.length; k++) {
-                const type = TYPES[k];
+            for (let k = 0; k < types.length; k++) {
+                const type = types[k];
                 const read = lists[k][round];
                 let props = t[type];
                 if (read) {
@@ -264,11 +303,15 @@ describe("policy pack guarantees by construction (issue 17 sections 1 and 2)", f
 
     it("records the property paths the rules read, for every kind of group and type", () => {
         const types = new Set(reads.map((r) => r.type));
-        for (const type of TYPES) assert.ok(types.has(type), `no policy read of ${type} was recorded`);
+        for (const type of new Set([...TYPES, ...Object.values(NATIVE)])) assert.ok(types.has(type), `no policy read of ${type} was recorded`);
         const paths = new Set(reads.map((r) => `${r.type} ${r.path.join(".")}`));
         // The found cases are among them.
         assert.ok(paths.has(`${MAPPING} amazonManagedKafkaEventSourceConfig.schemaRegistryConfig.accessConfigs.0.uri`), "schema registry uri");
         assert.ok(paths.has(`${MAPPING} amazonManagedKafkaEventSourceConfig.consumerGroupId`), "consumerGroupId");
+        assert.ok(
+            paths.has(`${NATIVE[MAPPING]} amazonManagedKafkaEventSourceConfig.schemaRegistryConfig.accessConfigs.0.uri`),
+            "aws-native schema registry uri",
+        );
         assert.ok(reads.length >= 150, `only ${reads.length} reads`);
     });
 
