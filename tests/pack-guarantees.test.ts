@@ -26,6 +26,9 @@ import { StackIndex } from "../policies/lib/graph";
 import { applies, allowingIndex, isAllow, isUnconditionalDeny, type Stmt } from "../policies/lib/iam-eval";
 import { onRead, raw, type Path } from "../policies/lib/values";
 import { policies } from "../policies/policies";
+import { withBoundedReports } from "../policies/rules/common";
+import { Redactor, shown } from "../policies/lib/shown";
+import { UnknownValueError } from "@pulumi/policy";
 import { resourceOf, rng, TYPES, UNKNOWNS, violatingTemplates } from "./helpers/generate";
 import { pack, secret, UNKNOWN } from "./helpers/pack";
 import { pki } from "./helpers/pki";
@@ -402,6 +405,49 @@ describe("policy pack guarantees by construction (issue 17 sections 1 and 2)", f
         );
         // The rest of the stack is still judged: the group's ordinary verdicts come back.
         assert.ok(stack.diagnostics.length > 0);
+    });
+
+    it("turns a rule's crash into one diagnostic of its policy without the error's text, and keeps preview notes", () => {
+        const throwing = withBoundedReports({
+            name: "t",
+            description: "d",
+            enforcementLevel: "mandatory",
+            validateResource: () => {
+                throw new TypeError("Cannot convert object to primitive value: hunter2-secret-text");
+            },
+        });
+        const sent: string[] = [];
+        (throwing.validateResource as any)({ type: "x", props: {}, urn: "u", name: "n" }, (m: string) => sent.push(m));
+        assert.strictEqual(sent.length, 1);
+        assert.ok(sent[0].includes("could not judge this resource") && sent[0].includes("(TypeError)"), sent[0]);
+        assert.ok(!sent[0].includes("hunter2"), sent[0]);
+        const noting = withBoundedReports({
+            name: "t",
+            description: "d",
+            enforcementLevel: "mandatory",
+            validateResource: () => {
+                throw new UnknownValueError(UNKNOWN, ["policy"]);
+            },
+        });
+        assert.throws(() => (noting.validateResource as any)({ type: "x", props: {}, urn: "u", name: "n" }, () => undefined), UnknownValueError);
+    });
+
+    it("redacts runs of a secret's values (as written and JSON-escaped), PEM text and base64 key runs, and nothing else", () => {
+        const r = new Redactor(() => [JSON.stringify({ username: "consumer", password: 'pa"ss-w0rd-long' }), "short"]);
+        const arn = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_orders-AbCdEf`;
+        assert.strictEqual(r.redact(`names ${arn} for the certificate field`), `names ${arn} for the certificate field`);
+        assert.strictEqual(r.redact('the password is pa"ss-w0rd-long.'), "the password is [withheld].");
+        assert.strictEqual(r.redact(`quoted ${JSON.stringify('pa"ss-w0rd-long')}`), 'quoted "[withheld]"');
+        assert.strictEqual(r.redact("user consumer and short"), "user [withheld] and [withheld]");
+        assert.strictEqual(r.redact('uri "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADAN" is bad'), 'uri "[withheld]" is bad');
+        assert.strictEqual(r.redact("holds no PEM certificate (-----BEGIN CERTIFICATE-----)"), "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        assert.strictEqual(r.redact("key MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7 here"), "key [withheld] here");
+        assert.strictEqual(shown({ toString: 1 }), "an object");
+        assert.strictEqual(
+            shown("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n"),
+            "(a value of 81 characters that looks like key material, withheld)",
+        );
+        assert.strictEqual(shown("x".repeat(300), 10), '"xxxxxxxxxx"... (300 characters)');
     });
 
     it("builds one StackIndex per request, shared by every stack policy, and a new one for another request", () => {
