@@ -1,7 +1,12 @@
 /**
- * An index over the resources of a stack (AnalyzeStack), built once per policy call: by URN, by type, and by the
+ * An index over the resources of a stack (AnalyzeStack), built once per request: by URN, by type, and by the
  * identifiers other resources use to refer to them (ARN, name, id). Lookups are map reads, never scans of the whole
  * list per resource, so a stack policy stays linear in the stack's size.
+ *
+ * Once per request, not once per policy: `@pulumi/policy` calls each of the pack's stack policies with its own
+ * `resources` array, but (lib/decode-once.ts) the same decoded properties objects, so `new StackIndex(resources)`
+ * returns the index a previous policy built from the same request (same first and last properties objects, URNs and
+ * length), with every memo on it (a role's grants, lookups) shared by all the policies of the request.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { normalize, type Canonical } from "./adapters";
@@ -26,6 +31,32 @@ const ID_PROPS = ["arn", "id", "name", "bucket", "keyId", "functionName", "quali
 /** Properties by which resources refer to others (a role's policies, a secret's versions, a bucket's settings). */
 const REF_PROPS = ["role", "secretId", "secretArn", "bucket", "policyArn", "functionName", "targetKeyId"];
 
+/**
+ * The index built for a request, keyed by the first resource's decoded properties object. Decoded objects are made per
+ * request message (lib/decode-once.ts), so that object belongs to one request only; with the same length and the
+ * same last resource, the list is that request's (the handler passes every resource to every stack policy). O(1).
+ */
+const built = new WeakMap<object, { length: number; last: unknown; firstUrn: string; lastUrn: string; index: StackIndex }>();
+
+/** The index a previous policy built from the same request, if any. */
+function builtFor(resources: PolicyResource[]): StackIndex | undefined {
+    const n = resources.length;
+    const first = n ? raw(resources[0]?.props) : undefined;
+    if (first === null || typeof first !== "object") return undefined;
+    const b = built.get(first);
+    if (!b || b.length !== n || b.firstUrn !== resources[0].urn) return undefined;
+    const last = resources[n - 1];
+    return last && raw(last.props) === b.last && last.urn === b.lastUrn ? b.index : undefined;
+}
+
+function remember(resources: PolicyResource[], index: StackIndex): void {
+    const n = resources.length;
+    const first = n ? raw(resources[0]?.props) : undefined;
+    if (first === null || typeof first !== "object") return;
+    const last = resources[n - 1];
+    built.set(first, { length: n, last: raw(last?.props), firstUrn: resources[0].urn, lastUrn: last?.urn, index });
+}
+
 export class StackIndex {
     private readonly byUrn = new Map<string, PolicyResource>();
     private readonly byType = new Map<string, PolicyResource[]>();
@@ -45,6 +76,9 @@ export class StackIndex {
 
     /** Every resource in canonical form (lib/adapters), with the resources derived from inline parts after it. */
     constructor(resources: PolicyResource[]) {
+        const previous = builtFor(resources);
+        if (previous) return previous;
+        remember(resources, this);
         const all: Canonical[] = [];
         for (const original of resources) {
             if (!original || typeof original.urn !== "string") continue;

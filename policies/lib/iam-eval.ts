@@ -152,18 +152,118 @@ export function isUnconditionalDeny(s: Stmt): boolean {
 }
 
 /**
+ * Statements indexed by what their `Resource` patterns can match, built once per statements array (a role's grants
+ * are one array per request), so a request looks only at statements that may apply to its resource: one map read for
+ * literal ARNs, a walk of at most `TRIE_DEPTH` characters down a trie of the patterns' literal prefixes, and, for
+ * `prefix*` patterns (and `*`), one answer per trie node and action, memoised. Many mappings sharing a role with
+ * thousands of statements then cost the sum, not the product, of the two (issue 17: 1,000 mappings x 2,000
+ * statements took 20 s). Statements with `NotResource`, or a wildcard before the end, are checked one by one.
+ */
+const TRIE_DEPTH = 64;
+
+interface Node {
+    next?: Map<string, Node>;
+    /** Statements with a pattern whose literal prefix ends here, to check against the whole resource. */
+    check?: Prepared[];
+    /** Statements with a pattern `<prefix>*` (`*` at the root): they cover every resource that reaches this node. */
+    tail?: Prepared[];
+    /** Per action: the first allowing index among `tail` (or -1), and whether an unconditional Deny among them covers it. */
+    memo?: Map<string, { allow: number; deny: boolean }>;
+}
+
+interface Indexed {
+    exact: Map<string, Prepared[]>;
+    root: Node;
+}
+
+const indexedCache = new WeakMap<Prepared[], Indexed>();
+
+function push<T>(list: T[] | undefined, x: T): T[] {
+    if (!list) return [x];
+    list.push(x);
+    return list;
+}
+
+function indexed(prep: Prepared[]): Indexed {
+    let ix = indexedCache.get(prep);
+    if (ix) return ix;
+    ix = { exact: new Map(), root: {} };
+    for (const p of prep) {
+        if (p.resources.absent) continue;
+        if (p.resources.negated) {
+            ix.root.check = push(ix.root.check, p);
+            continue;
+        }
+        for (const pat of p.resources.patterns) {
+            if (pat.kind === 1) {
+                ix.exact.set(pat.text, push(ix.exact.get(pat.text), p));
+                continue;
+            }
+            let literal = 0;
+            while (literal < pat.text.length && pat.text[literal] !== "*" && pat.text[literal] !== "?") literal++;
+            const depth = Math.min(literal, TRIE_DEPTH);
+            let node = ix.root;
+            for (let i = 0; i < depth; i++) {
+                node.next ??= new Map();
+                let child = node.next.get(pat.text[i]);
+                if (!child) node.next.set(pat.text[i], (child = {}));
+                node = child;
+            }
+            if (literal <= TRIE_DEPTH && literal === pat.text.length - 1 && pat.text[literal] === "*") node.tail = push(node.tail, p);
+            else node.check = push(node.check, p);
+        }
+    }
+    indexedCache.set(prep, ix);
+    return ix;
+}
+
+function tailAnswer(node: Node, a: string): { allow: number; deny: boolean } {
+    node.memo ??= new Map();
+    let r = node.memo.get(a);
+    if (!r) {
+        r = { allow: -1, deny: false };
+        for (const p of node.tail!) {
+            if (!covers(p.actions, a)) continue;
+            if (p.unconditionalDeny) r.deny = true;
+            else if (r.allow < 0 || p.index < r.allow) r.allow = p.index;
+        }
+        node.memo.set(a, r);
+    }
+    return r;
+}
+
+/**
  * The index of the first Allow statement that allows `action` on `resource`, or -1 when none does or an unconditional
- * explicit Deny applies. Statements are prepared once per array (cached), so many requests against one set stay cheap.
+ * explicit Deny applies. Statements are prepared and indexed once per array (cached), so many requests against one
+ * set cost what may apply to each, not the whole set.
  */
 export function allowingIndex(statements: Stmt[], action: string, resource: string): number {
     const a = action.toLowerCase();
+    const ix = indexed(prepared(statements));
     let found = -1;
-    for (const p of prepared(statements)) {
+    let denied = false;
+    const consider = (p: Prepared) => {
         if (p.unconditionalDeny) {
-            if (covers(p.actions, a) && covers(p.resources, resource)) return -1;
-        } else if (found < 0 && covers(p.actions, a) && covers(p.resources, resource)) found = p.index;
+            if (!denied && covers(p.actions, a) && covers(p.resources, resource)) denied = true;
+        } else if ((found < 0 || p.index < found) && covers(p.actions, a) && covers(p.resources, resource)) found = p.index;
+    };
+    const visit = (node: Node) => {
+        if (node.tail) {
+            const t = tailAnswer(node, a);
+            if (t.deny) denied = true;
+            if (t.allow >= 0 && (found < 0 || t.allow < found)) found = t.allow;
+        }
+        if (node.check) for (const p of node.check) consider(p);
+    };
+    for (const p of ix.exact.get(resource) ?? []) consider(p);
+    let node: Node | undefined = ix.root;
+    visit(node);
+    for (let i = 0; i < resource.length && i < TRIE_DEPTH && !denied; i++) {
+        node = node.next?.get(resource[i]);
+        if (!node) break;
+        visit(node);
     }
-    return found;
+    return denied ? -1 : found;
 }
 
 /** The indexes of the Allow statements whose action part covers `action` (whatever their resources). */

@@ -6,7 +6,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
 import { isKafkaMapping, sourceKindOfProps } from "./refs";
-import { get, isUnknown, maybeArray, maybeString } from "./values";
+import { get, isUnknown, maybeArray, maybeString, parseJson } from "./values";
 
 export const CLUSTER_TYPES = [T.mskCluster, T.mskServerless] as const;
 
@@ -108,7 +108,7 @@ export function secretText(props: unknown): SecretText {
 export function secretObject(text: string | undefined): Record<string, unknown> | undefined {
     if (text === undefined) return undefined;
     try {
-        const v: unknown = JSON.parse(text);
+        const v: unknown = parseJson(text);
         return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
     } catch {
         return undefined;

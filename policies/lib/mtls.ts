@@ -19,6 +19,7 @@
  */
 import * as asn1js from "asn1js";
 import { createPrivateKey, X509Certificate, type KeyObject } from "crypto";
+import { parseJson } from "./json";
 
 /** Secrets Manager's limit on a secret value. */
 export const SECRET_MAX_BYTES = 65_536;
@@ -209,7 +210,7 @@ export function inspectMtlsSecret(value: MtlsSecretValue | string, now: Date = n
         if (Buffer.byteLength(value, "utf8") > SECRET_MAX_BYTES)
             add("too-large", `the secret is ${Buffer.byteLength(value, "utf8")} bytes; Secrets Manager allows at most ${SECRET_MAX_BYTES}`);
         try {
-            secret = JSON.parse(value);
+            secret = parseJson(value) as MtlsSecretValue;
         } catch {
             add("not-an-object", 'the secret value is not JSON: it must be {"certificate": ..., "privateKey": ..., "privateKeyPassword"?: ...}');
             return findings;

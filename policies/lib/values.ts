@@ -6,6 +6,9 @@
  * shape the data has.
  */
 import { UnknownValueError } from "@pulumi/policy";
+import { parseJson } from "./json";
+
+export { parseJson };
 
 /** The protocol's unknown sentinels (string, boolean, number, array, asset, archive, object). */
 export const UNKNOWN_SENTINELS = new Set([
@@ -38,11 +41,21 @@ export function raw(props: unknown): unknown {
 
 export type Path = (string | number)[];
 
+/** Sees every read through `get` (and so every reader built on it): tests record the property paths rules read. */
+export type ReadHook = (obj: unknown, path: Path) => void;
+let readHook: ReadHook | undefined;
+
+/** Installs (or, with undefined, removes) the hook that sees every read; for tests (tests/pack-guarantees.test.ts). */
+export function onRead(hook: ReadHook | undefined): void {
+    readHook = hook;
+}
+
 /**
  * Walks `path` into `obj`. Returns `undefined` when any step is missing or not a container, and the unknown sentinel
  * when a step is unknown (so callers can tell "absent" from "not known yet").
  */
 export function get(obj: unknown, ...path: Path): unknown {
+    if (readHook) readHook(obj, path);
     let cur = raw(obj);
     for (const p of path) {
         if (isUnknown(cur)) return UNKNOWN;
@@ -107,13 +120,16 @@ export function maybeArray(obj: unknown, ...path: Path): unknown[] {
     return Array.isArray(v) ? v : [];
 }
 
-/** Parses a JSON document that may arrive as text or as an object; undefined when it is neither. */
+/**
+ * Parses a JSON document that may arrive as text or as an object; undefined when it is neither. Keys naming a member
+ * of `Object.prototype` are dropped from parsed text (no IAM or AWS document element has such a name).
+ */
 export function jsonDocument(v: unknown): unknown {
     const r = raw(v);
     if (typeof r === "string") {
         if (isUnknown(r)) return UNKNOWN;
         try {
-            return JSON.parse(r);
+            return parseJson(r);
         } catch {
             return undefined;
         }

@@ -9,6 +9,7 @@ import { StackIndex, T } from "../lib/graph";
 import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping, secretObject, secretsOf, secretText, versionsOf } from "../lib/kafka";
 import { pemBlocks, SECRET_MAX_BYTES } from "../lib/mtls";
 import { get, isUnknown, maybeArray, notKnownYet } from "../lib/values";
+import { shown } from "../lib/shown";
 
 type Tri = boolean | "unknown";
 
@@ -166,7 +167,7 @@ export const scramSecretContent: StackValidationPolicy = {
                     const others = Object.keys(obj)
                         .filter((k) => k !== "username" && k !== "password")
                         .slice(0, 5)
-                        .map((k) => JSON.stringify(k.slice(0, 40)));
+                        .map((k) => shown(k, 40));
                     report(
                         `${where} has no non-empty string ${missing.join(" or ")} field${others.length ? ` (it has ${others.join(", ")})` : ""}: ` +
                             'the secret must be {"username": "...", "password": "..."}, or Lambda fails with "SASL authentication failed".',

@@ -1,6 +1,10 @@
+import { UnknownValueError } from "@pulumi/policy";
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { hasAdapters, normalizeProps } from "../lib/adapters";
+import { secretStrings } from "../lib/decode-once";
 import { exemptingReport } from "../lib/exemptions";
+import { Redactor } from "../lib/shown";
+import { raw, UNKNOWN } from "../lib/values";
 
 /** At most this many diagnostics per policy and resource; the rest are counted in one closing summary line. */
 export const MAX_DIAGNOSTICS_PER_RESOURCE = 10;
@@ -42,11 +46,53 @@ export function limitReports(report: ReportViolation): { report: ReportViolation
     };
 }
 
-/** Runs `check` with a bounded `report`; the summary lines are sent even when `check` ends with a preview note. */
+/** One redactor per request: keyed by the decoded properties object of the resource (or the stack's first one). */
+const redactors = new WeakMap<object, Redactor>();
+
+/** The secrets of the request `args` belongs to: the secret strings of its resource, or of every resource of the stack. */
+function redactorFor(args: unknown): Redactor {
+    const a = args as { props?: unknown; resources?: { props?: unknown }[] };
+    const resources = Array.isArray(a.resources) ? a.resources : undefined;
+    const key = raw(resources ? resources[0]?.props : a.props);
+    const cached = key !== null && typeof key === "object" ? redactors.get(key) : undefined;
+    if (cached) return cached;
+    // The secrets are gathered on the first message only: a request that reports nothing never walks its resources.
+    const r = new Redactor(function* () {
+        if (!resources) yield* secretStrings(key);
+        else for (const x of resources) yield* secretStrings(raw(x?.props));
+    });
+    if (key !== null && typeof key === "object") redactors.set(key, r);
+    return r;
+}
+
+/** A NotApplicableError thrown through `args.notApplicable` (the SDK's own class is not exported). */
+function isNotApplicable(e: unknown): boolean {
+    return e instanceof Error && e.constructor?.name === "NotApplicableError";
+}
+
+/**
+ * Runs `check` with a bounded `report`; the summary lines are sent even when `check` ends with a preview note. Every
+ * message goes through the request's `Redactor` (no part of a secret, no key material). Nothing a rule throws leaves
+ * as a gRPC error: a preview note keeps its path (redacted), anything else becomes one diagnostic of this policy
+ * saying the resource could not be judged, naming the error's class only (its text may quote input).
+ */
 function bounded<A>(args: A, report: ReportViolation, check: (args: A, report: ReportViolation) => void): void {
-    const limited = limitReports(report);
+    const redactor = redactorFor(args);
+    const limited = limitReports((message, urn) => (urn ? report(redactor.redact(message), urn) : report(redactor.redact(message))));
     try {
         check(args, limited.report);
+    } catch (e) {
+        if (e instanceof UnknownValueError) {
+            const path = (e as { props?: unknown }).props;
+            const parts = Array.isArray(path) ? path.map((p) => redactor.redact(typeof p === "string" || typeof p === "number" ? `${p}` : "?")) : [];
+            throw new UnknownValueError(UNKNOWN, parts);
+        }
+        if (isNotApplicable(e)) throw e;
+        const kind = e instanceof Error ? e.constructor?.name || "Error" : typeof e;
+        limited.report(
+            `The policy could not judge this ${"resources" in (args as object) ? "stack" : "resource"}: it stopped on a value it cannot read (${kind}). ` +
+                "This is a defect of the policy pack: please report it with the resource's shape (not its secrets).",
+        );
     } finally {
         limited.flush();
     }

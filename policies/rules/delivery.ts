@@ -11,6 +11,7 @@ import { accountOf, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, rolesOf, type DestinationRef } from "../lib/refs";
 import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, parseArn, UNKNOWN } from "../lib/values";
 import { isAwsManaged, keyRef, kindOf } from "./destinations";
+import { shown } from "../lib/shown";
 
 /** The destination type an ARN names, by service and resource ("arn" when it is an ARN of another kind). */
 function arnKind(arn: string): DestinationKind | "other" | "not-arn" {
@@ -51,7 +52,7 @@ function allowedKinds(ref: DestinationRef): DestinationKind[] {
 function kafkaDestinationProblem(m: PolicyResource, value: string): string | "unknown" | undefined {
     const topic = value.slice(KAFKA_DESTINATION_PREFIX.length);
     if (!KAFKA_TOPIC_NAME.test(topic))
-        return `names the Kafka topic ${JSON.stringify(topic.slice(0, 60))}, which is not a valid topic name (1-249 of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..')`;
+        return `names the Kafka topic ${shown(topic, 60)}, which is not a valid topic name (1-249 of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..')`;
     const pollers = get(m.props, "provisionedPollerConfig");
     if (isUnknown(pollers)) return "unknown";
     if (pollers === undefined || pollers === null)
@@ -85,8 +86,7 @@ export const destinationTypes: StackValidationPolicy = {
                     continue;
                 }
                 const kind = arnKind(ref.arn);
-                if (kind === "not-arn")
-                    fail(`is ${JSON.stringify(ref.arn.slice(0, 80))}, which is not an ARN: give the destination's ARN, not its name or URL`);
+                if (kind === "not-arn") fail(`is ${shown(ref.arn, 80)}, which is not an ARN: give the destination's ARN, not its name or URL`);
                 else if (kind === "other" || !allowed.includes(kind)) fail(`is ${kind === "other" ? "a resource" : NAMES[kind]} (${ref.arn.slice(0, 200)})`);
                 continue;
             }
@@ -319,12 +319,12 @@ class RouteTables {
 
     /** The route tables associated with an endpoint through VpcEndpointRouteTableAssociation resources. */
     ofEndpoint(e: PolicyResource): string[] {
-        return [...(this.byEndpoint.get(e.urn) ?? []), ...(this.byEndpoint.get(`id:${String(get(e.props, "id"))}`) ?? [])];
+        return [...(this.byEndpoint.get(e.urn) ?? []), ...(this.byEndpoint.get("id:" + String(get(e.props, "id"))) ?? [])];
     }
 
     /** The route tables of a subnet (undefined: not known yet): its explicit association, else the VPC's main table. */
     of(subnet: PolicyResource, vpc: string): string[] | undefined {
-        const explicit = this.bySubnet.get(subnet.urn) ?? this.bySubnet.get(`id:${String(get(subnet.props, "id"))}`);
+        const explicit = this.bySubnet.get(subnet.urn) ?? this.bySubnet.get("id:" + String(get(subnet.props, "id")));
         if (explicit?.length) return explicit;
         const main = [...(this.mainByVpc.get(vpc) ?? [])];
         const vpcRes = this.index.urn(vpc);
@@ -457,7 +457,7 @@ export const destinationDeliveryOutsideStack: StackValidationPolicy = {
                     const k = resolveKey(index, kr.owner, kr.prop, kr.value);
                     if (k.state === "unresolved")
                         report(
-                            `The key of '${target.name}' (${ref.what} of '${ref.owner.name}') is ${JSON.stringify(k.value.slice(0, 200))}, an alias or key id with no key in this stack: ` +
+                            `The key of '${target.name}' (${ref.what} of '${ref.owner.name}') is ${shown(k.value, 200)}, an alias or key id with no key in this stack: ` +
                                 "the role's KMS grants and the key policy cannot be checked; give the key ARN, or define the alias and key in the stack.",
                             target.urn,
                         );

@@ -8,8 +8,9 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import * as F from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { isKafkaKind, sourceKindOfProps } from "../lib/refs";
-import { clip, get, isUnknown, knownArray, knownBool, knownNumber, knownString, maybeString, parseArn } from "../lib/values";
+import { get, isUnknown, knownArray, knownBool, knownNumber, knownString, maybeString, parseArn } from "../lib/values";
 import { forTypes } from "./common";
+import { shown } from "../lib/shown";
 
 /** A mapping that reads Kafka: Amazon MSK (by its source ARN or topics), or a self-managed cluster. */
 function isKafkaMappingProps(props: unknown): boolean {
@@ -56,7 +57,7 @@ export const kafkaMappingErrorHandling: ResourceValidationPolicy = {
             );
         types.forEach((t) => {
             if (isUnknown(t) || t === F.REPORT_BATCH_ITEM_FAILURES) return;
-            problems.push(`functionResponseTypes lists ${JSON.stringify(t)}; the only response type is ${F.REPORT_BATCH_ITEM_FAILURES}`);
+            problems.push(`functionResponseTypes lists ${shown(t)}; the only response type is ${F.REPORT_BATCH_ITEM_FAILURES}`);
         });
         const set = [
             retries !== undefined && retries !== F.KAFKA_RETRY_ATTEMPTS.infinite ? "maximumRetryAttempts" : "",
@@ -142,13 +143,13 @@ export const kafkaMappingSchemaRegistry: ResourceValidationPolicy = {
             problems.push(`it has a schema registry without provisionedPollerConfig: ${F.SCHEMA_REGISTRY_NEEDS_PROVISIONED}`);
         const format = knownString(p, ...at, "eventRecordFormat");
         if (format !== undefined && !(F.EVENT_RECORD_FORMATS as readonly string[]).includes(format))
-            problems.push(`eventRecordFormat is ${JSON.stringify(format)}; allowed ${F.EVENT_RECORD_FORMATS.join(" or ")}`);
+            problems.push(`eventRecordFormat is ${shown(format)}; allowed ${F.EVENT_RECORD_FORMATS.join(" or ")}`);
         const attributes = knownArray(p, ...at, "schemaValidationConfigs").map((c) => get(c, "attribute"));
         const seen = new Set<unknown>();
         for (const a of attributes) {
             if (isUnknown(a)) continue;
             if (!(F.SCHEMA_VALIDATION_ATTRIBUTES as readonly unknown[]).includes(a))
-                problems.push(`schemaValidationConfigs lists attribute ${JSON.stringify(a)}; allowed ${F.SCHEMA_VALIDATION_ATTRIBUTES.join(" or ")}`);
+                problems.push(`schemaValidationConfigs lists attribute ${shown(a)}; allowed ${F.SCHEMA_VALIDATION_ATTRIBUTES.join(" or ")}`);
             else if (seen.has(a)) problems.push(`schemaValidationConfigs lists ${a} twice`);
             seen.add(a);
         }
@@ -162,15 +163,15 @@ export const kafkaMappingSchemaRegistry: ResourceValidationPolicy = {
             if (type !== undefined) {
                 types.add(type);
                 if (!(F.SCHEMA_REGISTRY_AUTH_TYPES as readonly string[]).includes(type))
-                    problems.push(`accessConfigs[${i}] has type ${JSON.stringify(type)}; allowed ${F.SCHEMA_REGISTRY_AUTH_TYPES.join(", ")}`);
+                    problems.push(`accessConfigs[${i}] has type ${shown(type)}; allowed ${F.SCHEMA_REGISTRY_AUTH_TYPES.join(", ")}`);
             }
             if (uri !== undefined && !F.SECRETS_MANAGER_ARN.test(uri))
-                problems.push(`accessConfigs[${i}] names ${JSON.stringify(uri.slice(0, 80))}, which is not a Secrets Manager secret ARN`);
+                problems.push(`accessConfigs[${i}] names ${shown(uri, 80)}, which is not a Secrets Manager secret ARN`);
         });
         const uri = knownString(p, ...at, "schemaRegistryUri");
         if (uri !== undefined) {
             if (parseArn(uri)?.service === "glue") {
-                if (!F.GLUE_REGISTRY_ARN.test(uri)) problems.push(`schemaRegistryUri ${JSON.stringify(clip(uri))} is not an AWS Glue registry ARN`);
+                if (!F.GLUE_REGISTRY_ARN.test(uri)) problems.push(`schemaRegistryUri ${shown(uri)} is not an AWS Glue registry ARN`);
                 // KafkaSchemaRegistryAccessConfig: "If you're working with an AWS Glue schema registry, don't provide
                 // authentication details in this object."
                 if (access.length) problems.push("it gives accessConfigs for an AWS Glue registry, which takes none (Lambda uses the execution role)");
@@ -178,7 +179,7 @@ export const kafkaMappingSchemaRegistry: ResourceValidationPolicy = {
                 // Security baseline: registry credentials never travel in clear text.
                 problems.push(`schemaRegistryUri is plain http:// and the mapping authenticates to it; use https://`);
             } else if (uri.slice(0, 7).toLowerCase() !== "http://" && uri.slice(0, 8).toLowerCase() !== "https://") {
-                problems.push(`schemaRegistryUri ${JSON.stringify(uri.slice(0, 80))} is neither an AWS Glue registry ARN nor a registry URL`);
+                problems.push(`schemaRegistryUri ${shown(uri, 80)} is neither an AWS Glue registry ARN nor a registry URL`);
             }
         }
         if (problems.length) report(`Kafka event source mapping '${args.name}' has a schema registry Lambda refuses: ${problems.join("; ")}.`);

@@ -33,6 +33,7 @@ import {
 import { functionsOf, isMskMapping, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
 import { get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { forTypes, listed } from "./common";
+import { shown } from "../lib/shown";
 
 const SERVERLESS_CLUSTER = "aws:msk/serverlessCluster:ServerlessCluster";
 
@@ -95,12 +96,12 @@ export function broadGrants(statements: Stmt[]): string[] {
                 `${statementLabel(s, i)} allows every action (${
                     s.Action !== undefined
                         ? `Action ${listed(
-                              asList(s.Action).map((a) => JSON.stringify(a)),
+                              asList(s.Action).map((a) => shown(a)),
                               ", ",
                               5,
                           )}`
                         : `NotAction ${listed(
-                              asList(s.NotAction).map((a) => JSON.stringify(a)),
+                              asList(s.NotAction).map((a) => shown(a)),
                               ", ",
                               5,
                           )}`

@@ -5,6 +5,7 @@ import { clustersOf, isKafkaMapping, isSelfManagedMapping } from "../lib/kafka";
 import { isMskMappingProps } from "../lib/refs";
 import { get, isUnknown, maybeString, notKnownYet } from "../lib/values";
 import { forTypes } from "./common";
+import { shown } from "../lib/shown";
 
 /**
  * The starting positions Lambda accepts for Kafka. Lambda API reference, CreateEventSourceMapping, StartingPosition:
@@ -36,9 +37,7 @@ export const kafkaStartingPosition: ResourceValidationPolicy = {
             return;
         }
         if (typeof position !== "string" || !(KAFKA_STARTING_POSITIONS as readonly string[]).includes(position)) {
-            report(
-                `Kafka event source mapping '${args.name}' has startingPosition ${JSON.stringify(String(position).slice(0, 40))}; Lambda accepts ${allowed}.`,
-            );
+            report(`Kafka event source mapping '${args.name}' has startingPosition ${shown(position, 40)}; Lambda accepts ${allowed}.`);
             return;
         }
         if (position === "AT_TIMESTAMP") {
@@ -105,11 +104,11 @@ export const kafkaConsumerGroupUnique: StackValidationPolicy = {
                 unknownSource.add(String(group));
                 continue;
             }
-            const key = `${source}\n${String(group)}`;
+            const key = source + "\n" + String(group);
             const first = seen.get(key);
             if (first) {
                 report(
-                    `Event source mappings '${first.name}' and '${m.name}' read the same Kafka cluster with the same consumer group id ${JSON.stringify(String(group).slice(0, 200))}: ` +
+                    `Event source mappings '${first.name}' and '${m.name}' read the same Kafka cluster with the same consumer group id ${shown(group, 200)}: ` +
                         "Kafka would split the topic's messages between them. Give each mapping its own consumer group id (it can only be set when the mapping is created).",
                     m.urn,
                 );

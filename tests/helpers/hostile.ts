@@ -199,3 +199,40 @@ export function hostileShapes(size: HostileSize): HostileShape[] {
         deepNesting(bench ? 1000 : 100, 100_000),
     ];
 }
+
+/**
+ * `mappings` MSK mappings of one function whose role holds one inline policy of `statements` statements (none grants
+ * the kafka actions the mappings need): evaluating the role once per mapping cost the product of the two (issue 17:
+ * 1,000 x 2,000 took about 20 s). Timed by `npm run bench`; not part of `hostileShapes` (the fuzz test's list).
+ */
+export function sharedRole(mappings: number, statements: number): HostileShape {
+    const st = Array.from({ length: statements }, (_, i) => ({
+        Effect: "Allow",
+        Action: ["kafka-cluster:Connect", "sqs:SendMessage"],
+        Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:q-${i}`,
+    }));
+    const c = consumer("shared", `arn:aws:sqs:us-east-1:${ACCOUNT}:q-0`, doc(st));
+    const fn = c.resources.find((r) => r.type === "aws:lambda/function:Function")!;
+    const resources = c.resources.filter((r) => r.type !== "aws:lambda/eventSourceMapping:EventSourceMapping");
+    for (let i = 0; i < mappings; i++)
+        resources.push(
+            withDeps(
+                resourceOf("aws:lambda/eventSourceMapping:EventSourceMapping", `shared-mapping-${i}`, {
+                    eventSourceArn: CLUSTER_ARN,
+                    functionName: "shared-fn",
+                    topics: [`topic-${i}`],
+                    startingPosition: "LATEST",
+                    amazonManagedKafkaEventSourceConfig: { consumerGroupId: `group-${i}` },
+                    destinationConfig: { onFailure: { destinationArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:q-${i % statements}` } },
+                }),
+                { functionName: [fn] },
+            ),
+        );
+    return {
+        name: "shared role",
+        detail: `${mappings.toLocaleString("en-US")} MSK mappings of one function whose role has ${statements.toLocaleString("en-US")} statements`,
+        resources,
+        analyze: resources.slice(0, 8),
+        expect: [{ policy: "msk-mapping-role-permissions", urn: c.role.urn }],
+    };
+}
