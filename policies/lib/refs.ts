@@ -6,7 +6,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
 import { statementsOf, type Stmt } from "./iam-eval";
 import { AWS_MANAGED_POLICIES, awsManagedPolicyName } from "./iam-facts";
-import { get, isKafkaClusterArn, isUnknown, maybeArray, UNKNOWN } from "./values";
+import { get, isAccountId, isKafkaClusterArn, isUnknown, maybeArray, UNKNOWN } from "./values";
 
 export const DESTINATION_TYPES = [T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus, T.fn] as const;
 
@@ -28,7 +28,7 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
     const add = (owner: PolicyResource, what: DestinationRef["what"], prop: string, path: string[]) => {
         const arn = get(owner.props, prop, ...path);
         if (arn === undefined || arn === "" || arn === null) return;
-        out.push({ owner, what, prop, arn, targets: index.resolve(owner, prop, arn, DESTINATION_TYPES) });
+        out.push({ owner, what, prop, arn, targets: destinationTargets(index, owner, prop, arn) });
     };
     for (const m of index.ofType(T.mapping)) add(m, "on-failure destination", "destinationConfig", ["onFailure", "destinationArn"]);
     for (const c of index.ofType(T.invokeConfig)) {
@@ -37,6 +37,32 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
     }
     for (const f of index.ofType(T.fn)) add(f, "dead-letter target", "deadLetterConfig", ["targetArn"]);
     return out;
+}
+
+/** The destination type an ARN's service names (`sqs`, `sns`, `s3`, `events`, `lambda`), as a resource type list. */
+const TYPES_BY_SERVICE: Record<string, readonly string[]> = { sqs: [T.queue], sns: [T.topic], s3: [T.bucket, T.bucketV2], events: [T.eventBus], lambda: [T.fn] };
+
+/**
+ * The resources one destination reference names. Property dependencies are recorded per top-level property, so an
+ * invoke config whose `destinationConfig` holds an on-failure queue and an on-success topic depends on both: each
+ * reference keeps only the dependencies its own value can name (a known ARN: the resource known by it, or a
+ * dependency of the ARN's service whose ARN is not known). An unknown value with dependencies of several types is
+ * ambiguous: no target (the rules give a preview note).
+ */
+function destinationTargets(index: StackIndex, owner: PolicyResource, prop: string, arn: unknown): PolicyResource[] {
+    const deps = index.propDeps(owner, prop, DESTINATION_TYPES);
+    if (typeof arn === "string" && !isUnknown(arn)) {
+        const byValue = index.withIdIn([arn], DESTINATION_TYPES);
+        const service = arn.startsWith("arn:") ? arn.split(":", 3)[2] : undefined;
+        const types = service !== undefined ? TYPES_BY_SERVICE[service] : undefined;
+        const out = new Set(byValue);
+        for (const d of deps) {
+            const own = get(d.props, "arn");
+            if (types && types.includes(d.type) && (isUnknown(own) || own === undefined)) out.add(d);
+        }
+        return [...out];
+    }
+    return new Set(deps.map((d) => d.type)).size > 1 ? [] : deps;
 }
 
 /**
@@ -59,12 +85,22 @@ export function sourceKindOfProps(props: unknown): SourceKind {
     const selfManaged = get(props, "selfManagedEventSource");
     if (selfManaged !== undefined && selfManaged !== null) return "self-managed";
     const arn = get(props, "eventSourceArn");
-    if (typeof arn === "string" && !isUnknown(arn)) return isKafkaClusterArn(arn) ? "msk" : "other";
+    if (typeof arn === "string" && !isUnknown(arn)) return isKafkaClusterArn(arn) || isMskVpcConnectionArn(arn) ? "msk" : "other";
     const topics = get(props, "topics");
     if (!isUnknown(arn)) return "other"; // no source at all: not a mapping Lambda accepts, and not Kafka's
     // Kafka mappings name their topic; an MSK mapping is a Kafka mapping without a self-managed source.
     if (Array.isArray(topics) && topics.length > 0) return get(props, "queues") !== undefined ? "other" : "msk";
     return isUnknown(topics) ? "unknown" : "other";
+}
+
+/**
+ * An MSK VPC connection's ARN (`arn:PARTITION:kafka:REGION:ACCOUNT:vpc-connection/...`): Lambda docs "Creating
+ * cross-account event source mappings" name it as the `eventSourceArn` of a mapping that consumes a cluster in
+ * another account, so the mapping reads from Amazon MSK. Split on ':' (linear).
+ */
+export function isMskVpcConnectionArn(arn: string): boolean {
+    const f = arn.split(":", 7);
+    return f.length === 6 && f[0] === "arn" && f[1] !== "" && f[2] === "kafka" && f[3] !== "" && isAccountId(f[4]) && f[5].startsWith("vpc-connection/");
 }
 
 /** A mapping's source in a stack: its properties, and the cluster its `eventSourceArn` depends on or names. */

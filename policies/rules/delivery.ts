@@ -213,7 +213,7 @@ export const destinationKeyPolicy: StackValidationPolicy = {
 };
 
 /** A VPC identity for a resource: the VPC resource its `vpcId` depends on or names, else the `vpcId` string. */
-function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
+export function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
     const deps = index.propDeps(r, "vpcId", [T.vpc]);
     if (deps.length) return deps[0].urn;
     const id = get(r.props, "vpcId");
@@ -222,7 +222,7 @@ function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
 }
 
 /** The subnets (resources in this stack) a Kafka mapping's pollers use: the MSK cluster's, or the mapping's VPC_SUBNET. */
-function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResource[] {
+export function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResource[] {
     const out = new Set<PolicyResource>();
     if (isSelfManagedMapping(m)) {
         const ids = accessConfigs(m)

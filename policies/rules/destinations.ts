@@ -1,9 +1,11 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
-import { allows } from "../lib/iam-eval";
+import { boundaryOf, endpointGates, keyPolicyGate, refusal, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
+import type { RequestContext } from "../lib/iam-conditions";
 import { accountOf, isKeyArn, resolveKey } from "../lib/kms";
-import { destinationRefs, functionsOf, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
+import { destinationRefs, functionsOf, isKafkaMapping, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
+import { pollerSubnets, vpcOf } from "./delivery";
 import { clip, get, isUnknown, maybeArray, notKnownYet, parseArn, type Path } from "../lib/values";
 
 type Kind = DestinationKind;
@@ -143,30 +145,60 @@ function asked(memo: Map<PolicyResource, Set<string>>, r: PolicyResource, questi
     return false;
 }
 
+/** The VPCs of a Kafka mapping's pollers (its cluster's subnets), as `vpcOf` names them; undefined when none is known. */
+function pollerVpcs(index: StackIndex, m: PolicyResource): Set<string> | undefined {
+    const out = new Set<string>();
+    for (const sn of pollerSubnets(index, m)) {
+        const v = vpcOf(index, sn);
+        if (v) out.add(v);
+    }
+    return out.size ? out : undefined;
+}
+
+/** What the role needs for one destination: the send actions (through the resource's and endpoint's policies) and the key's actions. */
+interface Need {
+    action: string;
+    resource: string;
+    gates: Gate[];
+    ctx?: RequestContext;
+}
+
+/** The requests a role makes to deliver to a destination, each with the documents (besides its own) it passes. */
+function needsFor(index: StackIndex, ref: DestinationRef, target: PolicyResource | undefined, kind: Kind, arn: string, key: { arn: string; gate?: Gate }, cross: boolean): Need[] {
+    const send: Gate[] = [];
+    if (target) for (const g of resourcePolicies(index, target).gates) send.push(g);
+    // Kafka on-failure records leave through the cluster VPC's endpoint for the destination's service.
+    if (ref.what === "on-failure destination" && (kind === "sqs" || kind === "sns" || kind === "s3") && isKafkaMapping(ref.owner, index))
+        for (const g of endpointGates(index, kind, pollerVpcs(index, ref.owner)).gates) send.push(g);
+    const needs: Need[] = sendChecks(kind, arn).map((c) => ({ ...c, gates: send }));
+    if (key.arn) {
+        const kmsActions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[kind];
+        const service = kind === "eventbridge" ? "events" : kind;
+        for (const a of kmsActions) needs.push({ action: a, resource: key.arn, gates: key.gate ? [key.gate] : [], ctx: viaService(service, arn.startsWith("arn:aws:s3:") ? key.arn : arn) });
+    }
+    return needs;
+}
+
 /**
  * Seeds 002/004: the execution role needs permission to send to its destinations, and, when a destination uses a
  * customer-managed key, the KMS actions for that key. Found by following mapping (or invoke config, or function) →
- * function → role → the role's policies.
+ * function → role → the role's policies. "Can it deliver?" is asked as IAM evaluates it, conservatively
+ * (lib/iam-access.ts): an Allow of the role that certainly applies, the permissions boundary's too, and no Deny that
+ * could apply in the role's policies, the boundary, the destination's resource policy, the key policy or the VPC
+ * endpoint policy (IAM User Guide, "Policy evaluation logic"). A destination key that is disabled cannot be used at all
+ * (AWS KMS Developer Guide, "Enable and disable keys": a disabled key cannot be used in cryptographic operations).
  */
 export const destinationKmsGrants: StackValidationPolicy = {
     name: "destination-kms-grants",
-    description: "A function's execution role may send to each of its destinations and use each destination's customer-managed KMS key.",
+    description:
+        "A function's execution role may send to each of its destinations and use each destination's customer-managed KMS key, which is enabled; no Deny in the role's policies, its permissions boundary, the destination's or key's policy or the VPC endpoint policy refuses it.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
         let undecided: string[] | undefined;
-        // Each (role, action, resource) question is answered once: many references may lead to the same roles.
-        const answers = new Map<PolicyResource, Map<string, boolean>>();
-        const allowed = (role: PolicyResource, statements: Parameters<typeof allows>[0], action: string, resource: string): boolean => {
-            let byRole = answers.get(role);
-            if (!byRole) answers.set(role, (byRole = new Map()));
-            const key = `${action}\u0000${resource}`;
-            let answer = byRole.get(key);
-            if (answer === undefined) byRole.set(key, (answer = allows(statements, action, resource)));
-            return answer;
-        };
         const askedFns = new Map<PolicyResource, Set<string>>();
         const askedRoles = new Map<PolicyResource, Set<string>>();
+        const disabledReported = new Set<string>();
         for (const ref of destinationRefs(index)) {
             const target = ref.targets.find((t) => t.type !== T.fn) ?? ref.targets[0];
             const kind = kindOf(ref, target);
@@ -179,40 +211,63 @@ export const destinationKmsGrants: StackValidationPolicy = {
             // The key: a key ARN, key id, alias name or alias ARN, resolved through the stack (alias → target key).
             // An alias or key id naming nothing in this stack cannot be judged (destination-delivery-outside-stack says so).
             let keyArn: string | undefined;
+            let keyGate: Gate | undefined;
             const key = target ? keyRef(index, target) : undefined;
             if (key && !isAwsManaged(key.value)) {
                 const k = resolveKey(index, key.owner, key.prop, key.value);
                 const arn = k.state === "resource" || k.state === "arn" ? k.arn : undefined;
                 if (typeof arn === "string" && isKeyArn(arn)) keyArn = arn;
                 else if (k.state === "unknown" || (k.state === "resource" && isUnknown(arn))) undecided = [key.prop, "(key ARN)"];
+                if (k.state === "resource") {
+                    const enabled = get(k.key.props, "isEnabled");
+                    if (isUnknown(enabled)) undecided = ["isEnabled"];
+                    else if ((enabled === false || enabled === "false") && !disabledReported.has(k.key.urn)) {
+                        disabledReported.add(k.key.urn);
+                        report(
+                            `KMS key '${k.key.name}', which encrypts the ${ref.what} of '${ref.owner.name}', is disabled (isEnabled: false): a disabled key cannot be used, so Lambda cannot deliver records there. Enable the key.`,
+                            k.key.urn,
+                        );
+                    }
+                    const g = keyPolicyGate(index, k.key);
+                    if (g === "unknown") undecided = ["policy", "(key policy)"];
+                    else keyGate = g;
+                }
             }
             const fns = ref.owner.type === T.fn ? [ref.owner] : functionsOf(index, ref.owner, "functionName");
             // The same question (destination kind, ARN and key) for the same function or role is asked once: many
             // references (colliding names, shared destinations) may lead to the same ones.
-            const question = `${kind}\u0000${arnValue}\u0000${keyArn ?? ""}`;
+            const question = `${kind}\u0000${arnValue}\u0000${keyArn ?? ""}\u0000${ref.what}`;
             for (const fn of fns) {
                 if (asked(askedFns, fn, question)) continue;
                 for (const role of rolesOf(index, fn)) {
                     if (asked(askedRoles, role, question)) continue;
                     const grants = roleGrants(index, role);
-                    const missing: string[] = [];
-                    for (const c of sendChecks(kind, arnValue))
-                        if (!allowed(role, grants.statements, c.action, c.resource))
-                            missing.push(`${c.action} on ${clip(c.resource.endsWith(OBJECT) ? `${c.resource.slice(0, -OBJECT.length)}/*` : c.resource)}`);
+                    const roleArn = get(role.props, "arn");
+                    const boundary = boundaryOf(index, role);
+                    if (boundary === "unknown") undecided = ["permissionsBoundary"];
                     // Seed 002: a key in another account needs the cross-account actions (in the role and in the key's policy).
-                    const roleAccount = accountOf(get(role.props, "arn"));
+                    const roleAccount = accountOf(roleArn);
                     const cross = !!keyArn && !!roleAccount && accountOf(keyArn) !== roleAccount;
-                    const kmsActions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[kind];
-                    if (keyArn) for (const a of kmsActions) if (!allowed(role, grants.statements, a, keyArn)) missing.push(`${a} on ${clip(keyArn)}`);
-                    if (!missing.length) continue;
-                    if (grants.unknown) {
-                        undecided = ["policy"];
-                        continue;
+                    const missing: string[] = [];
+                    const refused: string[] = [];
+                    for (const n of needsFor(index, ref, target, kind, arnValue, { arn: keyArn ?? "", gate: keyGate }, cross)) {
+                        const gates = Array.isArray(boundary)
+                            ? [{ label: "the role's permissions boundary", statements: boundary, principals: false, mustAllow: true }, ...n.gates]
+                            : n.gates;
+                        const why = refusal(grants.statements, roleArn, gates, n.action, n.resource, n.ctx);
+                        if (!why) continue;
+                        const on = `${n.action} on ${clip(n.resource.endsWith(OBJECT) ? `${n.resource.slice(0, -OBJECT.length)}/*` : n.resource)}`;
+                        if (why === "not allowed by the role's policies") missing.push(on);
+                        else refused.push(`${on} (${why})`);
                     }
-                    if (grants.external.length) continue; // policies outside this stack may grant it; the pack cannot see them
+                    // What the role's own policies lack may come from policies the pack cannot see; a Deny cannot be undone.
+                    const unseen = grants.unknown || grants.external.length > 0 || boundary === "external";
+                    if (missing.length && grants.unknown) undecided = ["policy"];
+                    const problems = [...(unseen ? [] : missing.map((m) => `it lacks ${m}`)), ...refused.map((r) => `it cannot use ${r}`)];
+                    if (!problems.length) continue;
                     report(
-                        `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${clip(arnValue)}) named by '${ref.owner.name}': it lacks ${missing.join(", ")}. ` +
-                            `Add these to the role's policy (${SEED_KMS}; Lambda records a DestinationDeliveryFailures metric when delivery fails).`,
+                        `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${clip(arnValue)}) named by '${ref.owner.name}': ${problems.join("; ")}. ` +
+                            `Grant these and remove the Deny (${SEED_KMS}; Lambda records a DestinationDeliveryFailures metric when delivery fails).`,
                         role.urn,
                     );
                 }

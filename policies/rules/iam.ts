@@ -30,7 +30,12 @@ import {
     MAPPING_DESCRIBE_CLUSTER_ACTIONS,
     MAPPING_EC2_ACTIONS,
 } from "../lib/iam-facts";
+import { boundaryOf, keyPolicyGate, refusal, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
+import type { RequestContext } from "../lib/iam-conditions";
+import { accessConfigs, secretsOf } from "../lib/kafka";
+import { resolveKey } from "../lib/kms";
 import { functionsOf, isMskMapping, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
+import { isAwsManaged } from "./destinations";
 import { get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { forTypes, listed } from "./common";
 
@@ -169,6 +174,8 @@ interface MappingIam {
     serverless: boolean;
     /** The mapping authenticates with IAM (no SASL/SCRAM, SASL/PLAIN or mTLS secret, and IAM on the cluster). */
     iam: boolean;
+    /** The secrets Lambda reads for the mapping (SASL/SCRAM, SASL/PLAIN, mTLS, server root CA): ARN and resource. */
+    secrets: { arn: string; resource?: PolicyResource }[];
     roles: { fn: PolicyResource; role: PolicyResource; grants: RoleGrants }[];
 }
 
@@ -237,20 +244,36 @@ function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?:
             }
             iam = enabled === true || enabled === "true";
         }
-        list.push({ mapping: m, cluster: { ...parts, arn }, topic, group, serverless, iam, roles });
+        const secrets: MappingIam["secrets"] = [];
+        for (const c of accessConfigs(m)) {
+            if (!SECRET_ACCESS_TYPES.has(c.type) && c.type !== "SERVER_ROOT_CA_CERTIFICATE") continue;
+            const resource = secretsOf(index, m, c)[0];
+            const secretArn = typeof c.uri === "string" && !isUnknown(c.uri) ? c.uri : resource ? get(resource.props, "arn") : undefined;
+            if (typeof secretArn === "string" && !isUnknown(secretArn)) secrets.push({ arn: secretArn, resource });
+            else undecided = ["sourceAccessConfigurations"];
+        }
+        list.push({ mapping: m, cluster: { ...parts, arn }, topic, group, serverless, iam, secrets, roles });
     }
     return { list, undecided };
 }
 
-/** What the role lacks for the mapping, as "action on resource" strings. */
-function missingFor(mi: MappingIam, statements: Stmt[]): string[] {
-    const missing: string[] = [];
-    const need = (action: string, resource: string) => {
-        if (!allows(statements, action, resource)) missing.push(`${action} on ${resource}`);
-    };
+/** One request the role must be able to make, with the documents besides its own that it passes. */
+interface Need {
+    action: string;
+    resource: string;
+    gates: Gate[];
+    ctx?: RequestContext;
+    /** Alternatives: any one of these actions will do (kafka:DescribeCluster or DescribeClusterV2). */
+    anyOf?: string[];
+}
+
+/** What an MSK mapping needs from its role (Lambda, "Configuring Lambda execution role permissions"). */
+function needsOf(index: StackIndex, mi: MappingIam): { needs: Need[]; unknown: boolean } {
+    const needs: Need[] = [];
+    let unknown = false;
     const describe = mi.serverless ? ["kafka:DescribeClusterV2"] : [...MAPPING_DESCRIBE_CLUSTER_ACTIONS];
-    if (!describe.some((a) => allows(statements, a, mi.cluster.arn))) missing.push(`${describe.join(" or ")} on ${mi.cluster.arn}`);
-    for (const a of MAPPING_CLUSTER_ACTIONS) need(a, mi.cluster.arn);
+    needs.push({ action: describe[0], anyOf: describe, resource: mi.cluster.arn, gates: [] });
+    for (const a of MAPPING_CLUSTER_ACTIONS) needs.push({ action: a, resource: mi.cluster.arn, gates: [] });
     // The describe actions support no resource-level permissions ("*"); creating a network interface is authorised on
     // the interface, the subnet and the security group, deleting it on the interface (Service Authorization Reference,
     // Amazon EC2): probed with ARNs in the cluster's account and region, so `arn:aws:ec2:*:*:*`-style grants count.
@@ -263,16 +286,60 @@ function missingFor(mi: MappingIam, statements: Stmt[]): string[] {
                 : a === "ec2:DeleteNetworkInterface"
                   ? [ec2("network-interface")]
                   : ["*"];
-        for (const r of on) need(a, r);
+        for (const r of on) needs.push({ action: a, resource: r, gates: [] });
     }
     if (mi.iam) {
         const group = mi.group ?? `${PROBE.name}-generated-group-id`;
         for (const a of CONSUMER_KAFKA_CLUSTER_ACTIONS) {
             const type = resourceTypeOf(a);
-            need(a, kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : group));
+            needs.push({ action: a, resource: kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : group), gates: [] });
         }
     }
-    return missing;
+    // "Configuring Lambda execution role permissions": secretsmanager:GetSecretValue on each secret the mapping names,
+    // and kms:Decrypt on the secret's customer-managed key (Secrets Manager decrypts through KMS for the role).
+    for (const sec of mi.secrets) {
+        const policies = sec.resource ? resourcePolicies(index, sec.resource) : { gates: [], unknown: false };
+        unknown ||= policies.unknown;
+        needs.push({ action: "secretsmanager:GetSecretValue", resource: sec.arn, gates: policies.gates });
+        if (!sec.resource) continue;
+        const keyValue = get(sec.resource.props, "kmsKeyId");
+        if (isAwsManaged(keyValue)) continue;
+        const k = resolveKey(index, sec.resource, "kmsKeyId", keyValue);
+        const keyArn = k.state === "resource" || k.state === "arn" ? k.arn : undefined;
+        if (typeof keyArn !== "string" || isUnknown(keyArn)) {
+            if (k.state !== "unresolved") unknown = true;
+            continue;
+        }
+        const gate = k.state === "resource" ? keyPolicyGate(index, k.key) : undefined;
+        if (gate === "unknown") unknown = true;
+        needs.push({ action: "kms:Decrypt", resource: keyArn, gates: gate && gate !== "unknown" ? [gate] : [], ctx: viaService("secretsmanager", sec.arn) });
+    }
+    return { needs, unknown };
+}
+
+/**
+ * What the role cannot do for the mapping: `missing` (no Allow that certainly applies in its own policies: policies
+ * outside the stack may still grant it) and `refused` (a Deny that could apply, or the boundary or a resource policy:
+ * nothing outside the stack undoes that).
+ */
+function missingFor(index: StackIndex, mi: MappingIam, role: PolicyResource, statements: Stmt[]): { missing: string[]; refused: string[]; unknown: boolean } {
+    const missing: string[] = [];
+    const refused: string[] = [];
+    const { needs, unknown: needsUnknown } = needsOf(index, mi);
+    let unknown = needsUnknown;
+    const roleArn = get(role.props, "arn");
+    const boundary = boundaryOf(index, role);
+    if (boundary === "unknown") unknown = true;
+    const boundaryGate: Gate[] = Array.isArray(boundary) ? [{ label: "the role's permissions boundary", statements: boundary, principals: false, mustAllow: true }] : [];
+    for (const n of needs) {
+        const whys = (n.anyOf ?? [n.action]).map((a) => refusal(statements, roleArn, [...boundaryGate, ...n.gates], a, n.resource, n.ctx));
+        if (whys.some((w) => w === undefined)) continue;
+        const what = `${(n.anyOf ?? [n.action]).join(" or ")} on ${n.resource}`;
+        if (whys.every((w) => w === "not allowed by the role's policies")) missing.push(what);
+        else refused.push(`${what} (${whys.find((w) => w !== "not allowed by the role's policies")})`);
+    }
+    if (boundary === "external") missing.length = 0;
+    return { missing, refused, unknown };
 }
 
 /**
@@ -293,16 +360,18 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
         let undecided = found.undecided;
         for (const mi of list) {
             for (const { fn, role, grants } of mi.roles) {
-                const missing = missingFor(mi, grants.statements);
-                if (!missing.length) continue;
-                if (grants.unknown) {
-                    undecided = ["policy"];
+                const found = missingFor(index, mi, role, grants.statements);
+                if (found.unknown) undecided = ["policy"];
+                // Policies outside this stack (or not known yet) may grant what is missing; a refusal stands regardless.
+                const missing = grants.unknown || grants.external.length ? [] : found.missing;
+                if (!missing.length && !found.refused.length) {
+                    if (found.missing.length && grants.unknown) undecided = ["policy"];
                     continue;
                 }
-                if (grants.external.length) continue; // policies outside this stack may grant it; the pack cannot see them
                 const how = mi.iam ? "IAM authentication" : "its secret";
+                const parts = [...(missing.length ? [`it lacks ${missing.join(", ")}`] : []), ...found.refused.map((r) => `it cannot use ${r}`)];
                 report(
-                    `Role '${role.name}' of function '${fn.name}' cannot serve MSK mapping '${mi.mapping.name}' (${how}): it lacks ${missing.join(", ")}. ` +
+                    `Role '${role.name}' of function '${fn.name}' cannot serve MSK mapping '${mi.mapping.name}' (${how}): ${parts.join("; ")}. ` +
                         `Without these the mapping fails (e.g. "Cluster failed to authorize Lambda"); add them to the role's policy, scoped to these ARNs ` +
                         '(Lambda docs: "Configuring Lambda execution role permissions", "IAM role-based authentication").',
                     role.urn,
