@@ -255,11 +255,19 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
         });
         it("lets an explicit Deny win over an allowed action", async () => {
             const c = consumer({ statements: [...BASE, ...IAM_AUTH, { Effect: "Deny", Action: "kafka-cluster:readdata", Resource: "*" }] });
-            assert.match(of(await check(c.all), "msk-mapping-role-permissions")[0].message, /lacks kafka-cluster:ReadData on .*topic\/shared\/.*\/orders/);
+            assert.match(
+                of(await check(c.all), "msk-mapping-role-permissions")[0].message,
+                /cannot use kafka-cluster:ReadData on .*topic\/shared\/.*\/orders \(denied by statement 6 of the role's policies\)/,
+            );
         });
-        it("asks only kafka: and ec2: of a SASL/SCRAM or mTLS mapping, with EC2 grants scoped or on *", async () => {
+        it("asks kafka:, ec2: and the secret (no kafka-cluster:) of a SASL/SCRAM or mTLS mapping, with EC2 grants scoped or on *", async () => {
+            const secrets = {
+                Effect: "Allow",
+                Action: "secretsmanager:GetSecretValue",
+                Resource: [`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf`, `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:mtls-AbCdEf`],
+            };
             const c = consumer({
-                statements: BASE,
+                statements: [...BASE, secrets],
                 mapping: {
                     sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf` }],
                 },
@@ -271,6 +279,7 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
                     { Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"], Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:*` },
                     { Effect: "Allow", Action: "ec2:Describe*", Resource: "*" },
                     BASE[1],
+                    secrets,
                 ],
                 mapping: {
                     sourceAccessConfigurations: [

@@ -20,6 +20,11 @@ export interface DestinationRef {
     arn: unknown;
     /** The destination resources in this stack the reference points at. */
     targets: PolicyResource[];
+    /**
+     * The value is not known yet and the owner's property depends on destinations of several types (an on-failure
+     * queue and an on-success topic): `targets` holds all of them, and which one this reference names is not known.
+     */
+    ambiguous?: boolean;
 }
 
 /** Every destination reference in the stack. */
@@ -28,7 +33,9 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
     const add = (owner: PolicyResource, what: DestinationRef["what"], prop: string, path: string[]) => {
         const arn = get(owner.props, prop, ...path);
         if (arn === undefined || arn === "" || arn === null) return;
-        out.push({ owner, what, prop, arn, targets: destinationTargets(index, owner, prop, arn) });
+        const targets = destinationTargets(index, owner, prop, arn);
+        const ambiguous = isUnknown(arn) && new Set(targets.map((t) => t.type)).size > 1;
+        out.push({ owner, what, prop, arn, targets, ...(ambiguous ? { ambiguous } : {}) });
     };
     for (const m of index.ofType(T.mapping)) add(m, "on-failure destination", "destinationConfig", ["onFailure", "destinationArn"]);
     for (const c of index.ofType(T.invokeConfig)) {
@@ -46,8 +53,8 @@ const TYPES_BY_SERVICE: Record<string, readonly string[]> = { sqs: [T.queue], sn
  * The resources one destination reference names. Property dependencies are recorded per top-level property, so an
  * invoke config whose `destinationConfig` holds an on-failure queue and an on-success topic depends on both: each
  * reference keeps only the dependencies its own value can name (a known ARN: the resource known by it, or a
- * dependency of the ARN's service whose ARN is not known). An unknown value with dependencies of several types is
- * ambiguous: no target (the rules give a preview note).
+ * dependency of the ARN's service whose ARN is not known). An unknown value keeps every dependency (`ambiguous`
+ * when they are of several types).
  */
 function destinationTargets(index: StackIndex, owner: PolicyResource, prop: string, arn: unknown): PolicyResource[] {
     const deps = index.propDeps(owner, prop, DESTINATION_TYPES);
@@ -62,7 +69,7 @@ function destinationTargets(index: StackIndex, owner: PolicyResource, prop: stri
         }
         return [...out];
     }
-    return new Set(deps.map((d) => d.type)).size > 1 ? [] : deps;
+    return deps;
 }
 
 /**

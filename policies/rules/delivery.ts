@@ -92,8 +92,10 @@ export const destinationTypes: StackValidationPolicy = {
             }
             // Not known yet: judge by the resources the reference depends on.
             const kinds = ref.targets.map((t) => kindOf(ref, t)).filter((k): k is DestinationKind => !!k);
-            const wrong = kinds.find((k) => !allowed.includes(k));
-            if (wrong) fail(`is ${NAMES[wrong]} ('${ref.targets.find((t) => kindOf(ref, t) === wrong)?.name}')`);
+            // Ambiguous (several destinations of one property, not known yet which is this one): wrong only if none fits.
+            const wrong = ref.ambiguous ? (kinds.some((k) => allowed.includes(k)) ? undefined : kinds[0]) : kinds.find((k) => !allowed.includes(k));
+            if (!wrong && ref.ambiguous) undecided = true;
+            else if (wrong) fail(`is ${NAMES[wrong]} ('${ref.targets.find((t) => kindOf(ref, t) === wrong)?.name}')`);
             else if (!kinds.length) undecided = true;
         }
         if (undecided) notKnownYet(["destinationConfig"]);

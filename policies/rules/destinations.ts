@@ -200,13 +200,22 @@ export const destinationKmsGrants: StackValidationPolicy = {
         const askedRoles = new Map<PolicyResource, Set<string>>();
         const disabledReported = new Set<string>();
         for (const ref of destinationRefs(index)) {
-            const target = ref.targets.find((t) => t.type !== T.fn) ?? ref.targets[0];
+            // Each destination is judged by its own type: an ambiguous reference (not known yet which of the owner's
+            // destinations it names) is judged for each of them, each by its own type and ARN.
+            const nonFn = ref.targets.filter((t) => t.type !== T.fn);
+            const candidates: (PolicyResource | undefined)[] = ref.ambiguous ? ref.targets : [nonFn[0] ?? ref.targets[0]];
+            for (const target of candidates) judge(ref, target);
+        }
+        // Violations found so far stand; what could not be decided yet is reported as a preview note.
+        if (undecided) notKnownYet(undecided);
+
+        function judge(ref: DestinationRef, target: PolicyResource | undefined): void {
             const kind = kindOf(ref, target);
-            if (!kind) continue;
+            if (!kind) return;
             const arnValue = typeof ref.arn === "string" && !isUnknown(ref.arn) ? ref.arn : target ? get(target.props, "arn") : undefined;
             if (typeof arnValue !== "string" || isUnknown(arnValue)) {
                 undecided = [ref.prop, "(destination ARN)"];
-                continue;
+                return;
             }
             // The key: a key ARN, key id, alias name or alias ARN, resolved through the stack (alias → target key).
             // An alias or key id naming nothing in this stack cannot be judged (destination-delivery-outside-stack says so).
@@ -263,7 +272,7 @@ export const destinationKmsGrants: StackValidationPolicy = {
                     // What the role's own policies lack may come from policies the pack cannot see; a Deny cannot be undone.
                     const unseen = grants.unknown || grants.external.length > 0 || boundary === "external";
                     if (missing.length && grants.unknown) undecided = ["policy"];
-                    const problems = [...(unseen ? [] : missing.map((m) => `it lacks ${m}`)), ...refused.map((r) => `it cannot use ${r}`)];
+                    const problems = [...(unseen || !missing.length ? [] : [`it lacks ${missing.join(", ")}`]), ...refused.map((r) => `it cannot use ${r}`)];
                     if (!problems.length) continue;
                     report(
                         `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${clip(arnValue)}) named by '${ref.owner.name}': ${problems.join("; ")}. ` +
@@ -273,7 +282,5 @@ export const destinationKmsGrants: StackValidationPolicy = {
                 }
             }
         }
-        // Violations found so far stand; what could not be decided yet is reported as a preview note.
-        if (undecided) notKnownYet(undecided);
     },
 };
