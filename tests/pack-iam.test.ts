@@ -264,7 +264,10 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             const secrets = {
                 Effect: "Allow",
                 Action: "secretsmanager:GetSecretValue",
-                Resource: [`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf`, `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:mtls-AbCdEf`],
+                Resource: [
+                    `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf`,
+                    `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:mtls-AbCdEf`,
+                ],
             };
             const c = consumer({
                 statements: [...BASE, secrets],

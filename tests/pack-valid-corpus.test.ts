@@ -23,8 +23,18 @@ describe("policy pack: never block a valid stack (generated corpus)", function (
     this.timeout(180000);
     it("covers every source kind, mapping destination and async destination pair", () => {
         const c = corpus();
-        for (const s of SOURCES) for (const d of MAPPING_DESTINATIONS) assert.ok(c.some((x) => x.source === s && x.onFailure === d), `${s} × ${d}`);
-        for (const f of ASYNC_FAILURE) for (const s of ASYNC_SUCCESS) assert.ok(c.some((x) => x.asyncFailure === f && x.asyncSuccess === s), `${f} + ${s}`);
+        for (const s of SOURCES)
+            for (const d of MAPPING_DESTINATIONS)
+                assert.ok(
+                    c.some((x) => x.source === s && x.onFailure === d),
+                    `${s} × ${d}`,
+                );
+        for (const f of ASYNC_FAILURE)
+            for (const s of ASYNC_SUCCESS)
+                assert.ok(
+                    c.some((x) => x.asyncFailure === f && x.asyncSuccess === s),
+                    `${f} + ${s}`,
+                );
     });
     it("gives no mandatory diagnostic on any stack of the corpus", async () => {
         const failures: string[] = [];

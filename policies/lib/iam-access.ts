@@ -44,7 +44,10 @@ export function namesPrincipal(s: Stmt, roleArn: string | undefined, account: st
         if (p === "*") return true;
         if (!p || typeof p !== "object") return false;
         const list = asList((p as Record<string, unknown>).AWS);
-        return list.includes("*") || list.some((x) => ids.includes(x) || (account !== undefined && x.startsWith(`arn:`) && x.split(":", 5)[4] === account && x.endsWith(":root")));
+        return (
+            list.includes("*") ||
+            list.some((x) => ids.includes(x) || (account !== undefined && x.startsWith(`arn:`) && x.split(":", 5)[4] === account && x.endsWith(":root")))
+        );
     };
     if (s.Principal !== undefined) return matches(s.Principal);
     if (s.NotPrincipal !== undefined) return !matches(s.NotPrincipal);

@@ -36,7 +36,13 @@ function asList(v: unknown): string[] {
 }
 
 function values(v: unknown): string[] {
-    return asList(Array.isArray(v) ? v.map((x) => (typeof x === "boolean" || typeof x === "number" ? String(x) : x)) : typeof v === "boolean" || typeof v === "number" ? String(v) : v);
+    return asList(
+        Array.isArray(v)
+            ? v.map((x) => (typeof x === "boolean" || typeof x === "number" ? String(x) : x))
+            : typeof v === "boolean" || typeof v === "number"
+              ? String(v)
+              : v,
+    );
 }
 
 function keyVerdict(op: string, key: string, listed: unknown, ctx: RequestContext): Verdict {

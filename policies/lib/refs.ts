@@ -47,7 +47,13 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
 }
 
 /** The destination type an ARN's service names (`sqs`, `sns`, `s3`, `events`, `lambda`), as a resource type list. */
-const TYPES_BY_SERVICE: Record<string, readonly string[]> = { sqs: [T.queue], sns: [T.topic], s3: [T.bucket, T.bucketV2], events: [T.eventBus], lambda: [T.fn] };
+const TYPES_BY_SERVICE: Record<string, readonly string[]> = {
+    sqs: [T.queue],
+    sns: [T.topic],
+    s3: [T.bucket, T.bucketV2],
+    events: [T.eventBus],
+    lambda: [T.fn],
+};
 
 /**
  * The resources one destination reference names. Property dependencies are recorded per top-level property, so an

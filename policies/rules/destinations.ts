@@ -164,7 +164,15 @@ interface Need {
 }
 
 /** The requests a role makes to deliver to a destination, each with the documents (besides its own) it passes. */
-function needsFor(index: StackIndex, ref: DestinationRef, target: PolicyResource | undefined, kind: Kind, arn: string, key: { arn: string; gate?: Gate }, cross: boolean): Need[] {
+function needsFor(
+    index: StackIndex,
+    ref: DestinationRef,
+    target: PolicyResource | undefined,
+    kind: Kind,
+    arn: string,
+    key: { arn: string; gate?: Gate },
+    cross: boolean,
+): Need[] {
     const send: Gate[] = [];
     if (target) for (const g of resourcePolicies(index, target).gates) send.push(g);
     // Kafka on-failure records leave through the cluster VPC's endpoint for the destination's service.
@@ -174,7 +182,13 @@ function needsFor(index: StackIndex, ref: DestinationRef, target: PolicyResource
     if (key.arn) {
         const kmsActions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[kind];
         const service = kind === "eventbridge" ? "events" : kind;
-        for (const a of kmsActions) needs.push({ action: a, resource: key.arn, gates: key.gate ? [key.gate] : [], ctx: viaService(service, arn.startsWith("arn:aws:s3:") ? key.arn : arn) });
+        for (const a of kmsActions)
+            needs.push({
+                action: a,
+                resource: key.arn,
+                gates: key.gate ? [key.gate] : [],
+                ctx: viaService(service, arn.startsWith("arn:aws:s3:") ? key.arn : arn),
+            });
     }
     return needs;
 }

@@ -330,7 +330,9 @@ function missingFor(index: StackIndex, mi: MappingIam, role: PolicyResource, sta
     const roleArn = get(role.props, "arn");
     const boundary = boundaryOf(index, role);
     if (boundary === "unknown") unknown = true;
-    const boundaryGate: Gate[] = Array.isArray(boundary) ? [{ label: "the role's permissions boundary", statements: boundary, principals: false, mustAllow: true }] : [];
+    const boundaryGate: Gate[] = Array.isArray(boundary)
+        ? [{ label: "the role's permissions boundary", statements: boundary, principals: false, mustAllow: true }]
+        : [];
     for (const n of needs) {
         const whys = (n.anyOf ?? [n.action]).map((a) => refusal(statements, roleArn, [...boundaryGate, ...n.gates], a, n.resource, n.ctx));
         if (whys.some((w) => w === undefined)) continue;

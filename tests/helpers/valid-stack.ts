@@ -51,11 +51,7 @@ function sendStatements(kind: Exclude<AsyncDestination, "none">, arn: string): o
     if (kind === "sqs") return [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: arn }, kms];
     if (kind === "sns") return [{ Effect: "Allow", Action: "sns:Publish", Resource: arn }, kms];
     if (kind === "s3")
-        return [
-            { Effect: "Allow", Action: "s3:PutObject", Resource: `${arn}/*` },
-            { Effect: "Allow", Action: "s3:ListBucket", Resource: arn },
-            kms,
-        ];
+        return [{ Effect: "Allow", Action: "s3:PutObject", Resource: `${arn}/*` }, { Effect: "Allow", Action: "s3:ListBucket", Resource: arn }, kms];
     if (kind === "lambda") return [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: arn }];
     return [{ Effect: "Allow", Action: "events:PutEvents", Resource: arn }, kms];
 }
@@ -73,15 +69,37 @@ export interface Built {
 /** The destination resource(s) of one kind, encrypted with the stack's key (and an S3 bucket's settings). */
 function destination(kind: Exclude<AsyncDestination, "none">, what: string, key: Res): Res[] {
     const arn = DEST_ARN[kind](what);
-    if (kind === "sqs") return [res("aws:sqs/queue:Queue", what, { name: what, arn, url: `https://sqs.${R}.amazonaws.com/${ACCOUNT}/${what}`, kmsMasterKeyId: KEY_ARN }, { kmsMasterKeyId: [key] })];
+    if (kind === "sqs")
+        return [
+            res(
+                "aws:sqs/queue:Queue",
+                what,
+                { name: what, arn, url: `https://sqs.${R}.amazonaws.com/${ACCOUNT}/${what}`, kmsMasterKeyId: KEY_ARN },
+                { kmsMasterKeyId: [key] },
+            ),
+        ];
     if (kind === "sns") return [res("aws:sns/topic:Topic", what, { name: what, arn, kmsMasterKeyId: KEY_ARN }, { kmsMasterKeyId: [key] })];
-    if (kind === "eventbridge") return [res("aws:cloudwatch/eventBus:EventBus", what, { name: what, arn, kmsKeyIdentifier: KEY_ARN }, { kmsKeyIdentifier: [key] })];
+    if (kind === "eventbridge")
+        return [res("aws:cloudwatch/eventBus:EventBus", what, { name: what, arn, kmsKeyIdentifier: KEY_ARN }, { kmsKeyIdentifier: [key] })];
     if (kind === "lambda")
-        return [res("aws:lambda/function:Function", what, { name: what, arn, role: `arn:aws:iam::${ACCOUNT}:role/${what}-role`, runtime: "nodejs22.x", timeout: 30 })];
+        return [
+            res("aws:lambda/function:Function", what, {
+                name: what,
+                arn,
+                role: `arn:aws:iam::${ACCOUNT}:role/${what}-role`,
+                runtime: "nodejs22.x",
+                timeout: 30,
+            }),
+        ];
     const bucket = res("aws:s3/bucketV2:BucketV2", what, { bucket: `${what}-bucket`, arn });
     return [
         bucket,
-        res("aws:s3/bucketVersioningV2:BucketVersioningV2", `${what}-versioning`, { bucket: `${what}-bucket`, versioningConfiguration: { status: "Enabled" } }, { bucket: [bucket] }),
+        res(
+            "aws:s3/bucketVersioningV2:BucketVersioningV2",
+            `${what}-versioning`,
+            { bucket: `${what}-bucket`, versioningConfiguration: { status: "Enabled" } },
+            { bucket: [bucket] },
+        ),
         res(
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
             `${what}-pab`,
@@ -91,7 +109,10 @@ function destination(kind: Exclude<AsyncDestination, "none">, what: string, key:
         res(
             "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
             `${what}-sse`,
-            { bucket: `${what}-bucket`, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }] },
+            {
+                bucket: `${what}-bucket`,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }],
+            },
             { bucket: [bucket], rules: [key] },
         ),
         // Failure records stay in TLS: a common bucket policy that a "can it deliver?" check must not count against Lambda.
@@ -100,7 +121,9 @@ function destination(kind: Exclude<AsyncDestination, "none">, what: string, key:
             `${what}-tls-only`,
             {
                 bucket: `${what}-bucket`,
-                policy: doc([{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }]),
+                policy: doc([
+                    { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                ]),
             },
             { bucket: [bucket] },
         ),
@@ -111,11 +134,21 @@ function destination(kind: Exclude<AsyncDestination, "none">, what: string, key:
 function network(onFailure: MappingDestination): { all: Res[]; subnets: Res[]; sg: Res } {
     const vpc = res("aws:ec2/vpc:Vpc", "vpc", { id: "vpc-0123456789abcdef0", cidrBlock: "10.0.0.0/16" });
     const subnets = [0, 1].map((i) =>
-        res("aws:ec2/subnet:Subnet", `private-${i}`, { id: `subnet-0${i}23456789abcdef0`, vpcId: "vpc-0123456789abcdef0", cidrBlock: `10.0.${i}.0/24` }, { vpcId: [vpc] }),
+        res(
+            "aws:ec2/subnet:Subnet",
+            `private-${i}`,
+            { id: `subnet-0${i}23456789abcdef0`, vpcId: "vpc-0123456789abcdef0", cidrBlock: `10.0.${i}.0/24` },
+            { vpcId: [vpc] },
+        ),
     );
     const rt = res("aws:ec2/routeTable:RouteTable", "private-rt", { id: "rtb-0123456789abcdef0", vpcId: "vpc-0123456789abcdef0" }, { vpcId: [vpc] });
     const assoc = subnets.map((s, i) =>
-        res("aws:ec2/routeTableAssociation:RouteTableAssociation", `rta-${i}`, { subnetId: s.props.id, routeTableId: "rtb-0123456789abcdef0" }, { subnetId: [s], routeTableId: [rt] }),
+        res(
+            "aws:ec2/routeTableAssociation:RouteTableAssociation",
+            `rta-${i}`,
+            { subnetId: s.props.id, routeTableId: "rtb-0123456789abcdef0" },
+            { subnetId: [s], routeTableId: [rt] },
+        ),
     );
     const sg = res("aws:ec2/securityGroup:SecurityGroup", "kafka-sg", {
         id: "sg-0123456789abcdef0",
@@ -124,8 +157,18 @@ function network(onFailure: MappingDestination): { all: Res[]; subnets: Res[]; s
         egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     });
     const endpoint = (service: string, props: Record<string, unknown>, deps: Record<string, Res[]> = {}) =>
-        res("aws:ec2/vpcEndpoint:VpcEndpoint", `${service}-endpoint`, { vpcId: "vpc-0123456789abcdef0", serviceName: `com.amazonaws.${R}.${service}`, ...props }, { vpcId: [vpc], ...deps });
-    const iface = { vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: subnets.map((s) => s.props.id), securityGroupIds: ["sg-0123456789abcdef0"] };
+        res(
+            "aws:ec2/vpcEndpoint:VpcEndpoint",
+            `${service}-endpoint`,
+            { vpcId: "vpc-0123456789abcdef0", serviceName: `com.amazonaws.${R}.${service}`, ...props },
+            { vpcId: [vpc], ...deps },
+        );
+    const iface = {
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: subnets.map((s) => s.props.id),
+        securityGroupIds: ["sg-0123456789abcdef0"],
+    };
     const endpoints = [endpoint("lambda", iface), endpoint("sts", iface), endpoint("secretsmanager", iface)];
     if (onFailure === "sqs" || onFailure === "sns") endpoints.push(endpoint(onFailure, iface));
     if (onFailure === "s3") endpoints.push(endpoint("s3", { vpcEndpointType: "Gateway", routeTableIds: ["rtb-0123456789abcdef0"] }, { routeTableIds: [rt] }));
@@ -148,12 +191,17 @@ export function validStack(c: Choice): Built {
     // The cluster.
     let cluster: Res | undefined;
     if (c.source === "serverless")
-        cluster = res("aws:msk/serverlessCluster:ServerlessCluster", "cluster", {
-            arn: CLUSTER_ARN,
-            clusterName: CLUSTER.name,
-            clientAuthentication: { sasl: { iam: { enabled: true } } },
-            vpcConfigs: [{ subnetIds: net!.subnets.map((s) => s.props.id), securityGroupIds: ["sg-0123456789abcdef0"] }],
-        }, { vpcConfigs: [...net!.subnets, net!.sg] });
+        cluster = res(
+            "aws:msk/serverlessCluster:ServerlessCluster",
+            "cluster",
+            {
+                arn: CLUSTER_ARN,
+                clusterName: CLUSTER.name,
+                clientAuthentication: { sasl: { iam: { enabled: true } } },
+                vpcConfigs: [{ subnetIds: net!.subnets.map((s) => s.props.id), securityGroupIds: ["sg-0123456789abcdef0"] }],
+            },
+            { vpcConfigs: [...net!.subnets, net!.sg] },
+        );
     else if (net)
         cluster = res(
             "aws:msk/cluster:Cluster",
@@ -171,7 +219,9 @@ export function validStack(c: Choice): Built {
                 },
                 clientAuthentication: {
                     sasl: { iam: c.source === "msk-iam", scram: c.source === "msk-scram" },
-                    ...(c.source === "msk-mtls" ? { tls: { certificateAuthorityArns: [`arn:aws:acm-pca:${R}:${ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555`] } } : {}),
+                    ...(c.source === "msk-mtls"
+                        ? { tls: { certificateAuthorityArns: [`arn:aws:acm-pca:${R}:${ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555`] } }
+                        : {}),
                     unauthenticated: false,
                 },
                 encryptionInfo: { encryptionAtRestKmsKeyArn: KEY_ARN, encryptionInTransit: { clientBroker: "TLS", inCluster: true } },
@@ -186,12 +236,24 @@ export function validStack(c: Choice): Built {
     const statements: object[] = [
         {
             Effect: "Allow",
-            Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DeleteNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"],
+            Action: [
+                "ec2:CreateNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeVpcs",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+            ],
             Resource: "*",
         },
         { Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: `arn:aws:logs:${R}:${ACCOUNT}:*` },
     ];
-    if (msk) statements.push({ Effect: "Allow", Action: ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers", "kafka:DescribeVpcConnection"], Resource: [CLUSTER_ARN, VPC_CONNECTION_ARN] });
+    if (msk)
+        statements.push({
+            Effect: "Allow",
+            Action: ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers", "kafka:DescribeVpcConnection"],
+            Resource: [CLUSTER_ARN, VPC_CONNECTION_ARN],
+        });
     if (c.source === "msk-iam" || c.source === "serverless" || c.source === "vpc-connection")
         statements.push(
             { Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"], Resource: CLUSTER_ARN },
@@ -199,17 +261,41 @@ export function validStack(c: Choice): Built {
             { Effect: "Allow", Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], Resource: GROUP_ARN },
         );
     if (secretNeeded) {
-        const secretRes = res("aws:secretsmanager/secret:Secret", "kafka-secret", { name: secretArn.split(":")[6].slice(0, -7), arn: secretArn, kmsKeyId: KEY_ARN, recoveryWindowInDays: 7 }, { kmsKeyId: [key] });
-        const value =
-            c.source === "msk-mtls" ? undefined : secret(JSON.stringify({ username: "orders-consumer", password: "correct-horse-battery-staple" }));
+        const secretRes = res(
+            "aws:secretsmanager/secret:Secret",
+            "kafka-secret",
+            { name: secretArn.split(":")[6].slice(0, -7), arn: secretArn, kmsKeyId: KEY_ARN, recoveryWindowInDays: 7 },
+            { kmsKeyId: [key] },
+        );
+        const value = c.source === "msk-mtls" ? undefined : secret(JSON.stringify({ username: "orders-consumer", password: "correct-horse-battery-staple" }));
         all.push(secretRes);
-        if (value) all.push(res("aws:secretsmanager/secretVersion:SecretVersion", "kafka-secret-v1", { secretId: secretArn, secretString: value }, { secretId: [secretRes] }));
+        if (value)
+            all.push(
+                res(
+                    "aws:secretsmanager/secretVersion:SecretVersion",
+                    "kafka-secret-v1",
+                    { secretId: secretArn, secretString: value },
+                    { secretId: [secretRes] },
+                ),
+            );
         if (c.source === "msk-scram")
-            all.push(res("aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation", "scram-assoc", { clusterArn: CLUSTER_ARN, secretArn }, { clusterArn: [cluster!], secretArn: [secretRes] }));
+            all.push(
+                res(
+                    "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation",
+                    "scram-assoc",
+                    { clusterArn: CLUSTER_ARN, secretArn },
+                    { clusterArn: [cluster!], secretArn: [secretRes] },
+                ),
+            );
         statements.push(
             { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
             // lib/iam.ts of this project writes the same: the secret's key only through Secrets Manager.
-            { Effect: "Allow", Action: "kms:Decrypt", Resource: KEY_ARN, Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${R}.amazonaws.com` } } },
+            {
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: KEY_ARN,
+                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${R}.amazonaws.com` } },
+            },
         );
     }
     // Destinations.
@@ -247,7 +333,16 @@ export function validStack(c: Choice): Built {
                 "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
                 "async",
                 { functionName: "consumer", qualifier: "$LATEST", maximumRetryAttempts: 2, destinationConfig },
-                { functionName: [fn], destinationConfig: [...asyncFailure, ...asyncSuccess].filter((r) => !r.type.includes("Versioning") && !r.type.includes("PublicAccess") && !r.type.includes("ServerSide") && !r.type.includes("bucketPolicy")) },
+                {
+                    functionName: [fn],
+                    destinationConfig: [...asyncFailure, ...asyncSuccess].filter(
+                        (r) =>
+                            !r.type.includes("Versioning") &&
+                            !r.type.includes("PublicAccess") &&
+                            !r.type.includes("ServerSide") &&
+                            !r.type.includes("bucketPolicy"),
+                    ),
+                },
             ),
         );
     }
@@ -256,7 +351,10 @@ export function validStack(c: Choice): Built {
     if (c.source === "msk-scram" || c.source === "self-managed") accessConfigs.push({ type: "SASL_SCRAM_512_AUTH", uri: secretArn });
     if (c.source === "msk-mtls") accessConfigs.push({ type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: secretArn });
     if (c.source === "self-managed")
-        accessConfigs.push({ type: "VPC_SUBNET", uri: "subnet:subnet-0a23456789abcdef0" }, { type: "VPC_SECURITY_GROUP", uri: "security_group:sg-0a23456789abcdef0" });
+        accessConfigs.push(
+            { type: "VPC_SUBNET", uri: "subnet:subnet-0a23456789abcdef0" },
+            { type: "VPC_SECURITY_GROUP", uri: "security_group:sg-0a23456789abcdef0" },
+        );
     const kafkaDest = c.onFailure === "kafka";
     const mapping = res(
         "aws:lambda/eventSourceMapping:EventSourceMapping",
@@ -264,7 +362,10 @@ export function validStack(c: Choice): Built {
         {
             ...(msk ? { eventSourceArn: c.source === "vpc-connection" ? VPC_CONNECTION_ARN : CLUSTER_ARN } : {}),
             ...(c.source === "self-managed"
-                ? { selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b-1.kafka.example.com:9096,b-2.kafka.example.com:9096" } }, selfManagedKafkaEventSourceConfig: { consumerGroupId: "orders-consumer" } }
+                ? {
+                      selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b-1.kafka.example.com:9096,b-2.kafka.example.com:9096" } },
+                      selfManagedKafkaEventSourceConfig: { consumerGroupId: "orders-consumer" },
+                  }
                 : { amazonManagedKafkaEventSourceConfig: { consumerGroupId: "orders-consumer" } }),
             functionName: "consumer",
             topics: ["orders"],
