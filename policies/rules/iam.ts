@@ -34,6 +34,7 @@ import { boundaryOf, keyPolicyGate, refusal, resourcePolicies, viaService, type 
 import type { RequestContext } from "../lib/iam-conditions";
 import { accessConfigs, secretsOf } from "../lib/kafka";
 import { resolveKey } from "../lib/kms";
+import { probeFor, type Probe } from "../lib/iam-probe";
 import { functionsOf, isMskMapping, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
 import { isAwsManaged } from "./destinations";
 import { get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
@@ -41,17 +42,8 @@ import { forTypes, listed } from "./common";
 
 const SERVERLESS_CLUSTER = "aws:msk/serverlessCluster:ServerlessCluster";
 
-/** Probe requests: names no real policy grants on purpose, so a statement that covers them covers "anything". */
-const PROBE = {
-    action: "msklambdaprobe:ProbeAction",
-    resource: "arn:aws:msklambdaprobe:zz-probe-1:000000000000:probe/any",
-    futureKafkaAction: "kafka-cluster:MskLambdaProbeFutureAction",
-    region: "zz-probe-1",
-    account: "000000000000",
-    name: "msk-lambda-probe",
-    uuid: "00000000-0000-4000-8000-000000000000-1",
-    secret: "arn:aws:secretsmanager:zz-probe-1:000000000000:secret:msk-lambda-probe-AbCdEf",
-};
+/** Names for what the pack asks about (not probes: breadth is probed with lib/iam-probe.ts, from each document). */
+const PROBE = { name: "msk-lambda-probe" };
 
 /** An MSK cluster ARN's parts (`arn:PARTITION:kafka:REGION:ACCOUNT:cluster/NAME/UUID`), or undefined. */
 export function clusterParts(arn: string): { partition: string; region: string; account: string; name: string; uuid: string } | undefined {
@@ -70,7 +62,10 @@ function kafkaArn(c: { partition: string; region: string; account: string; name:
     return type === "cluster" ? base : `${base}/${leaf}`;
 }
 
-const ANY_CLUSTER = { partition: "aws", region: PROBE.region, account: PROBE.account, name: PROBE.name, uuid: PROBE.uuid };
+/** A cluster of any name, region and account, for one document's probe. */
+function anyCluster(probe: Probe) {
+    return { partition: "aws", region: probe.region, account: probe.account, name: probe.any, uuid: probe.any };
+}
 
 function kafkaAction(name: string): string {
     return `kafka-cluster:${name}`;
@@ -90,6 +85,8 @@ function allowingStatement(statements: Stmt[], action: string, resource: string)
 /** What a document allows that no role in a Kafka → Lambda setup needs, as message fragments. */
 export function broadGrants(statements: Stmt[]): string[] {
     const out: string[] = [];
+    const PROBE = probeFor(statements);
+    const ANY_CLUSTER = anyCluster(PROBE);
     // Every action: an Allow whose action part covers an action of a service that does not exist (Action "*", "*:*",
     // NotAction [...]), unless an unconditional Deny takes that back everywhere.
     const denyAll = statements.some((s) => isUnconditionalDeny(s) && coversAction(s, PROBE.action) && coversResource(s, PROBE.resource));
@@ -129,7 +126,7 @@ export function broadGrants(statements: Stmt[]): string[] {
     // kafka-cluster actions on the resources of any cluster (Resource "*", "arn:aws:kafka:*", NotResource [...]).
     const onAny = new Map<string, string[]>();
     for (const [a, info] of Object.entries(KAFKA_CLUSTER_ACTIONS)) {
-        const by = allowingStatement(statements, kafkaAction(a), kafkaArn(ANY_CLUSTER, info.resource, "msk-lambda-probe"));
+        const by = allowingStatement(statements, kafkaAction(a), kafkaArn(ANY_CLUSTER, info.resource, PROBE.any));
         if (by) onAny.set(by, [...(onAny.get(by) ?? []), kafkaAction(a)]);
     }
     for (const [by, actions] of onAny) out.push(`${by} allows ${actions.join(", ")} on the resources of any cluster; name the cluster, topic and group ARNs`);
@@ -385,6 +382,41 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
 };
 
 /**
+ * IAM actions that let a role change its own permissions (IAM User Guide, "Permissions required to access IAM
+ * resources"; privilege escalation paths): with any of them on its own role (or its policies) the role's grants are
+ * unlimited. `iam:PassRole` escalates together with creating or updating a function that runs as the passed role.
+ */
+const SELF_ESCALATION = [
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+] as const;
+
+/** What a consumer's role may reach beyond its needs: its own permissions, any secret, any key, any bucket. */
+function reachBeyond(st: Stmt[], probe: Probe, role: PolicyResource): string[] {
+    const out: string[] = [];
+    const roleArn = get(role.props, "arn");
+    const own = typeof roleArn === "string" && !isUnknown(roleArn) ? roleArn : `arn:aws:iam::${probe.account}:role/${probe.any}`;
+    const account = own.split(":", 5)[4] || probe.account;
+    const escalate: string[] = SELF_ESCALATION.filter((a) => allows(st, a, a.includes("PolicyVersion") ? `arn:aws:iam::${account}:policy/${probe.any}` : own));
+    const anyFunction = `arn:aws:lambda:${probe.region}:${account}:function:${probe.any}`;
+    if (
+        allows(st, "iam:PassRole", `arn:aws:iam::${account}:role/${probe.any}`) &&
+        ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"].some((a) => allows(st, a, anyFunction))
+    )
+        escalate.push("iam:PassRole on any role with lambda:CreateFunction");
+    if (escalate.length) out.push(`it can change its own permissions (${escalate.join(", ")}), so its grants are unlimited`);
+    if (allows(st, "secretsmanager:GetSecretValue", probe.secret)) out.push("it may read any secret (secretsmanager:GetSecretValue)");
+    if (allows(st, "kms:Decrypt", probe.key)) out.push("it may use any KMS key (kms:Decrypt)");
+    if (allows(st, "s3:GetObject", probe.bucket)) out.push("it may read any S3 bucket (s3:GetObject)");
+    return out;
+}
+
+/**
  * Least privilege for the roles of MSK consumers, decided by what their effective policies (inline, attached,
  * AWS-managed) allow: no every-action grant, no cluster administration, and kafka-cluster actions only on the cluster,
  * topic and group the mapping names (the Lambda/MSK docs scope them to those ARNs).
@@ -406,10 +438,12 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
                 if (done.has(key)) continue;
                 done.add(key);
                 const st = grants.statements;
+                const probe = probeFor(st);
                 const problems: string[] = [];
-                if (allows(st, PROBE.action, PROBE.resource))
+                if (allows(st, probe.action, probe.resource))
                     problems.push('it allows every action on every resource (e.g. AdministratorAccess, PowerUserAccess or Action "*")');
                 else {
+                    problems.push(...reachBeyond(st, probe, role));
                     const own = (type: KafkaType) => kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : (mi.group ?? PROBE.name));
                     const admin = KAFKA_CLUSTER_ADMIN_ACTIONS.filter((a) => allows(st, a, own(resourceTypeOf(a))));
                     if (admin.length) problems.push(`it may administer the cluster (${admin.join(", ")})`);
@@ -425,11 +459,11 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
                             .map(([a]) => kafkaAction(a));
                         if (actions.length) problems.push(`it allows ${actions.join(", ")} on ${label}`);
                     };
-                    beyond("other clusters", (type) => kafkaArn({ ...mi.cluster, name: PROBE.name, uuid: PROBE.uuid }, type, PROBE.name));
-                    beyond("topics other than its own", (type) => (type === "topic" ? kafkaArn(mi.cluster, "topic", PROBE.name) : undefined));
+                    beyond("other clusters", (type) => kafkaArn({ ...mi.cluster, name: probe.any, uuid: probe.any }, type, probe.any));
+                    beyond("topics other than its own", (type) => (type === "topic" ? kafkaArn(mi.cluster, "topic", probe.any) : undefined));
                     // Without a consumerGroupId the group's name is Lambda's to choose, so a grant on any group is needed.
                     if (mi.group !== undefined && get(mi.mapping.props, "amazonManagedKafkaEventSourceConfig", "consumerGroupId") !== undefined)
-                        beyond("consumer groups other than its own", (type) => (type === "group" ? kafkaArn(mi.cluster, "group", PROBE.name) : undefined));
+                        beyond("consumer groups other than its own", (type) => (type === "group" ? kafkaArn(mi.cluster, "group", probe.any) : undefined));
                 }
                 if (!problems.length && grants.unknown) undecided = ["policy"];
                 if (problems.length)

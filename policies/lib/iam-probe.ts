@@ -1,0 +1,85 @@
+/**
+ * Probe requests for "is it broader than needed?", derived from the document being judged, never fixed names an author
+ * could read in the pack's source and leave out (`NotResource: [<the probe>]`, or `secret:a*` ... `secret:z*` around
+ * a fixed probe's first letter).
+ *
+ * Every variable part of a probe (service, action, region, account, names) is one filler character repeated, where the
+ * filler appears in no pattern of the document (in either case) and the run is longer than any pattern's count of `?`.
+ * A pattern's literal characters can then match no part of the run: a pattern that matches the probe covers that part
+ * with wildcards, including a `*`, so it matches every value there (of at least some length). The verdict follows
+ * from the patterns, is the same for the same document, and costs one pass over the document's patterns.
+ */
+import type { Stmt } from "./iam-eval";
+
+export interface Probe {
+    /** A run of the filler: an arbitrary name. */
+    any: string;
+    /** An action of a service no pattern names. */
+    action: string;
+    /** A resource of no real service, region or account. */
+    resource: string;
+    /** A kafka-cluster action no pattern names. */
+    futureKafkaAction: string;
+    region: string;
+    account: string;
+    /** A secret, key and bucket of any name, region and account. */
+    secret: string;
+    key: string;
+    bucket: string;
+}
+
+const memo = new WeakMap<Stmt[], Probe>();
+
+/** Candidate fillers: name characters first, then any code point (a document cannot hold them all). */
+const FIRST = "zqxjkvwybfghmpcdlntrsoeuia9876543210";
+
+function patternsOf(s: Stmt): unknown[] {
+    return [s.Action, s.NotAction, s.Resource, s.NotResource];
+}
+
+export function probeFor(statements: Stmt[]): Probe {
+    const cached = memo.get(statements);
+    if (cached) return cached;
+    const used = new Set<string>();
+    let questions = 0;
+    const scan = (p: string) => {
+        let q = 0;
+        for (const ch of p) {
+            if (ch === "?") q++;
+            else {
+                used.add(ch.toLowerCase());
+                used.add(ch.toUpperCase());
+            }
+        }
+        if (q > questions) questions = q;
+    };
+    for (const s of statements)
+        for (const v of patternsOf(s)) {
+            if (typeof v === "string") scan(v);
+            else if (Array.isArray(v)) for (const x of v) if (typeof x === "string") scan(x);
+        }
+    let filler = "";
+    for (const ch of FIRST)
+        if (!used.has(ch)) {
+            filler = ch;
+            break;
+        }
+    for (let cp = 0x4e00; !filler; cp++) {
+        const ch = String.fromCodePoint(cp);
+        if (!used.has(ch) && ch.toLowerCase() === ch) filler = ch;
+    }
+    const any = filler.repeat(questions + 1);
+    const p: Probe = {
+        any,
+        action: `${any}:${any}`,
+        resource: `arn:aws:${any}:${any}:${any}:${any}/${any}`,
+        futureKafkaAction: `kafka-cluster:${any}`,
+        region: any,
+        account: any,
+        secret: `arn:aws:secretsmanager:${any}:${any}:secret:${any}`,
+        key: `arn:aws:kms:${any}:${any}:key/${any}`,
+        bucket: `arn:aws:s3:::${any}/${any}`,
+    };
+    memo.set(statements, p);
+    return p;
+}
