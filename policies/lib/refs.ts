@@ -5,7 +5,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
 import { statementsOf, type Stmt } from "./iam-eval";
-import { AWS_MANAGED_POLICIES, awsManagedPolicyName } from "./iam-facts";
+import { awsManagedPolicyRef, managedPolicyStatements } from "./iam-facts";
 import { get, isAccountId, isKafkaClusterArn, isUnknown, maybeArray, UNKNOWN } from "./values";
 
 export const DESTINATION_TYPES = [T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus, T.fn] as const;
@@ -273,7 +273,7 @@ function documentStatements(owner: PolicyResource, doc: unknown): Stmt[] | typeo
 /**
  * Every statement a role's identity policies hold: inline `RolePolicy` resources, the role's own `inlinePolicies`, and
  * managed policies attached through `RolePolicyAttachment`, `PolicyAttachment` or `managedPolicyArns`: customer-managed
- * ones (`aws:iam/policy:Policy`) read from the stack, AWS-managed ones from the table of their documents
+ * ones (`aws:iam/policy:Policy`) read from the stack, AWS-managed ones from the generated table of every one's document
  * (lib/iam-facts.ts). A role's permissions boundary and the organisation's SCPs can only narrow this.
  * Computed once per role and stack index; statements are appended one by one (never spread as arguments: a policy
  * may hold more statements than a call can take arguments).
@@ -304,11 +304,12 @@ export function roleGrants(index: StackIndex, role: PolicyResource): RoleGrants 
         const found = index.withIdIn([value], [T.policy]);
         attach(found);
         if (found.length || foundByDependency) return;
-        const managed = typeof value === "string" && !isUnknown(value) ? awsManagedPolicyName(value) : undefined;
-        if (managed !== undefined && AWS_MANAGED_POLICIES[managed]) {
-            if (managedNames.has(managed)) return;
-            managedNames.add(managed);
-            for (const st of AWS_MANAGED_POLICIES[managed]) g.statements.push(st);
+        const ref = typeof value === "string" && !isUnknown(value) ? awsManagedPolicyRef(value) : undefined;
+        const managed = ref ? managedPolicyStatements(ref.name, ref.path) : undefined;
+        if (ref && managed) {
+            if (managedNames.has(ref.name)) return;
+            managedNames.add(ref.name);
+            for (const st of managed) g.statements.push(st);
         } else if (isUnknown(value)) g.unknown = true;
         else if (typeof value === "string") g.external.push(value);
     };
