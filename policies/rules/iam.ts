@@ -443,7 +443,7 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
                 if (allows(st, probe.action, probe.resource))
                     problems.push('it allows every action on every resource (e.g. AdministratorAccess, PowerUserAccess or Action "*")');
                 else {
-                    problems.push(...reachBeyond(st, probe, role));
+                    for (const p of reachBeyond(st, probe, role)) problems.push(p);
                     const own = (type: KafkaType) => kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : (mi.group ?? PROBE.name));
                     const admin = KAFKA_CLUSTER_ADMIN_ACTIONS.filter((a) => allows(st, a, own(resourceTypeOf(a))));
                     if (admin.length) problems.push(`it may administer the cluster (${admin.join(", ")})`);
