@@ -357,9 +357,13 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
         const found = mappingsWithRoles(index);
         const list = found.list;
         let undecided = found.undecided;
+        const answers = new Map<string, ReturnType<typeof missingFor>>();
         for (const mi of list) {
             for (const { fn, role, grants } of mi.roles) {
-                const found = missingFor(index, mi, role, grants.statements);
+                // Many mappings of one role often ask the same (cluster, topic, group, secrets): answered once per request.
+                const question = [role.urn, mi.cluster.arn, mi.topic, mi.group ?? "", mi.iam, mi.serverless, ...mi.secrets.map((x) => x.arn)].join("\u0000");
+                let found = answers.get(question);
+                if (!found) answers.set(question, (found = missingFor(index, mi, role, grants.statements)));
                 if (found.unknown) undecided = ["policy"];
                 // Policies outside this stack (or not known yet) may grant what is missing; a refusal stands regardless.
                 const missing = grants.unknown || grants.external.length ? [] : found.missing;
