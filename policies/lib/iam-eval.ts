@@ -114,6 +114,8 @@ interface Side {
     patterns: Pattern[];
     /** Patterns that hold a policy variable (read as `*`): they may match, never certainly. */
     variable: boolean[];
+    /** Some pattern holds a policy variable. */
+    anyVariable: boolean;
     /** Neither element is present: the statement covers nothing. */
     absent: boolean;
 }
@@ -127,11 +129,11 @@ function side(positive: unknown, negative: unknown, lower: boolean): Side {
             patterns.push(prepare(lower ? v.text.toLowerCase() : v.text));
             variable.push(v.variable);
         }
-        return { patterns, variable };
+        return { patterns, variable, anyVariable: variable.includes(true) };
     };
     if (positive !== undefined) return { negated: false, ...norm(asList(positive)), absent: false };
     if (negative !== undefined) return { negated: true, ...norm(asList(negative)), absent: false };
-    return { negated: false, patterns: [], variable: [], absent: true };
+    return { negated: false, patterns: [], variable: [], anyVariable: false, absent: true };
 }
 
 /**
@@ -140,6 +142,12 @@ function side(positive: unknown, negative: unknown, lower: boolean): Side {
  */
 function covers(sd: Side, value: string, sure = false): boolean {
     if (sd.absent) return false;
+    if (!sd.anyVariable) {
+        // The common case: no policy variable, so "may" and "surely" agree.
+        const ps = sd.patterns;
+        for (let i = 0; i < ps.length; i++) if (test(ps[i], value)) return !sd.negated;
+        return sd.negated;
+    }
     let hit = false;
     let maybe = false;
     for (let i = 0; i < sd.patterns.length; i++)

@@ -40,16 +40,17 @@ function patternsOf(s: Stmt): unknown[] {
 export function probeFor(statements: Stmt[]): Probe {
     const cached = memo.get(statements);
     if (cached) return cached;
-    const used = new Set<string>();
+    // Characters the patterns use: ASCII in a table (one pass of charCodeAt, no allocation), others in a set.
+    const ascii = new Uint8Array(128);
+    const other = new Set<string>();
     let questions = 0;
     const scan = (p: string) => {
         let q = 0;
-        for (const ch of p) {
-            if (ch === "?") q++;
-            else {
-                used.add(ch.toLowerCase());
-                used.add(ch.toUpperCase());
-            }
+        for (let i = 0; i < p.length; i++) {
+            const c = p.charCodeAt(i);
+            if (c === 63) q++;
+            else if (c < 128) ascii[c] = 1;
+            else other.add(p[i]);
         }
         if (q > questions) questions = q;
     };
@@ -58,15 +59,22 @@ export function probeFor(statements: Stmt[]): Probe {
             if (typeof v === "string") scan(v);
             else if (Array.isArray(v)) for (const x of v) if (typeof x === "string") scan(x);
         }
+    const used = (ch: string) => {
+        for (const x of [ch.toLowerCase(), ch.toUpperCase()]) {
+            const c = x.charCodeAt(0);
+            if (x.length !== 1 || (c < 128 ? ascii[c] === 1 : other.has(x))) return true;
+        }
+        return false;
+    };
     let filler = "";
     for (const ch of FIRST)
-        if (!used.has(ch)) {
+        if (!used(ch)) {
             filler = ch;
             break;
         }
     for (let cp = 0x4e00; !filler; cp++) {
         const ch = String.fromCodePoint(cp);
-        if (!used.has(ch) && ch.toLowerCase() === ch) filler = ch;
+        if (!used(ch)) filler = ch;
     }
     const any = filler.repeat(questions + 1);
     const p: Probe = {
