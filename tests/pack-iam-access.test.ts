@@ -27,6 +27,20 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
         for (const source of ["msk-iam", "msk-scram"] as const) assert.deepStrictEqual(verdict(await check(validStack({ ...BASE, source }).all)), []);
     });
 
+    it("in the aws-native provider too: the same stack is accepted, and one change is caught", async () => {
+        const native = { ...BASE, provider: "aws-native" as const, source: "msk-scram" as const, onFailure: "kafka" as const };
+        assert.deepStrictEqual(verdict(await check(validStack(native).all)), []);
+        const s = validStack(native);
+        const doc = s.rolePolicy.props.policyDocument as { Statement: object[] };
+        doc.Statement = doc.Statement.filter((x) => !JSON.stringify(x).includes("secretsmanager:GetSecretValue"));
+        const d = mandatory(await check(s.all));
+        assert.deepStrictEqual(verdict(d), ["msk-mapping-role-permissions role"]);
+        assert.match(d[0].message, /lacks secretsmanager:GetSecretValue on /);
+        const slow = validStack(native);
+        slow.fn.props.timeout = 900;
+        assert.deepStrictEqual(verdict(await check(slow.all)), ["msk-function-timeout consumer"]);
+    });
+
     it("a destination key policy whose explicit Deny names the execution role stops delivery", async () => {
         const s = validStack(BASE);
         s.key.props.policy = doc([

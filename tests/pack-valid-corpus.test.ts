@@ -3,7 +3,8 @@
  * (every source kind, every on-failure destination the Lambda docs allow for a Kafka mapping, every pair of async
  * destinations "Capturing records of Lambda asynchronous invocations" allows), each sent through the Analyzer protocol:
  * zero mandatory diagnostics. The choices are covered pairwise (every source with every mapping destination, every
- * async pair), so the corpus stays a few dozen stacks.
+ * async pair), each in both providers (aws-native for every resource type the pack's adapters read), so the corpus
+ * stays a few dozen stacks.
  */
 import * as assert from "assert";
 import type { Diagnostic } from "../plan/analyzer";
@@ -16,7 +17,9 @@ export function corpus(): Choice[] {
     const asyncPairs = ASYNC_FAILURE.flatMap((asyncFailure) => ASYNC_SUCCESS.map((asyncSuccess) => ({ asyncFailure, asyncSuccess })));
     const n = Math.max(pairs.length, asyncPairs.length);
     const out: Choice[] = [];
-    for (let i = 0; i < n; i++) out.push({ provider: "aws", ...pairs[i % pairs.length], ...asyncPairs[i % asyncPairs.length] });
+    // Each choice in both providers: the aws-native form of every resource the pack's adapters read.
+    for (let i = 0; i < n; i++)
+        for (const provider of ["aws", "aws-native"] as const) out.push({ provider, ...pairs[i % pairs.length], ...asyncPairs[i % asyncPairs.length] });
     return out;
 }
 
@@ -30,8 +33,9 @@ async function checkAll(resources: Res[]): Promise<Diagnostic[]> {
 
 describe("policy pack: never block a valid stack (generated corpus)", function () {
     this.timeout(180000);
-    it("covers every source kind, mapping destination and async destination pair", () => {
+    it("covers every source kind, mapping destination and async destination pair, in both providers", () => {
         const c = corpus();
+        assert.ok(validStack(c.find((x) => x.provider === "aws-native")!).all.some((r) => r.type === "aws-native:lambda:EventSourceMapping"));
         for (const s of SOURCES)
             for (const d of MAPPING_DESTINATIONS)
                 assert.ok(

@@ -380,8 +380,83 @@ export function validStack(c: Choice): Built {
     );
     if (!kafkaDest) delete (mapping.props as Record<string, unknown>).maximumRetryAttempts;
     all.push(mapping);
-    const byName = new Map(all.map((r) => [r.name, r]));
-    return { all, key, role, rolePolicy, fn, mapping, byName };
+    const out = c.provider === "aws-native" ? native(all) : all;
+    const byName = new Map(out.map((r) => [r.name, r]));
+    const named = (r: Res) => byName.get(r.name)!;
+    return { all: out, key: named(key), role: named(role), rolePolicy: named(rolePolicy), fn: named(fn), mapping: named(mapping), byName };
+}
+
+type Props = Record<string, unknown>;
+const obj = (v: unknown): Props => (v && typeof v === "object" ? (v as Props) : {});
+const json = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : v);
+
+/**
+ * The aws-native form of a resource (its type and property names as `@pulumi/aws-native` sends them), for the types
+ * the pack's adapters read; others stay `aws` (a program may mix providers). Property dependencies follow the names.
+ */
+const NATIVE: Record<string, { type: string; props: (p: Props) => Props; deps?: Record<string, string> }> = {
+    "aws:kms/key:Key": {
+        type: "aws-native:kms:Key",
+        props: (p) => ({ arn: p.arn, keyId: p.keyId, enableKeyRotation: p.enableKeyRotation, keyPolicy: json(p.policy) }),
+    },
+    "aws:iam/role:Role": {
+        type: "aws-native:iam:Role",
+        props: (p) => ({ roleName: p.name, arn: p.arn, assumeRolePolicyDocument: json(p.assumeRolePolicy) }),
+    },
+    "aws:iam/rolePolicy:RolePolicy": {
+        type: "aws-native:iam:RolePolicy",
+        props: (p) => ({ roleName: p.role, policyName: "consumer", policyDocument: json(p.policy) }),
+        deps: { role: "roleName" },
+    },
+    "aws:lambda/function:Function": {
+        type: "aws-native:lambda:Function",
+        props: (p) => ({ functionName: p.name, arn: p.arn, role: p.role, runtime: p.runtime, timeout: p.timeout, memorySize: p.memorySize }),
+    },
+    "aws:sqs/queue:Queue": {
+        type: "aws-native:sqs:Queue",
+        props: (p) => ({ queueName: p.name, arn: p.arn, queueUrl: p.url, kmsMasterKeyId: p.kmsMasterKeyId }),
+    },
+    "aws:sns/topic:Topic": { type: "aws-native:sns:Topic", props: (p) => ({ topicName: p.name, topicArn: p.arn, kmsMasterKeyId: p.kmsMasterKeyId }) },
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": {
+        type: "aws-native:lambda:EventInvokeConfig",
+        props: (p) => ({
+            functionName: p.functionName,
+            qualifier: p.qualifier,
+            maximumRetryAttempts: p.maximumRetryAttempts,
+            destinationConfig: p.destinationConfig,
+        }),
+    },
+    "aws:lambda/eventSourceMapping:EventSourceMapping": {
+        type: "aws-native:lambda:EventSourceMapping",
+        props: (p) => {
+            const sm = obj(obj(p.selfManagedEventSource).endpoints).KAFKA_BOOTSTRAP_SERVERS;
+            const out: Props = { ...p, destinationConfig: { onFailure: { destination: obj(obj(p.destinationConfig).onFailure).destinationArn } } };
+            if (typeof sm === "string") out.selfManagedEventSource = { endpoints: { kafkaBootstrapServers: sm.split(",") } };
+            return out;
+        },
+    },
+};
+
+function toNative(r: Res): Res {
+    const n = NATIVE[r.type];
+    if (!n) return r;
+    const deps: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) deps[n.deps?.[k] ?? k] = v as string[];
+    const urn = r.urn.replace(`::${r.type}::`, `::${n.type}::`);
+    return { ...r, type: n.type, urn, props: n.props(r.props as Props), propertyDependencies: deps };
+}
+
+/** A stack in the aws-native provider (where the pack reads that type): URNs in dependencies follow the new types. */
+function native(all: Res[]): Res[] {
+    const converted = all.map(toNative);
+    const urns = new Map(all.map((r, i) => [r.urn, converted[i].urn]));
+    for (const r of converted) {
+        const deps: Record<string, string[]> = {};
+        for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) deps[k] = (v as string[]).map((u) => urns.get(u) ?? u);
+        r.propertyDependencies = deps;
+        r.dependencies = [...new Set(Object.values(deps).flat())];
+    }
+    return converted;
 }
 
 /** Every choice (the cross product), for generated tests. */
