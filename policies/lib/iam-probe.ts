@@ -4,7 +4,8 @@
  * a fixed probe's first letter).
  *
  * Every variable part of a probe (service, action, region, account, names) is one filler character repeated, where the
- * filler appears in no pattern of the document (in either case) and the run is longer than any pattern's count of `?`.
+ * filler appears in no pattern of the document (in either case) and the run is longer than any pattern's count of `?`
+ * (up to a name longer than AWS allows).
  * A pattern's literal characters can then match no part of the run: a pattern that matches the probe covers that part
  * with wildcards, including a `*`, so it matches every value there (of at least some length). The verdict follows
  * from the patterns, is the same for the same document, and costs one pass over the document's patterns.
@@ -30,6 +31,9 @@ export interface Probe {
 
 const memo = new WeakMap<Stmt[], Probe>();
 
+/** The longest run: longer than any name in an ARN AWS accepts (secret names: 512 characters). */
+const MAX_RUN = 513;
+
 /** Candidate fillers: name characters first, then any code point (a document cannot hold them all). */
 const FIRST = "zqxjkvwybfghmpcdlntrsoeuia9876543210";
 
@@ -50,7 +54,7 @@ export function probeFor(statements: Stmt[]): Probe {
             const c = p.charCodeAt(i);
             if (c === 63) q++;
             else if (c < 128) ascii[c] = 1;
-            else other.add(p[i]);
+            else other.add(String.fromCharCode(c));
         }
         if (q > questions) questions = q;
     };
@@ -59,11 +63,10 @@ export function probeFor(statements: Stmt[]): Probe {
             if (typeof v === "string") scan(v);
             else if (Array.isArray(v)) for (const x of v) if (typeof x === "string") scan(x);
         }
+    // A candidate is free when no code unit of it, in either case, appears in a pattern.
+    const unitUsed = (c: number) => (c < 128 ? ascii[c] === 1 : other.has(String.fromCharCode(c)));
     const used = (ch: string) => {
-        for (const x of [ch.toLowerCase(), ch.toUpperCase()]) {
-            const c = x.charCodeAt(0);
-            if (x.length !== 1 || (c < 128 ? ascii[c] === 1 : other.has(x))) return true;
-        }
+        for (const x of [ch, ch.toLowerCase(), ch.toUpperCase()]) for (let i = 0; i < x.length; i++) if (unitUsed(x.charCodeAt(i))) return true;
         return false;
     };
     let filler = "";
@@ -72,11 +75,20 @@ export function probeFor(statements: Stmt[]): Probe {
             filler = ch;
             break;
         }
-    for (let cp = 0x4e00; !filler; cp++) {
-        const ch = String.fromCodePoint(cp);
+    // Then any BMP code unit that is not a surrogate; a document that uses every one of them (over 60,000 distinct
+    // characters) gets the first name character: its verdicts stay deterministic.
+    for (let cp = 0x4e00; !filler && cp <= 0xffff; cp = cp === 0xd7ff ? 0xe000 : cp + 1) {
+        const ch = String.fromCharCode(cp);
         if (!used(ch)) filler = ch;
     }
-    const any = filler.repeat(questions + 1);
+    for (let cp = 0x80; !filler && cp < 0x4e00; cp++) {
+        const ch = String.fromCharCode(cp);
+        if (!used(ch)) filler = ch;
+    }
+    if (!filler) filler = FIRST[0];
+    // Capped: a pattern needing more than MAX_RUN characters there covers only names longer than AWS allows (and IAM
+    // refuses documents that long), and an uncapped run would make every pattern's match cost its length.
+    const any = filler.repeat(Math.min(questions + 1, MAX_RUN));
     const p: Probe = {
         any,
         action: `${any}:${any}`,
