@@ -17,9 +17,10 @@ export function corpus(): Choice[] {
     const asyncPairs = ASYNC_FAILURE.flatMap((asyncFailure) => ASYNC_SUCCESS.map((asyncSuccess) => ({ asyncFailure, asyncSuccess })));
     const n = Math.max(pairs.length, asyncPairs.length);
     const out: Choice[] = [];
-    // Each choice in both providers: the aws-native form of every resource the pack's adapters read.
+    // Providers alternate (aws-native: every resource type the pack's adapters read), so each source kind and each
+    // mapping destination is seen in both.
     for (let i = 0; i < n; i++)
-        for (const provider of ["aws", "aws-native"] as const) out.push({ provider, ...pairs[i % pairs.length], ...asyncPairs[i % asyncPairs.length] });
+        out.push({ provider: (i + Math.floor(i / 4)) % 2 ? "aws-native" : "aws", ...pairs[i % pairs.length], ...asyncPairs[i % asyncPairs.length] });
     return out;
 }
 
@@ -48,6 +49,18 @@ describe("policy pack: never block a valid stack (generated corpus)", function (
                     c.some((x) => x.asyncFailure === f && x.asyncSuccess === s),
                     `${f} + ${s}`,
                 );
+        for (const p of ["aws", "aws-native"]) {
+            for (const s of SOURCES)
+                assert.ok(
+                    c.some((x) => x.provider === p && x.source === s),
+                    `${p} × ${s}`,
+                );
+            for (const d of MAPPING_DESTINATIONS)
+                assert.ok(
+                    c.some((x) => x.provider === p && x.onFailure === d),
+                    `${p} × ${d}`,
+                );
+        }
     });
     it("gives no mandatory diagnostic on any stack of the corpus", async () => {
         const failures: string[] = [];
