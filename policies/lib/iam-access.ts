@@ -8,7 +8,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
 import { roleRequestContext, type RequestContext } from "./iam-conditions";
-import { allows, asList, couldDeny, statementLabel, statementsOf, type Stmt } from "./iam-eval";
+import { allows, asList, certainly, couldDeny, statementLabel, statementsOf, type Stmt } from "./iam-eval";
 import { awsManagedPolicyRef, managedPolicyStatements } from "./iam-facts";
 import { get, isUnknown, UNKNOWN } from "./values";
 
@@ -70,15 +70,15 @@ export function refusal(identity: Stmt[], roleArn: unknown, gates: Gate[], actio
     const arn = typeof roleArn === "string" && !isUnknown(roleArn) ? roleArn : undefined;
     const ctx: RequestContext = { ...roleRequestContext(arn), ...extra };
     const account = arn ? arn.split(":", 5)[4] : undefined;
-    const d = couldDeny(identity, action, resource, ctx);
-    if (d >= 0) return `denied by ${statementLabel(identity[d], d)} of the role's policies`;
+    const own = certainly(identity, action, resource, ctx);
+    if (own.deny >= 0) return `denied by ${statementLabel(identity[own.deny], own.deny)} of the role's policies`;
     for (const g of gates) {
         const st = g.principals ? g.statements.filter((s) => namesPrincipal(s, arn, account)) : g.statements;
         const i = couldDeny(st, action, resource, ctx);
         if (i >= 0) return `denied by ${statementLabel(st[i], g.statements.indexOf(st[i]))} of ${g.label}`;
         if (g.mustAllow && !allows(st, action, resource, "certain", ctx)) return `not allowed by ${g.label}`;
     }
-    if (!allows(identity, action, resource, "certain", ctx)) return "not allowed by the role's policies";
+    if (own.allow < 0) return "not allowed by the role's policies";
     return undefined;
 }
 

@@ -254,6 +254,21 @@ export function allows(statements: Stmt[], action: string, resource: string, mod
     return allowingIndex(statements, action, resource, mode, ctx) >= 0;
 }
 
+/**
+ * "Can it do it?" in one pass: the first Deny that could apply (`deny`) and the first Allow that certainly applies
+ * (`allow`), -1 when none. The request is allowed when `deny < 0 && allow >= 0`.
+ */
+export function certainly(statements: Stmt[], action: string, resource: string, ctx: RequestContext = {}): { deny: number; allow: number } {
+    const a = action.toLowerCase();
+    let allow = -1;
+    for (const p of prepared(statements)) {
+        if (p.deny) {
+            if (appliesTo(p, a, resource, false, ctx)) return { deny: p.index, allow };
+        } else if (allow < 0 && appliesTo(p, a, resource, true, ctx)) allow = p.index;
+    }
+    return { deny: -1, allow };
+}
+
 /** Could a Deny among these statements apply to the request (its conditions decided from `ctx` where known)? */
 export function couldDeny(statements: Stmt[], action: string, resource: string, ctx: RequestContext = {}): number {
     const a = action.toLowerCase();
