@@ -184,6 +184,19 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
         assert.deepStrictEqual(verdict(await check(s.all)), ["msk-function-timeout consumer"]);
     });
 
+    it("a mapping on an MSK VPC connection needs kafka:DescribeVpcConnection on it (cross-account mappings)", async () => {
+        const s = validStack({ ...BASE, source: "vpc-connection" });
+        setStatements(
+            s.rolePolicy,
+            statementsOf(s.rolePolicy).map((x) =>
+                JSON.stringify(x).includes("kafka:DescribeVpcConnection") ? { ...x, Action: ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"] } : x,
+            ),
+        );
+        const d = mandatory(await check(s.all));
+        assert.deepStrictEqual(verdict(d), ["msk-mapping-role-permissions role"]);
+        assert.match(d[0].message, /lacks kafka:DescribeVpcConnection on arn:aws:kafka:us-east-1:111122223333:vpc-connection\//);
+    });
+
     it("a consumer invocable by a service principal without sourceArn/sourceAccount gets an advisory (confused deputy)", async () => {
         const s = validStack(BASE);
         const p = res(

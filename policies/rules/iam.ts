@@ -35,7 +35,7 @@ import type { RequestContext } from "../lib/iam-conditions";
 import { accessConfigs, secretsOf } from "../lib/kafka";
 import { resolveKey } from "../lib/kms";
 import { probeFor, type Probe } from "../lib/iam-probe";
-import { functionsOf, isMskMapping, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
+import { functionsOf, isMskMapping, isMskVpcConnectionArn, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
 import { isAwsManaged } from "./destinations";
 import { get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { forTypes, listed } from "./common";
@@ -169,6 +169,11 @@ interface MappingIam {
     /** The consumer group id; undefined when Lambda generates it (no consumerGroupId) and it is not known yet. */
     group?: string;
     serverless: boolean;
+    /**
+     * The mapping reads through an MSK VPC connection to a cluster in another account (Lambda "Creating cross-account
+     * event source mappings"): the cluster's ARN is not in the stack, so only the connection's needs are judged.
+     */
+    vpcConnection: boolean;
     /** The mapping authenticates with IAM (no SASL/SCRAM, SASL/PLAIN or mTLS secret, and IAM on the cluster). */
     iam: boolean;
     /** The secrets Lambda reads for the mapping (SASL/SCRAM, SASL/PLAIN, mTLS, server root CA): ARN and resource. */
@@ -202,7 +207,8 @@ function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?:
             undecided = ["eventSourceArn"];
             continue;
         }
-        const parts = clusterParts(arn);
+        const vpcConnection = isMskVpcConnectionArn(arn);
+        const parts = clusterParts(arn) ?? (vpcConnection ? connectionParts(arn) : undefined);
         if (!parts) continue;
         const clusterRes = clusters[0] ?? index.withIdIn([arn], [T.mskCluster, SERVERLESS_CLUSTER])[0];
         const topics = get(m.props, "topics");
@@ -249,7 +255,7 @@ function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?:
             if (typeof secretArn === "string" && !isUnknown(secretArn)) secrets.push({ arn: secretArn, resource });
             else undecided = ["sourceAccessConfigurations"];
         }
-        list.push({ mapping: m, cluster: { ...parts, arn }, topic, group, serverless, iam, secrets, roles });
+        list.push({ mapping: m, cluster: { ...parts, arn }, topic, group, serverless, iam, vpcConnection, secrets, roles });
     }
     return { list, undecided };
 }
@@ -268,9 +274,14 @@ interface Need {
 function needsOf(index: StackIndex, mi: MappingIam): { needs: Need[]; unknown: boolean } {
     const needs: Need[] = [];
     let unknown = false;
-    const describe = mi.serverless ? ["kafka:DescribeClusterV2"] : [...MAPPING_DESCRIBE_CLUSTER_ACTIONS];
-    needs.push({ action: describe[0], anyOf: describe, resource: mi.cluster.arn, gates: [] });
-    for (const a of MAPPING_CLUSTER_ACTIONS) needs.push({ action: a, resource: mi.cluster.arn, gates: [] });
+    if (mi.vpcConnection) {
+        // "kafka:DescribeVpcConnection: Only required for cross-account event source mappings."
+        needs.push({ action: "kafka:DescribeVpcConnection", resource: mi.cluster.arn, gates: [] });
+    } else {
+        const describe = mi.serverless ? ["kafka:DescribeClusterV2"] : [...MAPPING_DESCRIBE_CLUSTER_ACTIONS];
+        needs.push({ action: describe[0], anyOf: describe, resource: mi.cluster.arn, gates: [] });
+        for (const a of MAPPING_CLUSTER_ACTIONS) needs.push({ action: a, resource: mi.cluster.arn, gates: [] });
+    }
     // The describe actions support no resource-level permissions ("*"); creating a network interface is authorised on
     // the interface, the subnet and the security group, deleting it on the interface (Service Authorization Reference,
     // Amazon EC2): probed with ARNs in the cluster's account and region, so `arn:aws:ec2:*:*:*`-style grants count.
@@ -285,7 +296,7 @@ function needsOf(index: StackIndex, mi: MappingIam): { needs: Need[]; unknown: b
                   : ["*"];
         for (const r of on) needs.push({ action: a, resource: r, gates: [] });
     }
-    if (mi.iam) {
+    if (mi.iam && !mi.vpcConnection) {
         const group = mi.group ?? `${PROBE.name}-generated-group-id`;
         for (const a of CONSUMER_KAFKA_CLUSTER_ACTIONS) {
             const type = resourceTypeOf(a);
@@ -385,6 +396,20 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
     },
 };
 
+/** The message of msk-consumer-role-least-privilege for one role and mapping. */
+function consumerMessage(role: PolicyResource, fn: PolicyResource, mi: MappingIam, problems: string[]): string {
+    return (
+        `Role '${role.name}' of function '${fn.name}', the consumer of MSK mapping '${mi.mapping.name}', is broader than a consumer needs: ${problems.join("; ")}. ` +
+        `Grant the Lambda/MSK docs' actions on ${mi.cluster.arn}, its topic '${mi.topic}' and its consumer group only.`
+    );
+}
+
+/** An MSK VPC connection ARN's partition, region and account (the connection's, for the ec2 requests). */
+function connectionParts(arn: string): { partition: string; region: string; account: string; name: string; uuid: string } | undefined {
+    const f = arn.split(":", 6);
+    return f.length === 6 ? { partition: f[1], region: f[3], account: f[4], name: "", uuid: "" } : undefined;
+}
+
 /**
  * IAM actions that let a role change its own permissions (IAM User Guide, "Permissions required to access IAM
  * resources"; privilege escalation paths): with any of them on its own role (or its policies) the role's grants are
@@ -448,6 +473,11 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
                     problems.push('it allows every action on every resource (e.g. AdministratorAccess, PowerUserAccess or Action "*")');
                 else {
                     for (const p of reachBeyond(st, probe, role)) problems.push(p);
+                    if (mi.vpcConnection) {
+                        // The cluster is another account's: its ARN is not known here, so kafka grants are not judged.
+                        if (problems.length) report(consumerMessage(role, fn, mi, problems), role.urn);
+                        continue;
+                    }
                     const own = (type: KafkaType) => kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : (mi.group ?? PROBE.name));
                     const admin = KAFKA_CLUSTER_ADMIN_ACTIONS.filter((a) => allows(st, a, own(resourceTypeOf(a))));
                     if (admin.length) problems.push(`it may administer the cluster (${admin.join(", ")})`);
@@ -470,12 +500,7 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
                         beyond("consumer groups other than its own", (type) => (type === "group" ? kafkaArn(mi.cluster, "group", probe.any) : undefined));
                 }
                 if (!problems.length && grants.unknown) undecided = ["policy"];
-                if (problems.length)
-                    report(
-                        `Role '${role.name}' of function '${fn.name}', the consumer of MSK mapping '${mi.mapping.name}', is broader than a consumer needs: ${problems.join("; ")}. ` +
-                            `Grant the Lambda/MSK docs' actions on ${mi.cluster.arn}, its topic '${mi.topic}' and its consumer group only.`,
-                        role.urn,
-                    );
+                if (problems.length) report(consumerMessage(role, fn, mi, problems), role.urn);
             }
         }
         if (undecided) notKnownYet(undecided);
