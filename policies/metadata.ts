@@ -324,4 +324,11 @@ export const METADATA: Record<string, PolicyMetadata> = {
             "Define the prefix lists used in broker-port ingress in the stack (aws.ec2.ManagedPrefixList; aws-native ec2.PrefixList) so their entries can be checked, or use security group references.",
         url: `${MSK}/port-info.html`,
     },
+    "consumer-confused-deputy": {
+        displayName: "Service principals invoke a consumer only for a named source",
+        severity: "medium",
+        remediationSteps:
+            "Give the Lambda permission that lets an AWS service principal invoke the consumer a `sourceArn` (and `sourceAccount`): aws.lambda.Permission `sourceArn`/`sourceAccount`, aws-native lambda.Permission `sourceArn`/`sourceAccount`.",
+        url: `${LAMBDA}/permissions-function-services.html`,
+    },
 };

@@ -11,7 +11,7 @@ import { kmsKeyRotation } from "./rules/kms";
 import { mskMappingAuthMechanism, mskMappingLimits, mskMappingOnFailureDestination, mskNoCustomServerCa, noFifoDestinations } from "./rules/mapping";
 import { mskAclDefaultDeny, mskBrokerLogs, mskEncryptionAtRestCmk, mskEncryptionInTransit, mskNoPublicAccess, mskNoUnauthenticatedAccess } from "./rules/msk";
 import { kafkaIngressPrefixLists, mskNetworkPath, noPublicKafkaIngress } from "./rules/network";
-import { noPublicResourcePolicies } from "./rules/resource-policies";
+import { consumerConfusedDeputy, noPublicResourcePolicies } from "./rules/resource-policies";
 import { mappingSecretProtection, mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
 import { kafkaConsumerGroupUnique, kafkaStartingPosition } from "./rules/settings";
 import { T } from "./lib/types";
@@ -63,6 +63,7 @@ export const policies = [
     mskAclDefaultDeny,
     mappingSecretProtection,
     kafkaIngressPrefixLists,
+    consumerConfusedDeputy,
 ]
     .map(withBoundedReports)
     .map(withMetadata);
@@ -144,6 +145,8 @@ export const SOURCES: Record<string, string> = {
     "mapping-secret-protection":
         'Amazon MSK SASL/SCRAM: secrets need a customer-managed key; Secrets Manager "Delete a secret": a recovery window of 7-30 days, 0 (force delete) cannot be undone',
     "kafka-ingress-prefix-lists": 'Amazon MSK "Port information"; a prefix list outside the stack may hold any address',
+    "consumer-confused-deputy":
+        'Lambda docs "Granting function access to AWS services" (SourceArn, SourceAccount) and IAM User Guide "The confused deputy problem"',
 };
 
 const MAPPING_CHAIN = [T.mapping, T.fn, T.alias];
@@ -167,10 +170,39 @@ export const READS: Record<string, string[]> = {
     "msk-broker-logs": [T.mskCluster],
     "destination-encryption": [...DESTINATIONS, T.bucketSse, T.bucketSseV2, T.kmsKey, T.kmsAlias],
     "s3-destination-protection": [...DESTINATIONS, T.bucketVersioning, T.bucketVersioningV2, T.bucketPab],
-    "destination-kms-grants": [...DESTINATIONS, T.bucketSse, T.bucketSseV2, T.kmsKey, T.role, T.rolePolicy, T.rolePolicyAttachment, T.policy],
+    "destination-kms-grants": [
+        ...DESTINATIONS,
+        T.bucketSse,
+        T.bucketSseV2,
+        T.kmsKey,
+        T.kmsAlias,
+        T.keyPolicy,
+        T.role,
+        T.rolePolicy,
+        T.rolePolicyAttachment,
+        T.policyAttachment,
+        T.policy,
+        T.queuePolicy,
+        T.topicPolicy,
+        T.bucketPolicy,
+        T.vpcEndpoint,
+    ],
     "iam-least-privilege": [T.policy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role],
-    "msk-mapping-role-permissions": [...MAPPING_CHAIN, ...MSK_CLUSTERS, T.role, T.rolePolicy, T.rolePolicyAttachment, T.policy],
-    "msk-consumer-role-least-privilege": [...MAPPING_CHAIN, ...MSK_CLUSTERS, T.role, T.rolePolicy, T.rolePolicyAttachment, T.policy],
+    "msk-mapping-role-permissions": [
+        ...MAPPING_CHAIN,
+        ...MSK_CLUSTERS,
+        T.role,
+        T.rolePolicy,
+        T.rolePolicyAttachment,
+        T.policyAttachment,
+        T.policy,
+        T.secret,
+        T.secretPolicy,
+        T.kmsKey,
+        T.kmsAlias,
+        T.keyPolicy,
+    ],
+    "msk-consumer-role-least-privilege": [...MAPPING_CHAIN, ...MSK_CLUSTERS, T.role, T.rolePolicy, T.rolePolicyAttachment, T.policyAttachment, T.policy],
     "no-public-resource-policies": [
         ...DESTINATIONS,
         T.mskClusterPolicy,
@@ -204,4 +236,5 @@ export const READS: Record<string, string[]> = {
     "kafka-mapping-poller-groups": [T.mapping],
     "kafka-mapping-schema-registry": [T.mapping],
     "kafka-mapping-unbounded-retries": [T.mapping],
+    "consumer-confused-deputy": [T.mapping, T.fn, T.alias, T.permission],
 };

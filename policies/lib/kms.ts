@@ -43,3 +43,23 @@ export function accountOf(arn: unknown): string | undefined {
     const a = parseArn(arn)?.account;
     return a && isAccountId(a) ? a : undefined;
 }
+
+/**
+ * Whether AWS forbids automatic rotation for a key (AWS KMS Developer Guide, "Rotate AWS KMS keys": only symmetric
+ * encryption keys whose material AWS KMS generates rotate; not asymmetric or HMAC keys (`keySpec` /
+ * `customerMasterKeySpec` other than SYMMETRIC_DEFAULT, `keyUsage` other than ENCRYPT_DECRYPT), keys with imported
+ * material (`origin: EXTERNAL`) or keys in a custom key store (`customKeyStoreId`, `origin: AWS_CLOUDHSM` or
+ * `EXTERNAL_KEY_STORE`)). `"unknown"`: a value that decides it is not known yet.
+ */
+export function rotationForbidden(props: unknown): boolean | "unknown" {
+    const specs = [get(props, "customerMasterKeySpec"), get(props, "keySpec")];
+    const spec = specs.find((v) => typeof v === "string" && !isUnknown(v)) ?? "SYMMETRIC_DEFAULT";
+    if (spec !== "SYMMETRIC_DEFAULT") return true;
+    const usage = get(props, "keyUsage");
+    if (typeof usage === "string" && !isUnknown(usage) && usage !== "ENCRYPT_DECRYPT") return true;
+    const origin = get(props, "origin");
+    if (typeof origin === "string" && !isUnknown(origin) && origin !== "AWS_KMS") return true;
+    const store = get(props, "customKeyStoreId");
+    if (typeof store === "string" && store !== "" && !isUnknown(store)) return true;
+    return [...specs, usage, origin, store].some(isUnknown) ? "unknown" : false;
+}

@@ -5,8 +5,8 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
 import { statementsOf, type Stmt } from "./iam-eval";
-import { AWS_MANAGED_POLICIES, awsManagedPolicyName } from "./iam-facts";
-import { get, isKafkaClusterArn, isUnknown, maybeArray, UNKNOWN } from "./values";
+import { awsManagedPolicyRef, managedPolicyStatements } from "./iam-facts";
+import { get, isAccountId, isKafkaClusterArn, isUnknown, maybeArray, UNKNOWN } from "./values";
 
 export const DESTINATION_TYPES = [T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus, T.fn] as const;
 
@@ -20,6 +20,11 @@ export interface DestinationRef {
     arn: unknown;
     /** The destination resources in this stack the reference points at. */
     targets: PolicyResource[];
+    /**
+     * The value is not known yet and the owner's property depends on destinations of several types (an on-failure
+     * queue and an on-success topic): `targets` holds all of them, and which one this reference names is not known.
+     */
+    ambiguous?: boolean;
 }
 
 /** Every destination reference in the stack. */
@@ -28,7 +33,9 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
     const add = (owner: PolicyResource, what: DestinationRef["what"], prop: string, path: string[]) => {
         const arn = get(owner.props, prop, ...path);
         if (arn === undefined || arn === "" || arn === null) return;
-        out.push({ owner, what, prop, arn, targets: index.resolve(owner, prop, arn, DESTINATION_TYPES) });
+        const targets = destinationTargets(index, owner, prop, arn);
+        const ambiguous = isUnknown(arn) && new Set(targets.map((t) => t.type)).size > 1;
+        out.push({ owner, what, prop, arn, targets, ...(ambiguous ? { ambiguous } : {}) });
     };
     for (const m of index.ofType(T.mapping)) add(m, "on-failure destination", "destinationConfig", ["onFailure", "destinationArn"]);
     for (const c of index.ofType(T.invokeConfig)) {
@@ -37,6 +44,38 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
     }
     for (const f of index.ofType(T.fn)) add(f, "dead-letter target", "deadLetterConfig", ["targetArn"]);
     return out;
+}
+
+/** The destination type an ARN's service names (`sqs`, `sns`, `s3`, `events`, `lambda`), as a resource type list. */
+const TYPES_BY_SERVICE: Record<string, readonly string[]> = {
+    sqs: [T.queue],
+    sns: [T.topic],
+    s3: [T.bucket, T.bucketV2],
+    events: [T.eventBus],
+    lambda: [T.fn],
+};
+
+/**
+ * The resources one destination reference names. Property dependencies are recorded per top-level property, so an
+ * invoke config whose `destinationConfig` holds an on-failure queue and an on-success topic depends on both: each
+ * reference keeps only the dependencies its own value can name (a known ARN: the resource known by it, or a
+ * dependency of the ARN's service whose ARN is not known). An unknown value keeps every dependency (`ambiguous`
+ * when they are of several types).
+ */
+function destinationTargets(index: StackIndex, owner: PolicyResource, prop: string, arn: unknown): PolicyResource[] {
+    const deps = index.propDeps(owner, prop, DESTINATION_TYPES);
+    if (typeof arn === "string" && !isUnknown(arn)) {
+        const byValue = index.withIdIn([arn], DESTINATION_TYPES);
+        const service = arn.startsWith("arn:") ? arn.split(":", 3)[2] : undefined;
+        const types = service !== undefined ? TYPES_BY_SERVICE[service] : undefined;
+        const out = new Set(byValue);
+        for (const d of deps) {
+            const own = get(d.props, "arn");
+            if (types && types.includes(d.type) && (isUnknown(own) || own === undefined)) out.add(d);
+        }
+        return [...out];
+    }
+    return deps;
 }
 
 /**
@@ -59,12 +98,22 @@ export function sourceKindOfProps(props: unknown): SourceKind {
     const selfManaged = get(props, "selfManagedEventSource");
     if (selfManaged !== undefined && selfManaged !== null) return "self-managed";
     const arn = get(props, "eventSourceArn");
-    if (typeof arn === "string" && !isUnknown(arn)) return isKafkaClusterArn(arn) ? "msk" : "other";
+    if (typeof arn === "string" && !isUnknown(arn)) return isKafkaClusterArn(arn) || isMskVpcConnectionArn(arn) ? "msk" : "other";
     const topics = get(props, "topics");
     if (!isUnknown(arn)) return "other"; // no source at all: not a mapping Lambda accepts, and not Kafka's
     // Kafka mappings name their topic; an MSK mapping is a Kafka mapping without a self-managed source.
     if (Array.isArray(topics) && topics.length > 0) return get(props, "queues") !== undefined ? "other" : "msk";
     return isUnknown(topics) ? "unknown" : "other";
+}
+
+/**
+ * An MSK VPC connection's ARN (`arn:PARTITION:kafka:REGION:ACCOUNT:vpc-connection/...`): Lambda docs "Creating
+ * cross-account event source mappings" name it as the `eventSourceArn` of a mapping that consumes a cluster in
+ * another account, so the mapping reads from Amazon MSK. Split on ':' (linear).
+ */
+export function isMskVpcConnectionArn(arn: string): boolean {
+    const f = arn.split(":", 7);
+    return f.length === 6 && f[0] === "arn" && f[1] !== "" && f[2] === "kafka" && f[3] !== "" && isAccountId(f[4]) && f[5].startsWith("vpc-connection/");
 }
 
 /** A mapping's source in a stack: its properties, and the cluster its `eventSourceArn` depends on or names. */
@@ -224,7 +273,7 @@ function documentStatements(owner: PolicyResource, doc: unknown): Stmt[] | typeo
 /**
  * Every statement a role's identity policies hold: inline `RolePolicy` resources, the role's own `inlinePolicies`, and
  * managed policies attached through `RolePolicyAttachment`, `PolicyAttachment` or `managedPolicyArns`: customer-managed
- * ones (`aws:iam/policy:Policy`) read from the stack, AWS-managed ones from the table of their documents
+ * ones (`aws:iam/policy:Policy`) read from the stack, AWS-managed ones from the generated table of every one's document
  * (lib/iam-facts.ts). A role's permissions boundary and the organisation's SCPs can only narrow this.
  * Computed once per role and stack index; statements are appended one by one (never spread as arguments: a policy
  * may hold more statements than a call can take arguments).
@@ -255,11 +304,12 @@ export function roleGrants(index: StackIndex, role: PolicyResource): RoleGrants 
         const found = index.withIdIn([value], [T.policy]);
         attach(found);
         if (found.length || foundByDependency) return;
-        const managed = typeof value === "string" && !isUnknown(value) ? awsManagedPolicyName(value) : undefined;
-        if (managed !== undefined && AWS_MANAGED_POLICIES[managed]) {
-            if (managedNames.has(managed)) return;
-            managedNames.add(managed);
-            for (const st of AWS_MANAGED_POLICIES[managed]) g.statements.push(st);
+        const ref = typeof value === "string" && !isUnknown(value) ? awsManagedPolicyRef(value) : undefined;
+        const managed = ref ? managedPolicyStatements(ref.name, ref.path) : undefined;
+        if (ref && managed) {
+            if (managedNames.has(ref.name)) return;
+            managedNames.add(ref.name);
+            for (const st of managed) g.statements.push(st);
         } else if (isUnknown(value)) g.unknown = true;
         else if (typeof value === "string") g.external.push(value);
     };

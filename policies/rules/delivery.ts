@@ -92,8 +92,10 @@ export const destinationTypes: StackValidationPolicy = {
             }
             // Not known yet: judge by the resources the reference depends on.
             const kinds = ref.targets.map((t) => kindOf(ref, t)).filter((k): k is DestinationKind => !!k);
-            const wrong = kinds.find((k) => !allowed.includes(k));
-            if (wrong) fail(`is ${NAMES[wrong]} ('${ref.targets.find((t) => kindOf(ref, t) === wrong)?.name}')`);
+            // Ambiguous (several destinations of one property, not known yet which is this one): wrong only if none fits.
+            const wrong = ref.ambiguous ? (kinds.some((k) => allowed.includes(k)) ? undefined : kinds[0]) : kinds.find((k) => !allowed.includes(k));
+            if (!wrong && ref.ambiguous) undecided = true;
+            else if (wrong) fail(`is ${NAMES[wrong]} ('${ref.targets.find((t) => kindOf(ref, t) === wrong)?.name}')`);
             else if (!kinds.length) undecided = true;
         }
         if (undecided) notKnownYet(["destinationConfig"]);
@@ -213,7 +215,7 @@ export const destinationKeyPolicy: StackValidationPolicy = {
 };
 
 /** A VPC identity for a resource: the VPC resource its `vpcId` depends on or names, else the `vpcId` string. */
-function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
+export function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
     const deps = index.propDeps(r, "vpcId", [T.vpc]);
     if (deps.length) return deps[0].urn;
     const id = get(r.props, "vpcId");
@@ -222,7 +224,7 @@ function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
 }
 
 /** The subnets (resources in this stack) a Kafka mapping's pollers use: the MSK cluster's, or the mapping's VPC_SUBNET. */
-function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResource[] {
+export function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResource[] {
     const out = new Set<PolicyResource>();
     if (isSelfManagedMapping(m)) {
         const ids = accessConfigs(m)

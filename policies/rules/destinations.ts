@@ -1,9 +1,11 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
-import { allows } from "../lib/iam-eval";
+import { boundaryOf, endpointGates, keyPolicyGate, refusal, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
+import type { RequestContext } from "../lib/iam-conditions";
 import { accountOf, isKeyArn, resolveKey } from "../lib/kms";
-import { destinationRefs, functionsOf, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
+import { destinationRefs, functionsOf, isKafkaMapping, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
+import { pollerSubnets, vpcOf } from "./delivery";
 import { clip, get, isUnknown, maybeArray, notKnownYet, parseArn, type Path } from "../lib/values";
 
 type Kind = DestinationKind;
@@ -143,82 +145,175 @@ function asked(memo: Map<PolicyResource, Set<string>>, r: PolicyResource, questi
     return false;
 }
 
+/** The VPCs of a Kafka mapping's pollers (its cluster's subnets), as `vpcOf` names them; undefined when none is known. */
+function pollerVpcs(index: StackIndex, m: PolicyResource): Set<string> | undefined {
+    const out = new Set<string>();
+    for (const sn of pollerSubnets(index, m)) {
+        const v = vpcOf(index, sn);
+        if (v) out.add(v);
+    }
+    return out.size ? out : undefined;
+}
+
+/** What the role needs for one destination: the send actions (through the resource's and endpoint's policies) and the key's actions. */
+interface Need {
+    action: string;
+    resource: string;
+    gates: Gate[];
+    ctx?: RequestContext;
+}
+
+/** The requests a role makes to deliver to a destination, each with the documents (besides its own) it passes. */
+function needsFor(
+    index: StackIndex,
+    ref: DestinationRef,
+    target: PolicyResource | undefined,
+    kind: Kind,
+    arn: string,
+    key: { arn: string; gate?: Gate },
+    cross: boolean,
+): Need[] {
+    const send: Gate[] = [];
+    if (target) for (const g of resourcePolicies(index, target).gates) send.push(g);
+    // Kafka on-failure records leave through the cluster VPC's endpoint for the destination's service.
+    if (ref.what === "on-failure destination" && (kind === "sqs" || kind === "sns" || kind === "s3") && isKafkaMapping(ref.owner, index))
+        for (const g of endpointGates(index, kind, pollerVpcs(index, ref.owner)).gates) send.push(g);
+    const needs: Need[] = sendChecks(kind, arn).map((c) => ({ ...c, gates: send }));
+    if (key.arn) {
+        const kmsActions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[kind];
+        const service = kind === "eventbridge" ? "events" : kind;
+        for (const a of kmsActions)
+            needs.push({
+                action: a,
+                resource: key.arn,
+                gates: key.gate ? [key.gate] : [],
+                ctx: viaService(service, arn.startsWith("arn:aws:s3:") ? key.arn : arn),
+            });
+    }
+    return needs;
+}
+
 /**
  * Seeds 002/004: the execution role needs permission to send to its destinations, and, when a destination uses a
  * customer-managed key, the KMS actions for that key. Found by following mapping (or invoke config, or function) →
- * function → role → the role's policies.
+ * function → role → the role's policies. "Can it deliver?" is asked as IAM evaluates it, conservatively
+ * (lib/iam-access.ts): an Allow of the role that certainly applies, the permissions boundary's too, and no Deny that
+ * could apply in the role's policies, the boundary, the destination's resource policy, the key policy or the VPC
+ * endpoint policy (IAM User Guide, "Policy evaluation logic"). A destination key that is disabled cannot be used at all
+ * (AWS KMS Developer Guide, "Enable and disable keys": a disabled key cannot be used in cryptographic operations).
  */
+/** State of one `destination-kms-grants` run. */
+interface GrantsRun {
+    index: StackIndex;
+    report: (message: string, urn?: string) => void;
+    undecided?: string[];
+    askedFns: Map<PolicyResource, Set<string>>;
+    askedRoles: Map<PolicyResource, Set<string>>;
+    disabledReported: Set<string>;
+}
+
+/** A destination's customer-managed key: its ARN and key policy (a disabled key in the stack is reported). */
+function destinationKey(run: GrantsRun, ref: DestinationRef, target: PolicyResource | undefined): { arn?: string; gate?: Gate } {
+    const key = target ? keyRef(run.index, target) : undefined;
+    if (!key || isAwsManaged(key.value)) return {};
+    // A key ARN, key id, alias name or alias ARN, resolved through the stack (alias → target key). An alias or key id
+    // naming nothing in this stack cannot be judged (destination-delivery-outside-stack says so).
+    const k = resolveKey(run.index, key.owner, key.prop, key.value);
+    const arn = k.state === "resource" || k.state === "arn" ? k.arn : undefined;
+    const out: { arn?: string; gate?: Gate } = {};
+    if (typeof arn === "string" && isKeyArn(arn)) out.arn = arn;
+    else if (k.state === "unknown" || (k.state === "resource" && isUnknown(arn))) run.undecided = [key.prop, "(key ARN)"];
+    if (k.state !== "resource") return out;
+    const enabled = get(k.key.props, "isEnabled");
+    if (isUnknown(enabled)) run.undecided = ["isEnabled"];
+    else if ((enabled === false || enabled === "false") && !run.disabledReported.has(k.key.urn)) {
+        run.disabledReported.add(k.key.urn);
+        run.report(
+            `KMS key '${k.key.name}', which encrypts the ${ref.what} of '${ref.owner.name}', is disabled (isEnabled: false): a disabled key cannot be used, so Lambda cannot deliver records there. Enable the key.`,
+            k.key.urn,
+        );
+    }
+    const g = keyPolicyGate(run.index, k.key);
+    if (g === "unknown") run.undecided = ["policy", "(key policy)"];
+    else out.gate = g;
+    return out;
+}
+
+/** Judges one destination (a reference and one of its targets) for every role of the functions that send to it. */
+function judgeDestination(run: GrantsRun, ref: DestinationRef, target: PolicyResource | undefined): void {
+    const kind = kindOf(ref, target);
+    if (!kind) return;
+    const arnValue = typeof ref.arn === "string" && !isUnknown(ref.arn) ? ref.arn : target ? get(target.props, "arn") : undefined;
+    if (typeof arnValue !== "string" || isUnknown(arnValue)) {
+        run.undecided = [ref.prop, "(destination ARN)"];
+        return;
+    }
+    const key = destinationKey(run, ref, target);
+    const fns = ref.owner.type === T.fn ? [ref.owner] : functionsOf(run.index, ref.owner, "functionName");
+    // The same question (destination kind, ARN and key) for the same function or role is asked once: many
+    // references (colliding names, shared destinations) may lead to the same ones.
+    const question = `${kind}\u0000${arnValue}\u0000${key.arn ?? ""}\u0000${ref.what}`;
+    for (const fn of fns) {
+        if (asked(run.askedFns, fn, question)) continue;
+        for (const role of rolesOf(run.index, fn)) {
+            if (asked(run.askedRoles, role, question)) continue;
+            const problems = roleProblems(run, role, needs(role));
+            if (problems.length)
+                run.report(
+                    `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${clip(arnValue)}) named by '${ref.owner.name}': ${problems.join("; ")}. ` +
+                        `Grant these and remove the Deny (${SEED_KMS}; Lambda records a DestinationDeliveryFailures metric when delivery fails).`,
+                    role.urn,
+                );
+        }
+    }
+
+    function needs(role: PolicyResource): Need[] {
+        // Seed 002: a key in another account needs the cross-account actions (in the role and in the key's policy).
+        const roleAccount = accountOf(get(role.props, "arn"));
+        const cross = !!key.arn && !!roleAccount && accountOf(key.arn) !== roleAccount;
+        return needsFor(run.index, ref, target, kind!, arnValue as string, { arn: key.arn ?? "", gate: key.gate }, cross);
+    }
+}
+
+/** What keeps a role from making the requests: "it lacks ..." (its own policies) and "it cannot use ... (why)". */
+function roleProblems(run: GrantsRun, role: PolicyResource, needs: Need[]): string[] {
+    const grants = roleGrants(run.index, role);
+    const roleArn = get(role.props, "arn");
+    const boundary = boundaryOf(run.index, role);
+    if (boundary === "unknown") run.undecided = ["permissionsBoundary"];
+    const missing: string[] = [];
+    const refused: string[] = [];
+    for (const n of needs) {
+        const gates = Array.isArray(boundary)
+            ? [{ label: "the role's permissions boundary", statements: boundary, principals: false, mustAllow: true }, ...n.gates]
+            : n.gates;
+        const why = refusal(grants.statements, roleArn, gates, n.action, n.resource, n.ctx);
+        if (!why) continue;
+        const on = `${n.action} on ${clip(n.resource.endsWith(OBJECT) ? `${n.resource.slice(0, -OBJECT.length)}/*` : n.resource)}`;
+        if (why === "not allowed by the role's policies") missing.push(on);
+        else refused.push(`${on} (${why})`);
+    }
+    // What the role's own policies lack may come from policies the pack cannot see; a Deny cannot be undone.
+    const unseen = grants.unknown || grants.external.length > 0 || boundary === "external";
+    if (missing.length && grants.unknown) run.undecided = ["policy"];
+    return [...(unseen || !missing.length ? [] : [`it lacks ${missing.join(", ")}`]), ...refused.map((r) => `it cannot use ${r}`)];
+}
+
 export const destinationKmsGrants: StackValidationPolicy = {
     name: "destination-kms-grants",
-    description: "A function's execution role may send to each of its destinations and use each destination's customer-managed KMS key.",
+    description:
+        "A function's execution role may send to each of its destinations and use each destination's customer-managed KMS key, which is enabled; no Deny in the role's policies, its permissions boundary, the destination's or key's policy or the VPC endpoint policy refuses it.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const index = new StackIndex(args.resources);
-        let undecided: string[] | undefined;
-        // Each (role, action, resource) question is answered once: many references may lead to the same roles.
-        const answers = new Map<PolicyResource, Map<string, boolean>>();
-        const allowed = (role: PolicyResource, statements: Parameters<typeof allows>[0], action: string, resource: string): boolean => {
-            let byRole = answers.get(role);
-            if (!byRole) answers.set(role, (byRole = new Map()));
-            const key = `${action}\u0000${resource}`;
-            let answer = byRole.get(key);
-            if (answer === undefined) byRole.set(key, (answer = allows(statements, action, resource)));
-            return answer;
-        };
-        const askedFns = new Map<PolicyResource, Set<string>>();
-        const askedRoles = new Map<PolicyResource, Set<string>>();
-        for (const ref of destinationRefs(index)) {
-            const target = ref.targets.find((t) => t.type !== T.fn) ?? ref.targets[0];
-            const kind = kindOf(ref, target);
-            if (!kind) continue;
-            const arnValue = typeof ref.arn === "string" && !isUnknown(ref.arn) ? ref.arn : target ? get(target.props, "arn") : undefined;
-            if (typeof arnValue !== "string" || isUnknown(arnValue)) {
-                undecided = [ref.prop, "(destination ARN)"];
-                continue;
-            }
-            // The key: a key ARN, key id, alias name or alias ARN, resolved through the stack (alias → target key).
-            // An alias or key id naming nothing in this stack cannot be judged (destination-delivery-outside-stack says so).
-            let keyArn: string | undefined;
-            const key = target ? keyRef(index, target) : undefined;
-            if (key && !isAwsManaged(key.value)) {
-                const k = resolveKey(index, key.owner, key.prop, key.value);
-                const arn = k.state === "resource" || k.state === "arn" ? k.arn : undefined;
-                if (typeof arn === "string" && isKeyArn(arn)) keyArn = arn;
-                else if (k.state === "unknown" || (k.state === "resource" && isUnknown(arn))) undecided = [key.prop, "(key ARN)"];
-            }
-            const fns = ref.owner.type === T.fn ? [ref.owner] : functionsOf(index, ref.owner, "functionName");
-            // The same question (destination kind, ARN and key) for the same function or role is asked once: many
-            // references (colliding names, shared destinations) may lead to the same ones.
-            const question = `${kind}\u0000${arnValue}\u0000${keyArn ?? ""}`;
-            for (const fn of fns) {
-                if (asked(askedFns, fn, question)) continue;
-                for (const role of rolesOf(index, fn)) {
-                    if (asked(askedRoles, role, question)) continue;
-                    const grants = roleGrants(index, role);
-                    const missing: string[] = [];
-                    for (const c of sendChecks(kind, arnValue))
-                        if (!allowed(role, grants.statements, c.action, c.resource))
-                            missing.push(`${c.action} on ${clip(c.resource.endsWith(OBJECT) ? `${c.resource.slice(0, -OBJECT.length)}/*` : c.resource)}`);
-                    // Seed 002: a key in another account needs the cross-account actions (in the role and in the key's policy).
-                    const roleAccount = accountOf(get(role.props, "arn"));
-                    const cross = !!keyArn && !!roleAccount && accountOf(keyArn) !== roleAccount;
-                    const kmsActions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[kind];
-                    if (keyArn) for (const a of kmsActions) if (!allowed(role, grants.statements, a, keyArn)) missing.push(`${a} on ${clip(keyArn)}`);
-                    if (!missing.length) continue;
-                    if (grants.unknown) {
-                        undecided = ["policy"];
-                        continue;
-                    }
-                    if (grants.external.length) continue; // policies outside this stack may grant it; the pack cannot see them
-                    report(
-                        `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${clip(arnValue)}) named by '${ref.owner.name}': it lacks ${missing.join(", ")}. ` +
-                            `Add these to the role's policy (${SEED_KMS}; Lambda records a DestinationDeliveryFailures metric when delivery fails).`,
-                        role.urn,
-                    );
-                }
-            }
+        const run: GrantsRun = { index: new StackIndex(args.resources), report, askedFns: new Map(), askedRoles: new Map(), disabledReported: new Set() };
+        for (const ref of destinationRefs(run.index)) {
+            // Each destination is judged by its own type: an ambiguous reference (not known yet which of the owner's
+            // destinations it names) is judged for each of them, each by its own type and ARN.
+            const nonFn = ref.targets.filter((t) => t.type !== T.fn);
+            const candidates: (PolicyResource | undefined)[] = ref.ambiguous ? ref.targets : [nonFn[0] ?? ref.targets[0]];
+            for (const target of candidates) judgeDestination(run, ref, target);
         }
         // Violations found so far stand; what could not be decided yet is reported as a preview note.
-        if (undecided) notKnownYet(undecided);
+        if (run.undecided) notKnownYet(run.undecided);
     },
 };

@@ -30,24 +30,21 @@ import {
     MAPPING_DESCRIBE_CLUSTER_ACTIONS,
     MAPPING_EC2_ACTIONS,
 } from "../lib/iam-facts";
-import { functionsOf, isMskMapping, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
+import { boundaryOf, keyPolicyGate, refusal, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
+import type { RequestContext } from "../lib/iam-conditions";
+import { accessConfigs, secretsOf } from "../lib/kafka";
+import { resolveKey } from "../lib/kms";
+import { probeFor, type Probe } from "../lib/iam-probe";
+import { functionsOf, isMskMapping, isMskVpcConnectionArn, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
+import { isAwsManaged } from "./destinations";
 import { get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { forTypes, listed } from "./common";
 import { shown } from "../lib/shown";
 
 const SERVERLESS_CLUSTER = "aws:msk/serverlessCluster:ServerlessCluster";
 
-/** Probe requests: names no real policy grants on purpose, so a statement that covers them covers "anything". */
-const PROBE = {
-    action: "msklambdaprobe:ProbeAction",
-    resource: "arn:aws:msklambdaprobe:zz-probe-1:000000000000:probe/any",
-    futureKafkaAction: "kafka-cluster:MskLambdaProbeFutureAction",
-    region: "zz-probe-1",
-    account: "000000000000",
-    name: "msk-lambda-probe",
-    uuid: "00000000-0000-4000-8000-000000000000-1",
-    secret: "arn:aws:secretsmanager:zz-probe-1:000000000000:secret:msk-lambda-probe-AbCdEf",
-};
+/** Names for what the pack asks about (not probes: breadth is probed with lib/iam-probe.ts, from each document). */
+const PROBE = { name: "msk-lambda-probe" };
 
 /** An MSK cluster ARN's parts (`arn:PARTITION:kafka:REGION:ACCOUNT:cluster/NAME/UUID`), or undefined. */
 export function clusterParts(arn: string): { partition: string; region: string; account: string; name: string; uuid: string } | undefined {
@@ -66,7 +63,10 @@ function kafkaArn(c: { partition: string; region: string; account: string; name:
     return type === "cluster" ? base : `${base}/${leaf}`;
 }
 
-const ANY_CLUSTER = { partition: "aws", region: PROBE.region, account: PROBE.account, name: PROBE.name, uuid: PROBE.uuid };
+/** A cluster of any name, region and account, for one document's probe. */
+function anyCluster(probe: Probe) {
+    return { partition: "aws", region: probe.region, account: probe.account, name: probe.any, uuid: probe.any };
+}
 
 function kafkaAction(name: string): string {
     return `kafka-cluster:${name}`;
@@ -86,6 +86,8 @@ function allowingStatement(statements: Stmt[], action: string, resource: string)
 /** What a document allows that no role in a Kafka → Lambda setup needs, as message fragments. */
 export function broadGrants(statements: Stmt[]): string[] {
     const out: string[] = [];
+    const PROBE = probeFor(statements);
+    const ANY_CLUSTER = anyCluster(PROBE);
     // Every action: an Allow whose action part covers an action of a service that does not exist (Action "*", "*:*",
     // NotAction [...]), unless an unconditional Deny takes that back everywhere.
     const denyAll = statements.some((s) => isUnconditionalDeny(s) && coversAction(s, PROBE.action) && coversResource(s, PROBE.resource));
@@ -125,7 +127,7 @@ export function broadGrants(statements: Stmt[]): string[] {
     // kafka-cluster actions on the resources of any cluster (Resource "*", "arn:aws:kafka:*", NotResource [...]).
     const onAny = new Map<string, string[]>();
     for (const [a, info] of Object.entries(KAFKA_CLUSTER_ACTIONS)) {
-        const by = allowingStatement(statements, kafkaAction(a), kafkaArn(ANY_CLUSTER, info.resource, "msk-lambda-probe"));
+        const by = allowingStatement(statements, kafkaAction(a), kafkaArn(ANY_CLUSTER, info.resource, PROBE.any));
         if (by) onAny.set(by, [...(onAny.get(by) ?? []), kafkaAction(a)]);
     }
     for (const [by, actions] of onAny) out.push(`${by} allows ${actions.join(", ")} on the resources of any cluster; name the cluster, topic and group ARNs`);
@@ -168,8 +170,15 @@ interface MappingIam {
     /** The consumer group id; undefined when Lambda generates it (no consumerGroupId) and it is not known yet. */
     group?: string;
     serverless: boolean;
+    /**
+     * The mapping reads through an MSK VPC connection to a cluster in another account (Lambda "Creating cross-account
+     * event source mappings"): the cluster's ARN is not in the stack, so only the connection's needs are judged.
+     */
+    vpcConnection: boolean;
     /** The mapping authenticates with IAM (no SASL/SCRAM, SASL/PLAIN or mTLS secret, and IAM on the cluster). */
     iam: boolean;
+    /** The secrets Lambda reads for the mapping (SASL/SCRAM, SASL/PLAIN, mTLS, server root CA): ARN and resource. */
+    secrets: { arn: string; resource?: PolicyResource }[];
     roles: { fn: PolicyResource; role: PolicyResource; grants: RoleGrants }[];
 }
 
@@ -199,7 +208,8 @@ function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?:
             undecided = ["eventSourceArn"];
             continue;
         }
-        const parts = clusterParts(arn);
+        const vpcConnection = isMskVpcConnectionArn(arn);
+        const parts = clusterParts(arn) ?? (vpcConnection ? connectionParts(arn) : undefined);
         if (!parts) continue;
         const clusterRes = clusters[0] ?? index.withIdIn([arn], [T.mskCluster, SERVERLESS_CLUSTER])[0];
         const topics = get(m.props, "topics");
@@ -238,20 +248,41 @@ function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?:
             }
             iam = enabled === true || enabled === "true";
         }
-        list.push({ mapping: m, cluster: { ...parts, arn }, topic, group, serverless, iam, roles });
+        const secrets: MappingIam["secrets"] = [];
+        for (const c of accessConfigs(m)) {
+            if (!SECRET_ACCESS_TYPES.has(c.type) && c.type !== "SERVER_ROOT_CA_CERTIFICATE") continue;
+            const resource = secretsOf(index, m, c)[0];
+            const secretArn = typeof c.uri === "string" && !isUnknown(c.uri) ? c.uri : resource ? get(resource.props, "arn") : undefined;
+            if (typeof secretArn === "string" && !isUnknown(secretArn)) secrets.push({ arn: secretArn, resource });
+            else undecided = ["sourceAccessConfigurations"];
+        }
+        list.push({ mapping: m, cluster: { ...parts, arn }, topic, group, serverless, iam, vpcConnection, secrets, roles });
     }
     return { list, undecided };
 }
 
-/** What the role lacks for the mapping, as "action on resource" strings. */
-function missingFor(mi: MappingIam, statements: Stmt[]): string[] {
-    const missing: string[] = [];
-    const need = (action: string, resource: string) => {
-        if (!allows(statements, action, resource)) missing.push(`${action} on ${resource}`);
-    };
-    const describe = mi.serverless ? ["kafka:DescribeClusterV2"] : [...MAPPING_DESCRIBE_CLUSTER_ACTIONS];
-    if (!describe.some((a) => allows(statements, a, mi.cluster.arn))) missing.push(`${describe.join(" or ")} on ${mi.cluster.arn}`);
-    for (const a of MAPPING_CLUSTER_ACTIONS) need(a, mi.cluster.arn);
+/** One request the role must be able to make, with the documents besides its own that it passes. */
+interface Need {
+    action: string;
+    resource: string;
+    gates: Gate[];
+    ctx?: RequestContext;
+    /** Alternatives: any one of these actions will do (kafka:DescribeCluster or DescribeClusterV2). */
+    anyOf?: string[];
+}
+
+/** What an MSK mapping needs from its role (Lambda, "Configuring Lambda execution role permissions"). */
+function needsOf(index: StackIndex, mi: MappingIam): { needs: Need[]; unknown: boolean } {
+    const needs: Need[] = [];
+    let unknown = false;
+    if (mi.vpcConnection) {
+        // "kafka:DescribeVpcConnection: Only required for cross-account event source mappings."
+        needs.push({ action: "kafka:DescribeVpcConnection", resource: mi.cluster.arn, gates: [] });
+    } else {
+        const describe = mi.serverless ? ["kafka:DescribeClusterV2"] : [...MAPPING_DESCRIBE_CLUSTER_ACTIONS];
+        needs.push({ action: describe[0], anyOf: describe, resource: mi.cluster.arn, gates: [] });
+        for (const a of MAPPING_CLUSTER_ACTIONS) needs.push({ action: a, resource: mi.cluster.arn, gates: [] });
+    }
     // The describe actions support no resource-level permissions ("*"); creating a network interface is authorised on
     // the interface, the subnet and the security group, deleting it on the interface (Service Authorization Reference,
     // Amazon EC2): probed with ARNs in the cluster's account and region, so `arn:aws:ec2:*:*:*`-style grants count.
@@ -264,16 +295,62 @@ function missingFor(mi: MappingIam, statements: Stmt[]): string[] {
                 : a === "ec2:DeleteNetworkInterface"
                   ? [ec2("network-interface")]
                   : ["*"];
-        for (const r of on) need(a, r);
+        for (const r of on) needs.push({ action: a, resource: r, gates: [] });
     }
-    if (mi.iam) {
+    if (mi.iam && !mi.vpcConnection) {
         const group = mi.group ?? `${PROBE.name}-generated-group-id`;
         for (const a of CONSUMER_KAFKA_CLUSTER_ACTIONS) {
             const type = resourceTypeOf(a);
-            need(a, kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : group));
+            needs.push({ action: a, resource: kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : group), gates: [] });
         }
     }
-    return missing;
+    // "Configuring Lambda execution role permissions": secretsmanager:GetSecretValue on each secret the mapping names,
+    // and kms:Decrypt on the secret's customer-managed key (Secrets Manager decrypts through KMS for the role).
+    for (const sec of mi.secrets) {
+        const policies = sec.resource ? resourcePolicies(index, sec.resource) : { gates: [], unknown: false };
+        unknown ||= policies.unknown;
+        needs.push({ action: "secretsmanager:GetSecretValue", resource: sec.arn, gates: policies.gates });
+        if (!sec.resource) continue;
+        const keyValue = get(sec.resource.props, "kmsKeyId");
+        if (isAwsManaged(keyValue)) continue;
+        const k = resolveKey(index, sec.resource, "kmsKeyId", keyValue);
+        const keyArn = k.state === "resource" || k.state === "arn" ? k.arn : undefined;
+        if (typeof keyArn !== "string" || isUnknown(keyArn)) {
+            if (k.state !== "unresolved") unknown = true;
+            continue;
+        }
+        const gate = k.state === "resource" ? keyPolicyGate(index, k.key) : undefined;
+        if (gate === "unknown") unknown = true;
+        needs.push({ action: "kms:Decrypt", resource: keyArn, gates: gate && gate !== "unknown" ? [gate] : [], ctx: viaService("secretsmanager", sec.arn) });
+    }
+    return { needs, unknown };
+}
+
+/**
+ * What the role cannot do for the mapping: `missing` (no Allow that certainly applies in its own policies: policies
+ * outside the stack may still grant it) and `refused` (a Deny that could apply, or the boundary or a resource policy:
+ * nothing outside the stack undoes that).
+ */
+function missingFor(index: StackIndex, mi: MappingIam, role: PolicyResource, statements: Stmt[]): { missing: string[]; refused: string[]; unknown: boolean } {
+    const missing: string[] = [];
+    const refused: string[] = [];
+    const { needs, unknown: needsUnknown } = needsOf(index, mi);
+    let unknown = needsUnknown;
+    const roleArn = get(role.props, "arn");
+    const boundary = boundaryOf(index, role);
+    if (boundary === "unknown") unknown = true;
+    const boundaryGate: Gate[] = Array.isArray(boundary)
+        ? [{ label: "the role's permissions boundary", statements: boundary, principals: false, mustAllow: true }]
+        : [];
+    for (const n of needs) {
+        const whys = (n.anyOf ?? [n.action]).map((a) => refusal(statements, roleArn, [...boundaryGate, ...n.gates], a, n.resource, n.ctx));
+        if (whys.some((w) => w === undefined)) continue;
+        const what = `${(n.anyOf ?? [n.action]).join(" or ")} on ${n.resource}`;
+        if (whys.every((w) => w === "not allowed by the role's policies")) missing.push(what);
+        else refused.push(`${what} (${whys.find((w) => w !== "not allowed by the role's policies")})`);
+    }
+    if (boundary === "external") missing.length = 0;
+    return { missing, refused, unknown };
 }
 
 /**
@@ -292,18 +369,24 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
         const found = mappingsWithRoles(index);
         const list = found.list;
         let undecided = found.undecided;
+        const answers = new Map<string, ReturnType<typeof missingFor>>();
         for (const mi of list) {
             for (const { fn, role, grants } of mi.roles) {
-                const missing = missingFor(mi, grants.statements);
-                if (!missing.length) continue;
-                if (grants.unknown) {
-                    undecided = ["policy"];
+                // Many mappings of one role often ask the same (cluster, topic, group, secrets): answered once per request.
+                const question = [role.urn, mi.cluster.arn, mi.topic, mi.group ?? "", mi.iam, mi.serverless, ...mi.secrets.map((x) => x.arn)].join("\u0000");
+                let found = answers.get(question);
+                if (!found) answers.set(question, (found = missingFor(index, mi, role, grants.statements)));
+                if (found.unknown) undecided = ["policy"];
+                // Policies outside this stack (or not known yet) may grant what is missing; a refusal stands regardless.
+                const missing = grants.unknown || grants.external.length ? [] : found.missing;
+                if (!missing.length && !found.refused.length) {
+                    if (found.missing.length && grants.unknown) undecided = ["policy"];
                     continue;
                 }
-                if (grants.external.length) continue; // policies outside this stack may grant it; the pack cannot see them
                 const how = mi.iam ? "IAM authentication" : "its secret";
+                const parts = [...(missing.length ? [`it lacks ${missing.join(", ")}`] : []), ...found.refused.map((r) => `it cannot use ${r}`)];
                 report(
-                    `Role '${role.name}' of function '${fn.name}' cannot serve MSK mapping '${mi.mapping.name}' (${how}): it lacks ${missing.join(", ")}. ` +
+                    `Role '${role.name}' of function '${fn.name}' cannot serve MSK mapping '${mi.mapping.name}' (${how}): ${parts.join("; ")}. ` +
                         `Without these the mapping fails (e.g. "Cluster failed to authorize Lambda"); add them to the role's policy, scoped to these ARNs ` +
                         '(Lambda docs: "Configuring Lambda execution role permissions", "IAM role-based authentication").',
                     role.urn,
@@ -313,6 +396,55 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
         if (undecided) notKnownYet(undecided);
     },
 };
+
+/** The message of msk-consumer-role-least-privilege for one role and mapping. */
+function consumerMessage(role: PolicyResource, fn: PolicyResource, mi: MappingIam, problems: string[]): string {
+    return (
+        `Role '${role.name}' of function '${fn.name}', the consumer of MSK mapping '${mi.mapping.name}', is broader than a consumer needs: ${problems.join("; ")}. ` +
+        `Grant the Lambda/MSK docs' actions on ${mi.cluster.arn}, its topic '${mi.topic}' and its consumer group only.`
+    );
+}
+
+/** An MSK VPC connection ARN's partition, region and account (the connection's, for the ec2 requests). */
+function connectionParts(arn: string): { partition: string; region: string; account: string; name: string; uuid: string } | undefined {
+    const f = arn.split(":", 6);
+    return f.length === 6 ? { partition: f[1], region: f[3], account: f[4], name: "", uuid: "" } : undefined;
+}
+
+/**
+ * IAM actions that let a role change its own permissions (IAM User Guide, "Permissions required to access IAM
+ * resources"; privilege escalation paths): with any of them on its own role (or its policies) the role's grants are
+ * unlimited. `iam:PassRole` escalates together with creating or updating a function that runs as the passed role.
+ */
+const SELF_ESCALATION = [
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+] as const;
+
+/** What a consumer's role may reach beyond its needs: its own permissions, any secret, any key, any bucket. */
+function reachBeyond(st: Stmt[], probe: Probe, role: PolicyResource): string[] {
+    const out: string[] = [];
+    const roleArn = get(role.props, "arn");
+    const own = typeof roleArn === "string" && !isUnknown(roleArn) ? roleArn : `arn:aws:iam::${probe.account}:role/${probe.any}`;
+    const account = own.split(":", 5)[4] || probe.account;
+    const escalate: string[] = SELF_ESCALATION.filter((a) => allows(st, a, a.includes("PolicyVersion") ? `arn:aws:iam::${account}:policy/${probe.any}` : own));
+    const anyFunction = `arn:aws:lambda:${probe.region}:${account}:function:${probe.any}`;
+    if (
+        allows(st, "iam:PassRole", `arn:aws:iam::${account}:role/${probe.any}`) &&
+        ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"].some((a) => allows(st, a, anyFunction))
+    )
+        escalate.push("iam:PassRole on any role with lambda:CreateFunction");
+    if (escalate.length) out.push(`it can change its own permissions (${escalate.join(", ")}), so its grants are unlimited`);
+    if (allows(st, "secretsmanager:GetSecretValue", probe.secret)) out.push("it may read any secret (secretsmanager:GetSecretValue)");
+    if (allows(st, "kms:Decrypt", probe.key)) out.push("it may use any KMS key (kms:Decrypt)");
+    if (allows(st, "s3:GetObject", probe.bucket)) out.push("it may read any S3 bucket (s3:GetObject)");
+    return out;
+}
 
 /**
  * Least privilege for the roles of MSK consumers, decided by what their effective policies (inline, attached,
@@ -336,10 +468,17 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
                 if (done.has(key)) continue;
                 done.add(key);
                 const st = grants.statements;
+                const probe = probeFor(st);
                 const problems: string[] = [];
-                if (allows(st, PROBE.action, PROBE.resource))
+                if (allows(st, probe.action, probe.resource))
                     problems.push('it allows every action on every resource (e.g. AdministratorAccess, PowerUserAccess or Action "*")');
                 else {
+                    for (const p of reachBeyond(st, probe, role)) problems.push(p);
+                    if (mi.vpcConnection) {
+                        // The cluster is another account's: its ARN is not known here, so kafka grants are not judged.
+                        if (problems.length) report(consumerMessage(role, fn, mi, problems), role.urn);
+                        continue;
+                    }
                     const own = (type: KafkaType) => kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : (mi.group ?? PROBE.name));
                     const admin = KAFKA_CLUSTER_ADMIN_ACTIONS.filter((a) => allows(st, a, own(resourceTypeOf(a))));
                     if (admin.length) problems.push(`it may administer the cluster (${admin.join(", ")})`);
@@ -355,19 +494,14 @@ export const mskConsumerRoleLeastPrivilege: StackValidationPolicy = {
                             .map(([a]) => kafkaAction(a));
                         if (actions.length) problems.push(`it allows ${actions.join(", ")} on ${label}`);
                     };
-                    beyond("other clusters", (type) => kafkaArn({ ...mi.cluster, name: PROBE.name, uuid: PROBE.uuid }, type, PROBE.name));
-                    beyond("topics other than its own", (type) => (type === "topic" ? kafkaArn(mi.cluster, "topic", PROBE.name) : undefined));
+                    beyond("other clusters", (type) => kafkaArn({ ...mi.cluster, name: probe.any, uuid: probe.any }, type, probe.any));
+                    beyond("topics other than its own", (type) => (type === "topic" ? kafkaArn(mi.cluster, "topic", probe.any) : undefined));
                     // Without a consumerGroupId the group's name is Lambda's to choose, so a grant on any group is needed.
                     if (mi.group !== undefined && get(mi.mapping.props, "amazonManagedKafkaEventSourceConfig", "consumerGroupId") !== undefined)
-                        beyond("consumer groups other than its own", (type) => (type === "group" ? kafkaArn(mi.cluster, "group", PROBE.name) : undefined));
+                        beyond("consumer groups other than its own", (type) => (type === "group" ? kafkaArn(mi.cluster, "group", probe.any) : undefined));
                 }
                 if (!problems.length && grants.unknown) undecided = ["policy"];
-                if (problems.length)
-                    report(
-                        `Role '${role.name}' of function '${fn.name}', the consumer of MSK mapping '${mi.mapping.name}', is broader than a consumer needs: ${problems.join("; ")}. ` +
-                            `Grant the Lambda/MSK docs' actions on ${mi.cluster.arn}, its topic '${mi.topic}' and its consumer group only.`,
-                        role.urn,
-                    );
+                if (problems.length) report(consumerMessage(role, fn, mi, problems), role.urn);
             }
         }
         if (undecided) notKnownYet(undecided);

@@ -1,20 +1,25 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { T } from "../lib/graph";
-import { get, isUnknown, knownBool, notKnownYet } from "../lib/values";
+import { rotationForbidden } from "../lib/kms";
+import { knownBool, notKnownYet } from "../lib/values";
 import { forTypes } from "./common";
 
-/** Customer-managed symmetric keys rotate their key material yearly (asymmetric and HMAC keys cannot rotate). */
+/**
+ * Customer-managed symmetric keys rotate their key material yearly. AWS KMS Developer Guide "Rotate AWS KMS keys":
+ * automatic rotation is supported only for symmetric encryption keys with key material that AWS KMS generates; not for
+ * asymmetric keys, HMAC keys, keys in custom key stores, or keys with imported key material (`origin: EXTERNAL`). A
+ * mandatory rule must be satisfiable, so those keys are not asked to rotate (lib/kms.ts `rotationForbidden`).
+ */
 export const kmsKeyRotation: ResourceValidationPolicy = {
     name: "kms-key-rotation",
-    description: "Customer-managed symmetric KMS keys have automatic rotation on.",
+    description: "Customer-managed symmetric KMS keys whose key material AWS KMS generates have automatic rotation on.",
     enforcementLevel: "mandatory",
     validateResource: forTypes([T.kmsKey], (args, report) => {
-        const specs = [get(args.props, "customerMasterKeySpec"), get(args.props, "keySpec")];
-        const spec = specs.find((v) => typeof v === "string" && !isUnknown(v)) ?? "SYMMETRIC_DEFAULT";
-        if (spec !== "SYMMETRIC_DEFAULT") return;
+        const forbidden = rotationForbidden(args.props);
+        if (forbidden === true) return;
         if (knownBool(args.props, "enableKeyRotation") === true) return;
-        // An unknown key spec may be an asymmetric or HMAC key, which cannot rotate: a preview note, not a verdict.
-        if (specs.some(isUnknown)) notKnownYet(["keySpec"]);
+        // An unknown key spec, origin or key store may name a key that cannot rotate: a preview note, not a verdict.
+        if (forbidden === "unknown") notKnownYet(["keySpec"]);
         report(`KMS key '${args.name}' does not rotate: set enableKeyRotation to true.`);
     }),
 };

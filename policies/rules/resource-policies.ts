@@ -264,3 +264,43 @@ function maybeAction(p: PolicyResource): string {
     const a = get(p.props, "action");
     return typeof a === "string" && !isUnknown(a) ? a : "the function";
 }
+
+/**
+ * Lambda docs, "Viewing resource-based IAM policies in Lambda" / "Granting function access to AWS services": when an
+ * AWS service invokes a function, set `SourceArn` (and `SourceAccount` for S3) so that only your resource can make
+ * the service call it; without them any account's resource of that service could (the confused deputy problem, IAM
+ * User Guide "The confused deputy problem"). Advisory: the service principal itself is not public.
+ */
+export const consumerConfusedDeputy: StackValidationPolicy = {
+    name: "consumer-confused-deputy",
+    description:
+        "A Lambda permission that lets an AWS service principal (*.amazonaws.com) invoke a Kafka consumer function names the calling resource or account (sourceArn or sourceAccount).",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        const consumers = consumerFunctions(index);
+        let undecided: Path | undefined;
+        for (const p of index.ofType(T.permission)) {
+            const fns = functionsOf(index, p, "function");
+            if (!fns.some((f) => consumers.has(f))) continue;
+            const principal = get(p.props, "principal");
+            if (isUnknown(principal)) {
+                undecided = ["principal"];
+                continue;
+            }
+            if (typeof principal !== "string" || !principal.endsWith(".amazonaws.com")) continue;
+            const narrowers = ["sourceAccount", "sourceArn"].map((k) => get(p.props, k));
+            if (narrowers.some((v) => typeof v === "string" && v !== "" && !isUnknown(v))) continue;
+            if (narrowers.some(isUnknown)) {
+                undecided = ["sourceArn"];
+                continue;
+            }
+            report(
+                `Lambda permission '${p.name}' lets the service principal ${principal.slice(0, 80)} invoke Kafka consumer function '${fns[0].name}' with no sourceArn or sourceAccount: ` +
+                    "a resource of that service in any account could make it call the function (confused deputy). Set sourceArn (and sourceAccount) to your resource.",
+                p.urn,
+            );
+        }
+        if (undecided) notKnownYet(undecided);
+    },
+};

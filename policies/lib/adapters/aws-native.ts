@@ -286,6 +286,8 @@ const kmsKey: Adapter = {
         keySpec: (r) => r.get("keySpec"),
         keyUsage: (r) => r.get("keyUsage"),
         policy: (r) => r.get("keyPolicy"),
+        isEnabled: (r) => r.get("enabled"),
+        origin: (r) => r.get("origin"),
     },
 };
 

@@ -1,0 +1,151 @@
+/**
+ * "Can the execution role do what the mapping needs?": IAM's policy evaluation logic (IAM User Guide, "Policy
+ * evaluation logic"), conservative for this question: an action is possible only when an Allow in the role's identity
+ * policies certainly applies, the role's permissions boundary (when the stack sets one) certainly allows it too
+ * (boundaries intersect), and no Deny that could apply is written anywhere the request passes: the identity policies,
+ * the boundary, the resource's policy (key policy, queue, topic, bucket or secret policy) or the VPC endpoint policy.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { T, type StackIndex } from "./graph";
+import { roleRequestContext, type RequestContext } from "./iam-conditions";
+import { allows, asList, certainly, couldDeny, statementLabel, statementsOf, type Stmt } from "./iam-eval";
+import { awsManagedPolicyRef, managedPolicyStatements } from "./iam-facts";
+import { get, isUnknown, UNKNOWN } from "./values";
+
+/** A policy document the request passes through, with a label for messages. */
+export interface Gate {
+    label: string;
+    statements: Stmt[];
+    /** A resource or endpoint policy: its statements apply to the role only through their Principal. */
+    principals: boolean;
+    /** The document must also allow (a permissions boundary, an endpoint policy): its Allow must certainly apply. */
+    mustAllow: boolean;
+}
+
+/** The role's permissions boundary: its statements, "unknown" (not known yet), "external" (not readable), or none. */
+export function boundaryOf(index: StackIndex, role: PolicyResource): Stmt[] | "unknown" | "external" | undefined {
+    const value = get(role.props, "permissionsBoundary");
+    if (value === undefined || value === null || value === "") return undefined;
+    const found = [...index.propDeps(role, "permissionsBoundary", [T.policy]), ...index.withIdIn([value], [T.policy])];
+    if (found.length) {
+        const s = statementsOf(get(found[0].props, "policy"));
+        return s === UNKNOWN ? "unknown" : s;
+    }
+    if (isUnknown(value)) return "unknown";
+    const ref = typeof value === "string" ? awsManagedPolicyRef(value) : undefined;
+    const managed = ref ? managedPolicyStatements(ref.name, ref.path) : undefined;
+    if (managed) return managed;
+    return "external";
+}
+
+/** Does a resource-policy statement name the role as its principal (`*`, the role's ARN, its account)? */
+export function namesPrincipal(s: Stmt, roleArn: string | undefined, account: string | undefined): boolean {
+    const ids = [roleArn, account, account ? `arn:aws:iam::${account}:root` : undefined].filter((x): x is string => !!x);
+    const matches = (p: unknown): boolean => {
+        if (p === "*") return true;
+        if (!p || typeof p !== "object") return false;
+        const list = asList((p as Record<string, unknown>).AWS);
+        return (
+            list.includes("*") ||
+            list.some((x) => ids.includes(x) || (account !== undefined && x.startsWith(`arn:`) && x.split(":", 5)[4] === account && x.endsWith(":root")))
+        );
+    };
+    if (s.Principal !== undefined) return matches(s.Principal);
+    if (s.NotPrincipal !== undefined) return !matches(s.NotPrincipal);
+    return false;
+}
+
+export interface Refusal {
+    action: string;
+    resource: string;
+    why: string;
+}
+
+/**
+ * Whether the role can make the request: undefined when it can, else why not ("not allowed by ...", "denied by ...").
+ * `identity`: the role's identity statements; `gates`: the other documents the request passes; `extra`: context keys
+ * the caller knows (`kms:ViaService` for a key used through a service).
+ */
+export function refusal(identity: Stmt[], roleArn: unknown, gates: Gate[], action: string, resource: string, extra: RequestContext = {}): string | undefined {
+    const arn = typeof roleArn === "string" && !isUnknown(roleArn) ? roleArn : undefined;
+    const ctx: RequestContext = { ...roleRequestContext(arn), ...extra };
+    const account = arn ? arn.split(":", 5)[4] : undefined;
+    const own = certainly(identity, action, resource, ctx);
+    if (own.deny >= 0) return `denied by ${statementLabel(identity[own.deny], own.deny)} of the role's policies`;
+    for (const g of gates) {
+        const st = g.principals ? g.statements.filter((s) => namesPrincipal(s, arn, account)) : g.statements;
+        const i = couldDeny(st, action, resource, ctx);
+        if (i >= 0) return `denied by ${statementLabel(st[i], g.statements.indexOf(st[i]))} of ${g.label}`;
+        if (g.mustAllow && !allows(st, action, resource, "certain", ctx)) return `not allowed by ${g.label}`;
+    }
+    if (own.allow < 0) return "not allowed by the role's policies";
+    return undefined;
+}
+
+/** The policy documents written on a destination or secret resource in the stack (its own `policy` and policy resources). */
+export function resourcePolicies(index: StackIndex, target: PolicyResource): { gates: Gate[]; unknown: boolean } {
+    const gates: Gate[] = [];
+    let unknown = false;
+    const add = (owner: PolicyResource, doc: unknown, what: string) => {
+        if (doc === undefined || doc === null || doc === "") return;
+        const s = statementsOf(doc);
+        if (s === UNKNOWN) unknown = true;
+        else gates.push({ label: `${what} '${owner.name}'`, statements: s, principals: true, mustAllow: false });
+    };
+    const via: Record<string, { type: string; prop: string; what: string } | undefined> = {
+        [T.queue]: { type: T.queuePolicy, prop: "queueUrl", what: "queue policy" },
+        [T.topic]: { type: T.topicPolicy, prop: "arn", what: "topic policy" },
+        [T.bucket]: { type: T.bucketPolicy, prop: "bucket", what: "bucket policy" },
+        [T.bucketV2]: { type: T.bucketPolicy, prop: "bucket", what: "bucket policy" },
+        [T.secret]: { type: T.secretPolicy, prop: "secretArn", what: "secret policy" },
+    };
+    add(target, get(target.props, "policy"), "the resource policy of");
+    const v = via[target.type];
+    if (v) for (const p of index.referrers(target, v.prop, [v.type])) add(p, get(p.props, "policy"), v.what);
+    return { gates, unknown };
+}
+
+/** A KMS key's policy: a separate `KeyPolicy` resource for it, else the key's own `policy` (absent: AWS's default). */
+export function keyPolicyGate(index: StackIndex, key: PolicyResource): Gate | "unknown" | undefined {
+    const separate = index.referrers(key, "keyId", [T.keyPolicy])[0];
+    const doc = separate ? get(separate.props, "policy") : get(key.props, "policy");
+    if (doc === undefined || doc === null || doc === "") return undefined;
+    const s = statementsOf(doc);
+    if (s === UNKNOWN) return "unknown";
+    return { label: `the key policy of '${key.name}'`, statements: s, principals: true, mustAllow: false };
+}
+
+/**
+ * The VPC endpoint policies of a service (`sqs`, `sns`, `s3`) in the stack: an endpoint policy is an allow-list
+ * (AWS PrivateLink, "Control access to VPC endpoints using endpoint policies": absent, it allows everything), so the
+ * request needs its Allow and no Deny. `vpcs`: only endpoints in these VPCs (by `vpcId`), when given.
+ */
+export function endpointGates(index: StackIndex, service: string, vpcs?: Set<string>): { gates: Gate[]; unknown: boolean } {
+    const gates: Gate[] = [];
+    let unknown = false;
+    for (const e of index.ofType(T.vpcEndpoint)) {
+        const name = get(e.props, "serviceName");
+        if (typeof name !== "string" || !name.endsWith(`.${service}`)) continue;
+        if (vpcs) {
+            const vpc = get(e.props, "vpcId");
+            const dep = index.propDeps(e, "vpcId", [T.vpc])[0];
+            const keys = [dep?.urn, typeof vpc === "string" && !isUnknown(vpc) ? `id:${vpc}` : undefined].filter((x): x is string => !!x);
+            if (keys.length && !keys.some((k) => vpcs.has(k))) continue;
+        }
+        const doc = get(e.props, "policy");
+        if (doc === undefined || doc === null || doc === "") continue;
+        const s = statementsOf(doc);
+        if (s === UNKNOWN) unknown = true;
+        else gates.push({ label: `the policy of VPC endpoint '${e.name}'`, statements: s, principals: true, mustAllow: true });
+    }
+    return { gates, unknown };
+}
+
+/**
+ * The `kms:ViaService` of a KMS request a service makes for the role (AWS KMS Developer Guide, "kms:ViaService"):
+ * `SERVICE.REGION.amazonaws.com`, with the region of the resource's ARN.
+ */
+export function viaService(service: string, resourceArn: string): RequestContext {
+    const region = resourceArn.split(":", 4)[3];
+    return region ? { "kms:viaservice": `${service}.${region}.amazonaws.com` } : {};
+}
