@@ -159,15 +159,21 @@ function endpointPath(ctx: Ctx, nic: NetworkInterface, vpc: string, service: str
         if (isUnknown(name)) out.unknown = true;
         if (typeof name !== "string" || endpointService(name) !== service) continue;
         const type = get(e.props, "vpcEndpointType");
-        if (isUnknown(type)) out.unknown = true;
+        if (isUnknown(type)) {
+            out.unknown = true;
+            continue;
+        }
         // Pulumi's AWS provider and CloudFormation both default vpcEndpointType to Gateway, which these services lack.
         if (type !== "Interface") {
             if (!isUnknown(type)) out.why.push(`endpoint '${e.name}' is not of type Interface`);
             continue;
         }
         const dns = get(e.props, "privateDnsEnabled");
-        if (isUnknown(dns)) out.unknown = true;
-        else if (dns !== true && dns !== "true") {
+        if (isUnknown(dns)) {
+            out.unknown = true;
+            continue;
+        }
+        if (dns !== true && dns !== "true") {
             out.why.push(`endpoint '${e.name}' has privateDnsEnabled off, so ${service}'s regional name does not resolve to it`);
             continue;
         }
