@@ -79,7 +79,12 @@ function group(o: Opts, name: string, id: string, rules: Rule[]): Res[] {
         });
         const out = [sg];
         rules.forEach((r, i) =>
-            out.push(res(r.dir === "ingress" ? "aws-native:ec2:SecurityGroupIngress" : "aws-native:ec2:SecurityGroupEgress", `${name}-${r.dir}-${i}`, { groupId: id, ...item(r) })),
+            out.push(
+                res(r.dir === "ingress" ? "aws-native:ec2:SecurityGroupIngress" : "aws-native:ec2:SecurityGroupEgress", `${name}-${r.dir}-${i}`, {
+                    groupId: id,
+                    ...item(r),
+                }),
+            ),
         );
         return out;
     }
@@ -116,13 +121,19 @@ function group(o: Opts, name: string, id: string, rules: Rule[]): Res[] {
             );
         else
             out.push(
-                res(r.dir === "ingress" ? "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" : "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", `${name}-${r.dir}-${i}`, {
-                    securityGroupId: id,
-                    ipProtocol: r.proto,
-                    ...(r.proto === "-1" ? {} : { fromPort: r.from, toPort: r.to }),
-                    ...(r.cidr ? { cidrIpv4: r.cidr } : {}),
-                    ...(r.group ? { referencedSecurityGroupId: r.group } : {}),
-                }),
+                res(
+                    r.dir === "ingress"
+                        ? "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+                        : "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+                    `${name}-${r.dir}-${i}`,
+                    {
+                        securityGroupId: id,
+                        ipProtocol: r.proto,
+                        ...(r.proto === "-1" ? {} : { fromPort: r.from, toPort: r.to }),
+                        ...(r.cidr ? { cidrIpv4: r.cidr } : {}),
+                        ...(r.group ? { referencedSecurityGroupId: r.group } : {}),
+                    },
+                ),
             );
     });
     return out;
@@ -132,27 +143,43 @@ function group(o: Opts, name: string, id: string, rules: Rule[]): Res[] {
 function kafkaGroup(o: Opts): Res[] {
     const p = port(o);
     const rules: Rule[] = [];
-    if (o.drop !== "ingress") rules.push({ dir: "ingress", proto: "tcp", from: o.drop === "ingress-port" ? p + 1 : p, to: o.drop === "ingress-port" ? p + 1 : p, group: "sg-kafka" });
+    if (o.drop !== "ingress")
+        rules.push({ dir: "ingress", proto: "tcp", from: o.drop === "ingress-port" ? p + 1 : p, to: o.drop === "ingress-port" ? p + 1 : p, group: "sg-kafka" });
     if (o.drop !== "egress-broker") rules.push({ dir: "egress", proto: "tcp", from: p, to: p, group: "sg-kafka" });
     if (o.drop !== "egress-443") rules.push({ dir: "egress", proto: "tcp", from: 443, to: 443, cidr: "0.0.0.0/0" });
     if (o.provider === "aws-native" && o.form === "inline" && o.drop !== "egress-broker" && o.drop !== "egress-443")
         // CloudFormation's default egress (allow all) stands in for both egress rules.
-        return group(o, "kafka", "sg-kafka", rules.filter((r) => r.dir === "ingress").concat([{ dir: "egress", proto: "-1", from: 0, to: 0, cidr: "0.0.0.0/0" }]));
+        return group(
+            o,
+            "kafka",
+            "sg-kafka",
+            rules.filter((r) => r.dir === "ingress").concat([{ dir: "egress", proto: "-1", from: 0, to: 0, cidr: "0.0.0.0/0" }]),
+        );
     return group(o, "kafka", "sg-kafka", rules);
 }
 
 function network(o: Opts): Res[] {
     const out: Res[] = [
-        res(t(o, "aws:ec2/vpc:Vpc", "aws-native:ec2:Vpc"), "vpc", o.provider === "aws" ? { id: "vpc-1", cidrBlock: "10.0.0.0/16" } : { vpcId: "vpc-1", cidrBlock: "10.0.0.0/16" }),
+        res(
+            t(o, "aws:ec2/vpc:Vpc", "aws-native:ec2:Vpc"),
+            "vpc",
+            o.provider === "aws" ? { id: "vpc-1", cidrBlock: "10.0.0.0/16" } : { vpcId: "vpc-1", cidrBlock: "10.0.0.0/16" },
+        ),
     ];
     const subnet = (name: string, id: string, cidr: string) =>
-        res(t(o, "aws:ec2/subnet:Subnet", "aws-native:ec2:Subnet"), name, o.provider === "aws" ? { id, vpcId: "vpc-1", cidrBlock: cidr } : { subnetId: id, vpcId: "vpc-1", cidrBlock: cidr });
+        res(
+            t(o, "aws:ec2/subnet:Subnet", "aws-native:ec2:Subnet"),
+            name,
+            o.provider === "aws" ? { id, vpcId: "vpc-1", cidrBlock: cidr } : { subnetId: id, vpcId: "vpc-1", cidrBlock: cidr },
+        );
     out.push(subnet("a", "subnet-a", "10.0.1.0/24"), subnet("b", "subnet-b", "10.0.2.0/24"));
     const table = (name: string, id: string, routes: Record<string, string>[]) => {
         if (o.provider === "aws") return [res("aws:ec2/routeTable:RouteTable", name, { id, vpcId: "vpc-1", routes })];
         return [
             res("aws-native:ec2:RouteTable", name, { routeTableId: id, vpcId: "vpc-1" }),
-            ...routes.map(({ cidrBlock, ...target }, i) => res("aws-native:ec2:Route", `${name}-r${i}`, { routeTableId: id, destinationCidrBlock: cidrBlock, ...target })),
+            ...routes.map(({ cidrBlock, ...target }, i) =>
+                res("aws-native:ec2:Route", `${name}-r${i}`, { routeTableId: id, destinationCidrBlock: cidrBlock, ...target }),
+            ),
         ];
     };
     const assoc = (name: string, subnetId: string, routeTableId: string) =>
@@ -161,13 +188,32 @@ function network(o: Opts): Res[] {
     out.push(...table("private", "rtb-private", privateRoutes), assoc("a-rt", "subnet-a", "rtb-private"), assoc("b-rt", "subnet-b", "rtb-private"));
     if (o.mode === "nat") {
         out.push(subnet("public", "subnet-p", "10.0.100.0/24"));
-        out.push(res(t(o, "aws:ec2/internetGateway:InternetGateway", "aws-native:ec2:InternetGateway"), "igw", o.provider === "aws" ? { id: "igw-1" } : { internetGatewayId: "igw-1" }));
-        out.push(...table("public", "rtb-public", o.drop === "igw-route" ? [] : [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }]), assoc("p-rt", "subnet-p", "rtb-public"));
+        out.push(
+            res(
+                t(o, "aws:ec2/internetGateway:InternetGateway", "aws-native:ec2:InternetGateway"),
+                "igw",
+                o.provider === "aws" ? { id: "igw-1" } : { internetGatewayId: "igw-1" },
+            ),
+        );
+        out.push(
+            ...table("public", "rtb-public", o.drop === "igw-route" ? [] : [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }]),
+            assoc("p-rt", "subnet-p", "rtb-public"),
+        );
         const nat: Record<string, unknown> = { subnetId: "subnet-p", ...(o.drop === "nat-private" ? { connectivityType: "private" } : {}) };
-        out.push(res(t(o, "aws:ec2/natGateway:NatGateway", "aws-native:ec2:NatGateway"), "nat", o.provider === "aws" ? { id: "nat-1", ...nat } : { natGatewayId: "nat-1", ...nat }));
+        out.push(
+            res(
+                t(o, "aws:ec2/natGateway:NatGateway", "aws-native:ec2:NatGateway"),
+                "nat",
+                o.provider === "aws" ? { id: "nat-1", ...nat } : { natGatewayId: "nat-1", ...nat },
+            ),
+        );
         return out;
     }
-    out.push(...group({ ...o, form: o.form === "standalone" || o.form === "inline" ? o.form : "inline" }, "vpce", "sg-vpce", [{ dir: "ingress", proto: "tcp", from: o.drop === "vpce-443" ? 80 : 443, to: o.drop === "vpce-443" ? 80 : 443, group: "sg-kafka" }]));
+    out.push(
+        ...group({ ...o, form: o.form === "standalone" || o.form === "inline" ? o.form : "inline" }, "vpce", "sg-vpce", [
+            { dir: "ingress", proto: "tcp", from: o.drop === "vpce-443" ? 80 : 443, to: o.drop === "vpce-443" ? 80 : 443, group: "sg-kafka" },
+        ]),
+    );
     for (const svc of ["lambda", "sts", ...(secretUsed(o) ? ["secretsmanager"] : [])]) {
         if (o.drop === `endpoint-${svc}`) continue;
         const props = {
@@ -191,7 +237,11 @@ function source(o: Opts): { resources: Res[]; mapping: Res } {
             topics: ["orders"],
             startingPosition: "LATEST",
             selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b-1.example.com:9096,b-2.example.com:9096" } },
-            sourceAccessConfigurations: [...scram, ...SUBNETS.map((s) => ({ type: "VPC_SUBNET", uri: `subnet:${s}` })), { type: "VPC_SECURITY_GROUP", uri: "security_group:sg-kafka" }],
+            sourceAccessConfigurations: [
+                ...scram,
+                ...SUBNETS.map((s) => ({ type: "VPC_SUBNET", uri: `subnet:${s}` })),
+                { type: "VPC_SECURITY_GROUP", uri: "security_group:sg-kafka" },
+            ],
         });
         return { resources: [mapping], mapping };
     }
@@ -258,7 +308,8 @@ function cases(): Opts[] {
     for (const src of ["msk", "serverless", "self-managed"] as Source[])
         for (const mode of ["endpoints", "nat"] as Mode[])
             for (const provider of ["aws", "aws-native"] as Provider[])
-                for (const form of (provider === "aws" ? ["inline", "sg-rule", "vpc-rule"] : ["inline", "standalone"]) as Form[]) out.push({ source: src, mode, provider, form });
+                for (const form of (provider === "aws" ? ["inline", "sg-rule", "vpc-rule"] : ["inline", "standalone"]) as Form[])
+                    out.push({ source: src, mode, provider, form });
     return out;
 }
 
@@ -347,7 +398,12 @@ describe("policy pack: a Kafka mapping's network path, generated (issue 25 §1)"
             ingress: [{ protocol: "tcp", fromPort: 9096, toPort: 9096, cidrBlocks: ["10.0.0.0/16"] }],
         });
         const resources = built.resources.map((r) =>
-            r.name === "cluster" ? res(r.type, r.name, { ...r.props, brokerNodeGroupInfo: { ...(r.props.brokerNodeGroupInfo as object), securityGroups: ["sg-kafka", "sg-in"] } }) : r,
+            r.name === "cluster"
+                ? res(r.type, r.name, {
+                      ...r.props,
+                      brokerNodeGroupInfo: { ...(r.props.brokerNodeGroupInfo as object), securityGroups: ["sg-kafka", "sg-in"] },
+                  })
+                : r,
         );
         assert.deepStrictEqual(await judge([...resources, second]), []);
     });
