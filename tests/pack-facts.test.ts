@@ -388,8 +388,10 @@ describe("policy pack: catalogue", () => {
             .sort();
         assert.deepStrictEqual(advisory, [
             "destination-delivery-outside-stack",
+            "kafka-consumer-group-across-sources",
             "kafka-ingress-prefix-lists",
             "kafka-mapping-unbounded-retries",
+            "msk-acl-default-allow",
             "msk-broker-logs",
             "msk-encryption-at-rest-cmk",
             "msk-network-path",
