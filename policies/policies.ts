@@ -1,5 +1,5 @@
 /** The pack's policies in catalogue order, and the AWS fact or limit each one enforces (for the generated catalogue). */
-import { kafkaAuthMatchesCluster, kafkaServerRootCaSecret, scramSecretContent } from "./rules/auth";
+import { kafkaAuthMatchesCluster, kafkaServerRootCaSecret, scramSecretContent, selfManagedKafkaAuthentication } from "./rules/auth";
 import { destinationDeliveryOutsideStack, destinationEndpointInClusterVpc, destinationKeyPolicy, destinationTypes } from "./rules/delivery";
 import { destinationEncryption, destinationKmsGrants, s3DestinationProtection } from "./rules/destinations";
 import { mskFunctionTimeout } from "./rules/function";
@@ -73,6 +73,7 @@ export const policies = [
     mskConfigurationKafkaVersion,
     mskAclDefaultAllow,
     kafkaConsumerGroupAcrossSources,
+    selfManagedKafkaAuthentication,
 ].map(withBoundedReports);
 
 /** The documentation fact or API limit behind each policy, as the catalogue prints it. */
@@ -144,6 +145,8 @@ export const SOURCES: Record<string, string> = {
     "msk-configuration-kafka-version":
         'Amazon MSK API reference, Configuration: "You can use this configuration for an MSK cluster only if the Apache Kafka version specified for the cluster appears in this array"',
     "msk-acl-default-allow": 'Amazon MSK "Apache Kafka ACLs": allow.everyone.if.no.acl.found is true by default',
+    "self-managed-kafka-authentication":
+        'Lambda "Configuring cluster authentication methods in Lambda" (SASL/SCRAM, SASL/PLAIN, mTLS for self-managed Apache Kafka); the pack refuses unauthenticated MSK clusters alike',
     "kafka-consumer-group-across-sources": 'Lambda/MSK "Customizable consumer group ID": "must be unique among all your Kafka event sources"',
 };
 
@@ -229,4 +232,5 @@ export const READS: Record<string, string[]> = {
     "msk-configuration-kafka-version": [T.mskCluster, T.mskConfiguration],
     "msk-acl-default-allow": [T.mskCluster, T.mskConfiguration],
     "kafka-consumer-group-across-sources": [T.mapping, ...MSK_CLUSTERS],
+    "self-managed-kafka-authentication": [T.mapping],
 };

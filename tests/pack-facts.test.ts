@@ -381,6 +381,7 @@ describe("policy pack: catalogue", () => {
             "msk-no-unauthenticated-access": ["allowUnauthenticated"],
             "msk-mapping-on-failure-destination": ["requireOnFailureDestination"],
             "mapping-secret-protection": ["production"],
+            "self-managed-kafka-authentication": ["allowUnauthenticated"],
         });
         const advisory = info.policies
             .filter((p) => p.enforcementLevel === "advisory")

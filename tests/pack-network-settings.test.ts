@@ -248,4 +248,50 @@ describe("policy pack: network unions and Kafka settings (issue 17 §4, issue 25
             );
         });
     });
+
+    describe("self-managed Kafka held to MSK's level (issue 25 §3) and messages naming the mechanism (§4)", () => {
+        const selfManaged = (types: string[]) =>
+            res(ESM, "sm", {
+                functionName: "f",
+                topics: ["t"],
+                startingPosition: "LATEST",
+                selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b-1.example.com:9092" } },
+                sourceAccessConfigurations: types.map((type) => ({
+                    type,
+                    uri: type === "VPC_SUBNET" ? "subnet:subnet-1" : `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:s-AbCdEf`,
+                })),
+            });
+        it("refuses a self-managed mapping with no authentication, unless the stack allows it; accepts each authentication", async () => {
+            for (const types of [[], ["VPC_SUBNET"], ["SERVER_ROOT_CA_CERTIFICATE"]]) {
+                const d = of(await check(selfManaged(types)), "self-managed-kafka-authentication", "mandatory");
+                assert.strictEqual(d.length, 1, types.join());
+                assert.match(d[0].message, /Self-managed Kafka mapping 'sm' names no authentication/);
+                assert.deepStrictEqual(
+                    of(
+                        await check(selfManaged(types), { "self-managed-kafka-authentication": { allowUnauthenticated: true } }),
+                        "self-managed-kafka-authentication",
+                    ),
+                    [],
+                );
+            }
+            for (const t of ["SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"])
+                assert.deepStrictEqual(of(await check(selfManaged([t, "VPC_SUBNET"])), "self-managed-kafka-authentication"), [], t);
+            // An MSK mapping is not this rule's (msk-no-unauthenticated-access judges the cluster).
+            assert.deepStrictEqual(
+                of(await check(res(ESM, "m", { eventSourceArn: CLUSTER_ARN, topics: ["t"], functionName: "f" })), "self-managed-kafka-authentication"),
+                [],
+            );
+        });
+        it("names SASL/PLAIN for a BASIC_AUTH secret, not SASL/SCRAM", async () => {
+            const arn = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:s-AbCdEf`;
+            const s = res("aws:secretsmanager/secret:Secret", "s", { name: "s", arn });
+            const v = res("aws:secretsmanager/secretVersion:SecretVersion", "v", { secretId: arn, secretString: "not json" }, { secretId: [s] });
+            const d = of(await check([s, v, selfManaged(["BASIC_AUTH"])]), "scram-secret-content", "mandatory");
+            assert.strictEqual(d.length, 1);
+            assert.match(
+                d[0].message,
+                /used for SASL\/PLAIN \(BASIC_AUTH\) by 'sm'\) is not a JSON object: Lambda reads SASL\/PLAIN \(BASIC_AUTH\) credentials/,
+            );
+        });
+    });
 });
