@@ -47,14 +47,13 @@ function subnetsOf(index: StackIndex, r: PolicyResource, prop: string, values: u
     return { subnets: [...found], outside };
 }
 
-/** The VPC default security group (aws.ec2.DefaultSecurityGroup) of the subnets' VPC, or a key naming it outside the stack. */
-function defaultGroupKey(index: StackIndex, subnets: PolicyResource[]): string {
-    const vpcs = new Set(subnets.map((s) => vpcOf(index, s)).filter((v): v is string => !!v));
-    for (const d of index.ofType(T.defaultSecurityGroup)) {
-        const v = vpcOf(index, d);
-        if (v && vpcs.has(v)) return d.urn;
+/** The VPC default security group of the subnets' VPC (lib/sg `defaultOf`). */
+function defaultGroupKey(index: StackIndex, model: SecurityGroups, subnets: PolicyResource[]): string {
+    for (const s of subnets) {
+        const v = vpcOf(index, s);
+        if (v) return model.defaultOf(v);
     }
-    return `default-sg:${[...vpcs][0] ?? "unknown"}`;
+    return model.defaultOf(undefined);
 }
 
 function clusterInterface(index: StackIndex, model: SecurityGroups, c: PolicyResource): NetworkInterface {
@@ -69,7 +68,7 @@ function clusterInterface(index: StackIndex, model: SecurityGroups, c: PolicyRes
         const ids = configs.flatMap((v) => maybeArray(v, "securityGroupIds"));
         // MSK Serverless, VpcConfig.SecurityGroupIds: "If you don't specify a security group, Amazon MSK uses the default
         // security group associated with the VPC."
-        const g = ids.length ? model.keysOf(c, "vpcConfigs", ids) : { keys: [defaultGroupKey(index, sn.subnets)], unknown: false };
+        const g = ids.length ? model.keysOf(c, "vpcConfigs", ids) : { keys: [defaultGroupKey(index, model, sn.subnets)], unknown: false };
         return {
             owner: c,
             what: `MSK Serverless cluster '${c.name}'`,
@@ -84,7 +83,7 @@ function clusterInterface(index: StackIndex, model: SecurityGroups, c: PolicyRes
     const ids = maybeArray(info, "securityGroups");
     // MSK BrokerNodeGroupInfo.SecurityGroups: "If you don't specify a security group, Amazon MSK uses the default
     // security group associated with the VPC."
-    const g = ids.length ? model.keysOf(c, "brokerNodeGroupInfo", ids) : { keys: [defaultGroupKey(index, sn.subnets)], unknown: false };
+    const g = ids.length ? model.keysOf(c, "brokerNodeGroupInfo", ids) : { keys: [defaultGroupKey(index, model, sn.subnets)], unknown: false };
     const unknown = g.unknown || isUnknown(info) || isUnknown(get(info, "securityGroups"));
     return { owner: c, what: `MSK cluster '${c.name}'`, groups: g.keys, groupsUnknown: unknown, subnets: sn.subnets, subnetsOutside: sn.outside };
 }
@@ -132,10 +131,19 @@ export function networkInterfaces(index: StackIndex, model: SecurityGroups): Net
 }
 
 /** The interface set a Kafka mapping's pollers use: its cluster's, or its own (self-managed). */
-export function interfaceOf(index: StackIndex, model: SecurityGroups, m: PolicyResource): NetworkInterface | undefined {
+export function interfaceOf(
+    index: StackIndex,
+    model: SecurityGroups,
+    m: PolicyResource,
+    memo?: Map<PolicyResource, NetworkInterface>,
+): NetworkInterface | undefined {
     if (isSelfManagedMapping(m)) return mappingInterface(index, model, m);
     const c = clustersOf(index, m)[0];
-    return c ? clusterInterface(index, model, c) : undefined;
+    if (!c) return undefined;
+    // Many mappings read one cluster: its interface is read once.
+    let nic = memo?.get(c);
+    if (!nic) memo?.set(c, (nic = clusterInterface(index, model, c)));
+    return nic;
 }
 
 /** The address ranges of subnets (undefined when a subnet's CIDR is not known). */

@@ -79,6 +79,16 @@ interface Ctx {
     report: PathReport;
     /** The interface's groups are (partly) outside the stack: their rules cannot be judged. */
     groupsOutside: boolean;
+    /** Verdicts shared by every mapping of one cluster (so many mappings cost one evaluation): key → result. */
+    memo: Map<string, unknown>;
+}
+
+/** `compute()` once per key and request. */
+function memo<R>(ctx: Ctx, key: string, compute: () => R): R {
+    if (ctx.memo.has(key)) return ctx.memo.get(key) as R;
+    const r = compute();
+    ctx.memo.set(key, r);
+    return r;
 }
 
 function egressRules(ctx: Ctx, nic: NetworkInterface): SgRule[] {
@@ -119,8 +129,8 @@ function checkBrokerPort(ctx: Ctx, m: PolicyResource, nic: NetworkInterface, ran
     if (!p) return void (ctx.report.undecided = true);
     const what = `TCP ${p.port} (the ${p.auth} listener mapping '${m.name}' uses)`;
     for (const direction of ["ingress", "egress"] as const) {
-        const rules = nic.groups.flatMap((k) => ctx.model.group(k)[direction]);
-        const reach = unionAdmits(ctx.model, rules, p.port, self, ranges);
+        const rules = memo(ctx, `rules\0${direction}\0${nic.owner.urn}`, () => nic.groups.flatMap((k) => ctx.model.group(k)[direction]));
+        const reach = memo(ctx, `${direction}\0${nic.owner.urn}\0${p.port}`, () => unionAdmits(ctx.model, rules, p.port, self, ranges));
         if (reach.ok) continue;
         if (reach.unknown) {
             ctx.report.undecided = true;
@@ -180,7 +190,7 @@ function endpointPath(ctx: Ctx, nic: NetworkInterface, vpc: string, service: str
         const ids = maybeArray(e.props, "securityGroupIds");
         const g = ids.length
             ? ctx.model.keysOf(e, "securityGroupIds", ids)
-            : { keys: [defaultSgOf(ctx, vpc)], unknown: isUnknown(get(e.props, "securityGroupIds")) };
+            : { keys: [ctx.model.defaultOf(vpc)], unknown: isUnknown(get(e.props, "securityGroupIds")) };
         if (g.unknown) out.unknown = true;
         if (g.keys.some((k) => !ctx.model.group(k).resource)) {
             out.outside = true;
@@ -198,15 +208,11 @@ function endpointPath(ctx: Ctx, nic: NetworkInterface, vpc: string, service: str
         if (ingress.ok && egress.ok) return { ok: true, unknown: false, outside: false, why: [] };
         if (ingress.unknown || egress.unknown) out.unknown = true;
         if (!ingress.ok && ctx.groupsOutside) out.outside = true;
-        if (!ingress.ok && !ingress.unknown && !ctx.groupsOutside) out.why.push(`the security groups of endpoint '${e.name}' admit no TCP 443 from the pollers' groups or subnets`);
+        if (!ingress.ok && !ingress.unknown && !ctx.groupsOutside)
+            out.why.push(`the security groups of endpoint '${e.name}' admit no TCP 443 from the pollers' groups or subnets`);
         else if (!egress.ok && !egress.unknown) out.why.push(`the pollers' groups allow no outbound TCP 443 to endpoint '${e.name}'`);
     }
     return out;
-}
-
-function defaultSgOf(ctx: Ctx, vpc: string): string {
-    for (const d of ctx.index.ofType(T.defaultSecurityGroup)) if (vpcOf(ctx.index, d) === vpc) return d.urn;
-    return `default-sg:${vpc}`;
 }
 
 /** Every poller subnet routes 0.0.0.0/0 to a public NAT gateway whose own subnet routes 0.0.0.0/0 to an internet gateway. */
@@ -290,14 +296,14 @@ function checkServices(ctx: Ctx, m: PolicyResource, nic: NetworkInterface, range
     const vpcs = new Set(nic.subnets.map((s) => vpcOf(ctx.index, s)));
     if (vpcs.has(undefined)) return void (ctx.report.undecided = true);
     for (const vpc of vpcs as Set<string>) {
-        const nat = natPath(ctx, nic, vpc);
+        const nat = memo(ctx, `nat\0${nic.owner.urn}\0${vpc}\0${ctx.groupsOutside}`, () => natPath(ctx, nic, vpc));
         const missing: string[] = [];
         const why = new Set<string>(nat.why);
         let outside = nat.outside;
         let unknown = nat.unknown;
         for (const service of servicesNeeded(m)) {
             if (nat.ok) break;
-            const e = endpointPath(ctx, nic, vpc, service, ranges);
+            const e = memo(ctx, `endpoint\0${nic.owner.urn}\0${vpc}\0${service}\0${ctx.groupsOutside}`, () => endpointPath(ctx, nic, vpc, service, ranges));
             if (e.ok) continue;
             missing.push(service);
             e.why.forEach((w) => why.add(w));
@@ -321,10 +327,11 @@ function checkServices(ctx: Ctx, m: PolicyResource, nic: NetworkInterface, range
 export function checkNetworkPaths(index: StackIndex): PathReport {
     const model = new SecurityGroups(index);
     const report: PathReport = { broken: [], outside: [], undecided: false };
-    const ctx: Ctx = { index, model, tables: new RouteTables(index), routes: new DefaultRoutes(index), report, groupsOutside: false };
+    const ctx: Ctx = { index, model, tables: new RouteTables(index), routes: new DefaultRoutes(index), report, groupsOutside: false, memo: new Map() };
+    const nics = new Map<PolicyResource, NetworkInterface>();
     for (const m of index.ofType(T.mapping)) {
         if (!isKafkaMapping(m, index)) continue;
-        const nic = interfaceOf(index, model, m);
+        const nic = interfaceOf(index, model, m, nics);
         if (!nic) {
             if (!isSelfManagedMapping(m))
                 ctx.report.outside.push({

@@ -10,6 +10,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { covers, parseCidr, type Range } from "./cidr";
 import { StackIndex, T } from "./graph";
 import { get, isUnknown, maybeArray } from "./values";
+import { vpcOf } from "./vpc";
 
 export const GROUP_TYPES = [T.securityGroup, T.defaultSecurityGroup] as const;
 
@@ -75,8 +76,14 @@ export function admitsPort(rule: SgRule, port: number): boolean | undefined {
 /** The security groups of a stack and all their rules, keyed by group. */
 export class SecurityGroups {
     private readonly groups = new Map<string, SgGroup>();
+    /** VPC key (lib/vpc `vpcOf`) → its aws.ec2.DefaultSecurityGroup's URN. */
+    private readonly defaults = new Map<string, string>();
 
     constructor(private readonly index: StackIndex) {
+        for (const d of index.ofType(T.defaultSecurityGroup)) {
+            const v = vpcOf(index, d);
+            if (v && !this.defaults.has(v)) this.defaults.set(v, d.urn);
+        }
         for (const g of index.ofType(...GROUP_TYPES)) {
             const group = this.group(g.urn, g);
             for (const direction of ["ingress", "egress"] as Direction[]) {
@@ -97,6 +104,14 @@ export class SecurityGroups {
         if (!g) this.groups.set(key, (g = { key, resource, ingress: [], egress: [], undecided: false }));
         if (resource && !g.resource) g.resource = resource;
         return g;
+    }
+
+    /**
+     * The key of a VPC's default security group: its DefaultSecurityGroup resource, else `default-sg:<vpc>` (outside
+     * the stack). MSK and VPC endpoints use it when no group is named.
+     */
+    defaultOf(vpc: string | undefined): string {
+        return (vpc && this.defaults.get(vpc)) || `default-sg:${vpc ?? "unknown"}`;
     }
 
     all(): SgGroup[] {

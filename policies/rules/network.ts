@@ -81,12 +81,20 @@ export const noPublicKafkaIngress: StackValidationPolicy = {
                 sg.urn,
             );
         }
+        const judged = new Map<string, ReturnType<typeof worldOpenPorts>>();
         for (const nic of networkInterfaces(index, model)) {
             if (nic.groups.length < 2 || nic.groups.some((k) => alone.has(k))) continue;
-            const open = worldOpenPorts(
-                model,
-                nic.groups.flatMap((k) => model.group(k).ingress),
-            );
+            // Interfaces with the same groups are judged once (many clusters or mappings may share them), reported on each.
+            const key = [...nic.groups].sort().join("\0");
+            let open = judged.get(key);
+            if (!open)
+                judged.set(
+                    key,
+                    (open = worldOpenPorts(
+                        model,
+                        nic.groups.flatMap((k) => model.group(k).ingress),
+                    )),
+                );
             if (!open.ports.length) continue;
             report(
                 `The security groups of ${nic.what} (${nic.groups.map((k) => groupName(index, k)).join(", ")}) together admit the whole internet (${open.cidrs.join(", ")}) on Amazon MSK port(s) ${open.ports.join(", ")}: ` +
