@@ -8,9 +8,9 @@ import type { PolicyResource } from "@pulumi/policy";
 import { parseCidr, type Range } from "./cidr";
 import { StackIndex, T } from "./graph";
 import { accessConfigs, CLUSTER_TYPES, clustersOf, isSelfManagedMapping } from "./kafka";
-import { GROUP_TYPES, SecurityGroups } from "./sg";
+import { SecurityGroups } from "./sg";
 import { get, isUnknown, maybeArray } from "./values";
-import { vpcOf } from "./vpc";
+import { refsOf, vpcOf } from "./vpc";
 
 export interface NetworkInterface {
     /** The resource that places the interfaces: an MSK cluster, or a self-managed mapping. */
@@ -35,16 +35,8 @@ export function groupName(index: StackIndex, key: string): string {
 
 /** The subnet resources that `values` (ids, maybe unknown) of `r`'s property `prop` name. */
 function subnetsOf(index: StackIndex, r: PolicyResource, prop: string, values: unknown[]): { subnets: PolicyResource[]; outside: boolean } {
-    const found = new Set<PolicyResource>(index.propDeps(r, prop, [T.subnet]));
-    let outside = false;
-    for (const v of values) {
-        if (typeof v !== "string" || isUnknown(v)) continue;
-        const hit = index.withIdIn([v], [T.subnet]);
-        if (hit.length) hit.forEach((h) => found.add(h));
-        else outside = true;
-    }
-    if (!values.length && !found.size) outside = true;
-    return { subnets: [...found], outside };
+    const refs = refsOf(index, r, prop, values, [T.subnet]);
+    return { subnets: refs.found, outside: refs.outside.length > 0 || (!values.length && !refs.found.length) };
 }
 
 /** The VPC default security group of the subnets' VPC (lib/sg `defaultOf`). */
@@ -99,20 +91,12 @@ function mappingInterface(index: StackIndex, model: SecurityGroups, m: PolicyRes
     const groupIds = configs.filter((c) => c.type === "VPC_SECURITY_GROUP").map((c) => uriValue(c.uri, "security_group:"));
     if (!subnetIds.length && !groupIds.length) return undefined;
     const sn = subnetsOf(index, m, "sourceAccessConfigurations", subnetIds);
-    const deps = index.propDeps(m, "sourceAccessConfigurations", GROUP_TYPES);
-    const known = model.keysOf(
-        m,
-        "sourceAccessConfigurations",
-        groupIds.filter((v) => !isUnknown(v)),
-    );
-    const unknownCount = groupIds.filter(isUnknown).length;
-    const keys = new Set(known.keys);
-    if (unknownCount) for (const d of deps) keys.add(d.urn);
+    const g = model.keysOf(m, "sourceAccessConfigurations", groupIds);
     return {
         owner: m,
         what: `self-managed Kafka mapping '${m.name}'`,
-        groups: [...keys],
-        groupsUnknown: unknownCount > 0 && !deps.length,
+        groups: g.keys,
+        groupsUnknown: g.unknown,
         subnets: sn.subnets,
         subnetsOutside: sn.outside,
     };

@@ -10,7 +10,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { covers, parseCidr, type Range } from "./cidr";
 import { StackIndex, T } from "./graph";
 import { get, isUnknown, maybeArray } from "./values";
-import { vpcOf } from "./vpc";
+import { refsOf, vpcOf } from "./vpc";
 
 export const GROUP_TYPES = [T.securityGroup, T.defaultSecurityGroup] as const;
 
@@ -123,20 +123,8 @@ export class SecurityGroups {
      * property dependency), else `id:<id>`. `unknown` when some reference can be resolved to nothing.
      */
     keysOf(r: PolicyResource, prop: string, values: unknown[]): { keys: string[]; unknown: boolean } {
-        const keys = new Set<string>();
-        let unknown = false;
-        const deps = this.index.propDeps(r, prop, GROUP_TYPES);
-        for (const v of values) {
-            if (typeof v === "string" && v !== "" && !isUnknown(v)) {
-                const hit = this.index.withIdIn([v], GROUP_TYPES);
-                keys.add(hit.length ? hit[0].urn : `id:${v}`);
-            } else if (isUnknown(v)) {
-                // A computed id: the group it depends on when that is unambiguous.
-                if (deps.length === 1 || deps.length === values.length) for (const d of deps) keys.add(d.urn);
-                else unknown = true;
-            }
-        }
-        return { keys: [...keys], unknown };
+        const refs = refsOf(this.index, r, prop, values, GROUP_TYPES);
+        return { keys: [...refs.found.map((g) => g.urn), ...refs.outside.map((id) => `id:${id}`)], unknown: refs.unknown };
     }
 
     private add(group: SgGroup, rule: SgRule): void {

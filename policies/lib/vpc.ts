@@ -43,13 +43,38 @@ export function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResou
 
 /** Route-table identity: the RouteTable resource's URN, else the id string; undefined when unknown. */
 export function tableKeys(index: StackIndex, owner: PolicyResource, prop: string, values: unknown[]): { keys: string[]; unknown: boolean } {
-    const keys = index.propDeps(owner, prop, [T.routeTable]).map((r) => r.urn);
-    let unknown = false;
+    const r = refsOf(index, owner, prop, values, [T.routeTable]);
+    return { keys: [...r.found.map((x) => x.urn), ...r.outside.map((id) => `id:${id}`)], unknown: r.unknown };
+}
+
+/**
+ * The resources of `types` that `values` (ids, ARNs or names, maybe unknown) of `owner`'s property `prop` name. The
+ * engine sends a resource's inputs, which hold no `id`: a value that no resource is known by is matched to the
+ * property's dependencies of those types first (a program that writes `vpcId: vpc.id` depends on `vpc`); only values
+ * beyond the dependencies are outside the stack (`outside`) or not known yet (`unknown`).
+ */
+export function refsOf(
+    index: StackIndex,
+    owner: PolicyResource,
+    prop: string,
+    values: unknown[],
+    types: readonly string[],
+): { found: PolicyResource[]; outside: string[]; unknown: boolean } {
+    const found = new Set<PolicyResource>();
+    const known: string[] = [];
+    let unknownCount = 0;
     for (const v of values) {
-        if (isUnknown(v)) unknown = true;
-        else if (typeof v === "string") keys.push(index.withIdIn([v], [T.routeTable])[0]?.urn ?? `id:${v}`);
+        if (isUnknown(v)) unknownCount++;
+        else if (typeof v === "string" && v !== "") {
+            const hit = index.withIdIn([v], types);
+            if (hit.length) found.add(hit[0]);
+            else known.push(v);
+        }
     }
-    return { keys, unknown: unknown && keys.length === 0 };
+    const left = index.propDeps(owner, prop, types).filter((d) => !found.has(d));
+    for (const d of left) found.add(d);
+    if (known.length + unknownCount <= left.length) return { found: [...found], outside: [], unknown: false };
+    return { found: [...found], outside: known, unknown: unknownCount > 0 };
 }
 
 export interface EndpointCheck {
