@@ -16,7 +16,7 @@ type Form = "inline" | "sg-rule" | "vpc-rule" | "standalone";
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_orders-AbCdEf`;
 const SERVERLESS_ARN = `arn:aws:kafka:us-east-1:${ACCOUNT}:cluster/serverless/aaaaaaaa-1111-2222-3333-444444444444-s1`;
-const SUBNETS = ["subnet-a", "subnet-b"];
+const SUBNETS = ["subnet-0000000000000000a", "subnet-0000000000000000b"];
 
 /** One piece of the path a mutation removes or narrows; `on` names the resource the finding must point at. */
 interface Piece {
@@ -144,18 +144,24 @@ function kafkaGroup(o: Opts): Res[] {
     const p = port(o);
     const rules: Rule[] = [];
     if (o.drop !== "ingress")
-        rules.push({ dir: "ingress", proto: "tcp", from: o.drop === "ingress-port" ? p + 1 : p, to: o.drop === "ingress-port" ? p + 1 : p, group: "sg-kafka" });
-    if (o.drop !== "egress-broker") rules.push({ dir: "egress", proto: "tcp", from: p, to: p, group: "sg-kafka" });
+        rules.push({
+            dir: "ingress",
+            proto: "tcp",
+            from: o.drop === "ingress-port" ? p + 1 : p,
+            to: o.drop === "ingress-port" ? p + 1 : p,
+            group: "sg-00000000000000001",
+        });
+    if (o.drop !== "egress-broker") rules.push({ dir: "egress", proto: "tcp", from: p, to: p, group: "sg-00000000000000001" });
     if (o.drop !== "egress-443") rules.push({ dir: "egress", proto: "tcp", from: 443, to: 443, cidr: "0.0.0.0/0" });
     if (o.provider === "aws-native" && o.form === "inline" && o.drop !== "egress-broker" && o.drop !== "egress-443")
         // CloudFormation's default egress (allow all) stands in for both egress rules.
         return group(
             o,
             "kafka",
-            "sg-kafka",
+            "sg-00000000000000001",
             rules.filter((r) => r.dir === "ingress").concat([{ dir: "egress", proto: "-1", from: 0, to: 0, cidr: "0.0.0.0/0" }]),
         );
-    return group(o, "kafka", "sg-kafka", rules);
+    return group(o, "kafka", "sg-00000000000000001", rules);
 }
 
 function network(o: Opts): Res[] {
@@ -172,7 +178,7 @@ function network(o: Opts): Res[] {
             name,
             o.provider === "aws" ? { id, vpcId: "vpc-1", cidrBlock: cidr } : { subnetId: id, vpcId: "vpc-1", cidrBlock: cidr },
         );
-    out.push(subnet("a", "subnet-a", "10.0.1.0/24"), subnet("b", "subnet-b", "10.0.2.0/24"));
+    out.push(subnet("a", "subnet-0000000000000000a", "10.0.1.0/24"), subnet("b", "subnet-0000000000000000b", "10.0.2.0/24"));
     const table = (name: string, id: string, routes: Record<string, string>[]) => {
         if (o.provider === "aws") return [res("aws:ec2/routeTable:RouteTable", name, { id, vpcId: "vpc-1", routes })];
         return [
@@ -185,9 +191,13 @@ function network(o: Opts): Res[] {
     const assoc = (name: string, subnetId: string, routeTableId: string) =>
         res(t(o, "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws-native:ec2:SubnetRouteTableAssociation"), name, { subnetId, routeTableId });
     const privateRoutes = o.mode === "nat" && o.drop !== "nat-route" ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] : [];
-    out.push(...table("private", "rtb-private", privateRoutes), assoc("a-rt", "subnet-a", "rtb-private"), assoc("b-rt", "subnet-b", "rtb-private"));
+    out.push(
+        ...table("private", "rtb-private", privateRoutes),
+        assoc("a-rt", "subnet-0000000000000000a", "rtb-private"),
+        assoc("b-rt", "subnet-0000000000000000b", "rtb-private"),
+    );
     if (o.mode === "nat") {
-        out.push(subnet("public", "subnet-p", "10.0.100.0/24"));
+        out.push(subnet("public", "subnet-0000000000000000c", "10.0.100.0/24"));
         out.push(
             res(
                 t(o, "aws:ec2/internetGateway:InternetGateway", "aws-native:ec2:InternetGateway"),
@@ -197,9 +207,9 @@ function network(o: Opts): Res[] {
         );
         out.push(
             ...table("public", "rtb-public", o.drop === "igw-route" ? [] : [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }]),
-            assoc("p-rt", "subnet-p", "rtb-public"),
+            assoc("p-rt", "subnet-0000000000000000c", "rtb-public"),
         );
-        const nat: Record<string, unknown> = { subnetId: "subnet-p", ...(o.drop === "nat-private" ? { connectivityType: "private" } : {}) };
+        const nat: Record<string, unknown> = { subnetId: "subnet-0000000000000000c", ...(o.drop === "nat-private" ? { connectivityType: "private" } : {}) };
         out.push(
             res(
                 t(o, "aws:ec2/natGateway:NatGateway", "aws-native:ec2:NatGateway"),
@@ -210,8 +220,8 @@ function network(o: Opts): Res[] {
         return out;
     }
     out.push(
-        ...group({ ...o, form: o.form === "standalone" || o.form === "inline" ? o.form : "inline" }, "vpce", "sg-vpce", [
-            { dir: "ingress", proto: "tcp", from: o.drop === "vpce-443" ? 80 : 443, to: o.drop === "vpce-443" ? 80 : 443, group: "sg-kafka" },
+        ...group({ ...o, form: o.form === "standalone" || o.form === "inline" ? o.form : "inline" }, "vpce", "sg-00000000000000002", [
+            { dir: "ingress", proto: "tcp", from: o.drop === "vpce-443" ? 80 : 443, to: o.drop === "vpce-443" ? 80 : 443, group: "sg-00000000000000001" },
         ]),
     );
     for (const svc of ["lambda", "sts", ...(secretUsed(o) ? ["secretsmanager"] : [])]) {
@@ -221,7 +231,7 @@ function network(o: Opts): Res[] {
             serviceName: `com.amazonaws.us-east-1.${svc}`,
             vpcEndpointType: "Interface",
             privateDnsEnabled: o.drop !== `dns-${svc}`,
-            securityGroupIds: ["sg-vpce"],
+            securityGroupIds: ["sg-00000000000000002"],
             subnetIds: SUBNETS,
         };
         out.push(res(t(o, "aws:ec2/vpcEndpoint:VpcEndpoint", "aws-native:ec2:VpcEndpoint"), svc, props));
@@ -239,8 +249,11 @@ function source(o: Opts): { resources: Res[]; mapping: Res } {
             selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b-1.example.com:9096,b-2.example.com:9096" } },
             sourceAccessConfigurations: [
                 ...scram,
-                ...SUBNETS.map((s) => ({ type: "VPC_SUBNET", uri: `subnet:${s}` })),
-                { type: "VPC_SECURITY_GROUP", uri: "security_group:sg-kafka" },
+                ...SUBNETS.map((s) => ({
+                    type: "VPC_SUBNET",
+                    uri: o.drop === "subnet-uri" ? "subnet:Calling [toString] on an [Output<T>] is not supported." : `subnet:${s}`,
+                })),
+                { type: "VPC_SECURITY_GROUP", uri: "security_group:sg-00000000000000001" },
             ],
         });
         return { resources: [mapping], mapping };
@@ -250,7 +263,11 @@ function source(o: Opts): { resources: Res[]; mapping: Res } {
         cluster = res(t(o, "aws:msk/serverlessCluster:ServerlessCluster", "aws-native:msk:ServerlessCluster"), "cluster", {
             clusterName: "c",
             arn: SERVERLESS_ARN,
-            vpcConfigs: [o.provider === "aws" ? { subnetIds: SUBNETS, securityGroupIds: ["sg-kafka"] } : { subnetIds: SUBNETS, securityGroups: ["sg-kafka"] }],
+            vpcConfigs: [
+                o.provider === "aws"
+                    ? { subnetIds: SUBNETS, securityGroupIds: ["sg-00000000000000001"] }
+                    : { subnetIds: SUBNETS, securityGroups: ["sg-00000000000000001"] },
+            ],
             clientAuthentication: { sasl: { iam: { enabled: true } } },
         });
     else
@@ -259,7 +276,7 @@ function source(o: Opts): { resources: Res[]; mapping: Res } {
             arn: CLUSTER_ARN,
             kafkaVersion: "3.6.0",
             numberOfBrokerNodes: 2,
-            brokerNodeGroupInfo: { instanceType: "kafka.m5.large", clientSubnets: SUBNETS, securityGroups: ["sg-kafka"] },
+            brokerNodeGroupInfo: { instanceType: "kafka.m5.large", clientSubnets: SUBNETS, securityGroups: ["sg-00000000000000001"] },
             clientAuthentication: o.provider === "aws" ? { sasl: { scram: true } } : { sasl: { scram: { enabled: true } } },
         });
     const mapping = res("aws:lambda/eventSourceMapping:EventSourceMapping", "m", {
@@ -298,6 +315,12 @@ const PIECES: Piece[] = [
         },
     ]),
     { name: "vpce-443", on: "mapping", applies: (o) => o.mode === "endpoints", why: /security groups of endpoint '\w+' admit no TCP 443/ },
+    {
+        name: "subnet-uri",
+        on: "mapping",
+        applies: (o) => o.source === "self-managed",
+        why: /has a VPC_SUBNET access configuration whose uri is "subnet:Calling \[toString\].*Lambda takes "subnet:<subnet id>"/,
+    },
     { name: "nat-route", on: "mapping", applies: (o) => o.mode === "nat", why: /subnet 'a' routes 0\.0\.0\.0\/0 to nothing/ },
     { name: "nat-private", on: "mapping", applies: (o) => o.mode === "nat", why: /NAT gateway 'nat' is private/ },
     { name: "igw-route", on: "mapping", applies: (o) => o.mode === "nat", why: /no route to an internet gateway \(not a public subnet\)/ },
@@ -363,7 +386,7 @@ describe("policy pack: a Kafka mapping's network path, generated (issue 25 §1)"
             d.map((x) => [x.policy, x.enforcementLevel, x.urn]),
             [["msk-network-path", "advisory", built.mapping.urn]],
         );
-        assert.match(d[0].message, /uses subnets and security group\(s\) sg-kafka defined outside this stack/);
+        assert.match(d[0].message, /uses subnets and security group\(s\) sg-00000000000000001 defined outside this stack/);
         // The cluster itself outside the stack.
         const noCluster = built.resources.filter((r) => r.name !== "cluster");
         assert.match((await judge(noCluster))[0].message, /The MSK cluster of mapping 'm' is not in this stack/);
@@ -393,7 +416,7 @@ describe("policy pack: a Kafka mapping's network path, generated (issue 25 §1)"
         const o: Opts = { source: "msk", mode: "endpoints", provider: "aws", form: "inline", drop: "ingress" };
         const built = build(o);
         const second = res("aws:ec2/securityGroup:SecurityGroup", "kafka-in", {
-            id: "sg-in",
+            id: "sg-00000000000000003",
             vpcId: "vpc-1",
             ingress: [{ protocol: "tcp", fromPort: 9096, toPort: 9096, cidrBlocks: ["10.0.0.0/16"] }],
         });
@@ -401,7 +424,7 @@ describe("policy pack: a Kafka mapping's network path, generated (issue 25 §1)"
             r.name === "cluster"
                 ? res(r.type, r.name, {
                       ...r.props,
-                      brokerNodeGroupInfo: { ...(r.props.brokerNodeGroupInfo as object), securityGroups: ["sg-kafka", "sg-in"] },
+                      brokerNodeGroupInfo: { ...(r.props.brokerNodeGroupInfo as object), securityGroups: ["sg-00000000000000001", "sg-00000000000000003"] },
                   })
                 : r,
         );

@@ -24,6 +24,8 @@ export interface NetworkInterface {
     /** The subnets in the stack; `subnetsOutside` when some are not. */
     subnets: PolicyResource[];
     subnetsOutside: boolean;
+    /** A self-managed mapping's VPC_SUBNET / VPC_SECURITY_GROUP URIs that are not `subnet:<subnet id>` / `security_group:<group id>`. */
+    badUris?: { type: string; uri: string }[];
 }
 
 /** A group's name for messages: its resource name, else its id. */
@@ -90,6 +92,13 @@ function mappingInterface(index: StackIndex, model: SecurityGroups, m: PolicyRes
     const subnetIds = configs.filter((c) => c.type === "VPC_SUBNET").map((c) => uriValue(c.uri, "subnet:"));
     const groupIds = configs.filter((c) => c.type === "VPC_SECURITY_GROUP").map((c) => uriValue(c.uri, "security_group:"));
     if (!subnetIds.length && !groupIds.length) return undefined;
+    // Lambda API reference, SourceAccessConfiguration: "subnet:<subnet id>" and "security_group:<security group id>".
+    const badUris: { type: string; uri: string }[] = [];
+    for (const c of configs) {
+        if (typeof c.uri !== "string" || isUnknown(c.uri)) continue;
+        if (c.type === "VPC_SUBNET" && !isId(c.uri, "subnet:", "subnet-")) badUris.push({ type: c.type, uri: c.uri });
+        if (c.type === "VPC_SECURITY_GROUP" && !isId(c.uri, "security_group:", "sg-")) badUris.push({ type: c.type, uri: c.uri });
+    }
     const sn = subnetsOf(index, m, "sourceAccessConfigurations", subnetIds);
     const g = model.keysOf(m, "sourceAccessConfigurations", groupIds);
     return {
@@ -99,7 +108,17 @@ function mappingInterface(index: StackIndex, model: SecurityGroups, m: PolicyRes
         groupsUnknown: g.unknown,
         subnets: sn.subnets,
         subnetsOutside: sn.outside,
+        badUris,
     };
+}
+
+/** `prefix` + an EC2 id (`subnet-` or `sg-` and hexadecimal digits). */
+function isId(uri: string, prefix: string, idPrefix: string): boolean {
+    if (!uri.startsWith(prefix + idPrefix)) return false;
+    const hex = uri.slice(prefix.length + idPrefix.length);
+    if (hex.length < 8 || hex.length > 17) return false;
+    for (const c of hex) if (!((c >= "0" && c <= "9") || (c >= "a" && c <= "f"))) return false;
+    return true;
 }
 
 /** Every interface set of the stack: one per MSK cluster, one per self-managed mapping in a VPC. */

@@ -20,7 +20,7 @@ import { StackIndex, T } from "./graph";
 import { accessConfigs, clustersOf, CREDENTIAL_TYPES, isKafkaMapping, isSelfManagedMapping } from "./kafka";
 import { groupName, interfaceOf, subnetRanges, type NetworkInterface } from "./netpath";
 import { admitsPort, SecurityGroups, unionAdmits, type SgRule } from "./sg";
-import { endpointService, get, isUnknown, maybeArray } from "./values";
+import { clip, endpointService, get, isUnknown, maybeArray } from "./values";
 import { DefaultRoutes, RouteTables, vpcOf } from "./vpc";
 
 export interface PathFinding {
@@ -338,6 +338,17 @@ export function checkNetworkPaths(index: StackIndex): PathReport {
                     urn: m.urn,
                     message: `The MSK cluster of mapping '${m.name}' is not in this stack: its security groups, subnets and routes cannot be checked.`,
                 });
+            continue;
+        }
+        if (nic.badUris?.length) {
+            const b = nic.badUris[0];
+            ctx.report.broken.push({
+                urn: m.urn,
+                message:
+                    `Self-managed Kafka mapping '${m.name}' has a ${b.type} access configuration whose uri is ${JSON.stringify(clip(b.uri.slice(0, 120)))}: ` +
+                    `Lambda takes "${b.type === "VPC_SUBNET" ? "subnet:<subnet id>" : "security_group:<security group id>"}" (Lambda API reference, SourceAccessConfiguration) and cannot place its pollers. ` +
+                    "(A template literal around an Output gives its toString text: use pulumi.interpolate.)",
+            });
             continue;
         }
         if (nic.groupsUnknown) ctx.report.undecided = true;

@@ -15,6 +15,8 @@ export interface Step {
     example: string;
     /** Undeclared name → value (a resource from an earlier step or a declaration). */
     bind?: (scope: Record<string, Record<string, unknown>>) => Record<string, unknown>;
+    /** What a team declares after copying the example (resources that use it), with the steps' names in scope. */
+    after?: (scope: Record<string, Record<string, unknown>>) => void;
 }
 
 /** The names an example declares at top level (its `const`s), which later steps may use. */
@@ -82,6 +84,7 @@ export async function runStack(examples: Map<string, DocExample>, steps: Step[])
                 const e = examples.get(step.example);
                 if (!e) throw new Error(`no example ${step.example} in the installed providers`);
                 scope[step.example] = runExample(e, step.bind ? step.bind(scope) : {});
+                step.after?.(scope);
             }
         },
         { project: "doc-examples", stack: "dev", preview: false, config: { "aws:region": "us-east-1" }, secretKeys: [] },
