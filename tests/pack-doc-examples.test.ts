@@ -13,8 +13,7 @@ import type { Diagnostic } from "../plan/analyzer";
 import { docExamples, type DocExample } from "../scripts/doc-examples";
 import { runStack, type Step } from "./helpers/doc-examples";
 import { pack } from "./helpers/pack";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+import * as aws from "@pulumi/aws";
 import { REVIEWED } from "./fixtures/doc-examples-reviewed";
 
 const EXAMPLES = new Map<string, DocExample>(docExamples().map((e) => [e.id, e]));
