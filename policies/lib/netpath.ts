@@ -9,7 +9,7 @@ import { parseCidr, type Range } from "./cidr";
 import { StackIndex, T } from "./graph";
 import { accessConfigs, CLUSTER_TYPES, clustersOf, isSelfManagedMapping } from "./kafka";
 import { SecurityGroups } from "./sg";
-import { get, isUnknown, maybeArray } from "./values";
+import { clip, get, isUnknown, maybeArray } from "./values";
 import { refsOf, vpcOf } from "./vpc";
 
 export interface NetworkInterface {
@@ -32,7 +32,7 @@ export interface NetworkInterface {
 export function groupName(index: StackIndex, key: string): string {
     const r = index.urn(key);
     if (r) return `'${r.name}'`;
-    return key.startsWith("id:") ? key.slice(3) : key;
+    return clip(key.startsWith("id:") ? key.slice(3) : key);
 }
 
 /** The subnet resources that `values` (ids, maybe unknown) of `r`'s property `prop` name. */

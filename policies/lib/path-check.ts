@@ -311,7 +311,7 @@ function checkServices(ctx: Ctx, m: PolicyResource, nic: NetworkInterface, range
             unknown ||= e.unknown;
         }
         if (nat.ok || !missing.length) continue;
-        const vpcName = ctx.index.urn(vpc)?.name ?? vpc.slice(vpc.indexOf(":") + 1);
+        const vpcName = ctx.index.urn(vpc)?.name ?? clip(vpc.slice(vpc.indexOf(":") + 1));
         const text =
             `Kafka mapping '${m.name}' has no path to ${missing.join(", ")} from the subnets of ${nic.what} (VPC '${vpcName}'): ` +
             `its pollers need STS to assume the execution role, Lambda to invoke the function${missing.includes("secretsmanager") ? " and Secrets Manager to read the secret" : ""}. ` +
@@ -372,5 +372,5 @@ export function checkNetworkPaths(index: StackIndex): PathReport {
 function outsideName(index: StackIndex, key: string): string {
     if (!key.startsWith("default-sg:")) return groupName(index, key);
     const vpc = key.slice("default-sg:".length);
-    return `the default security group of VPC '${index.urn(vpc)?.name ?? vpc.slice(vpc.indexOf(":") + 1)}'`;
+    return `the default security group of VPC '${index.urn(vpc)?.name ?? clip(vpc.slice(vpc.indexOf(":") + 1))}'`;
 }

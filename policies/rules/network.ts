@@ -5,7 +5,7 @@ import { StackIndex, T } from "../lib/graph";
 import { groupName, networkInterfaces } from "../lib/netpath";
 import { checkNetworkPaths } from "../lib/path-check";
 import { admitsPort, SecurityGroups, type SgRule } from "../lib/sg";
-import { notKnownYet } from "../lib/values";
+import { clip, notKnownYet } from "../lib/values";
 
 /** The MSK ports (facts: Amazon MSK "Port information") a rule admits; unknown protocol or ports → undefined. */
 function mskPortsOpened(rule: SgRule): number[] | undefined {
@@ -46,7 +46,7 @@ function worldOpenPorts(model: SecurityGroups, rules: SgRule[]): { ports: number
         ports.push(port);
         owner ??= list[0].rule.owner;
         for (const x of list) for (const c of x.rule.cidrs) if (cidrs.size < 8) cidrs.add(c.text);
-        for (const x of list) if (!x.rule.cidrs.length && cidrs.size < 8) for (const l of x.rule.prefixLists) cidrs.add(`prefix list ${l}`);
+        for (const x of list) if (!x.rule.cidrs.length && cidrs.size < 8) for (const l of x.rule.prefixLists) cidrs.add(`prefix list ${clip(l)}`);
     }
     return { ports: ports.sort((a, b) => a - b), cidrs: [...cidrs], owner, undecided };
 }
@@ -121,7 +121,7 @@ export const kafkaIngressPrefixLists: StackValidationPolicy = {
                 const opaque = model.rangesOf(rule).opaque;
                 if (!opaque.length) continue;
                 report(
-                    `'${rule.owner.name}' admits prefix list(s) ${opaque.slice(0, 5).join(", ")} on Amazon MSK port(s) ${ports.join(", ")}: ` +
+                    `'${rule.owner.name}' admits prefix list(s) ${opaque.slice(0, 5).map(clip).join(", ")} on Amazon MSK port(s) ${ports.join(", ")}: ` +
                         "the pack cannot see their entries (they are not defined in this stack). Make sure they hold only your clients' addresses.",
                     rule.owner.urn,
                 );
