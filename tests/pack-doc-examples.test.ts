@@ -224,8 +224,8 @@ const STACKS: CorpusStack[] = [
 
 const ASSEMBLED = new Set(STACKS.flatMap((s) => s.steps.map((x) => x.example)));
 
-async function verdictOf(stack: CorpusStack): Promise<{ diagnostics: Diagnostic[]; names: Map<string, string> }> {
-    const { inputs, state } = await runStack(EXAMPLES, stack.steps);
+async function verdictOf(stack: CorpusStack, preview = false): Promise<{ diagnostics: Diagnostic[]; names: Map<string, string> }> {
+    const { inputs, state } = await runStack(EXAMPLES, stack.steps, preview);
     const s = await pack();
     const diagnostics: Diagnostic[] = [];
     for (const r of inputs) diagnostics.push(...(await s.analyze(r)).diagnostics.map((d) => ({ ...d, urn: d.urn || r.urn })));
@@ -273,4 +273,16 @@ describe("policy pack: the providers' documentation examples, as teams copy them
                 );
         });
     }
+
+    it("judges the first stack's network the same way in a first preview (ids unknown, references by dependency)", async () => {
+        const { diagnostics, names } = await verdictOf(STACKS[0], true);
+        const path = diagnostics.filter((d) => d.policy === "kafka-network-path");
+        assert.deepStrictEqual(
+            path.map((d) => [d.enforcementLevel, names.get(d.urn)]),
+            [
+                ["mandatory", "sg"],
+                ["mandatory", "sg"],
+            ],
+        );
+    });
 });

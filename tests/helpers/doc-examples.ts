@@ -76,7 +76,11 @@ function runExample(example: DocExample, bound: Record<string, unknown>): Record
 }
 
 /** Runs the steps of one stack under the mock runtime and returns its resources as the pack receives them. */
-export async function runStack(examples: Map<string, DocExample>, steps: Step[]): Promise<{ inputs: AnalyzerInput[]; state: AnalyzerInput[] }> {
+export async function runStack(
+    examples: Map<string, DocExample>,
+    steps: Step[],
+    preview = false,
+): Promise<{ inputs: AnalyzerInput[]; state: AnalyzerInput[] }> {
     const sim = await simulate(
         () => {
             const scope: Record<string, Record<string, unknown>> = {};
@@ -87,7 +91,7 @@ export async function runStack(examples: Map<string, DocExample>, steps: Step[])
                 step.after?.(scope);
             }
         },
-        { project: "doc-examples", stack: "dev", preview: false, config: { "aws:region": "us-east-1" }, secretKeys: [] },
+        { project: "doc-examples", stack: "dev", preview, config: { "aws:region": "us-east-1" }, secretKeys: [] },
     );
     // As the plan sends them (plan/policy.ts): Analyze gets each resource's inputs, AnalyzeStack their state.
     return { inputs: analyzerInputs(sim, "inputs"), state: analyzerInputs(sim, "state") };
