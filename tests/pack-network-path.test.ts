@@ -16,6 +16,7 @@ type Form = "inline" | "sg-rule" | "vpc-rule" | "standalone";
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_orders-AbCdEf`;
 const SERVERLESS_ARN = `arn:aws:kafka:us-east-1:${ACCOUNT}:cluster/serverless/aaaaaaaa-1111-2222-3333-444444444444-s1`;
+const DEST = `arn:aws:sqs:us-east-1:${ACCOUNT}:failures`;
 const SUBNETS = ["subnet-0000000000000000a", "subnet-0000000000000000b"];
 
 /** One piece of the path a mutation removes or narrows; `on` names the resource the finding must point at. */
@@ -25,6 +26,8 @@ interface Piece {
     on: "group" | "mapping";
     /** What the message must say. */
     why: RegExp;
+    /** How many findings the removal gives (one unless it breaks two documented paths). */
+    count?: (o: Opts) => number;
 }
 
 interface Opts {
@@ -224,14 +227,21 @@ function network(o: Opts): Res[] {
             { dir: "ingress", proto: "tcp", from: o.drop === "vpce-443" ? 80 : 443, to: o.drop === "vpce-443" ? 80 : 443, group: "sg-00000000000000001" },
         ]),
     );
-    for (const svc of ["lambda", "sts", ...(secretUsed(o) ? ["secretsmanager"] : [])]) {
+    // The on-failure destination's endpoint (SQS); with "dest-443" its own group admits only port 80.
+    if (o.drop === "dest-443")
+        out.push(
+            ...group({ ...o, form: "inline" }, "vpce-sqs", "sg-00000000000000004", [
+                { dir: "ingress", proto: "tcp", from: 80, to: 80, group: "sg-00000000000000001" },
+            ]),
+        );
+    for (const svc of ["lambda", "sts", ...(secretUsed(o) ? ["secretsmanager"] : []), "sqs"]) {
         if (o.drop === `endpoint-${svc}`) continue;
         const props = {
             vpcId: "vpc-1",
             serviceName: `com.amazonaws.us-east-1.${svc}`,
             vpcEndpointType: "Interface",
             privateDnsEnabled: o.drop !== `dns-${svc}`,
-            securityGroupIds: ["sg-00000000000000002"],
+            securityGroupIds: [svc === "sqs" && o.drop === "dest-443" ? "sg-00000000000000004" : "sg-00000000000000002"],
             subnetIds: SUBNETS,
         };
         out.push(res(t(o, "aws:ec2/vpcEndpoint:VpcEndpoint", "aws-native:ec2:VpcEndpoint"), svc, props));
@@ -246,6 +256,7 @@ function source(o: Opts): { resources: Res[]; mapping: Res } {
             functionName: "consumer",
             topics: ["orders"],
             startingPosition: "LATEST",
+            ...(o.mode === "endpoints" ? { destinationConfig: { onFailure: { destinationArn: DEST } } } : {}),
             selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b-1.example.com:9096,b-2.example.com:9096" } },
             sourceAccessConfigurations: [
                 ...scram,
@@ -284,6 +295,7 @@ function source(o: Opts): { resources: Res[]; mapping: Res } {
         topics: ["orders"],
         startingPosition: "LATEST",
         eventSourceArn: o.source === "serverless" ? SERVERLESS_ARN : CLUSTER_ARN,
+        ...(o.mode === "endpoints" ? { destinationConfig: { onFailure: { destinationArn: DEST } } } : {}),
         ...(secretUsed(o) ? { sourceAccessConfigurations: scram } : {}),
     });
     return { resources: [cluster, mapping], mapping };
@@ -299,7 +311,14 @@ const PIECES: Piece[] = [
     { name: "ingress", on: "group", applies: (o) => o.source !== "self-managed", why: /admit no inbound TCP 909[68] \((the SASL\/SCRAM|the IAM) listener/ },
     { name: "ingress-port", on: "group", applies: (o) => o.source !== "self-managed", why: /admit no inbound TCP 909[68]/ },
     { name: "egress-broker", on: "group", applies: () => true, why: /allow no outbound TCP 9096|allow no outbound TCP 909[68] \(the/ },
-    { name: "egress-443", on: "mapping", applies: () => true, why: /has no path to lambda, sts.*allow no outbound TCP 443/ },
+    {
+        name: "egress-443",
+        on: "mapping",
+        applies: () => true,
+        why: /has no path to lambda, sts.*allow no outbound TCP 443/,
+        // With endpoints, the on-failure destination's SQS endpoint is cut off too.
+        count: (o) => (o.mode === "endpoints" ? 2 : 1),
+    },
     ...["lambda", "sts", "secretsmanager"].flatMap((svc): Piece[] => [
         {
             name: `endpoint-${svc}`,
@@ -314,7 +333,20 @@ const PIECES: Piece[] = [
             why: new RegExp(`endpoint '${svc}' has privateDnsEnabled off`),
         },
     ]),
-    { name: "vpce-443", on: "mapping", applies: (o) => o.mode === "endpoints", why: /security groups of endpoint '\w+' admit no TCP 443/ },
+    {
+        name: "dest-443",
+        on: "mapping",
+        applies: (o) => o.mode === "endpoints",
+        why: /The on-failure destination of Kafka mapping 'm' is reached through the sqs interface endpoint .* admit no TCP 443/,
+    },
+    {
+        name: "vpce-443",
+        on: "mapping",
+        applies: (o) => o.mode === "endpoints",
+        why: /security groups of endpoint '\w+' admit no TCP 443/,
+        // The SQS destination's endpoint shares the group: both paths are cut.
+        count: () => 2,
+    },
     {
         name: "subnet-uri",
         on: "mapping",
@@ -366,7 +398,7 @@ describe("policy pack: a Kafka mapping's network path, generated (issue 25 §1)"
                 const want = piece.on === "group" ? built.group.urn : built.mapping.urn;
                 assert.deepStrictEqual(
                     d.map((x) => [x.policy, x.enforcementLevel, x.urn]),
-                    [["kafka-network-path", "mandatory", want]],
+                    Array(piece.count?.(o) ?? 1).fill(["kafka-network-path", "mandatory", want]),
                     `${name(o)}: ${JSON.stringify(d.map((x) => x.message))}`,
                 );
                 assert.match(d[0].message, piece.why, name(o));

@@ -20,7 +20,7 @@ import { StackIndex, T } from "./graph";
 import { accessConfigs, clustersOf, CREDENTIAL_TYPES, isKafkaMapping, isSelfManagedMapping } from "./kafka";
 import { groupName, interfaceOf, subnetRanges, type NetworkInterface } from "./netpath";
 import { admitsPort, SecurityGroups, unionAdmits, type SgRule } from "./sg";
-import { clip, endpointService, get, isUnknown, maybeArray } from "./values";
+import { clip, endpointService, get, isUnknown, maybeArray, parseArn } from "./values";
 import { DefaultRoutes, RouteTables, vpcOf } from "./vpc";
 
 export interface PathFinding {
@@ -159,6 +159,8 @@ interface ServicePath {
     unknown: boolean;
     outside: boolean;
     why: string[];
+    /** An interface endpoint with private DNS exists, but security groups keep the pollers from it. */
+    blocked?: boolean;
 }
 
 /** An interface endpoint for `service` in the VPC that the pollers can use. */
@@ -211,6 +213,7 @@ function endpointPath(ctx: Ctx, nic: NetworkInterface, vpc: string, service: str
         if (!ingress.ok && !ingress.unknown && !ctx.groupsOutside)
             out.why.push(`the security groups of endpoint '${e.name}' admit no TCP 443 from the pollers' groups or subnets`);
         else if (!egress.ok && !egress.unknown) out.why.push(`the pollers' groups allow no outbound TCP 443 to endpoint '${e.name}'`);
+        if ((!ingress.ok && !ingress.unknown) || (!egress.ok && !egress.unknown)) out.blocked = true;
     }
     return out;
 }
@@ -323,6 +326,30 @@ function checkServices(ctx: Ctx, m: PolicyResource, nic: NetworkInterface, range
     }
 }
 
+/**
+ * "Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources": "You must deploy a VPC
+ * endpoint for your on-failure destination service inside your Kafka cluster VPC"; seed 001: the endpoints' groups
+ * "must allow all inbound traffic on port 443 from the event source's security groups". Whether the endpoint exists
+ * is destination-endpoint-in-cluster-vpc's; this says when its groups keep the pollers out.
+ */
+function checkDestinationEndpoint(ctx: Ctx, m: PolicyResource, nic: NetworkInterface, ranges: Range[]): void {
+    const arn = get(m.props, "destinationConfig", "onFailure", "destinationArn");
+    if (typeof arn !== "string" || isUnknown(arn) || ctx.groupsOutside) return;
+    const service = parseArn(arn)?.service;
+    if (service !== "sqs" && service !== "sns") return;
+    for (const vpc of new Set(nic.subnets.map((s) => vpcOf(ctx.index, s)))) {
+        if (!vpc) continue;
+        const e = memo(ctx, `endpoint\0${nic.owner.urn}\0${vpc}\0${service}\0${ctx.groupsOutside}`, () => endpointPath(ctx, nic, vpc, service, ranges));
+        if (e.ok || !e.blocked || e.unknown) continue;
+        ctx.report.broken.push({
+            urn: m.urn,
+            message:
+                `The on-failure destination of Kafka mapping '${m.name}' is reached through the ${service} interface endpoint of the cluster's VPC, but ${e.why.filter((w) => w.includes("443")).join("; ")}: ` +
+                "Lambda could not deliver failure records. Admit TCP 443 from the pollers' (cluster's) security groups on the endpoint's groups, and allow it out of theirs.",
+        });
+    }
+}
+
 /** The network path of every Kafka mapping of the stack. */
 export function checkNetworkPaths(index: StackIndex): PathReport {
     const model = new SecurityGroups(index);
@@ -364,6 +391,7 @@ export function checkNetworkPaths(index: StackIndex): PathReport {
         const ranges = subnetRanges(nic.subnets) ?? [];
         if (!ctx.groupsOutside) checkBrokerPort(ctx, m, nic, ranges);
         checkServices(ctx, m, nic, ranges);
+        checkDestinationEndpoint(ctx, m, nic, ranges);
     }
     return ctx.report;
 }
