@@ -3,7 +3,7 @@ import { worldOpen, type Range } from "../lib/cidr";
 import { MSK_PORTS } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { groupName, networkInterfaces } from "../lib/netpath";
-import { checkNetworkPaths } from "../lib/path-check";
+import { checkNetworkPaths, type PathReport } from "../lib/path-check";
 import { admitsPort, SecurityGroups, type SgRule } from "../lib/sg";
 import { clip, notKnownYet } from "../lib/values";
 
@@ -131,6 +131,17 @@ export const kafkaIngressPrefixLists: StackValidationPolicy = {
 };
 
 /**
+ * The two path policies judge the same request: when the policy server hands both the same resource list, the path
+ * is evaluated once (keyed by the list itself, so nothing outlives the request).
+ */
+const pathsOf = new WeakMap<object, PathReport>();
+function networkPaths(resources: PolicyResource[]): PathReport {
+    let r = pathsOf.get(resources);
+    if (!r) pathsOf.set(resources, (r = checkNetworkPaths(new StackIndex(resources))));
+    return r;
+}
+
+/**
  * Lambda/MSK "Network configuration" (seed 001): a Kafka mapping's pollers reach the brokers on the port of their
  * authentication, and Lambda, STS (and Secrets Manager with a secret) through endpoints or a NAT gateway; each piece
  * judged as EC2 evaluates it (lib/path-check.ts). Mandatory where every piece is in the stack and the path is broken.
@@ -141,7 +152,7 @@ export const kafkaNetworkPath: StackValidationPolicy = {
         "A Kafka event source mapping's pollers can connect: the cluster's security groups admit the broker port of the mapping's authentication from themselves (in and out), and Lambda, STS and (with a secret) Secrets Manager are reachable through private-DNS interface endpoints admitting 443, or through a NAT gateway in a public subnet.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const result = checkNetworkPaths(new StackIndex(args.resources));
+        const result = networkPaths(args.resources);
         for (const f of result.broken) report(f.message, f.urn);
         if (result.undecided) notKnownYet(["vpcConfig"]);
     },
@@ -157,6 +168,6 @@ export const mskNetworkPath: StackValidationPolicy = {
         "Says which parts of a Kafka mapping's network path (cluster, subnets, security groups, routes, endpoints) lie outside the stack, so they cannot be checked.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
-        for (const f of checkNetworkPaths(new StackIndex(args.resources)).outside) report(f.message, f.urn);
+        for (const f of networkPaths(args.resources).outside) report(f.message, f.urn);
     },
 };
