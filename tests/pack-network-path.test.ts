@@ -427,6 +427,14 @@ describe("policy pack: a Kafka mapping's network path, generated (issue 25 §1)"
             r.name === "private" ? res(r.type, r.name, { ...r.props, routes: [{ cidrBlock: "0.0.0.0/0", transitGatewayId: "tgw-1" }] }) : r,
         );
         const viaTgw = await judge(tgw);
+        // Endpoints shared from another VPC over a transit gateway (a narrower route): advisory, not a refusal.
+        const shared = build({ ...o, drop: "endpoint-lambda" }).resources.map((r) =>
+            r.name === "private" ? res(r.type, r.name, { ...r.props, routes: [{ cidrBlock: "10.0.0.0/8", transitGatewayId: "tgw-1" }] }) : r,
+        );
+        assert.deepStrictEqual(
+            (await judge(shared)).map((x) => [x.policy, x.enforcementLevel]),
+            [["msk-network-path", "advisory"]],
+        );
         assert.deepStrictEqual(
             viaTgw.map((x) => [x.policy, x.enforcementLevel]),
             [["msk-network-path", "advisory"]],

@@ -237,6 +237,11 @@ function natPath(ctx: Ctx, nic: NetworkInterface, vpc: string): ServicePath {
         }
         if (!nats.length) {
             out.ok = false;
+            // Routes to a transit gateway or peering may lead to endpoints shared from another VPC: not in the stack.
+            if ((ctx.tables.of(s, vpc) ?? []).some((t) => ctx.routes.elsewhere.has(t))) {
+                out.outside = true;
+                continue;
+            }
             out.why.push(
                 `subnet '${s.name}' routes 0.0.0.0/0 to ${targets.length ? "an internet gateway (Lambda's interfaces have no public address)" : "nothing"}`,
             );

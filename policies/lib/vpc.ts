@@ -192,6 +192,8 @@ function isDefaultRoute(dest: unknown): boolean | undefined {
  */
 export class DefaultRoutes {
     private readonly byTable = new Map<string, RouteTarget[]>();
+    /** Tables with a route (not the default one) to a transit gateway, peering connection or appliance. */
+    readonly elsewhere = new Set<string>();
 
     constructor(private readonly index: StackIndex) {
         for (const t of index.ofType(T.routeTable, T.defaultRouteTable)) {
@@ -213,7 +215,14 @@ export class DefaultRoutes {
 
     private route(table: string, owner: PolicyResource, prop: string, r: unknown, destProp: string): void {
         const dflt = isDefaultRoute(get(r, destProp));
-        if (dflt === false) return;
+        if (dflt === false) {
+            // A narrower route to a transit gateway, peering or appliance may reach centralised endpoints elsewhere.
+            for (const k of OTHER_TARGETS) {
+                const v = get(r, k);
+                if (v !== undefined && v !== null && v !== "") this.elsewhere.add(table);
+            }
+            return;
+        }
         if (dflt === undefined) return this.push(table, { kind: "unknown" });
         const nat = get(r, "natGatewayId");
         if (nat !== undefined && nat !== null && nat !== "") {
