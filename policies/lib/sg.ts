@@ -47,20 +47,24 @@ export interface SgGroup {
     undecided: boolean;
 }
 
+/** A rule's protocol: a string or number only (any other JSON value is no protocol EC2 accepts: nothing is admitted). */
 function protocolOf(v: unknown): string | undefined {
     if (v === undefined || v === null) return "tcp";
     if (isUnknown(v)) return undefined;
+    if (typeof v !== "string" && typeof v !== "number") return "none";
     const p = String(v).toLowerCase();
     if (p === "-1" || p === "all") return "all";
     if (p === "6") return "tcp";
     return p;
 }
 
+/** A port: a number or numeric string; any other value is none (-2, which admits no port). */
 function portOf(v: unknown, dflt: number): number | undefined {
     if (v === undefined || v === null) return dflt;
     if (isUnknown(v)) return undefined;
+    if (typeof v !== "string" && typeof v !== "number") return -2;
     const n = Number(v);
-    return Number.isFinite(n) ? n : undefined;
+    return Number.isFinite(n) ? n : -2;
 }
 
 /** Whether a rule admits TCP traffic to `port` (EC2: protocol -1 is every port; a TCP range of -1 is every port). */

@@ -228,7 +228,7 @@ export class DefaultRoutes {
         if (nat !== undefined && nat !== null && nat !== "") {
             const found = this.index.resolve(owner, prop, nat, [T.natGateway]);
             if (found.length === 1 || (found.length && prop === "natGatewayId")) return this.push(table, { kind: "nat", nat: found[0] });
-            return this.push(table, isUnknown(nat) ? { kind: "unknown" } : { kind: "nat", id: String(nat) });
+            return this.push(table, isUnknown(nat) ? { kind: "unknown" } : { kind: "nat", id: typeof nat === "string" ? nat : "(not an id)" });
         }
         const gw = get(r, "gatewayId");
         if (gw !== undefined && gw !== null && gw !== "") {
@@ -236,7 +236,7 @@ export class DefaultRoutes {
                 const igw = this.index.propDeps(owner, prop === "natGatewayId" ? "gatewayId" : prop, [T.internetGateway]);
                 return this.push(table, igw.length ? { kind: "igw" } : { kind: "unknown" });
             }
-            const s = String(gw);
+            const s = typeof gw === "string" ? gw : "(not an id)";
             const isIgw = s.startsWith("igw-") || this.index.withIdIn([s], [T.internetGateway]).length > 0;
             return this.push(table, isIgw ? { kind: "igw" } : { kind: "other", what: `gateway ${s.slice(0, 60)}` });
         }
