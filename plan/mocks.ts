@@ -73,6 +73,10 @@ function computed(type: string, name: string, inputs: Record<string, any>, regio
                 currentVersion: "K3AEGXETSR30VB",
             };
         }
+        case "aws:msk/serverlessCluster:ServerlessCluster": {
+            const cn = inputs.clusterName ?? name;
+            return { arn: `arn:aws:kafka:${region}:${acct}:cluster/${cn}/${uuid(name)}-s1`, clusterUuid: `${uuid(name)}-s1` };
+        }
         case "aws:cloudwatch/logGroup:LogGroup":
             return { arn: `arn:aws:logs:${region}:${acct}:log-group:${n()}` };
         case "aws:sqs/queue:Queue":

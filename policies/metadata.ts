@@ -297,10 +297,10 @@ export const METADATA: Record<string, PolicyMetadata> = {
         url: `${LAMBDA}/kafka-on-failure.html`,
     },
     "msk-network-path": {
-        displayName: "Lambda's pollers can reach Lambda and STS",
-        severity: "medium",
+        displayName: "Network path pieces outside the stack",
+        severity: "low",
         remediationSteps:
-            "In the cluster's VPC, create interface endpoints for lambda and sts (and secretsmanager with SASL/SCRAM or mTLS) with private DNS, or route the cluster subnets through a NAT gateway (aws.ec2.VpcEndpoint / NatGateway; aws-native ec2.VpcEndpoint / NatGateway).",
+            "Review the named pieces (cluster, subnets, security groups, routes, endpoints) where they are defined, or define them in this stack so kafka-network-path can check them (aws.ec2.VpcEndpoint / NatGateway / SecurityGroup; aws-native ec2.VpcEndpoint / NatGateway / SecurityGroup).",
         url: `${LAMBDA}/with-msk-cluster-network.html`,
     },
     "msk-acl-default-deny": {
@@ -330,5 +330,40 @@ export const METADATA: Record<string, PolicyMetadata> = {
         remediationSteps:
             "Give the Lambda permission that lets an AWS service principal invoke the consumer a `sourceArn` (and `sourceAccount`): aws.lambda.Permission `sourceArn`/`sourceAccount`, aws-native lambda.Permission `sourceArn`/`sourceAccount`.",
         url: `${LAMBDA}/permissions-function-services.html`,
+    },
+    "kafka-network-path": {
+        displayName: "Kafka mapping's pollers can connect",
+        severity: "high",
+        remediationSteps:
+            "Allow the broker port of the mapping's authentication (9098 IAM, 9096 SASL/SCRAM, 9094 mTLS, 9092 plaintext; self-managed: your listener) in and out between the cluster's security groups (a self-referencing rule), outbound 443, and give the cluster subnets interface endpoints for lambda, sts (and secretsmanager with a secret) with private DNS whose groups admit 443, or a 0.0.0.0/0 route to a NAT gateway in a public subnet (aws.ec2.SecurityGroup / SecurityGroupRule / vpc.SecurityGroupIngressRule / VpcEndpoint / NatGateway / Route; aws-native ec2.SecurityGroup / SecurityGroupIngress / SecurityGroupEgress / VpcEndpoint / NatGateway / Route).",
+        url: `${LAMBDA}/with-msk-cluster-network.html`,
+    },
+    "msk-configuration-kafka-version": {
+        displayName: "Cluster configuration supports the cluster's Kafka version",
+        severity: "high",
+        remediationSteps:
+            "Include the cluster's `kafkaVersion` in the configuration's `kafkaVersions` (aws.msk.Configuration `kafkaVersions`; aws-native msk.Configuration `kafkaVersionsList`), or use a configuration made for that version.",
+        url: "https://docs.aws.amazon.com/msk/1.0/apireference/configurations.html",
+    },
+    "msk-acl-default-allow": {
+        displayName: "Kafka ACLs left open by MSK's default",
+        severity: "low",
+        remediationSteps:
+            "Set `allow.everyone.if.no.acl.found=false` in the cluster configuration's `serverProperties` (aws.msk.Configuration; aws-native msk.Configuration) once ACLs grant each consumer its topics and group.",
+        url: `${MSK}/msk-acls.html`,
+    },
+    "kafka-consumer-group-across-sources": {
+        displayName: "Consumer group ids unique across Kafka sources",
+        severity: "low",
+        remediationSteps:
+            "Give each Kafka event source mapping its own consumer group id (aws.lambda.EventSourceMapping `amazonManagedKafkaEventSourceConfig.consumerGroupId` / `selfManagedKafkaEventSourceConfig.consumerGroupId`; aws-native lambda.EventSourceMapping the same fields).",
+        url: `${LAMBDA}/with-msk-process.html`,
+    },
+    "self-managed-kafka-authentication": {
+        displayName: "Self-managed Kafka mappings authenticate",
+        severity: "high",
+        remediationSteps:
+            "Add a SASL_SCRAM_512_AUTH, SASL_SCRAM_256_AUTH, BASIC_AUTH or CLIENT_CERTIFICATE_TLS_AUTH entry naming a Secrets Manager secret to the mapping's `sourceAccessConfigurations` (aws and aws-native lambda EventSourceMapping), and require authentication on the brokers.",
+        url: `${LAMBDA}/kafka-cluster-auth.html`,
     },
 };

@@ -1,7 +1,7 @@
 /** The pack's policies in catalogue order, and the AWS fact or limit each one enforces (for the generated catalogue). */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { kafkaAuthMatchesCluster, kafkaServerRootCaSecret, scramSecretContent } from "./rules/auth";
+import { kafkaAuthMatchesCluster, kafkaServerRootCaSecret, scramSecretContent, selfManagedKafkaAuthentication } from "./rules/auth";
 import { destinationDeliveryOutsideStack, destinationEndpointInClusterVpc, destinationKeyPolicy, destinationTypes } from "./rules/delivery";
 import { destinationEncryption, destinationKmsGrants, s3DestinationProtection } from "./rules/destinations";
 import { mskFunctionTimeout } from "./rules/function";
@@ -9,11 +9,20 @@ import { kafkaMappingErrorHandling, kafkaMappingPollerGroups, kafkaMappingSchema
 import { iamLeastPrivilege, mskConsumerRoleLeastPrivilege, mskMappingRolePermissions } from "./rules/iam";
 import { kmsKeyRotation } from "./rules/kms";
 import { mskMappingAuthMechanism, mskMappingLimits, mskMappingOnFailureDestination, mskNoCustomServerCa, noFifoDestinations } from "./rules/mapping";
-import { mskAclDefaultDeny, mskBrokerLogs, mskEncryptionAtRestCmk, mskEncryptionInTransit, mskNoPublicAccess, mskNoUnauthenticatedAccess } from "./rules/msk";
-import { kafkaIngressPrefixLists, mskNetworkPath, noPublicKafkaIngress } from "./rules/network";
+import {
+    mskAclDefaultAllow,
+    mskAclDefaultDeny,
+    mskBrokerLogs,
+    mskConfigurationKafkaVersion,
+    mskEncryptionAtRestCmk,
+    mskEncryptionInTransit,
+    mskNoPublicAccess,
+    mskNoUnauthenticatedAccess,
+} from "./rules/msk";
+import { kafkaIngressPrefixLists, kafkaNetworkPath, mskNetworkPath, noPublicKafkaIngress } from "./rules/network";
 import { consumerConfusedDeputy, noPublicResourcePolicies } from "./rules/resource-policies";
 import { mappingSecretProtection, mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
-import { kafkaConsumerGroupUnique, kafkaStartingPosition } from "./rules/settings";
+import { kafkaConsumerGroupAcrossSources, kafkaConsumerGroupUnique, kafkaStartingPosition } from "./rules/settings";
 import { T } from "./lib/types";
 import { withBoundedReports, withExemptions } from "./rules/common";
 import { EXEMPTIONS_SCHEMA, notExemptableSchema } from "./lib/exemptions";
@@ -64,6 +73,12 @@ export const policies = [
     mappingSecretProtection,
     kafkaIngressPrefixLists,
     consumerConfusedDeputy,
+    // The network path and settings of issue 25 (rules/network.ts, rules/msk.ts, rules/settings.ts)
+    kafkaNetworkPath,
+    mskConfigurationKafkaVersion,
+    mskAclDefaultAllow,
+    kafkaConsumerGroupAcrossSources,
+    selfManagedKafkaAuthentication,
 ]
     .map(withBoundedReports)
     .map(withMetadata);
@@ -147,11 +162,39 @@ export const SOURCES: Record<string, string> = {
     "kafka-ingress-prefix-lists": 'Amazon MSK "Port information"; a prefix list outside the stack may hold any address',
     "consumer-confused-deputy":
         'Lambda docs "Granting function access to AWS services" (SourceArn, SourceAccount) and IAM User Guide "The confused deputy problem"',
+    "kafka-network-path":
+        'Lambda/MSK "Network configuration": inbound and outbound on the broker port for the event source\'s security groups, outbound 443; PrivateLink endpoints for Lambda, STS (and Secrets Manager) whose groups allow 443, or one NAT gateway per public subnet',
+    "msk-configuration-kafka-version":
+        'Amazon MSK API reference, Configuration: "You can use this configuration for an MSK cluster only if the Apache Kafka version specified for the cluster appears in this array"',
+    "msk-acl-default-allow": 'Amazon MSK "Apache Kafka ACLs": allow.everyone.if.no.acl.found is true by default',
+    "self-managed-kafka-authentication":
+        'Lambda "Configuring cluster authentication methods in Lambda" (SASL/SCRAM, SASL/PLAIN, mTLS for self-managed Apache Kafka); the pack refuses unauthenticated MSK clusters alike',
+    "kafka-consumer-group-across-sources": 'Lambda/MSK "Customizable consumer group ID": "must be unique among all your Kafka event sources"',
 };
 
 const MAPPING_CHAIN = [T.mapping, T.fn, T.alias];
 const DESTINATIONS = [T.mapping, T.invokeConfig, T.fn, T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus];
 const MSK_CLUSTERS = [T.mskCluster, T.mskServerless];
+const NETWORK_PATH = [
+    T.mapping,
+    ...MSK_CLUSTERS,
+    T.subnet,
+    T.vpc,
+    T.natGateway,
+    T.vpcEndpoint,
+    T.securityGroup,
+    T.defaultSecurityGroup,
+    T.securityGroupRule,
+    T.ingressRule,
+    T.egressRule,
+    T.prefixList,
+    T.routeTable,
+    T.defaultRouteTable,
+    T.route,
+    T.routeTableAssociation,
+    T.mainRouteTableAssociation,
+    T.internetGateway,
+];
 
 /** The canonical resource types each policy reads (the catalogue lists them with every provider type that feeds them). */
 export const READS: Record<string, string[]> = {
@@ -217,12 +260,12 @@ export const READS: Record<string, string[]> = {
         T.permission,
     ],
     "kms-key-rotation": [T.kmsKey],
-    "no-public-kafka-ingress": [T.securityGroup, T.securityGroupRule, T.ingressRule, T.prefixList],
+    "no-public-kafka-ingress": [T.securityGroup, T.defaultSecurityGroup, T.securityGroupRule, T.ingressRule, T.prefixList, T.mapping, ...MSK_CLUSTERS],
     "msk-mapping-on-failure-destination": [T.mapping],
-    "msk-network-path": [T.mapping, ...MSK_CLUSTERS, T.subnet, T.vpc, T.natGateway, T.vpcEndpoint],
+    "msk-network-path": NETWORK_PATH,
     "msk-acl-default-deny": [T.mskCluster, T.mskConfiguration],
     "mapping-secret-protection": [T.mapping, ...MSK_CLUSTERS, T.scramAssociation, T.singleScramAssociation, T.secret, T.kmsKey, T.kmsAlias],
-    "kafka-ingress-prefix-lists": [T.securityGroup, T.securityGroupRule, T.ingressRule, T.prefixList],
+    "kafka-ingress-prefix-lists": [T.securityGroup, T.defaultSecurityGroup, T.securityGroupRule, T.ingressRule, T.prefixList],
     "kafka-auth-matches-cluster": [T.mapping, ...MSK_CLUSTERS],
     "scram-secret-content": [T.mapping, ...MSK_CLUSTERS, T.scramAssociation, T.singleScramAssociation, T.secret, T.secretVersion],
     "kafka-server-root-ca-secret": [T.mapping, T.secret, T.secretVersion],
@@ -237,4 +280,9 @@ export const READS: Record<string, string[]> = {
     "kafka-mapping-schema-registry": [T.mapping],
     "kafka-mapping-unbounded-retries": [T.mapping],
     "consumer-confused-deputy": [T.mapping, T.fn, T.alias, T.permission],
+    "kafka-network-path": NETWORK_PATH,
+    "msk-configuration-kafka-version": [T.mskCluster, T.mskConfiguration],
+    "msk-acl-default-allow": [T.mskCluster, T.mskConfiguration],
+    "kafka-consumer-group-across-sources": [T.mapping, ...MSK_CLUSTERS],
+    "self-managed-kafka-authentication": [T.mapping],
 };

@@ -403,15 +403,33 @@ describe("policy pack: security baseline", function () {
                 { eventSourceArn: [c] },
             );
             const d = of(await check([vpc, subnet, c, m]), "msk-network-path");
-            assert.strictEqual(d.length, 1);
-            assert.strictEqual(d[0].enforcementLevel, "advisory");
-            assert.match(d[0].message, /no NAT gateway and no lambda, sts, secretsmanager interface endpoint/);
-            const eps = ["lambda", "sts", "secretsmanager"].map((svc) =>
-                res("aws:ec2/vpcEndpoint:VpcEndpoint", svc, { vpcId: UNKNOWN, serviceName: `com.amazonaws.us-east-1.${svc}` }, { vpcId: [vpc] }),
+            // Issue 25: the cluster uses the VPC's default group and the subnet's main route table, both outside the stack.
+            assert.deepStrictEqual(
+                d.map((x) => x.enforcementLevel),
+                ["advisory", "advisory"],
             );
-            assert.deepStrictEqual(of(await check([vpc, subnet, c, m, ...eps]), "msk-network-path"), []);
-            const nat = res("aws:ec2/natGateway:NatGateway", "nat", { subnetId: UNKNOWN }, { subnetId: [subnet] });
-            assert.deepStrictEqual(of(await check([vpc, subnet, c, m, nat]), "msk-network-path"), []);
+            assert.match(d[1].message, /has no path to lambda, sts, secretsmanager from the subnets of MSK cluster 'c'/);
+            // Interface endpoints with private DNS whose groups admit 443 are a path (every other form: tests/pack-network-path.test.ts).
+            const sg = res(
+                "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+                "default",
+                {
+                    vpcId: UNKNOWN,
+                    ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }],
+                    egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+                },
+                { vpcId: [vpc] },
+            );
+            const eps = ["lambda", "sts", "secretsmanager"].map((svc) =>
+                res(
+                    "aws:ec2/vpcEndpoint:VpcEndpoint",
+                    svc,
+                    { vpcId: UNKNOWN, serviceName: `com.amazonaws.us-east-1.${svc}`, vpcEndpointType: "Interface", privateDnsEnabled: true },
+                    { vpcId: [vpc] },
+                ),
+            );
+            assert.deepStrictEqual(of(await check([vpc, subnet, sg, c, m, ...eps]), "msk-network-path"), []);
+            assert.deepStrictEqual(of(await check([vpc, subnet, sg, c, m, ...eps]), "kafka-network-path"), []);
         });
     });
 });

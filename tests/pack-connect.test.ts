@@ -271,10 +271,26 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
                 });
             assert.strictEqual(of(await check([sm("a", "b1:9092,b2:9092"), sm("b", "b2:9092, b1:9092")]), "kafka-consumer-group-unique").length, 1);
         });
-        it("accepts different groups, the same group on other clusters, and mappings without a group id (Lambda uses the UUID)", async () => {
+        it("accepts different groups and mappings without a group id (Lambda uses the UUID); the same group on another cluster is advisory", async () => {
             const other = `arn:aws:kafka:us-east-1:${ACCOUNT}:cluster/other/aaaaaaaa-1111-2222-3333-444444444444-1`;
-            const ok = [mapping("a", group("a")), mapping("b", group("b")), mapping("c", { eventSourceArn: other, ...group("a") }), mapping("d"), mapping("e")];
+            const ok = [mapping("a", group("a")), mapping("b", group("b")), mapping("d"), mapping("e")];
             assert.deepStrictEqual(of(await check(ok), "kafka-consumer-group-unique"), []);
+            assert.deepStrictEqual(of(await check(ok), "kafka-consumer-group-across-sources"), []);
+            // Lambda/MSK "Customizable consumer group ID": "The consumer group ID that you specify must be unique among all
+            // your Kafka event sources" -- not only on one cluster (issue 25 §2). Records are not split across clusters, so
+            // the mandatory rule stays per cluster and this one is advisory.
+            const c = mapping("c", { eventSourceArn: other, ...group("a") });
+            const d = await check([...ok, c]);
+            assert.deepStrictEqual(of(d, "kafka-consumer-group-unique"), []);
+            const across = of(d, "kafka-consumer-group-across-sources");
+            assert.deepStrictEqual(
+                across.map((x) => [x.enforcementLevel, x.urn]),
+                [["advisory", c.urn]],
+            );
+            assert.match(
+                across[0].message,
+                /'a' and 'c' set the same consumer group id "a" on different Kafka sources: .*"the consumer group ID that you specify must be unique among all your Kafka event sources"/,
+            );
         });
         it("says it cannot check group ids that are not known yet", async () => {
             assert.deepStrictEqual(

@@ -381,6 +381,7 @@ describe("policy pack: catalogue", () => {
             "msk-no-unauthenticated-access": ["allowUnauthenticated"],
             "msk-mapping-on-failure-destination": ["requireOnFailureDestination"],
             "mapping-secret-protection": ["production"],
+            "self-managed-kafka-authentication": ["allowUnauthenticated"],
         });
         const advisory = info.policies
             .filter((p) => p.enforcementLevel === "advisory")
@@ -389,8 +390,10 @@ describe("policy pack: catalogue", () => {
         assert.deepStrictEqual(advisory, [
             "consumer-confused-deputy",
             "destination-delivery-outside-stack",
+            "kafka-consumer-group-across-sources",
             "kafka-ingress-prefix-lists",
             "kafka-mapping-unbounded-retries",
+            "msk-acl-default-allow",
             "msk-broker-logs",
             "msk-encryption-at-rest-cmk",
             "msk-network-path",

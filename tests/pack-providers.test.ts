@@ -183,10 +183,14 @@ describe("policy pack: other programs' stacks (issue 11)", function () {
         );
         const m = res(ESM, "m", { eventSourceArn: UNKNOWN, topics: ["t"], functionName: "f" }, { eventSourceArn: [c] });
         const d = of(await check([vpc, subnet, c, m]), "msk-network-path", "advisory");
-        assert.strictEqual(d.length, 1);
-        assert.match(d[0].message, /no NAT gateway and no lambda, sts interface endpoint/);
+        // Issue 25: the VPC's default group (no securityGroupIds) and the subnet's route table are outside the stack.
+        assert.strictEqual(d.length, 2);
+        assert.match(d[0].message, /uses security group\(s\) the default security group of VPC 'vpc' defined outside this stack/);
+        assert.match(d[1].message, /has no path to lambda, sts from the subnets of MSK Serverless cluster 'sl'.*defined outside the stack/);
+        // A NAT gateway somewhere in the VPC is not a path: the subnet's route to it is what counts (tests/pack-network-path.test.ts).
         const nat = res("aws:ec2/natGateway:NatGateway", "nat", { subnetId: UNKNOWN }, { subnetId: [subnet] });
-        assert.deepStrictEqual(of(await check([vpc, subnet, c, m, nat]), "msk-network-path"), []);
+        assert.strictEqual(of(await check([vpc, subnet, c, m, nat]), "msk-network-path").length, 2);
+        assert.deepStrictEqual(of(await check([vpc, subnet, c, m, nat]), "kafka-network-path"), []);
     });
 
     describe("3. the aws-native provider", () => {

@@ -132,3 +132,28 @@ export function secretRoles(index: StackIndex): Map<string, Set<string>> {
     }
     return roles;
 }
+
+/**
+ * Every `SourceAccessConfiguration` type of the Lambda API reference (`SourceAccessConfiguration`, Type, "Valid
+ * Values"), with why each but SASL_SCRAM_512_AUTH and CLIENT_CERTIFICATE_TLS_AUTH does not apply to an Amazon MSK
+ * source. Lambda/MSK: MSK supports SASL/SCRAM-SHA-512, mTLS and IAM ("MSK does not support SASL/PLAIN"); Lambda reads
+ * an MSK cluster's subnets and security groups from MSK ("The Amazon VPC configuration is discoverable through the
+ * Amazon MSK API"); VIRTUAL_HOST is Amazon MQ's RabbitMQ; SERVER_ROOT_CA_CERTIFICATE is its own policy
+ * (msk-no-custom-server-ca).
+ */
+export const ACCESS_TYPES_FOR_MSK: Record<string, string | undefined> = {
+    SASL_SCRAM_512_AUTH: undefined,
+    CLIENT_CERTIFICATE_TLS_AUTH: undefined,
+    SERVER_ROOT_CA_CERTIFICATE: undefined,
+    BASIC_AUTH: "SASL/PLAIN (BASIC_AUTH), which Amazon MSK does not support",
+    SASL_SCRAM_256_AUTH: "SASL/SCRAM-SHA-256 (SASL_SCRAM_256_AUTH), while Amazon MSK supports SCRAM-SHA-512 only (use SASL_SCRAM_512_AUTH)",
+    VPC_SUBNET: "VPC_SUBNET, which is for self-managed Apache Kafka: Lambda uses the MSK cluster's own subnets",
+    VPC_SECURITY_GROUP: "VPC_SECURITY_GROUP, which is for self-managed Apache Kafka: Lambda uses the MSK cluster's own security groups",
+    VIRTUAL_HOST: "VIRTUAL_HOST, which is for Amazon MQ (RabbitMQ) sources",
+};
+
+/** Why an access type does not apply to an MSK mapping, or undefined when it does. */
+export function mskAccessTypeProblem(type: string): string | undefined {
+    if (Object.prototype.hasOwnProperty.call(ACCESS_TYPES_FOR_MSK, type)) return ACCESS_TYPES_FOR_MSK[type];
+    return `${JSON.stringify(type.slice(0, 60))}, which is not a type the Lambda API accepts (${Object.keys(ACCESS_TYPES_FOR_MSK).join(", ")})`;
+}

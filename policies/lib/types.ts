@@ -52,6 +52,12 @@ export const T = {
     routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
     mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
     endpointRouteTableAssociation: "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
+    // The network path of a Kafka mapping (rules/network.ts): every form a security group rule or a route takes.
+    defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    route: "aws:ec2/route:Route",
+    defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
+    internetGateway: "aws:ec2/internetGateway:InternetGateway",
 } as const;
 
 export type CanonicalType = (typeof T)[keyof typeof T];

@@ -3,13 +3,24 @@
  * authentication the cluster enables, and the secrets it names hold what Lambda reads from them. Each is an error
  * the Lambda/MSK documentation lists under "Authentication and authorization errors", caught before deploy.
  */
-import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { X509Certificate } from "crypto";
 import { StackIndex, T } from "../lib/graph";
-import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping, secretObject, secretsOf, secretText, versionsOf } from "../lib/kafka";
+import {
+    accessConfigs,
+    clustersOf,
+    CREDENTIAL_TYPES,
+    isKafkaMapping,
+    isSelfManagedMapping,
+    secretObject,
+    secretsOf,
+    secretText,
+    versionsOf,
+} from "../lib/kafka";
 import { pemBlocks, SECRET_MAX_BYTES } from "../lib/mtls";
 import { get, isUnknown, maybeArray, notKnownYet } from "../lib/values";
 import { shown } from "../lib/shown";
+import { config, forTypes } from "./common";
 
 type Tri = boolean | "unknown";
 
@@ -110,21 +121,29 @@ export const kafkaAuthMatchesCluster: StackValidationPolicy = {
 };
 
 /** Secret resources used for SASL/SCRAM (or SASL/PLAIN): by mappings, and by MSK SCRAM secret associations. */
-function saslSecrets(index: StackIndex): { secret: PolicyResource; by: PolicyResource }[] {
-    const out: { secret: PolicyResource; by: PolicyResource }[] = [];
+/** How messages name the SASL mechanism of an access type (Lambda: BASIC_AUTH is SASL/PLAIN). */
+const SASL_NAMES: Record<string, string> = {
+    SASL_SCRAM_512_AUTH: "SASL/SCRAM-SHA-512",
+    SASL_SCRAM_256_AUTH: "SASL/SCRAM-SHA-256",
+    BASIC_AUTH: "SASL/PLAIN (BASIC_AUTH)",
+};
+
+function saslSecrets(index: StackIndex): { secret: PolicyResource; by: PolicyResource; mechanism: string }[] {
+    const out: { secret: PolicyResource; by: PolicyResource; mechanism: string }[] = [];
     for (const m of index.ofType(T.mapping)) {
         for (const c of accessConfigs(m)) {
-            if (c.type !== "SASL_SCRAM_512_AUTH" && c.type !== "SASL_SCRAM_256_AUTH" && c.type !== "BASIC_AUTH") continue;
-            for (const s of secretsOf(index, m, c)) out.push({ secret: s, by: m });
+            const mechanism = SASL_NAMES[c.type];
+            if (!mechanism || !Object.prototype.hasOwnProperty.call(SASL_NAMES, c.type)) continue;
+            for (const s of secretsOf(index, m, c)) out.push({ secret: s, by: m, mechanism });
         }
     }
     for (const a of index.ofType(T.singleScramAssociation)) {
-        for (const s of index.resolve(a, "secretArn", get(a.props, "secretArn"), [T.secret])) out.push({ secret: s, by: a });
+        for (const s of index.resolve(a, "secretArn", get(a.props, "secretArn"), [T.secret])) out.push({ secret: s, by: a, mechanism: "SASL/SCRAM" });
     }
     for (const a of index.ofType(T.scramAssociation)) {
         const found = new Set(index.propDeps(a, "secretArnLists", [T.secret]));
         for (const s of index.withIdIn(maybeArray(a.props, "secretArnLists"), [T.secret])) found.add(s);
-        for (const s of found) out.push({ secret: s, by: a });
+        for (const s of found) out.push({ secret: s, by: a, mechanism: "SASL/SCRAM" });
     }
     return out;
 }
@@ -143,7 +162,7 @@ export const scramSecretContent: StackValidationPolicy = {
         const index = new StackIndex(args.resources);
         const done = new Set<string>();
         let undecided = false;
-        for (const { secret, by } of saslSecrets(index)) {
+        for (const { secret, by, mechanism } of saslSecrets(index)) {
             for (const v of versionsOf(index, secret)) {
                 if (done.has(v.urn)) continue;
                 done.add(v.urn);
@@ -154,10 +173,10 @@ export const scramSecretContent: StackValidationPolicy = {
                 }
                 if (t.text === undefined) continue;
                 const obj = secretObject(t.text);
-                const where = `Secret version '${v.name}' of secret '${secret.name}' (used for SASL/SCRAM by '${by.name}')`;
+                const where = `Secret version '${v.name}' of secret '${secret.name}' (used for ${mechanism} by '${by.name}')`;
                 if (!obj) {
                     report(
-                        `${where} is not a JSON object: Lambda reads SASL/SCRAM credentials as {"username": "...", "password": "..."} and would fail with "SASL authentication failed".`,
+                        `${where} is not a JSON object: Lambda reads ${mechanism} credentials as {"username": "...", "password": "..."} and would fail with "SASL authentication failed".`,
                         v.urn,
                     );
                     continue;
@@ -233,3 +252,44 @@ export const kafkaServerRootCaSecret: StackValidationPolicy = {
         if (undecided) notKnownYet(["secretString"]);
     },
 };
+
+/**
+ * Self-managed Apache Kafka held to MSK's level (msk-no-unauthenticated-access): Lambda ("Configuring cluster
+ * authentication methods in Lambda") authenticates to self-managed brokers with SASL/SCRAM, SASL/PLAIN (BASIC_AUTH)
+ * or mTLS (CLIENT_CERTIFICATE_TLS_AUTH), each from a secret; a mapping with none of them connects to a listener that
+ * admits any client. Refused like an MSK cluster that admits unauthenticated clients, with the same config escape
+ * (`allowUnauthenticated`, for example in dev).
+ */
+export const selfManagedKafkaAuthentication: ResourceValidationPolicy = {
+    name: "self-managed-kafka-authentication",
+    description:
+        "A self-managed Apache Kafka event source mapping authenticates to its brokers (SASL/SCRAM, SASL/PLAIN or mTLS), as an MSK cluster must require.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowUnauthenticated: {
+                type: "boolean",
+                default: false,
+                description: "Allow self-managed Kafka mappings without authentication (for example in dev).",
+            },
+        },
+    },
+    validateResource: forTypes([T.mapping], (args, report) => {
+        if (!isSelfManagedProps(args.props)) return;
+        if (config(args, { allowUnauthenticated: false }).allowUnauthenticated) return;
+        const list = get(args.props, "sourceAccessConfigurations");
+        if (isUnknown(list)) notKnownYet(["sourceAccessConfigurations"]);
+        const types = maybeArray(args.props, "sourceAccessConfigurations").map((c) => get(c, "type"));
+        if (types.some(isUnknown)) notKnownYet(["sourceAccessConfigurations"]);
+        if (types.some((t) => typeof t === "string" && (CREDENTIAL_TYPES as readonly string[]).includes(t))) return;
+        report(
+            `Self-managed Kafka mapping '${args.name}' names no authentication (SASL_SCRAM_512_AUTH, SASL_SCRAM_256_AUTH, BASIC_AUTH or CLIENT_CERTIFICATE_TLS_AUTH): ` +
+                "its brokers admit clients without authentication, which the pack refuses for Amazon MSK too. Add the secret of the authentication your brokers require (or allow it for this stack with the policy's allowUnauthenticated config).",
+        );
+    }),
+};
+
+function isSelfManagedProps(props: unknown): boolean {
+    const s = get(props, "selfManagedEventSource");
+    return s !== undefined && s !== null;
+}

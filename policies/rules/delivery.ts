@@ -6,10 +6,11 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, KAFKA_DESTINATION_PREFIX, KAFKA_TOPIC_NAME, type DestinationKind } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { allows, asList, statementsOf, type Stmt } from "../lib/iam-eval";
-import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping } from "../lib/kafka";
+import { clustersOf, isKafkaMapping, isSelfManagedMapping } from "../lib/kafka";
 import { accountOf, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, rolesOf, type DestinationRef } from "../lib/refs";
 import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, parseArn, UNKNOWN } from "../lib/values";
+import { pollerSubnets, RouteTables, tableKeys, vpcOf, type EndpointCheck } from "../lib/vpc";
 import { isAwsManaged, keyRef, kindOf } from "./destinations";
 import { shown } from "../lib/shown";
 
@@ -213,128 +214,6 @@ export const destinationKeyPolicy: StackValidationPolicy = {
         if (undecided) notKnownYet(["policy"]);
     },
 };
-
-/** A VPC identity for a resource: the VPC resource its `vpcId` depends on or names, else the `vpcId` string. */
-export function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
-    const deps = index.propDeps(r, "vpcId", [T.vpc]);
-    if (deps.length) return deps[0].urn;
-    const id = get(r.props, "vpcId");
-    if (typeof id !== "string" || isUnknown(id)) return undefined;
-    return index.withIdIn([id], [T.vpc])[0]?.urn ?? `id:${id}`;
-}
-
-/** The subnets (resources in this stack) a Kafka mapping's pollers use: the MSK cluster's, or the mapping's VPC_SUBNET. */
-export function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResource[] {
-    const out = new Set<PolicyResource>();
-    if (isSelfManagedMapping(m)) {
-        const ids = accessConfigs(m)
-            .filter((c) => c.type === "VPC_SUBNET")
-            .map((c) => (typeof c.uri === "string" && c.uri.startsWith("subnet:") ? c.uri.slice("subnet:".length) : c.uri));
-        for (const s of index.withIdIn(ids, [T.subnet])) out.add(s);
-        if (ids.some(isUnknown)) for (const s of index.propDeps(m, "sourceAccessConfigurations", [T.subnet])) out.add(s);
-        return [...out];
-    }
-    for (const c of clustersOf(index, m)) {
-        if (c.type === T.mskServerless) {
-            for (const s of index.propDeps(c, "vpcConfigs", [T.subnet])) out.add(s);
-            for (const v of maybeArray(c.props, "vpcConfigs")) for (const s of index.withIdIn(maybeArray(v, "subnetIds"), [T.subnet])) out.add(s);
-        } else {
-            for (const s of index.propDeps(c, "brokerNodeGroupInfo", [T.subnet])) out.add(s);
-            for (const s of index.withIdIn(maybeArray(c.props, "brokerNodeGroupInfo", "clientSubnets"), [T.subnet])) out.add(s);
-        }
-    }
-    return [...out];
-}
-
-/** Route-table identity: the RouteTable resource's URN, else the id string; undefined when unknown. */
-function tableKeys(index: StackIndex, owner: PolicyResource, prop: string, values: unknown[]): { keys: string[]; unknown: boolean } {
-    const keys = index.propDeps(owner, prop, [T.routeTable]).map((r) => r.urn);
-    let unknown = false;
-    for (const v of values) {
-        if (isUnknown(v)) unknown = true;
-        else if (typeof v === "string") keys.push(index.withIdIn([v], [T.routeTable])[0]?.urn ?? `id:${v}`);
-    }
-    return { keys, unknown: unknown && keys.length === 0 };
-}
-
-interface EndpointCheck {
-    ok: boolean;
-    unknown: boolean;
-    why?: string;
-}
-
-/** Route tables of the stack, read once per policy run: each subnet's explicit tables, each VPC's main tables. */
-class RouteTables {
-    private readonly bySubnet = new Map<string, string[]>();
-    private readonly mainByVpc = new Map<string, string[]>();
-    /** VpcEndpointRouteTableAssociation tables by the endpoint they name (its URN, or `id:<vpce-...>`). */
-    private readonly byEndpoint = new Map<string, string[]>();
-    private readonly endpointsByVpc = new Map<string, PolicyResource[]>();
-    /** Some endpoint's VPC is not known yet. */
-    readonly endpointVpcUnknown: boolean = false;
-
-    constructor(private readonly index: StackIndex) {
-        const subnetKey = (a: PolicyResource): string | undefined => {
-            const dep = index.propDeps(a, "subnetId", [T.subnet])[0];
-            if (dep) return dep.urn;
-            const id = get(a.props, "subnetId");
-            return typeof id === "string" && !isUnknown(id) ? (index.withIdIn([id], [T.subnet])[0]?.urn ?? `id:${id}`) : undefined;
-        };
-        for (const a of index.ofType(T.routeTableAssociation)) {
-            const s = subnetKey(a);
-            if (!s) continue;
-            const list = this.bySubnet.get(s) ?? [];
-            for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
-            this.bySubnet.set(s, list);
-        }
-        for (const e of index.ofType(T.vpcEndpoint)) {
-            const v = vpcOf(index, e);
-            if (v === undefined) {
-                if (isUnknown(get(e.props, "vpcId"))) this.endpointVpcUnknown = true;
-                continue;
-            }
-            const list = this.endpointsByVpc.get(v) ?? [];
-            list.push(e);
-            this.endpointsByVpc.set(v, list);
-        }
-        for (const a of index.ofType(T.endpointRouteTableAssociation)) {
-            const dep = index.propDeps(a, "vpcEndpointId", [T.vpcEndpoint])[0];
-            const id = get(a.props, "vpcEndpointId");
-            const key = dep ? dep.urn : typeof id === "string" && !isUnknown(id) ? `id:${id}` : undefined;
-            if (!key) continue;
-            const list = this.byEndpoint.get(key) ?? [];
-            for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
-            this.byEndpoint.set(key, list);
-        }
-        for (const a of index.ofType(T.mainRouteTableAssociation)) {
-            const v = vpcOf(index, a);
-            if (!v) continue;
-            const list = this.mainByVpc.get(v) ?? [];
-            for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
-            this.mainByVpc.set(v, list);
-        }
-    }
-
-    endpointsIn(vpc: string): PolicyResource[] {
-        return this.endpointsByVpc.get(vpc) ?? [];
-    }
-
-    /** The route tables associated with an endpoint through VpcEndpointRouteTableAssociation resources. */
-    ofEndpoint(e: PolicyResource): string[] {
-        return [...(this.byEndpoint.get(e.urn) ?? []), ...(this.byEndpoint.get("id:" + String(get(e.props, "id"))) ?? [])];
-    }
-
-    /** The route tables of a subnet (undefined: not known yet): its explicit association, else the VPC's main table. */
-    of(subnet: PolicyResource, vpc: string): string[] | undefined {
-        const explicit = this.bySubnet.get(subnet.urn) ?? this.bySubnet.get("id:" + String(get(subnet.props, "id")));
-        if (explicit?.length) return explicit;
-        const main = [...(this.mainByVpc.get(vpc) ?? [])];
-        const vpcRes = this.index.urn(vpc);
-        const id = vpcRes ? get(vpcRes.props, "mainRouteTableId") : undefined;
-        if (typeof id === "string" && !isUnknown(id)) main.push(this.index.withIdIn([id], [T.routeTable])[0]?.urn ?? `id:${id}`);
-        return main.length ? main : undefined;
-    }
-}
 
 /**
  * Whether the VPC has an endpoint Lambda's pollers can use for `service`: an interface endpoint with private DNS

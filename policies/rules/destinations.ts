@@ -5,7 +5,7 @@ import { boundaryOf, endpointGates, keyPolicyGate, refusal, resourcePolicies, vi
 import type { RequestContext } from "../lib/iam-conditions";
 import { accountOf, isKeyArn, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, isKafkaMapping, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
-import { pollerSubnets, vpcOf } from "./delivery";
+import { pollerSubnets, vpcOf } from "../lib/vpc";
 import { clip, get, isUnknown, maybeArray, notKnownYet, parseArn, type Path } from "../lib/values";
 
 type Kind = DestinationKind;

@@ -3,6 +3,7 @@ import * as F from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { destinationRefs, sourceKindOfProps, type SourceKind } from "../lib/refs";
 import { clip, get, isUnknown, knownArray, knownNumber, knownString, maybeString, notKnownYet, type Path } from "../lib/values";
+import { mskAccessTypeProblem } from "../lib/kafka";
 import { config, forTypes } from "./common";
 
 /**
@@ -77,15 +78,15 @@ export const mskMappingLimits: ResourceValidationPolicy = {
 export const mskMappingAuthMechanism: ResourceValidationPolicy = {
     name: "msk-mapping-auth-mechanism",
     description:
-        "An MSK event source mapping does not use BASIC_AUTH (SASL/PLAIN) or SASL_SCRAM_256_AUTH, which Amazon MSK does not support (both stay legal for self-managed Apache Kafka).",
+        "An MSK event source mapping's access configurations are SASL_SCRAM_512_AUTH or CLIENT_CERTIFICATE_TLS_AUTH only (BASIC_AUTH, SASL_SCRAM_256_AUTH, VPC_SUBNET, VPC_SECURITY_GROUP and VIRTUAL_HOST are for other sources).",
     enforcementLevel: "mandatory",
     validateResource: forTypes([T.mapping], (args, report) => {
         if (!kindFor(args.props, MSK)) return;
         for (const c of accessTypes(args.props)) {
-            const why = F.MSK_UNSUPPORTED_ACCESS_TYPES[c.type];
+            const why = mskAccessTypeProblem(c.type);
             if (why)
                 report(
-                    `MSK event source mapping '${args.name}' authenticates with ${why}. Use SASL_SCRAM_512_AUTH, CLIENT_CERTIFICATE_TLS_AUTH or IAM (no secret).`,
+                    `MSK event source mapping '${args.name}' has a sourceAccessConfigurations entry for ${why}. An MSK mapping accepts SASL_SCRAM_512_AUTH, CLIENT_CERTIFICATE_TLS_AUTH, or none (IAM).`,
                 );
         }
     }),

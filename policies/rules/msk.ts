@@ -1,6 +1,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { StackIndex, T } from "../lib/graph";
 import { get, isUnknown, knownBool, knownString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
+import { parseProperties } from "../lib/properties";
 import { config, forTypes } from "./common";
 
 /** Client-broker traffic TLS only, and TLS between brokers (MSK's defaults are TLS and true when absent). */
@@ -16,7 +17,17 @@ export const mskEncryptionInTransit: ResourceValidationPolicy = {
     validateResource: forTypes([T.mskCluster], (args, report) => {
         const { allowPlaintext } = config(args, { allowPlaintext: false });
         const clientBroker = knownString(args.props, "encryptionInfo", "encryptionInTransit", "clientBroker") ?? "TLS";
-        if (clientBroker !== "TLS" && !allowPlaintext) {
+        // Amazon MSK "Port information": the mTLS (9094), SASL/SCRAM (9096) and IAM (9098) listeners are TLS listeners,
+        // and with SASL/SCRAM "Amazon MSK turns on TLS encryption for all traffic between clients and brokers": client
+        // authentication needs TLS, whatever this stack's allowPlaintext says (MSK refuses PLAINTEXT with it).
+        const methods = clusterAuth(args.props).methods;
+        if (clientBroker === "PLAINTEXT" && methods.length) {
+            const names = methods.map((m) => (m === "iam" ? "IAM" : m === "scram" ? "SASL/SCRAM" : "mTLS")).join(" and ");
+            report(
+                `MSK cluster '${args.name}' authenticates clients with ${names} but sets client-broker traffic to PLAINTEXT: these authentications run over TLS only, and MSK refuses the cluster. ` +
+                    'Set encryptionInfo.encryptionInTransit.clientBroker to "TLS" (or "TLS_PLAINTEXT" where plaintext is allowed).',
+            );
+        } else if (clientBroker !== "TLS" && !allowPlaintext) {
             report(
                 `MSK cluster '${args.name}' allows ${clientBroker} client-broker traffic: set encryptionInfo.encryptionInTransit.clientBroker to "TLS" (or allow plaintext for this stack with the policy's allowPlaintext config).`,
             );
@@ -132,21 +143,20 @@ export const mskBrokerLogs: ResourceValidationPolicy = {
     }),
 };
 
-/** Java properties text (`key=value`, `key: value` or `key value` lines; `#`/`!` comments), parsed line by line. */
+/**
+ * The properties a `serverProperties` text sets, read as Kafka reads them (`java.util.Properties`, lib/properties.ts):
+ * `\r`, `\n` and `\r\n` line ends, `=`/`:`/white-space separators, continuations, escapes and comments.
+ */
 export function parseServerProperties(text: string): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const rawLine of text.split("\n")) {
-        const line = rawLine.trim();
-        if (line === "" || line[0] === "#" || line[0] === "!") continue;
-        let i = 0;
-        while (i < line.length && line[i] !== "=" && line[i] !== ":" && line[i] !== " " && line[i] !== "\t") i++;
-        const key = line.slice(0, i);
-        let j = i;
-        while (j < line.length && (line[j] === " " || line[j] === "\t")) j++;
-        if (j < line.length && (line[j] === "=" || line[j] === ":")) j++;
-        out.set(key, line.slice(j).trim());
-    }
-    return out;
+    return parseProperties(text).values;
+}
+
+/** The Kafka setting that lets every authenticated principal use every resource without an ACL. */
+export const ALLOW_EVERYONE = "allow.everyone.if.no.acl.found";
+
+/** Kafka reads the setting as a boolean: `true` in any case, around white space (Java `Boolean.parseBoolean(trim)`). */
+function isTrue(v: string | undefined): boolean {
+    return v !== undefined && v.trim().toLowerCase() === "true";
 }
 
 /**
@@ -178,8 +188,8 @@ export const mskAclDefaultDeny: StackValidationPolicy = {
                     continue;
                 }
                 if (typeof text !== "string") continue;
-                const value = parseServerProperties(text).get("allow.everyone.if.no.acl.found");
-                if (value?.toLowerCase() !== "true") continue;
+                const value = parseServerProperties(text).get(ALLOW_EVERYONE);
+                if (!isTrue(value)) continue;
                 if (!aclAuth.length) {
                     undecided = ["clientAuthentication"];
                     continue;
@@ -187,6 +197,80 @@ export const mskAclDefaultDeny: StackValidationPolicy = {
                 report(
                     `MSK cluster '${cluster.name}' authenticates with ${aclAuth.map((m) => (m === "scram" ? "SASL/SCRAM" : "mTLS")).join(" and ")} but its configuration '${c.name}' sets allow.everyone.if.no.acl.found=true: ` +
                         "every authenticated client may read and write every topic without an ACL. Set it to false and grant access with ACLs.",
+                    cluster.urn,
+                );
+            }
+        }
+        if (undecided) notKnownYet(undecided);
+    },
+};
+
+/**
+ * Amazon MSK "Apache Kafka ACLs": "If you don't set allow.everyone.if.no.acl.found, or you set it to true, ... Amazon
+ * MSK sets it to true by default": a SASL/SCRAM or mTLS cluster whose configuration leaves the setting out (or that has
+ * no configuration) lets every authenticated principal use every topic that has no ACL. Advisory, not mandatory:
+ * `false` also needs an ACL for every client, Lambda's principal included, which the pack cannot see (ACLs are set
+ * through Kafka's admin API, not in the stack), so refusing the default would block stacks that grant ACLs correctly.
+ */
+export const mskAclDefaultAllow: StackValidationPolicy = {
+    name: "msk-acl-default-allow",
+    description:
+        "An MSK cluster that authenticates with SASL/SCRAM or mTLS and leaves allow.everyone.if.no.acl.found at MSK's default (true) is flagged: every authenticated client may use every topic without an ACL.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        for (const cluster of index.ofType(T.mskCluster)) {
+            const aclAuth = clusterAuth(cluster.props).methods.filter((m) => m === "scram" || m === "mtls");
+            if (!aclAuth.length) continue;
+            const info = get(cluster.props, "configurationInfo");
+            const arn = get(info, "arn");
+            const configs = index.resolve(cluster, "configurationInfo", arn, [T.mskConfiguration]);
+            // A configuration outside the stack (or not known yet) cannot be read: nothing to say.
+            const given = isUnknown(info) || isUnknown(arn) || (typeof arn === "string" && arn !== "");
+            if (given && !configs.length) continue;
+            const unset = configs.filter((c) => {
+                const text = get(c.props, "serverProperties");
+                return typeof text === "string" && !isUnknown(text) && !parseServerProperties(text).has(ALLOW_EVERYONE);
+            });
+            if (configs.length && !unset.length) continue;
+            const how = configs.length ? `its configuration '${unset[0].name}' does not set ${ALLOW_EVERYONE}` : "it uses no MSK configuration";
+            report(
+                `MSK cluster '${cluster.name}' authenticates with ${aclAuth.map((m) => (m === "scram" ? "SASL/SCRAM" : "mTLS")).join(" and ")} and ${how}, so MSK's default (true) applies: ` +
+                    `every authenticated client may read and write every topic that has no ACL. Set ${ALLOW_EVERYONE}=false and grant each client (the mapping's principal included) ACLs.`,
+                cluster.urn,
+            );
+        }
+    },
+};
+
+/**
+ * Amazon MSK API reference, Configuration, KafkaVersions: "You can use this configuration for an MSK cluster only if
+ * the Apache Kafka version specified for the cluster appears in this array" (CreateCluster refuses it). A
+ * configuration without `kafkaVersions` is not tied to versions.
+ */
+export const mskConfigurationKafkaVersion: StackValidationPolicy = {
+    name: "msk-configuration-kafka-version",
+    description: "An MSK cluster uses a configuration whose kafkaVersions include the cluster's kafkaVersion (MSK refuses any other).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        let undecided: Path | undefined;
+        for (const cluster of index.ofType(T.mskCluster)) {
+            const version = get(cluster.props, "kafkaVersion");
+            const arn = get(cluster.props, "configurationInfo", "arn");
+            for (const c of index.resolve(cluster, "configurationInfo", arn, [T.mskConfiguration])) {
+                const versions = get(c.props, "kafkaVersions");
+                if (versions === undefined || versions === null) continue;
+                if (isUnknown(version) || isUnknown(versions) || (Array.isArray(versions) && versions.some(isUnknown))) {
+                    undecided = ["kafkaVersions"];
+                    continue;
+                }
+                if (typeof version !== "string" || !Array.isArray(versions) || !versions.length) continue;
+                if (versions.includes(version)) continue;
+                const listed = versions.filter((v): v is string => typeof v === "string").slice(0, 10);
+                report(
+                    `MSK cluster '${cluster.name}' runs Apache Kafka ${JSON.stringify(version.slice(0, 40))} but its configuration '${c.name}' lists kafkaVersions ${JSON.stringify(listed)}: ` +
+                        "MSK uses a configuration only for a cluster whose version appears in that list, and refuses to create the cluster. Add the cluster's version to kafkaVersions.",
                     cluster.urn,
                 );
             }

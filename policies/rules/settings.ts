@@ -119,3 +119,38 @@ export const kafkaConsumerGroupUnique: StackValidationPolicy = {
         if (undecided) notKnownYet(["consumerGroupId"]);
     },
 };
+
+/**
+ * Seed (Lambda/MSK, "Customizable consumer group ID"): "The consumer group ID that you specify must be unique among
+ * all your Kafka event sources". The mandatory rule above refuses a shared id on one cluster (the records would be
+ * split); the same id on different clusters breaks no delivery the pack can see, but breaks the documentation's rule
+ * (and any ACL or quota keyed by group), so it is reported as advisory.
+ */
+export const kafkaConsumerGroupAcrossSources: StackValidationPolicy = {
+    name: "kafka-consumer-group-across-sources",
+    description:
+        "No two Kafka event source mappings, on any clusters, set the same consumer group id (the documentation asks it be unique among all Kafka event sources).",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        const byGroup = new Map<string, { m: PolicyResource; source: string | undefined }>();
+        for (const m of index.ofType(T.mapping)) {
+            if (!isKafkaMapping(m, index)) continue;
+            const group = groupIdOf(m);
+            if (typeof group !== "string" || group === "" || isUnknown(group)) continue;
+            const source = sourceKeyOf(index, m);
+            const first = byGroup.get(group);
+            if (!first) {
+                byGroup.set(group, { m, source });
+                continue;
+            }
+            // The same source with the same id is the mandatory rule's finding: not repeated here.
+            if (first.source !== undefined && first.source === source) continue;
+            report(
+                `Event source mappings '${first.m.name}' and '${m.name}' set the same consumer group id ${JSON.stringify(group.slice(0, 200))} on different Kafka sources: ` +
+                    'Lambda\'s documentation asks that "the consumer group ID that you specify must be unique among all your Kafka event sources". Give each mapping its own id.',
+                m.urn,
+            );
+        }
+    },
+};

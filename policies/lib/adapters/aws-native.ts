@@ -184,7 +184,12 @@ const mskConfiguration: Adapter = {
     provider: "aws-native",
     from: "aws-native:msk:Configuration",
     to: T.mskConfiguration,
-    props: { name: (r) => r.get("name"), arn: (r) => r.get("arn"), serverProperties: (r) => r.get("serverProperties") },
+    props: {
+        name: (r) => r.get("name"),
+        arn: (r) => r.get("arn"),
+        serverProperties: (r) => r.get("serverProperties"),
+        kafkaVersions: (r) => r.get("kafkaVersionsList"),
+    },
 };
 
 const mskClusterPolicy: Adapter = {
@@ -366,6 +371,24 @@ const ingressItem = (i: Reader) => ({
     securityGroups: i.one("sourceSecurityGroupId"),
 });
 
+/** An aws-native egress rule (inline or standalone) in the classic inline `egress` item shape. */
+const egressItem = (i: Reader) => ({
+    protocol: i.get("ipProtocol"),
+    fromPort: i.get("fromPort"),
+    toPort: i.get("toPort"),
+    cidrBlocks: i.one("cidrIp"),
+    ipv6CidrBlocks: i.one("cidrIpv6"),
+    prefixListIds: i.one("destinationPrefixListId"),
+    securityGroups: i.one("destinationSecurityGroupId"),
+});
+
+/**
+ * CloudFormation `AWS::EC2::SecurityGroup`, SecurityGroupEgress: "When you specify a VPC security group, Amazon EC2
+ * creates a default egress rule that allows egress traffic on all ports and IP protocols to any location. The default
+ * rule is removed only when you specify one or more egress rules." (The `aws` provider removes it instead.)
+ */
+const DEFAULT_EGRESS = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }];
+
 const ec2SecurityGroup: Adapter = {
     provider: "aws-native",
     from: "aws-native:ec2:SecurityGroup",
@@ -376,6 +399,100 @@ const ec2SecurityGroup: Adapter = {
         vpcId: (r) => r.get("vpcId"),
         description: (r) => r.get("groupDescription"),
         ingress: (r) => r.list("securityGroupIngress", ingressItem),
+        egress: (r) => {
+            const given = r.list("securityGroupEgress", egressItem);
+            return given === undefined || (Array.isArray(given) && given.length === 0) ? DEFAULT_EGRESS : given;
+        },
+    },
+};
+
+const ec2SecurityGroupEgress: Adapter = {
+    provider: "aws-native",
+    from: "aws-native:ec2:SecurityGroupEgress",
+    to: T.egressRule,
+    props: {
+        securityGroupId: (r) => r.get("groupId"),
+        ipProtocol: (r) => r.get("ipProtocol"),
+        fromPort: (r) => r.get("fromPort"),
+        toPort: (r) => r.get("toPort"),
+        cidrIpv4: (r) => r.get("cidrIp"),
+        cidrIpv6: (r) => r.get("cidrIpv6"),
+        prefixListId: (r) => r.get("destinationPrefixListId"),
+        referencedSecurityGroupId: (r) => r.get("destinationSecurityGroupId"),
+    },
+};
+
+const ec2Vpc: Adapter = {
+    provider: "aws-native",
+    from: "aws-native:ec2:Vpc",
+    to: T.vpc,
+    props: { id: (r) => r.get("vpcId"), cidrBlock: (r) => r.get("cidrBlock") },
+};
+
+const ec2Subnet: Adapter = {
+    provider: "aws-native",
+    from: "aws-native:ec2:Subnet",
+    to: T.subnet,
+    props: { id: (r) => r.get("subnetId"), vpcId: (r) => r.get("vpcId"), cidrBlock: (r) => r.get("cidrBlock") },
+};
+
+const ec2NatGateway: Adapter = {
+    provider: "aws-native",
+    from: "aws-native:ec2:NatGateway",
+    to: T.natGateway,
+    props: { id: (r) => r.get("natGatewayId"), subnetId: (r) => r.get("subnetId"), connectivityType: (r) => r.get("connectivityType") },
+};
+
+const ec2InternetGateway: Adapter = {
+    provider: "aws-native",
+    from: "aws-native:ec2:InternetGateway",
+    to: T.internetGateway,
+    props: { id: (r) => r.get("internetGatewayId") },
+};
+
+const ec2RouteTable: Adapter = {
+    provider: "aws-native",
+    from: "aws-native:ec2:RouteTable",
+    to: T.routeTable,
+    props: { id: (r) => r.get("routeTableId"), vpcId: (r) => r.get("vpcId") },
+};
+
+const ec2Route: Adapter = {
+    provider: "aws-native",
+    from: "aws-native:ec2:Route",
+    to: T.route,
+    props: {
+        routeTableId: (r) => r.get("routeTableId"),
+        destinationCidrBlock: (r) => r.get("destinationCidrBlock"),
+        gatewayId: (r) => r.get("gatewayId"),
+        natGatewayId: (r) => r.get("natGatewayId"),
+        transitGatewayId: (r) => r.get("transitGatewayId"),
+        networkInterfaceId: (r) => r.get("networkInterfaceId"),
+        vpcEndpointId: (r) => r.get("vpcEndpointId"),
+        vpcPeeringConnectionId: (r) => r.get("vpcPeeringConnectionId"),
+    },
+};
+
+const ec2SubnetRouteTableAssociation: Adapter = {
+    provider: "aws-native",
+    from: "aws-native:ec2:SubnetRouteTableAssociation",
+    to: T.routeTableAssociation,
+    props: { subnetId: (r) => r.get("subnetId"), routeTableId: (r) => r.get("routeTableId") },
+};
+
+const ec2VpcEndpoint: Adapter = {
+    provider: "aws-native",
+    from: "aws-native:ec2:VpcEndpoint",
+    to: T.vpcEndpoint,
+    props: {
+        id: (r) => r.get("awsId"),
+        vpcId: (r) => r.get("vpcId"),
+        serviceName: (r) => r.get("serviceName"),
+        vpcEndpointType: (r) => r.get("vpcEndpointType"),
+        privateDnsEnabled: (r) => r.get("privateDnsEnabled"),
+        securityGroupIds: (r) => r.get("securityGroupIds"),
+        subnetIds: (r) => r.get("subnetIds"),
+        routeTableIds: (r) => r.get("routeTableIds"),
     },
 };
 
@@ -433,4 +550,13 @@ export const AWS_NATIVE_ADAPTERS: Adapter[] = [
     ec2SecurityGroup,
     ec2SecurityGroupIngress,
     ec2PrefixList,
+    ec2SecurityGroupEgress,
+    ec2Vpc,
+    ec2Subnet,
+    ec2NatGateway,
+    ec2InternetGateway,
+    ec2RouteTable,
+    ec2Route,
+    ec2SubnetRouteTableAssociation,
+    ec2VpcEndpoint,
 ];
