@@ -2,6 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { StackIndex, T } from "../lib/graph";
 import { get, isUnknown, knownBool, knownString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { parseProperties } from "../lib/properties";
+import { shown } from "../lib/shown";
 import { config, forTypes } from "./common";
 
 /** Client-broker traffic TLS only, and TLS between brokers (MSK's defaults are TLS and true when absent). */
@@ -269,7 +270,7 @@ export const mskConfigurationKafkaVersion: StackValidationPolicy = {
                 if (versions.includes(version)) continue;
                 const listed = versions.filter((v): v is string => typeof v === "string").slice(0, 10);
                 report(
-                    `MSK cluster '${cluster.name}' runs Apache Kafka ${JSON.stringify(version.slice(0, 40))} but its configuration '${c.name}' lists kafkaVersions ${JSON.stringify(listed)}: ` +
+                    `MSK cluster '${cluster.name}' runs Apache Kafka ${shown(version, 40)} but its configuration '${c.name}' lists kafkaVersions ${listed.map((v) => shown(v, 40)).join(", ")}: ` +
                         "MSK uses a configuration only for a cluster whose version appears in that list, and refuses to create the cluster. Add the cluster's version to kafkaVersions.",
                     cluster.urn,
                 );

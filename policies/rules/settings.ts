@@ -147,7 +147,7 @@ export const kafkaConsumerGroupAcrossSources: StackValidationPolicy = {
             // The same source with the same id is the mandatory rule's finding: not repeated here.
             if (first.source !== undefined && first.source === source) continue;
             report(
-                `Event source mappings '${first.m.name}' and '${m.name}' set the same consumer group id ${JSON.stringify(group.slice(0, 200))} on different Kafka sources: ` +
+                `Event source mappings '${first.m.name}' and '${m.name}' set the same consumer group id ${shown(group, 200)} on different Kafka sources: ` +
                     'Lambda\'s documentation asks that "the consumer group ID that you specify must be unique among all your Kafka event sources". Give each mapping its own id.',
                 m.urn,
             );
