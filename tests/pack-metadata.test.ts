@@ -31,7 +31,7 @@ describe("policy pack: metadata of every policy", function () {
             assert.strictEqual(p.remediationSteps, m.remediationSteps, p.name);
             assert.match(p.remediationSteps!, /aws-native/, `${p.name}: remediation for aws-native programs`);
             assert.match(p.remediationSteps!, /\baws[ .]/, `${p.name}: remediation for aws (classic) programs`);
-            assert.match(p.url!, /^https:\/\/docs\.aws\.amazon\.com\/[a-zA-Z]+\/latest\/[a-zA-Z-]+\/[A-Za-z_-]+\.html$/, `${p.name}: url ${p.url}`);
+            assert.match(p.url!, /^https:\/\/docs\.aws\.amazon\.com\/[a-zA-Z]+\/(latest|[0-9.]+)\/[a-zA-Z-]+\/[A-Za-z_-]+\.html$/, `${p.name}: url ${p.url}`);
             if (m.framework) {
                 assert.deepStrictEqual(p.framework, m.framework, p.name);
                 for (const v of Object.values(p.framework!)) assert.ok(v.length > 0, `${p.name}: every framework field set`);

@@ -270,7 +270,7 @@ export const mskConfigurationKafkaVersion: StackValidationPolicy = {
                 if (versions.includes(version)) continue;
                 const listed = versions.filter((v): v is string => typeof v === "string").slice(0, 10);
                 report(
-                    `MSK cluster '${cluster.name}' runs Apache Kafka ${shown(version, 40)} but its configuration '${c.name}' lists kafkaVersions ${listed.map((v) => shown(v, 40)).join(", ")}: ` +
+                    `MSK cluster '${cluster.name}' runs Apache Kafka ${shown(version, 40)} but its configuration '${c.name}' lists kafkaVersions [${listed.map((v) => shown(v, 40)).join(", ")}]: ` +
                         "MSK uses a configuration only for a cluster whose version appears in that list, and refuses to create the cluster. Add the cluster's version to kafkaVersions.",
                     cluster.urn,
                 );
