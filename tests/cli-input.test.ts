@@ -276,7 +276,7 @@ describe("new-user findings (issue 20, section 4)", function () {
         const file = path.join(dir, "policy.json");
         fs.writeFileSync(file, JSON.stringify({ "msk-function-timeout": { maxTimeoutSecs: 600 } }));
         const err = exit2(await plan(["--policy-config", file]));
-        assert.match(err, /policy config for "msk-function-timeout": unknown setting "maxTimeoutSecs": allowed settings are maxTimeoutSeconds/);
+        assert.match(err, /policy config for "msk-function-timeout": unknown setting "maxTimeoutSecs": allowed settings are exemptions, maxTimeoutSeconds/);
     });
 
     it("a setting of every policy that has settings is checked by name: each misspelling is refused (generated per policy)", async () => {
