@@ -31,104 +31,125 @@ const AUTONAMED: Record<string, string> = {
     "aws:ec2/securityGroup:SecurityGroup": "name",
 };
 
+/** What a computed-attribute function is given: the resource and helpers for deterministic ids, names and ARNs. */
+interface Ctx {
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+    region: string;
+    acct: string;
+    /** A deterministic EC2-style id with this prefix. */
+    id(prefix: string): string;
+    /** The input name property (default `name`), or the auto-name the provider would give. */
+    n(prop?: string): string;
+}
+
+type Computed = (c: Ctx) => Record<string, unknown>;
+
+/** EC2 networking: ids (and ARNs where EC2 has them). */
+const NETWORK: Record<string, Computed> = {
+    "aws:ec2/vpc:Vpc": (c) => ({ id: c.id("vpc"), arn: `arn:aws:ec2:${c.region}:${c.acct}:vpc/${c.id("vpc")}` }),
+    "aws:ec2/subnet:Subnet": (c) => ({ id: c.id("subnet"), arn: `arn:aws:ec2:${c.region}:${c.acct}:subnet/${c.id("subnet")}` }),
+    "aws:ec2/securityGroup:SecurityGroup": (c) => ({ id: c.id("sg"), arn: `arn:aws:ec2:${c.region}:${c.acct}:security-group/${c.id("sg")}`, name: c.n() }),
+    "aws:ec2/routeTable:RouteTable": (c) => ({ id: c.id("rtb") }),
+    "aws:ec2/internetGateway:InternetGateway": (c) => ({ id: c.id("igw") }),
+    "aws:ec2/natGateway:NatGateway": (c) => ({ id: c.id("nat") }),
+    "aws:ec2/eip:Eip": (c) => ({ id: c.id("eipalloc"), allocationId: c.id("eipalloc"), publicIp: "203.0.113.10" }),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (c) => ({ id: c.id("vpce"), arn: `arn:aws:ec2:${c.region}:${c.acct}:vpc-endpoint/${c.id("vpce")}` }),
+};
+
+/** Amazon MSK: cluster ARNs and bootstrap broker strings per listener. */
+const KAFKA: Record<string, Computed> = {
+    "aws:msk/configuration:Configuration": (c) => ({ arn: `arn:aws:kafka:${c.region}:${c.acct}:configuration/${c.n()}/${uuid(c.name)}-1`, latestRevision: 1 }),
+    "aws:msk/cluster:Cluster": (c) => {
+        const cn = c.inputs.clusterName ?? c.name;
+        const host = (i: number) => `b-${i}.${cn}.${hex(c.name, 6)}.c2.kafka.${c.region}.amazonaws.com`;
+        const list = (port: number) => [1, 2, 3].map((i) => `${host(i)}:${port}`).join(",");
+        return {
+            arn: `arn:aws:kafka:${c.region}:${c.acct}:cluster/${cn}/${uuid(c.name)}-2`,
+            clusterUuid: `${uuid(c.name)}-2`,
+            bootstrapBrokers: list(9092),
+            bootstrapBrokersTls: list(9094),
+            bootstrapBrokersSaslScram: list(9096),
+            bootstrapBrokersSaslIam: list(9098),
+            currentVersion: "K3AEGXETSR30VB",
+        };
+    },
+    "aws:msk/serverlessCluster:ServerlessCluster": (c) => {
+        const cn = c.inputs.clusterName ?? c.name;
+        return { arn: `arn:aws:kafka:${c.region}:${c.acct}:cluster/${cn}/${uuid(c.name)}-s1`, clusterUuid: `${uuid(c.name)}-s1` };
+    },
+};
+
+/** Lambda: the function's ARNs and the event source mapping's UUID. */
+const LAMBDA: Record<string, Computed> = {
+    "aws:lambda/function:Function": (c) => {
+        const fn = c.n();
+        const arn = `arn:aws:lambda:${c.region}:${c.acct}:function:${fn}`;
+        return {
+            arn,
+            name: fn,
+            qualifiedArn: `${arn}:$LATEST`,
+            invokeArn: `arn:aws:apigateway:${c.region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+            version: "$LATEST",
+        };
+    },
+    "aws:lambda/eventSourceMapping:EventSourceMapping": (c) => {
+        const u = uuid(c.type + c.name);
+        return {
+            id: u,
+            uuid: u,
+            arn: `arn:aws:lambda:${c.region}:${c.acct}:event-source-mapping:${u}`,
+            state: c.inputs.enabled === false ? "Disabled" : "Enabled",
+        };
+    },
+};
+
+/** Keys, secrets and IAM. */
+const SECURITY: Record<string, Computed> = {
+    "aws:kms/key:Key": (c) => {
+        const keyId = uuid(c.type + c.name);
+        return { id: keyId, keyId, arn: `arn:aws:kms:${c.region}:${c.acct}:key/${keyId}` };
+    },
+    "aws:iam/role:Role": (c) => ({ arn: `arn:aws:iam::${c.acct}:role/${c.n()}`, name: c.n(), id: c.n(), uniqueId: `AROA${hex(c.name, 17).toUpperCase()}` }),
+    "aws:iam/policy:Policy": (c) => ({ arn: `arn:aws:iam::${c.acct}:policy/${c.n()}`, name: c.n() }),
+    "aws:secretsmanager/secret:Secret": (c) => {
+        const arn = `arn:aws:secretsmanager:${c.region}:${c.acct}:secret:${c.n()}-${hex(c.name, 6)}`;
+        return { id: arn, arn, name: c.n() };
+    },
+    "aws:secretsmanager/secretVersion:SecretVersion": (c) => ({ versionId: uuid(c.type + c.name), arn: c.inputs.secretId }),
+    "random:index/randomPassword:RandomPassword": (c) => ({ result: `mock-${hex(c.name, 24)}` }),
+};
+
+/** Destinations, stores and monitoring. */
+const DATA: Record<string, Computed> = {
+    "aws:cloudwatch/logGroup:LogGroup": (c) => ({ arn: `arn:aws:logs:${c.region}:${c.acct}:log-group:${c.n()}` }),
+    "aws:sqs/queue:Queue": (c) => ({
+        arn: `arn:aws:sqs:${c.region}:${c.acct}:${c.n()}`,
+        url: `https://sqs.${c.region}.amazonaws.com/${c.acct}/${c.n()}`,
+        name: c.n(),
+    }),
+    "aws:sns/topic:Topic": (c) => ({ arn: `arn:aws:sns:${c.region}:${c.acct}:${c.n()}`, name: c.n() }),
+    "aws:s3/bucket:Bucket": (c) => ({ id: c.n("bucket"), bucket: c.n("bucket"), arn: `arn:aws:s3:::${c.n("bucket")}` }),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (c) => ({ arn: `arn:aws:cloudwatch:${c.region}:${c.acct}:alarm:${c.n()}`, name: c.n() }),
+    "aws:cloudwatch/eventBus:EventBus": (c) => ({ arn: `arn:aws:events:${c.region}:${c.acct}:event-bus/${c.n()}`, name: c.n() }),
+    "aws:dynamodb/table:Table": (c) => ({ id: c.n(), arn: `arn:aws:dynamodb:${c.region}:${c.acct}:table/${c.n()}`, name: c.n() }),
+    "aws:glue/registry:Registry": (c) => ({
+        id: c.n("registryName"),
+        arn: `arn:aws:glue:${c.region}:${c.acct}:registry/${c.n("registryName")}`,
+        registryName: c.n("registryName"),
+    }),
+};
+
+const COMPUTED: Record<string, Computed> = { ...NETWORK, ...KAFKA, ...LAMBDA, ...SECURITY, ...DATA };
+
 /** Computed attributes a real create returns, by type. */
 function computed(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
-    const acct = MOCK_ACCOUNT;
+    const f = COMPUTED[type];
+    if (!f) return {};
     const id = (prefix: string) => `${prefix}-${hex(type + name, 17)}`;
     const n = (prop = "name") => inputs[prop] ?? `${name}-${hex(name, 7)}`;
-    switch (type) {
-        case "aws:ec2/vpc:Vpc":
-            return { id: id("vpc"), arn: `arn:aws:ec2:${region}:${acct}:vpc/${id("vpc")}` };
-        case "aws:ec2/subnet:Subnet":
-            return { id: id("subnet"), arn: `arn:aws:ec2:${region}:${acct}:subnet/${id("subnet")}` };
-        case "aws:ec2/securityGroup:SecurityGroup":
-            return { id: id("sg"), arn: `arn:aws:ec2:${region}:${acct}:security-group/${id("sg")}`, name: n() };
-        case "aws:ec2/routeTable:RouteTable":
-            return { id: id("rtb") };
-        case "aws:ec2/internetGateway:InternetGateway":
-            return { id: id("igw") };
-        case "aws:ec2/natGateway:NatGateway":
-            return { id: id("nat") };
-        case "aws:ec2/eip:Eip":
-            return { id: id("eipalloc"), allocationId: id("eipalloc"), publicIp: "203.0.113.10" };
-        case "aws:ec2/vpcEndpoint:VpcEndpoint":
-            return { id: id("vpce"), arn: `arn:aws:ec2:${region}:${acct}:vpc-endpoint/${id("vpce")}` };
-        case "aws:kms/key:Key": {
-            const keyId = uuid(type + name);
-            return { id: keyId, keyId, arn: `arn:aws:kms:${region}:${acct}:key/${keyId}` };
-        }
-        case "aws:msk/configuration:Configuration":
-            return { arn: `arn:aws:kafka:${region}:${acct}:configuration/${n()}/${uuid(name)}-1`, latestRevision: 1 };
-        case "aws:msk/cluster:Cluster": {
-            const cn = inputs.clusterName ?? name;
-            const host = (i: number) => `b-${i}.${cn}.${hex(name, 6)}.c2.kafka.${region}.amazonaws.com`;
-            const list = (port: number) => [1, 2, 3].map((i) => `${host(i)}:${port}`).join(",");
-            return {
-                arn: `arn:aws:kafka:${region}:${acct}:cluster/${cn}/${uuid(name)}-2`,
-                clusterUuid: `${uuid(name)}-2`,
-                bootstrapBrokers: list(9092),
-                bootstrapBrokersTls: list(9094),
-                bootstrapBrokersSaslScram: list(9096),
-                bootstrapBrokersSaslIam: list(9098),
-                currentVersion: "K3AEGXETSR30VB",
-            };
-        }
-        case "aws:msk/serverlessCluster:ServerlessCluster": {
-            const cn = inputs.clusterName ?? name;
-            return { arn: `arn:aws:kafka:${region}:${acct}:cluster/${cn}/${uuid(name)}-s1`, clusterUuid: `${uuid(name)}-s1` };
-        }
-        case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn: `arn:aws:logs:${region}:${acct}:log-group:${n()}` };
-        case "aws:sqs/queue:Queue":
-            return { arn: `arn:aws:sqs:${region}:${acct}:${n()}`, url: `https://sqs.${region}.amazonaws.com/${acct}/${n()}`, name: n() };
-        case "aws:sns/topic:Topic":
-            return { arn: `arn:aws:sns:${region}:${acct}:${n()}`, name: n() };
-        case "aws:s3/bucket:Bucket":
-            return { id: n("bucket"), bucket: n("bucket"), arn: `arn:aws:s3:::${n("bucket")}` };
-        case "aws:iam/role:Role":
-            return { arn: `arn:aws:iam::${acct}:role/${n()}`, name: n(), id: n(), uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
-        case "aws:iam/policy:Policy":
-            return { arn: `arn:aws:iam::${acct}:policy/${n()}`, name: n() };
-        case "aws:lambda/function:Function": {
-            const fn = n();
-            const arn = `arn:aws:lambda:${region}:${acct}:function:${fn}`;
-            return {
-                arn,
-                name: fn,
-                qualifiedArn: `${arn}:$LATEST`,
-                invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
-                version: "$LATEST",
-            };
-        }
-        case "aws:lambda/eventSourceMapping:EventSourceMapping": {
-            const u = uuid(type + name);
-            return {
-                id: u,
-                uuid: u,
-                arn: `arn:aws:lambda:${region}:${acct}:event-source-mapping:${u}`,
-                state: inputs.enabled === false ? "Disabled" : "Enabled",
-            };
-        }
-        case "aws:secretsmanager/secret:Secret": {
-            const s = n();
-            const arn = `arn:aws:secretsmanager:${region}:${acct}:secret:${s}-${hex(name, 6)}`;
-            return { id: arn, arn, name: s };
-        }
-        case "aws:secretsmanager/secretVersion:SecretVersion":
-            return { versionId: uuid(type + name), arn: inputs.secretId };
-        case "aws:cloudwatch/metricAlarm:MetricAlarm":
-            return { arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${n()}`, name: n() };
-        case "aws:cloudwatch/eventBus:EventBus":
-            return { arn: `arn:aws:events:${region}:${acct}:event-bus/${n()}`, name: n() };
-        case "aws:dynamodb/table:Table":
-            return { id: n(), arn: `arn:aws:dynamodb:${region}:${acct}:table/${n()}`, name: n() };
-        case "aws:glue/registry:Registry":
-            return { id: n("registryName"), arn: `arn:aws:glue:${region}:${acct}:registry/${n("registryName")}`, registryName: n("registryName") };
-        case "random:index/randomPassword:RandomPassword":
-            return { result: `mock-${hex(name, 24)}` };
-        default:
-            return {};
-    }
+    return f({ type, name, inputs, region, acct: MOCK_ACCOUNT, id, n });
 }
 
 export interface MockOptions {
