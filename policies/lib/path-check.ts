@@ -65,6 +65,23 @@ function selfManagedPorts(m: PolicyResource): number[] | undefined {
     return [...ports];
 }
 
+/**
+ * On-demand or provisioned pollers. Lambda, "Configuring your self-managed Apache Kafka cluster and network for
+ * Lambda": "AWS PrivateLink VPC endpoints are required for functions with event source mappings that use the default
+ * (on-demand) mode for event pollers. If your event source mapping uses provisioned mode, you don't need to configure
+ * AWS PrivateLink VPC endpoints"; "Configuring your Amazon MSK cluster and Amazon VPC network for Lambda": the network
+ * requirements depend on the mode (in provisioned mode the event source mapping invokes the function from Lambda's own
+ * VPC). So the Lambda/STS/Secrets Manager path through the cluster's subnets is required in on-demand mode only.
+ */
+function pollerMode(m: PolicyResource): "on-demand" | "provisioned" | "unknown" {
+    const p = get(m.props, "provisionedPollerConfig");
+    if (isUnknown(p)) return "unknown";
+    if (p === undefined || p === null) return "on-demand";
+    if (typeof p !== "object" || Array.isArray(p)) return "on-demand";
+    for (const k of ["minimumPollers", "maximumPollers"]) if (isUnknown(get(p, k))) return "unknown";
+    return "provisioned";
+}
+
 /** The services the pollers call (seed 001): Lambda, STS, and Secrets Manager when a secret authenticates. */
 function servicesNeeded(m: PolicyResource): string[] {
     const secret = accessConfigs(m).some((c) => (CREDENTIAL_TYPES as readonly string[]).includes(c.type) || c.type === "SERVER_ROOT_CA_CERTIFICATE");
@@ -395,7 +412,9 @@ export function checkNetworkPaths(index: StackIndex): PathReport {
         }
         const ranges = subnetRanges(nic.subnets) ?? [];
         if (!ctx.groupsOutside) checkBrokerPort(ctx, m, nic, ranges);
-        checkServices(ctx, m, nic, ranges);
+        const mode = pollerMode(m);
+        if (mode === "unknown") ctx.report.undecided = true;
+        else if (mode === "on-demand") checkServices(ctx, m, nic, ranges);
         checkDestinationEndpoint(ctx, m, nic, ranges);
     }
     return ctx.report;
