@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterConfig, Environment } from "../lib/config";
+import { express, type ClusterConfig, type Environment } from "../lib/config";
 import { customerKey } from "./kms";
 import { protectionOf, TYPES } from "../lib/retention";
 
@@ -62,12 +62,13 @@ export class KafkaCluster extends pulumi.ComponentResource {
 
         const brokerCount = cfg.brokersPerAz * args.subnetIds.length;
         this.brokerCount = brokerCount;
+        const isExpress = express(cfg.brokerInstanceType);
         this.configuration = new aws.msk.Configuration(
             `${id}-config`,
             {
-                name: `${args.clusterName}-config`,
+                name: configurationName(args.clusterName, cfg.kafkaVersion),
                 kafkaVersions: [cfg.kafkaVersion],
-                serverProperties: serverProperties(brokerCount),
+                serverProperties: isExpress ? expressServerProperties() : serverProperties(brokerCount),
                 description: `Broker settings for ${args.clusterName}`,
             },
             { parent: this },
@@ -85,7 +86,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
                     instanceType: cfg.brokerInstanceType,
                     clientSubnets: args.subnetIds,
                     securityGroups: args.securityGroupIds,
-                    storageInfo: { ebsStorageInfo: { volumeSize: cfg.ebsVolumeGb } },
+                    // MSK, "Amazon MSK Express brokers": storage is MSK-managed, and AWS refuses storageInfo for them.
+                    ...(isExpress ? {} : { storageInfo: { ebsStorageInfo: { volumeSize: cfg.ebsVolumeGb } } }),
                     connectivityInfo: { publicAccess: { type: "DISABLED" } },
                 },
                 encryptionInfo: {
@@ -95,7 +97,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
                 clientAuthentication: clientAuthentication(cfg),
                 configurationInfo: { arn: this.configuration.arn, revision: this.configuration.latestRevision },
                 loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: this.logGroup.name } } },
+                // DEFAULT and PER_BROKER exist for Standard and Express brokers alike (MSK, "Monitor an Amazon MSK Provisioned cluster").
                 enhancedMonitoring: prod ? "PER_BROKER" : "DEFAULT",
+                ...(cfg.storageMode === "TIERED" ? { storageMode: "TIERED" } : {}),
                 tags,
             },
             { parent: this, ...protectionOf(TYPES.cluster, args.environment) },
@@ -121,7 +125,30 @@ export function clientAuthentication(cfg: Pick<ClusterConfig, "authentication" |
     }
 }
 
-/** Broker properties: no topic auto-creation; replication 3 (or the broker count) with one replica of slack. */
+/**
+ * The configuration's name, which changes with its create-only `kafkaVersions`. A Kafka version change replaces an
+ * `aws.msk.Configuration` (create-only `kafkaVersions`): with a fixed name, creating the replacement first fails
+ * ("ConflictException: A resource with this name already exists"), and deleting the old one first fails while the
+ * cluster uses it (MSK, "DeleteConfiguration": a configuration in use cannot be deleted). A name per version lets the
+ * new configuration exist next to the old one; the cluster moves to it, then the old one is deleted. MSK configuration
+ * names take letters, digits and `-` (MSK API, "CreateConfiguration": `^[0-9A-Za-z][0-9A-Za-z-]{0,}$`).
+ */
+export function configurationName(clusterName: string, kafkaVersion: string): string {
+    let v = "";
+    for (const ch of kafkaVersion) v += ch === "." ? "-" : ch;
+    return `${clusterName}-config-${v}`;
+}
+
+/**
+ * Express brokers' properties: only what MSK lets a configuration set on them (MSK, "Custom MSK Express broker
+ * configurations (Read/Write access)": `auto.create.topics.enable`). `default.replication.factor` (3),
+ * `min.insync.replicas` (2) and the rest are read-only (MSK, "Express brokers read-only configurations").
+ */
+export function expressServerProperties(): string {
+    return "auto.create.topics.enable=false";
+}
+
+/** Standard broker properties: no topic auto-creation; replication 3 (or the broker count) with one replica of slack. */
 export function serverProperties(brokerCount: number): string {
     const replication = Math.min(3, brokerCount);
     return [

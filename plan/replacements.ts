@@ -148,3 +148,42 @@ export const STATEFUL: Record<string, { kind: string; lost: string }> = {
 };
 
 export const MAPPING_TYPE = "aws:lambda/eventSourceMapping:EventSourceMapping";
+
+/**
+ * The input that holds each type's physical name (unique per account and region, or per parent for the S3 bucket
+ * settings keyed on their bucket). When a replacement keeps it unchanged, Pulumi's default create-before-delete makes
+ * a second resource with the same name, which AWS refuses (for a configuration: "ConflictException: A resource with this
+ * name already exists"): the replacement needs `deleteBeforeReplace`, or a name that changes with the create-only inputs.
+ * A name Pulumi generates (auto-naming) is absent from the plan's inputs and never collides. Types whose identity is
+ * only an id AWS assigns (subnets, routes, mappings, …) are not listed.
+ */
+export const NAME_PROPERTY: Record<string, string> = {
+    "aws:msk/cluster:Cluster": "clusterName",
+    "aws:msk/configuration:Configuration": "name",
+    "aws:msk/topic:Topic": "name",
+    "aws:lambda/function:Function": "name",
+    "aws:kms/alias:Alias": "name",
+    "aws:secretsmanager/secret:Secret": "name",
+    "aws:sqs/queue:Queue": "name",
+    "aws:sns/topic:Topic": "name",
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
+    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+    "aws:cloudwatch/eventBus:EventBus": "name",
+    "aws:iam/role:Role": "name",
+    "aws:iam/rolePolicy:RolePolicy": "name",
+    "aws:ec2/securityGroup:SecurityGroup": "name",
+    "aws:dynamodb/table:Table": "name",
+};
+
+/**
+ * Types that AWS will not delete while another resource uses them: with `deleteBeforeReplace`, the delete runs first
+ * and fails if a resource that stays refers to them. MSK, "DeleteConfiguration": a configuration in use by a cluster
+ * cannot be deleted; EC2: a security group or subnet in use by a network interface cannot be deleted (DependencyViolation).
+ */
+export const IN_USE_UNDELETABLE: Record<string, string> = {
+    "aws:msk/configuration:Configuration": "MSK does not delete a configuration a cluster uses",
+    "aws:ec2/securityGroup:SecurityGroup": "EC2 does not delete a security group a network interface uses (DependencyViolation)",
+    "aws:ec2/subnet:Subnet": "EC2 does not delete a subnet with network interfaces in it (DependencyViolation)",
+};
