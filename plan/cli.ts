@@ -12,6 +12,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { format } from "util";
 import { parse as parseYaml } from "yaml";
 import { NAMESPACE, parseStackConfig, SECRET_KEYS } from "../lib/config";
 import type { Diagnostic } from "./analyzer";
@@ -378,47 +379,85 @@ export function isConfigError(e: unknown): boolean {
     );
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Where `main` writes and what it reads from its environment: the process's own, or a test's capture. */
+export interface PlanIO {
+    stdout(text: string): void;
+    stderr(text: string): void;
+    /** The directory relative paths in arguments are resolved against (npm's INIT_CWD: where the user typed the command). */
+    cwd: string;
+    /** `MSK_LAMBDA_PACK_ADDRESS` (a pack already serving) and `MSK_LAMBDA_PLAN_TRACES` are read from here. */
+    env: Record<string, string | undefined>;
+}
+
+/** The process's own streams, working directory and environment. */
+export function processIO(): PlanIO {
+    return {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        cwd: process.env.INIT_CWD ?? process.cwd(),
+        env: process.env,
+    };
+}
+
+const PROGRAM = path.join(ROOT, "index.ts");
+
+/**
+ * Runs the program under the mocks. The program's module body is the program, so it is loaded afresh for each plan
+ * made in this process; the runtime's warnings (`pulumi.log.warn` without an engine goes to `console.warn`) go to
+ * `io`'s stderr.
+ */
+async function runProgram(io: PlanIO, opts: import("./simulate").SimulationOptions): Promise<SimulationResult> {
+    const { simulate } = await import("./simulate");
+    const { warn, error } = console;
+    console.warn = console.error = (...parts: unknown[]) => io.stderr(format(...parts) + "\n");
+    try {
+        return await simulate(() => {
+            delete require.cache[PROGRAM];
+            return require(PROGRAM);
+        }, opts);
+    } finally {
+        Object.assign(console, { warn, error });
+    }
+}
+
+/**
+ * The whole command: parses `argv`, plans, writes the plan and the verdict to `io`, and returns the exit code (see the
+ * header). Runs in the caller's process, so tests call it without a process per plan; calls must not overlap (the
+ * Pulumi runtime the program runs under is process-wide).
+ */
+export async function main(argv: string[], io: PlanIO = processIO()): Promise<number> {
     let args: PlanArgs;
     try {
         args = parseArgs(argv);
     } catch (e) {
-        process.stderr.write(`plan: ${(e as Error).message}\n${USAGE}\n`);
+        io.stderr(`plan: ${(e as Error).message}\n${USAGE}\n`);
         return 2;
     }
     if (args.help) {
-        process.stdout.write(USAGE + "\n");
+        io.stdout(USAGE + "\n");
         return 0;
     }
+    const traces = io.env.MSK_LAMBDA_PLAN_TRACES === "1";
     try {
-        const base = args.against ? readBasePlan(args.against, args.stack, process.env.INIT_CWD ?? process.cwd(), args.preview) : undefined;
-        const cwd = process.env.INIT_CWD ?? process.cwd();
-        const loaded = loadConfig(ROOT, args.stack, args.overrides, args.configFile && path.resolve(cwd, args.configFile));
+        const base = args.against ? readBasePlan(args.against, args.stack, io.cwd, args.preview) : undefined;
+        const loaded = loadConfig(ROOT, args.stack, args.overrides, args.configFile && path.resolve(io.cwd, args.configFile));
         // Validate first, with the program's own validator, so a bad config is reported without loading Pulumi.
         const parsed = parseStackConfig(loaded.config, { project: loaded.project, stack: args.stack, secretKeys: loaded.secretKeys });
         if (parsed.consumers.length === 0) {
-            process.stderr.write(
+            io.stderr(
                 `note: ${NAMESPACE}:consumers is empty: the stack has no consumer, so nothing reads the cluster (no function, no event source mapping)\n`,
             );
         }
         const { evaluatePolicies, policyConfigFor, startPack } = await import("./policy");
         const policyConfig = policyConfigFor(args.stack, args.policyConfig);
         // Start the pack now: its start (loading and type-checking, in its own process) overlaps with the program.
-        const pack = startPack();
+        const pack = startPack(io.env.MSK_LAMBDA_PACK_ADDRESS);
         try {
-            const { simulate } = await import("./simulate");
-            const sim = await simulate(() => require(path.join(ROOT, "index.ts")), {
-                project: loaded.project,
-                stack: args.stack,
-                preview: args.preview,
-                config: loaded.config,
-                secretKeys: loaded.secretKeys,
-                captureStacks: process.env.MSK_LAMBDA_PLAN_TRACES === "1",
-            });
+            const sim = await runProgram(io, { ...loaded, stack: args.stack, preview: args.preview, captureStacks: traces });
             const doc = planDocument(sim);
             doc.policy = { ...(await evaluatePolicies(sim, policyConfig.config, await pack.server)), config: policyConfig.file };
             if (base) doc.diff = diffPlans(base, doc, args.allowReplace);
-            process.stdout.write(args.json ? JSON.stringify(doc, null, 2) + "\n" : renderText(doc) + "\n");
+            io.stdout(args.json ? JSON.stringify(doc, null, 2) + "\n" : renderText(doc) + "\n");
             if (doc.diff?.blocked.length) return 4;
             return doc.policy.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
         } finally {
@@ -426,11 +465,11 @@ async function main(argv: string[]): Promise<number> {
         }
     } catch (e) {
         if (isConfigError(e)) {
-            process.stderr.write(`${(e as Error).message}\n`);
+            io.stderr(`${(e as Error).message}\n`);
             return 2;
         }
-        const trace = process.env.MSK_LAMBDA_PLAN_TRACES === "1" ? "" : "\n(run with MSK_LAMBDA_PLAN_TRACES=1 for full stack traces)";
-        process.stderr.write(`plan: the program failed: ${(e as Error)?.stack ?? String(e)}${trace}\n`);
+        const hint = traces ? "" : "\n(run with MSK_LAMBDA_PLAN_TRACES=1 for full stack traces)";
+        io.stderr(`plan: the program failed: ${(e as Error)?.stack ?? String(e)}${hint}\n`);
         return 3;
     }
 }

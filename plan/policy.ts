@@ -53,8 +53,7 @@ export function analyzerInputs(sim: SimulationResult, use: "inputs" | "state"): 
  * The pack the plan speaks to: started as its own process, as the CLI does, unless `MSK_LAMBDA_PACK_ADDRESS` names a
  * pack already serving (tests and CI reuse one pack process that way). `stop` ends what `startPack` started.
  */
-export function startPack(): { server: Promise<PackServer>; stop(): Promise<void> } {
-    const address = process.env.MSK_LAMBDA_PACK_ADDRESS;
+export function startPack(address = process.env.MSK_LAMBDA_PACK_ADDRESS): { server: Promise<PackServer>; stop(): Promise<void> } {
     const server = address ? Promise.resolve(PackServer.connect(address)) : PackServer.start();
     server.catch(() => undefined); // reported where it is awaited
     return {

@@ -17,10 +17,10 @@ export interface PlanRun {
 }
 
 /**
- * Runs the offline plan as `npm run plan` does (ts-node, transpile-only), as its own process. With `packPort`, the
- * plan speaks to that already-running pack instead of starting its own.
+ * Runs the offline plan as `npm run plan` does (ts-node, transpile-only), as its own process: for the tests about the
+ * process itself (its exit status, its own pack). With `packPort`, the plan speaks to that already-running pack.
  */
-export function runPlan(args: string[], packPort?: number): Promise<PlanRun> {
+export function spawnPlan(args: string[], packPort?: number): Promise<PlanRun> {
     return new Promise((resolve) => {
         execFile(
             process.execPath,
@@ -33,6 +33,31 @@ export function runPlan(args: string[], packPort?: number): Promise<PlanRun> {
             (err, stdout, stderr) => resolve({ code: err ? ((err as any).code ?? 1) : 0, stdout, stderr }),
         );
     });
+}
+
+/** In-process plans run one at a time: the Pulumi runtime the program runs under, and the pack's config, are process-wide. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the offline plan in this process (`main` of plan/cli.ts, the command's whole code path after the process
+ * starts), with its output captured and its working directory the repository root. With `packPort`, the plan speaks
+ * to that already-running pack; without, it starts its own pack process as `npm run plan` does.
+ */
+export function runPlan(args: string[], packPort?: number): Promise<PlanRun> {
+    const run = queue.then(async () => {
+        const { main } = await import("../../plan/cli");
+        let stdout = "";
+        let stderr = "";
+        const code = await main(args, {
+            stdout: (t) => void (stdout += t),
+            stderr: (t) => void (stderr += t),
+            cwd: ROOT,
+            env: { MSK_LAMBDA_PACK_ADDRESS: packPort ? `127.0.0.1:${packPort}` : undefined },
+        });
+        return { code, stdout, stderr };
+    });
+    queue = run.catch(() => undefined);
+    return run;
 }
 
 const once = new Map<string, Promise<PlanRun>>();
