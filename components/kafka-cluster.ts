@@ -102,7 +102,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
                 ...(cfg.storageMode === "TIERED" ? { storageMode: "TIERED" } : {}),
                 tags,
             },
-            { parent: this, ...protectionOf(TYPES.cluster, args.environment) },
+            // clusterName is the cluster's fixed physical name: a replacement (new subnets, security groups or key) must
+            // delete the old cluster first, or MSK refuses the second cluster of that name. Everything a replacement
+            // loses is lost either way (the new cluster starts empty); --against reports it as stateful.
+            { parent: this, deleteBeforeReplace: true, ...protectionOf(TYPES.cluster, args.environment) },
         );
         this.clusterArn = this.cluster.arn;
         this.bootstrapBrokers = pickBrokers(cfg.authentication, this.cluster);

@@ -259,11 +259,13 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
  * resource that is neither replaced nor deleted still refers to it. Linear in the plan's dependency edges.
  */
 function replacementFailure(old: Resource, now: Resource, refs: { r: Resource }[], changes: Map<string, ResourceChange>): string | undefined {
-    const prop = NAME_PROPERTY[now.type];
+    const named = NAME_PROPERTY[now.type];
+    const prop = named?.name;
     const oldName = prop ? (old.inputs as Record<string, unknown>)[prop] : undefined;
     const newName = prop ? (now.inputs as Record<string, unknown>)[prop] : undefined;
     if (!now.options.deleteBeforeReplace) {
         if (typeof newName !== "string" || newName !== oldName) return undefined;
+        if (named.scope && changes.get(now.urn)!.changed.includes(named.scope)) return undefined;
         return (
             `the replacement keeps its name (${prop} ${JSON.stringify(newName)}): Pulumi creates the new resource before deleting the old one and AWS ` +
             `refuses a second resource with that name ("ConflictException: A resource with this name already exists" for MSK); make ${prop} change ` +

@@ -154,27 +154,30 @@ export const MAPPING_TYPE = "aws:lambda/eventSourceMapping:EventSourceMapping";
  * settings keyed on their bucket). When a replacement keeps it unchanged, Pulumi's default create-before-delete makes
  * a second resource with the same name, which AWS refuses (for a configuration: "ConflictException: A resource with this
  * name already exists"): the replacement needs `deleteBeforeReplace`, or a name that changes with the create-only inputs.
- * A name Pulumi generates (auto-naming) is absent from the plan's inputs and never collides. Types whose identity is
+ * A name Pulumi generates (auto-naming) is absent from the plan's inputs and never collides. `scope` is the input a name
+ * is unique within (a topic's cluster): when it changes too, the new resource lives elsewhere and the name is free. Types whose identity is
  * only an id AWS assigns (subnets, routes, mappings, …) are not listed.
  */
-export const NAME_PROPERTY: Record<string, string> = {
-    "aws:msk/cluster:Cluster": "clusterName",
-    "aws:msk/configuration:Configuration": "name",
-    "aws:msk/topic:Topic": "name",
-    "aws:lambda/function:Function": "name",
-    "aws:kms/alias:Alias": "name",
-    "aws:secretsmanager/secret:Secret": "name",
-    "aws:sqs/queue:Queue": "name",
-    "aws:sns/topic:Topic": "name",
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
-    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
-    "aws:cloudwatch/eventBus:EventBus": "name",
-    "aws:iam/role:Role": "name",
-    "aws:iam/rolePolicy:RolePolicy": "name",
-    "aws:ec2/securityGroup:SecurityGroup": "name",
-    "aws:dynamodb/table:Table": "name",
+export const NAME_PROPERTY: Record<string, { name: string; scope?: string }> = {
+    "aws:msk/cluster:Cluster": { name: "clusterName" },
+    "aws:msk/configuration:Configuration": { name: "name" },
+    // A topic's name is unique in its cluster: on a new cluster (clusterArn changed) the same name does not collide.
+    "aws:msk/topic:Topic": { name: "name", scope: "clusterArn" },
+    "aws:lambda/function:Function": { name: "name" },
+    "aws:kms/alias:Alias": { name: "name" },
+    "aws:secretsmanager/secret:Secret": { name: "name" },
+    "aws:sqs/queue:Queue": { name: "name" },
+    "aws:sns/topic:Topic": { name: "name" },
+    "aws:s3/bucket:Bucket": { name: "bucket" },
+    "aws:cloudwatch/logGroup:LogGroup": { name: "name" },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { name: "name" },
+    "aws:cloudwatch/dashboard:Dashboard": { name: "dashboardName" },
+    "aws:cloudwatch/eventBus:EventBus": { name: "name" },
+    "aws:iam/role:Role": { name: "name" },
+    "aws:iam/rolePolicy:RolePolicy": { name: "name", scope: "role" },
+    // A security group's name is unique in its VPC.
+    "aws:ec2/securityGroup:SecurityGroup": { name: "name", scope: "vpcId" },
+    "aws:dynamodb/table:Table": { name: "name" },
 };
 
 /**
