@@ -430,7 +430,7 @@ export function express(instanceType: string): boolean {
  * 3.8.x and 3.9.x for Express; no KRaft or `.tiered` builds).
  */
 export const EXPRESS_INSTANCE_TYPES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"].map((s) => `express.m7g.${s}`);
-export const EXPRESS_KAFKA_VERSIONS = ["3.6.x", "3.8.x", "3.9.x"];
+export const EXPRESS_KAFKA_VERSIONS = ["3.6.0", "3.6.x", "3.8.x", "3.9.x"];
 
 /** Major and minor of a Kafka version string (`3.8.x` → [3, 8]). */
 function majorMinor(version: string): [number, number] {
