@@ -24,7 +24,7 @@ export interface ResourceChange {
     danger?: string;
     /** Other facts worth reading (e.g. a mapping replaced with its consumer group intact). */
     notes: string[];
-    /** Set when the replacement itself would fail on apply (a kept physical name, or a delete-first of a resource in use): why. */
+    /** Set when the change would fail on apply (a kept physical name, a delete-first of a resource in use, an update MSK refuses): why. */
     fails?: string;
     /** The resource type has no create-only table: a changed input may replace it. */
     unknownType?: boolean;
@@ -225,6 +225,7 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
     }
 
     for (const c of changes.values()) {
+        if (c.op === "update" && c.type === CLUSTER_TYPE) c.fails = clusterUpdateFailure(before.get(c.urn)!, headByUrn.get(c.urn)!);
         if (c.op === "replace") c.fails = replacementFailure(before.get(c.urn)!, headByUrn.get(c.urn)!, dependants.get(c.urn) ?? [], changes);
     }
 
@@ -250,6 +251,28 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
     const blocked = list.filter((c) => c.fails || (c.danger && !allowed(c, allow))).map((c) => c.urn);
     const unusedAllowances = allow.filter((a) => !list.some((c) => c.danger && (a === c.urn || a === c.name)));
     return { base: base.stack, changes: list, counts, blocked, unusedAllowances };
+}
+
+const CLUSTER_TYPE = "aws:msk/cluster:Cluster";
+
+/**
+ * Why an in-place update of an MSK cluster fails on apply, if it does: MSK does not switch a cluster between Standard
+ * and Express brokers (MSK, "Amazon MSK broker types": create a new cluster), and only grows broker storage (MSK,
+ * "Manual scaling for Standard brokers": storage cannot be decreased). The provider updates both in place.
+ */
+function clusterUpdateFailure(old: Resource, now: Resource): string | undefined {
+    const info = (r: Resource) => ((r.inputs as any).brokerNodeGroupInfo ?? {}) as { instanceType?: unknown; storageInfo?: any };
+    const family = (t: unknown) => (typeof t === "string" ? t.split(".")[0] : undefined);
+    const [a, b] = [family(info(old).instanceType), family(info(now).instanceType)];
+    if (a && b && a !== b) {
+        return `brokerNodeGroupInfo.instanceType moves from ${a}.* to ${b}.* brokers: MSK cannot switch a cluster between Standard and Express brokers; create a new cluster (a new stack) and move the consumers`;
+    }
+    const size = (r: Resource) => info(r).storageInfo?.ebsStorageInfo?.volumeSize;
+    const [from, to] = [size(old), size(now)];
+    if (typeof from === "number" && typeof to === "number" && to < from) {
+        return `broker storage ${from} → ${to} GiB: MSK only grows broker storage; keep ${from} GiB or more`;
+    }
+    return undefined;
 }
 
 /**
@@ -310,7 +333,7 @@ export function renderDiff(d: PlanDiff, stack: string): string[] {
     const failing = d.changes.filter((c) => c.fails).map((c) => c.urn);
     const stateful = d.blocked.filter((u) => !failing.includes(u));
     if (failing.length)
-        lines.push("", `${failing.length} replacement(s) would fail on apply (exit 4): change the program as each says; --allow-replace does not apply`);
+        lines.push("", `${failing.length} change(s) would fail on apply (exit 4): change the program or the config as each says; --allow-replace does not apply`);
     if (stateful.length) {
         lines.push(
             "",
