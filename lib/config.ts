@@ -410,7 +410,7 @@ function parseCluster(value: unknown, environment: Environment | undefined, netw
         brokerInstanceType: p.brokerInstanceType!,
         brokersPerAz: p.brokersPerAz!,
         ebsVolumeGb: express(p.brokerInstanceType!) ? undefined : (p.ebsVolumeGb ?? 100),
-        storageMode: p.storageMode!,
+        storageMode: p.storageMode as "LOCAL" | "TIERED",
         authentication: auth,
         brokerPort: BROKER_PORTS[auth],
         certificateAuthorityArns: p.certificateAuthorityArns,
