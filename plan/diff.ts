@@ -333,7 +333,10 @@ export function renderDiff(d: PlanDiff, stack: string): string[] {
     const failing = d.changes.filter((c) => c.fails).map((c) => c.urn);
     const stateful = d.blocked.filter((u) => !failing.includes(u));
     if (failing.length)
-        lines.push("", `${failing.length} change(s) would fail on apply (exit 4): change the program or the config as each says; --allow-replace does not apply`);
+        lines.push(
+            "",
+            `${failing.length} change(s) would fail on apply (exit 4): change the program or the config as each says; --allow-replace does not apply`,
+        );
     if (stateful.length) {
         lines.push(
             "",
