@@ -287,10 +287,11 @@ function replacementFailure(old: Resource, now: Resource, refs: { r: Resource }[
     const oldName = prop ? (old.inputs as Record<string, unknown>)[prop] : undefined;
     const newName = prop ? (now.inputs as Record<string, unknown>)[prop] : undefined;
     if (!now.options.deleteBeforeReplace) {
-        if (typeof newName !== "string" || newName !== oldName) return undefined;
+        // A name not known yet (--preview) or hidden ([secret]) cannot be compared: no verdict.
+        if (typeof newName !== "string" || newName !== oldName || newName === "[unknown]" || newName === "[secret]") return undefined;
         if (named.scope && changes.get(now.urn)!.changed.includes(named.scope)) return undefined;
         return (
-            `the replacement keeps its name (${prop} ${JSON.stringify(newName)}): Pulumi creates the new resource before deleting the old one and AWS ` +
+            `the replacement keeps its name (${prop} ${JSON.stringify(newName.length > 120 ? newName.slice(0, 117) + "..." : newName)}): Pulumi creates the new resource before deleting the old one and AWS ` +
             `refuses a second resource with that name ("ConflictException: A resource with this name already exists" for MSK); make ${prop} change ` +
             `with the create-only inputs${IN_USE_UNDELETABLE[now.type] ? "" : ", or set deleteBeforeReplace"}`
         );

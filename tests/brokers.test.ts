@@ -228,6 +228,20 @@ describe("--against: replacements that fail on apply (generated over every named
         });
     }
 
+    it("a name not known yet (--preview) or hidden gives no verdict, and a long name is clipped in the message", () => {
+        const t = "aws:iam/role:Role";
+        for (const name of ["[unknown]", "[secret]"]) {
+            const before = resource(t, { name, path: "/a/" });
+            const now = resource(t, { name, path: "/b/" });
+            const c = diffPlans(doc([before]), doc([now])).changes[0];
+            assert.strictEqual(c.op, "replace");
+            assert.strictEqual(c.fails, undefined, name);
+        }
+        const long = "r".repeat(100000);
+        const c = diffPlans(doc([resource(t, { name: long, path: "/a/" })]), doc([resource(t, { name: long, path: "/b/" })])).changes[0];
+        assert.ok(c.fails && c.fails.length < 1000, String(c.fails?.length));
+    });
+
     it("a topic whose cluster is replaced keeps its name without a collision (its name is unique per cluster)", () => {
         const t = "aws:msk/topic:Topic";
         const before = resource(t, { name: "orders", clusterArn: "arn-1", replicationFactor: 3 });
