@@ -96,6 +96,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
                 },
                 clientAuthentication: clientAuthentication(cfg),
                 configurationInfo: { arn: this.configuration.arn, revision: this.configuration.latestRevision },
+                // Express brokers take broker logs too since February 2026 (AWS What's New, "Amazon MSK Express brokers
+                // support broker logs"; before, CreateCluster refused them: hashicorp/terraform-provider-aws#40357, #46680).
                 loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: this.logGroup.name } } },
                 // DEFAULT and PER_BROKER exist for Standard and Express brokers alike (MSK, "Monitor an Amazon MSK Provisioned cluster").
                 enhancedMonitoring: prod ? "PER_BROKER" : "DEFAULT",

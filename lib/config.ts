@@ -425,9 +425,11 @@ export function express(instanceType: string): boolean {
 }
 
 /**
- * Express broker sizes (MSK, "Amazon MSK broker sizes": Express brokers are M7g only) and the Kafka versions MSK runs
- * them on (MSK, "Amazon MSK broker types": Express "starts at version 3.6"; "Supported Apache Kafka versions": 3.6.x,
- * 3.8.x and 3.9.x for Express; no KRaft or `.tiered` builds).
+ * Express broker sizes (MSK, "Amazon MSK broker types": Express brokers are M7g only, `express.m7g.large` to
+ * `16xlarge`) and the Kafka versions MSK runs them on: "starts at version 3.6" (same page; AWS's CLI example in
+ * aws-cloudformation/cloudformation-coverage-roadmap#2237 creates one with `3.6.0`), 3.8.x (MSK, "Document history for
+ * Amazon MSK Developer Guide", 2025-06-05), 3.9.x (Express clusters on 3.9.x in terraform-aws-modules/
+ * terraform-aws-msk-kafka-cluster#68). Not KRaft-suffixed or `.tiered` builds; 4.x is not listed until MSK documents it.
  */
 export const EXPRESS_INSTANCE_TYPES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"].map((s) => `express.m7g.${s}`);
 export const EXPRESS_KAFKA_VERSIONS = ["3.6.0", "3.6.x", "3.8.x", "3.9.x"];
