@@ -185,10 +185,12 @@ function set(obj: Record<string, unknown>, path: string, value: unknown): Record
 }
 
 describe("--against: replacements that fail on apply (generated over every named type)", () => {
-    it("every named type has a create-only table that lists its name", () => {
-        for (const [type, { name }] of Object.entries(NAME_PROPERTY)) {
+    it("every named type has a create-only table that lists its name and its name's scope", () => {
+        for (const [type, { name, scope }] of Object.entries(NAME_PROPERTY)) {
             assert.ok(CREATE_ONLY[type], type);
             assert.ok(CREATE_ONLY[type].paths.includes(name), `${type}: ${name}`);
+            // The scope a name is unique in is create-only too (a new scope is a new resource elsewhere).
+            if (scope) assert.ok(CREATE_ONLY[type].paths.includes(scope), `${type}: ${scope}`);
         }
     });
 
