@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterConfig, Environment } from "../lib/config";
+import { express, type ClusterConfig, type Environment } from "../lib/config";
 import { customerKey } from "./kms";
 import { protectionOf, TYPES } from "../lib/retention";
 
@@ -62,12 +62,13 @@ export class KafkaCluster extends pulumi.ComponentResource {
 
         const brokerCount = cfg.brokersPerAz * args.subnetIds.length;
         this.brokerCount = brokerCount;
+        const isExpress = express(cfg.brokerInstanceType);
         this.configuration = new aws.msk.Configuration(
             `${id}-config`,
             {
-                name: `${args.clusterName}-config`,
+                name: configurationName(args.clusterName, cfg.kafkaVersion),
                 kafkaVersions: [cfg.kafkaVersion],
-                serverProperties: serverProperties(brokerCount),
+                serverProperties: isExpress ? expressServerProperties() : serverProperties(brokerCount),
                 description: `Broker settings for ${args.clusterName}`,
             },
             { parent: this },
@@ -85,7 +86,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
                     instanceType: cfg.brokerInstanceType,
                     clientSubnets: args.subnetIds,
                     securityGroups: args.securityGroupIds,
-                    storageInfo: { ebsStorageInfo: { volumeSize: cfg.ebsVolumeGb } },
+                    // MSK, "Amazon MSK Express brokers": storage is MSK-managed, and AWS refuses storageInfo for them.
+                    ...(isExpress ? {} : { storageInfo: { ebsStorageInfo: { volumeSize: cfg.ebsVolumeGb } } }),
                     connectivityInfo: { publicAccess: { type: "DISABLED" } },
                 },
                 encryptionInfo: {
@@ -94,11 +96,18 @@ export class KafkaCluster extends pulumi.ComponentResource {
                 },
                 clientAuthentication: clientAuthentication(cfg),
                 configurationInfo: { arn: this.configuration.arn, revision: this.configuration.latestRevision },
+                // Express brokers take broker logs too since February 2026 (AWS What's New, "Amazon MSK Express brokers
+                // support broker logs"; before, CreateCluster refused them: hashicorp/terraform-provider-aws#40357, #46680).
                 loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: this.logGroup.name } } },
+                // DEFAULT and PER_BROKER exist for Standard and Express brokers alike (MSK, "Monitor an Amazon MSK Provisioned cluster").
                 enhancedMonitoring: prod ? "PER_BROKER" : "DEFAULT",
+                ...(cfg.storageMode === "TIERED" ? { storageMode: "TIERED" } : {}),
                 tags,
             },
-            { parent: this, ...protectionOf(TYPES.cluster, args.environment) },
+            // clusterName is the cluster's fixed physical name: a replacement (new subnets, security groups or key) must
+            // delete the old cluster first, or MSK refuses the second cluster of that name. Everything a replacement
+            // loses is lost either way (the new cluster starts empty); --against reports it as stateful.
+            { parent: this, deleteBeforeReplace: true, ...protectionOf(TYPES.cluster, args.environment) },
         );
         this.clusterArn = this.cluster.arn;
         this.bootstrapBrokers = pickBrokers(cfg.authentication, this.cluster);
@@ -121,7 +130,30 @@ export function clientAuthentication(cfg: Pick<ClusterConfig, "authentication" |
     }
 }
 
-/** Broker properties: no topic auto-creation; replication 3 (or the broker count) with one replica of slack. */
+/**
+ * The configuration's name, which changes with its create-only `kafkaVersions`. A Kafka version change replaces an
+ * `aws.msk.Configuration` (create-only `kafkaVersions`): with a fixed name, creating the replacement first fails
+ * ("ConflictException: A resource with this name already exists"), and deleting the old one first fails while the
+ * cluster uses it (MSK, "DeleteConfiguration": a configuration in use cannot be deleted). A name per version lets the
+ * new configuration exist next to the old one; the cluster moves to it, then the old one is deleted. MSK configuration
+ * names take letters, digits and `-` (MSK API, "CreateConfiguration": `^[0-9A-Za-z][0-9A-Za-z-]{0,}$`).
+ */
+export function configurationName(clusterName: string, kafkaVersion: string): string {
+    let v = "";
+    for (const ch of kafkaVersion) v += ch === "." ? "-" : ch;
+    return `${clusterName}-config-${v}`;
+}
+
+/**
+ * Express brokers' properties: only what MSK lets a configuration set on them (MSK, "Custom MSK Express broker
+ * configurations (Read/Write access)": `auto.create.topics.enable`). `default.replication.factor` (3),
+ * `min.insync.replicas` (2) and the rest are read-only (MSK, "Express brokers read-only configurations").
+ */
+export function expressServerProperties(): string {
+    return "auto.create.topics.enable=false";
+}
+
+/** Standard broker properties: no topic auto-creation; replication 3 (or the broker count) with one replica of slack. */
 export function serverProperties(brokerCount: number): string {
     const replication = Math.min(3, brokerCount);
     return [

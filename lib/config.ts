@@ -81,10 +81,12 @@ export const CLUSTER_SPEC = {
         allowed: "an MSK Kafka version such as 3.8.x, 3.6.0 or 3.7.x.kraft",
     }),
     brokerInstanceType: str({
-        doc: "Broker instance type.",
+        doc:
+            'Broker instance type: a Standard broker (`kafka.*`) or an Express broker (`express.m7g.*`; MSK, "Amazon MSK Express brokers": ' +
+            "MSK-managed storage, so no `ebsVolumeGb` or `storageMode`, Kafka 3.6 or later, 3 AZs). MSK cannot switch a cluster between Standard and Express.",
         default: "kafka.m7g.large",
         pattern: /^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/,
-        allowed: "an MSK broker type such as kafka.m7g.large or kafka.t3.small",
+        allowed: "an MSK broker type such as kafka.m7g.large, kafka.t3.small or express.m7g.large",
     }),
     azCount: int({
         doc:
@@ -101,10 +103,15 @@ export const CLUSTER_SPEC = {
         default: 1,
     }),
     ebsVolumeGb: int({
-        doc: "EBS storage per broker in GiB (MSK: 1 to 16384). MSK only grows broker storage: never lower it on a live stack.",
+        doc: "Standard brokers: EBS storage per broker in GiB (MSK: 1 to 16384). MSK only grows broker storage: never lower it on a live stack. Default 100. Express brokers have no EBS storage.",
         min: 1,
         max: 16384,
-        default: 100,
+    }),
+    storageMode: oneOf(["LOCAL", "TIERED"] as const, {
+        doc:
+            'Standard brokers: `TIERED` adds MSK tiered storage (MSK, "Tiered storage requirements and limitations for Amazon MSK clusters": ' +
+            "Kafka 2.8.2.tiered or 3.6.0 and later, not on kafka.t3.small). Off (`LOCAL`) by default.",
+        default: "LOCAL",
     }),
     authentication: oneOf(["iam", "scram", "mtls", "tls", "plaintext"] as const, {
         doc: "Client authentication and the broker port the mapping uses: `iam` (9098), `scram` (9096), `mtls` (9094), `tls` (unauthenticated TLS, 9094), `plaintext` (9092; the policy pack rejects it outside dev).",
@@ -175,7 +182,9 @@ export interface ClusterConfig {
     kafkaVersion: string;
     brokerInstanceType: string;
     brokersPerAz: number;
-    ebsVolumeGb: number;
+    /** Standard brokers' EBS volume; undefined for Express brokers (MSK-managed storage). */
+    ebsVolumeGb?: number;
+    storageMode: "LOCAL" | "TIERED";
     authentication: Authentication;
     brokerPort: number;
     certificateAuthorityArns?: string[];
@@ -389,6 +398,7 @@ function parseCluster(value: unknown, environment: Environment | undefined, netw
             "azCount",
             "brokersPerAz",
             "ebsVolumeGb",
+            "storageMode",
             "certificateAuthorityArns",
             "logRetentionDays",
         ] as const) {
@@ -401,21 +411,104 @@ function parseCluster(value: unknown, environment: Environment | undefined, netw
     if (p.azCount !== undefined && subnets !== undefined && p.azCount > subnets) {
         issues.add(k("cluster.azCount"), `${p.azCount} is more than the network's ${subnets} private subnets: use 2${subnets > 2 ? ` or ${subnets}` : ""}`);
     }
-    if (issues.list.length > before) return undefined;
     const azCount = p.azCount ?? clusterSubnetCount(subnets ?? 3);
+    if (!p.existingClusterArn) checkBrokerType(p, given, azCount, issues);
+    if (issues.list.length > before) return undefined;
     return {
         azCount,
         brokerCount: p.brokersPerAz! * azCount,
         kafkaVersion: p.kafkaVersion!,
         brokerInstanceType: p.brokerInstanceType!,
         brokersPerAz: p.brokersPerAz!,
-        ebsVolumeGb: p.ebsVolumeGb!,
+        ebsVolumeGb: express(p.brokerInstanceType!) ? undefined : (p.ebsVolumeGb ?? 100),
+        storageMode: p.storageMode as "LOCAL" | "TIERED",
         authentication: auth,
         brokerPort: BROKER_PORTS[auth],
         certificateAuthorityArns: p.certificateAuthorityArns,
         existingClusterArn: p.existingClusterArn,
         logRetentionDays: p.logRetentionDays ?? (environment === "dev" ? 14 : 90),
     };
+}
+
+/** Whether a broker type is an Express broker (MSK, "Amazon MSK broker types": `express.m7g.*`). */
+export function express(instanceType: string): boolean {
+    return instanceType.startsWith("express.");
+}
+
+/**
+ * Express broker sizes (MSK, "Amazon MSK broker types": Express brokers are M7g only, `express.m7g.large` to
+ * `16xlarge`) and the Kafka versions MSK runs them on: "starts at version 3.6" (same page; AWS's CLI example in
+ * aws-cloudformation/cloudformation-coverage-roadmap#2237 creates one with `3.6.0`), 3.8.x (MSK, "Document history for
+ * Amazon MSK Developer Guide", 2025-06-05), 3.9.x (Express clusters on 3.9.x in terraform-aws-modules/
+ * terraform-aws-msk-kafka-cluster#68). Not KRaft-suffixed or `.tiered` builds; 4.x is not listed until MSK documents it.
+ */
+export const EXPRESS_INSTANCE_TYPES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"].map((s) => `express.m7g.${s}`);
+export const EXPRESS_KAFKA_VERSIONS = ["3.6.0", "3.6.x", "3.8.x", "3.9.x"];
+
+/** Major and minor of a Kafka version string (`3.8.x` → [3, 8]). */
+function majorMinor(version: string): [number, number] {
+    const [a, b] = version.split(".");
+    return [Number(a), Number(b)];
+}
+
+/**
+ * What a broker type allows. Express (MSK, "Amazon MSK Express brokers"): storage is MSK-managed (no EBS, no tiered
+ * storage: "The storageInfo parameter is not supported for Express instance types"), Kafka 3.6 or later, brokers
+ * in 3 AZs. Tiered storage (MSK, "Tiered storage requirements and limitations for Amazon MSK clusters"): Standard
+ * brokers other than kafka.t3.small, Kafka 2.8.2.tiered or 3.6.0 and later.
+ */
+function checkBrokerType(
+    p: { brokerInstanceType?: string; kafkaVersion?: string; storageMode?: string },
+    given: Record<string, unknown>,
+    azCount: number,
+    issues: Issues,
+): void {
+    const type = p.brokerInstanceType!;
+    const version = p.kafkaVersion!;
+    if (express(type)) {
+        if (!EXPRESS_INSTANCE_TYPES.includes(type)) {
+            issues.add(
+                k("cluster.brokerInstanceType"),
+                `${JSON.stringify(type)} is not an Express broker size: use one of ${EXPRESS_INSTANCE_TYPES.join(", ")}`,
+            );
+        }
+        if (!EXPRESS_KAFKA_VERSIONS.includes(version)) {
+            issues.add(
+                k("cluster.kafkaVersion"),
+                `${JSON.stringify(version)} does not run on Express brokers: use one of ${EXPRESS_KAFKA_VERSIONS.join(", ")}`,
+            );
+        }
+        if (given.ebsVolumeGb !== undefined) {
+            issues.add(
+                k("cluster.ebsVolumeGb"),
+                "is not for Express brokers (MSK manages their storage; AWS refuses storageInfo for Express instance types): remove it",
+            );
+        }
+        if (given.storageMode !== undefined) {
+            issues.add(
+                k("cluster.storageMode"),
+                "is not for Express brokers (MSK manages their storage; tiered storage is a Standard broker feature): remove it",
+            );
+        }
+        if (azCount !== 3) {
+            issues.add(k("cluster.azCount"), `${azCount} AZs: Express brokers run in 3 AZs; use 3 (and a network with 3 private subnets)`);
+        }
+        return;
+    }
+    if (p.storageMode !== "TIERED") return;
+    if (type === "kafka.t3.small") {
+        issues.add(
+            k("cluster.storageMode"),
+            `"TIERED" is not available on kafka.t3.small: use kafka.m5.large, kafka.m7g.large or larger, or storageMode "LOCAL"`,
+        );
+    }
+    const [major, minor] = majorMinor(version);
+    if (version !== "2.8.2.tiered" && (major < 3 || (major === 3 && minor < 6))) {
+        issues.add(
+            k("cluster.kafkaVersion"),
+            `${JSON.stringify(version)} has no tiered storage: with storageMode "TIERED" use 2.8.2.tiered or 3.6.0 and later`,
+        );
+    }
 }
 
 function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Issues): void {

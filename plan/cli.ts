@@ -8,7 +8,7 @@
  * what would be created, deleted, updated or replaced, and what a replacement or deletion of stateful resources loses.
  * Exit codes: 0 planned with no mandatory violation, 1 a mandatory policy violation, 2 bad configuration or usage,
  * 3 the program or the pack failed otherwise, 4 a stateful resource would be replaced or deleted and `--allow-replace`
- * does not name it (4 wins over 1).
+ * does not name it, or a change would fail on apply (4 wins over 1).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -57,7 +57,7 @@ options:
   --help, -h                  print this help
 
 exit codes: 0 planned, 1 mandatory policy violation, 2 bad configuration or usage, 3 the program or the pack failed,
-            4 a stateful resource would be replaced or deleted without --allow-replace`;
+            4 a stateful resource would be replaced or deleted without --allow-replace, or a change would fail on apply`;
 
 export function parseArgs(argv: string[]): PlanArgs {
     const args: PlanArgs = { stack: "dev", json: false, preview: false, overrides: [], allowReplace: [], help: false };

@@ -7,7 +7,7 @@
  */
 import type { PlanDocument } from "./cli";
 import { topicChangeProblems } from "../lib/topics";
-import { CREATE_ONLY, MAPPING_TYPE, STATEFUL } from "./replacements";
+import { CREATE_ONLY, IN_USE_UNDELETABLE, MAPPING_TYPE, NAME_PROPERTY, STATEFUL } from "./replacements";
 
 export type Operation = "create" | "delete" | "update" | "replace";
 
@@ -24,6 +24,8 @@ export interface ResourceChange {
     danger?: string;
     /** Other facts worth reading (e.g. a mapping replaced with its consumer group intact). */
     notes: string[];
+    /** Set when the change would fail on apply (a kept physical name, a delete-first of a resource in use, an update MSK refuses): why. */
+    fails?: string;
     /** The resource type has no create-only table: a changed input may replace it. */
     unknownType?: boolean;
 }
@@ -230,6 +232,11 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
         if (old.options.protect) c.notes.push("protect is set: pulumi up refuses this until protection is lifted (pulumi state unprotect)");
     }
 
+    for (const c of changes.values()) {
+        if (c.op === "update" && c.type === CLUSTER_TYPE) c.fails = clusterUpdateFailure(before.get(c.urn)!, headByUrn.get(c.urn)!);
+        if (c.op === "replace") c.fails = replacementFailure(before.get(c.urn)!, headByUrn.get(c.urn)!, dependants.get(c.urn) ?? [], changes);
+    }
+
     // A topic's partitions only grow: an update that lowers them fails in Kafka (and would leave the stack half-applied).
     for (const c of changes.values()) {
         if (c.type !== TOPIC_TYPE || c.op !== "update" || !c.changed.includes("partitionCount")) continue;
@@ -248,13 +255,68 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
     const list = [...changes.values()].sort((a, b) => order(a) - order(b) || a.urn.localeCompare(b.urn));
     const counts: Record<Operation, number> = { create: 0, delete: 0, update: 0, replace: 0 };
     for (const c of list) counts[c.op]++;
-    const blocked = list.filter((c) => c.danger && !allowed(c, allow)).map((c) => c.urn);
+    // A replacement that fails on apply is not something --allow-replace can make work: it always blocks.
+    const blocked = list.filter((c) => c.fails || (c.danger && !allowed(c, allow))).map((c) => c.urn);
     const unusedAllowances = allow.filter((a) => !list.some((c) => c.danger && (a === c.urn || a === c.name)));
     return { base: base.stack, changes: list, counts, blocked, unusedAllowances };
 }
 
+const CLUSTER_TYPE = "aws:msk/cluster:Cluster";
+
+/**
+ * Why an in-place update of an MSK cluster fails on apply, if it does: MSK does not switch a cluster between Standard
+ * and Express brokers (MSK, "Amazon MSK broker types": create a new cluster), and only grows broker storage (MSK,
+ * "Manual scaling for Standard brokers": storage cannot be decreased). The provider updates both in place.
+ */
+function clusterUpdateFailure(old: Resource, now: Resource): string | undefined {
+    const info = (r: Resource) => ((r.inputs as any).brokerNodeGroupInfo ?? {}) as { instanceType?: unknown; storageInfo?: any };
+    const family = (t: unknown) => (typeof t === "string" ? t.split(".")[0] : undefined);
+    const [a, b] = [family(info(old).instanceType), family(info(now).instanceType)];
+    if (a && b && a !== b) {
+        return `brokerNodeGroupInfo.instanceType moves from ${a}.* to ${b}.* brokers: MSK cannot switch a cluster between Standard and Express brokers; create a new cluster (a new stack) and move the consumers`;
+    }
+    const size = (r: Resource) => info(r).storageInfo?.ebsStorageInfo?.volumeSize;
+    const [from, to] = [size(old), size(now)];
+    if (typeof from === "number" && typeof to === "number" && to < from) {
+        return `broker storage ${from} → ${to} GiB: MSK only grows broker storage; keep ${from} GiB or more`;
+    }
+    return undefined;
+}
+
+/**
+ * Why a replacement fails on apply, if it does: Pulumi creates the replacement before deleting the old resource unless
+ * `deleteBeforeReplace` is set, so a physical name (`NAME_PROPERTY`) that stays the same collides with the old
+ * resource; with `deleteBeforeReplace`, a type AWS does not delete while in use (`IN_USE_UNDELETABLE`) fails when a
+ * resource that is neither replaced nor deleted still refers to it. Linear in the plan's dependency edges.
+ */
+function replacementFailure(old: Resource, now: Resource, refs: { r: Resource }[], changes: Map<string, ResourceChange>): string | undefined {
+    const named = NAME_PROPERTY[now.type];
+    const prop = named?.name;
+    const oldName = prop ? (old.inputs as Record<string, unknown>)[prop] : undefined;
+    const newName = prop ? (now.inputs as Record<string, unknown>)[prop] : undefined;
+    if (!now.options.deleteBeforeReplace) {
+        // A name not known yet (--preview) or hidden ([secret]) cannot be compared: no verdict.
+        if (typeof newName !== "string" || newName !== oldName || newName === "[unknown]" || newName === "[secret]") return undefined;
+        if (named.scope && changes.get(now.urn)!.changed.includes(named.scope)) return undefined;
+        return (
+            `the replacement keeps its name (${prop} ${JSON.stringify(newName.length > 120 ? newName.slice(0, 117) + "..." : newName)}): Pulumi creates the new resource before deleting the old one and AWS ` +
+            `refuses a second resource with that name ("ConflictException: A resource with this name already exists" for MSK); make ${prop} change ` +
+            `with the create-only inputs${IN_USE_UNDELETABLE[now.type] ? "" : ", or set deleteBeforeReplace"}`
+        );
+    }
+    const why = IN_USE_UNDELETABLE[now.type];
+    if (!why) return undefined;
+    const users = new Set<string>();
+    for (const { r } of refs) {
+        const op = changes.get(r.urn)?.op;
+        if (r.urn !== now.urn && op !== "replace" && op !== "delete" && op !== "create") users.add(`${r.type} ${r.name}`);
+    }
+    if (!users.size) return undefined;
+    return `deleteBeforeReplace deletes it first, but ${why}: ${[...users].join(", ")} still refers to it; give it a name that changes with the create-only inputs and no deleteBeforeReplace`;
+}
+
 function order(c: ResourceChange): number {
-    return (c.danger ? 0 : 10) + { replace: 0, delete: 1, update: 2, create: 3 }[c.op];
+    return (c.fails ? -10 : 0) + (c.danger ? 0 : 10) + { replace: 0, delete: 1, update: 2, create: 3 }[c.op];
 }
 
 const SIGN: Record<Operation, string> = { create: "+", delete: "-", update: "~", replace: "+-" };
@@ -266,21 +328,29 @@ export function renderDiff(d: PlanDiff, stack: string): string[] {
     ];
     if (!d.changes.length) lines.push("    no changes");
     for (const c of d.changes) {
-        const flag = c.danger ? (d.blocked.includes(c.urn) ? "  [STATEFUL]" : "  [STATEFUL, allowed]") : "";
+        const flag = (c.fails ? "  [FAILS ON APPLY]" : "") + (c.danger ? (d.blocked.includes(c.urn) ? "  [STATEFUL]" : "  [STATEFUL, allowed]") : "");
         lines.push(`    ${SIGN[c.op]} ${c.op} ${c.type}  ${c.name}${flag}`);
         if (c.op === "replace") for (const r of c.replaceBecause) lines.push(`        because ${r}`);
         if (c.op === "update" || (c.op === "replace" && c.changed.length)) {
             lines.push(`        inputs: ${c.changed.join(", ")}`);
             if (c.unknownType) lines.push("        (no create-only table for this type: a changed input may replace it)");
         }
+        if (c.fails) lines.push(`        fails: ${c.fails}`);
         if (c.danger) lines.push(`        ${c.danger}`);
         for (const n of c.notes) lines.push(`        note: ${n}`);
     }
-    if (d.blocked.length) {
+    const failing = d.changes.filter((c) => c.fails).map((c) => c.urn);
+    const stateful = d.blocked.filter((u) => !failing.includes(u));
+    if (failing.length)
         lines.push(
             "",
-            `${d.blocked.length} stateful resource(s) would be replaced or deleted (exit 4). If this is intended, name each with --allow-replace URN|name:`,
-            ...d.blocked.map((u) => `    --allow-replace ${JSON.stringify(u)}`),
+            `${failing.length} change(s) would fail on apply (exit 4): change the program or the config as each says; --allow-replace does not apply`,
+        );
+    if (stateful.length) {
+        lines.push(
+            "",
+            `${stateful.length} stateful resource(s) would be replaced or deleted (exit 4). If this is intended, name each with --allow-replace URN|name:`,
+            ...stateful.map((u) => `    --allow-replace ${JSON.stringify(u)}`),
         );
     }
     for (const a of d.unusedAllowances) lines.push(`note: --allow-replace ${JSON.stringify(a)} names no resource that would be replaced or deleted`);

@@ -148,3 +148,45 @@ export const STATEFUL: Record<string, { kind: string; lost: string }> = {
 };
 
 export const MAPPING_TYPE = "aws:lambda/eventSourceMapping:EventSourceMapping";
+
+/**
+ * The input that holds each type's physical name (unique per account and region, or per parent for the S3 bucket
+ * settings keyed on their bucket). When a replacement keeps it unchanged, Pulumi's default create-before-delete makes
+ * a second resource with the same name, which AWS refuses (for a configuration: "ConflictException: A resource with this
+ * name already exists"): the replacement needs `deleteBeforeReplace`, or a name that changes with the create-only inputs.
+ * A name Pulumi generates (auto-naming) is absent from the plan's inputs and never collides. `scope` is the input a name
+ * is unique within (a topic's cluster): when it changes too, the new resource lives elsewhere and the name is free. Types whose identity is
+ * only an id AWS assigns (subnets, routes, mappings, …) are not listed.
+ */
+export const NAME_PROPERTY: Record<string, { name: string; scope?: string }> = {
+    "aws:msk/cluster:Cluster": { name: "clusterName" },
+    "aws:msk/configuration:Configuration": { name: "name" },
+    // A topic's name is unique in its cluster: on a new cluster (clusterArn changed) the same name does not collide.
+    "aws:msk/topic:Topic": { name: "name", scope: "clusterArn" },
+    "aws:lambda/function:Function": { name: "name" },
+    "aws:kms/alias:Alias": { name: "name" },
+    "aws:secretsmanager/secret:Secret": { name: "name" },
+    "aws:sqs/queue:Queue": { name: "name" },
+    "aws:sns/topic:Topic": { name: "name" },
+    "aws:s3/bucket:Bucket": { name: "bucket" },
+    "aws:cloudwatch/logGroup:LogGroup": { name: "name" },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { name: "name" },
+    "aws:cloudwatch/dashboard:Dashboard": { name: "dashboardName" },
+    "aws:cloudwatch/eventBus:EventBus": { name: "name" },
+    "aws:iam/role:Role": { name: "name" },
+    "aws:iam/rolePolicy:RolePolicy": { name: "name", scope: "role" },
+    // A security group's name is unique in its VPC.
+    "aws:ec2/securityGroup:SecurityGroup": { name: "name", scope: "vpcId" },
+    "aws:dynamodb/table:Table": { name: "name" },
+};
+
+/**
+ * Types that AWS will not delete while another resource uses them: with `deleteBeforeReplace`, the delete runs first
+ * and fails if a resource that stays refers to them. MSK, "DeleteConfiguration": a configuration in use by a cluster
+ * cannot be deleted; EC2: a security group or subnet in use by a network interface cannot be deleted (DependencyViolation).
+ */
+export const IN_USE_UNDELETABLE: Record<string, string> = {
+    "aws:msk/configuration:Configuration": "MSK does not delete a configuration a cluster uses",
+    "aws:ec2/securityGroup:SecurityGroup": "EC2 does not delete a security group a network interface uses (DependencyViolation)",
+    "aws:ec2/subnet:Subnet": "EC2 does not delete a subnet with network interfaces in it (DependencyViolation)",
+};

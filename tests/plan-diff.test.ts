@@ -108,8 +108,12 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
             text,
             /the topic changes \(orders -> orders-v2\) under consumer group msk-lambda-dev-orders: .* LATEST: records after the old group's last commit and before LATEST are skipped/,
         );
-        // A new Kafka version: a new MSK configuration (create-only kafkaVersions, nothing stateful), the cluster updated in place.
-        assert.match(text, /\+- replace aws:msk\/configuration:Configuration {2}msk-lambda-dev-config\n {8}because kafkaVersions changed \(create-only\)\n/);
+        // A new Kafka version: a new MSK configuration (create-only kafkaVersions, nothing stateful) under a new name, so that it
+        // can exist next to the one the cluster uses; the cluster updated in place.
+        assert.match(
+            text,
+            /\+- replace aws:msk\/configuration:Configuration {2}msk-lambda-dev-config\n {8}because kafkaVersions changed \(create-only\)\n {8}because name changed \(create-only\)\n/,
+        );
         assert.match(text, /~ update aws:msk\/cluster:Cluster {2}msk-lambda-dev\n {8}inputs: .*kafkaVersion/);
         // SQS -> SNS destination: the queue and its failure records go.
         assert.match(

@@ -315,7 +315,8 @@ describe("offline plan (npm run plan)", function () {
         const text = renderText(JSON.parse(runs.get("dev")!.stdout));
         assert.match(text, /^Plan for stack dev .*: \d+ resources would be created/);
         assert.match(text, /\n\+ pulumi:pulumi:Stack {2}msk-lambda-dev\n {4}\+ msk-lambda:index:Network {2}network\n/);
-        assert.match(text, /\n {8}\+ aws:msk\/cluster:Cluster {2}msk-lambda-dev\n/);
+        // The cluster (fixed clusterName) is replaced delete-first: the plan shows the option.
+        assert.match(text, /\n {8}\+ aws:msk\/cluster:Cluster {2}msk-lambda-dev {2}\[deleteBeforeReplace\]\n/);
         assert.match(text, /\+ aws:lambda\/eventSourceMapping:EventSourceMapping {2}consumer-orders-mapping {2}\[deleteBeforeReplace\]/);
         assert.match(text, /\nPolicy pack msk-lambda@0\.1\.0 \(config policies\/config\/dev\.json\): 0 mandatory, 0 advisory$/);
     });
