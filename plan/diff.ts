@@ -7,7 +7,7 @@
  */
 import type { PlanDocument } from "./cli";
 import { topicChangeProblems } from "../lib/topics";
-import { CREATE_ONLY, IN_USE_UNDELETABLE, MAPPING_TYPE, NAME_PROPERTY, STATEFUL } from "./replacements";
+import { CREATE_ONLY, IN_USE_UNDELETABLE, MAPPING_TYPE, NAME_HELD_AFTER_DELETE, NAME_PROPERTY, STATEFUL } from "./replacements";
 
 export type Operation = "create" | "delete" | "update" | "replace";
 
@@ -285,25 +285,38 @@ function clusterUpdateFailure(old: Resource, now: Resource): string | undefined 
 
 /**
  * Why a replacement fails on apply, if it does: Pulumi creates the replacement before deleting the old resource unless
- * `deleteBeforeReplace` is set, so a physical name (`NAME_PROPERTY`) that stays the same collides with the old
- * resource; with `deleteBeforeReplace`, a type AWS does not delete while in use (`IN_USE_UNDELETABLE`) fails when a
- * resource that is neither replaced nor deleted still refers to it. Linear in the plan's dependency edges.
+ * it deletes first (`deleteBeforeReplace`, or the provider's own answer for a name the program set:
+ * `providerDeletesFirst`), so a physical name (`NAME_PROPERTY`) that stays the same collides with the old resource;
+ * deleting first, a type AWS does not delete while in use (`IN_USE_UNDELETABLE`) fails when a resource that is neither
+ * replaced nor deleted still refers to it, and a name AWS holds after a delete (`NAME_HELD_AFTER_DELETE`) is refused to
+ * the new resource. Linear in the plan's dependency edges.
  */
 function replacementFailure(old: Resource, now: Resource, refs: { r: Resource }[], changes: Map<string, ResourceChange>): string | undefined {
     const named = NAME_PROPERTY[now.type];
     const prop = named?.name;
     const oldName = prop ? (old.inputs as Record<string, unknown>)[prop] : undefined;
     const newName = prop ? (now.inputs as Record<string, unknown>)[prop] : undefined;
-    if (!now.options.deleteBeforeReplace) {
-        // A name not known yet (--preview) or hidden ([secret]) cannot be compared: no verdict.
-        if (typeof newName !== "string" || newName !== oldName || newName === "[unknown]" || newName === "[secret]") return undefined;
-        if (named.scope && changes.get(now.urn)!.changed.includes(named.scope)) return undefined;
+    // A name not known yet (--preview) or hidden ([secret]) cannot be compared: no verdict.
+    const keepsName = typeof newName === "string" && newName === oldName && newName !== "[unknown]" && newName !== "[secret]";
+    const sameScope = !named?.scope || !changes.get(now.urn)!.changed.includes(named.scope);
+    const deletesFirst = now.options.deleteBeforeReplace || (keepsName && named?.providerDeletesFirst === true);
+    if (!deletesFirst) {
+        if (!keepsName || !sameScope) return undefined;
         return (
             `the replacement keeps its name (${prop} ${JSON.stringify(newName.length > 120 ? newName.slice(0, 117) + "..." : newName)}): Pulumi creates the new resource before deleting the old one and AWS ` +
             `refuses a second resource with that name ("ConflictException: A resource with this name already exists" for MSK); make ${prop} change ` +
             `with the create-only inputs${IN_USE_UNDELETABLE[now.type] ? "" : ", or set deleteBeforeReplace"}`
         );
     }
+    const held = NAME_HELD_AFTER_DELETE[now.type];
+    if (held && keepsName && sameScope && !held.unless?.(now.inputs as Record<string, unknown>)) {
+        return `the replacement deletes the old resource first and keeps its name (${prop}), but ${held.why}: make ${prop} change with the create-only inputs`;
+    }
+    return inUseFailure(now, refs, changes);
+}
+
+/** With the delete first: a type AWS does not delete while a resource that stays refers to it. */
+function inUseFailure(now: Resource, refs: { r: Resource }[], changes: Map<string, ResourceChange>): string | undefined {
     const why = IN_USE_UNDELETABLE[now.type];
     if (!why) return undefined;
     const users = new Set<string>();
@@ -312,7 +325,7 @@ function replacementFailure(old: Resource, now: Resource, refs: { r: Resource }[
         if (r.urn !== now.urn && op !== "replace" && op !== "delete" && op !== "create") users.add(`${r.type} ${r.name}`);
     }
     if (!users.size) return undefined;
-    return `deleteBeforeReplace deletes it first, but ${why}: ${[...users].join(", ")} still refers to it; give it a name that changes with the create-only inputs and no deleteBeforeReplace`;
+    return `the old resource is deleted first, but ${why}: ${[...users].join(", ")} still refers to it; give it a name that changes with the create-only inputs`;
 }
 
 function order(c: ResourceChange): number {

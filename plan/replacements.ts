@@ -158,26 +158,45 @@ export const MAPPING_TYPE = "aws:lambda/eventSourceMapping:EventSourceMapping";
  * is unique within (a topic's cluster): when it changes too, the new resource lives elsewhere and the name is free. Types whose identity is
  * only an id AWS assigns (subnets, routes, mappings, …) are not listed.
  */
-export const NAME_PROPERTY: Record<string, { name: string; scope?: string }> = {
+export const NAME_PROPERTY: Record<string, { name: string; scope?: string; providerDeletesFirst?: boolean }> = {
     "aws:msk/cluster:Cluster": { name: "clusterName" },
-    "aws:msk/configuration:Configuration": { name: "name" },
+    "aws:msk/configuration:Configuration": { name: "name", providerDeletesFirst: true },
     // A topic's name is unique in its cluster: on a new cluster (clusterArn changed) the same name does not collide.
+    // aws.msk.Topic is a Plugin Framework resource: that bridge does not delete first for a user-set name.
     "aws:msk/topic:Topic": { name: "name", scope: "clusterArn" },
-    "aws:lambda/function:Function": { name: "name" },
-    "aws:kms/alias:Alias": { name: "name" },
-    "aws:secretsmanager/secret:Secret": { name: "name" },
-    "aws:sqs/queue:Queue": { name: "name" },
-    "aws:sns/topic:Topic": { name: "name" },
-    "aws:s3/bucket:Bucket": { name: "bucket" },
-    "aws:cloudwatch/logGroup:LogGroup": { name: "name" },
-    "aws:cloudwatch/metricAlarm:MetricAlarm": { name: "name" },
+    "aws:lambda/function:Function": { name: "name", providerDeletesFirst: true },
+    "aws:kms/alias:Alias": { name: "name", providerDeletesFirst: true },
+    "aws:secretsmanager/secret:Secret": { name: "name", providerDeletesFirst: true },
+    "aws:sqs/queue:Queue": { name: "name", providerDeletesFirst: true },
+    "aws:sns/topic:Topic": { name: "name", providerDeletesFirst: true },
+    "aws:s3/bucket:Bucket": { name: "bucket", providerDeletesFirst: true },
+    "aws:cloudwatch/logGroup:LogGroup": { name: "name", providerDeletesFirst: true },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { name: "name", providerDeletesFirst: true },
     "aws:cloudwatch/dashboard:Dashboard": { name: "dashboardName" },
-    "aws:cloudwatch/eventBus:EventBus": { name: "name" },
-    "aws:iam/role:Role": { name: "name" },
-    "aws:iam/rolePolicy:RolePolicy": { name: "name", scope: "role" },
+    "aws:cloudwatch/eventBus:EventBus": { name: "name", providerDeletesFirst: true },
+    "aws:iam/role:Role": { name: "name", providerDeletesFirst: true },
+    "aws:iam/rolePolicy:RolePolicy": { name: "name", scope: "role", providerDeletesFirst: true },
     // A security group's name is unique in its VPC.
-    "aws:ec2/securityGroup:SecurityGroup": { name: "name", scope: "vpcId" },
-    "aws:dynamodb/table:Table": { name: "name" },
+    "aws:ec2/securityGroup:SecurityGroup": { name: "name", scope: "vpcId", providerDeletesFirst: true },
+    "aws:dynamodb/table:Table": { name: "name", providerDeletesFirst: true },
+};
+
+/**
+ * `providerDeletesFirst` above: the Terraform bridge behind `@pulumi/aws` auto-names every `name` input (and the S3
+ * bucket's `bucket`), and when the program sets such a name itself its Diff answers `deleteBeforeReplace`
+ * (pulumi-terraform-bridge, `nameRequiresDeleteBeforeReplace`: "the given set of resource inputs includes an
+ * autonameable property with a value that was not populated by the autonamer"). Such a replacement never collides with
+ * its old self; it deletes first, so it fails only where the delete fails (`IN_USE_UNDELETABLE`) or AWS keeps the name
+ * for a while after a delete (`NAME_HELD_AFTER_DELETE`).
+ */
+export const NAME_HELD_AFTER_DELETE: Record<string, { why: string; unless?: (inputs: Record<string, unknown>) => boolean }> = {
+    "aws:sqs/queue:Queue": {
+        why: 'Amazon SQS "DeleteQueue": you must wait 60 seconds after deleting a queue before you can create another with the same name',
+    },
+    "aws:secretsmanager/secret:Secret": {
+        why: 'Secrets Manager "DeleteSecret": a secret scheduled for deletion keeps its name for its recovery window, so a new secret with that name is refused',
+        unless: (inputs) => inputs.recoveryWindowInDays === 0,
+    },
 };
 
 /**
