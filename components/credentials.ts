@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Environment, SecretConfig } from "../lib/config";
 import { policy } from "../lib/iam";
-import { MSK_SCRAM_SECRET_PREFIX } from "../policies/lib/facts";
+import { MSK_SCRAM_SECRET_PREFIX } from "../policies/lib/public";
 import { customerKey } from "./kms";
-import { protectionOf, TYPES } from "../lib/retention";
+import { durationOf, protectionOf, TYPES } from "../lib/retention";
 
 /** The mapping's `sourceAccessConfigurations` type for each secret-based authentication. */
 export const ACCESS_CONFIGURATION_TYPES = {
@@ -47,7 +47,6 @@ export class ClusterCredentials extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:ClusterCredentials", name, {}, opts);
         const tags = args.tags ?? {};
-        const prod = args.environment === "prod";
         this.accessConfigurationType = ACCESS_CONFIGURATION_TYPES[args.authentication];
 
         // Named from the stack's base name, not this component's name, so a component rename keeps the URNs.
@@ -65,7 +64,7 @@ export class ClusterCredentials extends pulumi.ComponentResource {
                 name: args.authentication === "scram" ? `${MSK_SCRAM_SECRET_PREFIX}${args.baseName}` : `${args.baseName}-mtls`,
                 description: `${args.authentication === "scram" ? "SASL/SCRAM" : "mTLS"} credentials Lambda uses for ${args.baseName}`,
                 kmsKeyId: key.arn,
-                recoveryWindowInDays: prod ? 30 : 7,
+                recoveryWindowInDays: durationOf("secretRecoveryWindowDays", args.environment),
                 tags,
             },
             { parent: this, ...protectionOf(TYPES.secret, args.environment) },

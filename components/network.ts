@@ -6,6 +6,12 @@ import { clusterSubnetCount, planSubnets } from "../lib/layout";
 /** AWS services the event source mapping's pollers call from the cluster's subnets. */
 export type InterfaceService = "lambda" | "sts" | "secretsmanager" | "sqs" | "sns";
 
+/** A destination's VPC endpoint, as the destination catalogue describes it (policies/lib/destinations.ts). */
+export interface DestinationEndpoint {
+    service: string;
+    type: "Interface" | "Gateway";
+}
+
 export interface NetworkArgs {
     /** Validated `msk-lambda:network`. */
     config: NetworkConfig;
@@ -43,7 +49,7 @@ export class Network extends pulumi.ComponentResource {
     public endpointSecurityGroup?: aws.ec2.SecurityGroup;
     public readonly natGateways: aws.ec2.NatGateway[] = [];
     public readonly privateRouteTables: aws.ec2.RouteTable[] = [];
-    public readonly endpoints: Partial<Record<InterfaceService | "s3", aws.ec2.VpcEndpoint>> = {};
+    public readonly endpoints: Partial<Record<InterfaceService | "s3" | (string & {}), aws.ec2.VpcEndpoint>> = {};
     /**
      * What the pollers' path to AWS services consists of (NAT routes or interface endpoints): the event source mapping
      * depends on these, because Lambda checks the connection when it creates the mapping.
@@ -111,34 +117,33 @@ export class Network extends pulumi.ComponentResource {
      * existing VPC, `network.privateRouteTableIds`, which the config requires then). In `existing` mode without
      * `endpoints` the VPC is yours and nothing is created. Idempotent.
      */
-    public ensureDestinationEndpoint(service: "sqs" | "sns" | "s3"): pulumi.Resource | undefined {
+    public ensureDestinationEndpoint(endpoint: DestinationEndpoint): pulumi.Resource | undefined {
         if (!this.destinationEndpointsEnabled) return undefined;
+        const service = endpoint.service;
         const existing = this.endpoints[service];
         if (existing) return existing;
+        if (endpoint.type === "Interface") return this.interfaceEndpoint(service);
         const routeTableIds = this.privateRouteTables.length > 0 ? this.privateRouteTables.map((rt) => rt.id) : this.existingRouteTableIds;
-        if (service === "s3" && routeTableIds.length === 0) {
+        if (routeTableIds.length === 0) {
             // Validated in lib/config.ts; a gateway endpoint on no route table would route nothing.
-            throw new Error("an S3 failure destination needs network.privateRouteTableIds in existing mode with endpoints");
+            throw new Error(`a ${service} failure destination needs network.privateRouteTableIds in existing mode with endpoints`);
         }
-        if (service === "s3") {
-            const ep = new aws.ec2.VpcEndpoint(
-                `${this.name}-s3`,
-                {
-                    vpcId: this.vpcId,
-                    serviceName: pulumi.interpolate`com.amazonaws.${this.region}.s3`,
-                    vpcEndpointType: "Gateway",
-                    routeTableIds,
-                    tags: { ...this.tags, Name: `${this.name}-s3` },
-                },
-                { parent: this },
-            );
-            this.endpoints.s3 = ep;
-            return ep;
-        }
-        return this.interfaceEndpoint(service);
+        const ep = new aws.ec2.VpcEndpoint(
+            `${this.name}-${service}`,
+            {
+                vpcId: this.vpcId,
+                serviceName: pulumi.interpolate`com.amazonaws.${this.region}.${service}`,
+                vpcEndpointType: "Gateway",
+                routeTableIds,
+                tags: { ...this.tags, Name: `${this.name}-${service}` },
+            },
+            { parent: this },
+        );
+        this.endpoints[service] = ep;
+        return ep;
     }
 
-    private interfaceEndpoint(service: InterfaceService): aws.ec2.VpcEndpoint {
+    private interfaceEndpoint(service: InterfaceService | (string & {})): aws.ec2.VpcEndpoint {
         const existing = this.endpoints[service];
         if (existing) return existing;
         const ep = new aws.ec2.VpcEndpoint(

@@ -25,6 +25,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS, HANDLER_ENV } from "../lib/handler-env";
 
 /** A record as the processor sees it: decoded key, value and headers, and its identity. */
 export interface KafkaRecord {
@@ -115,18 +116,19 @@ function schemaFor(keyFormat: Format, valueFormat: Format): SchemaConfig {
 
 export function createHandler(options: HandlerOptions = {}) {
     const logger = options.logger ?? new Logger();
-    const keyFormat = options.keyFormat ?? formatOf("KAFKA_KEY_FORMAT", "STRING");
-    const valueFormat = options.valueFormat ?? formatOf("KAFKA_VALUE_FORMAT", "JSON");
+    const keyFormat = options.keyFormat ?? formatOf(HANDLER_ENV.keyFormat, "STRING");
+    const valueFormat = options.valueFormat ?? formatOf(HANDLER_ENV.valueFormat, "JSON");
     const custom = options.schema !== undefined;
-    const reportFailures = options.reportBatchItemFailures ?? env("REPORT_BATCH_ITEM_FAILURES") === "true";
-    const table = env("IDEMPOTENCY_TABLE");
+    const reportFailures = options.reportBatchItemFailures ?? env(HANDLER_ENV.reportBatchItemFailures) === "true";
+    const table = env(HANDLER_ENV.idempotencyTable);
     const store = options.persistenceStore ?? (table ? new DynamoDBPersistenceLayer({ tableName: table }) : undefined);
     const processRecord = options.process ?? (async () => undefined);
 
     // The idempotency key is the record's identity, `{ topic, partition, offset }` (hashed by Powertools): the
     // record's contents play no part, so two equal messages at different offsets are both processed.
     const config = new IdempotencyConfig({
-        expiresAfterSeconds: options.expiresAfterSeconds ?? Number(env("IDEMPOTENCY_EXPIRES_AFTER_SECONDS") ?? 86_400),
+        expiresAfterSeconds:
+            options.expiresAfterSeconds ?? Number(env(HANDLER_ENV.idempotencyExpiresAfterSeconds) ?? DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS),
     });
     const once = async (_id: { topic: string; partition: number; offset: number }, record: KafkaRecord): Promise<true> => {
         await processRecord(record);

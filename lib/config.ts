@@ -8,7 +8,7 @@ import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseOb
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { parseTopics, type TopicConfig } from "./topics";
 import type { ConfigIssue } from "./schema";
-import { inspectMtlsSecret, type FindingCode } from "../policies/lib/mtls";
+import { factsOf, inspectMtlsSecret, type FindingCode } from "../policies/lib/public";
 
 export const NAMESPACE = "msk-lambda";
 export type Environment = "dev" | "staging" | "prod";
@@ -290,11 +290,14 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
     // "Capturing discarded batches for an Amazon MSK event source": the pollers reach the failure destination through a
     // VPC endpoint in the cluster's VPC. For S3 that is a gateway endpoint on the private subnets' route tables.
     if (network?.mode === "existing" && network.endpoints && !network.privateRouteTableIds) {
-        const i = (consumers ?? []).findIndex((c) => c.onFailure.type === "s3");
+        const gateway = (c: ConsumerConfig) => factsOf(c.onFailure.type)?.endpoint?.type === "Gateway";
+        const i = (consumers ?? []).findIndex(gateway);
         if (i >= 0) {
+            const f = factsOf(consumers![i].onFailure.type)!;
+            const service = f.endpoint!.service.toUpperCase();
             issues.add(
                 k("network.privateRouteTableIds"),
-                `is required: ${k(`consumers[${i}].onFailure`)} is an S3 bucket, which the pollers reach through an S3 gateway endpoint on the private subnets' route tables (network.endpoints is true)`,
+                `is required: ${k(`consumers[${i}].onFailure`)} is ${f.name}, which the pollers reach through an ${service} gateway endpoint on the private subnets' route tables (network.endpoints is true)`,
             );
         }
     }

@@ -17,32 +17,42 @@ import {
     KAFKA_TOPIC_NAME,
     KAFKA_RECORD_AGE_SECONDS,
     KAFKA_RETRY_ATTEMPTS,
+    KAFKA_IMPLICIT_RETRIES_WITH_DESTINATION,
     POLLER_GROUP,
     POLLER_GROUP_NAME,
     SCHEMA_REGISTRY_NEEDS_PROVISIONED,
     SCHEMA_VALIDATION_ATTRIBUTES,
     SECRETS_MANAGER_ARN,
-} from "../policies/lib/facts";
+    kindOfArn,
+} from "../policies/lib/public";
+import {
+    creatableKindsAt,
+    kindNames,
+    kindOfDestinationArn,
+    kindsAt,
+    takesKey,
+    type CreatableKind,
+    type DestinationKind,
+    type DestinationPlace,
+    type DestinationSpec,
+} from "./destinations";
 import type { Authentication } from "./layout";
 import { Issues, bool, int, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 
 const NS = "msk-lambda:consumers";
 
 export type StartingPosition = "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP";
-export type FailureDestinationType = "sqs" | "sns" | "s3";
-export type AsyncDestinationType = "sqs" | "sns" | "eventbridge" | "lambda";
+/** Kinds from the destination catalogue (policies/lib/destinations.ts): where each is allowed is a catalogue fact. */
+export type FailureDestinationType = DestinationKind;
+export type AsyncDestinationType = DestinationKind;
 
 /**
  * Either a destination the stack creates (`type`), an existing one (`arn`) that the role is only granted, or a Kafka
  * topic on the same cluster (`{ type: kafka, topic }`, the mapping's `kafka://<topic>` destination).
  */
-export type FailureDestination =
-    | { kind: "create"; type: FailureDestinationType }
-    | { kind: "existing"; type: FailureDestinationType; arn: string; kmsKeyArn?: string }
-    | { kind: "kafka"; type: "kafka"; topic: string };
+export type FailureDestination = DestinationSpec;
 
-export type AsyncDestination =
-    { kind: "create"; type: Exclude<AsyncDestinationType, "lambda"> } | { kind: "existing"; type: AsyncDestinationType; arn: string; kmsKeyArn?: string };
+export type AsyncDestination = Exclude<DestinationSpec, { kind: "kafka" }>;
 
 export interface ConsumerConfig {
     name: string;
@@ -118,8 +128,8 @@ export interface IdempotencyConfig {
  * reports only the records that failed.
  */
 export const ERROR_HANDLING_DEFAULTS = {
-    maximumRetryAttempts: 10,
-    maximumRecordAgeSeconds: -1,
+    maximumRetryAttempts: KAFKA_IMPLICIT_RETRIES_WITH_DESTINATION,
+    maximumRecordAgeSeconds: KAFKA_RECORD_AGE_SECONDS.infinite,
     bisectBatchOnFunctionError: true,
     reportBatchItemFailures: true,
 } as const;
@@ -184,21 +194,11 @@ export { CONSUMER_GROUP_ID, MAX_MSK_FUNCTION_TIMEOUT_SECONDS };
 /** Kafka topic names (policies/lib/facts.ts). */
 export const TOPIC = KAFKA_TOPIC_NAME;
 
-const SQS_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
-const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-const S3_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
-const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus\/[A-Za-z0-9._\-/]{1,256}$/;
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[0-9a-f-]{36}$/;
 
-/** Destination type of an ARN, or undefined when it is none of the supported services. */
-export function destinationTypeOfArn(arn: string): AsyncDestinationType | "s3" | undefined {
-    if (SQS_ARN.test(arn)) return "sqs";
-    if (SNS_ARN.test(arn)) return "sns";
-    if (S3_ARN.test(arn)) return "s3";
-    if (LAMBDA_ARN.test(arn)) return "lambda";
-    if (EVENT_BUS_ARN.test(arn)) return "eventbridge";
-    return undefined;
+/** Destination type of an ARN (any place Lambda accepts it), or undefined when it names no catalogue kind. */
+export function destinationTypeOfArn(arn: string): DestinationKind | undefined {
+    return kindOfArn(arn);
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -296,7 +296,7 @@ export const CONSUMER_SPEC = {
         },
     } satisfies Field<ProvisionedPollers>,
     maximumRetryAttempts: int({
-        doc: `Error handling control (provisioned mode only): retries after a function error before the records go to the failure destination; -1 is infinite (Lambda then applies 10 with a failure destination). Default ${ERROR_HANDLING_DEFAULTS.maximumRetryAttempts} in provisioned mode.`,
+        doc: `Error handling control (provisioned mode only): retries after a function error before the records go to the failure destination; -1 is infinite (Lambda then applies ${KAFKA_IMPLICIT_RETRIES_WITH_DESTINATION} with a failure destination); otherwise ${KAFKA_RETRY_ATTEMPTS.min}-${KAFKA_RETRY_ATTEMPTS.max}. Default ${ERROR_HANDLING_DEFAULTS.maximumRetryAttempts} in provisioned mode.`,
         min: KAFKA_RETRY_ATTEMPTS.infinite,
         max: KAFKA_RETRY_ATTEMPTS.max,
     }),
@@ -358,7 +358,7 @@ export const CONSUMER_SPEC = {
         parse: (v, key, issues) =>
             v !== null && typeof v === "object" && (v as { type?: unknown }).type === "kafka"
                 ? parseKafkaDestination(v, key, issues)
-                : (parseDestination(v, key, issues, ["sqs", "sns", "s3"]) as FailureDestination | undefined),
+                : (parseDestination(v, key, issues, "kafkaOnFailure") as FailureDestination | undefined),
     } satisfies Field<FailureDestination>,
     asyncDestinations: {
         type: "object",
@@ -366,8 +366,8 @@ export const CONSUMER_SPEC = {
         parse(v, key, issues) {
             const p = parseObject(
                 {
-                    onFailure: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, ["sqs", "sns", "eventbridge", "lambda"]) },
-                    onSuccess: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, ["sqs", "sns", "eventbridge", "lambda"]) },
+                    onFailure: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, "asyncOnFailure") },
+                    onSuccess: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, "asyncOnSuccess") },
                     maximumRetryAttempts: int({ doc: "", min: 0, max: 2 }),
                     maximumEventAgeSeconds: int({ doc: "", min: 60, max: 21600 }),
                 },
@@ -415,16 +415,19 @@ function alarmField(key: AlarmKey, unit: string): Field<AlarmConfig> {
     };
 }
 
-function parseDestination(v: unknown, key: string, issues: Issues, types: readonly string[]): FailureDestination | AsyncDestination | undefined {
+/** A destination at a place: `{ type }` (created) or `{ arn, kmsKeyArn? }` (existing), kinds from the catalogue. */
+function parseDestination(v: unknown, key: string, issues: Issues, place: DestinationPlace): FailureDestination | AsyncDestination | undefined {
+    const types = kindsAt(place);
+    const creatable = creatableKindsAt(place);
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
-        return issues.add(key, `must be { type: ${types.join(" | ")} } or { arn, kmsKeyArn? }`);
+        return issues.add(key, `must be { type: ${creatable.join(" | ")} } or { arn, kmsKeyArn? }`);
     }
     const o = v as Record<string, unknown>;
     if (o.arn !== undefined && o.type !== undefined) {
         // `type` creates a destination and `arn` names an existing one: together one of them would be ignored.
         return issues.add(
             key,
-            `has both type and arn: give { type: ${types.filter((t) => t !== "lambda").join(" | ")} } for a destination the stack creates, or { arn, kmsKeyArn? } for an existing one`,
+            `has both type and arn: give { type: ${creatable.join(" | ")} } for a destination the stack creates, or { arn, kmsKeyArn? } for an existing one`,
         );
     }
     if (o.arn !== undefined) {
@@ -438,28 +441,27 @@ function parseDestination(v: unknown, key: string, issues: Issues, types: readon
             issues,
         );
         if (!p) return undefined;
-        const arn = p.arn!;
-        // Seeds 002/004: Lambda sends records to *standard* SQS queues and SNS topics; FIFO ones are not supported.
-        if (/^arn:aws[a-z-]*:(sqs|sns):.*\.fifo$/.test(arn)) {
+        const judged = kindOfDestinationArn(p.arn!, place);
+        if ("problem" in judged) return issues.add(`${key}.arn`, judged.problem);
+        if (p.kmsKeyArn && !takesKey(judged.kind)) {
             return issues.add(
-                `${key}.arn`,
-                `names a FIFO ${arn.includes(":sqs:") ? "queue" : "topic"}: Lambda delivers only to standard SQS queues and SNS topics`,
+                `${key}.kmsKeyArn`,
+                `is only for ${kindNames(types.filter(takesKey))} destinations (${kindNames([judged.kind])} takes no key grant)`,
             );
         }
-        const type = destinationTypeOfArn(arn);
-        if (!type || !types.includes(type)) {
-            return issues.add(`${key}.arn`, `${JSON.stringify(arn)} is not allowed here: use the ARN of ${types.map(articleFor).join(", ")}`);
-        }
-        if (p.kmsKeyArn && (type === "lambda" || type === "eventbridge")) {
-            return issues.add(`${key}.kmsKeyArn`, `is only for SQS, SNS and S3 destinations`);
-        }
-        return { kind: "existing", type, arn, kmsKeyArn: p.kmsKeyArn } as FailureDestination | AsyncDestination;
+        return { kind: "existing", type: judged.kind, arn: p.arn!, kmsKeyArn: p.kmsKeyArn };
     }
     const p = parseObject({ type: oneOf(types as string[], { doc: "", required: true }) }, v, key, issues);
     if (!p) return undefined;
-    if (p.type === "lambda") return issues.add(`${key}.type`, `"lambda" needs an existing function: give { arn: <function ARN> }`);
-    return { kind: "create", type: p.type } as FailureDestination | AsyncDestination;
+    if (!creatable.includes(p.type as DestinationKind))
+        return issues.add(
+            `${key}.type`,
+            `${JSON.stringify(p.type)} needs an existing ${lastWord(kindNames([p.type!]))}: give { arn: <${lastWord(kindNames([p.type!]))} ARN> }`,
+        );
+    return { kind: "create", type: p.type as CreatableKind };
 }
+
+const lastWord = (s: string): string => s.slice(s.lastIndexOf(" ") + 1);
 
 /** Lambda docs, "Using a Kafka topic as an on-failure destination": `{ type: kafka, topic }`. */
 function parseKafkaDestination(v: unknown, key: string, issues: Issues): FailureDestination | undefined {
@@ -525,10 +527,6 @@ function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaReg
         rootCaSecretArn: p.rootCaSecretArn,
         ...common,
     };
-}
-
-function articleFor(t: string): string {
-    return { sqs: "an SQS queue", sns: "an SNS topic", s3: "an S3 bucket", lambda: "a Lambda function", eventbridge: "an EventBridge event bus" }[t] ?? t;
 }
 
 /** Parses and cross-checks the consumer list; records issues and returns undefined when any item is bad. */

@@ -1,5 +1,14 @@
-import { DESTINATION_KMS_ACTIONS, GLUE_REGISTRY_ARN, IDEMPOTENCY_TABLE_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../policies/lib/facts";
-import { consumerActionsOn, MAPPING_CLUSTER_ACTIONS, MAPPING_DESCRIBE_CLUSTER_ACTIONS, MAPPING_EC2_ACTIONS } from "../policies/lib/iam-facts";
+import {
+    consumerActionsOn,
+    factsOf,
+    GLUE_REGISTRY_ACTIONS,
+    GLUE_REGISTRY_ARN,
+    IDEMPOTENCY_TABLE_ACTIONS,
+    MAPPING_CLUSTER_ACTIONS,
+    MAPPING_DESCRIBE_CLUSTER_ACTIONS,
+    MAPPING_EC2_ACTIONS,
+    type DestinationKind,
+} from "../policies/lib/public";
 
 /**
  * IAM and KMS policy document builders: plain functions over plain strings, so that tests can check the exact
@@ -61,6 +70,7 @@ export function groupArn(clusterArn: string, groupId: string): string {
     return `${c.prefix}:group/${c.clusterName}/${c.clusterUuid}/${groupId}`;
 }
 
+/** A kind of the destination catalogue (policies/lib/destinations.ts). */
 export type DestinationType = DestinationKind;
 
 export interface DestinationGrant {
@@ -79,11 +89,11 @@ export interface KafkaGrants {
 }
 
 /**
- * The send statements for a destination (seeds 002/004; the table is shared with the policy pack). With several
+ * The send statements for a destination (the catalogue's send actions, shared with the policy pack). With several
  * actions, each statement's Sid gets the action's verb (`SendFailureRecordsPut`, `SendFailureRecordsList`).
  */
 export function sendStatements(d: DestinationGrant, sid: string): Statement[] {
-    const actions = SEND_ACTIONS[d.type];
+    const actions = factsOf(d.type)?.send ?? [];
     return actions.map(({ action, on }) => ({
         Sid: actions.length > 1 ? `${sid}${/:([A-Z][a-z]+)/.exec(action)![1]}` : sid,
         Effect: "Allow" as const,
@@ -93,9 +103,9 @@ export function sendStatements(d: DestinationGrant, sid: string): Statement[] {
 }
 
 function kmsStatements(d: DestinationGrant, sid: string): Statement[] {
-    const actions = DESTINATION_KMS_ACTIONS[d.type];
+    const actions = factsOf(d.type)?.kms ?? [];
     if (!d.kmsKeyArn || actions.length === 0) return [];
-    return [{ Sid: sid, Effect: "Allow", Action: actions, Resource: d.kmsKeyArn }];
+    return [{ Sid: sid, Effect: "Allow", Action: [...actions], Resource: d.kmsKeyArn }];
 }
 
 /** Writing the function's own log group, nothing else. */
@@ -194,9 +204,12 @@ export function glueRegistryStatements(registryArn: string): Statement[] {
     const m = GLUE_REGISTRY_ARN.exec(registryArn);
     if (!m) throw new Error(`not an AWS Glue registry ARN: ${registryArn}`);
     const schemas = registryArn.replace(/:registry\/[^/]+$/, `:schema/${m[1]}/*`);
+    const onRegistryOnly = GLUE_REGISTRY_ACTIONS.registry.filter((a) => !(GLUE_REGISTRY_ACTIONS.schemas as readonly string[]).includes(a));
+    const one = (actions: readonly string[]): string | string[] => (actions.length === 1 ? actions[0] : [...actions]);
     return [
-        { Sid: "ReadSchemaRegistry", Effect: "Allow", Action: "glue:GetRegistry", Resource: registryArn },
-        { Sid: "ReadSchemaVersions", Effect: "Allow", Action: "glue:GetSchemaVersion", Resource: [registryArn, schemas] },
+        // GLUE_REGISTRY_ACTIONS (shared with the pack): those only on the registry, then those on it and its schemas.
+        { Sid: "ReadSchemaRegistry", Effect: "Allow", Action: one(onRegistryOnly), Resource: registryArn },
+        { Sid: "ReadSchemaVersions", Effect: "Allow", Action: one(GLUE_REGISTRY_ACTIONS.schemas), Resource: [registryArn, schemas] },
     ];
 }
 
@@ -232,11 +245,22 @@ export function idempotencyStatements(region: string, t: { tableArn: string; kms
     ];
 }
 
+/** Sending to one destination and using its key (the catalogue's actions), with the Sids given. */
+export function grantStatements(d: DestinationGrant, sendSid: string, keySid: string): Statement[] {
+    return [...sendStatements(d, sendSid), ...kmsStatements(d, keySid)];
+}
+
+/** The Sids of the failure destination's and the i-th async destination's statements. */
+export const DESTINATION_SIDS = {
+    failure: { send: "SendFailureRecords", key: "EncryptFailureRecords" },
+    async: (i: number) => ({ send: `SendAsyncRecords${i}`, key: `EncryptAsyncRecords${i}` }),
+} as const;
+
 /** Sending to the failure destination and the async destinations, and using their keys. */
 export function destinationStatements(failure: DestinationGrant | undefined, async: DestinationGrant[] = []): Statement[] {
     const dest: Statement[] = [];
-    if (failure) dest.push(...sendStatements(failure, "SendFailureRecords"), ...kmsStatements(failure, "EncryptFailureRecords"));
-    async.forEach((d, i) => dest.push(...sendStatements(d, `SendAsyncRecords${i}`), ...kmsStatements(d, `EncryptAsyncRecords${i}`)));
+    if (failure) dest.push(...grantStatements(failure, DESTINATION_SIDS.failure.send, DESTINATION_SIDS.failure.key));
+    async.forEach((d, i) => dest.push(...grantStatements(d, DESTINATION_SIDS.async(i).send, DESTINATION_SIDS.async(i).key)));
     return dest;
 }
 
@@ -246,7 +270,7 @@ export function destinationStatements(failure: DestinationGrant | undefined, asy
  * type's KMS actions (seed 002).
  */
 export function destinationKeyUsers(type: DestinationType, userRoleArns: string[]): Statement[] {
-    const actions = DESTINATION_KMS_ACTIONS[type];
+    const actions = [...(factsOf(type)?.kms ?? [])];
     return actions.length && userRoleArns.length
         ? [
               {

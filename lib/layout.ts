@@ -1,4 +1,4 @@
-import { BROKER_PORTS as FACT_BROKER_PORTS } from "../policies/lib/facts";
+import { BROKER_PORTS as FACT_BROKER_PORTS } from "../policies/lib/public";
 
 /**
  * Pure network layout: CIDR arithmetic, subnet plans per AZ, and broker ports per authentication mode.

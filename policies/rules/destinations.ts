@@ -1,24 +1,20 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../lib/facts";
+import { kindOfArn, kindOfResourceType } from "../lib/destinations";
 import { StackIndex, T } from "../lib/graph";
 import { allows } from "../lib/iam-eval";
 import { accountOf, isKeyArn, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
-import { clip, get, isUnknown, maybeArray, notKnownYet, parseArn, type Path } from "../lib/values";
+import { clip, get, isUnknown, maybeArray, notKnownYet, type Path } from "../lib/values";
 
 type Kind = DestinationKind;
 
+/** The destination kind of a resource in the stack (by its type) or of an ARN (by service and resource), from the catalogue. */
 export function kindOf(ref: DestinationRef, target?: PolicyResource): Kind | undefined {
-    if (target) {
-        if (target.type === T.queue) return "sqs";
-        if (target.type === T.topic) return "sns";
-        if (target.type === T.bucket || target.type === T.bucketV2) return "s3";
-        if (target.type === T.eventBus) return "eventbridge";
-        if (target.type === T.fn) return "lambda";
-    }
+    const byType = target ? kindOfResourceType(target.type) : undefined;
+    if (byType) return byType;
     if (typeof ref.arn !== "string" || isUnknown(ref.arn)) return undefined;
-    const service = parseArn(ref.arn)?.service;
-    return service === "sqs" || service === "sns" || service === "s3" || service === "lambda" ? service : service === "events" ? "eventbridge" : undefined;
+    return kindOfArn(ref.arn);
 }
 
 /** The key reference of a destination resource (queue, topic, bucket's default encryption, bus), if any. */
