@@ -9,7 +9,7 @@ import { durationOf, protectionOf, TYPES } from "../lib/retention";
 
 /** The mapping's `sourceAccessConfigurations` type for each secret-based authentication. */
 export const ACCESS_CONFIGURATION_TYPES = {
-    // Seed: MSK supports SASL/SCRAM (SCRAM-SHA-512); it does not support SASL/PLAIN (BASIC_AUTH).
+    // "Using Lambda with Amazon MSK": MSK supports SASL/SCRAM (SCRAM-SHA-512); it does not support SASL/PLAIN (BASIC_AUTH).
     scram: "SASL_SCRAM_512_AUTH",
     mtls: "CLIENT_CERTIFICATE_TLS_AUTH",
 } as const;
@@ -31,7 +31,7 @@ export interface ClusterCredentialsArgs {
  *
  * - SCRAM: a secret named `AmazonMSK_...` (MSK only accepts those, encrypted with a customer-managed key), value
  *   `{"username","password"}`, associated with the cluster; the password comes from `scramPassword` or is generated.
- * - mTLS: value `{"certificate","privateKey","privateKeyPassword"?}` from secret config (seed: "The
+ * - mTLS: value `{"certificate","privateKey","privateKeyPassword"?}` from secret config ("Using Lambda with Amazon MSK": "The
  *   CLIENT_CERTIFICATE_TLS_AUTH secret requires a certificate field and a private key field ... For an encrypted
  *   private key, the secret requires a private key password").
  *

@@ -15,7 +15,7 @@ export interface DestinationEndpoint {
 export interface NetworkArgs {
     /** Validated `msk-lambda:network`. */
     config: NetworkConfig;
-    /** Broker port of the cluster's authentication (seed: 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM). */
+    /** Broker port of the cluster's authentication ("Using Lambda with Amazon MSK": 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM). */
     brokerPort: number;
     /**
      * Create the cluster's security group. False when attaching to an existing cluster, whose groups are
@@ -32,7 +32,7 @@ export interface NetworkArgs {
  * The cluster's network: a VPC with private subnets (or an existing VPC), the cluster security group, and the path
  * Lambda's pollers need to STS, Lambda and Secrets Manager (interface endpoints or NAT gateways).
  *
- * Seed (Lambda/MSK networking): the event source mapping's hyperplane ENIs use **the cluster's** subnets and security
+ * "Using Lambda with Amazon MSK" (networking): the event source mapping's hyperplane ENIs use **the cluster's** subnets and security
  * groups, not the function's, so every rule here is about the cluster's subnets.
  */
 export class Network extends pulumi.ComponentResource {
@@ -93,7 +93,7 @@ export class Network extends pulumi.ComponentResource {
         }
 
         if (this.endpointsEnabled) {
-            // Seed: "deploy AWS PrivateLink VPC endpoints for Lambda and AWS STS. The poller needs access to AWS STS to
+            // "Using Lambda with Amazon MSK": "deploy AWS PrivateLink VPC endpoints for Lambda and AWS STS. The poller needs access to AWS STS to
             // assume the execution role ... Lambda must have access to the Lambda VPC endpoint to invoke the function.
             // If you configured a secret in Secrets Manager ..., also deploy a VPC endpoint for Secrets Manager."
             for (const service of ["lambda", "sts", "secretsmanager"] as const) {
@@ -214,7 +214,7 @@ export class Network extends pulumi.ComponentResource {
             );
             publicSubnets.forEach((s, az) => {
                 new aws.ec2.RouteTableAssociation(`${this.name}-public-${az}`, { subnetId: s.id, routeTableId: publicRt.id }, { parent: this });
-                // Seed: "make sure that the VPC associated to your MSK cluster includes one NAT gateway per public subnet."
+                // "Using Lambda with Amazon MSK": "make sure that the VPC associated to your MSK cluster includes one NAT gateway per public subnet."
                 const eip = new aws.ec2.Eip(
                     `${this.name}-nat-${az}`,
                     { domain: "vpc", tags: { ...this.tags, Name: `${this.name}-nat-${az}` } },
@@ -254,7 +254,7 @@ export class Network extends pulumi.ComponentResource {
     }
 
     /**
-     * Seed (minimum rules): inbound on the broker port from the event source's security groups (here: itself);
+     * "Using Lambda with Amazon MSK" (security group rules): inbound on the broker port from the event source's security groups (here: itself);
      * outbound 443 to all destinations and the broker port to the event source's security groups. Nothing from
      * 0.0.0.0/0.
      */
@@ -307,7 +307,7 @@ export class Network extends pulumi.ComponentResource {
         return sg;
     }
 
-    /** Seed: "the security groups associated with your VPC endpoints must allow inbound traffic on port 443 from the event source's security groups." */
+    /** "Using Lambda with Amazon MSK": "the security groups associated with your VPC endpoints must allow inbound traffic on port 443 from the event source's security groups." */
     private createEndpointSecurityGroup(): aws.ec2.SecurityGroup {
         const sg = new aws.ec2.SecurityGroup(
             `${this.name}-endpoints`,

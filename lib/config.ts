@@ -16,7 +16,7 @@ export type Environment = "dev" | "staging" | "prod";
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SG_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
-/** An MSK cluster ARN, e.g. the seed's `arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/fc2f5bdf-...-2`. */
+/** An MSK cluster ARN, e.g. "Using Lambda with Amazon MSK"'s `arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/fc2f5bdf-...-2`. */
 export const MSK_CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:[0-9]{12}:cluster\/[A-Za-z0-9-]{1,64}\/[0-9a-f-]{36}(-[0-9]+)?$/;
 const ACM_PCA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority\/[0-9a-f-]{36}$/;
 

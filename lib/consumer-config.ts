@@ -1,6 +1,6 @@
 /**
  * `msk-lambda:consumers`: one Lambda function and one MSK event source mapping per item. Each field's range comes from
- * AWS's Lambda API limits or the seed documentation named next to it.
+ * AWS's Lambda API limits or the AWS documentation page named next to it.
  */
 import {
     BATCH_SIZE,
@@ -151,7 +151,7 @@ export interface AlarmConfig {
  * - OffsetLag (Maximum): records the consumer group is behind; 1000 for 5 minutes.
  * - Errors (Sum): failed invocations; each failed batch is retried, so 5 or more a minute for 5 minutes.
  * - Throttles (Sum): any throttled invocation, 3 minutes running (reserved concurrency too low).
- * - DestinationDeliveryFailures (Sum): seed 004, Lambda could not deliver a record to a destination (FIFO target,
+ * - DestinationDeliveryFailures (Sum): "Capturing records of Lambda asynchronous invocations", Lambda could not deliver a record to a destination (FIFO target,
  *   permissions, size): any, at once, because the record is lost.
  * - OnFailureDestinationDeliveredEventCount (Sum, dimension EventSourceMappingUUID; the mapping's EventCount metrics,
  *   Lambda docs "Event source mapping metrics"): records sent to the failure destination, any: a poison record.
@@ -189,7 +189,7 @@ export const ALARM_DEFAULTS = {
 } as const;
 export type AlarmKey = keyof typeof ALARM_DEFAULTS;
 
-// Lambda's limits and the seed's facts come from the policy pack (policies/lib/facts.ts), so the two always agree.
+// Lambda's limits and the AWS documentation's facts come from the policy pack (policies/lib/facts.ts), so the two always agree.
 export { CONSUMER_GROUP_ID, MAX_MSK_FUNCTION_TIMEOUT_SECONDS };
 /** Kafka topic names (policies/lib/facts.ts). */
 export const TOPIC = KAFKA_TOPIC_NAME;
@@ -622,7 +622,7 @@ export function parseConsumers(
         at.push(i);
     });
     // Names and group ids are unique (checked among the items that parsed, so every problem is reported at once):
-    // names derive resource names; seed: "The consumer group ID that you specify must be unique among all your Kafka
+    // names derive resource names; "Using Lambda with Amazon MSK": "The consumer group ID that you specify must be unique among all your Kafka
     // event sources."
     for (const field of ["name", "consumerGroupId"] as const) {
         const seen = new Map<string, number>();

@@ -58,13 +58,13 @@ export function parseClusterArn(arn: string): { prefix: string; clusterName: str
     return { prefix: m[1], clusterName: m[2], clusterUuid: m[3] };
 }
 
-/** Seed (IAM role-based authentication): `arn:aws:kafka:region:account-id:topic/cluster-name/cluster-uuid/topic-name`. */
+/** "Using Lambda with Amazon MSK" (IAM role-based authentication): `arn:aws:kafka:region:account-id:topic/cluster-name/cluster-uuid/topic-name`. */
 export function topicArn(clusterArn: string, topic: string): string {
     const c = parseClusterArn(clusterArn);
     return `${c.prefix}:topic/${c.clusterName}/${c.clusterUuid}/${topic}`;
 }
 
-/** Seed: `arn:aws:kafka:region:account-id:group/cluster-name/cluster-uuid/consumer-group-id`. */
+/** "Using Lambda with Amazon MSK": `arn:aws:kafka:region:account-id:group/cluster-name/cluster-uuid/consumer-group-id`. */
 export function groupArn(clusterArn: string, groupId: string): string {
     const c = parseClusterArn(clusterArn);
     return `${c.prefix}:group/${c.clusterName}/${c.clusterUuid}/${groupId}`;
@@ -118,7 +118,7 @@ export function logsStatements(logGroupArn: string): Statement[] {
  * `*` resources only for the EC2 network-interface and describe actions that AWS requires on `*`.
  *
  * The actions of AWS's managed AWSLambdaMSKExecutionRole, scoped (the EC2 ones only work on "*"; the kafka ones name
- * the cluster), plus, for IAM authentication, the seed's kafka-cluster actions.
+ * the cluster), plus, for IAM authentication, the kafka-cluster actions of "Using Lambda with Amazon MSK".
  */
 export function kafkaStatements(g: KafkaGrants): Statement[] {
     const kafka: Statement[] = [
@@ -136,7 +136,7 @@ export function kafkaStatements(g: KafkaGrants): Statement[] {
         },
     ];
     if (g.authentication === "iam") {
-        // Seed (IAM role-based authentication): Connect, DescribeGroup, AlterGroup, DescribeTopic, ReadData and
+        // "Using Lambda with Amazon MSK" (IAM role-based authentication): Connect, DescribeGroup, AlterGroup, DescribeTopic, ReadData and
         // DescribeClusterDynamicConfiguration on the cluster, topic and group ARNs; each action here on the one
         // resource type it applies to. The group is the mapping's consumer group id.
         kafka.push(
@@ -265,9 +265,9 @@ export function destinationStatements(failure: DestinationGrant | undefined, asy
 }
 
 /**
- * Seed 004: "If the destination queue or topic is encrypted with a customer managed key, the execution role must be
+ * "Capturing records of Lambda asynchronous invocations": "If the destination queue or topic is encrypted with a customer managed key, the execution role must be
  * a user in the key's resource-based policy." Key policy statements naming each sending role with the destination
- * type's KMS actions (seed 002).
+ * type's KMS actions ("Capturing discarded batches for a self-managed Apache Kafka event source").
  */
 export function destinationKeyUsers(type: DestinationType, userRoleArns: string[]): Statement[] {
     const actions = [...(factsOf(type)?.kms ?? [])];

@@ -14,8 +14,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { NAMESPACE, parseStackConfig, SECRET_KEYS } from "../lib/config";
-import type { Diagnostic } from "./analyzer";
-import { diffPlans, renderDiff, type PlanDiff } from "./diff";
+import { diffPlans, renderDiff } from "./diff";
+import type { PlanDocument } from "./document";
+
+export type { PlanDocument };
 import type { SimulationResult } from "./simulate";
 import { display } from "./values";
 
@@ -241,26 +243,6 @@ export function setPath(root: unknown, pathText: string, value: unknown, whole: 
             cur = cur[p];
         }
     });
-}
-
-export interface PlanDocument {
-    stack: string;
-    project: string;
-    preview: boolean;
-    resources: {
-        urn: string;
-        type: string;
-        name: string;
-        parent: string;
-        dependencies: string[];
-        propertyDependencies: Record<string, string[]>;
-        inputs: Record<string, unknown>;
-        options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
-    }[];
-    outputs: Record<string, unknown>;
-    policy?: { pack: string; violations: Diagnostic[]; config?: string };
-    /** With `--against`: the changes from the base plan to this one. */
-    diff?: PlanDiff;
 }
 
 /** Reads a base plan for `--against`: a `--json` plan document of the same stack. */

@@ -4,7 +4,7 @@
  */
 import { destinationFacts, factsOf, type DestinationFacts, type DestinationKind } from "./destinations";
 
-/** Seed (networking): "9092 for plaintext, 9094 for TLS, 9096 for SASL, 9098 for IAM". mTLS uses the TLS listener. */
+/** "Using Lambda with Amazon MSK" (networking): "9092 for plaintext, 9094 for TLS, 9096 for SASL, 9098 for IAM". mTLS uses the TLS listener. */
 export const BROKER_PORTS = { plaintext: 9092, tls: 9094, mtls: 9094, scram: 9096, iam: 9098 } as const;
 /**
  * Every port Amazon MSK listens on ("Port information"): brokers 9092 (plaintext), 9094 (TLS), 9096 (SASL/SCRAM), 9098
@@ -13,12 +13,12 @@ export const BROKER_PORTS = { plaintext: 9092, tls: 9094, mtls: 9094, scram: 909
  */
 export const MSK_PORTS = [2181, 2182, 9092, 9094, 9096, 9098, 9194, 9196, 9198, 11001, 11002, 20092, 20094, 20096, 20098] as const;
 
-/** Seed: "Lambda can run the function for at most 14 minutes. Set the function timeout to 14 minutes or less". */
+/** "Using Lambda with Amazon MSK": "Lambda can run the function for at most 14 minutes. Set the function timeout to 14 minutes or less". */
 export const MAX_MSK_FUNCTION_TIMEOUT_SECONDS = 840;
-/** Seed: "(the default timeout value is 3 seconds)". */
+/** "Using Lambda with Amazon MSK": "(the default timeout value is 3 seconds)". */
 export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 3;
 
-/** Seed: batch size default 100, maximum 10,000. */
+/** "Using Lambda with Amazon MSK": batch size default 100, maximum 10,000. */
 export const BATCH_SIZE = { min: 1, max: 10_000 } as const;
 /** Lambda API: MaximumBatchingWindowInSeconds 0-300. */
 export const BATCHING_WINDOW_SECONDS = { min: 0, max: 300 } as const;
@@ -42,7 +42,7 @@ export const CONSUMER_GROUP_ID = /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/;
 // eslint-disable-next-line no-restricted-syntax
 export const KAFKA_TOPIC_NAME = /^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/;
 
-/** Seed: "MSK does not support SASL/PLAIN" (BASIC_AUTH); MSK's SCRAM is SCRAM-SHA-512. */
+/** "Using Lambda with Amazon MSK": "MSK does not support SASL/PLAIN" (BASIC_AUTH); MSK's SCRAM is SCRAM-SHA-512. */
 export const MSK_UNSUPPORTED_ACCESS_TYPES: Record<string, string> = {
     BASIC_AUTH: "SASL/PLAIN (BASIC_AUTH), which Amazon MSK does not support",
     SASL_SCRAM_256_AUTH: "SASL/SCRAM-SHA-256, while Amazon MSK supports SCRAM-SHA-512 only (use SASL_SCRAM_512_AUTH)",

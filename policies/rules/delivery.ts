@@ -30,7 +30,7 @@ function allowedKinds(ref: DestinationRef): DestinationKind[] {
 }
 
 /**
- * "Using a Kafka topic as an on-failure destination" (Lambda docs, newer than the seeds): `kafka://<topic>` on a Kafka
+ * "Using a Kafka topic as an on-failure destination" (Lambda docs): `kafka://<topic>` on a Kafka
  * event source mapping; requirements: provisioned mode, the topic in the same cluster, and a destination topic that
  * is not one of the source topics.
  */
@@ -115,7 +115,7 @@ function forPrincipals(statements: Stmt[], principals: string[]): Stmt[] {
 }
 
 /**
- * Seed 002: the key must let the execution role use it; when key and role are in different accounts, the key trusts
+ * "Capturing discarded batches for a self-managed Apache Kafka event source": the key must let the execution role use it; when key and role are in different accounts, the key trusts
  * the role for the cross-account actions. A key policy that names the account (`arn:aws:iam::ACCOUNT:root` or the
  * account id) delegates to IAM in that account, where `destination-kms-grants` judges the role's own policies.
  * Judged for keys in this stack; a key outside it is reported by `destination-delivery-outside-stack`.
@@ -373,7 +373,7 @@ function endpointFor(
 }
 
 /**
- * "Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources" (and seed 002): "You must
+ * "Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources" (and "Capturing discarded batches for a self-managed Apache Kafka event source"): "You must
  * deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC." The page states it
  * without condition (a NAT gateway or provisioned mode does not lift it), so it is judged for every mapping whose
  * cluster VPC is in the stack. A `kafka://` destination is the cluster itself and needs none.

@@ -83,7 +83,7 @@ export const destinationEncryption: StackValidationPolicy = {
     },
 };
 
-/** Seed 002 tip: "We recommend enabling S3 versioning on your destination bucket"; failure records stay private. */
+/** "Capturing discarded batches for a self-managed Apache Kafka event source", tip: "We recommend enabling S3 versioning on your destination bucket"; failure records stay private. */
 export const s3DestinationProtection: StackValidationPolicy = {
     name: "s3-destination-protection",
     description: "S3 buckets that receive failure records are versioned and block all public access.",
@@ -140,7 +140,7 @@ function asked(memo: Map<PolicyResource, Set<string>>, r: PolicyResource, questi
 }
 
 /**
- * Seeds 002/004: the execution role needs permission to send to its destinations, and, when a destination uses a
+ * "Capturing discarded batches for a self-managed Apache Kafka event source" and "Capturing records of Lambda asynchronous invocations": the execution role needs permission to send to its destinations, and, when a destination uses a
  * customer-managed key, the KMS actions for that key. Found by following mapping (or invoke config, or function) →
  * function → role → the role's policies.
  */
@@ -195,7 +195,7 @@ export const destinationKmsGrants: StackValidationPolicy = {
                     for (const c of sendChecks(kind, arnValue))
                         if (!allowed(role, grants.statements, c.action, c.resource))
                             missing.push(`${c.action} on ${clip(c.resource.endsWith(OBJECT) ? `${c.resource.slice(0, -OBJECT.length)}/*` : c.resource)}`);
-                    // Seed 002: a key in another account needs the cross-account actions (in the role and in the key's policy).
+                    // "Capturing discarded batches for a self-managed Apache Kafka event source": a key in another account needs the cross-account actions (in the role and in the key's policy).
                     const roleAccount = accountOf(get(role.props, "arn"));
                     const cross = !!keyArn && !!roleAccount && accountOf(keyArn) !== roleAccount;
                     const kmsActions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[kind];

@@ -190,7 +190,7 @@ function vpcOf(index: StackIndex, r: PolicyResource): string | undefined {
 }
 
 /**
- * Seed (networking): deploy PrivateLink endpoints for Lambda and STS (and Secrets Manager when a secret
+ * "Using Lambda with Amazon MSK" (networking): deploy PrivateLink endpoints for Lambda and STS (and Secrets Manager when a secret
  * authenticates), or make sure the cluster's VPC has a NAT gateway per public subnet.
  */
 export const mskNetworkPath: StackValidationPolicy = {
