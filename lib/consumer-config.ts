@@ -353,7 +353,7 @@ export const CONSUMER_SPEC = {
     reservedConcurrency: int({ doc: "Reserved concurrency (0 is refused: it throttles every batch until records expire).", min: 1, max: 1000 }),
     onFailure: {
         type: "object",
-        doc: "Failure destination for discarded batches: `{ type: sqs | sns | s3 }` (created, KMS-encrypted), `{ arn, kmsKeyArn? }` (existing; only permissions are granted), or `{ type: kafka, topic }` (a topic on the same cluster, provisioned mode only; the role may write to exactly that topic). FIFO queues and topics are refused.",
+        doc: `Failure destination for discarded batches: \`{ type: ${creatableKindsAt("kafkaOnFailure").join(" | ")} }\` (created, KMS-encrypted), \`{ arn, kmsKeyArn? }\` (existing, ${kindNames(kindsAt("kafkaOnFailure"))}; only permissions are granted), or \`{ type: kafka, topic }\` (a topic on the same cluster, provisioned mode only; the role may write to exactly that topic). FIFO queues and topics are refused.`,
         default: { kind: "create", type: "sqs" },
         parse: (v, key, issues) =>
             v !== null && typeof v === "object" && (v as { type?: unknown }).type === "kafka"
@@ -362,7 +362,7 @@ export const CONSUMER_SPEC = {
     } satisfies Field<FailureDestination>,
     asyncDestinations: {
         type: "object",
-        doc: "The function's async-invocation destinations: `{ onFailure?, onSuccess?, maximumRetryAttempts? (0-2), maximumEventAgeSeconds? (60-21600) }`, each destination `{ type: sqs | sns | eventbridge }` or `{ arn }` (sqs, sns, lambda or event bus).",
+        doc: `The function's async-invocation destinations: \`{ onFailure?, onSuccess?, maximumRetryAttempts? (0-2), maximumEventAgeSeconds? (60-21600) }\`, each destination \`{ type }\` (created: ${creatableKindsAt("asyncOnFailure").join(" | ")} on failure, ${creatableKindsAt("asyncOnSuccess").join(" | ")} on success) or \`{ arn, kmsKeyArn? }\` (existing: ${kindNames(kindsAt("asyncOnFailure"))} on failure; ${kindNames(kindsAt("asyncOnSuccess"))} on success).`,
         parse(v, key, issues) {
             const p = parseObject(
                 {

@@ -13,6 +13,7 @@ import { noPublicResourcePolicies } from "./rules/resource-policies";
 import { mappingSecretProtection, mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
 import { kafkaConsumerGroupUnique, kafkaStartingPosition } from "./rules/settings";
 import { T } from "./lib/types";
+import { destinationFacts } from "./lib/destinations";
 import { withBoundedReports } from "./rules/common";
 
 /** Every policy, in catalogue order, each with bounded, deduplicated diagnostics (rules/common.ts `withBoundedReports`). */
@@ -128,7 +129,8 @@ export const SOURCES: Record<string, string> = {
 };
 
 const MAPPING_CHAIN = [T.mapping, T.fn, T.alias];
-const DESTINATIONS = [T.mapping, T.invokeConfig, T.fn, T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus];
+/** What names destinations, and every destination resource type of the catalogue (lib/destinations.ts). */
+const DESTINATIONS = [T.mapping, T.invokeConfig, T.fn, ...destinationFacts().flatMap((f) => f.resourceTypes.filter((t) => t !== T.fn))];
 const MSK_CLUSTERS = [T.mskCluster, T.mskServerless];
 
 /** The canonical resource types each policy reads (the catalogue lists them with every provider type that feeds them). */
