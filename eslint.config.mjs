@@ -76,6 +76,17 @@ export default tseslint.config(
             "pulumi/no-output-instance-in-template-literal": "error",
         },
     },
+    {
+        // Issue 19: no function in components/ or lib/ needs more than about 80 lines (blank lines and comments aside).
+        files: ["components/**/*.ts", "lib/**/*.ts"],
+        rules: { "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true }] },
+    },
+    {
+        // parseStackConfig and parseConsumers are being reworked by issue 20 (validation in one pass): split them
+        // there, then remove this exception.
+        files: ["lib/config.ts", "lib/consumer-config.ts"],
+        rules: { "max-lines-per-function": ["error", { max: 110, skipBlankLines: true, skipComments: true }] },
+    },
     { files: ["index.ts", "components/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: PROGRAM_PATTERNS }] } },
     { files: ["lib/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: LIB_PATTERNS }] } },
     { files: ["handler/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: HANDLER_PATTERNS }] } },

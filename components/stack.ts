@@ -93,32 +93,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
 
     const alerts = new Alerts("alerts", { environment: cfg.environment, baseName: base, tags });
 
-    const code = cfg.consumers.length ? handlerArchive() : undefined;
-    const consumers: Record<string, ConsumerOutputs> = {};
-    for (const c of cfg.consumers) {
-        const consumer = new Consumer(`consumer-${c.name}`, {
-            config: c,
-            environment: cfg.environment,
-            baseName: base,
-            clusterArn: cluster.clusterArn,
-            authentication: auth,
-            credentials,
-            network,
-            topic: topics.topics[c.topic],
-            failureTopic: c.onFailure.kind === "kafka" ? topics.topics[c.onFailure.topic] : undefined,
-            alarmTopicArn: alerts.topicArn,
-            code: code!,
-            tags,
-        });
-        consumers[c.name] = {
-            functionName: consumer.function.name,
-            functionArn: consumer.function.arn,
-            mappingUuid: consumer.mapping.uuid,
-            failureDestinationArn: consumer.failureDestinationArn,
-            offsetLagAlarmArn: consumer.offsetLagAlarm?.arn,
-            alarmArns: Object.fromEntries(Object.entries(consumer.alarms).map(([k, a]) => [k, a!.arn])),
-        };
-    }
+    const consumers = buildConsumers(cfg, { base, tags, clusterArn: cluster.clusterArn, auth, credentials, network, topics, alarmTopicArn: alerts.topicArn });
 
     alerts.dashboard({
         // An existing cluster's broker count is not known here: its broker widgets are left out.
@@ -144,4 +119,48 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         dashboardName: alerts.dashboardName,
         consumers,
     };
+}
+
+/** What every consumer of the stack shares. */
+interface ConsumerSetting {
+    base: string;
+    tags: Record<string, string>;
+    clusterArn: pulumi.Output<string>;
+    auth: StackConfig["cluster"]["authentication"];
+    credentials?: ClusterCredentials;
+    network: Network;
+    topics: KafkaTopics;
+    alarmTopicArn: pulumi.Output<string>;
+}
+
+/** One Consumer per `msk-lambda:consumers` item, sharing one handler bundle; their outputs by consumer name. */
+function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, ConsumerOutputs> {
+    const code = cfg.consumers.length ? handlerArchive() : undefined;
+    const consumers: Record<string, ConsumerOutputs> = {};
+    for (const c of cfg.consumers) {
+        const consumer = new Consumer(`consumer-${c.name}`, {
+            config: c,
+            environment: cfg.environment,
+            baseName: s.base,
+            clusterArn: s.clusterArn,
+            authentication: s.auth,
+            credentials: s.credentials,
+            network: s.network,
+            topic: s.topics.topics[c.topic],
+            failureTopic: c.onFailure.kind === "kafka" ? s.topics.topics[c.onFailure.topic] : undefined,
+            alarmTopicArn: s.alarmTopicArn,
+            code: code!,
+            tags: s.tags,
+        });
+        consumers[c.name] = {
+            functionName: consumer.function.name,
+            functionArn: consumer.function.arn,
+            mappingUuid: consumer.mapping.uuid,
+            failureDestinationArn: consumer.failureDestinationArn,
+            offsetLagAlarmArn: consumer.offsetLagAlarm?.arn,
+            alarmArns: Object.fromEntries(Object.entries(consumer.alarms).map(([k, a]) => [k, a!.arn])),
+        };
+    }
+
+    return consumers;
 }
