@@ -3,12 +3,16 @@
  * to; which function a mapping invokes; which statements a function's role holds.
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { destinationFacts } from "./destinations";
 import { T, type StackIndex } from "./graph";
 import { statementsOf, type Stmt } from "./iam-eval";
 import { AWS_MANAGED_POLICIES, awsManagedPolicyName } from "./iam-facts";
 import { get, isKafkaClusterArn, isUnknown, maybeArray, UNKNOWN } from "./values";
 
-export const DESTINATION_TYPES = [T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus, T.fn] as const;
+/** The resource types that are destinations: every type of the destination catalogue (read at call time). */
+export function destinationTypes(): string[] {
+    return destinationFacts().flatMap((f) => f.resourceTypes);
+}
 
 export interface DestinationRef {
     /** The resource that names the destination (mapping, invoke config or function). */
@@ -25,10 +29,11 @@ export interface DestinationRef {
 /** Every destination reference in the stack. */
 export function destinationRefs(index: StackIndex): DestinationRef[] {
     const out: DestinationRef[] = [];
+    const types = destinationTypes();
     const add = (owner: PolicyResource, what: DestinationRef["what"], prop: string, path: string[]) => {
         const arn = get(owner.props, prop, ...path);
         if (arn === undefined || arn === "" || arn === null) return;
-        out.push({ owner, what, prop, arn, targets: index.resolve(owner, prop, arn, DESTINATION_TYPES) });
+        out.push({ owner, what, prop, arn, targets: index.resolve(owner, prop, arn, types) });
     };
     for (const m of index.ofType(T.mapping)) add(m, "on-failure destination", "destinationConfig", ["onFailure", "destinationArn"]);
     for (const c of index.ofType(T.invokeConfig)) {
