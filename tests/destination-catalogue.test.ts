@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { creatableKindsAt } from "../lib/destinations";
 import { ConfigError } from "../lib/schema";
 import { forAnalyzer } from "../plan/values";
 import { policies } from "../policies/policies";
@@ -149,4 +150,26 @@ describe("destination catalogue: a kind added there alone", function () {
         assert.match(problems[0].message, /is a Firehose stream \(arn:aws:firehose/);
         assert.ok(!/Firehose stream/.test(problems[0].message.slice(problems[0].message.indexOf("Lambda accepts"))));
     });
+});
+
+/**
+ * Every pair of async destinations the stack can create (each catalogue kind Lambda accepts on failure × each on
+ * success), planned as a first preview (ARNs unknown) and as an up: the pack judges each clean. An invoke config's
+ * onFailure and onSuccess share one property's dependencies, so a rule reading the resources behind it must not judge
+ * one destination by its sibling's type (a mandatory false positive once S3 became an async on-failure kind).
+ */
+describe("destination catalogue: every async destination pair", function () {
+    this.timeout(240_000);
+    const pairs = creatableKindsAt("asyncOnFailure").flatMap((f) => creatableKindsAt("asyncOnSuccess").map((s) => [f, s] as const));
+    const consumers = pairs.map(([f, s], i) =>
+        consumer({ name: `c${i}`, topic: "orders", idempotency: { enabled: false }, asyncDestinations: { onFailure: { type: f }, onSuccess: { type: s } } }),
+    );
+
+    for (const preview of [true, false]) {
+        it(`plans ${pairs.length} pairs ${preview ? "in a first preview" : "on up"} with no mandatory violation`, async () => {
+            const r = await runStack({ consumers }, { preview });
+            const found = judge(policyResources(r)).filter((p) => !p.message.startsWith("threw "));
+            assert.deepStrictEqual(found, []);
+        });
+    }
 });

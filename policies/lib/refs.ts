@@ -24,6 +24,11 @@ export interface DestinationRef {
     arn: unknown;
     /** The destination resources in this stack the reference points at. */
     targets: PolicyResource[];
+    /**
+     * The property holds another reference too (an invoke config's onFailure and onSuccess): its dependencies are the
+     * property's, so while an ARN is unknown `targets` may hold the other reference's destination as well.
+     */
+    shared: boolean;
 }
 
 /** Every destination reference in the stack. */
@@ -33,12 +38,21 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
     const add = (owner: PolicyResource, what: DestinationRef["what"], prop: string, path: string[]) => {
         const arn = get(owner.props, prop, ...path);
         if (arn === undefined || arn === "" || arn === null) return;
-        out.push({ owner, what, prop, arn, targets: index.resolve(owner, prop, arn, types) });
+        out.push({ owner, what, prop, arn, targets: index.resolve(owner, prop, arn, types), shared: false });
     };
     for (const m of index.ofType(T.mapping)) add(m, "on-failure destination", "destinationConfig", ["onFailure", "destinationArn"]);
     for (const c of index.ofType(T.invokeConfig)) {
+        const from = out.length;
         add(c, "async on-failure destination", "destinationConfig", ["onFailure", "destination"]);
         add(c, "async on-success destination", "destinationConfig", ["onSuccess", "destination"]);
+        if (out.length - from > 1)
+            for (let i = from; i < out.length; i++) {
+                const ref = out[i];
+                ref.shared = true;
+                // A known ARN names its own destination: keep the targets known by that value, not the sibling's.
+                const own = typeof ref.arn === "string" && !isUnknown(ref.arn) ? index.resolve(c, "", ref.arn, types) : [];
+                if (own.length) ref.targets = own;
+            }
     }
     for (const f of index.ofType(T.fn)) add(f, "dead-letter target", "deadLetterConfig", ["targetArn"]);
     return out;

@@ -77,8 +77,12 @@ export const destinationTypes: StackValidationPolicy = {
             }
             // Not known yet: judge by the resources the reference depends on.
             const kinds = ref.targets.map((t) => kindOf(ref, t)).filter((k): k is DestinationKind => !!k);
-            const wrong = kinds.find((k) => !allowed.includes(k));
-            if (wrong) fail(`is ${nameOf(wrong)} ('${ref.targets.find((t) => kindOf(ref, t) === wrong)?.name}')`);
+            // A reference sharing its property with a sibling (onFailure and onSuccess) may list the sibling's
+            // destination too: it is wrong only when none of its candidates is allowed.
+            const wrong = ref.shared && kinds.some((k) => allowed.includes(k)) ? undefined : kinds.find((k) => !allowed.includes(k));
+            const ambiguous = ref.shared && !wrong && kinds.some((k) => !allowed.includes(k));
+            if (ambiguous) undecided = true;
+            else if (wrong) fail(`is ${nameOf(wrong)} ('${ref.targets.find((t) => kindOf(ref, t) === wrong)?.name}')`);
             else if (!kinds.length) undecided = true;
         }
         if (undecided) notKnownYet(["destinationConfig"]);

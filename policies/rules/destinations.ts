@@ -11,10 +11,10 @@ type Kind = DestinationKind;
 
 /** The destination kind of a resource in the stack (by its type) or of an ARN (by service and resource), from the catalogue. */
 export function kindOf(ref: DestinationRef, target?: PolicyResource): Kind | undefined {
-    const byType = target ? kindOfResourceType(target.type) : undefined;
-    if (byType) return byType;
-    if (typeof ref.arn !== "string" || isUnknown(ref.arn)) return undefined;
-    return kindOfArn(ref.arn);
+    // A known ARN of a catalogue kind decides; otherwise the target's type (a sibling's, for a shared reference whose
+    // ARN is unknown: rules treat `ref.shared` targets as candidates).
+    const byArn = typeof ref.arn === "string" && !isUnknown(ref.arn) ? kindOfArn(ref.arn) : undefined;
+    return byArn ?? (target ? kindOfResourceType(target.type) : undefined);
 }
 
 /** The key reference of a destination resource (queue, topic, bucket's default encryption, bus), if any. */
