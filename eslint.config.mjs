@@ -87,7 +87,7 @@ export default tseslint.config(
         files: ["lib/config.ts", "lib/consumer-config.ts"],
         rules: { "max-lines-per-function": ["error", { max: 110, skipBlankLines: true, skipComments: true }] },
     },
-    { files: ["index.ts", "components/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: PROGRAM_PATTERNS }] } },
+    { files: ["index.ts", "component/**/*.ts", "components/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: PROGRAM_PATTERNS }] } },
     { files: ["lib/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: LIB_PATTERNS }] } },
     { files: ["handler/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: HANDLER_PATTERNS }] } },
     { files: ["policies/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: packEscapes(0) }] } },

@@ -1,7 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
-import { CREATABLE, kafkaDestinationArn, type CreatableKind, type DestinationKind, type DestinationSpec } from "../lib/destinations";
+import {
+    CREATABLE,
+    DestinationType,
+    kafkaDestinationArn,
+    StackEnvironment,
+    type CreatableKind,
+    type DestinationKind,
+    type DestinationSpec,
+} from "../lib/destinations";
 import { destinationKeyUsers, grantStatements, kafkaDestinationStatements, policy, type KafkaGrants, type Statement } from "../lib/iam";
 import { factsOf } from "../policies/lib/public";
 import type { DestinationEndpoint } from "./network";
@@ -9,13 +17,16 @@ import { customerKey } from "./kms";
 import { protectionOf, TYPES } from "../lib/retention";
 
 export interface DestinationArgs {
-    type: CreatableKind;
-    environment: Environment;
-    /** Physical name (queue, topic, bus) or bucket name prefix. */
+    /** What to create: sqs, sns, s3 or eventbridge (lib/destinations.ts). A change replaces the destination and its records. */
+    type: DestinationType;
+    /** The stack's environment: in prod the destination and its key are protected and retained (lib/retention.ts). */
+    environment: StackEnvironment;
+    /** Physical name (queue, topic, bus) or bucket name prefix. A change replaces the destination and its records. */
     physicalName: string;
     /** Execution roles that send records here: named as key users in the key policy ("Capturing records of Lambda asynchronous invocations"). */
     senderRoleArns: pulumi.Input<string>[];
-    tags?: Record<string, string>;
+    /** Tags on every taggable resource. */
+    tags?: { [key: string]: string };
 }
 
 /**
@@ -26,19 +37,20 @@ export interface DestinationArgs {
  * so none is ever created here. One creator per creatable kind (lib/destinations.ts `CREATABLE`).
  */
 export class Destination extends pulumi.ComponentResource {
-    public readonly type: CreatableKind;
+    public readonly type: DestinationType;
     public readonly arn: pulumi.Output<string>;
     public readonly kmsKey: aws.kms.Key;
     public readonly kmsKeyArn: pulumi.Output<string>;
-    /** The stateful resource itself (queue, topic, bucket or bus). */
-    public readonly resource: pulumi.CustomResource;
 
     constructor(name: string, args: DestinationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:Destination", name, {}, opts);
         this.type = args.type;
+        // The enums' values are the config's strings (a Python or YAML program sends those).
+        const environment = `${args.environment}` as Environment;
+        const kind = `${args.type}` as CreatableKind;
         const tags = args.tags ?? {};
         // lib/retention.ts: in prod the records (and, through customerKey, their key) outlive the stack or the resource.
-        const stateful = (type: string): pulumi.CustomResourceOptions => ({ parent: this, ...protectionOf(type, args.environment) });
+        const stateful = (type: string): pulumi.CustomResourceOptions => ({ parent: this, ...protectionOf(type, environment) });
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
         const region = aws.getRegionOutput({}, { parent: this });
@@ -51,22 +63,18 @@ export class Destination extends pulumi.ComponentResource {
             `${id}-key`,
             {
                 description: `Encrypts ${args.type} destination ${args.physicalName}`,
-                environment: args.environment,
+                environment,
                 statements: ({ account }) =>
                     pulumi
                         .all([pulumi.all(args.senderRoleArns), busArn])
-                        .apply(([roles, bus]) => [
-                            ...destinationKeyUsers(args.type, roles),
-                            ...(args.type === "eventbridge" ? eventBridgeKeyUse(bus, account) : []),
-                        ]),
+                        .apply(([roles, bus]) => [...destinationKeyUsers(kind, roles), ...(kind === "eventbridge" ? eventBridgeKeyUse(bus, account) : [])]),
                 tags,
             },
             this,
         );
         this.kmsKeyArn = this.kmsKey.arn;
 
-        const made = CREATORS[args.type]({ id, name, physicalName: args.physicalName, key: this.kmsKey, tags, stateful });
-        this.resource = made.resource;
+        const made = CREATORS[kind]({ id, name, physicalName: args.physicalName, key: this.kmsKey, tags, stateful });
         this.arn = made.arn;
         this.registerOutputs({ arn: this.arn, kmsKeyArn: this.kmsKeyArn });
     }
@@ -236,7 +244,13 @@ export function bindDestination(scope: pulumi.Resource, name: string, spec: Dest
     } else {
         const dest = new Destination(
             name,
-            { type: spec.type, environment: ctx.environment, physicalName: ctx.physicalName, senderRoleArns: [ctx.roleArn], tags: ctx.tags },
+            {
+                type: spec.type as DestinationType,
+                environment: ctx.environment as StackEnvironment,
+                physicalName: ctx.physicalName,
+                senderRoleArns: [ctx.roleArn],
+                tags: ctx.tags,
+            },
             { parent: scope },
         );
         arn = dest.arn;

@@ -20,8 +20,29 @@ export type { DestinationKind, DestinationPlace };
  * listed here). Not a Lambda function: that is code the stack does not write. An existing destination of any kind the
  * catalogue allows at a place can be named by ARN, created or not.
  */
-export const CREATABLE = ["sqs", "sns", "s3", "eventbridge"] as const satisfies readonly DestinationKind[];
-export type CreatableKind = (typeof CREATABLE)[number];
+export enum DestinationType {
+    /** A standard SQS queue (messages kept 14 days). */
+    Sqs = "sqs",
+    /** A standard SNS topic. */
+    Sns = "sns",
+    /** A private, versioned S3 bucket that refuses plain HTTP. */
+    S3 = "s3",
+    /** An EventBridge event bus (Lambda accepts it for async invocation records only). */
+    EventBridge = "eventbridge",
+}
+/** The kinds the stack creates, as values of the `DestinationType` enum (the component package's enum). */
+export const CREATABLE = Object.values(DestinationType) as CreatableKind[];
+export type CreatableKind = `${DestinationType}` & DestinationKind;
+
+/**
+ * The stack's environment as the component package's enum (Pulumi's schema inference takes enums, not string
+ * unions): the same values as `msk-lambda:environment`.
+ */
+export enum StackEnvironment {
+    Dev = "dev",
+    Staging = "staging",
+    Prod = "prod",
+}
 
 /** The kinds Lambda accepts at a place (from the catalogue). */
 export function kindsAt(place: DestinationPlace): DestinationKind[] {

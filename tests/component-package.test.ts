@@ -1,0 +1,150 @@
+import * as assert from "assert";
+import { spawn, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import Ajv2020 from "ajv/dist/2020";
+import { parse as parseYaml } from "yaml";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
+import { Destination } from "../component";
+import { DestinationType, StackEnvironment } from "../lib/destinations";
+import { run, type Run } from "./helpers/sim";
+
+/**
+ * The component package (PulumiPlugin.yaml → component/): started as the Pulumi CLI starts a source-based plugin
+ * (`@pulumi/pulumi/cmd/run-plugin` on the plugin directory), it answers GetSchema over gRPC with a schema that holds
+ * every exported component, types every property (no `pulumi.json#/Any`) and validates against Pulumi's package
+ * metaschema (schemas/pulumi-package.schema.json); and `construct()` with the plain JSON a Python or YAML program
+ * sends builds the same resources, with the same inputs, as the TypeScript program.
+ */
+const ROOT = path.resolve(__dirname, "..");
+const PLUGIN_DIR = path.join(ROOT, parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")).main);
+const COMPONENTS = { Destination };
+
+/** Starts the plugin as the CLI does and reads the port it prints; the caller kills it. */
+function startPlugin(): Promise<{ child: ChildProcess; port: number }> {
+    const runPlugin = require.resolve("@pulumi/pulumi/cmd/run-plugin");
+    const child = spawn(process.execPath, [runPlugin, PLUGIN_DIR], { cwd: PLUGIN_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    return new Promise((resolve, reject) => {
+        let out = "";
+        let err = "";
+        child.stdout!.on("data", (d) => {
+            out += d;
+            const line = out.split("\n")[0].trim();
+            if (out.includes("\n") && /^[0-9]+$/.test(line)) resolve({ child, port: Number(line) });
+        });
+        child.stderr!.on("data", (d) => (err += d));
+        child.on("exit", (code) => reject(new Error(`the plugin exited with ${code} before printing its port: ${err || out}`)));
+    });
+}
+
+function getSchema(port: number): Promise<string> {
+    const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
+    const { GetSchemaRequest } = require("@pulumi/pulumi/proto/provider_pb");
+    const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const req = new GetSchemaRequest();
+    req.setVersion(0);
+    return new Promise((resolve, reject) =>
+        client.getSchema(req, (e: Error | null, res: { getSchema(): string }) => {
+            client.close();
+            if (e) reject(e);
+            else resolve(res.getSchema());
+        }),
+    );
+}
+
+/** Every `$ref` in a schema, with where it is. */
+function refs(v: unknown, at = "", out: [string, string][] = []): [string, string][] {
+    if (Array.isArray(v)) v.forEach((x, i) => refs(x, `${at}[${i}]`, out));
+    else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+            if (k === "$ref" && typeof x === "string") out.push([at, x]);
+            else refs(x, `${at}.${k}`, out);
+        }
+    return out;
+}
+
+describe("component package (PulumiPlugin.yaml)", function () {
+    this.timeout(300_000);
+    let schema: any;
+    // One provider for every construct(): it analyses the package's TypeScript once (its schema is cached).
+    const provider = new ComponentProvider({ name: "msk-lambda", components: [Destination], dirname: PLUGIN_DIR });
+
+    before(async () => {
+        // The plugin process and this process analyse the package at the same time (each takes seconds).
+        const served = (async () => {
+            const { child, port } = await startPlugin();
+            try {
+                return await getSchema(port);
+            } finally {
+                child.kill();
+            }
+        })();
+        const [text, local] = await Promise.all([served, provider.getSchema()]);
+        schema = JSON.parse(text);
+        assert.deepStrictEqual(JSON.parse(local), schema, "construct() below runs with another schema than the plugin serves");
+    });
+
+    it("answers GetSchema over gRPC, as the Pulumi CLI starts it, with every exported component", () => {
+        assert.strictEqual(schema.name, "msk-lambda");
+        assert.deepStrictEqual(
+            Object.keys(schema.resources).sort(),
+            Object.keys(COMPONENTS).map((c) => `msk-lambda:index:${c}`),
+        );
+        for (const [token, r] of Object.entries<any>(schema.resources)) {
+            assert.strictEqual(r.isComponent, true, token);
+            for (const [name, p] of Object.entries<any>(r.inputProperties)) assert.ok(p.description, `${token}.${name} has no doc comment`);
+        }
+    });
+
+    it("types every property: no pulumi.json#/Any", () => {
+        assert.deepStrictEqual(
+            refs(schema).filter(([, r]) => r === "pulumi.json#/Any"),
+            [],
+        );
+        assert.deepStrictEqual(
+            schema.types["msk-lambda:index:DestinationType"].enum.map((e: { value: string }) => e.value),
+            Object.values(DestinationType),
+        );
+    });
+
+    it("validates against Pulumi's package metaschema", () => {
+        const meta = JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", "pulumi-package.schema.json"), "utf8"));
+        const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
+        const validate = ajv.compile(meta);
+        assert.ok(validate(schema), JSON.stringify(validate.errors, null, 1));
+    });
+
+    /** The resources a component builds, with their inputs, by type and name. */
+    const shape = (r: Run) =>
+        r.resources
+            .filter((x) => x.type !== "pulumi:pulumi:Stack")
+            .map((x) => ({ type: x.type, name: x.name, inputs: x.inputs }))
+            .sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
+
+    for (const environment of [StackEnvironment.Dev, StackEnvironment.Prod]) {
+        for (const type of Object.values(DestinationType)) {
+            it(`construct() with a YAML program's plain JSON builds what the TypeScript program builds (Destination ${type}, ${environment})`, async () => {
+                const role = "arn:aws:iam::123456789012:role/consumer";
+                // What `type: msk-lambda:index:Destination` with `properties:` sends from Pulumi YAML (or Python's dict).
+                const json = JSON.parse(
+                    JSON.stringify({ type, environment, physicalName: "msk-lambda-dev-orders-failures", senderRoleArns: [role], tags: { team: "data" } }),
+                );
+                const viaConstruct = await run(() => provider.construct("failures", "msk-lambda:index:Destination", json, {}), { stack: environment });
+                const viaTs = await run(
+                    () =>
+                        new Destination("failures", {
+                            type,
+                            environment,
+                            physicalName: "msk-lambda-dev-orders-failures",
+                            senderRoleArns: [role],
+                            tags: { team: "data" },
+                        }),
+                    { stack: environment },
+                );
+                assert.ok(shape(viaTs).length >= 2);
+                assert.deepStrictEqual(shape(viaConstruct), shape(viaTs));
+            });
+        }
+    }
+});
