@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { spawn, type ChildProcess } from "child_process";
+import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
@@ -113,6 +113,46 @@ describe("component package (PulumiPlugin.yaml)", function () {
         const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
         const validate = ajv.compile(meta);
         assert.ok(validate(schema), JSON.stringify(validate.errors, null, 1));
+    });
+
+    it("accepts the YAML example program: its Pulumi.yaml is a valid project, and every msk-lambda resource matches the schema", () => {
+        const file = path.join(ROOT, "examples", "languages", "yaml", "Pulumi.yaml");
+        const program = parseYaml(fs.readFileSync(file, "utf8"));
+        const project = JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", "pulumi-project.schema.json"), "utf8"));
+        const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
+        const validProject = ajv.compile(project);
+        assert.ok(validProject(program), JSON.stringify(validProject.errors));
+        const problems: string[] = [];
+        let used = 0;
+        for (const [name, r] of Object.entries<any>(program.resources)) {
+            if (!String(r.type).startsWith("msk-lambda:")) continue;
+            used++;
+            const def = schema.resources[r.type];
+            if (!def) {
+                problems.push(`${name}: no component ${r.type}`);
+                continue;
+            }
+            for (const req of def.requiredInputs ?? []) if (!(req in (r.properties ?? {}))) problems.push(`${name}: missing ${req}`);
+            for (const [k, v] of Object.entries<any>(r.properties ?? {})) {
+                const prop = def.inputProperties[k];
+                if (!prop) problems.push(`${name}.${k}: not an input of ${r.type}`);
+                else if (prop.$ref?.startsWith("#/types/")) {
+                    const t = schema.types[prop.$ref.slice("#/types/".length)];
+                    if (!t.enum.some((e: { value: unknown }) => e.value === v)) problems.push(`${name}.${k}: ${v} is not one of the enum's values`);
+                } else if (prop.type === "array" ? !Array.isArray(v) : prop.type === "object" ? typeof v !== "object" : typeof v !== prop.type)
+                    problems.push(`${name}.${k}: not a ${prop.type}`);
+            }
+            for (const m of JSON.stringify(program.outputs ?? {}).matchAll(new RegExp(`\\$\\{${name}\\.([a-zA-Z]+)\\}`, "g")))
+                if (!(m[1] in def.properties)) problems.push(`output reads ${name}.${m[1]}, not an output of ${r.type}`);
+        }
+        assert.ok(used > 0, "the example uses no msk-lambda component");
+        assert.deepStrictEqual(problems, []);
+    });
+
+    it("has a Python example that python3 compiles", () => {
+        const file = path.join(ROOT, "examples", "languages", "python", "__main__.py");
+        const r = spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", file], { encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.error ? `python3 not runnable: ${r.error.message}` : r.stderr);
     });
 
     /** The resources a component builds, with their inputs, by type and name. */
