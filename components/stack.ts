@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../lib/config";
+import type { StackEnvironment } from "../lib/destinations";
 import { Alerts } from "./alerts";
 import { handlerArchive } from "./bundle";
 import { Consumer, consumerFunctionName, idempotencyTableName } from "./consumer";
@@ -91,7 +92,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
               })
             : undefined;
 
-    const alerts = new Alerts("alerts", { environment: cfg.environment, baseName: base, tags });
+    const alerts = new Alerts("alerts", { environment: cfg.environment as StackEnvironment, baseName: base, tags });
 
     const consumers = buildConsumers(cfg, { base, tags, clusterArn: cluster.clusterArn, auth, credentials, network, topics, alarmTopicArn: alerts.topicArn });
 
@@ -116,7 +117,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         brokerPort: cfg.cluster.brokerPort,
         authentication: cfg.cluster.authentication,
         alarmTopicArn: alerts.topicArn,
-        dashboardName: alerts.dashboardName,
+        dashboardName: alerts.dashboardName!,
         consumers,
     };
 }

@@ -6,7 +6,7 @@ import * as grpc from "@grpc/grpc-js";
 import Ajv2020 from "ajv/dist/2020";
 import { parse as parseYaml } from "yaml";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
-import { Destination } from "../component";
+import { Alerts, Destination } from "../component";
 import { DestinationType, StackEnvironment } from "../lib/destinations";
 import { run, type Run } from "./helpers/sim";
 
@@ -19,7 +19,7 @@ import { run, type Run } from "./helpers/sim";
  */
 const ROOT = path.resolve(__dirname, "..");
 const PLUGIN_DIR = path.join(ROOT, parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")).main);
-const COMPONENTS = { Destination };
+const COMPONENTS = { Alerts, Destination };
 
 /** Starts the plugin as the CLI does and reads the port it prints; the caller kills it. */
 function startPlugin(): Promise<{ child: ChildProcess; port: number }> {
@@ -68,7 +68,7 @@ describe("component package (PulumiPlugin.yaml)", function () {
     this.timeout(300_000);
     let schema: any;
     // One provider for every construct(): it analyses the package's TypeScript once (its schema is cached).
-    const provider = new ComponentProvider({ name: "msk-lambda", components: [Destination], dirname: PLUGIN_DIR });
+    const provider = new ComponentProvider({ name: "msk-lambda", components: Object.values(COMPONENTS), dirname: PLUGIN_DIR });
 
     before(async () => {
         // The plugin process and this process analyse the package at the same time (each takes seconds).
@@ -117,11 +117,11 @@ describe("component package (PulumiPlugin.yaml)", function () {
 
     it("accepts the YAML example program: its Pulumi.yaml is a valid project, and every msk-lambda resource matches the schema", () => {
         const file = path.join(ROOT, "examples", "languages", "yaml", "Pulumi.yaml");
-        const program = parseYaml(fs.readFileSync(file, "utf8"));
+        const program = parseYaml(fs.readFileSync(file, "utf8")) as any;
         const project = JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", "pulumi-project.schema.json"), "utf8"));
         const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
         const validProject = ajv.compile(project);
-        assert.ok(validProject(program), JSON.stringify(validProject.errors));
+        assert.ok(validProject(JSON.parse(JSON.stringify(program))), JSON.stringify(validProject.errors));
         const problems: string[] = [];
         let used = 0;
         for (const [name, r] of Object.entries<any>(program.resources)) {
@@ -162,29 +162,36 @@ describe("component package (PulumiPlugin.yaml)", function () {
             .map((x) => ({ type: x.type, name: x.name, inputs: x.inputs }))
             .sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
 
-    for (const environment of [StackEnvironment.Dev, StackEnvironment.Prod]) {
-        for (const type of Object.values(DestinationType)) {
-            it(`construct() with a YAML program's plain JSON builds what the TypeScript program builds (Destination ${type}, ${environment})`, async () => {
-                const role = "arn:aws:iam::123456789012:role/consumer";
-                // What `type: msk-lambda:index:Destination` with `properties:` sends from Pulumi YAML (or Python's dict).
-                const json = JSON.parse(
-                    JSON.stringify({ type, environment, physicalName: "msk-lambda-dev-orders-failures", senderRoleArns: [role], tags: { team: "data" } }),
-                );
-                const viaConstruct = await run(() => provider.construct("failures", "msk-lambda:index:Destination", json, {}), { stack: environment });
-                const viaTs = await run(
-                    () =>
-                        new Destination("failures", {
-                            type,
-                            environment,
-                            physicalName: "msk-lambda-dev-orders-failures",
-                            senderRoleArns: [role],
-                            tags: { team: "data" },
-                        }),
-                    { stack: environment },
-                );
-                assert.ok(shape(viaTs).length >= 2);
-                assert.deepStrictEqual(shape(viaConstruct), shape(viaTs));
-            });
-        }
+    /** Each component with the args a TypeScript program gives it (JSON-safe, so also what YAML or Python sends). */
+    const role = "arn:aws:iam::123456789012:role/consumer";
+    const cases = [StackEnvironment.Dev, StackEnvironment.Prod].flatMap((environment) => [
+        ...Object.values(DestinationType).map((type) => ({
+            component: "Destination" as const,
+            label: `Destination ${type}, ${environment}`,
+            environment,
+            args: { type, environment, physicalName: "msk-lambda-dev-orders-failures", senderRoleArns: [role], tags: { team: "data" } },
+        })),
+        {
+            component: "Alerts" as const,
+            label: `Alerts, ${environment}`,
+            environment,
+            args: { environment, baseName: "msk-lambda-dev", tags: { team: "data" } },
+        },
+    ]);
+
+    it("has a construct case for every exported component", () => {
+        assert.deepStrictEqual([...new Set(cases.map((c) => c.component))].sort(), Object.keys(COMPONENTS).sort());
+    });
+
+    for (const c of cases) {
+        it(`construct() with a YAML program's plain JSON builds what the TypeScript program builds (${c.label})`, async () => {
+            // What `type: msk-lambda:index:<Component>` with `properties:` sends from Pulumi YAML (or Python's dict).
+            const json = JSON.parse(JSON.stringify(c.args));
+            const viaConstruct = await run(() => provider.construct("it", `msk-lambda:index:${c.component}`, json, {}), { stack: c.environment });
+            const Ctor = COMPONENTS[c.component] as unknown as new (name: string, args: unknown) => unknown;
+            const viaTs = await run(() => new Ctor("it", c.args), { stack: c.environment });
+            assert.ok(shape(viaTs).length >= 2);
+            assert.deepStrictEqual(shape(viaConstruct), shape(viaTs));
+        });
     }
 });
