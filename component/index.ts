@@ -5,9 +5,10 @@
  * schema is inferred from each component's args interface, so args are plain data (enums, strings, `Input<string>`,
  * nested interfaces) with a doc comment per property.
  *
- * Exported so far: `Destination` and `Alerts`. The other components still take component objects or string unions in their args
+ * Exported so far: `Destination`, `Alerts` and `KafkaTopics`. The other components still take component objects or string unions in their args
  * (issue 19 section 2, not done).
  */
 export { Alerts } from "../components/alerts";
 export { Destination } from "../components/destination";
+export { KafkaTopics } from "../components/topics";
 export { DestinationType, StackEnvironment } from "../lib/destinations";

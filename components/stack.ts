@@ -70,13 +70,11 @@ export function buildStack(cfg: StackConfig): StackOutputs {
     });
 
     // Every consumer's topic (and every topic listed in msk-lambda:topics) exists before its mapping is created.
-    const topics = new KafkaTopics("topics", {
-        topics: cfg.topics,
-        clusterArn: cluster.clusterArn,
-        clusterName: base.slice(0, 64),
-        environment: cfg.environment,
-        dependsOn: cluster.cluster ? [cluster.cluster] : undefined,
-    });
+    const topics = new KafkaTopics(
+        "topics",
+        { topics: cfg.topics, clusterArn: cluster.clusterArn, clusterName: base.slice(0, 64), environment: cfg.environment as StackEnvironment },
+        { dependsOn: cluster.cluster ? [cluster.cluster] : undefined },
+    );
 
     const auth = cfg.cluster.authentication;
     const credentials =

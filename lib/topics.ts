@@ -45,13 +45,16 @@ export function partitionsPerBroker(instanceType: string): { recommended: number
 
 /** A topic as the stack handles it. */
 export interface TopicConfig {
+    /** The topic's name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'). A change replaces the topic. */
     name: string;
     /** True: the topic exists already (created outside the stack); nothing is created. */
     existing: boolean;
-    /** Created topics: partitions, replication factor and the topic configs sent to MSK (values as strings). */
+    /** Created topics: partitions (can only grow). */
     partitions?: number;
+    /** Created topics: replication factor. A change replaces the topic and deletes its records. */
     replicationFactor?: number;
-    configs: Record<string, string>;
+    /** Created topics: the topic configs sent to MSK (values as strings). */
+    configs: { [key: string]: string };
     /** Names of the consumers that read it. */
     consumers: string[];
 }

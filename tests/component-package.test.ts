@@ -6,7 +6,7 @@ import * as grpc from "@grpc/grpc-js";
 import Ajv2020 from "ajv/dist/2020";
 import { parse as parseYaml } from "yaml";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
-import { Alerts, Destination } from "../component";
+import { Alerts, Destination, KafkaTopics } from "../component";
 import { DestinationType, StackEnvironment } from "../lib/destinations";
 import { run, type Run } from "./helpers/sim";
 
@@ -19,7 +19,7 @@ import { run, type Run } from "./helpers/sim";
  */
 const ROOT = path.resolve(__dirname, "..");
 const PLUGIN_DIR = path.join(ROOT, parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")).main);
-const COMPONENTS = { Alerts, Destination };
+const COMPONENTS = { Alerts, Destination, KafkaTopics };
 
 /** Starts the plugin as the CLI does and reads the port it prints; the caller kills it. */
 function startPlugin(): Promise<{ child: ChildProcess; port: number }> {
@@ -176,6 +176,21 @@ describe("component package (PulumiPlugin.yaml)", function () {
             label: `Alerts, ${environment}`,
             environment,
             args: { environment, baseName: "msk-lambda-dev", tags: { team: "data" } },
+        },
+        {
+            component: "KafkaTopics" as const,
+            label: `KafkaTopics, ${environment}`,
+            environment,
+            args: {
+                environment,
+                clusterArn: "arn:aws:kafka:us-east-1:123456789012:cluster/msk-lambda-dev/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2",
+                clusterName: "msk-lambda-dev",
+                topics: [
+                    { name: "orders", existing: false, partitions: 6, replicationFactor: 3, configs: { "min.insync.replicas": "2" }, consumers: ["orders"] },
+                    { name: "payments", existing: false, partitions: 3, replicationFactor: 2, configs: {}, consumers: [] },
+                    { name: "legacy", existing: true, configs: {}, consumers: ["audit"] },
+                ],
+            },
         },
     ]);
 
