@@ -13,7 +13,7 @@ import type { MSKEvent } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { createHandler, type KafkaRecord } from "../handler/index";
-import { DEFAULT_PARTITION_CONCURRENCY } from "../lib/handler-contract";
+import { DEFAULT_PARTITION_CONCURRENCY } from "../lib/handler-env";
 import { createIdempotencyTable, localClientConfig, startDynaliteProcess, type LocalDynamo } from "../tests/helpers/dynalite";
 
 export interface HandlerRun {

@@ -1,14 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
+import type { StackEnvironment } from "../lib/destinations";
 import { dashboardBody, type DashboardInput } from "../lib/dashboard";
 import { customerKey } from "./kms";
 import { protectionOf, TYPES } from "../lib/retention";
 
 export interface AlertsArgs {
-    environment: Environment;
+    /** The stack's environment: in prod the alarm topic and its key are protected and retained (lib/retention.ts). */
+    environment: StackEnvironment;
+    /** Base of physical names (e.g. `msk-lambda-dev`): the topic is `<baseName>-alarms`. A change replaces the topic and its key. */
     baseName: string;
-    tags?: Record<string, string>;
+    /** Tags on the topic and its key. */
+    tags?: { [key: string]: string };
 }
 
 /**
@@ -19,20 +23,23 @@ export interface AlertsArgs {
 export class Alerts extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;
     public readonly kmsKey: aws.kms.Key;
-    public dashboardName!: pulumi.Output<string>;
+    /** Set by `dashboard()` (the TypeScript program), which other languages do not call. */
+    public dashboardName?: pulumi.Output<string>;
     private readonly baseName: string;
     private readonly name: string;
 
     constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:Alerts", name, {}, opts);
         this.name = name;
+        // The enum's values are the config's strings (a Python or YAML program sends those).
+        const environment = `${args.environment}` as Environment;
         // Stateful resources are named from their physical names, not this component's name: renaming the component
         // leaves their URNs unchanged (a URN holds the parents' types, not their names).
         this.kmsKey = customerKey(
             `${args.baseName}-alarms-key`,
             {
                 description: `Encrypts the alarm topic of ${args.baseName}`,
-                environment: args.environment,
+                environment,
                 statements: ({ account }) => [
                     {
                         Sid: "CloudWatchPublishesAlarms",
@@ -51,7 +58,7 @@ export class Alerts extends pulumi.ComponentResource {
             `${args.baseName}-alarms`,
             { name: `${args.baseName}-alarms`, kmsMasterKeyId: this.kmsKey.arn, fifoTopic: false, tags: args.tags },
             // Its subscriptions (your on-call) are set up outside the stack: kept in prod (lib/retention.ts).
-            { parent: this, ...protectionOf(TYPES.snsTopic, args.environment) },
+            { parent: this, ...protectionOf(TYPES.snsTopic, environment) },
         );
         this.topicArn = topic.arn;
         this.baseName = args.baseName;

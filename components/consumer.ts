@@ -1,30 +1,32 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Authentication } from "../lib/layout";
-import { ALARM_DEFAULTS, type AlarmKey, type AsyncDestination, type ConsumerConfig, type FailureDestination } from "../lib/consumer-config";
+import type { ConsumerConfig } from "../lib/consumer-config";
 import type { Environment } from "../lib/config";
+import { handlerEnvironment } from "../lib/handler-env";
 import {
-    destinationStatements,
+    DESTINATION_SIDS,
     glueRegistryStatements,
     idempotencyStatements,
-    kafkaDestinationStatements,
     kafkaStatements,
     LAMBDA_TRUST,
     logsStatements,
     policy,
     schemaRegistrySecretStatements,
     secretStatements,
-    type DestinationGrant,
     type Statement,
 } from "../lib/iam";
-import { REPORT_BATCH_ITEM_FAILURES } from "../policies/lib/facts";
-import { DEFAULT_PARTITION_CONCURRENCY, HANDLER_ENV, IDEMPOTENCY_TABLE_SCHEMA } from "../lib/handler-contract";
+import { REPORT_BATCH_ITEM_FAILURES } from "../policies/lib/public";
+import { IDEMPOTENCY_TABLE_SCHEMA } from "../lib/handler-env";
+import { durationOf, protectionOf, TYPES } from "../lib/retention";
+import { consumerAlarms } from "./consumer-alarms";
 import type { ClusterCredentials } from "./credentials";
-import { Destination } from "./destination";
+import { bindDestination, type DestinationBinding } from "./destination";
 import { customerKey } from "./kms";
 import { physicalName } from "./naming";
-import { protectionOf, TYPES } from "../lib/retention";
 import type { Network } from "./network";
+
+export { handlerEnvironment };
 
 export interface ConsumerArgs {
     /** Validated `msk-lambda:consumers[i]`. */
@@ -49,30 +51,6 @@ export interface ConsumerArgs {
     tags?: Record<string, string>;
 }
 
-/**
- * What the handler reads from its environment: the topic and group, how records are encoded (a schema registry's
- * JSON record format, or the source bytes), whether the mapping takes partial batch responses, and the idempotency
- * table. Powertools reads POWERTOOLS_SERVICE_NAME for its logs.
- */
-export function handlerEnvironment(c: ConsumerConfig, functionName: string, idempotencyTable?: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
-    const format = (attr: "KEY" | "VALUE") =>
-        !c.schemaRegistry ? (attr === "VALUE" ? "JSON" : "STRING") : c.schemaRegistry.validate.includes(attr) ? c.schemaRegistry.eventRecordFormat : "STRING";
-    const env: Record<string, pulumi.Input<string>> = {
-        KAFKA_TOPIC: c.topic,
-        KAFKA_CONSUMER_GROUP_ID: c.consumerGroupId,
-        KAFKA_KEY_FORMAT: format("KEY"),
-        KAFKA_VALUE_FORMAT: format("VALUE"),
-        REPORT_BATCH_ITEM_FAILURES: String(c.reportBatchItemFailures === true),
-        POWERTOOLS_SERVICE_NAME: functionName,
-        [HANDLER_ENV.partitionConcurrency]: String(DEFAULT_PARTITION_CONCURRENCY),
-    };
-    if (idempotencyTable) {
-        env.IDEMPOTENCY_TABLE = idempotencyTable;
-        env.IDEMPOTENCY_EXPIRES_AFTER_SECONDS = String(c.idempotency.expiresAfterSeconds);
-    }
-    return env;
-}
-
 /** The consumer's idempotency table (DynamoDB: at most 255 characters). */
 export function idempotencyTableName(baseName: string, consumer: string): string {
     return `${consumerFunctionName(baseName, consumer)}-idempotency`;
@@ -82,6 +60,20 @@ export function idempotencyTableName(baseName: string, consumer: string): string
 export function consumerFunctionName(baseName: string, consumer: string): string {
     return physicalName([baseName, consumer], 64);
 }
+
+/** What every step of the constructor reads. */
+interface Ctx {
+    name: string;
+    args: ConsumerArgs;
+    c: ConsumerConfig;
+    tags: Record<string, string>;
+    child: pulumi.CustomResourceOptions;
+    functionName: string;
+    region: pulumi.Output<string>;
+}
+
+/** The async-invocation destinations, bound, by the invoke config's key. */
+type AsyncBindings = { on: "onFailure" | "onSuccess"; binding: DestinationBinding }[];
 
 /**
  * One consumer: a Lambda function with its log group and least-privilege execution role, the MSK event source
@@ -96,7 +88,7 @@ export class Consumer extends pulumi.ComponentResource {
     public readonly invokeConfig?: aws.lambda.FunctionEventInvokeConfig;
     public readonly offsetLagAlarm?: aws.cloudwatch.MetricAlarm;
     /** Every alarm of this consumer, by config key (offsetLagAlarm, errorsAlarm, ...). */
-    public readonly alarms: Partial<Record<AlarmKey, aws.cloudwatch.MetricAlarm>> = {};
+    public readonly alarms: ReturnType<typeof consumerAlarms> = {};
     /** The key encrypting the mapping's filter criteria, when the consumer asked for one to be created. */
     public readonly filterKey?: aws.kms.Key;
     /** The durable idempotency store and its key, unless the consumer opted out. */
@@ -108,152 +100,208 @@ export class Consumer extends pulumi.ComponentResource {
     constructor(name: string, args: ConsumerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:Consumer", name, {}, opts);
         const c = args.config;
-        const tags = { ...(args.tags ?? {}), consumer: c.name };
-        const prod = args.environment === "prod";
         const child = { parent: this };
         const functionName = consumerFunctionName(args.baseName, c.name);
-        const region = aws.getRegionOutput({}, child).region;
+        const ctx: Ctx = {
+            name,
+            args,
+            c,
+            tags: { ...(args.tags ?? {}), consumer: c.name },
+            child,
+            functionName,
+            region: aws.getRegionOutput({}, child).region,
+        };
 
         const logGroup = new aws.cloudwatch.LogGroup(
             `${functionName}-logs`,
-            { name: `/aws/lambda/${functionName}`, retentionInDays: prod ? 90 : 14, tags },
+            { name: `/aws/lambda/${functionName}`, retentionInDays: durationOf("functionLogRetentionDays", args.environment), tags: ctx.tags },
             { ...child, ...protectionOf(TYPES.logGroup, args.environment) },
         );
-
         this.role = new aws.iam.Role(
             `${name}-role`,
-            { description: `Execution role of ${functionName}, consumer of ${c.topic}`, assumeRolePolicy: JSON.stringify(LAMBDA_TRUST), tags },
+            { description: `Execution role of ${functionName}, consumer of ${c.topic}`, assumeRolePolicy: JSON.stringify(LAMBDA_TRUST), tags: ctx.tags },
             child,
         );
 
-        // Failure destination for discarded batches (seed 002).
-        const failure = this.destination(`${name}-failure`, c.onFailure, physicalName([args.baseName, c.name, "failures"], 80), args, tags);
+        // Failure destination for discarded batches ("Capturing discarded batches for Amazon MSK and self-managed
+        // Apache Kafka event sources"), and the function's async-invocation destinations ("Capturing records of
+        // Lambda asynchronous invocations").
+        const failure = this.bind(ctx, `${name}-failure`, c.onFailure, "failures");
         this.failureDestinationArn = failure.arn;
-        const failureEndpoint = failure.type === "kafka" ? undefined : args.network.ensureDestinationEndpoint(failure.type as "sqs" | "sns" | "s3");
-
-        // The function's async-invocation destinations (seed 004).
-        const asyncDests: { on: "onFailure" | "onSuccess"; grant: ReturnType<Consumer["destination"]> }[] = [];
+        const failureEndpoint = failure.endpoint ? args.network.ensureDestinationEndpoint(failure.endpoint) : undefined;
+        const asyncs: AsyncBindings = [];
         for (const on of ["onFailure", "onSuccess"] as const) {
             const d = c.asyncDestinations?.[on];
-            if (d)
-                asyncDests.push({
-                    on,
-                    grant: this.destination(
-                        `${name}-async-${on === "onFailure" ? "failure" : "success"}`,
-                        d,
-                        physicalName([args.baseName, c.name, on === "onFailure" ? "async-failures" : "async-successes"], 80),
-                        args,
-                        tags,
-                    ),
-                });
+            const kind = on === "onFailure" ? "failure" : "success";
+            if (d) asyncs.push({ on, binding: this.bind(ctx, `${name}-async-${kind}`, d, on === "onFailure" ? "async-failures" : "async-successes") });
         }
 
-        // Execution role policies, one per concern, each built only from the ARNs it names: only the kafka policy
-        // waits for the cluster, so nothing else in the consumer is held up by the cluster's ~25-minute creation.
-        const rolePolicy = (concern: string, statements: pulumi.Output<Statement[]>) => {
-            const p = new aws.iam.RolePolicy(`${name}-${concern}`, { role: this.role.id, policy: statements.apply((st) => JSON.stringify(policy(st))) }, child);
-            this.rolePolicies.push(p);
-            return p;
-        };
-        const logsPolicy = rolePolicy("logs", logGroup.arn.apply(logsStatements));
-        rolePolicy(
+        const { logsPolicy, destinationsPolicy } = this.rolePoliciesFor(ctx, logGroup, failure, asyncs);
+        const registryUri = this.schemaRegistry(ctx);
+        const idempotencyPolicy = this.idempotency(ctx);
+        this.function = this.createFunction(ctx, logGroup, [logsPolicy, ...(idempotencyPolicy ? [idempotencyPolicy] : [])]);
+        if (asyncs.length) this.invokeConfig = this.createInvokeConfig(ctx, asyncs, destinationsPolicy!);
+        this.mapping = this.createMapping(ctx, failure, registryUri, this.filterKeyArn(ctx), [
+            ...(failureEndpoint ? [failureEndpoint] : []),
+            ...failure.dependencies,
+        ]);
+
+        if (args.alarmTopicArn) {
+            this.alarms = consumerAlarms(this, name, {
+                c,
+                functionName,
+                function: this.function,
+                mapping: this.mapping,
+                idempotencyTable: this.idempotencyTable,
+                alarmTopicArn: args.alarmTopicArn,
+                tags: ctx.tags,
+            });
+            this.offsetLagAlarm = this.alarms.offsetLagAlarm;
+        }
+
+        this.registerOutputs({
+            functionName: this.function.name,
+            functionArn: this.function.arn,
+            mappingUuid: this.mapping.uuid,
+            failureDestinationArn: this.failureDestinationArn,
+            idempotencyTableName: this.idempotencyTable?.name,
+        });
+    }
+
+    /** Binds one configured destination (created with its own key, existing, or a Kafka topic). */
+    private bind(ctx: Ctx, name: string, spec: ConsumerConfig["onFailure"], suffix: string): DestinationBinding {
+        const { args, c } = ctx;
+        return bindDestination(this, name, spec, {
+            environment: args.environment,
+            physicalName: physicalName([args.baseName, c.name, suffix], 80),
+            roleArn: this.role.arn,
+            tags: ctx.tags,
+            clusterArn: args.clusterArn,
+            authentication: args.authentication,
+            failureTopic: args.failureTopic,
+        });
+    }
+
+    /** One inline policy of the execution role, built only from the ARNs its statements name. */
+    private rolePolicy(ctx: Ctx, concern: string, statements: pulumi.Output<Statement[]>): aws.iam.RolePolicy {
+        const p = new aws.iam.RolePolicy(
+            `${ctx.name}-${concern}`,
+            { role: this.role.id, policy: statements.apply((st) => JSON.stringify(policy(st))) },
+            ctx.child,
+        );
+        this.rolePolicies.push(p);
+        return p;
+    }
+
+    /**
+     * Execution role policies, one per concern: only the kafka policy waits for the cluster, so nothing else in the
+     * consumer is held up by the cluster's ~25-minute creation. Each destination's grant goes where its binding says.
+     */
+    private rolePoliciesFor(ctx: Ctx, logGroup: aws.cloudwatch.LogGroup, failure: DestinationBinding, asyncs: AsyncBindings) {
+        const { args, c } = ctx;
+        const logsPolicy = this.rolePolicy(ctx, "logs", logGroup.arn.apply(logsStatements));
+        const grants = [
+            { binding: failure, sids: DESTINATION_SIDS.failure },
+            ...asyncs.map((a, i) => ({ binding: a.binding, sids: DESTINATION_SIDS.async(i) })),
+        ];
+        const grantsIn = (where: DestinationBinding["policy"]) =>
+            pulumi.all(grants.filter((g) => g.binding.policy === where).map((g) => g.binding.statements(g.sids))).apply((lists) => lists.flat());
+        const kafka = pulumi
+            .output(args.clusterArn)
+            .apply((clusterArn) => kafkaStatements({ clusterArn, topic: c.topic, consumerGroupId: c.consumerGroupId, authentication: args.authentication }));
+        this.rolePolicy(
+            ctx,
             "kafka",
-            pulumi
-                .output(args.clusterArn)
-                .apply((clusterArn) => [
-                    ...kafkaStatements({ clusterArn, topic: c.topic, consumerGroupId: c.consumerGroupId, authentication: args.authentication }),
-                    ...(c.onFailure.kind === "kafka"
-                        ? kafkaDestinationStatements({ clusterArn, topic: c.onFailure.topic, authentication: args.authentication })
-                        : []),
-                ]),
+            pulumi.all([kafka, grantsIn("kafka")]).apply(([k, g]) => [...k, ...g]),
         );
         if (args.credentials) {
             const creds = args.credentials;
-            rolePolicy(
+            this.rolePolicy(
+                ctx,
                 "secret",
-                pulumi.all([region, creds.secretArn, creds.kmsKeyArn]).apply(([reg, arn, kmsKeyArn]) => secretStatements(reg, { arn, kmsKeyArn })),
+                pulumi.all([ctx.region, creds.secretArn, creds.kmsKeyArn]).apply(([reg, arn, kmsKeyArn]) => secretStatements(reg, { arn, kmsKeyArn })),
             );
         }
-        // No statements (and no policy: IAM refuses an empty one) with a Kafka failure topic and no async destinations.
-        const destinationsPolicy =
-            failure.type === "kafka" && !asyncDests.length
-                ? undefined
-                : rolePolicy(
-                      "destinations",
-                      pulumi
-                          .all([failure.arn, failure.kmsKeyArn, pulumi.all(asyncDests.map((d) => pulumi.all([d.grant.arn, d.grant.kmsKeyArn]))), this.role.arn])
-                          .apply(([failureArn, failureKeyArn, asyncArns, roleArn]) =>
-                              destinationStatements(
-                                  failure.type === "kafka" ? undefined : { type: failure.type, arn: failureArn, kmsKeyArn: failureKeyArn },
-                                  asyncDests.map((d, i): DestinationGrant => ({
-                                      type: d.grant.type as DestinationGrant["type"],
-                                      arn: asyncArns[i][0],
-                                      kmsKeyArn: asyncArns[i][1],
-                                  })),
-                                  roleArn.split(":")[4],
-                              ),
-                          ),
-                  );
+        // No statements (and no policy: IAM refuses an empty one) when every destination is granted elsewhere.
+        const destinationsPolicy = grants.some((g) => g.binding.policy === "destinations")
+            ? this.rolePolicy(ctx, "destinations", grantsIn("destinations"))
+            : undefined;
+        return { logsPolicy, destinationsPolicy };
+    }
 
-        // Schema registry (Using schema registries with Kafka event sources in Lambda): an AWS Glue registry, created
-        // here or existing, whose exact ARN the role may read; or a Confluent-compatible registry whose secrets it may read.
+    /**
+     * Schema registry (Using schema registries with Kafka event sources in Lambda): an AWS Glue registry, created
+     * here or existing, whose exact ARN the role may read; or a Confluent-compatible registry whose secrets it may read.
+     */
+    private schemaRegistry(ctx: Ctx): pulumi.Input<string> | undefined {
+        const { args, c, functionName } = ctx;
         const registry = c.schemaRegistry;
-        let registryUri: pulumi.Input<string> | undefined;
-        if (registry?.kind === "glue-create") {
-            // A registry holds the schemas producers registered: state, kept like other state in prod.
-            this.glueRegistry = new aws.glue.Registry(
-                `${functionName}-schemas`,
-                { registryName: physicalName([args.baseName, c.name], 255), description: `Schemas of topic ${c.topic} (consumer ${c.name})`, tags },
-                { parent: this, ...protectionOf(TYPES.glueRegistry, args.environment) },
-            );
-            registryUri = this.glueRegistry.arn;
-        } else if (registry?.kind === "glue") registryUri = registry.glueRegistryArn;
-        else if (registry?.kind === "confluent") registryUri = registry.uri;
-        if (registry && registry.kind !== "confluent") {
-            rolePolicy("schema-registry", pulumi.output(registryUri!).apply(glueRegistryStatements));
-        } else if (registry?.kind === "confluent") {
+        if (!registry) return undefined;
+        if (registry.kind === "confluent") {
             const r = registry;
-            rolePolicy(
+            this.rolePolicy(
+                ctx,
                 "schema-registry",
-                region.apply((reg) =>
+                ctx.region.apply((reg) =>
                     schemaRegistrySecretStatements(reg, { secretArn: r.secretArn, rootCaSecretArn: r.rootCaSecretArn, kmsKeyArn: r.secretKmsKeyArn }),
                 ),
             );
+            return registry.uri;
         }
+        let uri: pulumi.Input<string>;
+        if (registry.kind === "glue-create") {
+            // A registry holds the schemas producers registered: state, kept like other state in prod.
+            const created = new aws.glue.Registry(
+                `${functionName}-schemas`,
+                { registryName: physicalName([args.baseName, c.name], 255), description: `Schemas of topic ${c.topic} (consumer ${c.name})`, tags: ctx.tags },
+                { parent: this, ...protectionOf(TYPES.glueRegistry, args.environment) },
+            );
+            Object.assign(this, { glueRegistry: created });
+            uri = created.arn;
+        } else uri = registry.glueRegistryArn;
+        this.rolePolicy(ctx, "schema-registry", pulumi.output(uri).apply(glueRegistryStatements));
+        return uri;
+    }
 
-        // Durable idempotency (Powertools' DynamoDB store): a table keyed on the hash of topic/partition/offset, on
-        // demand, encrypted with a key of its own, expired by TTL; point-in-time recovery, protect and retain in prod.
-        let idempotencyPolicy: aws.iam.RolePolicy | undefined;
-        if (c.idempotency.enabled) {
-            this.idempotencyKey = customerKey(
-                `${functionName}-idempotency-key`,
-                { description: `Encrypts the idempotency table of ${functionName}`, environment: args.environment, tags },
-                this,
-            );
-            this.idempotencyTable = new aws.dynamodb.Table(
-                idempotencyTableName(args.baseName, c.name),
-                {
-                    name: idempotencyTableName(args.baseName, c.name),
-                    billingMode: "PAY_PER_REQUEST",
-                    ...IDEMPOTENCY_TABLE_SCHEMA,
-                    serverSideEncryption: { enabled: true, kmsKeyArn: this.idempotencyKey.arn },
-                    pointInTimeRecovery: { enabled: prod },
-                    deletionProtectionEnabled: prod,
-                    tags,
-                },
-                { parent: this, ...protectionOf(TYPES.idempotencyTable, args.environment) },
-            );
-            const table = this.idempotencyTable;
-            idempotencyPolicy = rolePolicy(
-                "idempotency",
-                pulumi
-                    .all([region, table.arn, this.idempotencyKey.arn])
-                    .apply(([reg, tableArn, kmsKeyArn]) => idempotencyStatements(reg, { tableArn, kmsKeyArn })),
-            );
-        }
+    /**
+     * Durable idempotency (Powertools' DynamoDB store): a table keyed on the hash of topic/partition/offset, on
+     * demand, encrypted with a key of its own, expired by TTL; point-in-time recovery, protect and retain in prod.
+     */
+    private idempotency(ctx: Ctx): aws.iam.RolePolicy | undefined {
+        const { args, c, functionName } = ctx;
+        if (!c.idempotency.enabled) return undefined;
+        const prod = args.environment === "prod";
+        const key = customerKey(
+            `${functionName}-idempotency-key`,
+            { description: `Encrypts the idempotency table of ${functionName}`, environment: args.environment, tags: ctx.tags },
+            this,
+        );
+        const table = new aws.dynamodb.Table(
+            idempotencyTableName(args.baseName, c.name),
+            {
+                name: idempotencyTableName(args.baseName, c.name),
+                billingMode: "PAY_PER_REQUEST",
+                ...IDEMPOTENCY_TABLE_SCHEMA,
+                serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+                pointInTimeRecovery: { enabled: prod },
+                deletionProtectionEnabled: prod,
+                tags: ctx.tags,
+            },
+            { parent: this, ...protectionOf(TYPES.idempotencyTable, args.environment) },
+        );
+        Object.assign(this, { idempotencyKey: key, idempotencyTable: table });
+        return this.rolePolicy(
+            ctx,
+            "idempotency",
+            pulumi.all([ctx.region, table.arn, key.arn]).apply(([reg, tableArn, kmsKeyArn]) => idempotencyStatements(reg, { tableArn, kmsKeyArn })),
+        );
+    }
 
-        this.function = new aws.lambda.Function(
-            `${name}-function`,
+    /** The function: it needs its role and log group, not the cluster, so it does not wait for the kafka policy. */
+    private createFunction(ctx: Ctx, logGroup: aws.cloudwatch.LogGroup, policies: aws.iam.RolePolicy[]): aws.lambda.Function {
+        const { c, functionName } = ctx;
+        return new aws.lambda.Function(
+            `${ctx.name}-function`,
             {
                 name: functionName,
                 description: `Consumes ${c.topic} (consumer group ${c.consumerGroupId})`,
@@ -261,69 +309,78 @@ export class Consumer extends pulumi.ComponentResource {
                 runtime: aws.lambda.Runtime.NodeJS24dX,
                 architectures: ["arm64"],
                 handler: "index.handler",
-                code: args.code,
-                // Seed: "Lambda can run the function for at most 14 minutes" (validated <= 840 s).
+                code: ctx.args.code,
+                // "Using Lambda with Amazon MSK": Lambda can run the function for at most 14 minutes (validated <= 840 s).
                 timeout: c.timeoutSeconds,
                 memorySize: c.memorySizeMb,
                 reservedConcurrentExecutions: c.reservedConcurrency,
                 loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-                environment: {
-                    variables: handlerEnvironment(c, functionName, this.idempotencyTable?.name),
-                },
-                tags,
+                environment: { variables: handlerEnvironment<pulumi.Input<string>>(c, functionName, this.idempotencyTable?.name) },
+                tags: ctx.tags,
             },
-            // The function needs its role and log group, not the cluster: it does not wait for the kafka policy.
-            { parent: this, dependsOn: [logGroup, logsPolicy, ...(idempotencyPolicy ? [idempotencyPolicy] : [])] },
+            { parent: this, dependsOn: [logGroup, ...policies] },
         );
+    }
 
-        if (asyncDests.length) {
-            const dest = (on: "onFailure" | "onSuccess") => {
-                const d = asyncDests.find((x) => x.on === on);
-                return d ? { destination: d.grant.arn } : undefined;
-            };
-            this.invokeConfig = new aws.lambda.FunctionEventInvokeConfig(
-                `${name}-async`,
-                {
-                    functionName: this.function.name,
-                    destinationConfig: { onFailure: dest("onFailure"), onSuccess: dest("onSuccess") },
-                    maximumRetryAttempts: c.asyncDestinations?.maximumRetryAttempts,
-                    maximumEventAgeInSeconds: c.asyncDestinations?.maximumEventAgeSeconds,
-                },
-                // Lambda checks the role may send to the destinations when the config is created.
-                { parent: this, dependsOn: [destinationsPolicy!] },
-            );
-        }
+    private createInvokeConfig(ctx: Ctx, asyncs: AsyncBindings, destinationsPolicy: aws.iam.RolePolicy): aws.lambda.FunctionEventInvokeConfig {
+        const dest = (on: "onFailure" | "onSuccess") => {
+            const d = asyncs.find((x) => x.on === on);
+            return d ? { destination: d.binding.arn } : undefined;
+        };
+        return new aws.lambda.FunctionEventInvokeConfig(
+            `${ctx.name}-async`,
+            {
+                functionName: this.function.name,
+                destinationConfig: { onFailure: dest("onFailure"), onSuccess: dest("onSuccess") },
+                maximumRetryAttempts: ctx.c.asyncDestinations?.maximumRetryAttempts,
+                maximumEventAgeInSeconds: ctx.c.asyncDestinations?.maximumEventAgeSeconds,
+            },
+            // Lambda checks the role may send to the destinations when the config is created.
+            { parent: this, dependsOn: [destinationsPolicy] },
+        );
+    }
 
-        // Filter criteria encryption: an existing key, or a key of this consumer's own that Lambda may decrypt with.
-        let filterKmsKeyArn: pulumi.Input<string> | undefined = c.filterKmsKeyArn;
-        if (c.filterKmsKeyArn === "create") {
-            this.filterKey = customerKey(
-                `${functionName}-filters-key`,
-                {
-                    description: `Encrypts the filter criteria of ${functionName}'s event source mapping`,
-                    environment: args.environment,
-                    statements: ({ account }) => [
-                        {
-                            Sid: "LambdaDecryptsFilterCriteria",
-                            Effect: "Allow",
-                            Principal: { Service: "lambda.amazonaws.com" },
-                            Action: "kms:Decrypt",
-                            Resource: "*",
-                            Condition: { StringEquals: { "aws:SourceAccount": account } },
-                        },
-                    ],
-                    tags,
-                },
-                this,
-            );
-            filterKmsKeyArn = this.filterKey.arn;
-        }
+    /** Filter criteria encryption: an existing key, or a key of this consumer's own that Lambda may decrypt with. */
+    private filterKeyArn(ctx: Ctx): pulumi.Input<string> | undefined {
+        const { c, functionName } = ctx;
+        if (c.filterKmsKeyArn !== "create") return c.filterKmsKeyArn;
+        const decrypts = (account: string): Statement => ({
+            Sid: "LambdaDecryptsFilterCriteria",
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+        });
+        const key = customerKey(
+            `${functionName}-filters-key`,
+            {
+                description: `Encrypts the filter criteria of ${functionName}'s event source mapping`,
+                environment: ctx.args.environment,
+                statements: ({ account }) => [decrypts(account)],
+                tags: ctx.tags,
+            },
+            this,
+        );
+        Object.assign(this, { filterKey: key });
+        return key.arn;
+    }
 
-        // Lambda checks the role, the network path and the secret when it creates the mapping, so the mapping waits
-        // for all of them. Topic, starting position, consumer group and cluster are create-only, and a consumer group
-        // id must be unique: a replacement must delete the old mapping first.
-        this.mapping = new aws.lambda.EventSourceMapping(
-            `${name}-mapping`,
+    /**
+     * Lambda checks the role, the network path and the secret when it creates the mapping, so the mapping waits for
+     * all of them. Topic, starting position, consumer group and cluster are create-only, and a consumer group id must
+     * be unique: a replacement must delete the old mapping first.
+     */
+    private createMapping(
+        ctx: Ctx,
+        failure: DestinationBinding,
+        registryUri: pulumi.Input<string> | undefined,
+        filterKmsKeyArn: pulumi.Input<string> | undefined,
+        destinationDeps: pulumi.Resource[],
+    ): aws.lambda.EventSourceMapping {
+        const { args, c } = ctx;
+        return new aws.lambda.EventSourceMapping(
+            `${ctx.name}-mapping`,
             {
                 eventSourceArn: args.clusterArn,
                 functionName: this.function.arn,
@@ -332,23 +389,7 @@ export class Consumer extends pulumi.ComponentResource {
                 startingPositionTimestamp: c.startingPositionTimestamp,
                 batchSize: c.batchSize,
                 maximumBatchingWindowInSeconds: c.maximumBatchingWindowSeconds,
-                amazonManagedKafkaEventSourceConfig: {
-                    consumerGroupId: c.consumerGroupId,
-                    schemaRegistryConfig: registry
-                        ? {
-                              schemaRegistryUri: registryUri,
-                              eventRecordFormat: registry.eventRecordFormat,
-                              schemaValidationConfigs: registry.validate.map((attribute) => ({ attribute })),
-                              accessConfigs:
-                                  registry.kind === "confluent"
-                                      ? [
-                                            { type: registry.authentication, uri: registry.secretArn },
-                                            ...(registry.rootCaSecretArn ? [{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: registry.rootCaSecretArn }] : []),
-                                        ]
-                                      : undefined,
-                          }
-                        : undefined,
-                },
+                amazonManagedKafkaEventSourceConfig: { consumerGroupId: c.consumerGroupId, schemaRegistryConfig: schemaRegistryConfig(c, registryUri) },
                 filterCriteria: c.filters.length ? { filters: c.filters.map((pattern) => ({ pattern })) } : undefined,
                 kmsKeyArn: filterKmsKeyArn,
                 provisionedPollerConfig: c.provisionedPollers
@@ -370,7 +411,7 @@ export class Consumer extends pulumi.ComponentResource {
                 destinationConfig: { onFailure: { destinationArn: failure.arn } },
                 metricsConfig: { metrics: ["EventCount", "ErrorCount", "KafkaMetrics"] },
                 enabled: c.enabled,
-                tags,
+                tags: ctx.tags,
             },
             {
                 parent: this,
@@ -378,106 +419,29 @@ export class Consumer extends pulumi.ComponentResource {
                 dependsOn: [
                     ...this.rolePolicies,
                     ...args.network.pathResources,
-                    ...(failureEndpoint ? [failureEndpoint] : []),
-                    ...(failure.resource ? [failure.resource] : []),
+                    ...destinationDeps,
                     ...(args.credentials?.ready ?? []),
                     ...(args.topic ? [args.topic] : []),
-                    ...(args.failureTopic ? [args.failureTopic] : []),
                 ],
             },
         );
-
-        // Alarms, all notifying the stack's alarm topic. Seed: "Lambda emits the OffsetLag metric as your function
-        // processes records"; seed 004: DestinationDeliveryFailures when Lambda cannot deliver to a destination.
-        if (args.alarmTopicArn) {
-            for (const key of Object.keys(ALARM_DEFAULTS) as AlarmKey[]) {
-                const a = c[key];
-                const d = ALARM_DEFAULTS[key];
-                if (!a.enabled || (d.on === "table" && !this.idempotencyTable)) continue;
-                const suffix = key
-                    .replace(/Alarm$/, "")
-                    .replace(/([a-z])([A-Z])/g, "$1-$2")
-                    .toLowerCase();
-                const legacy = d.on === "function" ? d.metric.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase() : suffix;
-                // The metric: the function's (AWS/Lambda, FunctionName), the mapping's (AWS/Lambda,
-                // EventSourceMappingUUID; its EventCount metrics are enabled below) or the idempotency table's
-                // read and write throttles added up (AWS/DynamoDB, TableName).
-                const metric =
-                    d.on === "table"
-                        ? {
-                              metricQueries: [
-                                  ...["ReadThrottleEvents", "WriteThrottleEvents"].map((m, i) => ({
-                                      id: `t${i}`,
-                                      returnData: false,
-                                      metric: {
-                                          namespace: "AWS/DynamoDB",
-                                          metricName: m,
-                                          dimensions: { TableName: this.idempotencyTable!.name },
-                                          stat: "Sum",
-                                          period: 60,
-                                      },
-                                  })),
-                                  { id: "throttles", expression: "t0 + t1", label: "idempotency table throttles", returnData: true },
-                              ],
-                          }
-                        : {
-                              namespace: "AWS/Lambda",
-                              metricName: d.metric,
-                              dimensions: (d.on === "mapping" ? { EventSourceMappingUUID: this.mapping.uuid } : { FunctionName: this.function.name }) as Record<
-                                  string,
-                                  pulumi.Input<string>
-                              >,
-                              statistic: d.statistic,
-                              period: 60,
-                          };
-                this.alarms[key] = new aws.cloudwatch.MetricAlarm(
-                    `${name}-${legacy}`,
-                    {
-                        name: `${functionName}-${legacy}`,
-                        alarmDescription: `${functionName} (topic ${c.topic}, group ${c.consumerGroupId}): ${d.metric} ${d.statistic.toLowerCase()} above ${a.threshold} for ${a.evaluationMinutes} minute(s)`,
-                        ...metric,
-                        evaluationPeriods: a.evaluationMinutes,
-                        threshold: a.threshold,
-                        comparisonOperator: "GreaterThanThreshold",
-                        treatMissingData: "notBreaching",
-                        alarmActions: [args.alarmTopicArn],
-                        okActions: [args.alarmTopicArn],
-                        tags,
-                    },
-                    child,
-                );
-            }
-            this.offsetLagAlarm = this.alarms.offsetLagAlarm;
-        }
-
-        this.registerOutputs({
-            functionName: this.function.name,
-            functionArn: this.function.arn,
-            mappingUuid: this.mapping.uuid,
-            failureDestinationArn: this.failureDestinationArn,
-            idempotencyTableName: this.idempotencyTable?.name,
-        });
     }
+}
 
-    /** A destination this consumer creates (with its own key, naming this role as key user) or an existing one. */
-    private destination(
-        name: string,
-        d: FailureDestination | AsyncDestination,
-        physical: string,
-        args: ConsumerArgs,
-        tags: Record<string, string>,
-    ): { type: DestinationGrant["type"] | "kafka"; arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string | undefined>; resource?: pulumi.Resource } {
-        // A Kafka topic of the same cluster (`kafka://<topic>`); the topic itself is created with the cluster's topics.
-        if (d.kind === "kafka") return { type: "kafka", arn: pulumi.output(`kafka://${d.topic}`), kmsKeyArn: pulumi.output(undefined) };
-        if (d.kind === "existing") {
-            // Teams often share one destination: the program only grants this role permission to use it.
-            return { type: d.type, arn: pulumi.output(d.arn), kmsKeyArn: pulumi.output(d.kmsKeyArn) };
-        }
-        const dest = new Destination(
-            name,
-            { type: d.type, environment: args.environment, physicalName: physical, senderRoleArns: [this.role.arn], tags },
-            { parent: this },
-        );
-        return { type: d.type, arn: dest.arn, kmsKeyArn: dest.kmsKeyArn, resource: dest };
-    }
+/** The mapping's schema registry settings (KafkaSchemaRegistryConfig): a Confluent registry's access configs only. */
+function schemaRegistryConfig(c: ConsumerConfig, uri: pulumi.Input<string> | undefined) {
+    const registry = c.schemaRegistry;
+    if (!registry) return undefined;
+    return {
+        schemaRegistryUri: uri,
+        eventRecordFormat: registry.eventRecordFormat,
+        schemaValidationConfigs: registry.validate.map((attribute) => ({ attribute })),
+        accessConfigs:
+            registry.kind === "confluent"
+                ? [
+                      { type: registry.authentication, uri: registry.secretArn },
+                      ...(registry.rootCaSecretArn ? [{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: registry.rootCaSecretArn }] : []),
+                  ]
+                : undefined,
+    };
 }

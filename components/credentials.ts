@@ -3,13 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Environment, SecretConfig } from "../lib/config";
 import { policy } from "../lib/iam";
-import { MSK_SCRAM_SECRET_PREFIX } from "../policies/lib/facts";
+import { MSK_SCRAM_SECRET_PREFIX } from "../policies/lib/public";
 import { customerKey } from "./kms";
-import { protectionOf, TYPES } from "../lib/retention";
+import { durationOf, protectionOf, TYPES } from "../lib/retention";
 
 /** The mapping's `sourceAccessConfigurations` type for each secret-based authentication. */
 export const ACCESS_CONFIGURATION_TYPES = {
-    // Seed: MSK supports SASL/SCRAM (SCRAM-SHA-512); it does not support SASL/PLAIN (BASIC_AUTH).
+    // "Using Lambda with Amazon MSK": MSK supports SASL/SCRAM (SCRAM-SHA-512); it does not support SASL/PLAIN (BASIC_AUTH).
     scram: "SASL_SCRAM_512_AUTH",
     mtls: "CLIENT_CERTIFICATE_TLS_AUTH",
 } as const;
@@ -31,7 +31,7 @@ export interface ClusterCredentialsArgs {
  *
  * - SCRAM: a secret named `AmazonMSK_...` (MSK only accepts those, encrypted with a customer-managed key), value
  *   `{"username","password"}`, associated with the cluster; the password comes from `scramPassword` or is generated.
- * - mTLS: value `{"certificate","privateKey","privateKeyPassword"?}` from secret config (seed: "The
+ * - mTLS: value `{"certificate","privateKey","privateKeyPassword"?}` from secret config ("Using Lambda with Amazon MSK": "The
  *   CLIENT_CERTIFICATE_TLS_AUTH secret requires a certificate field and a private key field ... For an encrypted
  *   private key, the secret requires a private key password").
  *
@@ -47,7 +47,6 @@ export class ClusterCredentials extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:ClusterCredentials", name, {}, opts);
         const tags = args.tags ?? {};
-        const prod = args.environment === "prod";
         this.accessConfigurationType = ACCESS_CONFIGURATION_TYPES[args.authentication];
 
         // Named from the stack's base name, not this component's name, so a component rename keeps the URNs.
@@ -65,7 +64,7 @@ export class ClusterCredentials extends pulumi.ComponentResource {
                 name: args.authentication === "scram" ? `${MSK_SCRAM_SECRET_PREFIX}${args.baseName}` : `${args.baseName}-mtls`,
                 description: `${args.authentication === "scram" ? "SASL/SCRAM" : "mTLS"} credentials Lambda uses for ${args.baseName}`,
                 kmsKeyId: key.arn,
-                recoveryWindowInDays: prod ? 30 : 7,
+                recoveryWindowInDays: durationOf("secretRecoveryWindowDays", args.environment),
                 tags,
             },
             { parent: this, ...protectionOf(TYPES.secret, args.environment) },

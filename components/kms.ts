@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
 import { keyPolicy, type Statement } from "../lib/iam";
-import { protectionOf, TYPES } from "../lib/retention";
+import { durationOf, protectionOf, TYPES } from "../lib/retention";
 
 export interface CustomerKeyArgs {
     description: string;
@@ -18,7 +18,6 @@ export interface CustomerKeyArgs {
  * what it encrypts is), and a key policy in which the account administers the key, plus the given statements.
  */
 export function customerKey(name: string, args: CustomerKeyArgs, parent: pulumi.Resource): aws.kms.Key {
-    const prod = args.environment === "prod";
     const identity = aws.getCallerIdentityOutput({}, { parent });
     const partition = aws.getPartitionOutput({}, { parent });
     const policy = pulumi
@@ -28,7 +27,13 @@ export function customerKey(name: string, args: CustomerKeyArgs, parent: pulumi.
         );
     return new aws.kms.Key(
         name,
-        { description: args.description, enableKeyRotation: true, deletionWindowInDays: prod ? 30 : 7, policy, tags: args.tags },
+        {
+            description: args.description,
+            enableKeyRotation: true,
+            deletionWindowInDays: durationOf("keyDeletionWindowDays", args.environment),
+            policy,
+            tags: args.tags,
+        },
         { parent, ...protectionOf(TYPES.key, args.environment) },
     );
 }

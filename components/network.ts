@@ -6,10 +6,16 @@ import { clusterSubnetCount, planSubnets } from "../lib/layout";
 /** AWS services the event source mapping's pollers call from the cluster's subnets. */
 export type InterfaceService = "lambda" | "sts" | "secretsmanager" | "sqs" | "sns";
 
+/** A destination's VPC endpoint, as the destination catalogue describes it (policies/lib/destinations.ts). */
+export interface DestinationEndpoint {
+    service: string;
+    type: "Interface" | "Gateway";
+}
+
 export interface NetworkArgs {
     /** Validated `msk-lambda:network`. */
     config: NetworkConfig;
-    /** Broker port of the cluster's authentication (seed: 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM). */
+    /** Broker port of the cluster's authentication ("Using Lambda with Amazon MSK": 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM). */
     brokerPort: number;
     /**
      * Create the cluster's security group. False when attaching to an existing cluster, whose groups are
@@ -26,7 +32,7 @@ export interface NetworkArgs {
  * The cluster's network: a VPC with private subnets (or an existing VPC), the cluster security group, and the path
  * Lambda's pollers need to STS, Lambda and Secrets Manager (interface endpoints or NAT gateways).
  *
- * Seed (Lambda/MSK networking): the event source mapping's hyperplane ENIs use **the cluster's** subnets and security
+ * "Using Lambda with Amazon MSK" (networking): the event source mapping's hyperplane ENIs use **the cluster's** subnets and security
  * groups, not the function's, so every rule here is about the cluster's subnets.
  */
 export class Network extends pulumi.ComponentResource {
@@ -43,7 +49,7 @@ export class Network extends pulumi.ComponentResource {
     public endpointSecurityGroup?: aws.ec2.SecurityGroup;
     public readonly natGateways: aws.ec2.NatGateway[] = [];
     public readonly privateRouteTables: aws.ec2.RouteTable[] = [];
-    public readonly endpoints: Partial<Record<InterfaceService | "s3", aws.ec2.VpcEndpoint>> = {};
+    public readonly endpoints: Partial<Record<InterfaceService | "s3" | (string & {}), aws.ec2.VpcEndpoint>> = {};
     /**
      * What the pollers' path to AWS services consists of (NAT routes or interface endpoints): the event source mapping
      * depends on these, because Lambda checks the connection when it creates the mapping.
@@ -87,7 +93,7 @@ export class Network extends pulumi.ComponentResource {
         }
 
         if (this.endpointsEnabled) {
-            // Seed: "deploy AWS PrivateLink VPC endpoints for Lambda and AWS STS. The poller needs access to AWS STS to
+            // "Using Lambda with Amazon MSK": "deploy AWS PrivateLink VPC endpoints for Lambda and AWS STS. The poller needs access to AWS STS to
             // assume the execution role ... Lambda must have access to the Lambda VPC endpoint to invoke the function.
             // If you configured a secret in Secrets Manager ..., also deploy a VPC endpoint for Secrets Manager."
             for (const service of ["lambda", "sts", "secretsmanager"] as const) {
@@ -111,34 +117,33 @@ export class Network extends pulumi.ComponentResource {
      * existing VPC, `network.privateRouteTableIds`, which the config requires then). In `existing` mode without
      * `endpoints` the VPC is yours and nothing is created. Idempotent.
      */
-    public ensureDestinationEndpoint(service: "sqs" | "sns" | "s3"): pulumi.Resource | undefined {
+    public ensureDestinationEndpoint(endpoint: DestinationEndpoint): pulumi.Resource | undefined {
         if (!this.destinationEndpointsEnabled) return undefined;
+        const service = endpoint.service;
         const existing = this.endpoints[service];
         if (existing) return existing;
+        if (endpoint.type === "Interface") return this.interfaceEndpoint(service);
         const routeTableIds = this.privateRouteTables.length > 0 ? this.privateRouteTables.map((rt) => rt.id) : this.existingRouteTableIds;
-        if (service === "s3" && routeTableIds.length === 0) {
+        if (routeTableIds.length === 0) {
             // Validated in lib/config.ts; a gateway endpoint on no route table would route nothing.
-            throw new Error("an S3 failure destination needs network.privateRouteTableIds in existing mode with endpoints");
+            throw new Error(`a ${service} failure destination needs network.privateRouteTableIds in existing mode with endpoints`);
         }
-        if (service === "s3") {
-            const ep = new aws.ec2.VpcEndpoint(
-                `${this.name}-s3`,
-                {
-                    vpcId: this.vpcId,
-                    serviceName: pulumi.interpolate`com.amazonaws.${this.region}.s3`,
-                    vpcEndpointType: "Gateway",
-                    routeTableIds,
-                    tags: { ...this.tags, Name: `${this.name}-s3` },
-                },
-                { parent: this },
-            );
-            this.endpoints.s3 = ep;
-            return ep;
-        }
-        return this.interfaceEndpoint(service);
+        const ep = new aws.ec2.VpcEndpoint(
+            `${this.name}-${service}`,
+            {
+                vpcId: this.vpcId,
+                serviceName: pulumi.interpolate`com.amazonaws.${this.region}.${service}`,
+                vpcEndpointType: "Gateway",
+                routeTableIds,
+                tags: { ...this.tags, Name: `${this.name}-${service}` },
+            },
+            { parent: this },
+        );
+        this.endpoints[service] = ep;
+        return ep;
     }
 
-    private interfaceEndpoint(service: InterfaceService): aws.ec2.VpcEndpoint {
+    private interfaceEndpoint(service: InterfaceService | (string & {})): aws.ec2.VpcEndpoint {
         const existing = this.endpoints[service];
         if (existing) return existing;
         const ep = new aws.ec2.VpcEndpoint(
@@ -209,7 +214,7 @@ export class Network extends pulumi.ComponentResource {
             );
             publicSubnets.forEach((s, az) => {
                 new aws.ec2.RouteTableAssociation(`${this.name}-public-${az}`, { subnetId: s.id, routeTableId: publicRt.id }, { parent: this });
-                // Seed: "make sure that the VPC associated to your MSK cluster includes one NAT gateway per public subnet."
+                // "Using Lambda with Amazon MSK": "make sure that the VPC associated to your MSK cluster includes one NAT gateway per public subnet."
                 const eip = new aws.ec2.Eip(
                     `${this.name}-nat-${az}`,
                     { domain: "vpc", tags: { ...this.tags, Name: `${this.name}-nat-${az}` } },
@@ -249,7 +254,7 @@ export class Network extends pulumi.ComponentResource {
     }
 
     /**
-     * Seed (minimum rules): inbound on the broker port from the event source's security groups (here: itself);
+     * "Using Lambda with Amazon MSK" (security group rules): inbound on the broker port from the event source's security groups (here: itself);
      * outbound 443 to all destinations and the broker port to the event source's security groups. Nothing from
      * 0.0.0.0/0.
      */
@@ -302,7 +307,7 @@ export class Network extends pulumi.ComponentResource {
         return sg;
     }
 
-    /** Seed: "the security groups associated with your VPC endpoints must allow inbound traffic on port 443 from the event source's security groups." */
+    /** "Using Lambda with Amazon MSK": "the security groups associated with your VPC endpoints must allow inbound traffic on port 443 from the event source's security groups." */
     private createEndpointSecurityGroup(): aws.ec2.SecurityGroup {
         const sg = new aws.ec2.SecurityGroup(
             `${this.name}-endpoints`,

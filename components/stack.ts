@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../lib/config";
+import type { StackEnvironment } from "../lib/destinations";
 import { Alerts } from "./alerts";
 import { handlerArchive } from "./bundle";
 import { Consumer, consumerFunctionName, idempotencyTableName } from "./consumer";
@@ -69,13 +70,11 @@ export function buildStack(cfg: StackConfig): StackOutputs {
     });
 
     // Every consumer's topic (and every topic listed in msk-lambda:topics) exists before its mapping is created.
-    const topics = new KafkaTopics("topics", {
-        topics: cfg.topics,
-        clusterArn: cluster.clusterArn,
-        clusterName: base.slice(0, 64),
-        environment: cfg.environment,
-        dependsOn: cluster.cluster ? [cluster.cluster] : undefined,
-    });
+    const topics = new KafkaTopics(
+        "topics",
+        { topics: cfg.topics, clusterArn: cluster.clusterArn, clusterName: base.slice(0, 64), environment: cfg.environment as StackEnvironment },
+        { dependsOn: cluster.cluster ? [cluster.cluster] : undefined },
+    );
 
     const auth = cfg.cluster.authentication;
     const credentials =
@@ -91,34 +90,9 @@ export function buildStack(cfg: StackConfig): StackOutputs {
               })
             : undefined;
 
-    const alerts = new Alerts("alerts", { environment: cfg.environment, baseName: base, tags });
+    const alerts = new Alerts("alerts", { environment: cfg.environment as StackEnvironment, baseName: base, tags });
 
-    const code = cfg.consumers.length ? handlerArchive() : undefined;
-    const consumers: Record<string, ConsumerOutputs> = {};
-    for (const c of cfg.consumers) {
-        const consumer = new Consumer(`consumer-${c.name}`, {
-            config: c,
-            environment: cfg.environment,
-            baseName: base,
-            clusterArn: cluster.clusterArn,
-            authentication: auth,
-            credentials,
-            network,
-            topic: topics.topics[c.topic],
-            failureTopic: c.onFailure.kind === "kafka" ? topics.topics[c.onFailure.topic] : undefined,
-            alarmTopicArn: alerts.topicArn,
-            code: code!,
-            tags,
-        });
-        consumers[c.name] = {
-            functionName: consumer.function.name,
-            functionArn: consumer.function.arn,
-            mappingUuid: consumer.mapping.uuid,
-            failureDestinationArn: consumer.failureDestinationArn,
-            offsetLagAlarmArn: consumer.offsetLagAlarm?.arn,
-            alarmArns: Object.fromEntries(Object.entries(consumer.alarms).map(([k, a]) => [k, a!.arn])),
-        };
-    }
+    const consumers = buildConsumers(cfg, { base, tags, clusterArn: cluster.clusterArn, auth, credentials, network, topics, alarmTopicArn: alerts.topicArn });
 
     alerts.dashboard({
         // An existing cluster's broker count is not known here: its broker widgets are left out.
@@ -141,7 +115,51 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         brokerPort: cfg.cluster.brokerPort,
         authentication: cfg.cluster.authentication,
         alarmTopicArn: alerts.topicArn,
-        dashboardName: alerts.dashboardName,
+        dashboardName: alerts.dashboardName!,
         consumers,
     };
+}
+
+/** What every consumer of the stack shares. */
+interface ConsumerSetting {
+    base: string;
+    tags: Record<string, string>;
+    clusterArn: pulumi.Output<string>;
+    auth: StackConfig["cluster"]["authentication"];
+    credentials?: ClusterCredentials;
+    network: Network;
+    topics: KafkaTopics;
+    alarmTopicArn: pulumi.Output<string>;
+}
+
+/** One Consumer per `msk-lambda:consumers` item, sharing one handler bundle; their outputs by consumer name. */
+function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, ConsumerOutputs> {
+    const code = cfg.consumers.length ? handlerArchive() : undefined;
+    const consumers: Record<string, ConsumerOutputs> = {};
+    for (const c of cfg.consumers) {
+        const consumer = new Consumer(`consumer-${c.name}`, {
+            config: c,
+            environment: cfg.environment,
+            baseName: s.base,
+            clusterArn: s.clusterArn,
+            authentication: s.auth,
+            credentials: s.credentials,
+            network: s.network,
+            topic: s.topics.topics[c.topic],
+            failureTopic: c.onFailure.kind === "kafka" ? s.topics.topics[c.onFailure.topic] : undefined,
+            alarmTopicArn: s.alarmTopicArn,
+            code: code!,
+            tags: s.tags,
+        });
+        consumers[c.name] = {
+            functionName: consumer.function.name,
+            functionArn: consumer.function.arn,
+            mappingUuid: consumer.mapping.uuid,
+            failureDestinationArn: consumer.failureDestinationArn,
+            offsetLagAlarmArn: consumer.offsetLagAlarm?.arn,
+            alarmArns: Object.fromEntries(Object.entries(consumer.alarms).map(([k, a]) => [k, a!.arn])),
+        };
+    }
+
+    return consumers;
 }

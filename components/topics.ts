@@ -1,18 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
+import type { StackEnvironment } from "../lib/destinations";
 import { protectionOf, TYPES } from "../lib/retention";
 import type { TopicConfig } from "../lib/topics";
 
 export interface KafkaTopicsArgs {
-    /** Validated topics (`StackConfig.topics`): existing ones are skipped. */
+    /** Validated topics (`StackConfig.topics`, see `msk-lambda:topics`): existing ones are skipped. */
     topics: TopicConfig[];
+    /** The MSK cluster's ARN. A change replaces every topic. */
     clusterArn: pulumi.Input<string>;
     /** Physical cluster name: topic resources are named from it, so renaming this component keeps their URNs. */
     clusterName: string;
-    environment: Environment;
-    /** What must exist before the topic API can be called (the cluster, when the stack creates it). */
-    dependsOn?: pulumi.Resource[];
+    /** The stack's environment: in prod topics are protected and retained (lib/retention.ts). */
+    environment: StackEnvironment;
 }
 
 /**
@@ -26,6 +27,10 @@ export class KafkaTopics extends pulumi.ComponentResource {
 
     constructor(name: string, args: KafkaTopicsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("msk-lambda:index:KafkaTopics", name, {}, opts);
+        // What must exist before the topic API can be called (the cluster, when the stack creates it): the component's
+        // own dependsOn, given to each topic.
+        const dependsOn = opts?.dependsOn;
+        const environment = `${args.environment}` as Environment;
         for (const t of args.topics) {
             if (t.existing) continue;
             this.topics[t.name] = new aws.msk.Topic(
@@ -37,7 +42,7 @@ export class KafkaTopics extends pulumi.ComponentResource {
                     replicationFactor: t.replicationFactor!,
                     configs: JSON.stringify(t.configs),
                 },
-                { parent: this, dependsOn: args.dependsOn, ...protectionOf(TYPES.topic, args.environment) },
+                { parent: this, dependsOn, ...protectionOf(TYPES.topic, environment) },
             );
         }
         this.registerOutputs({ topicArns: Object.fromEntries(Object.entries(this.topics).map(([n, t]) => [n, t.arn])) });

@@ -28,7 +28,13 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import { DEFAULT_PARTITION_CONCURRENCY, HANDLER_ENV, IDEMPOTENCY_TABLE_SCHEMA, PARTITION_CONCURRENCY_RANGE } from "../lib/handler-contract";
+import {
+    DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS,
+    DEFAULT_PARTITION_CONCURRENCY,
+    HANDLER_ENV,
+    IDEMPOTENCY_TABLE_SCHEMA,
+    PARTITION_CONCURRENCY_RANGE,
+} from "../lib/handler-env";
 import { runBatch, type Outcome, type RecordId } from "./partitions";
 
 /** A record as the processor sees it: decoded key, value and headers, and its identity. */
@@ -186,7 +192,8 @@ export function createHandler(options: HandlerOptions = {}) {
     // The idempotency key is the record's identity, `{ topic, partition, offset }` (hashed by Powertools): the
     // record's contents play no part, so two equal messages at different offsets are both processed.
     const config = new IdempotencyConfig({
-        expiresAfterSeconds: options.expiresAfterSeconds ?? Number(env(HANDLER_ENV.idempotencyExpiresAfterSeconds) ?? 86_400),
+        expiresAfterSeconds:
+            options.expiresAfterSeconds ?? Number(env(HANDLER_ENV.idempotencyExpiresAfterSeconds) ?? DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS),
     });
     const once = async (_id: RecordId, record: KafkaRecord, ready: () => Promise<void>, processed: () => void): Promise<true> => {
         await ready();

@@ -9,7 +9,7 @@ import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseOb
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { parseTopics, type TopicConfig } from "./topics";
 import type { ConfigIssue } from "./schema";
-import { inspectMtlsSecret, type FindingCode } from "../policies/lib/mtls";
+import { factsOf, inspectMtlsSecret, type FindingCode } from "../policies/lib/public";
 
 export const NAMESPACE = "msk-lambda";
 export type Environment = "dev" | "staging" | "prod";
@@ -17,7 +17,7 @@ export type Environment = "dev" | "staging" | "prod";
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SG_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
-/** An MSK cluster ARN, e.g. the seed's `arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/fc2f5bdf-...-2`. */
+/** An MSK cluster ARN, e.g. "Using Lambda with Amazon MSK"'s `arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/fc2f5bdf-...-2`. */
 export const MSK_CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:[0-9]{12}:cluster\/[A-Za-z0-9-]{1,64}\/[0-9a-f-]{36}(-[0-9]+)?$/;
 const ACM_PCA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority\/[0-9a-f-]{36}$/;
 
@@ -216,15 +216,8 @@ export interface StackConfig {
 /** Key path in messages: `msk-lambda:network.azCount`. */
 const k = (path: string) => `${NAMESPACE}:${path}`;
 
-/**
- * Parses the raw config map (as Pulumi stores it: `"msk-lambda:network"` -> JSON text for objects, plain text for
- * strings) into a validated `StackConfig`. Throws `ConfigError` listing every problem.
- *
- * @param raw       all config keys with their namespaces, e.g. from `pulumi.runtime.allConfig()`
- * @param secretKeys keys that were set as secrets (with namespace); secret-only keys must be among them
- */
-export function parseStackConfig(raw: Record<string, string>, opts: { project: string; stack: string; secretKeys?: string[] }): StackConfig {
-    const issues = new Issues();
+/** This program's keys of the raw config map, parsed from Pulumi's text (objects and lists as JSON); typos reported. */
+function ownKeys(raw: Record<string, string>, secretKeys: string[] | undefined, issues: Issues): Record<string, unknown> {
     const own: Record<string, unknown> = {};
     const names = Object.keys(STACK_CONFIG);
     for (const [key, text] of Object.entries(raw)) {
@@ -246,7 +239,7 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
             continue;
         }
         const f = (STACK_CONFIG as Record<string, { type: string; secret?: boolean }>)[name];
-        if (f.secret && opts.secretKeys && !opts.secretKeys.includes(key)) {
+        if (f.secret && secretKeys && !secretKeys.includes(key)) {
             issues.add(key, `must be set as a secret: pulumi config set --secret ${key} <value>`);
             continue;
         }
@@ -261,7 +254,11 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         }
     }
 
-    // aws:region is the provider's key, read here because the network plans its AZs from it (`<region>a`, ...).
+    return own;
+}
+
+/** aws:region is the provider's key, read here because the network plans its AZs from it (`<region>a`, ...). */
+function checkRegion(raw: Record<string, string>, issues: Issues): void {
     const region = raw["aws:region"];
     if (region !== undefined && !AWS_REGIONS.includes(region)) {
         const meant = didYouMean(region, [...AWS_REGIONS]);
@@ -270,10 +267,10 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
             `${JSON.stringify(region.slice(0, 40))} is not an AWS Region${meant ? ` (did you mean ${meant}?)` : ""}: use one of ${AWS_REGIONS.join(", ")}`,
         );
     }
-    const environment = STACK_CONFIG.environment.parse(own.environment ?? missing(issues, "environment"), k("environment"), issues);
-    const network = parseNetwork(own.network ?? {}, issues);
-    const cluster = parseCluster(own.cluster ?? {}, environment, network, issues);
+}
 
+/** An existing cluster goes with an existing network, and its security groups with network.clusterSecurityGroupIds. */
+function checkNetworkForCluster(network: ReturnType<typeof parseNetwork>, cluster: ReturnType<typeof parseCluster>, issues: Issues): void {
     if (network && cluster?.existingClusterArn && network.mode !== "existing") {
         issues.add(k("cluster.existingClusterArn"), `needs ${k("network.mode")} "existing" (the VPC of that cluster), got "${network.mode}"`);
     }
@@ -289,6 +286,43 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
             "is required with network.endpoints and an existing cluster: the endpoints' security group allows 443 from these groups",
         );
     }
+}
+
+/**
+ * "Capturing discarded batches for an Amazon MSK event source": the pollers reach the failure destination through a
+ * VPC endpoint in the cluster's VPC. For S3 that is a gateway endpoint on the private subnets' route tables.
+ */
+function checkGatewayRouteTables(network: ReturnType<typeof parseNetwork>, consumers: ConsumerConfig[] | undefined, issues: Issues): void {
+    if (network?.mode === "existing" && network.endpoints && !network.privateRouteTableIds) {
+        const gateway = (c: ConsumerConfig) => factsOf(c.onFailure.type)?.endpoint?.type === "Gateway";
+        const i = (consumers ?? []).findIndex(gateway);
+        if (i >= 0) {
+            const f = factsOf(consumers![i].onFailure.type)!;
+            const service = f.endpoint!.service.toUpperCase();
+            issues.add(
+                k("network.privateRouteTableIds"),
+                `is required: ${k(`consumers[${i}].onFailure`)} is ${f.name}, which the pollers reach through an ${service} gateway endpoint on the private subnets' route tables (network.endpoints is true)`,
+            );
+        }
+    }
+}
+
+/**
+ * Parses the raw config map (as Pulumi stores it: `"msk-lambda:network"` -> JSON text for objects, plain text for
+ * strings) into a validated `StackConfig`. Throws `ConfigError` listing every problem.
+ *
+ * @param raw       all config keys with their namespaces, e.g. from `pulumi.runtime.allConfig()`
+ * @param secretKeys keys that were set as secrets (with namespace); secret-only keys must be among them
+ */
+export function parseStackConfig(raw: Record<string, string>, opts: { project: string; stack: string; secretKeys?: string[] }): StackConfig {
+    const issues = new Issues();
+    const own = ownKeys(raw, opts.secretKeys, issues);
+    checkRegion(raw, issues);
+    const environment = STACK_CONFIG.environment.parse(own.environment ?? missing(issues, "environment"), k("environment"), issues);
+    const network = parseNetwork(own.network ?? {}, issues);
+    const cluster = parseCluster(own.cluster ?? {}, environment, network, issues);
+
+    checkNetworkForCluster(network, cluster, issues);
 
     const secrets: SecretConfig = {};
     for (const name of SECRET_KEYS) {
@@ -308,17 +342,7 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         notes,
     });
 
-    // "Capturing discarded batches for an Amazon MSK event source": the pollers reach the failure destination through a
-    // VPC endpoint in the cluster's VPC. For S3 that is a gateway endpoint on the private subnets' route tables.
-    if (network?.mode === "existing" && network.endpoints && !network.privateRouteTableIds) {
-        const i = (consumers ?? []).findIndex((c) => c.onFailure.type === "s3");
-        if (i >= 0) {
-            issues.add(
-                k("network.privateRouteTableIds"),
-                `is required: ${k(`consumers[${i}].onFailure`)} is an S3 bucket, which the pollers reach through an S3 gateway endpoint on the private subnets' route tables (network.endpoints is true)`,
-            );
-        }
-    }
+    checkGatewayRouteTables(network, consumers, issues);
 
     // With a consumer refused, the topics are still checked (against the consumers that parsed), so that every
     // problem is reported at once.

@@ -1,6 +1,6 @@
 /**
  * `msk-lambda:consumers`: one Lambda function and one MSK event source mapping per item. Each field's range comes from
- * AWS's Lambda API limits or the seed documentation named next to it.
+ * AWS's Lambda API limits or the AWS documentation page named next to it.
  */
 import {
     BATCH_SIZE,
@@ -17,32 +17,42 @@ import {
     KAFKA_TOPIC_NAME,
     KAFKA_RECORD_AGE_SECONDS,
     KAFKA_RETRY_ATTEMPTS,
+    KAFKA_IMPLICIT_RETRIES_WITH_DESTINATION,
     POLLER_GROUP,
     POLLER_GROUP_NAME,
     SCHEMA_REGISTRY_NEEDS_PROVISIONED,
     SCHEMA_VALIDATION_ATTRIBUTES,
     SECRETS_MANAGER_ARN,
-} from "../policies/lib/facts";
+    kindOfArn,
+} from "../policies/lib/public";
+import {
+    creatableKindsAt,
+    kindNames,
+    kindOfDestinationArn,
+    kindsAt,
+    takesKey,
+    type CreatableKind,
+    type DestinationKind,
+    type DestinationPlace,
+    type DestinationSpec,
+} from "./destinations";
 import type { Authentication } from "./layout";
 import { Issues, bool, int, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 
 const NS = "msk-lambda:consumers";
 
 export type StartingPosition = "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP";
-export type FailureDestinationType = "sqs" | "sns" | "s3";
-export type AsyncDestinationType = "sqs" | "sns" | "eventbridge" | "lambda";
+/** Kinds from the destination catalogue (policies/lib/destinations.ts): where each is allowed is a catalogue fact. */
+export type FailureDestinationType = DestinationKind;
+export type AsyncDestinationType = DestinationKind;
 
 /**
  * Either a destination the stack creates (`type`), an existing one (`arn`) that the role is only granted, or a Kafka
  * topic on the same cluster (`{ type: kafka, topic }`, the mapping's `kafka://<topic>` destination).
  */
-export type FailureDestination =
-    | { kind: "create"; type: FailureDestinationType }
-    | { kind: "existing"; type: FailureDestinationType; arn: string; kmsKeyArn?: string }
-    | { kind: "kafka"; type: "kafka"; topic: string };
+export type FailureDestination = DestinationSpec;
 
-export type AsyncDestination =
-    { kind: "create"; type: Exclude<AsyncDestinationType, "lambda"> } | { kind: "existing"; type: AsyncDestinationType; arn: string; kmsKeyArn?: string };
+export type AsyncDestination = Exclude<DestinationSpec, { kind: "kafka" }>;
 
 export interface ConsumerConfig {
     name: string;
@@ -118,8 +128,8 @@ export interface IdempotencyConfig {
  * reports only the records that failed.
  */
 export const ERROR_HANDLING_DEFAULTS = {
-    maximumRetryAttempts: 10,
-    maximumRecordAgeSeconds: -1,
+    maximumRetryAttempts: KAFKA_IMPLICIT_RETRIES_WITH_DESTINATION,
+    maximumRecordAgeSeconds: KAFKA_RECORD_AGE_SECONDS.infinite,
     bisectBatchOnFunctionError: true,
     reportBatchItemFailures: true,
 } as const;
@@ -141,7 +151,7 @@ export interface AlarmConfig {
  * - OffsetLag (Maximum): records the consumer group is behind; 1000 for 5 minutes.
  * - Errors (Sum): failed invocations; each failed batch is retried, so 5 or more a minute for 5 minutes.
  * - Throttles (Sum): any throttled invocation, 3 minutes running (reserved concurrency too low).
- * - DestinationDeliveryFailures (Sum): seed 004, Lambda could not deliver a record to a destination (FIFO target,
+ * - DestinationDeliveryFailures (Sum): "Capturing records of Lambda asynchronous invocations", Lambda could not deliver a record to a destination (FIFO target,
  *   permissions, size): any, at once, because the record is lost.
  * - OnFailureDestinationDeliveredEventCount (Sum, dimension EventSourceMappingUUID; the mapping's EventCount metrics,
  *   Lambda docs "Event source mapping metrics"): records sent to the failure destination, any: a poison record.
@@ -179,26 +189,16 @@ export const ALARM_DEFAULTS = {
 } as const;
 export type AlarmKey = keyof typeof ALARM_DEFAULTS;
 
-// Lambda's limits and the seed's facts come from the policy pack (policies/lib/facts.ts), so the two always agree.
+// Lambda's limits and the AWS documentation's facts come from the policy pack (policies/lib/facts.ts), so the two always agree.
 export { CONSUMER_GROUP_ID, MAX_MSK_FUNCTION_TIMEOUT_SECONDS };
 /** Kafka topic names (policies/lib/facts.ts). */
 export const TOPIC = KAFKA_TOPIC_NAME;
 
-const SQS_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
-const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-const S3_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
-const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus\/[A-Za-z0-9._\-/]{1,256}$/;
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[0-9a-f-]{36}$/;
 
-/** Destination type of an ARN, or undefined when it is none of the supported services. */
-export function destinationTypeOfArn(arn: string): AsyncDestinationType | "s3" | undefined {
-    if (SQS_ARN.test(arn)) return "sqs";
-    if (SNS_ARN.test(arn)) return "sns";
-    if (S3_ARN.test(arn)) return "s3";
-    if (LAMBDA_ARN.test(arn)) return "lambda";
-    if (EVENT_BUS_ARN.test(arn)) return "eventbridge";
-    return undefined;
+/** Destination type of an ARN (any place Lambda accepts it), or undefined when it names no catalogue kind. */
+export function destinationTypeOfArn(arn: string): DestinationKind | undefined {
+    return kindOfArn(arn);
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -298,7 +298,7 @@ export const CONSUMER_SPEC = {
         },
     } satisfies Field<ProvisionedPollers>,
     maximumRetryAttempts: int({
-        doc: `Error handling control (provisioned mode only): retries after a function error before the records go to the failure destination; -1 is infinite (Lambda then applies 10 with a failure destination). Default ${ERROR_HANDLING_DEFAULTS.maximumRetryAttempts} in provisioned mode.`,
+        doc: `Error handling control (provisioned mode only): retries after a function error before the records go to the failure destination; -1 is infinite (Lambda then applies ${KAFKA_IMPLICIT_RETRIES_WITH_DESTINATION} with a failure destination); otherwise ${KAFKA_RETRY_ATTEMPTS.min}-${KAFKA_RETRY_ATTEMPTS.max}. Default ${ERROR_HANDLING_DEFAULTS.maximumRetryAttempts} in provisioned mode.`,
         min: KAFKA_RETRY_ATTEMPTS.infinite,
         max: KAFKA_RETRY_ATTEMPTS.max,
     }),
@@ -355,21 +355,21 @@ export const CONSUMER_SPEC = {
     reservedConcurrency: int({ doc: "Reserved concurrency (0 is refused: it throttles every batch until records expire).", min: 1, max: 1000 }),
     onFailure: {
         type: "object",
-        doc: "Failure destination for discarded batches: `{ type: sqs | sns | s3 }` (created, KMS-encrypted), `{ arn, kmsKeyArn? }` (existing; only permissions are granted), or `{ type: kafka, topic }` (a topic on the same cluster, provisioned mode only; the role may write to exactly that topic). FIFO queues and topics are refused.",
+        doc: `Failure destination for discarded batches: \`{ type: ${creatableKindsAt("kafkaOnFailure").join(" | ")} }\` (created, KMS-encrypted), \`{ arn, kmsKeyArn? }\` (existing, ${kindNames(kindsAt("kafkaOnFailure"))}; only permissions are granted), or \`{ type: kafka, topic }\` (a topic on the same cluster, provisioned mode only; the role may write to exactly that topic). FIFO queues and topics are refused.`,
         default: { kind: "create", type: "sqs" },
         parse: (v, key, issues) =>
             v !== null && typeof v === "object" && (v as { type?: unknown }).type === "kafka"
                 ? parseKafkaDestination(v, key, issues)
-                : (parseDestination(v, key, issues, ["sqs", "sns", "s3"], ["kafka"]) as FailureDestination | undefined),
+                : (parseDestination(v, key, issues, "kafkaOnFailure", ["kafka"]) as FailureDestination | undefined),
     } satisfies Field<FailureDestination>,
     asyncDestinations: {
         type: "object",
-        doc: "The function's async-invocation destinations: `{ onFailure?, onSuccess?, maximumRetryAttempts? (0-2), maximumEventAgeSeconds? (60-21600) }`, each destination `{ type: sqs | sns | eventbridge }` or `{ arn }` (sqs, sns, lambda or event bus).",
+        doc: `The function's async-invocation destinations: \`{ onFailure?, onSuccess?, maximumRetryAttempts? (0-2), maximumEventAgeSeconds? (60-21600) }\`, each destination \`{ type }\` (created: ${creatableKindsAt("asyncOnFailure").join(" | ")} on failure, ${creatableKindsAt("asyncOnSuccess").join(" | ")} on success) or \`{ arn, kmsKeyArn? }\` (existing: ${kindNames(kindsAt("asyncOnFailure"))} on failure; ${kindNames(kindsAt("asyncOnSuccess"))} on success).`,
         parse(v, key, issues) {
             const p = parseObject(
                 {
-                    onFailure: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, ["sqs", "sns", "eventbridge", "lambda"]) },
-                    onSuccess: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, ["sqs", "sns", "eventbridge", "lambda"]) },
+                    onFailure: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, "asyncOnFailure") },
+                    onSuccess: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, "asyncOnSuccess") },
                     maximumRetryAttempts: int({ doc: "", min: 0, max: 2 }),
                     maximumEventAgeSeconds: int({ doc: "", min: 60, max: 21600 }),
                 },
@@ -417,23 +417,28 @@ function alarmField(key: AlarmKey, unit: string): Field<AlarmConfig> {
     };
 }
 
-/** `also`: further types the field takes, parsed elsewhere (a Kafka topic), named in messages. */
+/**
+ * A destination at a place: `{ type }` (created) or `{ arn, kmsKeyArn? }` (existing), kinds from the catalogue.
+ * `also`: further types the field takes, parsed elsewhere (a Kafka topic), named in messages.
+ */
 function parseDestination(
     v: unknown,
     key: string,
     issues: Issues,
-    types: readonly string[],
+    place: DestinationPlace,
     also: readonly string[] = [],
 ): FailureDestination | AsyncDestination | undefined {
+    const types = kindsAt(place);
+    const creatable = creatableKindsAt(place);
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
-        return issues.add(key, `must be { type: ${[...types, ...also].join(" | ")} } or { arn, kmsKeyArn? }`);
+        return issues.add(key, `must be { type: ${[...creatable, ...also].join(" | ")} } or { arn, kmsKeyArn? }`);
     }
     const o = v as Record<string, unknown>;
     if (o.arn !== undefined && o.type !== undefined) {
         // `type` creates a destination and `arn` names an existing one: together one of them would be ignored.
         return issues.add(
             key,
-            `has both type and arn: give { type: ${types.filter((t) => t !== "lambda").join(" | ")} } for a destination the stack creates, or { arn, kmsKeyArn? } for an existing one`,
+            `has both type and arn: give { type: ${creatable.join(" | ")} } for a destination the stack creates, or { arn, kmsKeyArn? } for an existing one`,
         );
     }
     if (o.arn !== undefined) {
@@ -447,28 +452,27 @@ function parseDestination(
             issues,
         );
         if (!p) return undefined;
-        const arn = p.arn!;
-        // Seeds 002/004: Lambda sends records to *standard* SQS queues and SNS topics; FIFO ones are not supported.
-        if (/^arn:aws[a-z-]*:(sqs|sns):.*\.fifo$/.test(arn)) {
+        const judged = kindOfDestinationArn(p.arn!, place);
+        if ("problem" in judged) return issues.add(`${key}.arn`, judged.problem);
+        if (p.kmsKeyArn && !takesKey(judged.kind)) {
             return issues.add(
-                `${key}.arn`,
-                `names a FIFO ${arn.includes(":sqs:") ? "queue" : "topic"}: Lambda delivers only to standard SQS queues and SNS topics`,
+                `${key}.kmsKeyArn`,
+                `is only for ${kindNames(types.filter(takesKey))} destinations (${kindNames([judged.kind])} takes no key grant)`,
             );
         }
-        const type = destinationTypeOfArn(arn);
-        if (!type || !types.includes(type)) {
-            return issues.add(`${key}.arn`, `${JSON.stringify(arn)} is not allowed here: use the ARN of ${types.map(articleFor).join(", ")}`);
-        }
-        if (p.kmsKeyArn && (type === "lambda" || type === "eventbridge")) {
-            return issues.add(`${key}.kmsKeyArn`, `is only for SQS, SNS and S3 destinations`);
-        }
-        return { kind: "existing", type, arn, kmsKeyArn: p.kmsKeyArn } as FailureDestination | AsyncDestination;
+        return { kind: "existing", type: judged.kind, arn: p.arn!, kmsKeyArn: p.kmsKeyArn };
     }
     const p = parseObject({ type: oneOf([...types, ...also], { doc: "", required: true }) }, v, key, issues);
     if (!p) return undefined;
-    if (p.type === "lambda") return issues.add(`${key}.type`, `"lambda" needs an existing function: give { arn: <function ARN> }`);
-    return { kind: "create", type: p.type } as FailureDestination | AsyncDestination;
+    if (!creatable.includes(p.type as DestinationKind))
+        return issues.add(
+            `${key}.type`,
+            `${JSON.stringify(p.type)} needs an existing ${lastWord(kindNames([p.type!]))}: give { arn: <${lastWord(kindNames([p.type!]))} ARN> }`,
+        );
+    return { kind: "create", type: p.type as CreatableKind };
 }
+
+const lastWord = (s: string): string => s.slice(s.lastIndexOf(" ") + 1);
 
 /** Lambda docs, "Using a Kafka topic as an on-failure destination": `{ type: kafka, topic }`. */
 function parseKafkaDestination(v: unknown, key: string, issues: Issues): FailureDestination | undefined {
@@ -534,10 +538,6 @@ function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaReg
         rootCaSecretArn: p.rootCaSecretArn,
         ...common,
     };
-}
-
-function articleFor(t: string): string {
-    return { sqs: "an SQS queue", sns: "an SNS topic", s3: "an S3 bucket", lambda: "a Lambda function", eventbridge: "an EventBridge event bus" }[t] ?? t;
 }
 
 /** Parses and cross-checks the consumer list; records issues and returns undefined when any item is bad. */
@@ -637,7 +637,7 @@ export function parseConsumers(
         at.push(i);
     });
     // Names and group ids are unique (checked among the items that parsed, so every problem is reported at once):
-    // names derive resource names; seed: "The consumer group ID that you specify must be unique among all your Kafka
+    // names derive resource names; "Using Lambda with Amazon MSK": "The consumer group ID that you specify must be unique among all your Kafka
     // event sources."
     for (const field of ["name", "consumerGroupId"] as const) {
         const seen = new Map<string, number>();

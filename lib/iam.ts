@@ -1,12 +1,14 @@
 import {
-    CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS,
-    DESTINATION_KMS_ACTIONS,
+    consumerActionsOn,
+    factsOf,
+    GLUE_REGISTRY_ACTIONS,
     GLUE_REGISTRY_ARN,
     IDEMPOTENCY_TABLE_ACTIONS,
-    SEND_ACTIONS,
+    MAPPING_CLUSTER_ACTIONS,
+    MAPPING_DESCRIBE_CLUSTER_ACTIONS,
+    MAPPING_EC2_ACTIONS,
     type DestinationKind,
-} from "../policies/lib/facts";
-import { consumerActionsOn, MAPPING_CLUSTER_ACTIONS, MAPPING_DESCRIBE_CLUSTER_ACTIONS, MAPPING_EC2_ACTIONS } from "../policies/lib/iam-facts";
+} from "../policies/lib/public";
 
 /**
  * IAM and KMS policy document builders: plain functions over plain strings, so that tests can check the exact
@@ -56,18 +58,19 @@ export function parseClusterArn(arn: string): { prefix: string; clusterName: str
     return { prefix: m[1], clusterName: m[2], clusterUuid: m[3] };
 }
 
-/** Seed (IAM role-based authentication): `arn:aws:kafka:region:account-id:topic/cluster-name/cluster-uuid/topic-name`. */
+/** "Using Lambda with Amazon MSK" (IAM role-based authentication): `arn:aws:kafka:region:account-id:topic/cluster-name/cluster-uuid/topic-name`. */
 export function topicArn(clusterArn: string, topic: string): string {
     const c = parseClusterArn(clusterArn);
     return `${c.prefix}:topic/${c.clusterName}/${c.clusterUuid}/${topic}`;
 }
 
-/** Seed: `arn:aws:kafka:region:account-id:group/cluster-name/cluster-uuid/consumer-group-id`. */
+/** "Using Lambda with Amazon MSK": `arn:aws:kafka:region:account-id:group/cluster-name/cluster-uuid/consumer-group-id`. */
 export function groupArn(clusterArn: string, groupId: string): string {
     const c = parseClusterArn(clusterArn);
     return `${c.prefix}:group/${c.clusterName}/${c.clusterUuid}/${groupId}`;
 }
 
+/** A kind of the destination catalogue (policies/lib/destinations.ts). */
 export type DestinationType = DestinationKind;
 
 export interface DestinationGrant {
@@ -86,11 +89,11 @@ export interface KafkaGrants {
 }
 
 /**
- * The send statements for a destination (seeds 002/004; the table is shared with the policy pack). With several
+ * The send statements for a destination (the catalogue's send actions, shared with the policy pack). With several
  * actions, each statement's Sid gets the action's verb (`SendFailureRecordsPut`, `SendFailureRecordsList`).
  */
 export function sendStatements(d: DestinationGrant, sid: string): Statement[] {
-    const actions = SEND_ACTIONS[d.type];
+    const actions = factsOf(d.type)?.send ?? [];
     return actions.map(({ action, on }) => ({
         Sid: actions.length > 1 ? `${sid}${/:([A-Z][a-z]+)/.exec(action)![1]}` : sid,
         Effect: "Allow" as const,
@@ -100,16 +103,17 @@ export function sendStatements(d: DestinationGrant, sid: string): Statement[] {
 }
 
 /**
- * The role's use of a destination's key. AWS, "Capturing discarded batches for Amazon MSK and self-managed Apache Kafka
- * event sources": a key in another account than the execution role needs kms:DescribeKey and kms:ReEncrypt* as well
- * (SQS, SNS), granted by the role's policy and trusted by the key's policy.
+ * The role's use of a destination's key (the catalogue's actions). AWS, "Capturing discarded batches for Amazon MSK
+ * and self-managed Apache Kafka event sources": a key in another account than the execution role needs kms:DescribeKey
+ * and kms:ReEncrypt* as well (SQS, SNS), granted by the role's policy and trusted by the key's policy.
  */
 function kmsStatements(d: DestinationGrant, sid: string, roleAccount?: string): Statement[] {
     const keyAccount = d.kmsKeyArn?.split(":")[4];
     const cross = !!roleAccount && !!keyAccount && keyAccount !== roleAccount;
-    const actions = (cross ? CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS : DESTINATION_KMS_ACTIONS)[d.type];
+    const facts = factsOf(d.type);
+    const actions = (cross ? facts?.crossAccountKms : facts?.kms) ?? [];
     if (!d.kmsKeyArn || actions.length === 0) return [];
-    return [{ Sid: sid, Effect: "Allow", Action: actions, Resource: d.kmsKeyArn }];
+    return [{ Sid: sid, Effect: "Allow", Action: [...actions], Resource: d.kmsKeyArn }];
 }
 
 /** Writing the function's own log group, nothing else. */
@@ -122,7 +126,7 @@ export function logsStatements(logGroupArn: string): Statement[] {
  * `*` resources only for the EC2 network-interface and describe actions that AWS requires on `*`.
  *
  * The actions of AWS's managed AWSLambdaMSKExecutionRole, scoped (the EC2 ones only work on "*"; the kafka ones name
- * the cluster), plus, for IAM authentication, the seed's kafka-cluster actions.
+ * the cluster), plus, for IAM authentication, the kafka-cluster actions of "Using Lambda with Amazon MSK".
  */
 export function kafkaStatements(g: KafkaGrants): Statement[] {
     const kafka: Statement[] = [
@@ -140,7 +144,7 @@ export function kafkaStatements(g: KafkaGrants): Statement[] {
         },
     ];
     if (g.authentication === "iam") {
-        // Seed (IAM role-based authentication): Connect, DescribeGroup, AlterGroup, DescribeTopic, ReadData and
+        // "Using Lambda with Amazon MSK" (IAM role-based authentication): Connect, DescribeGroup, AlterGroup, DescribeTopic, ReadData and
         // DescribeClusterDynamicConfiguration on the cluster, topic and group ARNs; each action here on the one
         // resource type it applies to. The group is the mapping's consumer group id.
         kafka.push(
@@ -208,9 +212,12 @@ export function glueRegistryStatements(registryArn: string): Statement[] {
     const m = GLUE_REGISTRY_ARN.exec(registryArn);
     if (!m) throw new Error(`not an AWS Glue registry ARN: ${registryArn}`);
     const schemas = registryArn.replace(/:registry\/[^/]+$/, `:schema/${m[1]}/*`);
+    const onRegistryOnly = GLUE_REGISTRY_ACTIONS.registry.filter((a) => !(GLUE_REGISTRY_ACTIONS.schemas as readonly string[]).includes(a));
+    const one = (actions: readonly string[]): string | string[] => (actions.length === 1 ? actions[0] : [...actions]);
     return [
-        { Sid: "ReadSchemaRegistry", Effect: "Allow", Action: "glue:GetRegistry", Resource: registryArn },
-        { Sid: "ReadSchemaVersions", Effect: "Allow", Action: "glue:GetSchemaVersion", Resource: [registryArn, schemas] },
+        // GLUE_REGISTRY_ACTIONS (shared with the pack): those only on the registry, then those on it and its schemas.
+        { Sid: "ReadSchemaRegistry", Effect: "Allow", Action: one(onRegistryOnly), Resource: registryArn },
+        { Sid: "ReadSchemaVersions", Effect: "Allow", Action: one(GLUE_REGISTRY_ACTIONS.schemas), Resource: [registryArn, schemas] },
     ];
 }
 
@@ -247,23 +254,34 @@ export function idempotencyStatements(region: string, t: { tableArn: string; kms
 }
 
 /**
- * Sending to the failure destination and the async destinations, and using their keys. `roleAccount` is the
+ * Sending to one destination and using its key (the catalogue's actions), with the Sids given. `roleAccount` is the
  * execution role's account: a key in another account gets the cross-account actions.
  */
+export function grantStatements(d: DestinationGrant, sendSid: string, keySid: string, roleAccount?: string): Statement[] {
+    return [...sendStatements(d, sendSid), ...kmsStatements(d, keySid, roleAccount)];
+}
+
+/** The Sids of the failure destination's and the i-th async destination's statements. */
+export const DESTINATION_SIDS = {
+    failure: { send: "SendFailureRecords", key: "EncryptFailureRecords" },
+    async: (i: number) => ({ send: `SendAsyncRecords${i}`, key: `EncryptAsyncRecords${i}` }),
+} as const;
+
+/** Sending to the failure destination and the async destinations, and using their keys. */
 export function destinationStatements(failure: DestinationGrant | undefined, async: DestinationGrant[] = [], roleAccount?: string): Statement[] {
     const dest: Statement[] = [];
-    if (failure) dest.push(...sendStatements(failure, "SendFailureRecords"), ...kmsStatements(failure, "EncryptFailureRecords", roleAccount));
-    async.forEach((d, i) => dest.push(...sendStatements(d, `SendAsyncRecords${i}`), ...kmsStatements(d, `EncryptAsyncRecords${i}`, roleAccount)));
+    if (failure) dest.push(...grantStatements(failure, DESTINATION_SIDS.failure.send, DESTINATION_SIDS.failure.key, roleAccount));
+    async.forEach((d, i) => dest.push(...grantStatements(d, DESTINATION_SIDS.async(i).send, DESTINATION_SIDS.async(i).key, roleAccount)));
     return dest;
 }
 
 /**
- * Seed 004: "If the destination queue or topic is encrypted with a customer managed key, the execution role must be
+ * "Capturing records of Lambda asynchronous invocations": "If the destination queue or topic is encrypted with a customer managed key, the execution role must be
  * a user in the key's resource-based policy." Key policy statements naming each sending role with the destination
- * type's KMS actions (seed 002).
+ * type's KMS actions ("Capturing discarded batches for a self-managed Apache Kafka event source").
  */
 export function destinationKeyUsers(type: DestinationType, userRoleArns: string[]): Statement[] {
-    const actions = DESTINATION_KMS_ACTIONS[type];
+    const actions = [...(factsOf(type)?.kms ?? [])];
     return actions.length && userRoleArns.length
         ? [
               {

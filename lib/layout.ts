@@ -1,4 +1,4 @@
-import { BROKER_PORTS as FACT_BROKER_PORTS } from "../policies/lib/facts";
+import { BROKER_PORTS as FACT_BROKER_PORTS } from "../policies/lib/public";
 
 /**
  * Pure network layout: CIDR arithmetic, subnet plans per AZ, and broker ports per authentication mode.
@@ -9,7 +9,7 @@ export type NetworkMode = "privatelink" | "nat" | "existing";
 export type Authentication = "iam" | "scram" | "mtls" | "tls" | "plaintext";
 
 /**
- * The broker port Lambda's pollers use for each authentication mode (seed: "9092 for plaintext, 9094 for TLS, 9096 for
+ * The broker port Lambda's pollers use for each authentication mode ("Using Lambda with Amazon MSK": "9092 for plaintext, 9094 for TLS, 9096 for
  * SASL, 9098 for IAM"). Defined once, with the policy pack's other AWS facts.
  */
 export const BROKER_PORTS: Record<Authentication, number> = FACT_BROKER_PORTS;

@@ -34,6 +34,22 @@ export interface StatefulResource {
     notes?: string;
 }
 
+/**
+ * Per-environment durations of what the stack keeps: a KMS key's deletion window and a secret's recovery window (the
+ * longest AWS allows, 30 days, in prod; 7, the shortest, elsewhere) and how long function logs are kept. The table's
+ * notes below are written from these.
+ */
+export const DURATIONS = {
+    keyDeletionWindowDays: { prod: 30, other: 7 },
+    secretRecoveryWindowDays: { prod: 30, other: 7 },
+    functionLogRetentionDays: { prod: 90, other: 14 },
+} as const;
+
+/** A duration of `DURATIONS` in this environment. */
+export function durationOf(name: keyof typeof DURATIONS, environment: Environment): number {
+    return environment === "prod" ? DURATIONS[name].prod : DURATIONS[name].other;
+}
+
 const NONE: Protection = { protect: false, retainOnDelete: false };
 const GUARDED: Protection = { protect: true, retainOnDelete: true };
 const RETAINED: Protection = { protect: false, retainOnDelete: true };
@@ -120,7 +136,7 @@ export const STATEFUL_RESOURCES: StatefulResource[] = [
         encryptedBy: "the credentials key",
         prod: GUARDED,
         other: NONE,
-        notes: "recovery window 30 days in prod, 7 elsewhere",
+        notes: `recovery window ${DURATIONS.secretRecoveryWindowDays.prod} days in prod, ${DURATIONS.secretRecoveryWindowDays.other} elsewhere`,
     },
     {
         resource: "the secret's value (its secret version)",
@@ -137,7 +153,7 @@ export const STATEFUL_RESOURCES: StatefulResource[] = [
         encryptedBy: "CloudWatch Logs (AWS-owned key)",
         prod: RETAINED,
         other: NONE,
-        notes: "broker logs keep `cluster.logRetentionDays` (14 days in dev, 90 elsewhere), function logs 90 days in prod and 14 elsewhere; a retained group still expires its events; re-adding a removed consumer in prod needs `pulumi import` of its retained log group (same name)",
+        notes: `broker logs keep \`cluster.logRetentionDays\` (14 days in dev, 90 elsewhere), function logs ${DURATIONS.functionLogRetentionDays.prod} days in prod and ${DURATIONS.functionLogRetentionDays.other} elsewhere; a retained group still expires its events; re-adding a removed consumer in prod needs \`pulumi import\` of its retained log group (same name)`,
     },
     {
         resource: "customer-managed KMS keys (cluster, credentials, every destination, alarm topic, filter criteria)",
@@ -146,7 +162,7 @@ export const STATEFUL_RESOURCES: StatefulResource[] = [
         encryptedBy: "",
         prod: GUARDED,
         other: NONE,
-        notes: "deletion window 30 days in prod, 7 elsewhere; a retained key costs $1 a month until you schedule its deletion",
+        notes: `deletion window ${DURATIONS.keyDeletionWindowDays.prod} days in prod, ${DURATIONS.keyDeletionWindowDays.other} elsewhere; a retained key costs $1 a month until you schedule its deletion`,
     },
     {
         resource: "idempotency tables (DynamoDB)",

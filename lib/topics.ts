@@ -45,13 +45,16 @@ export function partitionsPerBroker(instanceType: string): { recommended: number
 
 /** A topic as the stack handles it. */
 export interface TopicConfig {
+    /** The topic's name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'). A change replaces the topic. */
     name: string;
     /** True: the topic exists already (created outside the stack); nothing is created. */
     existing: boolean;
-    /** Created topics: partitions, replication factor and the topic configs sent to MSK (values as strings). */
+    /** Created topics: partitions (can only grow). */
     partitions?: number;
+    /** Created topics: replication factor. A change replaces the topic and deletes its records. */
     replicationFactor?: number;
-    configs: Record<string, string>;
+    /** Created topics: the topic configs sent to MSK (values as strings). */
+    configs: { [key: string]: string };
     /** Names of the consumers that read it. */
     consumers: string[];
 }
@@ -214,73 +217,84 @@ export function parseTopics(value: unknown, ctx: TopicContext): TopicConfig[] | 
     const out: TopicConfig[] = [];
     const names = [...entries.keys(), ...[...readers.keys(), ...failureTopics].filter((t) => !entries.has(t))];
     for (const name of names) {
-        const key = `${NS}.${name}`;
-        if (!TOPIC.test(name)) {
-            issues.add(key, "is not a Kafka topic name: 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..'");
-            continue;
-        }
-        const given = entries.get(name) ?? {};
-        const p = parseObject(TOPIC_SPEC, given, key, issues);
-        if (!p) continue;
-        const existing = p.existing ?? ctx.existingCluster;
-        const consumers = readers.get(name) ?? [];
-        if (existing) {
-            const raw = given as Record<string, unknown>;
-            for (const k of ["partitions", "replicationFactor", "configs"] as const) {
-                if (raw[k] !== undefined && raw[k] !== null) issues.add(`${key}.${k}`, "has no effect on an existing topic (existing: true): remove it");
-            }
-            out.push({ name, existing, configs: {}, consumers });
-            continue;
-        }
-        if (ctx.existingCluster && p.replicationFactor === undefined) {
-            issues.add(`${key}.replicationFactor`, "is required to create a topic on an existing cluster (its broker count is not known here)");
-            continue;
-        }
-        if (!ctx.existingCluster && ctx.kafkaVersion && !kafkaAtLeast(ctx.kafkaVersion, TOPIC_API_MIN_KAFKA)) {
-            issues.add(
-                key,
-                `cannot be created: the MSK topic API needs Apache Kafka ${TOPIC_API_MIN_KAFKA.join(".")}.0 or later and msk-lambda:cluster.kafkaVersion is ${ctx.kafkaVersion}; upgrade, or create the topic yourself and set existing: true`,
-            );
-            continue;
-        }
-        const rf = p.replicationFactor ?? defaultReplicationFactor(ctx.brokers ?? 3);
-        if (ctx.brokers !== undefined && rf > ctx.brokers) {
-            issues.add(
-                `${key}.replicationFactor`,
-                `${rf} is more than the cluster's ${ctx.brokers} brokers (cluster.brokersPerAz × the cluster's AZs): use 1 to ${ctx.brokers}`,
-            );
-            continue;
-        }
-        const configs = { ...(p.configs ?? {}) };
-        if (rf === 1) {
-            ctx.notes.add(
-                `${key}.replicationFactor`,
-                "is 1: the topic is unavailable whenever its one broker is, and its records are lost with that broker's storage",
-            );
-        }
-        if (configs["min.insync.replicas"] !== undefined) {
-            const isr = Number(configs["min.insync.replicas"]);
-            if (rf === 1 && isr > 1) {
-                issues.add(`${key}.configs.min.insync.replicas`, `${isr} cannot be met with replication factor 1: it can only be 1`);
-                continue;
-            }
-            if (rf > 1 && isr >= rf) {
-                issues.add(
-                    `${key}.configs.min.insync.replicas`,
-                    `${isr} must be below the replication factor ${rf}: with ${isr} of ${rf} replicas required, producers using acks=all fail as soon as one broker is down`,
-                );
-                continue;
-            }
-        } else {
-            // The cluster's own default (min.insync.replicas = default RF - 1) can exceed a smaller topic RF: set it per topic.
-            configs["min.insync.replicas"] = String(Math.max(1, rf - 1));
-        }
-        if (configs["unclean.leader.election.enable"] === "true") {
-            ctx.notes.add(`${key}.configs.unclean.leader.election.enable`, "true lets an out-of-sync replica become leader: acknowledged records can be lost");
-        }
-        out.push({ name, existing, partitions: p.partitions ?? DEFAULT_PARTITIONS, replicationFactor: rf, configs, consumers });
+        const t = parseTopic(name, entries.get(name) ?? {}, readers.get(name) ?? [], ctx);
+        if (t) out.push(t);
     }
 
+    crossTopicChecks(out, ctx);
+    return issues.list.length > before ? undefined : out;
+}
+
+/** One topic of `msk-lambda:topics` (or a consumer's topic without an entry): its settings, or undefined with issues. */
+function parseTopic(name: string, given: unknown, consumers: string[], ctx: TopicContext): TopicConfig | undefined {
+    const { issues } = ctx;
+    const key = `${NS}.${name}`;
+    if (!TOPIC.test(name)) {
+        issues.add(key, "is not a Kafka topic name: 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..'");
+        return undefined;
+    }
+    const p = parseObject(TOPIC_SPEC, given, key, issues);
+    if (!p) return undefined;
+    const existing = p.existing ?? ctx.existingCluster;
+    if (existing) {
+        const raw = given as Record<string, unknown>;
+        for (const k of ["partitions", "replicationFactor", "configs"] as const) {
+            if (raw[k] !== undefined && raw[k] !== null) issues.add(`${key}.${k}`, "has no effect on an existing topic (existing: true): remove it");
+        }
+        return { name, existing, configs: {}, consumers };
+    }
+    if (ctx.existingCluster && p.replicationFactor === undefined) {
+        issues.add(`${key}.replicationFactor`, "is required to create a topic on an existing cluster (its broker count is not known here)");
+        return undefined;
+    }
+    if (!ctx.existingCluster && ctx.kafkaVersion && !kafkaAtLeast(ctx.kafkaVersion, TOPIC_API_MIN_KAFKA)) {
+        issues.add(
+            key,
+            `cannot be created: the MSK topic API needs Apache Kafka ${TOPIC_API_MIN_KAFKA.join(".")}.0 or later and msk-lambda:cluster.kafkaVersion is ${ctx.kafkaVersion}; upgrade, or create the topic yourself and set existing: true`,
+        );
+        return undefined;
+    }
+    const rf = p.replicationFactor ?? defaultReplicationFactor(ctx.brokers ?? 3);
+    if (ctx.brokers !== undefined && rf > ctx.brokers) {
+        issues.add(
+            `${key}.replicationFactor`,
+            `${rf} is more than the cluster's ${ctx.brokers} brokers (cluster.brokersPerAz × the cluster's AZs): use 1 to ${ctx.brokers}`,
+        );
+        return undefined;
+    }
+    const configs = { ...(p.configs ?? {}) };
+    if (rf === 1) {
+        ctx.notes.add(
+            `${key}.replicationFactor`,
+            "is 1: the topic is unavailable whenever its one broker is, and its records are lost with that broker's storage",
+        );
+    }
+    if (configs["min.insync.replicas"] !== undefined) {
+        const isr = Number(configs["min.insync.replicas"]);
+        if (rf === 1 && isr > 1) {
+            issues.add(`${key}.configs.min.insync.replicas`, `${isr} cannot be met with replication factor 1: it can only be 1`);
+            return undefined;
+        }
+        if (rf > 1 && isr >= rf) {
+            issues.add(
+                `${key}.configs.min.insync.replicas`,
+                `${isr} must be below the replication factor ${rf}: with ${isr} of ${rf} replicas required, producers using acks=all fail as soon as one broker is down`,
+            );
+            return undefined;
+        }
+    } else {
+        // The cluster's own default (min.insync.replicas = default RF - 1) can exceed a smaller topic RF: set it per topic.
+        configs["min.insync.replicas"] = String(Math.max(1, rf - 1));
+    }
+    if (configs["unclean.leader.election.enable"] === "true") {
+        ctx.notes.add(`${key}.configs.unclean.leader.election.enable`, "true lets an out-of-sync replica become leader: acknowledged records can be lost");
+    }
+    return { name, existing, partitions: p.partitions ?? DEFAULT_PARTITIONS, replicationFactor: rf, configs, consumers };
+}
+
+/** Checks across the topics: names Kafka folds together, replicas per broker, pollers beyond partitions. */
+function crossTopicChecks(out: TopicConfig[], ctx: TopicContext): void {
+    const { issues } = ctx;
     // Kafka refuses a topic whose name differs from another's only by '.' versus '_' (their metric names collide).
     const folded = new Map<string, string>();
     for (const t of out) {
@@ -318,7 +332,6 @@ export function parseTopics(value: unknown, ctx: TopicContext): TopicConfig[] | 
             );
         }
     });
-    return issues.list.length > before ? undefined : out;
 }
 
 /**

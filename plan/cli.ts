@@ -16,8 +16,10 @@ import { format } from "util";
 import { parse as parseYaml } from "yaml";
 import { NAMESPACE, parseStackConfig, SECRET_KEYS } from "../lib/config";
 import { renderExemptions } from "./exemptions";
-import type { PolicyReport } from "./policy";
-import { diffPlans, renderDiff, type PlanDiff } from "./diff";
+import { diffPlans, renderDiff } from "./diff";
+import type { PlanDocument } from "./document";
+
+export type { PlanDocument };
 import type { SimulationResult } from "./simulate";
 import { display } from "./values";
 
@@ -252,31 +254,6 @@ export function setPath(root: unknown, pathText: string, value: unknown, whole: 
             cur = cur[p];
         }
     });
-}
-
-export interface PlanDocument {
-    stack: string;
-    project: string;
-    preview: boolean;
-    resources: {
-        urn: string;
-        type: string;
-        name: string;
-        parent: string;
-        dependencies: string[];
-        propertyDependencies: Record<string, string[]>;
-        inputs: Record<string, unknown>;
-        /**
-         * Simulated state after the step: inputs after Check (auto-names included) plus computed id, ARN and outputs.
-         * Always present in this version's plans; optional for base plans (`--against`) made before it existed.
-         */
-        outputs?: Record<string, unknown>;
-        options: { protect: boolean; deleteBeforeReplace: boolean; retainOnDelete: boolean };
-    }[];
-    outputs: Record<string, unknown>;
-    policy?: PolicyReport & { config?: string };
-    /** With `--against`: the changes from the base plan to this one. */
-    diff?: PlanDiff;
 }
 
 /** Reads a base plan for `--against`: a `--json` plan document of the same stack. */

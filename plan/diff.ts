@@ -5,41 +5,11 @@
  * resource gets a new id, so every create-only input that refers to it replaces its dependant too (followed through
  * the plan's property dependencies). Linear in the size of both plans.
  */
-import type { PlanDocument } from "./cli";
+import type { Operation, PlanDiff, PlanDocument, ResourceChange } from "./document";
 import { topicChangeProblems } from "../lib/topics";
 import { CREATE_ONLY, IN_USE_UNDELETABLE, MAPPING_TYPE, NAME_HELD_AFTER_DELETE, NAME_PROPERTY, STATEFUL } from "./replacements";
 
-export type Operation = "create" | "delete" | "update" | "replace";
-
-export interface ResourceChange {
-    urn: string;
-    type: string;
-    name: string;
-    op: Operation;
-    /** Input paths that differ (update and replace). */
-    changed: string[];
-    /** For a replacement: the create-only inputs that force it, with what changed them. */
-    replaceBecause: string[];
-    /** Set when the change loses data or a consumer group's position: the consequence in words. */
-    danger?: string;
-    /** Other facts worth reading (e.g. a mapping replaced with its consumer group intact). */
-    notes: string[];
-    /** Set when the change would fail on apply (a kept physical name, a delete-first of a resource in use, an update MSK refuses): why. */
-    fails?: string;
-    /** The resource type has no create-only table: a changed input may replace it. */
-    unknownType?: boolean;
-}
-
-export interface PlanDiff {
-    /** Stack of the base plan. */
-    base: string;
-    changes: ResourceChange[];
-    counts: Record<Operation, number>;
-    /** URNs of dangerous changes that `--allow-replace` did not name. */
-    blocked: string[];
-    /** `--allow-replace` values that named nothing dangerous. */
-    unusedAllowances: string[];
-}
+export type { Operation, PlanDiff, ResourceChange };
 
 type Resource = PlanDocument["resources"][number];
 

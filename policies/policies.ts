@@ -24,6 +24,7 @@ import { consumerConfusedDeputy, noPublicResourcePolicies } from "./rules/resour
 import { mappingSecretProtection, mskScramSecret, mtlsSecret, mtlsSecretForMapping } from "./rules/secrets";
 import { kafkaConsumerGroupAcrossSources, kafkaConsumerGroupUnique, kafkaStartingPosition } from "./rules/settings";
 import { T } from "./lib/types";
+import { destinationFacts } from "./lib/destinations";
 import { withBoundedReports, withExemptions } from "./rules/common";
 import { EXEMPTIONS_SCHEMA, notExemptableSchema } from "./lib/exemptions";
 import { METADATA } from "./metadata";
@@ -173,7 +174,8 @@ export const SOURCES: Record<string, string> = {
 };
 
 const MAPPING_CHAIN = [T.mapping, T.fn, T.alias];
-const DESTINATIONS = [T.mapping, T.invokeConfig, T.fn, T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus];
+/** What names destinations, and every destination resource type of the catalogue (lib/destinations.ts). */
+const DESTINATIONS = [T.mapping, T.invokeConfig, T.fn, ...destinationFacts().flatMap((f) => f.resourceTypes.filter((t) => t !== T.fn))];
 const MSK_CLUSTERS = [T.mskCluster, T.mskServerless];
 const NETWORK_PATH = [
     T.mapping,

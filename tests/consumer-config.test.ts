@@ -329,7 +329,7 @@ describe("consumer config", () => {
             "a function ARN as failure destination",
             { ...ok, onFailure: { arn: "arn:aws:lambda:us-east-1:111122223333:function:f" } },
             `${c0}.onFailure.arn`,
-            /an SQS queue, an SNS topic, an S3 bucket/,
+            /an SQS queue, an SNS topic or an S3 bucket/,
         ],
         [
             "a bad KMS key ARN",

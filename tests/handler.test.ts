@@ -7,7 +7,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from 
 import type { MSKEvent } from "aws-lambda";
 import { bundle } from "../components/bundle";
 import { createHandler, type HandlerOptions, type KafkaRecord } from "../handler/index";
-import { HANDLER_ENV, IDEMPOTENCY_TABLE_SCHEMA, PARTITION_CONCURRENCY_RANGE } from "../lib/handler-contract";
+import { HANDLER_ENV, IDEMPOTENCY_TABLE_SCHEMA, PARTITION_CONCURRENCY_RANGE } from "../lib/handler-env";
 import { createIdempotencyTable, localClientConfig, returnOldItemOnConditionFailure, startDynalite, tableItems, type LocalDynamo } from "./helpers/dynalite";
 import { runStack } from "./helpers/stack";
 

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { Network } from "../components/network";
+import { DESTINATIONS } from "../policies/lib/public";
 import type { NetworkConfig } from "../lib/config";
 import { run, type Run } from "./helpers/sim";
 
@@ -71,9 +72,9 @@ describe("Network component", () => {
             let n!: Network;
             const r2 = await run(() => {
                 n = new Network("net", { config: defaults, brokerPort: 9098, createClusterSecurityGroup: true });
-                n.ensureDestinationEndpoint("sqs");
-                n.ensureDestinationEndpoint("sqs");
-                n.ensureDestinationEndpoint("s3");
+                n.ensureDestinationEndpoint(DESTINATIONS.sqs.endpoint);
+                n.ensureDestinationEndpoint(DESTINATIONS.sqs.endpoint);
+                n.ensureDestinationEndpoint(DESTINATIONS.s3.endpoint);
             });
             const eps = r2.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs);
             assert.strictEqual(eps.filter((e) => e.serviceName.endsWith(".sqs")).length, 1);
@@ -117,8 +118,8 @@ describe("Network component", () => {
             let n!: Network;
             const r2 = await run(() => {
                 n = new Network("net", { config: { ...defaults, mode: "nat" }, brokerPort: 9098, createClusterSecurityGroup: true });
-                n.ensureDestinationEndpoint("sns");
-                n.ensureDestinationEndpoint("s3");
+                n.ensureDestinationEndpoint(DESTINATIONS.sns.endpoint);
+                n.ensureDestinationEndpoint(DESTINATIONS.s3.endpoint);
             });
             const eps = r2.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
             assert.deepStrictEqual(eps.map((e) => e.inputs.serviceName).sort(), ["com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.sns"]);
@@ -175,8 +176,8 @@ describe("Network component", () => {
             let n!: Network;
             const r2 = await run(() => {
                 n = new Network("net", { config: { ...defaults, ...existing }, brokerPort: 9098, createClusterSecurityGroup: true });
-                assert.strictEqual(n.ensureDestinationEndpoint("sqs"), undefined);
-                assert.strictEqual(n.ensureDestinationEndpoint("s3"), undefined);
+                assert.strictEqual(n.ensureDestinationEndpoint(DESTINATIONS.sqs.endpoint), undefined);
+                assert.strictEqual(n.ensureDestinationEndpoint(DESTINATIONS.s3.endpoint), undefined);
             });
             assert.strictEqual(r2.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
         });
@@ -188,7 +189,7 @@ describe("Network component", () => {
                     config: { ...defaults, ...existing, endpoints: true, privateRouteTableIds: routeTables },
                     brokerPort: 9098,
                     createClusterSecurityGroup: true,
-                }).ensureDestinationEndpoint("s3");
+                }).ensureDestinationEndpoint(DESTINATIONS.s3.endpoint);
             });
             const s3 = r2.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((e) => e.inputs.serviceName.endsWith(".s3"))!;
             assert.deepStrictEqual(s3.inputs.routeTableIds, routeTables);

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import type { PlanDocument } from "../plan/cli";
+import type { PlanDocument } from "../plan/document";
 import { changedPaths, diffPlans } from "../plan/diff";
 import { CREATE_ONLY, MAPPING_TYPE, STATEFUL } from "../plan/replacements";
 import { ROOT } from "./helpers/plan";

@@ -5,7 +5,7 @@
  * Shared by the program's config validation and the policy pack, so both judge a secret the same way. Findings never
  * contain key material, PEM text or passwords: only certificate positions, subjects and algorithm names.
  *
- * Seed facts (Lambda/MSK, "Configuring the mTLS secret"):
+ * "Using Lambda with Amazon MSK" ("Configuring the mTLS secret"):
  * - "The CLIENT_CERTIFICATE_TLS_AUTH secret requires a certificate field and a private key field. For an encrypted
  *   private key, the secret requires a private key password. Both the certificate and private key must be in PEM
  *   format."

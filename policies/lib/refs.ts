@@ -3,12 +3,16 @@
  * to; which function a mapping invokes; which statements a function's role holds.
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { destinationFacts } from "./destinations";
 import { T, type StackIndex } from "./graph";
 import { statementsOf, type Stmt } from "./iam-eval";
 import { awsManagedPolicyRef, managedPolicyStatements } from "./iam-facts";
 import { get, isAccountId, isKafkaClusterArn, isUnknown, maybeArray, UNKNOWN } from "./values";
 
-export const DESTINATION_TYPES = [T.queue, T.topic, T.bucket, T.bucketV2, T.eventBus, T.fn] as const;
+/** The resource types that are destinations: every type of the destination catalogue (read at call time). */
+export function destinationTypes(): string[] {
+    return destinationFacts().flatMap((f) => f.resourceTypes);
+}
 
 export interface DestinationRef {
     /** The resource that names the destination (mapping, invoke config or function). */
@@ -25,35 +29,42 @@ export interface DestinationRef {
      * queue and an on-success topic): `targets` holds all of them, and which one this reference names is not known.
      */
     ambiguous?: boolean;
+    /**
+     * The property holds another reference too (an invoke config's onFailure and onSuccess): its dependencies are the
+     * property's, so while an ARN is unknown `targets` may hold the other reference's destination as well.
+     */
+    shared: boolean;
 }
 
 /** Every destination reference in the stack. */
 export function destinationRefs(index: StackIndex): DestinationRef[] {
     const out: DestinationRef[] = [];
+    const types = destinationTypes();
     const add = (owner: PolicyResource, what: DestinationRef["what"], prop: string, path: string[]) => {
         const arn = get(owner.props, prop, ...path);
         if (arn === undefined || arn === "" || arn === null) return;
-        const targets = destinationTargets(index, owner, prop, arn);
+        const targets = destinationTargets(index, owner, prop, arn, types);
         const ambiguous = isUnknown(arn) && new Set(targets.map((t) => t.type)).size > 1;
-        out.push({ owner, what, prop, arn, targets, ...(ambiguous ? { ambiguous } : {}) });
+        out.push({ owner, what, prop, arn, targets, shared: false, ...(ambiguous ? { ambiguous } : {}) });
     };
     for (const m of index.ofType(T.mapping)) add(m, "on-failure destination", "destinationConfig", ["onFailure", "destinationArn"]);
     for (const c of index.ofType(T.invokeConfig)) {
+        const from = out.length;
         add(c, "async on-failure destination", "destinationConfig", ["onFailure", "destination"]);
         add(c, "async on-success destination", "destinationConfig", ["onSuccess", "destination"]);
+        // A known ARN already names its own destination (destinationTargets): the flag says a sibling shares the property.
+        if (out.length - from > 1) for (let i = from; i < out.length; i++) out[i].shared = true;
     }
     for (const f of index.ofType(T.fn)) add(f, "dead-letter target", "deadLetterConfig", ["targetArn"]);
     return out;
 }
 
-/** The destination type an ARN's service names (`sqs`, `sns`, `s3`, `events`, `lambda`), as a resource type list. */
-const TYPES_BY_SERVICE: Record<string, readonly string[]> = {
-    sqs: [T.queue],
-    sns: [T.topic],
-    s3: [T.bucket, T.bucketV2],
-    events: [T.eventBus],
-    lambda: [T.fn],
-};
+/** The destination resource types an ARN's service names (`sqs`, `sns`, `s3`, `events`, `lambda`), from the catalogue. */
+function typesOfService(service: string): string[] {
+    return destinationFacts()
+        .filter((f) => f.arn.service === service)
+        .flatMap((f) => f.resourceTypes);
+}
 
 /**
  * The resources one destination reference names. Property dependencies are recorded per top-level property, so an
@@ -62,12 +73,12 @@ const TYPES_BY_SERVICE: Record<string, readonly string[]> = {
  * dependency of the ARN's service whose ARN is not known). An unknown value keeps every dependency (`ambiguous`
  * when they are of several types).
  */
-function destinationTargets(index: StackIndex, owner: PolicyResource, prop: string, arn: unknown): PolicyResource[] {
-    const deps = index.propDeps(owner, prop, DESTINATION_TYPES);
+function destinationTargets(index: StackIndex, owner: PolicyResource, prop: string, arn: unknown, all: string[]): PolicyResource[] {
+    const deps = index.propDeps(owner, prop, all);
     if (typeof arn === "string" && !isUnknown(arn)) {
-        const byValue = index.withIdIn([arn], DESTINATION_TYPES);
+        const byValue = index.resolve(owner, "", arn, all);
         const service = arn.startsWith("arn:") ? arn.split(":", 3)[2] : undefined;
-        const types = service !== undefined ? TYPES_BY_SERVICE[service] : undefined;
+        const types = service !== undefined ? typesOfService(service) : undefined;
         const out = new Set(byValue);
         for (const d of deps) {
             const own = get(d.props, "arn");

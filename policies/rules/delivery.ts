@@ -4,49 +4,35 @@
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, KAFKA_DESTINATION_PREFIX, KAFKA_TOPIC_NAME, type DestinationKind } from "../lib/facts";
+import { destinationOfArn, factsOf, kindsAllowedIn, type DestinationPlace } from "../lib/destinations";
 import { StackIndex, T } from "../lib/graph";
 import { allows, asList, statementsOf, type Stmt } from "../lib/iam-eval";
 import { clustersOf, isKafkaMapping, isSelfManagedMapping } from "../lib/kafka";
 import { accountOf, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, rolesOf, type DestinationRef } from "../lib/refs";
-import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, parseArn, UNKNOWN } from "../lib/values";
+import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN } from "../lib/values";
 import { pollerSubnets, RouteTables, tableKeys, vpcOf, type EndpointCheck } from "../lib/vpc";
 import { isAwsManaged, keyRef, kindOf } from "./destinations";
 import { shown } from "../lib/shown";
 
-/** The destination type an ARN names, by service and resource ("arn" when it is an ARN of another kind). */
-function arnKind(arn: string): DestinationKind | "other" | "not-arn" {
-    const p = parseArn(arn);
-    if (!p) return "not-arn";
-    if (p.service === "sqs" || p.service === "sns" || p.service === "s3") return p.service;
-    if (p.service === "lambda" && p.resource.startsWith("function:")) return "lambda";
-    if (p.service === "events" && p.resource.startsWith("event-bus/")) return "eventbridge";
-    return "other";
-}
-
-const NAMES: Record<DestinationKind, string> = {
-    sqs: "an SQS queue",
-    sns: "an SNS topic",
-    s3: "an S3 bucket",
-    lambda: "a Lambda function",
-    eventbridge: "an EventBridge event bus",
-};
-
 /**
- * The destination kinds Lambda accepts where: "Capturing discarded batches for Amazon MSK and self-managed Apache
- * Kafka event sources" (SNS topic, SQS queue, S3 bucket, or a Kafka topic), "Capturing records of Lambda
- * asynchronous invocations" (SQS, SNS, S3 on failure only, Lambda, EventBridge), and dead-letter queues (standard SQS
- * queue or SNS topic).
+ * Where Lambda accepts each kind comes from the destination catalogue (lib/destinations.ts: "Capturing discarded
+ * batches for Amazon MSK and self-managed Apache Kafka event sources", "Capturing records of Lambda asynchronous
+ * invocations", dead-letter queues).
  */
+const PLACE: Record<DestinationRef["what"], DestinationPlace> = {
+    "on-failure destination": "kafkaOnFailure",
+    "async on-failure destination": "asyncOnFailure",
+    "async on-success destination": "asyncOnSuccess",
+    "dead-letter target": "deadLetter",
+};
+const nameOf = (kind: string): string => factsOf(kind)?.name ?? kind;
 function allowedKinds(ref: DestinationRef): DestinationKind[] {
-    if (ref.what === "on-failure destination") return ["sqs", "sns", "s3"];
-    if (ref.what === "async on-failure destination") return ["sqs", "sns", "s3", "lambda", "eventbridge"];
-    if (ref.what === "async on-success destination") return ["sqs", "sns", "lambda", "eventbridge"];
-    return ["sqs", "sns"];
+    return kindsAllowedIn(PLACE[ref.what] ?? "deadLetter");
 }
 
 /**
- * "Using a Kafka topic as an on-failure destination" (Lambda docs, newer than the seeds): `kafka://<topic>` on a Kafka
+ * "Using a Kafka topic as an on-failure destination" (Lambda docs): `kafka://<topic>` on a Kafka
  * event source mapping; requirements: provisioned mode, the topic in the same cluster, and a destination topic that
  * is not one of the source topics.
  */
@@ -76,7 +62,7 @@ export const destinationTypes: StackValidationPolicy = {
         for (const ref of destinationRefs(index)) {
             if (ref.what === "on-failure destination" && !isKafkaMapping(ref.owner, index)) continue; // other event sources have other rules
             const allowed = allowedKinds(ref);
-            const allowedText = allowed.map((k) => NAMES[k]).join(", ") + (ref.what === "on-failure destination" ? ", or kafka://<topic>" : "");
+            const allowedText = allowed.map((k) => nameOf(k)).join(", ") + (ref.what === "on-failure destination" ? ", or kafka://<topic>" : "");
             const fail = (why: string) =>
                 report(`The ${ref.what} of '${ref.owner.name}' (${ref.owner.type}) ${why}. Lambda accepts ${allowedText} here.`, ref.owner.urn);
             if (typeof ref.arn === "string" && !isUnknown(ref.arn)) {
@@ -86,9 +72,9 @@ export const destinationTypes: StackValidationPolicy = {
                     else if (problem) fail(problem);
                     continue;
                 }
-                const kind = arnKind(ref.arn);
-                if (kind === "not-arn") fail(`is ${shown(ref.arn, 80)}, which is not an ARN: give the destination's ARN, not its name or URL`);
-                else if (kind === "other" || !allowed.includes(kind)) fail(`is ${kind === "other" ? "a resource" : NAMES[kind]} (${ref.arn.slice(0, 200)})`);
+                const d = destinationOfArn(ref.arn);
+                if (d === "not-arn") fail(`is ${shown(ref.arn, 80)}, which is not an ARN: give the destination's ARN, not its name or URL`);
+                else if (d === "other" || !allowed.includes(d.kind)) fail(`is ${d === "other" ? "a resource" : nameOf(d.kind)} (${shown(ref.arn, 200)})`);
                 continue;
             }
             // Not known yet: judge by the resources the reference depends on.
@@ -96,7 +82,7 @@ export const destinationTypes: StackValidationPolicy = {
             // Ambiguous (several destinations of one property, not known yet which is this one): wrong only if none fits.
             const wrong = ref.ambiguous ? (kinds.some((k) => allowed.includes(k)) ? undefined : kinds[0]) : kinds.find((k) => !allowed.includes(k));
             if (!wrong && ref.ambiguous) undecided = true;
-            else if (wrong) fail(`is ${NAMES[wrong]} ('${ref.targets.find((t) => kindOf(ref, t) === wrong)?.name}')`);
+            else if (wrong) fail(`is ${nameOf(wrong)} ('${ref.targets.find((t) => kindOf(ref, t) === wrong)?.name}')`);
             else if (!kinds.length) undecided = true;
         }
         if (undecided) notKnownYet(["destinationConfig"]);
@@ -133,7 +119,7 @@ function forPrincipals(statements: Stmt[], principals: string[]): Stmt[] {
 }
 
 /**
- * Seed 002: the key must let the execution role use it; when key and role are in different accounts, the key trusts
+ * "Capturing discarded batches for a self-managed Apache Kafka event source": the key must let the execution role use it; when key and role are in different accounts, the key trusts
  * the role for the cross-account actions. A key policy that names the account (`arn:aws:iam::ACCOUNT:root` or the
  * account id) delegates to IAM in that account, where `destination-kms-grants` judges the role's own policies.
  * Judged for keys in this stack; a key outside it is reported by `destination-delivery-outside-stack`.
@@ -220,7 +206,13 @@ export const destinationKeyPolicy: StackValidationPolicy = {
  * (Lambda calls the service's regional name), or for S3 a gateway endpoint whose route tables include every
  * poller subnet's route table (a subnet without an explicit association uses the VPC's main route table).
  */
-function endpointFor(index: StackIndex, tables: RouteTables, vpc: string, service: "sqs" | "sns" | "s3", subnets: PolicyResource[]): EndpointCheck {
+function endpointFor(
+    index: StackIndex,
+    tables: RouteTables,
+    vpc: string,
+    { service, type: endpointType }: { service: string; type: "Interface" | "Gateway" },
+    subnets: PolicyResource[],
+): EndpointCheck {
     let unknown = tables.endpointVpcUnknown;
     const reasons: string[] = [];
     for (const e of tables.endpointsIn(vpc)) {
@@ -243,7 +235,7 @@ function endpointFor(index: StackIndex, tables: RouteTables, vpc: string, servic
             else reasons.push(`the ${service} interface endpoint '${e.name}' has privateDnsEnabled off, so the service's regional name does not resolve to it`);
             continue;
         }
-        if (service !== "s3") continue;
+        if (endpointType !== "Gateway") continue;
         const own = tableKeys(index, e, "routeTableIds", maybeArray(e.props, "routeTableIds"));
         if (own.unknown || (isUnknown(get(e.props, "routeTableIds")) && own.keys.length === 0)) unknown = true;
         const mine = new Set(own.keys);
@@ -254,15 +246,16 @@ function endpointFor(index: StackIndex, tables: RouteTables, vpc: string, servic
             if (keys === undefined) unknown = true;
             else if (!keys.some((k) => mine.has(k))) uncovered.push(s.name);
         }
-        if (mine.size === 0 && !unknown) reasons.push(`the S3 gateway endpoint '${e.name}' is associated with no route table`);
-        else if (uncovered.length) reasons.push(`the S3 gateway endpoint '${e.name}' is not on the route tables of subnet(s) ${uncovered.join(", ")}`);
+        if (mine.size === 0 && !unknown) reasons.push(`the ${service.toUpperCase()} gateway endpoint '${e.name}' is associated with no route table`);
+        else if (uncovered.length)
+            reasons.push(`the ${service.toUpperCase()} gateway endpoint '${e.name}' is not on the route tables of subnet(s) ${uncovered.join(", ")}`);
         else if (mine.size > 0 && !unknown) return { ok: true, unknown: false };
     }
     return { ok: false, unknown, why: reasons.join("; ") };
 }
 
 /**
- * "Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources" (and seed 002): "You must
+ * "Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources" (and "Capturing discarded batches for a self-managed Apache Kafka event source"): "You must
  * deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC." The page states it
  * without condition (a NAT gateway or provisioned mode does not lift it), so it is judged for every mapping whose
  * cluster VPC is in the stack. A `kafka://` destination is the cluster itself and needs none.
@@ -282,7 +275,8 @@ export const destinationEndpointInClusterVpc: StackValidationPolicy = {
             if (typeof ref.arn === "string" && ref.arn.startsWith(KAFKA_DESTINATION_PREFIX)) continue;
             const target = ref.targets.find((t) => t.type !== T.fn);
             const kind = kindOf(ref, target);
-            if (kind !== "sqs" && kind !== "sns" && kind !== "s3") {
+            const endpoint = kind ? factsOf(kind)?.endpoint : undefined;
+            if (!kind || !endpoint) {
                 if (!kind && (isUnknown(ref.arn) || ref.arn === undefined)) undecided = true;
                 continue;
             }
@@ -296,7 +290,7 @@ export const destinationEndpointInClusterVpc: StackValidationPolicy = {
             for (const vpc of vpcs) {
                 const inVpc = subnets.filter((s) => vpcOf(index, s) === vpc);
                 const memoKey = `${vpc}\n${kind}\n${inVpc.map((x) => x.urn).join("\n")}`;
-                const check = checked.get(memoKey) ?? endpointFor(index, tables, vpc, kind, inVpc);
+                const check = checked.get(memoKey) ?? endpointFor(index, tables, vpc, endpoint, inVpc);
                 checked.set(memoKey, check);
                 if (check.ok) continue;
                 if (check.unknown) {
@@ -305,11 +299,11 @@ export const destinationEndpointInClusterVpc: StackValidationPolicy = {
                 }
                 const vpcName = index.urn(vpc)?.name ?? (vpc.startsWith("id:") ? vpc.slice(3) : vpc);
                 report(
-                    `The on-failure destination of Kafka mapping '${ref.owner.name}' is ${NAMES[kind]}, and the cluster's VPC '${vpcName}' has no usable ${kind} endpoint` +
+                    `The on-failure destination of Kafka mapping '${ref.owner.name}' is ${nameOf(kind)}, and the cluster's VPC '${vpcName}' has no usable ${kind} endpoint` +
                         `${check.why ? ` (${check.why})` : ""}. AWS: "You must deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC": ` +
-                        (kind === "s3"
-                            ? "add an S3 gateway endpoint on the route tables of the cluster's subnets (or an S3 interface endpoint with private DNS)."
-                            : `add an interface endpoint for com.amazonaws.<region>.${kind} with privateDnsEnabled, in the cluster's subnets, allowing 443 from the cluster's security group.`),
+                        (endpoint.type === "Gateway"
+                            ? `add an ${endpoint.service.toUpperCase()} gateway endpoint on the route tables of the cluster's subnets (or an ${endpoint.service.toUpperCase()} interface endpoint with private DNS).`
+                            : `add an interface endpoint for com.amazonaws.<region>.${endpoint.service} with privateDnsEnabled, in the cluster's subnets, allowing 443 from the cluster's security group.`),
                     ref.owner.urn,
                 );
             }
@@ -351,7 +345,7 @@ export const destinationDeliveryOutsideStack: StackValidationPolicy = {
                     }
                 }
             }
-            if (ref.what === "on-failure destination" && isKafkaMapping(ref.owner, index) && (kind === "sqs" || kind === "sns" || kind === "s3")) {
+            if (ref.what === "on-failure destination" && isKafkaMapping(ref.owner, index) && kind && factsOf(kind)?.endpoint) {
                 const managed = !isSelfManagedMapping(ref.owner) && clustersOf(index, ref.owner).length === 0;
                 if (managed || pollerSubnets(index, ref.owner).length === 0) {
                     const source = maybeString(ref.owner.props, "eventSourceArn");

@@ -1,26 +1,22 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../lib/facts";
+import { kindOfArn, kindOfResourceType } from "../lib/destinations";
 import { StackIndex, T } from "../lib/graph";
 import { boundaryOf, endpointGates, keyPolicyGate, refusal, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
 import type { RequestContext } from "../lib/iam-conditions";
 import { accountOf, isKeyArn, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, isKafkaMapping, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
 import { pollerSubnets, vpcOf } from "../lib/vpc";
-import { clip, get, isUnknown, maybeArray, notKnownYet, parseArn, type Path } from "../lib/values";
+import { clip, get, isUnknown, maybeArray, notKnownYet, type Path } from "../lib/values";
 
 type Kind = DestinationKind;
 
+/** The destination kind of a resource in the stack (by its type) or of an ARN (by service and resource), from the catalogue. */
 export function kindOf(ref: DestinationRef, target?: PolicyResource): Kind | undefined {
-    if (target) {
-        if (target.type === T.queue) return "sqs";
-        if (target.type === T.topic) return "sns";
-        if (target.type === T.bucket || target.type === T.bucketV2) return "s3";
-        if (target.type === T.eventBus) return "eventbridge";
-        if (target.type === T.fn) return "lambda";
-    }
-    if (typeof ref.arn !== "string" || isUnknown(ref.arn)) return undefined;
-    const service = parseArn(ref.arn)?.service;
-    return service === "sqs" || service === "sns" || service === "s3" || service === "lambda" ? service : service === "events" ? "eventbridge" : undefined;
+    // A known ARN of a catalogue kind decides; otherwise the target's type (a sibling's, for a shared reference whose
+    // ARN is unknown: rules treat `ref.shared` targets as candidates).
+    const byArn = typeof ref.arn === "string" && !isUnknown(ref.arn) ? kindOfArn(ref.arn) : undefined;
+    return byArn ?? (target ? kindOfResourceType(target.type) : undefined);
 }
 
 /** The key reference of a destination resource (queue, topic, bucket's default encryption, bus), if any. */
@@ -89,7 +85,7 @@ export const destinationEncryption: StackValidationPolicy = {
     },
 };
 
-/** Seed 002 tip: "We recommend enabling S3 versioning on your destination bucket"; failure records stay private. */
+/** "Capturing discarded batches for a self-managed Apache Kafka event source", tip: "We recommend enabling S3 versioning on your destination bucket"; failure records stay private. */
 export const s3DestinationProtection: StackValidationPolicy = {
     name: "s3-destination-protection",
     description: "S3 buckets that receive failure records are versioned and block all public access.",
@@ -194,7 +190,7 @@ function needsFor(
 }
 
 /**
- * Seeds 002/004: the execution role needs permission to send to its destinations, and, when a destination uses a
+ * "Capturing discarded batches for a self-managed Apache Kafka event source" and "Capturing records of Lambda asynchronous invocations": the execution role needs permission to send to its destinations, and, when a destination uses a
  * customer-managed key, the KMS actions for that key. Found by following mapping (or invoke config, or function) →
  * function → role → the role's policies. "Can it deliver?" is asked as IAM evaluates it, conservatively
  * (lib/iam-access.ts): an Allow of the role that certainly applies, the permissions boundary's too, and no Deny that

@@ -208,7 +208,7 @@ export const kafkaMappingUnboundedRetries: ResourceValidationPolicy = {
         if (provisioned === true && destination !== undefined && destination !== null && destination !== "") return;
         report(
             `Kafka event source mapping '${args.name}' retries a failing batch forever and has no record age limit: one record the function cannot process blocks its partition until it expires from the topic. ` +
-                "In provisioned mode, set maximumRetryAttempts (0-10000) or maximumRecordAgeInSeconds (60-604800) with an on-failure destination, and ReportBatchItemFailures, so the record is set aside with its topic, partition and offset.",
+                `In provisioned mode, set maximumRetryAttempts (${F.KAFKA_RETRY_ATTEMPTS.min}-${F.KAFKA_RETRY_ATTEMPTS.max}) or maximumRecordAgeInSeconds (${F.KAFKA_RECORD_AGE_SECONDS.min}-${F.KAFKA_RECORD_AGE_SECONDS.max}) with an on-failure destination, and ReportBatchItemFailures, so the record is set aside with its topic, partition and offset.`,
         );
     }),
 };

@@ -6,7 +6,7 @@ import { get, isUnknown, knownNumber, notKnownYet, type Path } from "../lib/valu
 import { config, stricterLimit } from "./common";
 
 /**
- * Seed (Spanish page): "Lambda can run the function for a maximum of 14 minutes. Set the function timeout to 14 minutes
+ * "Using Lambda with Amazon MSK": "Lambda can run the function for a maximum of 14 minutes. Set the function timeout to 14 minutes
  * or less (the default timeout value is 3 seconds). Lambda may retry invocations that exceed 14 minutes." The Lambda
  * page on self-managed Apache Kafka states the same limit, so the rule covers MSK (provisioned and serverless) and
  * self-managed Kafka mappings, whichever way the mapping names its function (name, partial or full ARN, qualifier,

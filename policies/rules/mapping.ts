@@ -29,7 +29,7 @@ function kindFor(props: unknown, applies: SourceKind[]): SourceKind | undefined 
 const KAFKA: SourceKind[] = ["msk", "self-managed"];
 const MSK: SourceKind[] = ["msk"];
 
-/** Lambda's limits for an MSK event source mapping (seed parameter table and the Lambda API). */
+/** Lambda's limits for an MSK event source mapping (the parameter table of "Using Lambda with Amazon MSK" and the Lambda API). */
 export const mskMappingLimits: ResourceValidationPolicy = {
     name: "msk-mapping-limits",
     description:
@@ -41,7 +41,7 @@ export const mskMappingLimits: ResourceValidationPolicy = {
         const p = args.props;
         const problems: string[] = [];
         const topics = knownArray(p, "topics");
-        // Seed: the mapping takes the name of *the* Kafka topic (MSK and self-managed Kafka alike).
+        // "Using Lambda with Amazon MSK": the mapping takes the name of *the* Kafka topic (MSK and self-managed Kafka alike).
         if (topics.length !== 1) problems.push(`it lists ${topics.length} topics; a Kafka mapping reads exactly one topic`);
         const range = (value: number | undefined, what: string, r: { min: number; max: number }) => {
             if (value !== undefined && (!Number.isInteger(value) || value < r.min || value > r.max))
@@ -71,7 +71,7 @@ export const mskMappingLimits: ResourceValidationPolicy = {
 };
 
 /**
- * Seed: "Amazon MSK does not support SASL/PLAIN authentication"; MSK's SASL/SCRAM is SCRAM-SHA-512. For self-managed
+ * "Using Lambda with Amazon MSK": "Amazon MSK does not support SASL/PLAIN authentication"; MSK's SASL/SCRAM is SCRAM-SHA-512. For self-managed
  * Apache Kafka, Lambda supports SASL/PLAIN (BASIC_AUTH) and SCRAM-SHA-256 (Lambda: "Configuring cluster
  * authentication methods in Lambda"), so this rule does not apply there.
  */
@@ -93,7 +93,7 @@ export const mskMappingAuthMechanism: ResourceValidationPolicy = {
 };
 
 /**
- * Seed: "Amazon MSK doesn't support self-signed server certificates, because all brokers in Amazon MSK use public
+ * "Using Lambda with Amazon MSK": "Amazon MSK doesn't support self-signed server certificates, because all brokers in Amazon MSK use public
  * certificates signed by Amazon Trust Services CAs, which Lambda trusts by default." For self-managed Apache Kafka a
  * private CA or self-signed server certificate is legal: "you can configure the server root CA certificate (as a secret
  * in Secrets Manager)" (Lambda: "Configuring cluster authentication methods in Lambda").
@@ -115,7 +115,7 @@ export const mskNoCustomServerCa: ResourceValidationPolicy = {
 };
 
 /**
- * Seed 002 (capturing discarded batches for a self-managed Apache Kafka event source; the same holds for MSK): keep
+ * "Capturing discarded batches for a self-managed Apache Kafka event source" (the same holds for MSK): keep
  * records of failed invocations by adding a destination; otherwise discarded batches are lost.
  */
 export const mskMappingOnFailureDestination: ResourceValidationPolicy = {
@@ -140,7 +140,7 @@ export const mskMappingOnFailureDestination: ResourceValidationPolicy = {
 };
 
 /**
- * Seeds 002/004: Lambda sends records to standard SQS queues and standard SNS topics; "FIFO queues and Amazon SNS FIFO
+ * "Capturing discarded batches for a self-managed Apache Kafka event source" and "Capturing records of Lambda asynchronous invocations": Lambda sends records to standard SQS queues and standard SNS topics; "FIFO queues and Amazon SNS FIFO
  * topics are not supported" (and a FIFO destination makes every delivery fail with DestinationDeliveryFailures).
  * Decided from the ARN (`.fifo`) when known, and otherwise by following the reference to the queue or topic resource,
  * so a first preview, where ARNs are unknown, is caught too.

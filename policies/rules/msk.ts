@@ -40,7 +40,7 @@ export const mskEncryptionInTransit: ResourceValidationPolicy = {
 };
 
 /**
- * Unauthenticated access off. MSK enables unauthenticated access when a cluster has no client authentication; seed:
+ * Unauthenticated access off. MSK enables unauthenticated access when a cluster has no client authentication; "Using Lambda with Amazon MSK":
  * "If no clients access the cluster through the internet, you can use unauthenticated access" is a choice this
  * policy makes explicit per stack (config `allowUnauthenticated`).
  */

@@ -142,7 +142,7 @@ function networkPaths(resources: PolicyResource[]): PathReport {
 }
 
 /**
- * Lambda/MSK "Network configuration" (seed 001): a Kafka mapping's pollers reach the brokers on the port of their
+ * Lambda, "Configuring your Amazon MSK cluster and Amazon VPC network for Lambda": a Kafka mapping's pollers reach the brokers on the port of their
  * authentication, and Lambda, STS (and Secrets Manager with a secret) through endpoints or a NAT gateway; each piece
  * judged as EC2 evaluates it (lib/path-check.ts). Mandatory where every piece is in the stack and the path is broken.
  */

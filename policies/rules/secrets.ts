@@ -20,7 +20,7 @@ function hasMtlsFields(v: unknown): boolean {
 }
 
 /**
- * Seed "Configuring the mTLS secret": certificate chain order (client, intermediates, root), PEM format, PKCS#8 keys,
+ * "Using Lambda with Amazon MSK", "Configuring the mTLS secret": certificate chain order (client, intermediates, root), PEM format, PKCS#8 keys,
  * PBES1 (not PBES2) encryption with a password, and Secrets Manager's 65,536-byte limit; a client certificate must
  * be signed by a CA the brokers trust (so not self-signed). Judged with real X.509/ASN.1 parsing.
  *
@@ -76,7 +76,7 @@ function secretsFor(index: StackIndex, owner: PolicyResource, prop: string, valu
 }
 
 /**
- * Seed: "The CLIENT_CERTIFICATE_TLS_AUTH secret requires a certificate field and a private key field." A mapping's
+ * "Using Lambda with Amazon MSK": "The CLIENT_CERTIFICATE_TLS_AUTH secret requires a certificate field and a private key field." A mapping's
  * mTLS secret must have both (the chain and key themselves are judged by `mtls-secret`).
  */
 export const mtlsSecretForMapping: StackValidationPolicy = {

@@ -11,7 +11,7 @@ import { shown } from "../lib/shown";
  * The starting positions Lambda accepts for Kafka. Lambda API reference, CreateEventSourceMapping, StartingPosition:
  * TRIM_HORIZON | LATEST | AT_TIMESTAMP, "AT_TIMESTAMP is supported only for Amazon Kinesis streams, Amazon DocumentDB,
  * Amazon MSK, and self-managed Apache Kafka"; "Apache Kafka polling and stream starting positions in Lambda": at
- * timestamp reads from StartingPositionTimestamp (Unix time seconds). Seed (Lambda/MSK parameter table):
+ * timestamp reads from StartingPositionTimestamp (Unix time seconds). "Using Lambda with Amazon MSK" (parameters):
  * StartingPosition is required for Amazon MSK and can only be set on create.
  */
 export const KAFKA_STARTING_POSITIONS = ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"] as const;
@@ -75,7 +75,7 @@ function sourceKeyOf(index: StackIndex, m: PolicyResource): string | undefined {
 }
 
 /**
- * Seed (Lambda/MSK, "Customizable consumer group ID"): "The consumer group ID that you specify must be unique among
+ * "Using Lambda with Amazon MSK" ("Customizable consumer group ID"): "The consumer group ID that you specify must be unique among
  * all your Kafka event sources"; a second mapping joining the same group on the same cluster splits the topic's
  * messages between them, so neither function sees every record. Without a consumer group id Lambda uses the
  * mapping's UUID, which never collides.

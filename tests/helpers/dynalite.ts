@@ -28,7 +28,7 @@ import {
     type PutItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { IDEMPOTENCY_TABLE_SCHEMA } from "../../lib/handler-contract";
+import { IDEMPOTENCY_TABLE_SCHEMA } from "../../lib/handler-env";
 
 export interface LocalDynamo {
     endpoint: string;

@@ -1,0 +1,212 @@
+import * as assert from "assert";
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import Ajv2020 from "ajv/dist/2020";
+import { parse as parseYaml } from "yaml";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
+import { Alerts, Destination, KafkaTopics } from "../component";
+import { DestinationType, StackEnvironment } from "../lib/destinations";
+import { run, type Run } from "./helpers/sim";
+
+/**
+ * The component package (PulumiPlugin.yaml → component/): started as the Pulumi CLI starts a source-based plugin
+ * (`@pulumi/pulumi/cmd/run-plugin` on the plugin directory), it answers GetSchema over gRPC with a schema that holds
+ * every exported component, types every property (no `pulumi.json#/Any`) and validates against Pulumi's package
+ * metaschema (schemas/pulumi-package.schema.json); and `construct()` with the plain JSON a Python or YAML program
+ * sends builds the same resources, with the same inputs, as the TypeScript program.
+ */
+const ROOT = path.resolve(__dirname, "..");
+const PLUGIN_DIR = path.join(ROOT, parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")).main);
+const COMPONENTS = { Alerts, Destination, KafkaTopics };
+
+/** Starts the plugin as the CLI does and reads the port it prints; the caller kills it. */
+function startPlugin(): Promise<{ child: ChildProcess; port: number }> {
+    const runPlugin = require.resolve("@pulumi/pulumi/cmd/run-plugin");
+    const child = spawn(process.execPath, [runPlugin, PLUGIN_DIR], { cwd: PLUGIN_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    return new Promise((resolve, reject) => {
+        let out = "";
+        let err = "";
+        child.stdout!.on("data", (d) => {
+            out += d;
+            const line = out.split("\n")[0].trim();
+            if (out.includes("\n") && /^[0-9]+$/.test(line)) resolve({ child, port: Number(line) });
+        });
+        child.stderr!.on("data", (d) => (err += d));
+        child.on("exit", (code) => reject(new Error(`the plugin exited with ${code} before printing its port: ${err || out}`)));
+    });
+}
+
+function getSchema(port: number): Promise<string> {
+    const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
+    const { GetSchemaRequest } = require("@pulumi/pulumi/proto/provider_pb");
+    const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const req = new GetSchemaRequest();
+    req.setVersion(0);
+    return new Promise((resolve, reject) =>
+        client.getSchema(req, (e: Error | null, res: { getSchema(): string }) => {
+            client.close();
+            if (e) reject(e);
+            else resolve(res.getSchema());
+        }),
+    );
+}
+
+/** Every `$ref` in a schema, with where it is. */
+function refs(v: unknown, at = "", out: [string, string][] = []): [string, string][] {
+    if (Array.isArray(v)) v.forEach((x, i) => refs(x, `${at}[${i}]`, out));
+    else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+            if (k === "$ref" && typeof x === "string") out.push([at, x]);
+            else refs(x, `${at}.${k}`, out);
+        }
+    return out;
+}
+
+describe("component package (PulumiPlugin.yaml)", function () {
+    this.timeout(300_000);
+    let schema: any;
+    // One provider for every construct(): it analyses the package's TypeScript once (its schema is cached).
+    const provider = new ComponentProvider({ name: "msk-lambda", components: Object.values(COMPONENTS), dirname: PLUGIN_DIR });
+
+    before(async () => {
+        // The plugin process and this process analyse the package at the same time (each takes seconds).
+        const served = (async () => {
+            const { child, port } = await startPlugin();
+            try {
+                return await getSchema(port);
+            } finally {
+                child.kill();
+            }
+        })();
+        const [text, local] = await Promise.all([served, provider.getSchema()]);
+        schema = JSON.parse(text);
+        assert.deepStrictEqual(JSON.parse(local), schema, "construct() below runs with another schema than the plugin serves");
+    });
+
+    it("answers GetSchema over gRPC, as the Pulumi CLI starts it, with every exported component", () => {
+        assert.strictEqual(schema.name, "msk-lambda");
+        assert.deepStrictEqual(
+            Object.keys(schema.resources).sort(),
+            Object.keys(COMPONENTS).map((c) => `msk-lambda:index:${c}`),
+        );
+        for (const [token, r] of Object.entries<any>(schema.resources)) {
+            assert.strictEqual(r.isComponent, true, token);
+            for (const [name, p] of Object.entries<any>(r.inputProperties)) assert.ok(p.description, `${token}.${name} has no doc comment`);
+        }
+    });
+
+    it("types every property: no pulumi.json#/Any", () => {
+        assert.deepStrictEqual(
+            refs(schema).filter(([, r]) => r === "pulumi.json#/Any"),
+            [],
+        );
+        assert.deepStrictEqual(
+            schema.types["msk-lambda:index:DestinationType"].enum.map((e: { value: string }) => e.value),
+            Object.values(DestinationType),
+        );
+    });
+
+    it("validates against Pulumi's package metaschema", () => {
+        const meta = JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", "pulumi-package.schema.json"), "utf8"));
+        const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
+        const validate = ajv.compile(meta);
+        assert.ok(validate(schema), JSON.stringify(validate.errors, null, 1));
+    });
+
+    it("accepts the YAML example program: its Pulumi.yaml is a valid project, and every msk-lambda resource matches the schema", () => {
+        const file = path.join(ROOT, "examples", "languages", "yaml", "Pulumi.yaml");
+        const program = parseYaml(fs.readFileSync(file, "utf8")) as any;
+        const project = JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", "pulumi-project.schema.json"), "utf8"));
+        const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
+        const validProject = ajv.compile(project);
+        assert.ok(validProject(JSON.parse(JSON.stringify(program))), JSON.stringify(validProject.errors));
+        const problems: string[] = [];
+        let used = 0;
+        for (const [name, r] of Object.entries<any>(program.resources)) {
+            if (!String(r.type).startsWith("msk-lambda:")) continue;
+            used++;
+            const def = schema.resources[r.type];
+            if (!def) {
+                problems.push(`${name}: no component ${r.type}`);
+                continue;
+            }
+            for (const req of def.requiredInputs ?? []) if (!(req in (r.properties ?? {}))) problems.push(`${name}: missing ${req}`);
+            for (const [k, v] of Object.entries<any>(r.properties ?? {})) {
+                const prop = def.inputProperties[k];
+                if (!prop) problems.push(`${name}.${k}: not an input of ${r.type}`);
+                else if (prop.$ref?.startsWith("#/types/")) {
+                    const t = schema.types[prop.$ref.slice("#/types/".length)];
+                    if (!t.enum.some((e: { value: unknown }) => e.value === v)) problems.push(`${name}.${k}: ${v} is not one of the enum's values`);
+                } else if (prop.type === "array" ? !Array.isArray(v) : prop.type === "object" ? typeof v !== "object" : typeof v !== prop.type)
+                    problems.push(`${name}.${k}: not a ${prop.type}`);
+            }
+            for (const m of JSON.stringify(program.outputs ?? {}).matchAll(new RegExp(`\\$\\{${name}\\.([a-zA-Z]+)\\}`, "g")))
+                if (!(m[1] in def.properties)) problems.push(`output reads ${name}.${m[1]}, not an output of ${r.type}`);
+        }
+        assert.ok(used > 0, "the example uses no msk-lambda component");
+        assert.deepStrictEqual(problems, []);
+    });
+
+    it("has a Python example that python3 compiles", () => {
+        const file = path.join(ROOT, "examples", "languages", "python", "__main__.py");
+        const r = spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", file], { encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.error ? `python3 not runnable: ${r.error.message}` : r.stderr);
+    });
+
+    /** The resources a component builds, with their inputs, by type and name. */
+    const shape = (r: Run) =>
+        r.resources
+            .filter((x) => x.type !== "pulumi:pulumi:Stack")
+            .map((x) => ({ type: x.type, name: x.name, inputs: x.inputs }))
+            .sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
+
+    /** Each component with the args a TypeScript program gives it (JSON-safe, so also what YAML or Python sends). */
+    const role = "arn:aws:iam::123456789012:role/consumer";
+    const cases = [StackEnvironment.Dev, StackEnvironment.Prod].flatMap((environment) => [
+        ...Object.values(DestinationType).map((type) => ({
+            component: "Destination" as const,
+            label: `Destination ${type}, ${environment}`,
+            environment,
+            args: { type, environment, physicalName: "msk-lambda-dev-orders-failures", senderRoleArns: [role], tags: { team: "data" } },
+        })),
+        {
+            component: "Alerts" as const,
+            label: `Alerts, ${environment}`,
+            environment,
+            args: { environment, baseName: "msk-lambda-dev", tags: { team: "data" } },
+        },
+        {
+            component: "KafkaTopics" as const,
+            label: `KafkaTopics, ${environment}`,
+            environment,
+            args: {
+                environment,
+                clusterArn: "arn:aws:kafka:us-east-1:123456789012:cluster/msk-lambda-dev/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2",
+                clusterName: "msk-lambda-dev",
+                topics: [
+                    { name: "orders", existing: false, partitions: 6, replicationFactor: 3, configs: { "min.insync.replicas": "2" }, consumers: ["orders"] },
+                    { name: "payments", existing: false, partitions: 3, replicationFactor: 2, configs: {}, consumers: [] },
+                    { name: "legacy", existing: true, configs: {}, consumers: ["audit"] },
+                ],
+            },
+        },
+    ]);
+
+    it("has a construct case for every exported component", () => {
+        assert.deepStrictEqual([...new Set(cases.map((c) => c.component))].sort(), Object.keys(COMPONENTS).sort());
+    });
+
+    for (const c of cases) {
+        it(`construct() with a YAML program's plain JSON builds what the TypeScript program builds (${c.label})`, async () => {
+            // What `type: msk-lambda:index:<Component>` with `properties:` sends from Pulumi YAML (or Python's dict).
+            const json = JSON.parse(JSON.stringify(c.args));
+            const viaConstruct = await run(() => provider.construct("it", `msk-lambda:index:${c.component}`, json, {}), { stack: c.environment });
+            const Ctor = COMPONENTS[c.component] as unknown as new (name: string, args: unknown) => unknown;
+            const viaTs = await run(() => new Ctor("it", c.args), { stack: c.environment });
+            assert.ok(shape(viaTs).length >= 2);
+            assert.deepStrictEqual(shape(viaConstruct), shape(viaTs));
+        });
+    }
+});
