@@ -21,8 +21,9 @@ const MAY_WAIT_FOR_CLUSTER = (r: { type: string; name: string }) =>
     r.type === "aws:lambda/eventSourceMapping:EventSourceMapping" ||
     (r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.endsWith("-kafka")) ||
     r.type === "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation" ||
-    // Topics are created through the MSK API on the running cluster.
+    // Topics are created through the MSK API on the running cluster (their component names the cluster in dependsOn).
     r.type === "aws:msk/topic:Topic" ||
+    r.type === "msk-lambda:index:KafkaTopics" ||
     WATCHES_MAPPING(r);
 
 /** What the cluster may wait for: its network, key, log group and configuration. */

@@ -147,7 +147,7 @@ describe("destination catalogue: a kind added there alone", function () {
         } as unknown as PolicyResource;
         const problems = judge([...resources, invoke]).filter((p) => p.policy === "destination-types");
         assert.strictEqual(problems.length, 1, JSON.stringify(problems));
-        assert.match(problems[0].message, /is a Firehose stream \(arn:aws:firehose/);
+        assert.match(problems[0].message, /is a Firehose stream \("arn:aws:firehose/);
         assert.ok(!/Firehose stream/.test(problems[0].message.slice(problems[0].message.indexOf("Lambda accepts"))));
     });
 });
