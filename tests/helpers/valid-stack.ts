@@ -130,8 +130,20 @@ function destination(kind: Exclude<AsyncDestination, "none">, what: string, key:
     ];
 }
 
-/** The network of an MSK cluster: VPC, two private subnets, a route table, a self-referencing group, endpoints. */
-function network(onFailure: MappingDestination): { all: Res[]; subnets: Res[]; sg: Res } {
+/** The broker port of each MSK source's authentication (Amazon MSK "Port information"): IAM 9098, SASL/SCRAM 9096, TLS 9094. */
+const BROKER_PORT: Partial<Record<Source, number>> = { "msk-iam": 9098, serverless: 9098, "msk-scram": 9096, "msk-mtls": 9094 };
+
+/**
+ * The network of an MSK cluster as "Configuring your Amazon MSK cluster and Amazon VPC network for Lambda" asks: a VPC,
+ * two private subnets with a route table (no 0.0.0.0/0 route: the pollers reach AWS services through endpoints), the
+ * cluster's group admitting the broker port of the source's authentication from itself ("Inbound rules – Allow all
+ * traffic on the Amazon MSK broker port ... for the security groups specified for your event source"; its egress is
+ * allow-all, which holds "Outbound rules – Allow all traffic on port 443 for all destinations" and the broker port),
+ * and interface endpoints for Lambda, STS, Secrets Manager and the on-failure service, with private DNS, in a group
+ * that admits 443 from the cluster's group ("must allow all inbound traffic on port 443 from the event source's
+ * security groups").
+ */
+function network(source: Source, onFailure: MappingDestination): { all: Res[]; subnets: Res[]; sg: Res } {
     const vpc = res("aws:ec2/vpc:Vpc", "vpc", { id: "vpc-0123456789abcdef0", cidrBlock: "10.0.0.0/16" });
     const subnets = [0, 1].map((i) =>
         res(
@@ -153,9 +165,20 @@ function network(onFailure: MappingDestination): { all: Res[]; subnets: Res[]; s
     const sg = res("aws:ec2/securityGroup:SecurityGroup", "kafka-sg", {
         id: "sg-0123456789abcdef0",
         vpcId: "vpc-0123456789abcdef0",
-        ingress: [{ protocol: "tcp", fromPort: 9098, toPort: 9098, self: true, cidrBlocks: [] }],
+        ingress: [{ protocol: "tcp", fromPort: BROKER_PORT[source], toPort: BROKER_PORT[source], self: true, cidrBlocks: [] }],
         egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     });
+    const endpointSg = res(
+        "aws:ec2/securityGroup:SecurityGroup",
+        "endpoint-sg",
+        {
+            id: "sg-0fedcba9876543210",
+            vpcId: "vpc-0123456789abcdef0",
+            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: ["sg-0123456789abcdef0"], cidrBlocks: [] }],
+            egress: [],
+        },
+        { vpcId: [vpc], ingress: [sg] },
+    );
     const endpoint = (service: string, props: Record<string, unknown>, deps: Record<string, Res[]> = {}) =>
         res(
             "aws:ec2/vpcEndpoint:VpcEndpoint",
@@ -167,12 +190,13 @@ function network(onFailure: MappingDestination): { all: Res[]; subnets: Res[]; s
         vpcEndpointType: "Interface",
         privateDnsEnabled: true,
         subnetIds: subnets.map((s) => s.props.id),
-        securityGroupIds: ["sg-0123456789abcdef0"],
+        securityGroupIds: ["sg-0fedcba9876543210"],
     };
-    const endpoints = [endpoint("lambda", iface), endpoint("sts", iface), endpoint("secretsmanager", iface)];
-    if (onFailure === "sqs" || onFailure === "sns") endpoints.push(endpoint(onFailure, iface));
+    const ifaceDeps = { subnetIds: subnets, securityGroupIds: [endpointSg] };
+    const endpoints = [endpoint("lambda", iface, ifaceDeps), endpoint("sts", iface, ifaceDeps), endpoint("secretsmanager", iface, ifaceDeps)];
+    if (onFailure === "sqs" || onFailure === "sns") endpoints.push(endpoint(onFailure, iface, ifaceDeps));
     if (onFailure === "s3") endpoints.push(endpoint("s3", { vpcEndpointType: "Gateway", routeTableIds: ["rtb-0123456789abcdef0"] }, { routeTableIds: [rt] }));
-    return { all: [vpc, ...subnets, rt, ...assoc, sg, ...endpoints], subnets, sg };
+    return { all: [vpc, ...subnets, rt, ...assoc, sg, endpointSg, ...endpoints], subnets, sg };
 }
 
 /** One valid stack for a choice. */
@@ -186,7 +210,7 @@ export function validStack(c: Choice): Built {
     });
     all.push(key);
     const msk = c.source !== "self-managed";
-    const net = msk && c.source !== "vpc-connection" ? network(c.onFailure) : undefined;
+    const net = msk && c.source !== "vpc-connection" ? network(c.source, c.onFailure) : undefined;
     if (net) all.push(...net.all);
     // The cluster.
     let cluster: Res | undefined;
