@@ -165,9 +165,21 @@ function network(source: Source, onFailure: MappingDestination): { all: Res[]; s
     const sg = res("aws:ec2/securityGroup:SecurityGroup", "kafka-sg", {
         id: "sg-0123456789abcdef0",
         vpcId: "vpc-0123456789abcdef0",
-        ingress: [{ protocol: "tcp", fromPort: BROKER_PORT[source], toPort: BROKER_PORT[source], self: true, cidrBlocks: [] }],
         egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     });
+    // The self-reference as its own rule resource (aws-native, as CloudFormation, cannot write it inline).
+    const broker = res(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "kafka-sg-broker",
+        {
+            securityGroupId: "sg-0123456789abcdef0",
+            ipProtocol: "tcp",
+            fromPort: BROKER_PORT[source],
+            toPort: BROKER_PORT[source],
+            referencedSecurityGroupId: "sg-0123456789abcdef0",
+        },
+        { securityGroupId: [sg], referencedSecurityGroupId: [sg] },
+    );
     const endpointSg = res(
         "aws:ec2/securityGroup:SecurityGroup",
         "endpoint-sg",
@@ -196,7 +208,7 @@ function network(source: Source, onFailure: MappingDestination): { all: Res[]; s
     const endpoints = [endpoint("lambda", iface, ifaceDeps), endpoint("sts", iface, ifaceDeps), endpoint("secretsmanager", iface, ifaceDeps)];
     if (onFailure === "sqs" || onFailure === "sns") endpoints.push(endpoint(onFailure, iface, ifaceDeps));
     if (onFailure === "s3") endpoints.push(endpoint("s3", { vpcEndpointType: "Gateway", routeTableIds: ["rtb-0123456789abcdef0"] }, { routeTableIds: [rt] }));
-    return { all: [vpc, ...subnets, rt, ...assoc, sg, endpointSg, ...endpoints], subnets, sg };
+    return { all: [vpc, ...subnets, rt, ...assoc, sg, broker, endpointSg, ...endpoints], subnets, sg };
 }
 
 /** One valid stack for a choice. */
@@ -418,7 +430,57 @@ const json = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : v
  * The aws-native form of a resource (its type and property names as `@pulumi/aws-native` sends them), for the types
  * the pack's adapters read; others stay `aws` (a program may mix providers). Property dependencies follow the names.
  */
+const nativeRule = (dir: "ingress" | "egress") => (x: unknown) => {
+    const r = obj(x);
+    const cidr = (r.cidrBlocks as string[] | undefined)?.[0];
+    const group = (r.securityGroups as string[] | undefined)?.[0];
+    return {
+        ipProtocol: r.protocol,
+        fromPort: r.fromPort,
+        toPort: r.toPort,
+        ...(cidr ? { cidrIp: cidr } : {}),
+        ...(group ? { [dir === "ingress" ? "sourceSecurityGroupId" : "destinationSecurityGroupId"]: group } : {}),
+    };
+};
+
 const NATIVE: Record<string, { type: string; props: (p: Props) => Props; deps?: Record<string, string> }> = {
+    "aws:ec2/vpc:Vpc": { type: "aws-native:ec2:Vpc", props: (p) => ({ vpcId: p.id, cidrBlock: p.cidrBlock }) },
+    "aws:ec2/subnet:Subnet": { type: "aws-native:ec2:Subnet", props: (p) => ({ subnetId: p.id, vpcId: p.vpcId, cidrBlock: p.cidrBlock }) },
+    "aws:ec2/routeTable:RouteTable": { type: "aws-native:ec2:RouteTable", props: (p) => ({ routeTableId: p.id, vpcId: p.vpcId }) },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": {
+        type: "aws-native:ec2:SubnetRouteTableAssociation",
+        props: (p) => ({ subnetId: p.subnetId, routeTableId: p.routeTableId }),
+    },
+    "aws:ec2/securityGroup:SecurityGroup": {
+        type: "aws-native:ec2:SecurityGroup",
+        props: (p) => ({
+            groupId: p.id,
+            vpcId: p.vpcId,
+            groupDescription: "managed by the consumer's stack",
+            ...(Array.isArray(p.ingress) ? { securityGroupIngress: p.ingress.map(nativeRule("ingress")) } : {}),
+            // An empty list is CloudFormation's default allow-all egress: leave it out.
+            ...(Array.isArray(p.egress) && p.egress.length ? { securityGroupEgress: p.egress.map(nativeRule("egress")) } : {}),
+        }),
+        deps: { ingress: "securityGroupIngress", egress: "securityGroupEgress" },
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        type: "aws-native:ec2:SecurityGroupIngress",
+        props: (p) => ({
+            groupId: p.securityGroupId,
+            ipProtocol: p.ipProtocol,
+            fromPort: p.fromPort,
+            toPort: p.toPort,
+            sourceSecurityGroupId: p.referencedSecurityGroupId,
+        }),
+        deps: { securityGroupId: "groupId", referencedSecurityGroupId: "sourceSecurityGroupId" },
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        type: "aws-native:ec2:VpcEndpoint",
+        props: (p) => {
+            const { policy, ...rest } = p;
+            return { ...rest, ...(policy !== undefined ? { policyDocument: json(policy) } : {}) };
+        },
+    },
     "aws:kms/key:Key": {
         type: "aws-native:kms:Key",
         props: (p) => ({ arn: p.arn, keyId: p.keyId, enableKeyRotation: p.enableKeyRotation, keyPolicy: json(p.policy) }),
