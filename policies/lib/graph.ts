@@ -10,9 +10,10 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { normalize, type Canonical } from "./adapters";
+import { T } from "./types";
 import { get, isAccountId, isUnknown, parseArn, raw } from "./values";
 
-export { T } from "./types";
+export { T };
 
 /**
  * How many resources of one type the index keeps under one identifier (and how many referrers under one reference).
@@ -26,10 +27,10 @@ export const MAX_SAME_IDENTIFIER = 8;
 /** A resource (a role, a bucket, a secret) legitimately has a few referrers (policies, settings, versions). */
 export const MAX_REFERRERS = 32;
 
-/** The identifiers a resource may be referred to by: ARN-like and name-like properties that are known strings. */
-const ID_PROPS = ["arn", "id", "name", "bucket", "keyId", "functionName", "qualifiedArn"];
-/** Properties by which resources refer to others (a role's policies, a secret's versions, a bucket's settings). */
-const REF_PROPS = ["role", "secretId", "secretArn", "bucket", "policyArn", "functionName", "targetKeyId"];
+/** The identifiers a resource may be referred to by: ARN-like, name-like (and a queue's URL) properties that are known strings. */
+const ID_PROPS = ["arn", "id", "name", "bucket", "keyId", "functionName", "qualifiedArn", "url"];
+/** Properties by which resources refer to others (a role's policies, a secret's versions, a bucket's settings, a queue's or topic's policy). */
+const REF_PROPS = ["role", "secretId", "secretArn", "bucket", "policyArn", "functionName", "targetKeyId", "queueUrl", "arn"];
 
 /**
  * The index built for a request, keyed by the first resource's decoded properties object. Decoded objects are made per
@@ -105,7 +106,7 @@ export class StackIndex {
             if (!ids) this.byId.set(r.type, (ids = new Map()));
             // An EC2 resource's id is also the end of its ARN (`arn:aws:ec2:r:a:subnet/subnet-0abc`): discovered
             // resources and state may carry the ARN without an `id` property (tests/pack-shapes.test.ts).
-            for (const v of [...ID_PROPS.map((p) => get(props, p)), ec2IdOf(get(props, "arn"))]) {
+            for (const v of [...ID_PROPS.map((p) => get(props, p)), ec2IdOf(get(props, "arn")), ec2IdName(r, props)]) {
                 if (typeof v === "string" && v !== "" && !isUnknown(v)) {
                     const l = ids.get(v) ?? [];
                     if (l.length < MAX_SAME_IDENTIFIER && !l.includes(r)) l.push(r);
@@ -229,6 +230,36 @@ export class StackIndex {
         }
         return [...out];
     }
+}
+
+/** The id prefix of each EC2 type whose resources rules look up by id (Amazon EC2 API reference, resource ids). */
+const EC2_ID_PREFIX: Record<string, string> = {
+    [T.vpc]: "vpc-",
+    [T.subnet]: "subnet-",
+    [T.securityGroup]: "sg-",
+    [T.defaultSecurityGroup]: "sg-",
+    [T.routeTable]: "rtb-",
+    [T.defaultRouteTable]: "rtb-",
+    [T.natGateway]: "nat-",
+    [T.internetGateway]: "igw-",
+    [T.vpcEndpoint]: "vpce-",
+    [T.prefixList]: "pl-",
+};
+
+/**
+ * A discovered EC2 resource's id when its properties hold none: an account scan names a resource by its cloud
+ * identifier, and some EC2 resources have no ARN in the AWS provider (a NAT gateway) or a state without it (this
+ * project's mocks give route tables and gateways none), so without this a route to `nat-0abc` or an association with `rtb-0abc`
+ * would lead outside the stack. Only a name that is an id of the resource's own kind (`rtb-` and 8 or 17 hexadecimal
+ * digits for a route table), and only when the properties hold no `id`.
+ */
+export function ec2IdName(r: { type: string; name: string }, props: unknown): string | undefined {
+    const prefix = EC2_ID_PREFIX[r.type];
+    if (!prefix || typeof r.name !== "string" || !r.name.startsWith(prefix) || get(props, "id") !== undefined) return undefined;
+    const hex = r.name.slice(prefix.length);
+    if (hex.length !== 8 && hex.length !== 17) return undefined;
+    for (const c of hex) if (!((c >= "0" && c <= "9") || (c >= "a" && c <= "f"))) return undefined;
+    return r.name;
 }
 
 /** The id at the end of an EC2 ARN (`arn:aws:ec2:<region>:<account>:<kind>/<id>`), or undefined. */

@@ -129,7 +129,10 @@ export function endpointGates(index: StackIndex, service: string, vpcs?: Set<str
         if (vpcs) {
             const vpc = get(e.props, "vpcId");
             const dep = index.propDeps(e, "vpcId", [T.vpc])[0];
-            const keys = [dep?.urn, typeof vpc === "string" && !isUnknown(vpc) ? `id:${vpc}` : undefined].filter((x): x is string => !!x);
+            // The VPC by dependency or by id (lib/vpc `vpcOf`: a discovered endpoint has no dependencies).
+            const known = typeof vpc === "string" && !isUnknown(vpc);
+            const byId = known ? index.withIdIn([vpc], [T.vpc])[0]?.urn : undefined;
+            const keys = [dep?.urn, byId, known ? `id:${vpc}` : undefined].filter((x): x is string => !!x);
             if (keys.length && !keys.some((k) => vpcs.has(k))) continue;
         }
         const doc = get(e.props, "policy");

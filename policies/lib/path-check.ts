@@ -21,7 +21,7 @@ import { accessConfigs, clustersOf, CREDENTIAL_TYPES, isKafkaMapping, isSelfMana
 import { groupName, interfaceOf, subnetRanges, type NetworkInterface } from "./netpath";
 import { admitsPort, SecurityGroups, unionAdmits, type SgRule } from "./sg";
 import { clip, endpointService, get, isUnknown, maybeArray, parseArn } from "./values";
-import { DefaultRoutes, RouteTables, vpcOf } from "./vpc";
+import { DefaultRoutes, refsOf, RouteTables, vpcOf } from "./vpc";
 
 export interface PathFinding {
     urn: string;
@@ -222,7 +222,8 @@ function endpointPath(ctx: Ctx, nic: NetworkInterface, vpc: string, service: str
             new Set(nic.groups),
             ranges,
         );
-        const where = subnetRanges(ctx.index.resolve(e, "subnetIds", undefined, [T.subnet]));
+        // The endpoint's subnets by id as well as by dependency (a discovered endpoint has no dependencies).
+        const where = subnetRanges(refsOf(ctx.index, e, "subnetIds", maybeArray(e.props, "subnetIds"), [T.subnet]).found);
         const egress = egress443(ctx, nic, g.keys, where?.length ? where : [IPV4_ALL]);
         if (ingress.ok && egress.ok) return { ok: true, unknown: false, outside: false, why: [] };
         if (ingress.unknown || egress.unknown) out.unknown = true;

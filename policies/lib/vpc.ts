@@ -126,9 +126,17 @@ export class RouteTables {
             for (const k of tableKeys(index, a, "routeTableId", [get(a.props, "routeTableId")]).keys) list.push(k);
             this.byEndpoint.set(key, list);
         }
-        // aws.ec2.DefaultRouteTable adopts a VPC's main table (`defaultRouteTableId: vpc.defaultRouteTableId`).
+        // aws.ec2.DefaultRouteTable adopts a VPC's main table (`defaultRouteTableId: vpc.defaultRouteTableId`): by that
+        // dependency, or by the id, which the VPC's `defaultRouteTableId` / `mainRouteTableId` outputs hold.
+        const vpcByMainTable = new Map<string, string>();
+        for (const v of index.ofType(T.vpc))
+            for (const p of ["defaultRouteTableId", "mainRouteTableId"]) {
+                const id = get(v.props, p);
+                if (typeof id === "string" && id !== "" && !isUnknown(id) && !vpcByMainTable.has(id)) vpcByMainTable.set(id, v.urn);
+            }
         for (const d of index.ofType(T.defaultRouteTable)) {
-            const v = index.propDeps(d, "defaultRouteTableId", [T.vpc])[0]?.urn;
+            const id = get(d.props, "defaultRouteTableId");
+            const v = index.propDeps(d, "defaultRouteTableId", [T.vpc])[0]?.urn ?? (typeof id === "string" ? vpcByMainTable.get(id) : undefined);
             if (!v) continue;
             const list = this.mainByVpc.get(v) ?? [];
             list.push(d.urn);
@@ -159,7 +167,9 @@ export class RouteTables {
         const main = [...(this.mainByVpc.get(vpc) ?? [])];
         const vpcRes = this.index.urn(vpc);
         const id = vpcRes ? get(vpcRes.props, "mainRouteTableId") : undefined;
-        if (typeof id === "string" && !isUnknown(id)) main.push(this.index.withIdIn([id], [T.routeTable])[0]?.urn ?? `id:${id}`);
+        // The VPC's main table is the DefaultRouteTable that adopts it when one does (pushed above), else a RouteTable.
+        if (typeof id === "string" && !isUnknown(id) && !main.length)
+            main.push(this.index.withIdIn([id], [T.routeTable, T.defaultRouteTable])[0]?.urn ?? `id:${id}`);
         return main.length ? main : undefined;
     }
 }

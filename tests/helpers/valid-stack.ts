@@ -130,8 +130,20 @@ function destination(kind: Exclude<AsyncDestination, "none">, what: string, key:
     ];
 }
 
-/** The network of an MSK cluster: VPC, two private subnets, a route table, a self-referencing group, endpoints. */
-function network(onFailure: MappingDestination): { all: Res[]; subnets: Res[]; sg: Res } {
+/** The broker port of each MSK source's authentication (Amazon MSK "Port information"): IAM 9098, SASL/SCRAM 9096, TLS 9094. */
+const BROKER_PORT: Partial<Record<Source, number>> = { "msk-iam": 9098, serverless: 9098, "msk-scram": 9096, "msk-mtls": 9094 };
+
+/**
+ * The network of an MSK cluster as "Configuring your Amazon MSK cluster and Amazon VPC network for Lambda" asks: a VPC,
+ * two private subnets with a route table (no 0.0.0.0/0 route: the pollers reach AWS services through endpoints), the
+ * cluster's group admitting the broker port of the source's authentication from itself ("Inbound rules – Allow all
+ * traffic on the Amazon MSK broker port ... for the security groups specified for your event source"; its egress is
+ * allow-all, which holds "Outbound rules – Allow all traffic on port 443 for all destinations" and the broker port),
+ * and interface endpoints for Lambda, STS, Secrets Manager and the on-failure service, with private DNS, in a group
+ * that admits 443 from the cluster's group ("must allow all inbound traffic on port 443 from the event source's
+ * security groups").
+ */
+function network(source: Source, onFailure: MappingDestination): { all: Res[]; subnets: Res[]; sg: Res } {
     const vpc = res("aws:ec2/vpc:Vpc", "vpc", { id: "vpc-0123456789abcdef0", cidrBlock: "10.0.0.0/16" });
     const subnets = [0, 1].map((i) =>
         res(
@@ -153,9 +165,32 @@ function network(onFailure: MappingDestination): { all: Res[]; subnets: Res[]; s
     const sg = res("aws:ec2/securityGroup:SecurityGroup", "kafka-sg", {
         id: "sg-0123456789abcdef0",
         vpcId: "vpc-0123456789abcdef0",
-        ingress: [{ protocol: "tcp", fromPort: 9098, toPort: 9098, self: true, cidrBlocks: [] }],
         egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     });
+    // The self-reference as its own rule resource (aws-native, as CloudFormation, cannot write it inline).
+    const broker = res(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "kafka-sg-broker",
+        {
+            securityGroupId: "sg-0123456789abcdef0",
+            ipProtocol: "tcp",
+            fromPort: BROKER_PORT[source],
+            toPort: BROKER_PORT[source],
+            referencedSecurityGroupId: "sg-0123456789abcdef0",
+        },
+        { securityGroupId: [sg], referencedSecurityGroupId: [sg] },
+    );
+    const endpointSg = res(
+        "aws:ec2/securityGroup:SecurityGroup",
+        "endpoint-sg",
+        {
+            id: "sg-0fedcba9876543210",
+            vpcId: "vpc-0123456789abcdef0",
+            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: ["sg-0123456789abcdef0"], cidrBlocks: [] }],
+            egress: [],
+        },
+        { vpcId: [vpc], ingress: [sg] },
+    );
     const endpoint = (service: string, props: Record<string, unknown>, deps: Record<string, Res[]> = {}) =>
         res(
             "aws:ec2/vpcEndpoint:VpcEndpoint",
@@ -167,12 +202,13 @@ function network(onFailure: MappingDestination): { all: Res[]; subnets: Res[]; s
         vpcEndpointType: "Interface",
         privateDnsEnabled: true,
         subnetIds: subnets.map((s) => s.props.id),
-        securityGroupIds: ["sg-0123456789abcdef0"],
+        securityGroupIds: ["sg-0fedcba9876543210"],
     };
-    const endpoints = [endpoint("lambda", iface), endpoint("sts", iface), endpoint("secretsmanager", iface)];
-    if (onFailure === "sqs" || onFailure === "sns") endpoints.push(endpoint(onFailure, iface));
+    const ifaceDeps = { subnetIds: subnets, securityGroupIds: [endpointSg] };
+    const endpoints = [endpoint("lambda", iface, ifaceDeps), endpoint("sts", iface, ifaceDeps), endpoint("secretsmanager", iface, ifaceDeps)];
+    if (onFailure === "sqs" || onFailure === "sns") endpoints.push(endpoint(onFailure, iface, ifaceDeps));
     if (onFailure === "s3") endpoints.push(endpoint("s3", { vpcEndpointType: "Gateway", routeTableIds: ["rtb-0123456789abcdef0"] }, { routeTableIds: [rt] }));
-    return { all: [vpc, ...subnets, rt, ...assoc, sg, ...endpoints], subnets, sg };
+    return { all: [vpc, ...subnets, rt, ...assoc, sg, broker, endpointSg, ...endpoints], subnets, sg };
 }
 
 /** One valid stack for a choice. */
@@ -186,7 +222,7 @@ export function validStack(c: Choice): Built {
     });
     all.push(key);
     const msk = c.source !== "self-managed";
-    const net = msk && c.source !== "vpc-connection" ? network(c.onFailure) : undefined;
+    const net = msk && c.source !== "vpc-connection" ? network(c.source, c.onFailure) : undefined;
     if (net) all.push(...net.all);
     // The cluster.
     let cluster: Res | undefined;
@@ -394,7 +430,57 @@ const json = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : v
  * The aws-native form of a resource (its type and property names as `@pulumi/aws-native` sends them), for the types
  * the pack's adapters read; others stay `aws` (a program may mix providers). Property dependencies follow the names.
  */
+const nativeRule = (dir: "ingress" | "egress") => (x: unknown) => {
+    const r = obj(x);
+    const cidr = (r.cidrBlocks as string[] | undefined)?.[0];
+    const group = (r.securityGroups as string[] | undefined)?.[0];
+    return {
+        ipProtocol: r.protocol,
+        fromPort: r.fromPort,
+        toPort: r.toPort,
+        ...(cidr ? { cidrIp: cidr } : {}),
+        ...(group ? { [dir === "ingress" ? "sourceSecurityGroupId" : "destinationSecurityGroupId"]: group } : {}),
+    };
+};
+
 const NATIVE: Record<string, { type: string; props: (p: Props) => Props; deps?: Record<string, string> }> = {
+    "aws:ec2/vpc:Vpc": { type: "aws-native:ec2:Vpc", props: (p) => ({ vpcId: p.id, cidrBlock: p.cidrBlock }) },
+    "aws:ec2/subnet:Subnet": { type: "aws-native:ec2:Subnet", props: (p) => ({ subnetId: p.id, vpcId: p.vpcId, cidrBlock: p.cidrBlock }) },
+    "aws:ec2/routeTable:RouteTable": { type: "aws-native:ec2:RouteTable", props: (p) => ({ routeTableId: p.id, vpcId: p.vpcId }) },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": {
+        type: "aws-native:ec2:SubnetRouteTableAssociation",
+        props: (p) => ({ subnetId: p.subnetId, routeTableId: p.routeTableId }),
+    },
+    "aws:ec2/securityGroup:SecurityGroup": {
+        type: "aws-native:ec2:SecurityGroup",
+        props: (p) => ({
+            groupId: p.id,
+            vpcId: p.vpcId,
+            groupDescription: "managed by the consumer's stack",
+            ...(Array.isArray(p.ingress) ? { securityGroupIngress: p.ingress.map(nativeRule("ingress")) } : {}),
+            // An empty list is CloudFormation's default allow-all egress: leave it out.
+            ...(Array.isArray(p.egress) && p.egress.length ? { securityGroupEgress: p.egress.map(nativeRule("egress")) } : {}),
+        }),
+        deps: { ingress: "securityGroupIngress", egress: "securityGroupEgress" },
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        type: "aws-native:ec2:SecurityGroupIngress",
+        props: (p) => ({
+            groupId: p.securityGroupId,
+            ipProtocol: p.ipProtocol,
+            fromPort: p.fromPort,
+            toPort: p.toPort,
+            sourceSecurityGroupId: p.referencedSecurityGroupId,
+        }),
+        deps: { securityGroupId: "groupId", referencedSecurityGroupId: "sourceSecurityGroupId" },
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        type: "aws-native:ec2:VpcEndpoint",
+        props: (p) => {
+            const { policy, ...rest } = p;
+            return { ...rest, ...(policy !== undefined ? { policyDocument: json(policy) } : {}) };
+        },
+    },
     "aws:kms/key:Key": {
         type: "aws-native:kms:Key",
         props: (p) => ({ arn: p.arn, keyId: p.keyId, enableKeyRotation: p.enableKeyRotation, keyPolicy: json(p.policy) }),
