@@ -104,6 +104,20 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
         assert.match(d[0].message, /cannot use sqs:SendMessage on .* \(denied by statement NoSend of the policy of VPC endpoint 'sqs-endpoint'\)/);
     });
 
+    it("an aws-native endpoint's PolicyDocument denying sqs:SendMessage stops a Kafka mapping's failure records too", async () => {
+        const s = validStack({ ...BASE, provider: "aws-native" });
+        const ep = s.byName.get("sqs-endpoint")!;
+        ep.props.policyDocument = JSON.parse(
+            doc([
+                { Effect: "Allow", Principal: "*", Action: "*", Resource: "*" },
+                { Sid: "NoSend", Effect: "Deny", Principal: "*", Action: "sqs:SendMessage", Resource: "*" },
+            ]),
+        );
+        const d = mandatory(await check(s.all));
+        assert.deepStrictEqual(verdict(d), ["destination-kms-grants role"]);
+        assert.match(d[0].message, /denied by statement NoSend of the policy of VPC endpoint 'sqs-endpoint'/);
+    });
+
     it("an endpoint policy that allows only other actions stops delivery too (an endpoint policy is an allow-list)", async () => {
         const s = validStack(BASE);
         s.byName.get("sqs-endpoint")!.props.policy = doc([{ Effect: "Allow", Principal: "*", Action: "sqs:ReceiveMessage", Resource: "*" }]);

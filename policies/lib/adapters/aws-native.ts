@@ -493,6 +493,8 @@ const ec2VpcEndpoint: Adapter = {
         securityGroupIds: (r) => r.get("securityGroupIds"),
         subnetIds: (r) => r.get("subnetIds"),
         routeTableIds: (r) => r.get("routeTableIds"),
+        // CloudFormation's PolicyDocument (an object or JSON text), read like the aws provider's `policy`.
+        policy: (r) => r.get("policyDocument"),
     },
 };
 
