@@ -164,7 +164,7 @@ export const SOURCES: Record<string, string> = {
     "consumer-confused-deputy":
         'Lambda docs "Granting function access to AWS services" (SourceArn, SourceAccount) and IAM User Guide "The confused deputy problem"',
     "kafka-network-path":
-        'Lambda/MSK "Network configuration": inbound and outbound on the broker port for the event source\'s security groups, outbound 443; PrivateLink endpoints for Lambda, STS (and Secrets Manager) whose groups allow 443, or one NAT gateway per public subnet',
+        'Lambda "Configuring your Amazon MSK cluster and Amazon VPC network for Lambda": inbound and outbound on the broker port for the event source\'s security groups, outbound 443; PrivateLink endpoints for Lambda, STS (and Secrets Manager) whose groups allow 443, or one NAT gateway per public subnet, for on-demand pollers ("Configuring your self-managed Apache Kafka cluster and network for Lambda": "If your event source mapping uses provisioned mode, you don\'t need to configure AWS PrivateLink VPC endpoints")',
     "msk-configuration-kafka-version":
         'Amazon MSK API reference, Configuration: "You can use this configuration for an MSK cluster only if the Apache Kafka version specified for the cluster appears in this array"',
     "msk-acl-default-allow": 'Amazon MSK "Apache Kafka ACLs": allow.everyone.if.no.acl.found is true by default',

@@ -15,7 +15,9 @@ const PROVIDERS: Provider[] = ["aws", "aws-native"];
 const SOURCES: Source[] = ["msk-iam", "msk-scram", "msk-mtls", "serverless"];
 const VPC = "vpc-0123456789abcdef0";
 const PRIVATE_RT = "rtb-0123456789abcdef0";
-const withoutEndpoints = (all: Res[]) => all.filter((r) => r.type !== "aws:ec2/vpcEndpoint:VpcEndpoint" && r.type !== "aws-native:ec2:VpcEndpoint");
+/** Without the Lambda, STS and Secrets Manager endpoints (an on-failure queue's endpoint stays: it is not the path under test). */
+const withoutEndpoints = (all: Res[]) =>
+    all.filter((r) => r.name === "sqs-endpoint" || (r.type !== "aws:ec2/vpcEndpoint:VpcEndpoint" && r.type !== "aws-native:ec2:VpcEndpoint"));
 
 /**
  * A public subnet with a route to an internet gateway (a separate `aws.ec2.Route`), a NAT gateway in it or in a private
@@ -98,47 +100,63 @@ function narrowEgress(all: Res[]): Res[] {
 }
 
 /**
+ * The poller modes: on demand (an SQS on-failure queue), where the pollers reach Lambda, STS and Secrets Manager through
+ * the cluster's subnets, and provisioned (a Kafka topic on failure, which needs provisioned mode), where they do not
+ * (Lambda, "Configuring your self-managed Apache Kafka cluster and network for Lambda": "If your event source mapping
+ * uses provisioned mode, you don't need to configure AWS PrivateLink VPC endpoints"): a lost service path is caught in
+ * on-demand mode only.
+ */
+const MODES = { "on-demand": "sqs", provisioned: "kafka" } as const;
+
+/**
  * Each path, and the kafka-network-path verdict it must get (resource names). The adopted main table only with the
  * `aws` VPC: CloudFormation's AWS::EC2::VPC returns no main route table id, so a scan of an aws-native VPC cannot tell
  * which table is its main one (the pack says so, as an advisory).
  */
-const PATHS: Record<string, { build: (all: Res[]) => Res[]; expect: string[]; providers?: Provider[] }> = {
+const PATHS: Record<string, { build: (all: Res[]) => Res[]; expect: string[]; providers?: Provider[]; servicePath?: boolean }> = {
     "interface endpoints": { build: (all) => all, expect: [] },
     "interface endpoints, 443 allowed out to the VPC's addresses only": { build: narrowEgress, expect: [] },
     "a NAT gateway in a public subnet": { build: (all) => nat(all, "public"), expect: [] },
-    "a NAT gateway in a private subnet": { build: (all) => nat(all, "private"), expect: ["mapping"] },
+    "a NAT gateway in a private subnet": { build: (all) => nat(all, "private"), expect: ["mapping"], servicePath: true },
     "the VPC's main table to a NAT gateway in a public subnet": { build: (all) => nat(all, "public", "main"), expect: [], providers: ["aws"] },
-    "the VPC's main table to a NAT gateway in a private subnet": { build: (all) => nat(all, "private", "main"), expect: ["mapping"], providers: ["aws"] },
-    "no endpoint and no NAT gateway": { build: withoutEndpoints, expect: ["mapping"] },
+    "the VPC's main table to a NAT gateway in a private subnet": {
+        build: (all) => nat(all, "private", "main"),
+        expect: ["mapping"],
+        providers: ["aws"],
+        servicePath: true,
+    },
+    "no endpoint and no NAT gateway": { build: withoutEndpoints, expect: ["mapping"], servicePath: true },
     "the cluster's group does not admit the broker port": { build: wrongPort, expect: ["kafka-sg"] },
 };
 
 describe("policy pack: kafka-network-path by reference (given and discovered resources agree)", function () {
     this.timeout(120000);
 
-    it("every provider, MSK source and path: the expected verdict, the same on the discovered shape", async () => {
+    it("every provider, MSK source, poller mode and path: the expected verdict, the same on the discovered shape", async () => {
         const server = await pack();
         await server.configure({});
         let cases = 0;
         for (const provider of PROVIDERS)
             for (const source of SOURCES)
-                for (const [path, { build, expect, providers }] of Object.entries(PATHS)) {
-                    if (providers && !providers.includes(provider)) continue;
-                    const where = `${provider}, ${source}, ${path}`;
-                    const given = build(validStack({ provider, source, onFailure: "kafka", asyncFailure: "none", asyncSuccess: "none" }).all);
-                    const asGiven = verdict((await server.analyzeStack(given)).diagnostics);
-                    const paths = asGiven.filter((l) => l.startsWith("kafka-network-path @ ")).map((l) => l.slice(l.lastIndexOf("::") + 2));
-                    assert.deepStrictEqual(paths, expect, `${where}: kafka-network-path`);
-                    assert.deepStrictEqual(
-                        asGiven.filter((l) => !l.startsWith("kafka-network-path @ ")),
-                        [],
-                        `${where}: no other mandatory finding`,
-                    );
-                    const disc = given.map(discovered);
-                    assert.deepStrictEqual(verdict((await server.analyzeStack(disc)).diagnostics), asGiven, `${where}: discovered and given disagree`);
-                    cases++;
-                }
+                for (const [mode, onFailure] of Object.entries(MODES))
+                    for (const [path, { build, expect: expected, providers, servicePath }] of Object.entries(PATHS)) {
+                        if (providers && !providers.includes(provider)) continue;
+                        const where = `${provider}, ${source}, ${mode}, ${path}`;
+                        const expect = servicePath && mode === "provisioned" ? [] : expected;
+                        const given = build(validStack({ provider, source, onFailure, asyncFailure: "none", asyncSuccess: "none" }).all);
+                        const asGiven = verdict((await server.analyzeStack(given)).diagnostics);
+                        const paths = asGiven.filter((l) => l.startsWith("kafka-network-path @ ")).map((l) => l.slice(l.lastIndexOf("::") + 2));
+                        assert.deepStrictEqual(paths, expect, `${where}: kafka-network-path`);
+                        assert.deepStrictEqual(
+                            asGiven.filter((l) => !l.startsWith("kafka-network-path @ ")),
+                            [],
+                            `${where}: no other mandatory finding`,
+                        );
+                        const disc = given.map(discovered);
+                        assert.deepStrictEqual(verdict((await server.analyzeStack(disc)).diagnostics), asGiven, `${where}: discovered and given disagree`);
+                        cases++;
+                    }
         const paths = Object.values(PATHS).reduce((n, p) => n + (p.providers ?? PROVIDERS).length, 0);
-        assert.strictEqual(cases, SOURCES.length * paths);
+        assert.strictEqual(cases, SOURCES.length * paths * Object.keys(MODES).length);
     });
 });

@@ -149,7 +149,7 @@ function networkPaths(resources: PolicyResource[]): PathReport {
 export const kafkaNetworkPath: StackValidationPolicy = {
     name: "kafka-network-path",
     description:
-        "A Kafka event source mapping's pollers can connect: the cluster's security groups admit the broker port of the mapping's authentication from themselves (in and out), and Lambda, STS and (with a secret) Secrets Manager are reachable through private-DNS interface endpoints admitting 443, or through a NAT gateway in a public subnet.",
+        "A Kafka event source mapping's pollers can connect: the cluster's security groups admit the broker port of the mapping's authentication from themselves (in and out), and, for on-demand pollers, Lambda, STS and (with a secret) Secrets Manager are reachable through private-DNS interface endpoints admitting 443, or through a NAT gateway in a public subnet (provisioned pollers invoke from Lambda's own VPC).",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const result = networkPaths(args.resources);
