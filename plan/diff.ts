@@ -99,12 +99,16 @@ function allowed(c: ResourceChange, allow: string[]): string | undefined {
 
 const TOPIC_TYPE = "aws:msk/topic:Topic";
 
-export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[] = []): PlanDiff {
-    const before = new Map(base.resources.filter(isCustom).map((r) => [r.urn, r]));
-    const after = head.resources.filter(isCustom);
-    const changes = new Map<string, ResourceChange>();
-    const mk = (r: Resource, op: Operation): ResourceChange => ({ urn: r.urn, type: r.type, name: r.name, op, changed: [], replaceBecause: [], notes: [] });
+type Changes = Map<string, ResourceChange>;
+type Dependants = Map<string, { r: Resource; prop: string }[]>;
 
+function mk(r: Resource, op: Operation): ResourceChange {
+    return { urn: r.urn, type: r.type, name: r.name, op, changed: [], replaceBecause: [], notes: [] };
+}
+
+/** Each resource's own change: created, or updated and replaced when a create-only input changed. */
+function directChanges(before: Map<string, Resource>, after: Resource[]): Changes {
+    const changes: Changes = new Map();
     for (const r of after) {
         const old = before.get(r.urn);
         if (!old) {
@@ -123,27 +127,35 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
         if (c.replaceBecause.length) c.op = "replace";
         // The cluster's client subnets are the first `cluster.azCount` private subnets, and that key's default follows
         // network.azCount: adding an AZ to the network then replaces the cluster unless the key is pinned.
-        if (r.type === "aws:msk/cluster:Cluster" && changed.some((p) => p.startsWith("brokerNodeGroupInfo.clientSubnets"))) {
-            const before = (old.inputs as { brokerNodeGroupInfo?: { clientSubnets?: unknown[] } }).brokerNodeGroupInfo?.clientSubnets;
+        if (r.type === CLUSTER_TYPE && changed.some((p) => p.startsWith("brokerNodeGroupInfo.clientSubnets"))) {
+            const was = (old.inputs as { brokerNodeGroupInfo?: { clientSubnets?: unknown[] } }).brokerNodeGroupInfo?.clientSubnets;
             c.notes.push(
-                `the client subnets follow msk-lambda:cluster.azCount (default: the network's AZ count when it is 2, else 3): to keep this cluster, pin msk-lambda:cluster.azCount${Array.isArray(before) ? ` to ${before.length}` : ""} in the stack file`,
+                `the client subnets follow msk-lambda:cluster.azCount (default: the network's AZ count when it is 2, else 3): to keep this cluster, pin msk-lambda:cluster.azCount${Array.isArray(was) ? ` to ${was.length}` : ""} in the stack file`,
             );
         }
         changes.set(r.urn, c);
     }
+    return changes;
+}
 
-    // A replaced resource gets a new id and ARN: dependants whose create-only inputs refer to it are replaced too,
-    // and their other inputs that refer to it are updated. A worklist visits each dependency edge once.
-    const dependants = new Map<string, { r: Resource; prop: string }[]>();
-    for (const r of after) {
-        for (const [prop, deps] of Object.entries(r.propertyDependencies)) {
+/** Who refers to whom, by input: each dependency edge of the head plan once. */
+function dependantsOf(after: Resource[]): Dependants {
+    const dependants: Dependants = new Map();
+    for (const r of after)
+        for (const [prop, deps] of Object.entries(r.propertyDependencies))
             for (const d of deps) {
                 const list = dependants.get(d) ?? [];
                 list.push({ r, prop });
                 dependants.set(d, list);
             }
-        }
-    }
+    return dependants;
+}
+
+/**
+ * A replaced resource gets a new id and ARN: dependants whose create-only inputs refer to it are replaced too, and
+ * their other inputs that refer to it are updated. A worklist visits each dependency edge once.
+ */
+function propagateReplacements(before: Map<string, Resource>, changes: Changes, dependants: Dependants): void {
     const work = [...changes.values()].filter((c) => c.op === "replace").map((c) => c.urn);
     /** Per dependant and input: the replaced resources it refers to. */
     const via = new Map<string, Map<string, string[]>>();
@@ -176,14 +188,10 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
             c.replaceBecause.push(`${prop} refers to ${refs.join(", ")}, which is replaced (create-only: ${paths.join(", ")})`);
         }
     }
+}
 
-    const inHead = new Set(after.map((r) => r.urn));
-    for (const [urn, r] of before) {
-        if (!inHead.has(urn)) changes.set(urn, mk(r, "delete"));
-    }
-
-    // Consequences for stateful resources.
-    const headByUrn = new Map(after.map((r) => [r.urn, r]));
+/** Consequences for stateful resources replaced or deleted, and for protected or retained ones. */
+function statefulConsequences(changes: Changes, before: Map<string, Resource>, headByUrn: Map<string, Resource>): void {
     for (const c of changes.values()) {
         if (c.op !== "replace" && c.op !== "delete") continue;
         if (c.type === MAPPING_TYPE) {
@@ -201,13 +209,10 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
         }
         if (old.options.protect) c.notes.push("protect is set: pulumi up refuses this until protection is lifted (pulumi state unprotect)");
     }
+}
 
-    for (const c of changes.values()) {
-        if (c.op === "update" && c.type === CLUSTER_TYPE) c.fails = clusterUpdateFailure(before.get(c.urn)!, headByUrn.get(c.urn)!);
-        if (c.op === "replace") c.fails = replacementFailure(before.get(c.urn)!, headByUrn.get(c.urn)!, dependants.get(c.urn) ?? [], changes);
-    }
-
-    // A topic's partitions only grow: an update that lowers them fails in Kafka (and would leave the stack half-applied).
+/** A topic's partitions only grow: an update that lowers them fails in Kafka (and would leave the stack half-applied). */
+function topicShrinks(changes: Changes, before: Map<string, Resource>, headByUrn: Map<string, Resource>): void {
     for (const c of changes.values()) {
         if (c.type !== TOPIC_TYPE || c.op !== "update" || !c.changed.includes("partitionCount")) continue;
         const old = before.get(c.urn)!.inputs as { partitionCount?: unknown; replicationFactor?: unknown };
@@ -221,6 +226,24 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
         );
         if (problems.length) c.danger = `${problems.join("; ")}: the update would fail; keep ${old.partitionCount} or more partitions`;
     }
+}
+
+export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[] = []): PlanDiff {
+    const before = new Map(base.resources.filter(isCustom).map((r) => [r.urn, r]));
+    const after = head.resources.filter(isCustom);
+    const changes = directChanges(before, after);
+    const dependants = dependantsOf(after);
+    propagateReplacements(before, changes, dependants);
+    const inHead = new Set(after.map((r) => r.urn));
+    for (const [urn, r] of before) if (!inHead.has(urn)) changes.set(urn, mk(r, "delete"));
+
+    const headByUrn = new Map(after.map((r) => [r.urn, r]));
+    statefulConsequences(changes, before, headByUrn);
+    for (const c of changes.values()) {
+        if (c.op === "update" && c.type === CLUSTER_TYPE) c.fails = clusterUpdateFailure(before.get(c.urn)!, headByUrn.get(c.urn)!);
+        if (c.op === "replace") c.fails = replacementFailure(before.get(c.urn)!, headByUrn.get(c.urn)!, dependants.get(c.urn) ?? [], changes);
+    }
+    topicShrinks(changes, before, headByUrn);
 
     const list = [...changes.values()].sort((a, b) => order(a) - order(b) || a.urn.localeCompare(b.urn));
     const counts: Record<Operation, number> = { create: 0, delete: 0, update: 0, replace: 0 };
