@@ -540,11 +540,109 @@ function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaReg
     };
 }
 
+type Parsed = Record<string, any>;
+type ConsumersCtx = { project: string; stack: string; environment: string; authentication: Authentication; issues: Issues; notes?: Issues };
+
+/** `startingPositionTimestamp` goes with AT_TIMESTAMP only; `filterKmsKeyArn` with filters. Returns whether any failed. */
+function checkPositionAndFilters(p: Parsed, key: string, issues: Issues): boolean {
+    let bad = false;
+    const startingPositionTimestamp = p.startingPositionTimestamp;
+    if (p.startingPosition === "AT_TIMESTAMP" && !startingPositionTimestamp) {
+        issues.add(`${key}.startingPositionTimestamp`, "is required with startingPosition AT_TIMESTAMP (an RFC 3339 time)");
+        bad = true;
+    }
+    if (p.startingPosition !== "AT_TIMESTAMP" && startingPositionTimestamp) {
+        issues.add(`${key}.startingPositionTimestamp`, `is only allowed with startingPosition AT_TIMESTAMP, got ${p.startingPosition}`);
+        bad = true;
+    }
+    if (p.filterKmsKeyArn && !(p.filters ?? []).length) {
+        issues.add(`${key}.filterKmsKeyArn`, "encrypts filter criteria, but this consumer has no filters: remove it or add filters");
+        bad = true;
+    }
+    return bad;
+}
+
+/**
+ * Using a Kafka topic as an on-failure destination: "Provisioned mode required" and "Recursion prevention – Lambda
+ * prevents infinite loops by blocking configurations where the source and destination topics are the same".
+ */
+function checkKafkaDestination(p: Parsed, key: string, provisioned: boolean, issues: Issues): boolean {
+    const onFailure = p.onFailure as FailureDestination;
+    if (onFailure.kind !== "kafka") return false;
+    let bad = false;
+    if (!provisioned) {
+        issues.add(
+            `${key}.onFailure`,
+            `is a Kafka topic, and this consumer is in on-demand mode: "A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled"`,
+        );
+        bad = true;
+    }
+    if (onFailure.topic === p.topic) {
+        issues.add(
+            `${key}.onFailure.topic`,
+            `"${onFailure.topic}" is the topic this consumer reads: Lambda refuses a destination topic that is a source topic (it would loop)`,
+        );
+        bad = true;
+    }
+    return bad;
+}
+
+/** Configuring error handling controls for Kafka event sources: the controls (and a schema registry) need provisioned mode. */
+function checkProvisionedOnly(p: Parsed, key: string, issues: Issues): boolean {
+    let bad = false;
+    const set = (["maximumRetryAttempts", "maximumRecordAgeSeconds", "bisectBatchOnFunctionError", "reportBatchItemFailures"] as const).filter(
+        (k) => p[k] !== undefined && p[k] !== false && p[k] !== -1,
+    );
+    if (set.length) {
+        issues.add(
+            `${key}.${set[0]}`,
+            `is an error handling control, and this consumer is in on-demand mode (provisionedPollers: false): ${ERROR_HANDLING_NEEDS_PROVISIONED}`,
+        );
+        bad = true;
+    }
+    if (p.schemaRegistry) {
+        issues.add(
+            `${key}.schemaRegistry`,
+            `needs provisioned mode, and this consumer is in on-demand mode (provisionedPollers: false): ${SCHEMA_REGISTRY_NEEDS_PROVISIONED}`,
+        );
+        bad = true;
+    }
+    return bad;
+}
+
+/** The error handling controls: their defaults in provisioned mode, none in on-demand mode. */
+function errorHandlingOf(p: Parsed, provisioned: boolean) {
+    return provisioned
+        ? {
+              maximumRetryAttempts: p.maximumRetryAttempts ?? ERROR_HANDLING_DEFAULTS.maximumRetryAttempts,
+              maximumRecordAgeSeconds: p.maximumRecordAgeSeconds ?? ERROR_HANDLING_DEFAULTS.maximumRecordAgeSeconds,
+              bisectBatchOnFunctionError: p.bisectBatchOnFunctionError ?? ERROR_HANDLING_DEFAULTS.bisectBatchOnFunctionError,
+              reportBatchItemFailures: p.reportBatchItemFailures ?? ERROR_HANDLING_DEFAULTS.reportBatchItemFailures,
+          }
+        : { maximumRetryAttempts: undefined, maximumRecordAgeSeconds: undefined, bisectBatchOnFunctionError: undefined, reportBatchItemFailures: undefined };
+}
+
+/** One consumer: every problem of the item is recorded (none hides another); the item is returned only when it has none. */
+function parseConsumer(item: unknown, key: string, ctx: ConsumersCtx): ConsumerConfig | undefined {
+    const { issues } = ctx;
+    const p = parseObject(CONSUMER_SPEC, item, key, issues) as Parsed | undefined;
+    if (!p) return undefined;
+    if (ctx.notes) noteIgnoredSettings(item as Record<string, unknown>, key, ctx.notes);
+    const provisioned = p.provisionedPollers !== undefined;
+    let bad = checkPositionAndFilters(p, key, issues);
+    bad = checkKafkaDestination(p, key, provisioned, issues) || bad;
+    if (!provisioned) bad = checkProvisionedOnly(p, key, issues) || bad;
+    const consumerGroupId = p.consumerGroupId ?? `${ctx.project}-${ctx.stack}-${p.name}`;
+    if (!CONSUMER_GROUP_ID.test(consumerGroupId)) {
+        issues.add(`${key}.consumerGroupId`, `the default "${consumerGroupId}" is not a valid group id; set consumerGroupId explicitly`);
+        bad = true;
+    }
+    if (bad) return undefined;
+    return { ...(p as unknown as ConsumerConfig), ...errorHandlingOf(p, provisioned), consumerGroupId, filters: p.filters ?? [] };
+}
+
 /** Parses and cross-checks the consumer list; records issues and returns undefined when any item is bad. */
-export function parseConsumers(
-    value: unknown,
-    ctx: { project: string; stack: string; environment: string; authentication: Authentication; issues: Issues; notes?: Issues },
-): ConsumerConfig[] | undefined {
+export function parseConsumers(value: unknown, ctx: ConsumersCtx): ConsumerConfig[] | undefined {
     const { issues } = ctx;
     if (!Array.isArray(value)) {
         return issues.add(NS, `must be a list of consumers, got ${value === null ? "null" : typeof value}`);
@@ -554,86 +652,9 @@ export function parseConsumers(
     /** Original index of each parsed consumer, for messages. */
     const at: number[] = [];
     value.forEach((item, i) => {
-        const key = `${NS}[${i}]`;
-        const p = parseObject(CONSUMER_SPEC, item, key, issues);
-        if (!p) return;
-        // Every problem of the item is recorded (none hides another); the item is kept only when it has none.
-        let bad = false;
-        if (ctx.notes) noteIgnoredSettings(item as Record<string, unknown>, key, ctx.notes);
-        const startingPositionTimestamp = p.startingPositionTimestamp;
-        if (p.startingPosition === "AT_TIMESTAMP" && !startingPositionTimestamp) {
-            issues.add(`${key}.startingPositionTimestamp`, "is required with startingPosition AT_TIMESTAMP (an RFC 3339 time)");
-            bad = true;
-        }
-        if (p.startingPosition !== "AT_TIMESTAMP" && startingPositionTimestamp) {
-            issues.add(`${key}.startingPositionTimestamp`, `is only allowed with startingPosition AT_TIMESTAMP, got ${p.startingPosition}`);
-            bad = true;
-        }
-        if (p.filterKmsKeyArn && !(p.filters ?? []).length) {
-            issues.add(`${key}.filterKmsKeyArn`, "encrypts filter criteria, but this consumer has no filters: remove it or add filters");
-            bad = true;
-        }
-        const provisioned = p.provisionedPollers !== undefined;
-        const onFailure = p.onFailure as FailureDestination;
-        if (onFailure.kind === "kafka") {
-            // Using a Kafka topic as an on-failure destination: "Provisioned mode required" and "Recursion prevention
-            // – Lambda prevents infinite loops by blocking configurations where the source and destination topics are
-            // the same".
-            if (!provisioned) {
-                issues.add(
-                    `${key}.onFailure`,
-                    `is a Kafka topic, and this consumer is in on-demand mode: "A Kafka on-failure destination is only available for event source mappings with provisioned mode enabled"`,
-                );
-                bad = true;
-            }
-            if (onFailure.topic === p.topic) {
-                issues.add(
-                    `${key}.onFailure.topic`,
-                    `"${onFailure.topic}" is the topic this consumer reads: Lambda refuses a destination topic that is a source topic (it would loop)`,
-                );
-                bad = true;
-            }
-        }
-        if (!provisioned) {
-            // Configuring error handling controls for Kafka event sources: the controls need provisioned mode.
-            const set = (["maximumRetryAttempts", "maximumRecordAgeSeconds", "bisectBatchOnFunctionError", "reportBatchItemFailures"] as const).filter(
-                (k) => p[k] !== undefined && p[k] !== false && p[k] !== -1,
-            );
-            if (set.length) {
-                issues.add(
-                    `${key}.${set[0]}`,
-                    `is an error handling control, and this consumer is in on-demand mode (provisionedPollers: false): ${ERROR_HANDLING_NEEDS_PROVISIONED}`,
-                );
-                bad = true;
-            }
-            if (p.schemaRegistry) {
-                issues.add(
-                    `${key}.schemaRegistry`,
-                    `needs provisioned mode, and this consumer is in on-demand mode (provisionedPollers: false): ${SCHEMA_REGISTRY_NEEDS_PROVISIONED}`,
-                );
-                bad = true;
-            }
-        }
-        const errorHandling = provisioned
-            ? {
-                  maximumRetryAttempts: p.maximumRetryAttempts ?? ERROR_HANDLING_DEFAULTS.maximumRetryAttempts,
-                  maximumRecordAgeSeconds: p.maximumRecordAgeSeconds ?? ERROR_HANDLING_DEFAULTS.maximumRecordAgeSeconds,
-                  bisectBatchOnFunctionError: p.bisectBatchOnFunctionError ?? ERROR_HANDLING_DEFAULTS.bisectBatchOnFunctionError,
-                  reportBatchItemFailures: p.reportBatchItemFailures ?? ERROR_HANDLING_DEFAULTS.reportBatchItemFailures,
-              }
-            : {
-                  maximumRetryAttempts: undefined,
-                  maximumRecordAgeSeconds: undefined,
-                  bisectBatchOnFunctionError: undefined,
-                  reportBatchItemFailures: undefined,
-              };
-        const consumerGroupId = p.consumerGroupId ?? `${ctx.project}-${ctx.stack}-${p.name}`;
-        if (!CONSUMER_GROUP_ID.test(consumerGroupId)) {
-            issues.add(`${key}.consumerGroupId`, `the default "${consumerGroupId}" is not a valid group id; set consumerGroupId explicitly`);
-            bad = true;
-        }
-        if (bad) return;
-        out.push({ ...(p as unknown as ConsumerConfig), ...errorHandling, consumerGroupId, filters: p.filters ?? [] });
+        const c = parseConsumer(item, `${NS}[${i}]`, ctx);
+        if (!c) return;
+        out.push(c);
         at.push(i);
     });
     // Names and group ids are unique (checked among the items that parsed, so every problem is reported at once):
