@@ -71,22 +71,7 @@ export class ClusterCredentials extends pulumi.ComponentResource {
         );
         this.secretArn = secret.arn;
 
-        let value: pulumi.Output<string>;
-        if (args.authentication === "scram") {
-            const password = args.secrets.scramPassword
-                ? pulumi.secret(args.secrets.scramPassword)
-                : new random.RandomPassword(`${name}-password`, { length: 40, special: false }, { parent: this }).result;
-            value = pulumi.secret(pulumi.jsonStringify({ username: args.baseName, password }));
-        } else {
-            const s = args.secrets;
-            value = pulumi.secret(
-                JSON.stringify({
-                    certificate: s.mtlsCertificate,
-                    privateKey: s.mtlsPrivateKey,
-                    ...(s.mtlsPrivateKeyPassword ? { privateKeyPassword: s.mtlsPrivateKeyPassword } : {}),
-                }),
-            );
-        }
+        const value = secretValue(this, name, args);
         this.ready.push(
             new aws.secretsmanager.SecretVersion(
                 `${name}-value`,
@@ -95,38 +80,58 @@ export class ClusterCredentials extends pulumi.ComponentResource {
             ),
         );
 
-        if (args.authentication === "scram") {
-            // MSK reads the secret when it is associated with the cluster.
-            new aws.secretsmanager.SecretPolicy(
-                `${name}-policy`,
-                {
-                    secretArn: secret.arn,
-                    policy: secret.arn.apply((arn) =>
-                        JSON.stringify(
-                            policy([
-                                {
-                                    Sid: "AWSKafkaResourcePolicy",
-                                    Effect: "Allow",
-                                    Principal: { Service: "kafka.amazonaws.com" },
-                                    Action: "secretsmanager:getSecretValue",
-                                    Resource: arn,
-                                },
-                            ]),
-                        ),
-                    ),
-                },
-                { parent: this },
-            );
-            if (args.associate) {
-                this.ready.push(
-                    new aws.msk.SingleScramSecretAssociation(
-                        `${name}-association`,
-                        { clusterArn: args.clusterArn, secretArn: secret.arn },
-                        { parent: this, dependsOn: this.ready },
-                    ),
-                );
-            }
-        }
+        if (args.authentication === "scram") this.scramAccess(name, args, secret);
         this.registerOutputs({ secretArn: this.secretArn, kmsKeyArn: this.kmsKeyArn });
     }
+
+    /** SASL/SCRAM: MSK reads the secret when it is associated with the cluster (its resource policy lets it). */
+    private scramAccess(name: string, args: ClusterCredentialsArgs, secret: aws.secretsmanager.Secret): void {
+        new aws.secretsmanager.SecretPolicy(
+            `${name}-policy`,
+            {
+                secretArn: secret.arn,
+                policy: secret.arn.apply((arn) =>
+                    JSON.stringify(
+                        policy([
+                            {
+                                Sid: "AWSKafkaResourcePolicy",
+                                Effect: "Allow",
+                                Principal: { Service: "kafka.amazonaws.com" },
+                                Action: "secretsmanager:getSecretValue",
+                                Resource: arn,
+                            },
+                        ]),
+                    ),
+                ),
+            },
+            { parent: this },
+        );
+        if (args.associate) {
+            this.ready.push(
+                new aws.msk.SingleScramSecretAssociation(
+                    `${name}-association`,
+                    { clusterArn: args.clusterArn, secretArn: secret.arn },
+                    { parent: this, dependsOn: this.ready },
+                ),
+            );
+        }
+    }
+}
+
+/** The secret's value: SCRAM {username, password} (a generated password unless one is given), or mTLS {certificate, privateKey[, privateKeyPassword]}. */
+function secretValue(scope: pulumi.Resource, name: string, args: ClusterCredentialsArgs): pulumi.Output<string> {
+    if (args.authentication === "scram") {
+        const password = args.secrets.scramPassword
+            ? pulumi.secret(args.secrets.scramPassword)
+            : new random.RandomPassword(`${name}-password`, { length: 40, special: false }, { parent: scope }).result;
+        return pulumi.secret(pulumi.jsonStringify({ username: args.baseName, password }));
+    }
+    const s = args.secrets;
+    return pulumi.secret(
+        JSON.stringify({
+            certificate: s.mtlsCertificate,
+            privateKey: s.mtlsPrivateKey,
+            ...(s.mtlsPrivateKeyPassword ? { privateKeyPassword: s.mtlsPrivateKeyPassword } : {}),
+        }),
+    );
 }

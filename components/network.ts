@@ -163,6 +163,29 @@ export class Network extends pulumi.ComponentResource {
         return ep;
     }
 
+    /** The NAT path: public subnets routed to an internet gateway, and one NAT gateway per public subnet. */
+    private createNatGateways(vpc: aws.ec2.Vpc, publicSubnets: aws.ec2.Subnet[]): void {
+        const igw = new aws.ec2.InternetGateway(`${this.name}-igw`, { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-igw` } }, { parent: this });
+        const publicRt = new aws.ec2.RouteTable(
+            `${this.name}-public`,
+            { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-public` } },
+            { parent: this },
+        );
+        new aws.ec2.Route(`${this.name}-public-default`, { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
+        publicSubnets.forEach((s, az) => {
+            new aws.ec2.RouteTableAssociation(`${this.name}-public-${az}`, { subnetId: s.id, routeTableId: publicRt.id }, { parent: this });
+            // "Using Lambda with Amazon MSK": "make sure that the VPC associated to your MSK cluster includes one NAT gateway per public subnet."
+            const eip = new aws.ec2.Eip(`${this.name}-nat-${az}`, { domain: "vpc", tags: { ...this.tags, Name: `${this.name}-nat-${az}` } }, { parent: this });
+            this.natGateways.push(
+                new aws.ec2.NatGateway(
+                    `${this.name}-nat-${az}`,
+                    { subnetId: s.id, allocationId: eip.allocationId, tags: { ...this.tags, Name: `${this.name}-nat-${az}` } },
+                    { parent: this, dependsOn: [igw] },
+                ),
+            );
+        });
+    }
+
     private createVpc(cfg: NetworkConfig) {
         const mode = cfg.mode as "privatelink" | "nat";
         const plan = planSubnets(cfg.cidrBlock, cfg.azCount, mode);
@@ -200,35 +223,7 @@ export class Network extends pulumi.ComponentResource {
         const publicSubnets = subnets.filter((_, i) => plan[i].tier === "public");
         this.publicSubnetIds.push(...publicSubnets.map((s) => s.id));
 
-        if (mode === "nat") {
-            const igw = new aws.ec2.InternetGateway(`${this.name}-igw`, { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-igw` } }, { parent: this });
-            const publicRt = new aws.ec2.RouteTable(
-                `${this.name}-public`,
-                { vpcId: vpc.id, tags: { ...this.tags, Name: `${this.name}-public` } },
-                { parent: this },
-            );
-            new aws.ec2.Route(
-                `${this.name}-public-default`,
-                { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
-                { parent: this },
-            );
-            publicSubnets.forEach((s, az) => {
-                new aws.ec2.RouteTableAssociation(`${this.name}-public-${az}`, { subnetId: s.id, routeTableId: publicRt.id }, { parent: this });
-                // "Using Lambda with Amazon MSK": "make sure that the VPC associated to your MSK cluster includes one NAT gateway per public subnet."
-                const eip = new aws.ec2.Eip(
-                    `${this.name}-nat-${az}`,
-                    { domain: "vpc", tags: { ...this.tags, Name: `${this.name}-nat-${az}` } },
-                    { parent: this },
-                );
-                this.natGateways.push(
-                    new aws.ec2.NatGateway(
-                        `${this.name}-nat-${az}`,
-                        { subnetId: s.id, allocationId: eip.allocationId, tags: { ...this.tags, Name: `${this.name}-nat-${az}` } },
-                        { parent: this, dependsOn: [igw] },
-                    ),
-                );
-            });
-        }
+        if (mode === "nat") this.createNatGateways(vpc, publicSubnets);
 
         privateSubnets.forEach((s, az) => {
             const rt = new aws.ec2.RouteTable(
