@@ -21,7 +21,7 @@ const TESTS = process.env.MUTATE_TESTS?.split(",") ?? [
 export default {
     packageManager: "npm",
     testRunner: "command",
-    commandRunner: { command: `npx mocha --bail --reporter dot ${TESTS.join(" ")}` },
+    commandRunner: { command: `node node_modules/mocha/bin/mocha.js --bail --reporter dot ${TESTS.join(" ")}` },
     // Mutants that do not compile are discarded before any test runs.
     checkers: ["typescript"],
     tsconfigFile: "tsconfig.json",

@@ -26,7 +26,7 @@ export default {
     testRunner: "command",
     // --bail: the first failing test kills the mutant; the pack is built once in the sandbox (the harness rebuilds it
     // from the instrumented sources during the dry run, then finds it fresh).
-    commandRunner: { command: `npx mocha --bail --reporter dot ${TESTS.join(" ")}` },
+    commandRunner: { command: `node node_modules/mocha/bin/mocha.js --bail --reporter dot ${TESTS.join(" ")}` },
     coverageAnalysis: "off",
     // Mutants that do not compile (the pack's own tsconfig) are discarded before any test runs.
     checkers: ["typescript"],
