@@ -8,7 +8,7 @@ import * as assert from "assert";
 import { parseStackConfig } from "../lib/config";
 import { CONSUMER_GROUP_ID } from "../policies/lib/facts";
 import { isKeyArn } from "../policies/lib/kms";
-import { ACCOUNT, check, CLUSTER_ARN, of, res, type Res } from "./helpers/pack";
+import { ACCOUNT, check, CLUSTER_ARN, of, res, UNKNOWN, type Res } from "./helpers/pack";
 import { rawConfig } from "./helpers/stack";
 
 const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
@@ -130,6 +130,32 @@ describe("regressions the suite once missed (issue 21): one problem per stack, t
                 assert.deepStrictEqual(await mandatory(c.all), fires ? [`msk-mapping-limits ${c.m.urn}`] : []);
             });
         }
+    });
+
+    describe("msk-mapping-limits: what `npm run mutate:pack` found surviving in rules/mapping.ts", () => {
+        it("a filter pattern of exactly 4,096 characters passes; 4,097 draws msk-mapping-limits on the mapping", async () => {
+            for (const [n, fires] of [
+                [4096, false],
+                [4097, true],
+            ] as const) {
+                const pattern = `{"value":{"k":["${"x".repeat(n - 20)}"]}}`;
+                assert.strictEqual(pattern.length, n);
+                const c = consumer({ mapping: { filterCriteria: { filters: [{ pattern }] } } });
+                assert.deepStrictEqual(await mandatory(c.all), fires ? [`msk-mapping-limits ${c.m.urn}`] : [], `${n} characters`);
+            }
+        });
+        it("a mapping whose source is not known yet (first preview) gets msk-mapping-limits' preview note, not a pass", async () => {
+            const m = res(ESM, "m", { eventSourceArn: UNKNOWN, topics: UNKNOWN, functionName: "consumer", batchSize: 20000 });
+            const d = of(await check(m), "msk-mapping-limits");
+            assert.deepStrictEqual(
+                d.map((x) => [x.enforcementLevel, x.urn]),
+                [["advisory", m.urn]],
+            );
+        });
+        it("a non-Kafka mapping (SQS, no topic, batch size 10,000) is not judged by msk-mapping-limits", async () => {
+            const m = res(ESM, "m", { eventSourceArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`, functionName: "consumer", batchSize: 10000 });
+            assert.deepStrictEqual(of(await check(m), "msk-mapping-limits"), []);
+        });
     });
 
     describe("consumer group ids: the pack and the program's validation share one charset (policies/lib/facts.ts)", () => {
