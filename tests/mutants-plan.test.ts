@@ -12,7 +12,7 @@ import { display, forAnalyzer, secretValue, UNKNOWN } from "../plan/values";
 
 const urn = (type: string, name: string) => `urn:pulumi:test::msk-lambda::${type}::${name}`;
 
-function doc(resources: { type: string; name: string }[], violations: Diagnostic[] = []): PlanDocument {
+function doc(resources: { type: string; name: string; inputs?: Record<string, unknown> }[], violations: Diagnostic[] = []): PlanDocument {
     return {
         stack: "test",
         project: "msk-lambda",
@@ -25,7 +25,7 @@ function doc(resources: { type: string; name: string }[], violations: Diagnostic
             parent: "",
             dependencies: [],
             propertyDependencies: {},
-            inputs: { name: r.name },
+            inputs: r.inputs ?? { name: r.name },
             options: { protect: false, deleteBeforeReplace: false, retainOnDelete: false },
         })),
         policy: { pack: "msk-lambda-policies", violations },
@@ -65,6 +65,39 @@ describe("regressions the suite once missed (issue 21): the plan", () => {
                 assert.strictEqual(exitCodeOf(doc([], violations)), withoutBlock);
             });
         }
+    });
+
+    describe("what `npm run mutate:program` found surviving in plan/diff.ts", () => {
+        it("an in-place update of every stateful type (a tag changed) is not blocked: exit 0", () => {
+            for (const type of Object.keys(STATEFUL)) {
+                const base = doc([{ type, name: "s", inputs: { tags: { team: "a" } } }]);
+                const after = doc([{ type, name: "s", inputs: { tags: { team: "b" } } }]);
+                after.diff = diffPlans(base, after);
+                assert.deepStrictEqual([after.diff.changes[0].op, after.diff.blocked, exitCodeOf(after)], ["update", [], 0], type);
+            }
+        });
+        it("a topic whose partitions would shrink is blocked (exit 4); one that grows is not (exit 0)", () => {
+            const topic = (partitionCount: number) => doc([{ type: "aws:msk/topic:Topic", name: "orders", inputs: { partitionCount, replicationFactor: 3 } }]);
+            for (const [from, to, code] of [
+                [24, 12, 4],
+                [24, 23, 4],
+                [12, 24, 0],
+                [12, 12, 0],
+            ] as const) {
+                const after = topic(to);
+                after.diff = diffPlans(topic(from), after);
+                assert.strictEqual(exitCodeOf(after), code, `${from} -> ${to}`);
+            }
+        });
+        it("--allow-replace values that name nothing dangerous are reported unused; the ones that do are not", () => {
+            const base = doc([
+                { type: Object.keys(STATEFUL)[0], name: "s" },
+                { type: "aws:lambda/function:Function", name: "f" },
+            ]);
+            const after = doc([]);
+            const d = diffPlans(base, after, ["s", "f", "nothing", urn(Object.keys(STATEFUL)[0], "s")]);
+            assert.deepStrictEqual([d.blocked, d.unusedAllowances], [[], ["f", "nothing"]]);
+        });
     });
 
     describe("secrets never shown (plan/values.ts display)", () => {
