@@ -62,7 +62,7 @@ const HANDLER_PATTERNS = [
 const packEscapes = (depth) => [{ regex: `^(\\.\\./){${depth + 1},}`, message: "The policy pack ships alone: it imports nothing outside policies/." }];
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "policies/node_modules/**", "bin/**", "**/*.js", "**/*.mjs"] },
+    { ignores: ["node_modules/**", "policies/node_modules/**", "bin/**", "**/*.js", "**/*.mjs", ".stryker-tmp/**", "reports/**"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -368,6 +368,15 @@ export function renderViolations(doc: PlanDocument): string[] {
     return lines;
 }
 
+/**
+ * A finished plan's exit code: 4 when a stateful resource would be replaced or deleted without --allow-replace,
+ * whatever the policy verdicts (a gate on the exit code must see it); otherwise 1 on a mandatory violation; else 0.
+ */
+export function exitCodeOf(doc: Pick<PlanDocument, "policy" | "diff">): number {
+    if (doc.diff?.blocked.length) return 4;
+    return doc.policy?.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+}
+
 export function isConfigError(e: unknown): boolean {
     return (
         !!e &&
@@ -489,8 +498,7 @@ export async function main(argv: string[], io: PlanIO = processIO()): Promise<nu
             doc.policy = { ...(await evaluatePolicies(sim, policyConfig.config, await pack.server)), config: policyConfig.file };
             if (base) doc.diff = diffPlans(base, doc, args.allowReplace);
             io.stdout(args.json ? JSON.stringify(doc, null, 2) + "\n" : renderText(doc) + "\n");
-            if (doc.diff?.blocked.length) return 4;
-            return doc.policy.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+            return exitCodeOf(doc);
         } finally {
             await pack.stop();
         }

@@ -69,6 +69,86 @@ function missingStep(type: string, p: string): string | undefined {
     return undefined;
 }
 
+/** `a` with `b`'s fields set (objects merged, anything else replaced). */
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+        const cur = out[k];
+        out[k] =
+            v && typeof v === "object" && !Array.isArray(v) && cur && typeof cur === "object" && !Array.isArray(cur)
+                ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>)
+                : v;
+    }
+    return out;
+}
+
+const CLUSTER = "arn:aws:kafka:us-east-1:111122223333:cluster/shared/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2";
+const NATIVE_KEY = "arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555";
+
+/**
+ * One defect per aws-native resource a single-resource verdict exists for: a clean resource as aws-native registers it
+ * (no mandatory violation) and one field changed, with the verdict that change must draw on that resource.
+ */
+const ADAPTER_DEFECTS: { type: string; name: string; clean: Record<string, unknown>; defect: Record<string, unknown>; policy: string }[] = [
+    ...(
+        [
+            ["no topic", { topics: [] }],
+            ["5000 pollers", { provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 5000 } }],
+            ["consumer group g#1", { amazonManagedKafkaEventSourceConfig: { consumerGroupId: "g#1" } }],
+        ] as const
+    ).map(([name, defect]) => ({
+        type: "aws-native:lambda:EventSourceMapping",
+        name,
+        clean: {
+            eventSourceArn: CLUSTER,
+            functionName: "f",
+            topics: ["orders"],
+            startingPosition: "LATEST",
+            amazonManagedKafkaEventSourceConfig: { consumerGroupId: "orders" },
+            sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: "arn:aws:secretsmanager:us-east-1:111122223333:secret:AmazonMSK_o-AbCdEf" }],
+            destinationConfig: { onFailure: { destination: "arn:aws:sqs:us-east-1:111122223333:failures" } },
+        },
+        defect: defect as Record<string, unknown>,
+        policy: "msk-mapping-limits",
+    })),
+    {
+        type: "aws-native:msk:Cluster",
+        name: "unauthenticated access",
+        clean: {
+            clusterName: "c",
+            kafkaVersion: "3.8.x",
+            numberOfBrokerNodes: 3,
+            brokerNodeGroupInfo: { instanceType: "kafka.m7g.large", clientSubnets: ["subnet-1", "subnet-2", "subnet-3"], securityGroups: ["sg-1"] },
+            clientAuthentication: { sasl: { iam: { enabled: true } }, unauthenticated: { enabled: false } },
+            encryptionInfo: { encryptionAtRest: { dataVolumeKmsKeyId: NATIVE_KEY }, encryptionInTransit: { clientBroker: "TLS", inCluster: true } },
+            loggingInfo: { brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: "/aws/msk/c" } } },
+        },
+        defect: { clientAuthentication: { unauthenticated: { enabled: true } } },
+        policy: "msk-no-unauthenticated-access",
+    },
+    {
+        type: "aws-native:kms:Key",
+        name: "rotation off",
+        clean: { arn: NATIVE_KEY, keyId: "11111111-2222-3333-4444-555555555555", enableKeyRotation: true },
+        defect: { enableKeyRotation: false },
+        policy: "kms-key-rotation",
+    },
+    {
+        type: "aws-native:ec2:SecurityGroup",
+        name: "tcp -1..-1 from 0.0.0.0/0",
+        clean: { groupDescription: "brokers", securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 9098, toPort: 9098, sourceSecurityGroupId: "sg-1" }] },
+        defect: { securityGroupIngress: [{ ipProtocol: "tcp", fromPort: -1, toPort: -1, cidrIp: "0.0.0.0/0" }] },
+        policy: "no-public-kafka-ingress",
+    },
+    {
+        type: "aws-native:ec2:SecurityGroupIngress",
+        name: "tcp -1..-1 from 0.0.0.0/0",
+        clean: { groupId: "sg-2", ipProtocol: "tcp", fromPort: 9098, toPort: 9098, sourceSecurityGroupId: "sg-1" },
+        defect: { fromPort: -1, toPort: -1, sourceSecurityGroupId: undefined, cidrIp: "0.0.0.0/0" },
+        policy: "no-public-kafka-ingress",
+    },
+];
+
 describe("policy pack: provider adapters", () => {
     it("read only property names @pulumi/aws-native declares (a rename upstream fails here)", () => {
         const problems: string[] = [];
@@ -140,7 +220,7 @@ describe("policy pack: provider adapters", () => {
         assert.strictEqual(normalizeProps(T.fn, props)[0].props, props);
     });
 
-    it("turn any shape at any adapter path into canonical props without throwing, and the pack answers for all of it", async function () {
+    it("turn any shape at any adapter path into canonical props without throwing; the pack's verdicts land on the right resources and planted defects are judged right", async function () {
         this.timeout(60000);
         const random = rng(11);
         const pick = <X>(xs: X[]): X => xs[Math.floor(random() * xs.length)];
@@ -200,8 +280,24 @@ describe("policy pack: provider adapters", () => {
                 if (n < 2) sent.push(res(a.from, `${a.from.split(":").pop()}-${n}`, props));
             }
         }
-        // Through the Analyzer protocol: every diagnostic is a verdict or a preview note, never a gRPC error.
+        // Through the Analyzer protocol (a gRPC error would throw here): each diagnostic names the resource it judges,
+        // from a policy that reads that resource's canonical type.
         const d = await check(sent);
-        assert.ok(d.every((x) => typeof x.policy === "string" && x.policy !== ""));
+        const canonical = new Map(sent.map((r) => [r.urn, normalizeProps(r.type, r.props).map((c) => c.type)]));
+        const misplaced = d
+            .filter((x) => x.enforcementLevel === "mandatory")
+            .filter((x) => !canonical.has(x.urn) || !canonical.get(x.urn)!.some((t) => (READS[x.policy] ?? []).includes(t)))
+            .map((x) => `${x.policy} on ${x.urn}`);
+        assert.deepStrictEqual(misplaced, []);
+        // Each adapter's planted defects (below) are judged right wherever garbage surrounds them.
+        for (const c of ADAPTER_DEFECTS) {
+            const clean = res(c.type, "clean", c.clean);
+            const bad = res(c.type, "bad", deepMerge(c.clean, c.defect));
+            const got = [clean, bad].map(async (r) => [
+                ...new Set((await check(r)).filter((x) => x.enforcementLevel === "mandatory").map((x) => `${x.policy} ${x.urn}`)),
+            ]);
+            assert.deepStrictEqual(await got[0], [], `${c.type} clean`);
+            assert.deepStrictEqual(await got[1], [`${c.policy} ${bad.urn}`], `${c.type} ${c.name}`);
+        }
     });
 });

@@ -33,6 +33,10 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
     const q = `arn:aws:sqs:us-east-1:${ACCOUNT}:failures-${i}`;
     const k = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0000000${i % 10}-bbbb-cccc-dddd-eeeeeeeeeeee`;
     const fn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:consumer-${i}`;
+    const secret = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`;
+    const topic = `arn:aws:sns:us-east-1:${ACCOUNT}:ok-${i}`;
+    // The cluster's SCRAM associations: the group's secret when it holds SCRAM credentials, else one outside the stack.
+    const scram = i % 2 ? secret : `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_scram-${i}-AbCdEf`;
     return {
         "aws:msk/cluster:Cluster": {
             clusterName: `c-${i}`,
@@ -58,7 +62,8 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
             amazonManagedKafkaEventSourceConfig: { consumerGroupId: `group-${i}` },
             filterCriteria: { filters: [{ pattern: '{"value":{"type":["order"]}}' }] },
             provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 10 },
-            sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_x-AbCdEf` }],
+            // The group's own secret: SASL/SCRAM credentials for odd i, an mTLS client certificate for even i.
+            sourceAccessConfigurations: [{ type: i % 2 ? "SASL_SCRAM_512_AUTH" : "CLIENT_CERTIFICATE_TLS_AUTH", uri: secret }],
             destinationConfig: { onFailure: { destinationArn: q } },
         },
         "aws:lambda/function:Function": {
@@ -119,8 +124,24 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
         },
         "aws:iam/rolePolicy:RolePolicy": {
             role: `consumer-${i}`,
+            // What the Lambda docs list for an MSK mapping with a secret, and delivery to its two destinations.
             policy: doc([
+                {
+                    Effect: "Allow",
+                    Action: [
+                        "ec2:CreateNetworkInterface",
+                        "ec2:DescribeNetworkInterfaces",
+                        "ec2:DescribeVpcs",
+                        "ec2:DeleteNetworkInterface",
+                        "ec2:DescribeSubnets",
+                        "ec2:DescribeSecurityGroups",
+                    ],
+                    Resource: "*",
+                },
+                { Effect: "Allow", Action: ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"], Resource: CLUSTER_ARN },
+                { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret },
                 { Effect: "Allow", Action: "sqs:SendMessage", Resource: q },
+                { Effect: "Allow", Action: "sns:Publish", Resource: topic },
                 { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: k },
             ]),
         },
@@ -131,11 +152,11 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { role: `consumer-${i}`, policyArn: `arn:aws:iam::${ACCOUNT}:policy/p-${i}` },
         "aws:msk/scramSecretAssociation:ScramSecretAssociation": {
             clusterArn: CLUSTER_ARN,
-            secretArnLists: [`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`],
+            secretArnLists: [scram],
         },
         "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation": {
             clusterArn: CLUSTER_ARN,
-            secretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf`,
+            secretArn: scram,
         },
         "aws:ec2/securityGroup:SecurityGroup": {
             vpcId: "vpc-1",
@@ -172,37 +193,129 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
 export const TYPES = Object.keys(templates(0, { chain: "", key: "" }));
 
 /**
- * Templates where index `i` also breaks one rule per type (i % 4 === 1): a long timeout, a FIFO name, a custom server
- * CA, public Kafka ingress, a self-signed mTLS secret, a role without KMS grants, no NAT or endpoints... so the fuzz
- * test drives every rule's deeper paths, not only its first checks.
+ * One defect a generated group can carry: a patch to one resource of `templates(i)` (a valid group: no mandatory
+ * violation, held by tests/fuzz.test.ts) and the verdicts it must draw: the mandatory `policy` on the resource of each
+ * type in `on`, and nothing else mandatory. `only` limits it to the indices where it applies (e.g. a SCRAM secret exists only for odd i).
  */
-export function violatingTemplates(
-    i: number,
-    pem: { chain: string; key: string; selfSigned: string; selfSignedKey: string },
-): Record<string, Record<string, unknown>> {
+export interface Defect {
+    name: string;
+    type: string;
+    patch: (t: Record<string, unknown>, i: number, pem: Pem) => Record<string, unknown>;
+    policy: string;
+    on: string[];
+    only?: (i: number) => boolean;
+}
+
+type Pem = { chain: string; key: string; selfSigned: string; selfSignedKey: string };
+
+const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
+const FN = "aws:lambda/function:Function";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const CLUSTER = "aws:msk/cluster:Cluster";
+const pollers = (minimumPollers: number, maximumPollers: number) => ({ provisionedPollerConfig: { minimumPollers, maximumPollers } });
+
+export const DEFECTS: Defect[] = [
+    { name: "function timeout 900 s", type: FN, patch: (t) => ({ ...t, timeout: 900 }), policy: "msk-function-timeout", on: [FN] },
+    {
+        name: "FIFO failure queue",
+        type: "aws:sqs/queue:Queue",
+        patch: (t) => ({ ...t, fifoQueue: true }),
+        policy: "no-fifo-destinations",
+        // The queue is the mapping's on-failure destination, the invoke config's and the function's dead-letter queue.
+        on: [ESM, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", FN],
+    },
+    { name: "5000 pollers", type: ESM, patch: (t) => ({ ...t, ...pollers(1, 5000) }), policy: "msk-mapping-limits", on: [ESM] },
+    { name: "minimum pollers above maximum", type: ESM, patch: (t) => ({ ...t, ...pollers(8, 4) }), policy: "msk-mapping-limits", on: [ESM] },
+    { name: "no topic", type: ESM, patch: (t) => ({ ...t, topics: [] }), policy: "msk-mapping-limits", on: [ESM] },
+    { name: "batch size 0", type: ESM, patch: (t) => ({ ...t, batchSize: 0 }), policy: "msk-mapping-limits", on: [ESM] },
+    {
+        name: "consumer group g#1",
+        type: ESM,
+        patch: (t) => ({ ...t, amazonManagedKafkaEventSourceConfig: { consumerGroupId: "g#1" } }),
+        policy: "msk-mapping-limits",
+        on: [ESM],
+    },
+    {
+        name: "custom server root CA",
+        type: ESM,
+        patch: (t) => ({
+            ...t,
+            sourceAccessConfigurations: [
+                ...(t.sourceAccessConfigurations as object[]),
+                { type: "SERVER_ROOT_CA_CERTIFICATE", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:ca-AbCdEf` },
+            ],
+        }),
+        policy: "msk-no-custom-server-ca",
+        on: [ESM],
+    },
+    {
+        name: "public Kafka ingress 9092-9098",
+        type: SG,
+        patch: (t) => ({ ...t, ingress: [{ protocol: "tcp", fromPort: 9092, toPort: 9098, cidrBlocks: ["0.0.0.0/0"] }] }),
+        policy: "no-public-kafka-ingress",
+        on: [SG],
+    },
+    {
+        name: "public Kafka ingress tcp -1",
+        type: SG,
+        patch: (t) => ({ ...t, ingress: [{ protocol: "tcp", fromPort: -1, toPort: -1, cidrBlocks: ["0.0.0.0/0"] }] }),
+        policy: "no-public-kafka-ingress",
+        on: [SG],
+    },
+    {
+        name: "self-signed mTLS client certificate",
+        type: "aws:secretsmanager/secretVersion:SecretVersion",
+        patch: (t, _i, pem) => ({ ...t, secretString: secretValue(JSON.stringify({ certificate: pem.selfSigned, privateKey: pem.selfSignedKey })) }),
+        policy: "mtls-secret",
+        on: ["aws:secretsmanager/secretVersion:SecretVersion"],
+        only: (i) => i % 2 === 0,
+    },
+    {
+        name: "SCRAM secret named x-AmazonMSK_",
+        type: "aws:secretsmanager/secret:Secret",
+        patch: (t, i) => ({ ...t, name: `x-AmazonMSK_${i}` }),
+        policy: "msk-scram-secret",
+        on: ["aws:secretsmanager/secret:Secret"],
+        only: (i) => i % 2 === 1,
+    },
+    {
+        name: "role without the destination key's grant",
+        type: "aws:iam/rolePolicy:RolePolicy",
+        patch: (t) => {
+            const d = JSON.parse(t.policy as string);
+            d.Statement = d.Statement.filter((x: { Action: unknown }) => JSON.stringify(x.Action) !== JSON.stringify(["kms:Decrypt", "kms:GenerateDataKey"]));
+            return { ...t, policy: JSON.stringify(d) };
+        },
+        policy: "destination-kms-grants",
+        on: ["aws:iam/role:Role"],
+    },
+    {
+        name: "key rotation off",
+        type: "aws:kms/key:Key",
+        patch: (t) => ({ ...t, enableKeyRotation: false }),
+        policy: "kms-key-rotation",
+        on: ["aws:kms/key:Key"],
+    },
+    {
+        name: "plaintext client-broker traffic",
+        type: CLUSTER,
+        patch: (t) => ({ ...t, encryptionInfo: { ...(t.encryptionInfo as object), encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: true } } }),
+        policy: "msk-encryption-in-transit",
+        on: [CLUSTER],
+    },
+    {
+        name: "unauthenticated access",
+        type: CLUSTER,
+        patch: (t) => ({ ...t, clientAuthentication: { sasl: { iam: true }, unauthenticated: true } }),
+        policy: "msk-no-unauthenticated-access",
+        on: [CLUSTER],
+    },
+];
+
+/** `templates(i)` with one defect applied. */
+export function withDefect(i: number, pem: Pem, d: Defect): Record<string, Record<string, unknown>> {
     const t = templates(i, pem);
-    if (i % 4 !== 1) return t;
-    const set = (type: string, patch: Record<string, unknown>) => (t[type] = { ...t[type], ...patch });
-    set("aws:lambda/function:Function", { timeout: 900, deadLetterConfig: { targetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:dlq.fifo` } });
-    set("aws:lambda/eventSourceMapping:EventSourceMapping", {
-        sourceAccessConfigurations: [
-            { type: "SERVER_ROOT_CA_CERTIFICATE", uri: "arn:aws:secretsmanager:us-east-1:111122223333:secret:ca-AbCdEf" },
-            { type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf` },
-        ],
-    });
-    set("aws:ec2/securityGroup:SecurityGroup", { ingress: [{ protocol: "tcp", fromPort: 9092, toPort: 9098, cidrBlocks: ["0.0.0.0/0"] }] });
-    set("aws:secretsmanager/secretVersion:SecretVersion", {
-        secretString: secretValue(JSON.stringify({ certificate: pem.selfSigned, privateKey: pem.selfSignedKey, note: "x" })),
-    });
-    set("aws:iam/rolePolicy:RolePolicy", {
-        policy: doc([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:failures-${i}` }]),
-    });
-    set("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { policyArn: `arn:aws:iam::${ACCOUNT}:policy/other` });
-    set("aws:ec2/natGateway:NatGateway", { subnetId: "subnet-elsewhere" });
-    set("aws:ec2/vpcEndpoint:VpcEndpoint", { vpcId: "vpc-elsewhere" });
-    set("aws:msk/cluster:Cluster", { brokerNodeGroupInfo: { instanceType: "kafka.m7g.large", clientSubnets: ["subnet-a"], securityGroups: ["sg-1"] } });
-    set("aws:ec2/subnet:Subnet", { id: "subnet-a", vpcId: "vpc-1" });
-    set("aws:ec2/vpc:Vpc", { id: "vpc-1" });
+    t[d.type] = d.patch(t[d.type], i, pem);
     return t;
 }
 
