@@ -88,10 +88,10 @@ export const METADATA: Record<string, PolicyMetadata> = {
         url: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
     },
     "msk-mapping-role-permissions": {
-        displayName: "Execution role allows what the MSK mapping needs",
+        displayName: "Execution role allows what the MSK or self-managed Kafka mapping needs",
         severity: "high",
         remediationSteps:
-            "Add to the function's execution role (aws.iam.RolePolicy/aws.iam.Policy, aws-native iam.RolePolicy/iam.ManagedPolicy): kafka:DescribeClusterV2, kafka:GetBootstrapBrokers, the ec2 network-interface actions, and with IAM authentication kafka-cluster:Connect, DescribeGroup, AlterGroup, DescribeTopic, ReadData, DescribeClusterDynamicConfiguration on the cluster, topic and group ARNs.",
+            "Add to the function's execution role (aws.iam.RolePolicy/aws.iam.Policy, aws-native iam.RolePolicy/iam.ManagedPolicy): kafka:DescribeClusterV2, kafka:GetBootstrapBrokers, the ec2 network-interface actions, and with IAM authentication kafka-cluster:Connect, DescribeGroup, AlterGroup, DescribeTopic, ReadData, DescribeClusterDynamicConfiguration on the cluster, topic and group ARNs. For a self-managed Kafka mapping: the six ec2 network-interface actions when it uses VPC_SUBNET/VPC_SECURITY_GROUP. For either, with a secret (SASL/SCRAM, SASL/PLAIN, mTLS, server root CA): secretsmanager:GetSecretValue on it and kms:Decrypt on its customer-managed key.",
         url: `${LAMBDA}/with-msk-permissions.html`,
     },
     "kafka-auth-matches-cluster": {

@@ -144,7 +144,7 @@ export const SOURCES: Record<string, string> = {
     "destination-kms-grants":
         'AWS Lambda docs "Capturing discarded batches for a self-managed Apache Kafka event source" and "Capturing records of Lambda asynchronous invocations": the execution role needs the send permission per destination type, and kms:GenerateDataKey (S3) or kms:Decrypt and kms:GenerateDataKey (SQS, SNS) on a customer-managed key',
     "msk-mapping-role-permissions":
-        'Lambda "Configuring Lambda execution role permissions" (kafka:DescribeCluster or DescribeClusterV2, kafka:GetBootstrapBrokers, six ec2 network-interface actions) and Lambda/MSK "IAM role-based authentication" (six kafka-cluster actions on the cluster, topic and group ARNs)',
+        'Lambda "Configuring Lambda execution role permissions" (kafka:DescribeCluster or DescribeClusterV2, kafka:GetBootstrapBrokers, six ec2 network-interface actions) and Lambda/MSK "IAM role-based authentication" (six kafka-cluster actions on the cluster, topic and group ARNs); Lambda "Configuring self-managed Apache Kafka event sources for Lambda" (six ec2 network-interface actions with VPC_SUBNET/VPC_SECURITY_GROUP, secretsmanager:GetSecretValue on its secret, kms:Decrypt on the secret\'s customer-managed key)',
     "iam-least-privilege":
         'Lambda/MSK "IAM role-based authentication": kafka-cluster actions scoped to the cluster, topic and group; IAM User Guide "Policy evaluation logic" (NotAction, NotResource, wildcards, explicit Deny)',
     "msk-consumer-role-least-privilege":

@@ -3,8 +3,8 @@
  * wildcards and Deny), judged against probe requests rather than by string equality with "*":
  * - iam-least-privilege: any IAM policy document in the stack allows every action, every kafka-cluster action, or
  *   kafka-cluster / secret-reading actions on any cluster's or any secret's resources;
- * - msk-mapping-role-permissions: an MSK mapping's function role has what the Lambda docs list (issue: "Cluster failed
- *   to authorize Lambda");
+ * - msk-mapping-role-permissions: an MSK or self-managed Kafka mapping's function role has what the Lambda docs list
+ *   (issue: "Cluster failed to authorize Lambda"; for self-managed Kafka the ec2 actions in a VPC and its secret);
  * - msk-consumer-role-least-privilege: the same role has no more than a consumer needs on Kafka.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
@@ -32,7 +32,7 @@ import {
 } from "../lib/iam-facts";
 import { boundaryOf, keyPolicyGate, refusal, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
 import type { RequestContext } from "../lib/iam-conditions";
-import { accessConfigs, secretsOf } from "../lib/kafka";
+import { accessConfigs, isSelfManagedMapping, secretsOf } from "../lib/kafka";
 import { resolveKey } from "../lib/kms";
 import { probeFor, type Probe } from "../lib/iam-probe";
 import { functionsOf, isMskMapping, isMskVpcConnectionArn, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
@@ -248,17 +248,92 @@ function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?:
             }
             iam = enabled === true || enabled === "true";
         }
-        const secrets: MappingIam["secrets"] = [];
-        for (const c of accessConfigs(m)) {
-            if (!SECRET_ACCESS_TYPES.has(c.type) && c.type !== "SERVER_ROOT_CA_CERTIFICATE") continue;
-            const resource = secretsOf(index, m, c)[0];
-            const secretArn = typeof c.uri === "string" && !isUnknown(c.uri) ? c.uri : resource ? get(resource.props, "arn") : undefined;
-            if (typeof secretArn === "string" && !isUnknown(secretArn)) secrets.push({ arn: secretArn, resource });
-            else undecided = ["sourceAccessConfigurations"];
-        }
+        const named = mappingSecrets(index, m);
+        const secrets = named.secrets;
+        if (named.undecided) undecided = named.undecided;
         list.push({ mapping: m, cluster: { ...parts, arn }, topic, group, serverless, iam, vpcConnection, secrets, roles });
     }
     return { list, undecided };
+}
+
+/** The secrets a mapping names (SASL/SCRAM, SASL/PLAIN, mTLS, server root CA): ARN and resource when in the stack. */
+function mappingSecrets(index: StackIndex, m: PolicyResource): { secrets: MappingIam["secrets"]; undecided?: Path } {
+    const secrets: MappingIam["secrets"] = [];
+    let undecided: Path | undefined;
+    for (const c of accessConfigs(m)) {
+        if (!SECRET_ACCESS_TYPES.has(c.type) && c.type !== "SERVER_ROOT_CA_CERTIFICATE") continue;
+        const resource = secretsOf(index, m, c)[0];
+        const secretArn = typeof c.uri === "string" && !isUnknown(c.uri) ? c.uri : resource ? get(resource.props, "arn") : undefined;
+        if (typeof secretArn === "string" && !isUnknown(secretArn)) secrets.push({ arn: secretArn, resource });
+        else undecided = ["sourceAccessConfigurations"];
+    }
+    return { secrets, undecided };
+}
+
+/** What the pack must know about a self-managed Kafka mapping to judge its role. */
+interface SelfManagedIam {
+    mapping: PolicyResource;
+    /** The authentication, as messages name it (SASL/SCRAM, SASL/PLAIN for BASIC_AUTH, mTLS, or none). */
+    auth: string;
+    /** The mapping reaches its brokers through the VPC (VPC_SUBNET / VPC_SECURITY_GROUP access configurations). */
+    vpc: boolean;
+    secrets: MappingIam["secrets"];
+    roles: { fn: PolicyResource; role: PolicyResource; grants: RoleGrants }[];
+}
+
+/** The authentication a mapping's access configuration types select, as the Lambda docs name it. */
+function authOf(types: string[]): string {
+    if (types.includes("CLIENT_CERTIFICATE_TLS_AUTH")) return "mTLS";
+    if (types.includes("SASL_SCRAM_512_AUTH") || types.includes("SASL_SCRAM_256_AUTH")) return "SASL/SCRAM";
+    if (types.includes("BASIC_AUTH")) return "SASL/PLAIN";
+    return "no authentication";
+}
+
+/** Every self-managed Kafka mapping whose function's role is in the stack; `undecided` when a value is not known yet. */
+function selfManagedWithRoles(index: StackIndex): { list: SelfManagedIam[]; undecided?: Path } {
+    const list: SelfManagedIam[] = [];
+    let undecided: Path | undefined;
+    const grants = new Map<string, RoleGrants>();
+    const grantsOf = (role: PolicyResource): RoleGrants => {
+        let g = grants.get(role.urn);
+        if (!g) grants.set(role.urn, (g = roleGrants(index, role)));
+        return g;
+    };
+    for (const m of index.ofType(T.mapping)) {
+        if (!isSelfManagedMapping(m)) continue;
+        const roles = functionsOf(index, m, "functionName").flatMap((fn) => rolesOf(index, fn).map((role) => ({ fn, role, grants: grantsOf(role) })));
+        if (!roles.length) continue; // function or role outside this stack: nothing to judge here
+        const access = get(m.props, "sourceAccessConfigurations");
+        const types = maybeArray(access).map((c) => get(c, "type"));
+        if (isUnknown(access) || types.some(isUnknown)) {
+            undecided = ["sourceAccessConfigurations"];
+            continue;
+        }
+        const known = types.filter((t): t is string => typeof t === "string");
+        const named = mappingSecrets(index, m);
+        if (named.undecided) undecided = named.undecided;
+        const vpc = known.includes("VPC_SUBNET") || known.includes("VPC_SECURITY_GROUP");
+        list.push({ mapping: m, auth: authOf(known), vpc, secrets: named.secrets, roles });
+    }
+    return { list, undecided };
+}
+
+/**
+ * What a self-managed Kafka mapping needs from its role (Lambda, "Configuring self-managed Apache Kafka event sources
+ * for Lambda", execution role permissions): the six ec2 network-interface actions when it reaches its brokers through
+ * a VPC, in the function's account and region; the secret and its key as for MSK.
+ */
+function selfManagedNeeds(index: StackIndex, sm: SelfManagedIam, fn: PolicyResource): { needs: Need[]; unknown: boolean } {
+    const needs: Need[] = [];
+    let unknown = false;
+    if (sm.vpc) {
+        const fnArn = get(fn.props, "arn");
+        const f = typeof fnArn === "string" && !isUnknown(fnArn) ? fnArn.split(":") : [];
+        if (f.length >= 7 && f[0] === "arn" && f[2] === "lambda" && f[3] && f[4]) ec2Needs({ partition: f[1], region: f[3], account: f[4] }, needs);
+        else unknown = true; // the function's ARN (its account and region) is computed at creation
+    }
+    const secretsUnknown = secretNeeds(index, sm.secrets, needs);
+    return { needs, unknown: unknown || secretsUnknown };
 }
 
 /** One request the role must be able to make, with the documents besides its own that it passes. */
@@ -274,7 +349,6 @@ interface Need {
 /** What an MSK mapping needs from its role (Lambda, "Configuring Lambda execution role permissions"). */
 function needsOf(index: StackIndex, mi: MappingIam): { needs: Need[]; unknown: boolean } {
     const needs: Need[] = [];
-    let unknown = false;
     if (mi.vpcConnection) {
         // "kafka:DescribeVpcConnection: Only required for cross-account event source mappings."
         needs.push({ action: "kafka:DescribeVpcConnection", resource: mi.cluster.arn, gates: [] });
@@ -283,11 +357,27 @@ function needsOf(index: StackIndex, mi: MappingIam): { needs: Need[]; unknown: b
         needs.push({ action: describe[0], anyOf: describe, resource: mi.cluster.arn, gates: [] });
         for (const a of MAPPING_CLUSTER_ACTIONS) needs.push({ action: a, resource: mi.cluster.arn, gates: [] });
     }
-    // The describe actions support no resource-level permissions ("*"); creating a network interface is authorised on
-    // the interface, the subnet and the security group, deleting it on the interface (Service Authorization Reference,
-    // Amazon EC2): probed with ARNs in the cluster's account and region, so `arn:aws:ec2:*:*:*`-style grants count.
+    ec2Needs(mi.cluster, needs);
+    if (mi.iam && !mi.vpcConnection) {
+        const group = mi.group ?? `${PROBE.name}-generated-group-id`;
+        for (const a of CONSUMER_KAFKA_CLUSTER_ACTIONS) {
+            const type = resourceTypeOf(a);
+            needs.push({ action: a, resource: kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : group), gates: [] });
+        }
+    }
+    const unknown = secretNeeds(index, mi.secrets, needs);
+    return { needs, unknown };
+}
+
+/**
+ * The ec2 network-interface requests Lambda makes as the role (Lambda, "Configuring Lambda execution role
+ * permissions"). The describe actions support no resource-level permissions ("*"); creating a network interface is
+ * authorised on the interface, the subnet and the security group, deleting it on the interface (Service Authorization
+ * Reference, Amazon EC2): probed with ARNs in the given account and region, so `arn:aws:ec2:*:*:*`-style grants count.
+ */
+function ec2Needs(at: { partition: string; region: string; account: string }, needs: Need[]): void {
     const ec2 = (type: string) =>
-        `arn:${mi.cluster.partition}:ec2:${mi.cluster.region}:${mi.cluster.account}:${type}/${type === "subnet" ? "subnet" : type === "security-group" ? "sg" : "eni"}-0123456789abcdef0`;
+        `arn:${at.partition}:ec2:${at.region}:${at.account}:${type}/${type === "subnet" ? "subnet" : type === "security-group" ? "sg" : "eni"}-0123456789abcdef0`;
     for (const a of MAPPING_EC2_ACTIONS) {
         const on =
             a === "ec2:CreateNetworkInterface"
@@ -297,16 +387,16 @@ function needsOf(index: StackIndex, mi: MappingIam): { needs: Need[]; unknown: b
                   : ["*"];
         for (const r of on) needs.push({ action: a, resource: r, gates: [] });
     }
-    if (mi.iam && !mi.vpcConnection) {
-        const group = mi.group ?? `${PROBE.name}-generated-group-id`;
-        for (const a of CONSUMER_KAFKA_CLUSTER_ACTIONS) {
-            const type = resourceTypeOf(a);
-            needs.push({ action: a, resource: kafkaArn(mi.cluster, type, type === "topic" ? mi.topic : group), gates: [] });
-        }
-    }
-    // "Configuring Lambda execution role permissions": secretsmanager:GetSecretValue on each secret the mapping names,
-    // and kms:Decrypt on the secret's customer-managed key (Secrets Manager decrypts through KMS for the role).
-    for (const sec of mi.secrets) {
+}
+
+/**
+ * "Configuring Lambda execution role permissions" (MSK and self-managed Kafka alike): secretsmanager:GetSecretValue on
+ * each secret the mapping names, and kms:Decrypt on the secret's customer-managed key when that key is known
+ * (Secrets Manager decrypts through KMS for the role).
+ */
+function secretNeeds(index: StackIndex, secrets: MappingIam["secrets"], needs: Need[]): boolean {
+    let unknown = false;
+    for (const sec of secrets) {
         const policies = sec.resource ? resourcePolicies(index, sec.resource) : { gates: [], unknown: false };
         unknown ||= policies.unknown;
         needs.push({ action: "secretsmanager:GetSecretValue", resource: sec.arn, gates: policies.gates });
@@ -323,7 +413,7 @@ function needsOf(index: StackIndex, mi: MappingIam): { needs: Need[]; unknown: b
         if (gate === "unknown") unknown = true;
         needs.push({ action: "kms:Decrypt", resource: keyArn, gates: gate && gate !== "unknown" ? [gate] : [], ctx: viaService("secretsmanager", sec.arn) });
     }
-    return { needs, unknown };
+    return unknown;
 }
 
 /**
@@ -331,11 +421,17 @@ function needsOf(index: StackIndex, mi: MappingIam): { needs: Need[]; unknown: b
  * outside the stack may still grant it) and `refused` (a Deny that could apply, or the boundary or a resource policy:
  * nothing outside the stack undoes that).
  */
-function missingFor(index: StackIndex, mi: MappingIam, role: PolicyResource, statements: Stmt[]): { missing: string[]; refused: string[]; unknown: boolean } {
+function missingFor(
+    index: StackIndex,
+    asked: { needs: Need[]; unknown: boolean },
+    role: PolicyResource,
+    statements: Stmt[],
+    quote: (resource: string) => string = (r) => r,
+): { missing: string[]; refused: string[]; unknown: boolean } {
     const missing: string[] = [];
     const refused: string[] = [];
-    const { needs, unknown: needsUnknown } = needsOf(index, mi);
-    let unknown = needsUnknown;
+    const needs = asked.needs;
+    let unknown = asked.unknown;
     const roleArn = get(role.props, "arn");
     const boundary = boundaryOf(index, role);
     if (boundary === "unknown") unknown = true;
@@ -345,7 +441,7 @@ function missingFor(index: StackIndex, mi: MappingIam, role: PolicyResource, sta
     for (const n of needs) {
         const whys = (n.anyOf ?? [n.action]).map((a) => refusal(statements, roleArn, [...boundaryGate, ...n.gates], a, n.resource, n.ctx));
         if (whys.some((w) => w === undefined)) continue;
-        const what = `${(n.anyOf ?? [n.action]).join(" or ")} on ${n.resource}`;
+        const what = `${(n.anyOf ?? [n.action]).join(" or ")} on ${quote(n.resource)}`;
         if (whys.every((w) => w === "not allowed by the role's policies")) missing.push(what);
         else refused.push(`${what} (${whys.find((w) => w !== "not allowed by the role's policies")})`);
     }
@@ -357,12 +453,14 @@ function missingFor(index: StackIndex, mi: MappingIam, role: PolicyResource, sta
  * Lambda/MSK, "IAM role-based authentication" and Lambda, "Configuring Lambda execution role permissions": the
  * function's execution role needs kafka:DescribeCluster(V2) and kafka:GetBootstrapBrokers on the cluster and the six
  * ec2: network-interface actions; with IAM authentication also the six kafka-cluster actions on that cluster's, topic's
- * and group's ARNs (without them the mapping reports "Cluster failed to authorize Lambda").
+ * and group's ARNs (without them the mapping reports "Cluster failed to authorize Lambda"). Lambda, "Configuring
+ * self-managed Apache Kafka event sources for Lambda": a self-managed mapping's role needs the ec2 network-interface
+ * actions when the mapping names VPC_SUBNET/VPC_SECURITY_GROUP, and (either kind) the secret it names and its key.
  */
 export const mskMappingRolePermissions: StackValidationPolicy = {
     name: "msk-mapping-role-permissions",
     description:
-        "The execution role of an MSK mapping's function allows what Lambda needs: kafka:DescribeCluster(V2), kafka:GetBootstrapBrokers and the ec2 network-interface actions, and with IAM authentication the six kafka-cluster actions on that cluster's, topic's and group's ARNs.",
+        "The execution role of an MSK or self-managed Kafka mapping's function allows what Lambda needs: for MSK kafka:DescribeCluster(V2), kafka:GetBootstrapBrokers and the ec2 network-interface actions, and with IAM authentication the six kafka-cluster actions on that cluster's, topic's and group's ARNs; for self-managed Kafka the ec2 network-interface actions when it uses VPC_SUBNET/VPC_SECURITY_GROUP; for either, secretsmanager:GetSecretValue on the secret it names and kms:Decrypt on that secret's customer-managed key.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
@@ -375,7 +473,7 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
                 // Many mappings of one role often ask the same (cluster, topic, group, secrets): answered once per request.
                 const question = [role.urn, mi.cluster.arn, mi.topic, mi.group ?? "", mi.iam, mi.serverless, ...mi.secrets.map((x) => x.arn)].join("\u0000");
                 let found = answers.get(question);
-                if (!found) answers.set(question, (found = missingFor(index, mi, role, grants.statements)));
+                if (!found) answers.set(question, (found = missingFor(index, needsOf(index, mi), role, grants.statements)));
                 if (found.unknown) undecided = ["policy"];
                 // Policies outside this stack (or not known yet) may grant what is missing; a refusal stands regardless.
                 const missing = grants.unknown || grants.external.length ? [] : found.missing;
@@ -389,6 +487,27 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
                     `Role '${role.name}' of function '${fn.name}' cannot serve MSK mapping '${mi.mapping.name}' (${how}): ${parts.join("; ")}. ` +
                         `Without these the mapping fails (e.g. "Cluster failed to authorize Lambda"); add them to the role's policy, scoped to these ARNs ` +
                         '(Lambda docs: "Configuring Lambda execution role permissions", "IAM role-based authentication").',
+                    role.urn,
+                );
+            }
+        }
+        const selfManaged = selfManagedWithRoles(index);
+        if (selfManaged.undecided) undecided = selfManaged.undecided;
+        for (const sm of selfManaged.list) {
+            for (const { fn, role, grants } of sm.roles) {
+                const found = missingFor(index, selfManagedNeeds(index, sm, fn), role, grants.statements, (r) => (r === "*" ? r : shown(r)));
+                if (found.unknown) undecided = ["policy"];
+                const missing = grants.unknown || grants.external.length ? [] : found.missing;
+                if (!missing.length && !found.refused.length) {
+                    if (found.missing.length && grants.unknown) undecided = ["policy"];
+                    continue;
+                }
+                const how = `${sm.auth}${sm.vpc ? ", in a VPC" : ""}`;
+                const parts = [...(missing.length ? [`it lacks ${missing.join(", ")}`] : []), ...found.refused.map((r) => `it cannot use ${r}`)];
+                report(
+                    `Role ${shown(role.name)} of function ${shown(fn.name)} cannot serve self-managed Kafka mapping ${shown(sm.mapping.name)} (${how}): ${parts.join("; ")}. ` +
+                        "Without these Lambda cannot create its network interfaces in the mapping's subnets or read the credentials it presents to the brokers; " +
+                        'add them to the role\'s policy, scoped to these ARNs (Lambda docs: "Configuring self-managed Apache Kafka event sources for Lambda", execution role permissions).',
                     role.urn,
                 );
             }
