@@ -28,7 +28,7 @@ function doc(resources: { type: string; name: string; inputs?: Record<string, un
             inputs: r.inputs ?? { name: r.name },
             options: { protect: false, deleteBeforeReplace: false, retainOnDelete: false },
         })),
-        policy: { pack: "msk-lambda-policies", violations },
+        policy: { pack: "msk-lambda-policies", violations, exemptions: [], guidance: {} },
     };
 }
 

@@ -189,7 +189,17 @@ describe("policy pack: exemptions", function () {
         let dir: string;
         before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "exemptions-"))));
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
-        const plaintext = ["--stack", "prod", "--json", "--config", "msk-lambda:cluster.authentication=plaintext", "--config", "msk-lambda:network.azCount=2", "--config", "msk-lambda:cluster.azCount=2"];
+        const plaintext = [
+            "--stack",
+            "prod",
+            "--json",
+            "--config",
+            "msk-lambda:cluster.authentication=plaintext",
+            "--config",
+            "msk-lambda:network.azCount=2",
+            "--config",
+            "msk-lambda:cluster.azCount=2",
+        ];
         const write = (name: string, config: object) => {
             const f = path.join(dir, name);
             fs.writeFileSync(f, JSON.stringify(config));

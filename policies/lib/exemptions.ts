@@ -239,15 +239,35 @@ export function exemptingReport(
     resourceUrn: string | undefined,
     now: number = Date.now(),
 ): ReportViolation {
+    // A leveled report (an object: rules/common.ts `LeveledReport`) reaches the SDK as an object, which the SDK does not
+    // prefix with the policy's description as it does a string: prefixed here, the last wrapper before the SDK.
+    const send = (message: string, urn: string | undefined, level?: string) =>
+        level
+            ? (report as unknown as (v: object) => void)({ message: `${policy.description}\n${message}`, urn, enforcementLevel: level })
+            : report(message, urn);
+    const unpack = (m: unknown, u?: string): { message: string; urn?: string; level?: string } =>
+        typeof m === "object" && m !== null
+            ? {
+                  message: String((m as { message?: unknown }).message ?? ""),
+                  urn: (m as { urn?: string }).urn,
+                  level: (m as { enforcementLevel?: string }).enforcementLevel,
+              }
+            : { message: m as string, urn: u };
     const value = (config as { exemptions?: unknown } | undefined)?.exemptions;
-    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return report;
+    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {
+        return ((m: unknown, u?: string) => {
+            const r = unpack(m, u);
+            send(r.message, r.urn, r.level);
+        }) as ReportViolation;
+    }
     const index = Array.isArray(value) ? indexOf(value, policy, now) : undefined;
     const problems = index ? index.problems : exemptionProblems(policy.name, value, { notExemptable: policy.notExemptable, now });
     const day = today(now);
-    return (message: string, urn?: string) => {
+    return ((m: unknown, u?: string) => {
+        const { message, urn, level } = unpack(m, u);
         const target = urn || resourceUrn;
         if (problems.length)
-            return report(`${message} (exemptions not applied: ${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ""})`, urn);
+            return send(`${message} (exemptions not applied: ${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ""})`, urn, level);
         const found = target && index ? findExemption(covering(index, target), target, day) : {};
         if (found.active) {
             const e = found.active;
@@ -257,7 +277,11 @@ export function exemptingReport(
             return (report as unknown as (v: object) => void)({ message: full, urn: target, enforcementLevel: "advisory" });
         }
         if (found.expired)
-            return report(`${message} (the exemption approved by ${found.expired.approvedBy} expired on ${found.expired.expires}: it no longer applies)`, urn);
-        return report(message, urn);
-    };
+            return send(
+                `${message} (the exemption approved by ${found.expired.approvedBy} expired on ${found.expired.expires}: it no longer applies)`,
+                urn,
+                level,
+            );
+        return send(message, urn, level);
+    }) as ReportViolation;
 }

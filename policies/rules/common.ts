@@ -12,6 +12,27 @@ export const MAX_DIAGNOSTICS_PER_RESOURCE = 10;
 export const MAX_MESSAGE_CHARS = 4096;
 
 /**
+ * A diagnostic at a level of its own (`@pulumi/policy`'s runtime accepts a report object with an `enforcementLevel`;
+ * its type declares only the string form): how a mandatory policy says "advisory" for a finding that depends on what
+ * the pack cannot decide (a condition it cannot evaluate). Every wrapper of the report (bounds, redaction, exemptions)
+ * passes it on as an object; the exemptions wrapper, the last before the SDK, prefixes the policy's description.
+ */
+export interface LeveledReport {
+    message: string;
+    urn?: string;
+    enforcementLevel: "advisory" | "mandatory";
+}
+
+export function sendLeveled(report: ReportViolation, r: LeveledReport): void {
+    (report as unknown as (v: LeveledReport) => void)(r);
+}
+
+/** Reports `message` on `urn` as advisory, from a policy of any level. */
+export function reportAdvisory(report: ReportViolation, message: string, urn?: string): void {
+    sendLeveled(report, { message, urn, enforcementLevel: "advisory" });
+}
+
+/**
  * Wraps a policy's `report` so what it sends stays bounded whatever the input: identical diagnostics (same resource,
  * same message) are sent once; at most `MAX_DIAGNOSTICS_PER_RESOURCE` per resource, then, from `flush`, one summary
  * line per resource "... and K more"; messages longer than `MAX_MESSAGE_CHARS` are cut. Every policy of the pack goes
@@ -19,7 +40,10 @@ export const MAX_MESSAGE_CHARS = 4096;
  */
 export function limitReports(report: ReportViolation): { report: ReportViolation; flush(): void } {
     const sent = new Map<string, { messages: Set<string>; dropped: Set<string> }>();
-    const bounded: ReportViolation = (message: string, urn?: string) => {
+    const bounded = ((m: string | LeveledReport, u?: string) => {
+        const leveled = typeof m === "object" && m !== null ? m : undefined;
+        const message = leveled ? leveled.message : (m as string);
+        const urn = leveled ? leveled.urn : u;
         const key = urn ?? "";
         let s = sent.get(key);
         if (!s) sent.set(key, (s = { messages: new Set(), dropped: new Set() }));
@@ -30,8 +54,9 @@ export function limitReports(report: ReportViolation): { report: ReportViolation
             return;
         }
         s.messages.add(text);
-        report(text, urn);
-    };
+        if (leveled) sendLeveled(report, { ...leveled, message: text });
+        else report(text, urn);
+    }) as ReportViolation;
     return {
         report: bounded,
         flush() {
@@ -78,7 +103,11 @@ function isNotApplicable(e: unknown): boolean {
  */
 function bounded<A>(args: A, report: ReportViolation, check: (args: A, report: ReportViolation) => void): void {
     const redactor = redactorFor(args);
-    const limited = limitReports((message, urn) => (urn ? report(redactor.redact(message), urn) : report(redactor.redact(message))));
+    const redacting = ((m: string | LeveledReport, urn?: string) => {
+        if (typeof m === "object" && m !== null) return sendLeveled(report, { ...m, message: redactor.redact(m.message) });
+        return urn ? report(redactor.redact(m), urn) : report(redactor.redact(m));
+    }) as ReportViolation;
+    const limited = limitReports(redacting);
     try {
         check(args, limited.report);
     } catch (e) {

@@ -193,6 +193,41 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
 export const TYPES = Object.keys(templates(0, { chain: "", key: "" }));
 
 /**
+ * Templates where index `i` also breaks one rule per type (i % 4 === 1): a long timeout, a FIFO name, a custom server
+ * CA, public Kafka ingress, a self-signed mTLS secret, a role without KMS grants, no NAT or endpoints... so the fuzz
+ * test drives every rule's deeper paths, not only its first checks.
+ */
+export function violatingTemplates(
+    i: number,
+    pem: { chain: string; key: string; selfSigned: string; selfSignedKey: string },
+): Record<string, Record<string, unknown>> {
+    const t = templates(i, pem);
+    if (i % 4 !== 1) return t;
+    const set = (type: string, patch: Record<string, unknown>) => (t[type] = { ...t[type], ...patch });
+    set("aws:lambda/function:Function", { timeout: 900, deadLetterConfig: { targetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:dlq.fifo` } });
+    set("aws:lambda/eventSourceMapping:EventSourceMapping", {
+        sourceAccessConfigurations: [
+            { type: "SERVER_ROOT_CA_CERTIFICATE", uri: "arn:aws:secretsmanager:us-east-1:111122223333:secret:ca-AbCdEf" },
+            { type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_${i}-AbCdEf` },
+        ],
+    });
+    set("aws:ec2/securityGroup:SecurityGroup", { ingress: [{ protocol: "tcp", fromPort: 9092, toPort: 9098, cidrBlocks: ["0.0.0.0/0"] }] });
+    set("aws:secretsmanager/secretVersion:SecretVersion", {
+        secretString: secretValue(JSON.stringify({ certificate: pem.selfSigned, privateKey: pem.selfSignedKey, note: "x" })),
+    });
+    set("aws:iam/rolePolicy:RolePolicy", {
+        policy: doc([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:failures-${i}` }]),
+    });
+    set("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { policyArn: `arn:aws:iam::${ACCOUNT}:policy/other` });
+    set("aws:ec2/natGateway:NatGateway", { subnetId: "subnet-elsewhere" });
+    set("aws:ec2/vpcEndpoint:VpcEndpoint", { vpcId: "vpc-elsewhere" });
+    set("aws:msk/cluster:Cluster", { brokerNodeGroupInfo: { instanceType: "kafka.m7g.large", clientSubnets: ["subnet-a"], securityGroups: ["sg-1"] } });
+    set("aws:ec2/subnet:Subnet", { id: "subnet-a", vpcId: "vpc-1" });
+    set("aws:ec2/vpc:Vpc", { id: "vpc-1" });
+    return t;
+}
+
+/**
  * One defect a generated group can carry: a patch to one resource of `templates(i)` (a valid group: no mandatory
  * violation, held by tests/fuzz.test.ts) and the verdicts it must draw: the mandatory `policy` on the resource of each
  * type in `on`, and nothing else mandatory. `only` limits it to the indices where it applies (e.g. a SCRAM secret exists only for odd i).
