@@ -126,26 +126,71 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
         assert.match(d[0].message, /not allowed by the policy of VPC endpoint 'sqs-endpoint'/);
     });
 
-    it("a queue policy Deny whose condition the pack cannot decide counts (it could apply)", async () => {
+    /**
+     * A refusal that rests on a condition the pack cannot evaluate (data-perimeter keys such as aws:PrincipalOrgID,
+     * aws:SourceVpc, aws:RequestedRegion, resource tags, policy variables) may not happen in AWS (the account is in
+     * the organization, the region matches): it is said as advisory on the role, never as a mandatory violation that
+     * would block a valid stack. Generated over where it is written and which condition.
+     */
+    const UNDECIDABLE: Record<string, object> = {
+        "aws:PrincipalOrgID": { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+        "aws:SourceVpc (IfExists)": { StringNotEqualsIfExists: { "aws:SourceVpc": "vpc-0123456789abcdef0" } },
+        "aws:RequestedRegion": { StringNotEquals: { "aws:RequestedRegion": "us-east-1" } },
+        "aws:SourceVpce": { StringNotEquals: { "aws:SourceVpce": "vpce-0123" } },
+    };
+    const queuePolicy = (s: ReturnType<typeof validStack>, statement: object) =>
+        res(
+            "aws:sqs/queuePolicy:QueuePolicy",
+            "qp",
+            { queueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/mapping-failures`, policy: doc([statement]) },
+            { queueUrl: [s.byName.get("mapping-failures")!] },
+        );
+    for (const [key, Condition] of Object.entries(UNDECIDABLE)) {
+        it(`a Deny on ${key} in the queue policy or the key policy, or an Allow on it in the role's policy, is advisory on the role`, async () => {
+            const places: [string, (s: ReturnType<typeof validStack>) => void][] = [
+                ["queue policy", (s) => s.all.push(queuePolicy(s, { Effect: "Deny", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition }))],
+                [
+                    "key policy",
+                    (s) => {
+                        const st = JSON.parse(s.key.props.policy as string).Statement as object[];
+                        s.key.props.policy = doc([...st, { Sid: "perimeter", Effect: "Deny", Principal: "*", Action: "kms:*", Resource: "*", Condition }]);
+                    },
+                ],
+                [
+                    "role policy Allow",
+                    (s) =>
+                        setStatements(
+                            s.rolePolicy,
+                            statementsOf(s.rolePolicy).map((x) => (JSON.stringify(x).includes("sqs:SendMessage") ? { ...x, Condition } : x)),
+                        ),
+                ],
+            ];
+            for (const [where, change] of places) {
+                const s = validStack(BASE);
+                change(s);
+                const d = await check(s.all);
+                assert.deepStrictEqual(verdict(d), [], `${key} in the ${where}: no mandatory violation`);
+                const advisory = d.filter((x) => x.policy === "destination-kms-grants" && x.enforcementLevel === "advisory");
+                assert.deepStrictEqual(
+                    advisory.map((x) => x.urn.split("::").pop()),
+                    ["role"],
+                    `${key} in the ${where}: one advisory on the role`,
+                );
+                assert.match(advisory[0].message, /may be refused delivery .* on a condition the pack cannot evaluate/);
+            }
+        });
+    }
+
+    it("a Deny whose condition the pack decides true for Lambda's requests stays mandatory (aws:SecureTransport)", async () => {
         const s = validStack(BASE);
         s.all.push(
-            res(
-                "aws:sqs/queuePolicy:QueuePolicy",
-                "qp",
-                {
-                    queueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/mapping-failures`,
-                    policy: doc([
-                        {
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "sqs:SendMessage",
-                            Resource: "*",
-                            Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-0123" } },
-                        },
-                    ]),
-                },
-                { queueUrl: [s.byName.get("mapping-failures")!] },
-            ),
+            queuePolicy(s, {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sqs:SendMessage",
+                Resource: "*",
+                Condition: { Bool: { "aws:SecureTransport": "true" } },
+            }),
         );
         const d = mandatory(await check(s.all));
         assert.deepStrictEqual(verdict(d), ["destination-kms-grants role"]);
@@ -168,7 +213,7 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
         assert.match(d[0].message, /cannot use sqs:SendMessage on .* \(not allowed by the role's permissions boundary\)/);
     });
 
-    it("an Allow with a condition the pack cannot decide does not make a grant certain; a policy variable neither", async () => {
+    it("an Allow with a condition the pack cannot decide, or a policy variable, does not make a grant certain: advisory, not mandatory", async () => {
         for (const change of [
             (x: Record<string, unknown>) => ({ ...x, Condition: { StringEquals: { "aws:RequestTag/team": "orders" } } }),
             (x: Record<string, unknown>) => ({ ...x, Resource: "arn:aws:sqs:us-east-1:111122223333:${aws:PrincipalTag/queue}" }),
@@ -178,10 +223,21 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
                 s.rolePolicy,
                 statementsOf(s.rolePolicy).map((x) => (JSON.stringify(x).includes("sqs:SendMessage") ? change(x as Record<string, unknown>) : x)),
             );
-            const d = mandatory(await check(s.all));
-            assert.deepStrictEqual(verdict(d), ["destination-kms-grants role"]);
-            assert.match(d[0].message, /lacks sqs:SendMessage on/);
+            const d = await check(s.all);
+            assert.deepStrictEqual(verdict(d), []);
+            const advisory = d.filter((x) => x.policy === "destination-kms-grants" && x.enforcementLevel === "advisory");
+            assert.strictEqual(advisory.length, 1);
+            assert.match(advisory[0].message, /sqs:SendMessage on .*not allowed by the role's policies, on a condition the pack cannot evaluate/);
         }
+        // Without the grant at all, it is mandatory.
+        const s = validStack(BASE);
+        setStatements(
+            s.rolePolicy,
+            statementsOf(s.rolePolicy).filter((x) => !JSON.stringify(x).includes("sqs:SendMessage")),
+        );
+        const d = mandatory(await check(s.all));
+        assert.deepStrictEqual(verdict(d), ["destination-kms-grants role"]);
+        assert.match(d[0].message, /lacks sqs:SendMessage on/);
     });
 
     it("a disabled destination key is refused (isEnabled: false)", async () => {

@@ -8,7 +8,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { T, type StackIndex } from "./graph";
 import { roleRequestContext, type RequestContext } from "./iam-conditions";
-import { allows, asList, certainly, couldDeny, statementLabel, statementsOf, type Stmt } from "./iam-eval";
+import { allows, asList, certainly, couldDeny, statementLabel, statementsOf, surelyDenies, type Stmt } from "./iam-eval";
 import { awsManagedPolicyRef, managedPolicyStatements } from "./iam-facts";
 import { get, isUnknown, UNKNOWN } from "./values";
 
@@ -80,6 +80,38 @@ export function refusal(identity: Stmt[], roleArn: unknown, gates: Gate[], actio
     }
     if (own.allow < 0) return "not allowed by the role's policies";
     return undefined;
+}
+
+/**
+ * `refusal`, and whether it holds only on conditions the pack cannot decide (`conditional`): a Deny whose condition may
+ * or may not hold (aws:PrincipalOrgID, aws:SourceVpc, aws:RequestedRegion, ...), or an Allow whose condition may not.
+ * "Can it do it?" counts every Deny that could apply and only Allows that surely do (issue 17), so such a request may
+ * be refused; but AWS may as well allow it (the account is in the organization, the region matches), so a rule says
+ * it as advisory, never as a mandatory violation that would block a valid stack.
+ */
+export function refusalDetail(
+    identity: Stmt[],
+    roleArn: unknown,
+    gates: Gate[],
+    action: string,
+    resource: string,
+    extra: RequestContext = {},
+): { why: string; conditional: boolean } | undefined {
+    const why = refusal(identity, roleArn, gates, action, resource, extra);
+    if (!why) return undefined;
+    const arn = typeof roleArn === "string" && !isUnknown(roleArn) ? roleArn : undefined;
+    const ctx: RequestContext = { ...roleRequestContext(arn), ...extra };
+    const account = arn ? arn.split(":", 5)[4] : undefined;
+    const sure = (): boolean => {
+        if (surelyDenies(identity, action, resource, ctx) >= 0) return true;
+        for (const g of gates) {
+            const st = g.principals ? g.statements.filter((s) => namesPrincipal(s, arn, account)) : g.statements;
+            if (surelyDenies(st, action, resource, ctx) >= 0) return true;
+            if (g.mustAllow && !allows(st, action, resource, "could", ctx)) return true;
+        }
+        return !allows(identity, action, resource, "could", ctx);
+    };
+    return { why, conditional: !sure() };
 }
 
 /** The policy documents written on a destination or secret resource in the stack (its own `policy` and policy resources). */

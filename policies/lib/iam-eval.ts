@@ -374,6 +374,13 @@ export function certainly(statements: Stmt[], action: string, resource: string, 
     return { deny: -1, allow };
 }
 
+/** The index of a Deny among these statements that surely applies to the request (its conditions hold), or -1. */
+export function surelyDenies(statements: Stmt[], action: string, resource: string, ctx: RequestContext = {}): number {
+    const a = action.toLowerCase();
+    for (const p of prepared(statements)) if (p.deny && appliesTo(p, a, resource, true, ctx)) return p.index;
+    return -1;
+}
+
 /** Could a Deny among these statements apply to the request (its conditions decided from `ctx` where known)? */
 export function couldDeny(statements: Stmt[], action: string, resource: string, ctx: RequestContext = {}): number {
     const a = action.toLowerCase();

@@ -2,12 +2,13 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, SEND_ACTIONS, type DestinationKind } from "../lib/facts";
 import { kindOfArn, kindOfResourceType } from "../lib/destinations";
 import { StackIndex, T } from "../lib/graph";
-import { boundaryOf, endpointGates, keyPolicyGate, refusal, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
+import { boundaryOf, endpointGates, keyPolicyGate, refusalDetail, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
 import type { RequestContext } from "../lib/iam-conditions";
 import { accountOf, isKeyArn, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, isKafkaMapping, roleGrants, rolesOf, type DestinationRef } from "../lib/refs";
 import { pollerSubnets, vpcOf } from "../lib/vpc";
 import { clip, get, isUnknown, maybeArray, notKnownYet, type Path } from "../lib/values";
+import { reportAdvisory } from "./common";
 
 type Kind = DestinationKind;
 
@@ -253,11 +254,18 @@ function judgeDestination(run: GrantsRun, ref: DestinationRef, target: PolicyRes
         if (asked(run.askedFns, fn, question)) continue;
         for (const role of rolesOf(run.index, fn)) {
             if (asked(run.askedRoles, role, question)) continue;
-            const problems = roleProblems(run, role, needs(role));
+            const { problems, conditional } = roleProblems(run, role, needs(role));
             if (problems.length)
                 run.report(
                     `Role '${role.name}' of function '${fn.name}' cannot deliver to its ${ref.what} (${clip(arnValue)}) named by '${ref.owner.name}': ${problems.join("; ")}. ` +
                         `Grant these and remove the Deny (${SEED_KMS}; Lambda records a DestinationDeliveryFailures metric when delivery fails).`,
+                    role.urn,
+                );
+            else if (conditional.length)
+                reportAdvisory(
+                    run.report,
+                    `Role '${role.name}' of function '${fn.name}' may be refused delivery to its ${ref.what} (${clip(arnValue)}) named by '${ref.owner.name}': ${conditional.join("; ")}. ` +
+                        'Check that the condition holds for Lambda\'s requests with the role (IAM User Guide, "Policy evaluation logic").',
                     role.urn,
                 );
         }
@@ -271,28 +279,37 @@ function judgeDestination(run: GrantsRun, ref: DestinationRef, target: PolicyRes
     }
 }
 
-/** What keeps a role from making the requests: "it lacks ..." (its own policies) and "it cannot use ... (why)". */
-function roleProblems(run: GrantsRun, role: PolicyResource, needs: Need[]): string[] {
+/**
+ * What keeps a role from making the requests: "it lacks ..." (its own policies) and "it cannot use ... (why)"; those
+ * that hold only on conditions the pack cannot decide are returned apart (`conditional`: an advisory, lib/iam-access.ts
+ * `refusalDetail`).
+ */
+function roleProblems(run: GrantsRun, role: PolicyResource, needs: Need[]): { problems: string[]; conditional: string[] } {
     const grants = roleGrants(run.index, role);
     const roleArn = get(role.props, "arn");
     const boundary = boundaryOf(run.index, role);
     if (boundary === "unknown") run.undecided = ["permissionsBoundary"];
     const missing: string[] = [];
     const refused: string[] = [];
+    const conditional: string[] = [];
     for (const n of needs) {
         const gates = Array.isArray(boundary)
             ? [{ label: "the role's permissions boundary", statements: boundary, principals: false, mustAllow: true }, ...n.gates]
             : n.gates;
-        const why = refusal(grants.statements, roleArn, gates, n.action, n.resource, n.ctx);
-        if (!why) continue;
+        const r = refusalDetail(grants.statements, roleArn, gates, n.action, n.resource, n.ctx);
+        if (!r) continue;
         const on = `${n.action} on ${clip(n.resource.endsWith(OBJECT) ? `${n.resource.slice(0, -OBJECT.length)}/*` : n.resource)}`;
-        if (why === "not allowed by the role's policies") missing.push(on);
-        else refused.push(`${on} (${why})`);
+        if (r.conditional) conditional.push(`${on} (${r.why}, on a condition the pack cannot evaluate)`);
+        else if (r.why === "not allowed by the role's policies") missing.push(on);
+        else refused.push(`${on} (${r.why})`);
     }
     // What the role's own policies lack may come from policies the pack cannot see; a Deny cannot be undone.
     const unseen = grants.unknown || grants.external.length > 0 || boundary === "external";
     if (missing.length && grants.unknown) run.undecided = ["policy"];
-    return [...(unseen || !missing.length ? [] : [`it lacks ${missing.join(", ")}`]), ...refused.map((r) => `it cannot use ${r}`)];
+    return {
+        problems: [...(unseen || !missing.length ? [] : [`it lacks ${missing.join(", ")}`]), ...refused.map((r) => `it cannot use ${r}`)],
+        conditional,
+    };
 }
 
 export const destinationKmsGrants: StackValidationPolicy = {

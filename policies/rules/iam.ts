@@ -7,7 +7,7 @@
  *   (issue: "Cluster failed to authorize Lambda"; for self-managed Kafka the ec2 actions in a VPC and its secret);
  * - msk-consumer-role-least-privilege: the same role has no more than a consumer needs on Kafka.
  */
-import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { StackIndex, T } from "../lib/graph";
 import {
     allowingIndex,
@@ -30,7 +30,7 @@ import {
     MAPPING_DESCRIBE_CLUSTER_ACTIONS,
     MAPPING_EC2_ACTIONS,
 } from "../lib/iam-facts";
-import { boundaryOf, keyPolicyGate, refusal, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
+import { boundaryOf, keyPolicyGate, refusalDetail, resourcePolicies, viaService, type Gate } from "../lib/iam-access";
 import type { RequestContext } from "../lib/iam-conditions";
 import { accessConfigs, isSelfManagedMapping, secretsOf } from "../lib/kafka";
 import { resolveKey } from "../lib/kms";
@@ -38,7 +38,7 @@ import { probeFor, type Probe } from "../lib/iam-probe";
 import { functionsOf, isMskMapping, isMskVpcConnectionArn, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
 import { isAwsManaged } from "./destinations";
 import { get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
-import { forTypes, listed } from "./common";
+import { forTypes, listed, reportAdvisory } from "./common";
 import { shown } from "../lib/shown";
 
 const SERVERLESS_CLUSTER = "aws:msk/serverlessCluster:ServerlessCluster";
@@ -427,9 +427,11 @@ function missingFor(
     role: PolicyResource,
     statements: Stmt[],
     quote: (resource: string) => string = (r) => r,
-): { missing: string[]; refused: string[]; unknown: boolean } {
+): { missing: string[]; refused: string[]; conditional: string[]; unknown: boolean } {
     const missing: string[] = [];
     const refused: string[] = [];
+    // Refusals that hold only on conditions the pack cannot decide: an advisory (lib/iam-access.ts refusalDetail).
+    const conditional: string[] = [];
     const needs = asked.needs;
     let unknown = asked.unknown;
     const roleArn = get(role.props, "arn");
@@ -439,14 +441,16 @@ function missingFor(
         ? [{ label: "the role's permissions boundary", statements: boundary, principals: false, mustAllow: true }]
         : [];
     for (const n of needs) {
-        const whys = (n.anyOf ?? [n.action]).map((a) => refusal(statements, roleArn, [...boundaryGate, ...n.gates], a, n.resource, n.ctx));
-        if (whys.some((w) => w === undefined)) continue;
+        const rs = (n.anyOf ?? [n.action]).map((a) => refusalDetail(statements, roleArn, [...boundaryGate, ...n.gates], a, n.resource, n.ctx));
+        if (rs.some((r) => r === undefined)) continue;
+        const whys = rs.map((r) => r!.why);
         const what = `${(n.anyOf ?? [n.action]).join(" or ")} on ${quote(n.resource)}`;
-        if (whys.every((w) => w === "not allowed by the role's policies")) missing.push(what);
+        if (rs.some((r) => r!.conditional)) conditional.push(`${what} (${whys[0]}, on a condition the pack cannot evaluate)`);
+        else if (whys.every((w) => w === "not allowed by the role's policies")) missing.push(what);
         else refused.push(`${what} (${whys.find((w) => w !== "not allowed by the role's policies")})`);
     }
     if (boundary === "external") missing.length = 0;
-    return { missing, refused, unknown };
+    return { missing, refused, conditional, unknown };
 }
 
 /**
@@ -457,6 +461,16 @@ function missingFor(
  * self-managed Apache Kafka event sources for Lambda": a self-managed mapping's role needs the ec2 network-interface
  * actions when the mapping names VPC_SUBNET/VPC_SECURITY_GROUP, and (either kind) the secret it names and its key.
  */
+/** A refusal that holds only on conditions the pack cannot evaluate: said as advisory (lib/iam-access.ts refusalDetail). */
+function reportConditional(report: ReportViolation, role: PolicyResource, fn: PolicyResource, what: string, conditional: string[]): void {
+    reportAdvisory(
+        report,
+        `Role ${shown(role.name)} of function ${shown(fn.name)} may be refused what ${what} needs: ${conditional.join("; ")}. ` +
+            'Check that the condition holds for Lambda\'s requests with the role (IAM User Guide, "Policy evaluation logic").',
+        role.urn,
+    );
+}
+
 export const mskMappingRolePermissions: StackValidationPolicy = {
     name: "msk-mapping-role-permissions",
     description:
@@ -479,6 +493,7 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
                 const missing = grants.unknown || grants.external.length ? [] : found.missing;
                 if (!missing.length && !found.refused.length) {
                     if (found.missing.length && grants.unknown) undecided = ["policy"];
+                    if (found.conditional.length) reportConditional(report, role, fn, `MSK mapping '${mi.mapping.name}'`, found.conditional);
                     continue;
                 }
                 const how = mi.iam ? "IAM authentication" : "its secret";
@@ -500,6 +515,8 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
                 const missing = grants.unknown || grants.external.length ? [] : found.missing;
                 if (!missing.length && !found.refused.length) {
                     if (found.missing.length && grants.unknown) undecided = ["policy"];
+                    if (found.conditional.length)
+                        reportConditional(report, role, fn, `self-managed Kafka mapping ${shown(sm.mapping.name)}`, found.conditional);
                     continue;
                 }
                 const how = `${sm.auth}${sm.vpc ? ", in a VPC" : ""}`;
