@@ -360,7 +360,9 @@ export function renderViolations(doc: PlanDocument): string[] {
             const [first, ...rest] = v.message.split("\n");
             lines.push(`        [${v.enforcementLevel}] ${v.policy}: ${rest.length ? rest.join(" ") : first}`);
             const g = p.guidance?.[v.policy];
-            if (g?.remediationSteps) lines.push(`            fix: ${g.remediationSteps}${g.url ? ` (${g.url})` : ""}`);
+            // A preview note ("can't run ... during preview", @pulumi/policy) is no finding: nothing to fix.
+            const previewNote = v.message.startsWith("can't run ") && v.message.includes(" during preview: ");
+            if (g?.remediationSteps && !previewNote) lines.push(`            fix: ${g.remediationSteps}${g.url ? ` (${g.url})` : ""}`);
         }
     }
     const exempted = renderExemptions(p.exemptions ?? []);
