@@ -248,7 +248,7 @@ function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?:
             }
             iam = enabled === true || enabled === "true";
         }
-        const named = mappingSecrets(index, m);
+        const named = mappingSecrets(index, m, false);
         const secrets = named.secrets;
         if (named.undecided) undecided = named.undecided;
         list.push({ mapping: m, cluster: { ...parts, arn }, topic, group, serverless, iam, vpcConnection, secrets, roles });
@@ -256,12 +256,16 @@ function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?:
     return { list, undecided };
 }
 
-/** The secrets a mapping names (SASL/SCRAM, SASL/PLAIN, mTLS, server root CA): ARN and resource when in the stack. */
-function mappingSecrets(index: StackIndex, m: PolicyResource): { secrets: MappingIam["secrets"]; undecided?: Path } {
+/**
+ * The secrets a mapping names (SASL/SCRAM, SASL/PLAIN, mTLS, and with `rootCa` a server root CA): ARN and resource when
+ * in the stack. An MSK mapping's server root CA is refused by msk-no-custom-server-ca (MSK brokers use Amazon Trust
+ * Services certificates), so its role is not also asked to read it.
+ */
+function mappingSecrets(index: StackIndex, m: PolicyResource, rootCa: boolean): { secrets: MappingIam["secrets"]; undecided?: Path } {
     const secrets: MappingIam["secrets"] = [];
     let undecided: Path | undefined;
     for (const c of accessConfigs(m)) {
-        if (!SECRET_ACCESS_TYPES.has(c.type) && c.type !== "SERVER_ROOT_CA_CERTIFICATE") continue;
+        if (!SECRET_ACCESS_TYPES.has(c.type) && !(rootCa && c.type === "SERVER_ROOT_CA_CERTIFICATE")) continue;
         const resource = secretsOf(index, m, c)[0];
         const secretArn = typeof c.uri === "string" && !isUnknown(c.uri) ? c.uri : resource ? get(resource.props, "arn") : undefined;
         if (typeof secretArn === "string" && !isUnknown(secretArn)) secrets.push({ arn: secretArn, resource });
@@ -310,7 +314,7 @@ function selfManagedWithRoles(index: StackIndex): { list: SelfManagedIam[]; unde
             continue;
         }
         const known = types.filter((t): t is string => typeof t === "string");
-        const named = mappingSecrets(index, m);
+        const named = mappingSecrets(index, m, true);
         if (named.undecided) undecided = named.undecided;
         const vpc = known.includes("VPC_SUBNET") || known.includes("VPC_SECURITY_GROUP");
         list.push({ mapping: m, auth: authOf(known), vpc, secrets: named.secrets, roles });
