@@ -240,6 +240,20 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
         assert.match(d[0].message, /lacks sqs:SendMessage on/);
     });
 
+    it("a mapping of a cluster without authentication is not said to use 'its secret' (it names none)", async () => {
+        const s = validStack(BASE);
+        const cluster = s.byName.get("cluster")!;
+        cluster.props.clientAuthentication = { sasl: { iam: false, scram: false }, unauthenticated: true };
+        setStatements(
+            s.rolePolicy,
+            statementsOf(s.rolePolicy).filter((x) => !JSON.stringify(x).includes("kafka:DescribeCluster")),
+        );
+        const d = mandatory(await check(s.all)).filter((x) => x.policy === "msk-mapping-role-permissions");
+        assert.strictEqual(d.length, 1);
+        assert.match(d[0].message, /cannot serve MSK mapping 'mapping' \(no authentication\)/);
+        assert.doesNotMatch(d[0].message, /its secret/);
+    });
+
     it("a disabled destination key is refused (isEnabled: false)", async () => {
         const s = validStack(BASE);
         s.key.props.isEnabled = false;

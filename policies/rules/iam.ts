@@ -500,7 +500,7 @@ export const mskMappingRolePermissions: StackValidationPolicy = {
                     if (found.conditional.length) reportConditional(report, role, fn, `MSK mapping '${mi.mapping.name}'`, found.conditional);
                     continue;
                 }
-                const how = mi.iam ? "IAM authentication" : "its secret";
+                const how = mi.iam ? "IAM authentication" : mi.secrets.length ? "its secret" : "no authentication";
                 const parts = [...(missing.length ? [`it lacks ${missing.join(", ")}`] : []), ...found.refused.map((r) => `it cannot use ${r}`)];
                 report(
                     `Role '${role.name}' of function '${fn.name}' cannot serve MSK mapping '${mi.mapping.name}' (${how}): ${parts.join("; ")}. ` +
