@@ -10,6 +10,7 @@ import { CONSUMER_GROUP_ID } from "../policies/lib/facts";
 import { isKeyArn } from "../policies/lib/kms";
 import { ACCOUNT, check, CLUSTER_ARN, of, res, UNKNOWN, type Res } from "./helpers/pack";
 import { rawConfig } from "./helpers/stack";
+import { LAMBDA_ENI_ACTIONS } from "./helpers/aws-docs";
 
 const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/consumer-role`;
@@ -26,14 +27,7 @@ const doc = (Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Sta
 const GRANTS: object[] = [
     {
         Effect: "Allow",
-        Action: [
-            "ec2:CreateNetworkInterface",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DescribeVpcs",
-            "ec2:DeleteNetworkInterface",
-            "ec2:DescribeSubnets",
-            "ec2:DescribeSecurityGroups",
-        ],
+        Action: [...LAMBDA_ENI_ACTIONS],
         Resource: "*",
     },
     { Effect: "Allow", Action: ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"], Resource: CLUSTER_ARN },

@@ -8,6 +8,7 @@ import * as assert from "assert";
 import type { Diagnostic } from "../plan/analyzer";
 import { check, UNKNOWN, type Res } from "./helpers/pack";
 import { KEY_ARN, SECRET_ARN, validStack, type Choice, type Provider } from "./helpers/valid-stack";
+import { LAMBDA_ENI_ACTIONS } from "./helpers/aws-docs";
 
 const POLICY = "msk-mapping-role-permissions";
 const PROVIDERS: Provider[] = ["aws", "aws-native"];
@@ -16,14 +17,7 @@ const base = (provider: Provider): Choice => ({ provider, source: "self-managed"
 const mandatory = (d: Diagnostic[]) => d.filter((x) => x.enforcementLevel === "mandatory");
 const verdict = (d: Diagnostic[]) => mandatory(d).map((x) => `${x.policy} ${x.urn.split("::").pop()}`);
 
-const EC2_ACTIONS = [
-    "ec2:CreateNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeVpcs",
-    "ec2:DeleteNetworkInterface",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeSecurityGroups",
-];
+const EC2_ACTIONS = LAMBDA_ENI_ACTIONS;
 /** Every grant the valid self-managed stack's role holds for its mapping (SASL/SCRAM in a VPC). */
 const NEEDED = [...EC2_ACTIONS, "secretsmanager:GetSecretValue", "kms:Decrypt"];
 

@@ -5,6 +5,7 @@
 import type { AnalyzerInput } from "../../plan/analyzer";
 import { isSecretValue, secretValue } from "../../plan/values";
 import { UNKNOWN_SENTINELS } from "../../policies/lib/values";
+import { LAMBDA_ENI_ACTIONS } from "./aws-docs";
 
 /** mulberry32: a small, fast, seeded PRNG. */
 export function rng(seed: number): () => number {
@@ -128,14 +129,7 @@ export function templates(i: number, pem: { chain: string; key: string }): Recor
             policy: doc([
                 {
                     Effect: "Allow",
-                    Action: [
-                        "ec2:CreateNetworkInterface",
-                        "ec2:DescribeNetworkInterfaces",
-                        "ec2:DescribeVpcs",
-                        "ec2:DeleteNetworkInterface",
-                        "ec2:DescribeSubnets",
-                        "ec2:DescribeSecurityGroups",
-                    ],
+                    Action: [...LAMBDA_ENI_ACTIONS],
                     Resource: "*",
                 },
                 { Effect: "Allow", Action: ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"], Resource: CLUSTER_ARN },

@@ -5,6 +5,7 @@
  * accept it (tests/pack-valid-corpus.test.ts). Tests of single problems start from one of these and change one thing.
  */
 import { ACCOUNT, res, secret, type Res } from "./pack";
+import { LAMBDA_ENI_ACTIONS } from "./aws-docs";
 
 export type Source = "msk-iam" | "msk-scram" | "msk-mtls" | "serverless" | "self-managed" | "vpc-connection";
 export type MappingDestination = "sqs" | "sns" | "s3" | "kafka";
@@ -272,14 +273,7 @@ export function validStack(c: Choice): Built {
     const statements: object[] = [
         {
             Effect: "Allow",
-            Action: [
-                "ec2:CreateNetworkInterface",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeVpcs",
-                "ec2:DeleteNetworkInterface",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeSecurityGroups",
-            ],
+            Action: [...LAMBDA_ENI_ACTIONS],
             Resource: "*",
         },
         { Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: `arn:aws:logs:${R}:${ACCOUNT}:*` },
