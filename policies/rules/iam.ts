@@ -184,17 +184,21 @@ interface MappingIam {
 
 const SECRET_ACCESS_TYPES = new Set(["SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"]);
 
-/** Every MSK mapping with its cluster, topic, group and roles; `undecided` is set when a value is not known yet. */
-function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?: Path } {
-    const list: MappingIam[] = [];
-    let undecided: Path | undefined;
-    // One role often serves many mappings: its grants are collected (and prepared) once.
+/** A role's grants, collected (and prepared) once per role: one role often serves many mappings. */
+function grantsMemo(index: StackIndex): (role: PolicyResource) => RoleGrants {
     const grants = new Map<string, RoleGrants>();
-    const grantsOf = (role: PolicyResource): RoleGrants => {
+    return (role) => {
         let g = grants.get(role.urn);
         if (!g) grants.set(role.urn, (g = roleGrants(index, role)));
         return g;
     };
+}
+
+/** Every MSK mapping with its cluster, topic, group and roles; `undecided` is set when a value is not known yet. */
+function mappingsWithRoles(index: StackIndex): { list: MappingIam[]; undecided?: Path } {
+    const list: MappingIam[] = [];
+    let undecided: Path | undefined;
+    const grantsOf = grantsMemo(index);
     for (const m of index.ofType(T.mapping)) {
         if (!isMskMapping(m, index)) continue;
         const fns = functionsOf(index, m, "functionName");
@@ -297,12 +301,7 @@ function authOf(types: string[]): string {
 function selfManagedWithRoles(index: StackIndex): { list: SelfManagedIam[]; undecided?: Path } {
     const list: SelfManagedIam[] = [];
     let undecided: Path | undefined;
-    const grants = new Map<string, RoleGrants>();
-    const grantsOf = (role: PolicyResource): RoleGrants => {
-        let g = grants.get(role.urn);
-        if (!g) grants.set(role.urn, (g = roleGrants(index, role)));
-        return g;
-    };
+    const grantsOf = grantsMemo(index);
     for (const m of index.ofType(T.mapping)) {
         if (!isSelfManagedMapping(m)) continue;
         const roles = functionsOf(index, m, "functionName").flatMap((fn) => rolesOf(index, fn).map((role) => ({ fn, role, grants: grantsOf(role) })));
