@@ -254,6 +254,27 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
         assert.doesNotMatch(d[0].message, /its secret/);
     });
 
+    it("a broad managed policy used only as a permissions boundary is not a grant; attached to a role, it is judged", async () => {
+        const boundaryDoc = doc([{ Effect: "Allow", NotAction: ["iam:*", "organizations:*"], Resource: "*" }]);
+        for (const attached of [false, true]) {
+            const s = validStack(BASE);
+            const boundary = res("aws:iam/policy:Policy", "boundary", { arn: `arn:aws:iam::${ACCOUNT}:policy/boundary`, policy: boundaryDoc });
+            s.role.props.permissionsBoundary = `arn:aws:iam::${ACCOUNT}:policy/boundary`;
+            s.all.push(boundary);
+            if (attached)
+                s.all.push(
+                    res(
+                        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                        "attach-boundary",
+                        { role: s.role.props.name, policyArn: `arn:aws:iam::${ACCOUNT}:policy/boundary` },
+                        { policyArn: [boundary] },
+                    ),
+                );
+            const v = verdict(await check(s.all)).filter((x) => x.startsWith("iam-least-privilege"));
+            assert.deepStrictEqual(v, attached ? ["iam-least-privilege boundary"] : [], attached ? "attached as a grant" : "boundary only");
+        }
+    });
+
     it("a disabled destination key is refused (isEnabled: false)", async () => {
         const s = validStack(BASE);
         s.key.props.isEnabled = false;

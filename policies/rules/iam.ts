@@ -7,7 +7,7 @@
  *   (issue: "Cluster failed to authorize Lambda"; for self-managed Kafka the ec2 actions in a VPC and its secret);
  * - msk-consumer-role-least-privilege: the same role has no more than a consumer needs on Kafka.
  */
-import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { StackIndex, T } from "../lib/graph";
 import {
     allowingIndex,
@@ -38,7 +38,7 @@ import { probeFor, type Probe } from "../lib/iam-probe";
 import { functionsOf, isMskMapping, isMskVpcConnectionArn, roleGrants, rolesOf, type RoleGrants } from "../lib/refs";
 import { isAwsManaged } from "./destinations";
 import { get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN, type Path } from "../lib/values";
-import { forTypes, listed, reportAdvisory } from "./common";
+import { listed, reportAdvisory } from "./common";
 import { shown } from "../lib/shown";
 
 const SERVERLESS_CLUSTER = "aws:msk/serverlessCluster:ServerlessCluster";
@@ -139,27 +139,64 @@ export function broadGrants(statements: Stmt[]): string[] {
 const IAM_DOCUMENT_TYPES = [T.policy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role];
 
 /** Least privilege for every IAM document in the stack, decided by what it allows. */
-export const iamLeastPrivilege: ResourceValidationPolicy = {
+/** The documents a resource of `IAM_DOCUMENT_TYPES` holds: a role's inline policies, or its own `policy`. */
+function documentsOf(r: PolicyResource): { doc: unknown; path: Path }[] | typeof UNKNOWN {
+    if (r.type !== T.role) return [{ doc: get(r.props, "policy"), path: ["policy"] }];
+    if (isUnknown(get(r.props, "inlinePolicies"))) return UNKNOWN;
+    return maybeArray(r.props, "inlinePolicies").map((p, i) => ({ doc: get(p, "policy"), path: ["inlinePolicies", i, "policy"] }));
+}
+
+/**
+ * The managed policies of the stack that serve only as a role's permissions boundary (IAM User Guide, "Permissions
+ * boundaries for IAM entities": a boundary "does not grant permissions on its own"): named by some role's
+ * `permissionsBoundary` and attached to no role (no `RolePolicyAttachment`, `PolicyAttachment` or `managedPolicyArns`).
+ */
+function boundaryOnly(index: StackIndex): Set<PolicyResource> {
+    const boundaries = new Set<PolicyResource>();
+    const attached = new Set<PolicyResource>();
+    const named = (owner: PolicyResource, prop: string, values: unknown[]) => [
+        ...index.propDeps(owner, prop, [T.policy]),
+        ...index.withIdIn(
+            values.filter((v): v is string => typeof v === "string" && !isUnknown(v)),
+            [T.policy],
+        ),
+    ];
+    for (const role of index.ofType(T.role)) {
+        for (const b of named(role, "permissionsBoundary", [get(role.props, "permissionsBoundary")])) boundaries.add(b);
+        for (const a of named(role, "managedPolicyArns", maybeArray(role.props, "managedPolicyArns"))) attached.add(a);
+    }
+    for (const att of index.ofType(T.rolePolicyAttachment, T.policyAttachment))
+        for (const a of named(att, "policyArn", [get(att.props, "policyArn")])) attached.add(a);
+    for (const a of attached) boundaries.delete(a);
+    return boundaries;
+}
+
+export const iamLeastPrivilege: StackValidationPolicy = {
     name: "iam-least-privilege",
     description:
-        "IAM policies do not allow every action, every kafka-cluster action, kafka-cluster actions on any cluster's resources, or secretsmanager:GetSecretValue on any secret (judged by what the document allows: NotAction, NotResource, wildcards and Deny included).",
+        "IAM policies do not allow every action, every kafka-cluster action, kafka-cluster actions on any cluster's resources, or secretsmanager:GetSecretValue on any secret (judged by what the document allows: NotAction, NotResource, wildcards and Deny included). A managed policy used only as a permissions boundary grants nothing and is not judged.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes(IAM_DOCUMENT_TYPES, (args, report) => {
-        const docs: { doc: unknown; path: Path }[] = [];
-        if (args.type === T.role) {
-            if (isUnknown(get(args.props, "inlinePolicies"))) notKnownYet(["inlinePolicies"]);
-            maybeArray(args.props, "inlinePolicies").forEach((p, i) => docs.push({ doc: get(p, "policy"), path: ["inlinePolicies", i, "policy"] }));
-        } else docs.push({ doc: get(args.props, "policy"), path: ["policy"] });
-        const all: string[] = [];
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        const skip = boundaryOnly(index);
         let unknown: Path | undefined;
-        for (const d of docs) {
-            const statements = statementsOf(d.doc);
-            if (statements === UNKNOWN) unknown = d.path;
-            else for (const p of broadGrants(statements)) all.push(p);
+        for (const r of index.ofType(...IAM_DOCUMENT_TYPES)) {
+            if (skip.has(r)) continue;
+            const docs = documentsOf(r);
+            if (docs === UNKNOWN) {
+                unknown = ["inlinePolicies"];
+                continue;
+            }
+            const all: string[] = [];
+            for (const d of docs) {
+                const statements = statementsOf(d.doc);
+                if (statements === UNKNOWN) unknown = d.path;
+                else for (const p of broadGrants(statements)) all.push(p);
+            }
+            if (all.length) report(`IAM policy '${r.name}' is broader than it must be: ${listed(all, "; ")}.`, r.urn);
         }
-        if (all.length) report(`IAM policy '${args.name}' is broader than it must be: ${listed(all, "; ")}.`);
-        else if (unknown) notKnownYet(unknown);
-    }),
+        if (unknown) notKnownYet(unknown);
+    },
 };
 
 /** What the pack must know about an MSK mapping to judge its role. */
