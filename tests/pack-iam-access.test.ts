@@ -275,6 +275,20 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
         }
     });
 
+    it("a key policy Deny with a NotPrincipal naming only the account still denies the role (naming the role exempts it)", async () => {
+        for (const [notPrincipal, denied] of [
+            [`arn:aws:iam::${ACCOUNT}:root`, true],
+            [ROLE_ARN, false],
+        ] as const) {
+            const s = validStack(BASE);
+            const st = JSON.parse(s.key.props.policy as string).Statement as object[];
+            s.key.props.policy = doc([...st, { Sid: "OnlyUs", Effect: "Deny", NotPrincipal: { AWS: notPrincipal }, Action: "kms:*", Resource: "*" }]);
+            const d = mandatory(await check(s.all));
+            assert.deepStrictEqual(verdict(d), denied ? ["destination-kms-grants role"] : [], notPrincipal);
+            if (denied) assert.match(d[0].message, /denied by statement OnlyUs of the key policy/);
+        }
+    });
+
     it("a disabled destination key is refused (isEnabled: false)", async () => {
         const s = validStack(BASE);
         s.key.props.isEnabled = false;

@@ -51,8 +51,24 @@ export function namesPrincipal(s: Stmt, roleArn: string | undefined, account: st
         );
     };
     if (s.Principal !== undefined) return matches(s.Principal);
-    if (s.NotPrincipal !== undefined) return !matches(s.NotPrincipal);
+    // IAM User Guide, "AWS JSON policy elements: NotPrincipal": a statement with NotPrincipal applies to every principal
+    // it does not name, and naming the account does not name a role in it (to exempt a role, name the role, or its
+    // assumed-role session). So only `*` or the role's own ARN takes the role out.
+    if (s.NotPrincipal !== undefined) return !namesRoleItself(s.NotPrincipal, roleArn);
     return false;
+}
+
+/** Does a NotPrincipal name this very role (`*`, the role's ARN, or an assumed-role session of it)? */
+function namesRoleItself(p: unknown, roleArn: string | undefined): boolean {
+    if (p === "*") return true;
+    if (!p || typeof p !== "object") return false;
+    const list = asList((p as Record<string, unknown>).AWS);
+    if (list.includes("*")) return true;
+    if (!roleArn) return false;
+    const f = roleArn.split(":");
+    const roleName = f.length >= 6 ? f.slice(5).join(":").split("/").pop() : undefined;
+    const session = roleName && f.length >= 6 ? `arn:${f[1]}:sts::${f[4]}:assumed-role/${roleName}/` : undefined;
+    return list.some((x) => x === roleArn || (!!session && x.startsWith(session)));
 }
 
 export interface Refusal {
