@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import type { Diagnostic } from "../plan/analyzer";
-import { ACCOUNT, check, res, UNKNOWN, type Res } from "./helpers/pack";
+import { ACCOUNT, check, res, secret, UNKNOWN, type Res } from "./helpers/pack";
 import { DEST_ARN, doc, KEY_ARN, ROLE_ARN, SECRET_ARN, validStack, type Choice } from "./helpers/valid-stack";
 
 const BASE: Choice = { provider: "aws", source: "msk-iam", onFailure: "sqs", asyncFailure: "none", asyncSuccess: "none" };
@@ -287,6 +287,22 @@ describe("policy pack: IAM as AWS evaluates it (can the mapping do what it needs
             assert.deepStrictEqual(verdict(d), denied ? ["destination-kms-grants role"] : [], notPrincipal);
             if (denied) assert.match(d[0].message, /denied by statement OnlyUs of the key policy/);
         }
+    });
+
+    it("a self-managed mapping's secret bootstrap servers: no diagnostic quotes their port, even where the egress lacks it", async () => {
+        const s = validStack({ ...BASE, source: "self-managed" });
+        s.mapping.props.selfManagedEventSource = { endpoints: { KAFKA_BOOTSTRAP_SERVERS: secret("hidden-broker.example.com:19096") } };
+        const vpc = "vpc-0a23456789abcdef0";
+        s.all.push(
+            res("aws:ec2/subnet:Subnet", "sm-subnet", { id: "subnet-0a23456789abcdef0", vpcId: vpc, cidrBlock: "10.1.0.0/24" }),
+            res("aws:ec2/securityGroup:SecurityGroup", "sm-sg", { id: "sg-0a23456789abcdef0", vpcId: vpc, egress: [] }),
+        );
+        const d = await check(s.all);
+        assert.ok(
+            d.some((x) => x.policy === "kafka-network-path" && /no outbound TCP on the port of its bootstrap servers/.test(x.message)),
+            "the missing egress is reported",
+        );
+        for (const x of d) assert.doesNotMatch(x.message, /19096|hidden-broker/, x.policy);
     });
 
     it("a disabled destination key is refused (isEnabled: false)", async () => {

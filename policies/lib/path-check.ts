@@ -136,7 +136,8 @@ function checkBrokerPort(ctx: Ctx, m: PolicyResource, nic: NetworkInterface, ran
             else
                 ctx.report.broken.push({
                     urn: groupOwner(ctx, nic).urn,
-                    message: `The security groups of self-managed Kafka mapping '${m.name}' (${names}) allow no outbound TCP ${port}, the port of its bootstrap servers: Lambda's pollers cannot reach the brokers. Add an egress rule on ${port} to the brokers.`,
+                    // The port comes from the bootstrap servers, which a team may keep secret: it is not quoted (issue 17, never leak).
+                    message: `The security groups of self-managed Kafka mapping '${m.name}' (${names}) allow no outbound TCP on the port of its bootstrap servers: Lambda's pollers cannot reach the brokers. Add an egress rule on that port to the brokers.`,
                 });
         }
         return;
