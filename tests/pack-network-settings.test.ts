@@ -274,8 +274,13 @@ describe("policy pack: network unions and Kafka settings (issue 17 §4, issue 25
                     [],
                 );
             }
-            for (const t of ["SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"])
+            for (const t of ["SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"]) {
                 assert.deepStrictEqual(of(await check(selfManaged([t, "VPC_SUBNET"])), "self-managed-kafka-authentication"), [], t);
+                // A credential entry without a secret to read authenticates nothing.
+                const empty = selfManaged([t]);
+                (empty.props.sourceAccessConfigurations as { uri: string }[])[0].uri = "";
+                assert.strictEqual(of(await check(empty), "self-managed-kafka-authentication", "mandatory").length, 1, `${t} with an empty uri`);
+            }
             // An MSK mapping is not this rule's (msk-no-unauthenticated-access judges the cluster).
             assert.deepStrictEqual(
                 of(await check(res(ESM, "m", { eventSourceArn: CLUSTER_ARN, topics: ["t"], functionName: "f" })), "self-managed-kafka-authentication"),

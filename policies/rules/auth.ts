@@ -279,9 +279,15 @@ export const selfManagedKafkaAuthentication: ResourceValidationPolicy = {
         if (config(args, { allowUnauthenticated: false }).allowUnauthenticated) return;
         const list = get(args.props, "sourceAccessConfigurations");
         if (isUnknown(list)) notKnownYet(["sourceAccessConfigurations"]);
-        const types = maybeArray(args.props, "sourceAccessConfigurations").map((c) => get(c, "type"));
-        if (types.some(isUnknown)) notKnownYet(["sourceAccessConfigurations"]);
-        if (types.some((t) => typeof t === "string" && (CREDENTIAL_TYPES as readonly string[]).includes(t))) return;
+        const configs = maybeArray(args.props, "sourceAccessConfigurations");
+        if (configs.some((c) => isUnknown(get(c, "type")) || isUnknown(get(c, "uri")))) notKnownYet(["sourceAccessConfigurations"]);
+        // A credential entry counts only with a secret to read (Lambda API, SourceAccessConfiguration: URI, the secret's ARN).
+        const named = (c: unknown) => {
+            const t = get(c, "type");
+            const uri = get(c, "uri");
+            return typeof t === "string" && (CREDENTIAL_TYPES as readonly string[]).includes(t) && typeof uri === "string" && uri.trim() !== "";
+        };
+        if (configs.some(named)) return;
         report(
             `Self-managed Kafka mapping '${args.name}' names no authentication (SASL_SCRAM_512_AUTH, SASL_SCRAM_256_AUTH, BASIC_AUTH or CLIENT_CERTIFICATE_TLS_AUTH): ` +
                 "its brokers admit clients without authentication, which the pack refuses for Amazon MSK too. Add the secret of the authentication your brokers require (or allow it for this stack with the policy's allowUnauthenticated config).",
