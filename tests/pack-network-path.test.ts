@@ -310,7 +310,12 @@ function build(o: Opts): { resources: Res[]; mapping: Res; group: Res } {
 const PIECES: Piece[] = [
     { name: "ingress", on: "group", applies: (o) => o.source !== "self-managed", why: /admit no inbound TCP 909[68] \((the SASL\/SCRAM|the IAM) listener/ },
     { name: "ingress-port", on: "group", applies: (o) => o.source !== "self-managed", why: /admit no inbound TCP 909[68]/ },
-    { name: "egress-broker", on: "group", applies: () => true, why: /allow no outbound TCP on the port of its bootstrap servers|allow no outbound TCP 909[68] \(the/ },
+    {
+        name: "egress-broker",
+        on: "group",
+        applies: () => true,
+        why: /allow no outbound TCP on the port of its bootstrap servers|allow no outbound TCP 909[68] \(the/,
+    },
     {
         name: "egress-443",
         on: "mapping",
