@@ -234,19 +234,15 @@ export const noPublicResourcePolicies: StackValidationPolicy = {
                     d.owner.urn,
                 );
         }
-        const consumers = consumerFunctions(index);
-        for (const p of index.ofType(T.permission)) {
-            const fns = functionsOf(index, p, "function");
-            if (!fns.some((f) => consumers.has(f))) continue;
-            const principal = get(p.props, "principal");
+        for (const { p, fns, principal } of consumerPermissions(index)) {
             if (isUnknown(principal)) {
                 undecided = ["principal"];
                 continue;
             }
             if (principal !== "*") continue;
-            const narrowers = ["sourceAccount", "sourceArn", "principalOrgId"].map((k) => get(p.props, k));
-            if (narrowers.some((v) => typeof v === "string" && v !== "" && !isUnknown(v) && !v.includes("*"))) continue;
-            if (narrowers.some(isUnknown)) {
+            const n = callerNamed(p, ["sourceAccount", "sourceArn", "principalOrgId"], false);
+            if (n === "narrowed") continue;
+            if (n === "unknown") {
                 undecided = ["sourceArn"];
                 continue;
             }
@@ -259,6 +255,27 @@ export const noPublicResourcePolicies: StackValidationPolicy = {
         if (undecided) notKnownYet(undecided);
     },
 };
+
+/** The Lambda permissions of the stack on a Kafka consumer function, with the functions and the principal they name. */
+function consumerPermissions(index: StackIndex): { p: PolicyResource; fns: PolicyResource[]; principal: unknown }[] {
+    const consumers = consumerFunctions(index);
+    const out: { p: PolicyResource; fns: PolicyResource[]; principal: unknown }[] = [];
+    for (const p of index.ofType(T.permission)) {
+        const fns = functionsOf(index, p, "function");
+        if (fns.some((f) => consumers.has(f))) out.push({ p, fns, principal: get(p.props, "principal") });
+    }
+    return out;
+}
+
+/**
+ * Whether a permission names its caller through one of `keys` (a non-empty known value; with `wildcards: false`, one
+ * without `*`), cannot be told yet, or does not.
+ */
+function callerNamed(p: PolicyResource, keys: string[], wildcards: boolean): Verdict {
+    const values = keys.map((k) => get(p.props, k));
+    if (values.some((v) => typeof v === "string" && v !== "" && !isUnknown(v) && (wildcards || !v.includes("*")))) return "narrowed";
+    return values.some(isUnknown) ? "unknown" : "open";
+}
 
 function maybeAction(p: PolicyResource): string {
     const a = get(p.props, "action");
@@ -278,20 +295,16 @@ export const consumerConfusedDeputy: StackValidationPolicy = {
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
-        const consumers = consumerFunctions(index);
         let undecided: Path | undefined;
-        for (const p of index.ofType(T.permission)) {
-            const fns = functionsOf(index, p, "function");
-            if (!fns.some((f) => consumers.has(f))) continue;
-            const principal = get(p.props, "principal");
+        for (const { p, fns, principal } of consumerPermissions(index)) {
             if (isUnknown(principal)) {
                 undecided = ["principal"];
                 continue;
             }
             if (typeof principal !== "string" || !principal.endsWith(".amazonaws.com")) continue;
-            const narrowers = ["sourceAccount", "sourceArn"].map((k) => get(p.props, k));
-            if (narrowers.some((v) => typeof v === "string" && v !== "" && !isUnknown(v))) continue;
-            if (narrowers.some(isUnknown)) {
+            const n = callerNamed(p, ["sourceAccount", "sourceArn"], true);
+            if (n === "narrowed") continue;
+            if (n === "unknown") {
                 undecided = ["sourceArn"];
                 continue;
             }
