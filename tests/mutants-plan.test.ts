@@ -9,27 +9,12 @@ import { exitCodeOf, type PlanDocument } from "../plan/cli";
 import { diffPlans } from "../plan/diff";
 import { STATEFUL } from "../plan/replacements";
 import { display, forAnalyzer, secretValue, UNKNOWN } from "../plan/values";
+import { planDoc, planUrn } from "./helpers/plan-doc";
 
-const urn = (type: string, name: string) => `urn:pulumi:test::msk-lambda::${type}::${name}`;
+const urn = planUrn;
 
 function doc(resources: { type: string; name: string; inputs?: Record<string, unknown> }[], violations: Diagnostic[] = []): PlanDocument {
-    return {
-        stack: "test",
-        project: "msk-lambda",
-        preview: false,
-        outputs: {},
-        resources: resources.map((r) => ({
-            urn: urn(r.type, r.name),
-            type: r.type,
-            name: r.name,
-            parent: "",
-            dependencies: [],
-            propertyDependencies: {},
-            inputs: r.inputs ?? { name: r.name },
-            options: { protect: false, deleteBeforeReplace: false, retainOnDelete: false },
-        })),
-        policy: { pack: "msk-lambda-policies", violations, exemptions: [], guidance: {} },
-    };
+    return planDoc(resources, { pack: "msk-lambda-policies", violations, exemptions: [], guidance: {} });
 }
 
 const violation = (level: Diagnostic["enforcementLevel"]): Diagnostic => ({

@@ -9,6 +9,7 @@ import type { PlanDocument } from "../plan/document";
 import { changedPaths, diffPlans } from "../plan/diff";
 import { CREATE_ONLY, MAPPING_TYPE, STATEFUL } from "../plan/replacements";
 import { ROOT } from "./helpers/plan";
+import { planDoc } from "./helpers/plan-doc";
 
 /** Strips `/* ... *\/` comments (the provider's doc comments hold braces). Trusted package files only. */
 const stripComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, "");
@@ -104,25 +105,7 @@ describe("create-only table (plan/replacements.ts)", () => {
 
 /** A one-resource-per-entry plan document for diff tests. */
 function doc(resources: { type: string; name: string; inputs: Record<string, unknown>; deps?: Record<string, string[]>; retain?: boolean }[]): PlanDocument {
-    const urn = (type: string, name: string) => `urn:pulumi:test::msk-lambda::${type}::${name}`;
-    return {
-        stack: "test",
-        project: "msk-lambda",
-        preview: false,
-        outputs: {},
-        resources: resources.map((r) => ({
-            urn: urn(r.type, r.name),
-            type: r.type,
-            name: r.name,
-            parent: "",
-            dependencies: [],
-            propertyDependencies: Object.fromEntries(
-                Object.entries(r.deps ?? {}).map(([k, v]) => [k, v.map((n) => urn(...(n.split("|") as [string, string])))]),
-            ),
-            inputs: r.inputs,
-            options: { protect: false, deleteBeforeReplace: false, retainOnDelete: !!r.retain },
-        })),
-    };
+    return planDoc(resources);
 }
 
 /** An input tree holding `value` at `p` (a.b.c). */
