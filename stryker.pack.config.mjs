@@ -9,6 +9,8 @@
  *   npm run mutate:pack -- --mutate policies/rules/mapping.ts
  * Incremental (reports/stryker-pack-incremental.json, git-ignored). Not part of `npm test`.
  */
+import program from "./stryker.config.mjs";
+
 const TESTS = process.env.MUTATE_TESTS?.split(",") ?? [
     "tests/mutants-pack.test.ts",
     "tests/pack-baseline.test.ts",
@@ -22,24 +24,16 @@ const TESTS = process.env.MUTATE_TESTS?.split(",") ?? [
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-    packageManager: "npm",
-    testRunner: "command",
+    // The program's settings (command runner, TypeScript checker, incremental, reports, thresholds), with the pack's
+    // tests, tsconfig, files and reports.
+    ...program,
     // --bail: the first failing test kills the mutant; the pack is built once in the sandbox (the harness rebuilds it
     // from the instrumented sources during the dry run, then finds it fresh).
     commandRunner: { command: `node node_modules/mocha/bin/mocha.js --bail --reporter dot ${TESTS.join(" ")}` },
-    coverageAnalysis: "off",
     // Mutants that do not compile (the pack's own tsconfig) are discarded before any test runs.
-    checkers: ["typescript"],
     tsconfigFile: "policies/tsconfig.json",
-    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     mutate: ["policies/rules/**/*.ts", "policies/lib/**/*.ts"],
-    ignorePatterns: ["bin", "policies/bin", "reports", ".stryker-tmp", "bench/results", "*.log"],
-    incremental: true,
     incrementalFile: "reports/stryker-pack-incremental.json",
-    concurrency: 1,
     timeoutMS: 120000,
-    reporters: ["clear-text", "progress-append-only", "json"],
     jsonReporter: { fileName: "reports/mutation/pack.json" },
-    thresholds: { high: 90, low: 80, break: null },
-    tempDirName: ".stryker-tmp",
 };
