@@ -29,11 +29,6 @@ export interface DestinationRef {
      * queue and an on-success topic): `targets` holds all of them, and which one this reference names is not known.
      */
     ambiguous?: boolean;
-    /**
-     * The property holds another reference too (an invoke config's onFailure and onSuccess): its dependencies are the
-     * property's, so while an ARN is unknown `targets` may hold the other reference's destination as well.
-     */
-    shared: boolean;
 }
 
 /** Every destination reference in the stack. */
@@ -45,15 +40,13 @@ export function destinationRefs(index: StackIndex): DestinationRef[] {
         if (arn === undefined || arn === "" || arn === null) return;
         const targets = destinationTargets(index, owner, prop, arn, types);
         const ambiguous = isUnknown(arn) && new Set(targets.map((t) => t.type)).size > 1;
-        out.push({ owner, what, prop, arn, targets, shared: false, ...(ambiguous ? { ambiguous } : {}) });
+        out.push({ owner, what, prop, arn, targets, ...(ambiguous ? { ambiguous } : {}) });
     };
     for (const m of index.ofType(T.mapping)) add(m, "on-failure destination", "destinationConfig", ["onFailure", "destinationArn"]);
     for (const c of index.ofType(T.invokeConfig)) {
-        const from = out.length;
+        // Both share the `destinationConfig` property's dependencies: destinationTargets keeps each one's own.
         add(c, "async on-failure destination", "destinationConfig", ["onFailure", "destination"]);
         add(c, "async on-success destination", "destinationConfig", ["onSuccess", "destination"]);
-        // A known ARN already names its own destination (destinationTargets): the flag says a sibling shares the property.
-        if (out.length - from > 1) for (let i = from; i < out.length; i++) out[i].shared = true;
     }
     for (const f of index.ofType(T.fn)) add(f, "dead-letter target", "deadLetterConfig", ["targetArn"]);
     return out;

@@ -14,8 +14,8 @@ type Kind = DestinationKind;
 
 /** The destination kind of a resource in the stack (by its type) or of an ARN (by service and resource), from the catalogue. */
 export function kindOf(ref: DestinationRef, target?: PolicyResource): Kind | undefined {
-    // A known ARN of a catalogue kind decides; otherwise the target's type (a sibling's, for a shared reference whose
-    // ARN is unknown: rules treat `ref.shared` targets as candidates).
+    // A known ARN of a catalogue kind decides; otherwise the target's type (possibly a sibling's, for a reference whose
+    // ARN is unknown: rules treat `ref.ambiguous` targets as candidates).
     const byArn = typeof ref.arn === "string" && !isUnknown(ref.arn) ? kindOfArn(ref.arn) : undefined;
     return byArn ?? (target ? kindOfResourceType(target.type) : undefined);
 }
