@@ -14,8 +14,12 @@ import {
     policy,
     schemaRegistrySecretStatements,
     secretStatements,
+    selfManagedStatements,
+    sourceSecretStatements,
+    vpcConnectionStatements,
     type Statement,
 } from "../lib/iam";
+import type { SourceKind } from "../lib/source";
 import { REPORT_BATCH_ITEM_FAILURES } from "../policies/lib/public";
 import { IDEMPOTENCY_TABLE_SCHEMA } from "../lib/handler-env";
 import { durationOf, protectionOf, TYPES } from "../lib/retention";
@@ -38,8 +42,13 @@ export interface ConsumerArgs {
     authentication: Authentication;
     /** The SCRAM or mTLS secret, for those authentications. */
     credentials?: ClusterCredentials;
-    /** The cluster's network: the mapping waits for its path to AWS services, and failure destinations get endpoints. */
-    network: Network;
+    /**
+     * The cluster's network: the mapping waits for its path to AWS services, and failure destinations get endpoints.
+     * None for self-managed brokers reached over the internet.
+     */
+    network?: Network;
+    /** What the mapping reads, as plain data; absent: an MSK cluster (`clusterArn`). */
+    source?: MappingSource;
     /** The topic resource, when the stack creates the topic: the mapping waits for it. */
     topic?: pulumi.Resource;
     /** The Kafka on-failure destination topic, when the stack creates it: the mapping waits for it too. */
@@ -49,6 +58,27 @@ export interface ConsumerArgs {
     /** The bundled handler. */
     code: pulumi.asset.Archive;
     tags?: Record<string, string>;
+}
+
+/**
+ * The mapping's source (lib/source.ts kinds) as plain data. `clusterArn` above is the MSK cluster (for
+ * `msk-vpc-connection`: the other account's); a self-managed source has none.
+ */
+export interface MappingSource {
+    kind: SourceKind;
+    /** `msk-vpc-connection`: the managed VPC connection, the mapping's event source ("Creating cross-account event source mappings"). */
+    vpcConnectionArn?: pulumi.Input<string>;
+    /** `self-managed`: host:port of the brokers. */
+    bootstrapServers?: string[];
+    /** `self-managed` in a VPC: the pollers' subnets and security groups (VPC_SUBNET, VPC_SECURITY_GROUP). */
+    subnetIds?: pulumi.Input<string>[];
+    securityGroupIds?: pulumi.Input<string>[];
+    /** A secret-based authentication: its access configuration type and secret (not created by this stack). */
+    accessType?: string;
+    secretArn?: string;
+    secretKmsKeyArn?: string;
+    /** `self-managed`: SERVER_ROOT_CA_CERTIFICATE secret, for brokers with privately signed certificates. */
+    rootCaSecretArn?: string;
 }
 
 /** The consumer's idempotency table (DynamoDB: at most 255 characters). */
@@ -128,7 +158,7 @@ export class Consumer extends pulumi.ComponentResource {
         // Lambda asynchronous invocations").
         const failure = this.bind(ctx, `${name}-failure`, c.onFailure, "failures");
         this.failureDestinationArn = failure.arn;
-        const failureEndpoint = failure.endpoint ? args.network.ensureDestinationEndpoint(failure.endpoint) : undefined;
+        const failureEndpoint = failure.endpoint ? args.network?.ensureDestinationEndpoint(failure.endpoint) : undefined;
         const asyncs: AsyncBindings = [];
         for (const on of ["onFailure", "onSuccess"] as const) {
             const d = c.asyncDestinations?.[on];
@@ -206,14 +236,23 @@ export class Consumer extends pulumi.ComponentResource {
         ];
         const grantsIn = (where: DestinationBinding["policy"]) =>
             pulumi.all(grants.filter((g) => g.binding.policy === where).map((g) => g.binding.statements(g.sids))).apply((lists) => lists.flat());
-        const kafka = pulumi
-            .output(args.clusterArn)
-            .apply((clusterArn) => kafkaStatements({ clusterArn, topic: c.topic, consumerGroupId: c.consumerGroupId, authentication: args.authentication }));
-        this.rolePolicy(
-            ctx,
-            "kafka",
-            pulumi.all([kafka, grantsIn("kafka")]).apply(([k, g]) => [...k, ...g]),
-        );
+        const kafka = sourceStatements(args, c);
+        // A self-managed source over the internet needs no kafka, kafka-cluster or ec2 action: no policy (IAM refuses an empty one).
+        if (kafka)
+            this.rolePolicy(
+                ctx,
+                "kafka",
+                pulumi.all([kafka, grantsIn("kafka")]).apply(([k, g]) => [...k, ...g]),
+            );
+        const src = args.source;
+        if (!args.credentials && (src?.secretArn || src?.rootCaSecretArn)) {
+            const secretArns = [src.secretArn, src.rootCaSecretArn].filter((a): a is string => !!a);
+            this.rolePolicy(
+                ctx,
+                "secret",
+                ctx.region.apply((reg) => sourceSecretStatements(reg, { secretArns, kmsKeyArn: src.secretKmsKeyArn })),
+            );
+        }
         if (args.credentials) {
             const creds = args.credentials;
             this.rolePolicy(
@@ -382,14 +421,13 @@ export class Consumer extends pulumi.ComponentResource {
         return new aws.lambda.EventSourceMapping(
             `${ctx.name}-mapping`,
             {
-                eventSourceArn: args.clusterArn,
+                ...mappingSourceInputs(args, c, schemaRegistryConfig(c, registryUri)),
                 functionName: this.function.arn,
                 topics: [c.topic],
                 startingPosition: c.startingPosition,
                 startingPositionTimestamp: c.startingPositionTimestamp,
                 batchSize: c.batchSize,
                 maximumBatchingWindowInSeconds: c.maximumBatchingWindowSeconds,
-                amazonManagedKafkaEventSourceConfig: { consumerGroupId: c.consumerGroupId, schemaRegistryConfig: schemaRegistryConfig(c, registryUri) },
                 filterCriteria: c.filters.length ? { filters: c.filters.map((pattern) => ({ pattern })) } : undefined,
                 kmsKeyArn: filterKmsKeyArn,
                 provisionedPollerConfig: c.provisionedPollers
@@ -405,9 +443,6 @@ export class Consumer extends pulumi.ComponentResource {
                 maximumRecordAgeInSeconds: c.maximumRecordAgeSeconds,
                 bisectBatchOnFunctionError: c.bisectBatchOnFunctionError,
                 functionResponseTypes: c.reportBatchItemFailures ? [REPORT_BATCH_ITEM_FAILURES] : undefined,
-                sourceAccessConfigurations: args.credentials
-                    ? [{ type: args.credentials.accessConfigurationType, uri: args.credentials.secretArn }]
-                    : undefined,
                 destinationConfig: { onFailure: { destinationArn: failure.arn } },
                 metricsConfig: { metrics: ["EventCount", "ErrorCount", "KafkaMetrics"] },
                 enabled: c.enabled,
@@ -418,7 +453,7 @@ export class Consumer extends pulumi.ComponentResource {
                 deleteBeforeReplace: true,
                 dependsOn: [
                     ...this.rolePolicies,
-                    ...args.network.pathResources,
+                    ...(args.network?.pathResources ?? []),
                     ...destinationDeps,
                     ...(args.credentials?.ready ?? []),
                     ...(args.topic ? [args.topic] : []),
@@ -426,6 +461,53 @@ export class Consumer extends pulumi.ComponentResource {
             },
         );
     }
+}
+
+/**
+ * The role's statements for reading the source (one builder per kind, lib/iam.ts), or undefined when it needs none
+ * (self-managed brokers over the internet).
+ */
+function sourceStatements(args: ConsumerArgs, c: ConsumerConfig): pulumi.Output<Statement[]> | undefined {
+    const src = args.source;
+    const topic = c.topic;
+    const consumerGroupId = c.consumerGroupId;
+    if (src?.kind === "self-managed") return src.subnetIds?.length ? pulumi.output(selfManagedStatements(true)) : undefined;
+    if (src?.kind === "msk-vpc-connection") {
+        const iam = args.authentication === "iam";
+        return pulumi
+            .all([src.vpcConnectionArn!, args.clusterArn])
+            .apply(([connectionArn, clusterArn]) => vpcConnectionStatements({ connectionArn, clusterArn, topic, consumerGroupId, iam }));
+    }
+    return pulumi
+        .output(args.clusterArn)
+        .apply((clusterArn) => kafkaStatements({ clusterArn, topic, consumerGroupId, authentication: args.authentication }));
+}
+
+/**
+ * Where the mapping reads, by source kind (Lambda API, CreateEventSourceMapping): an MSK cluster's or VPC
+ * connection's ARN with the MSK consumer settings, or a self-managed event source (bootstrap servers) with the
+ * self-managed consumer settings. The access configurations: the stack's own secret (MSK SCRAM or mTLS), or the
+ * source's secret, server root CA and (self-managed in a VPC) subnets and security groups.
+ */
+function mappingSourceInputs(args: ConsumerArgs, c: ConsumerConfig, registry: ReturnType<typeof schemaRegistryConfig>) {
+    const src = args.source;
+    const kafkaConfig = { consumerGroupId: c.consumerGroupId, schemaRegistryConfig: registry };
+    const access: { type: string; uri: pulumi.Input<string> }[] = [];
+    if (args.credentials) access.push({ type: args.credentials.accessConfigurationType, uri: args.credentials.secretArn });
+    if (src?.accessType && src.secretArn) access.push({ type: src.accessType, uri: src.secretArn });
+    if (src?.rootCaSecretArn) access.push({ type: "SERVER_ROOT_CA_CERTIFICATE", uri: src.rootCaSecretArn });
+    for (const id of src?.subnetIds ?? []) access.push({ type: "VPC_SUBNET", uri: pulumi.interpolate`subnet:${id}` });
+    for (const id of src?.securityGroupIds ?? []) access.push({ type: "VPC_SECURITY_GROUP", uri: pulumi.interpolate`security_group:${id}` });
+    const sourceAccessConfigurations = access.length ? access : undefined;
+    if (src?.kind === "self-managed") {
+        return {
+            selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: src.bootstrapServers!.join(",") } },
+            selfManagedKafkaEventSourceConfig: kafkaConfig,
+            sourceAccessConfigurations,
+        };
+    }
+    const eventSourceArn = src?.kind === "msk-vpc-connection" ? src.vpcConnectionArn! : args.clusterArn;
+    return { eventSourceArn, amazonManagedKafkaEventSourceConfig: kafkaConfig, sourceAccessConfigurations };
 }
 
 /** The mapping's schema registry settings (KafkaSchemaRegistryConfig): a Confluent registry's access configs only. */

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { express, type ClusterConfig, type Environment } from "../lib/config";
+import { crossAccountClusterPolicy } from "../lib/iam";
 import { customerKey } from "./kms";
 import { protectionOf, TYPES } from "../lib/retention";
 
@@ -31,6 +32,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
     public readonly kmsKey?: aws.kms.Key;
     public readonly logGroup?: aws.cloudwatch.LogGroup;
     public readonly configuration?: aws.msk.Configuration;
+    /** The owner side of cross-account consumers: the cluster policy naming their accounts. */
+    public readonly clusterPolicy?: aws.msk.ClusterPolicy;
     /** Brokers of a created cluster (undefined for an existing one). */
     public readonly brokerCount?: number;
 
@@ -88,7 +91,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
                     securityGroups: args.securityGroupIds,
                     // MSK, "Amazon MSK Express brokers": storage is MSK-managed, and AWS refuses storageInfo for them.
                     ...(isExpress ? {} : { storageInfo: { ebsStorageInfo: { volumeSize: cfg.ebsVolumeGb } } }),
-                    connectivityInfo: { publicAccess: { type: "DISABLED" } },
+                    connectivityInfo: { publicAccess: { type: "DISABLED" }, ...vpcConnectivity(cfg) },
                 },
                 encryptionInfo: {
                     encryptionAtRestKmsKeyArn: this.kmsKey.arn,
@@ -111,6 +114,18 @@ export class KafkaCluster extends pulumi.ComponentResource {
         );
         this.clusterArn = this.cluster.arn;
         this.bootstrapBrokers = pickBrokers(cfg.authentication, this.cluster);
+        if (cfg.crossAccountConsumers) {
+            const accounts = cfg.crossAccountConsumers;
+            // Amazon MSK, "Step 2: Attach a cluster policy to the MSK cluster" (multi-VPC private connectivity).
+            this.clusterPolicy = new aws.msk.ClusterPolicy(
+                `${id}-cross-account`,
+                {
+                    clusterArn: this.cluster.arn,
+                    policy: this.cluster.arn.apply((arn) => JSON.stringify(crossAccountClusterPolicy(arn, accounts, cfg.authentication === "iam"))),
+                },
+                { parent: this },
+            );
+        }
         this.registerOutputs({ clusterArn: this.clusterArn, bootstrapBrokers: this.bootstrapBrokers });
     }
 }
@@ -128,6 +143,18 @@ export function clientAuthentication(cfg: Pick<ClusterConfig, "authentication" |
         case "plaintext":
             return { unauthenticated: true };
     }
+}
+
+/**
+ * Multi-VPC private connectivity for the cluster's authentication (Amazon MSK, "Step 1: Turn on multi-VPC private
+ * connectivity"): on only when the stack names cross-account consumers. MSK refuses it while it creates a cluster
+ * ("When creating a cluster, all vpcConnectivity auth schemes must be disabled", aws-cloudformation/
+ * cloudformation-coverage-roadmap#1775): the config says to add the consumers once the cluster exists.
+ */
+function vpcConnectivity(cfg: ClusterConfig): { vpcConnectivity?: aws.types.input.msk.ClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivity } {
+    if (!cfg.crossAccountConsumers) return {};
+    const a = cfg.authentication;
+    return { vpcConnectivity: { clientAuthentication: a === "mtls" ? { tls: true } : { sasl: { iam: a === "iam", scram: a === "scram" } } } };
 }
 
 /**

@@ -18,6 +18,11 @@ export interface NetworkArgs {
     /** Broker port of the cluster's authentication ("Using Lambda with Amazon MSK": 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM). */
     brokerPort: number;
     /**
+     * A port range instead of `brokerPort`, for the security group of an MSK managed VPC connection (multi-VPC private
+     * connectivity: brokers on 14001-14100, lib/source.ts `VPC_CONNECTION_PORTS`).
+     */
+    brokerPortRange?: { from: number; to: number };
+    /**
      * Create the cluster's security group. False when attaching to an existing cluster, whose groups are
      * `config.clusterSecurityGroupIds`.
      */
@@ -86,7 +91,7 @@ export class Network extends pulumi.ComponentResource {
         this.clusterSubnetIds = this.privateSubnetIds.slice(0, args.clusterAzCount ?? clusterSubnetCount(this.privateSubnetIds.length));
 
         if (args.createClusterSecurityGroup) {
-            this.clusterSecurityGroup = this.createClusterSecurityGroup(args.brokerPort);
+            this.clusterSecurityGroup = this.createClusterSecurityGroup(args.brokerPortRange ?? { from: args.brokerPort, to: args.brokerPort });
             this.clusterSecurityGroupIds = [this.clusterSecurityGroup.id];
         } else {
             this.clusterSecurityGroupIds = (cfg.clusterSecurityGroupIds ?? []).map((id) => pulumi.output(id));
@@ -253,7 +258,8 @@ export class Network extends pulumi.ComponentResource {
      * outbound 443 to all destinations and the broker port to the event source's security groups. Nothing from
      * 0.0.0.0/0.
      */
-    private createClusterSecurityGroup(port: number): aws.ec2.SecurityGroup {
+    private createClusterSecurityGroup(ports: { from: number; to: number }): aws.ec2.SecurityGroup {
+        const port = ports.from === ports.to ? `${ports.from}` : `${ports.from}-${ports.to}`;
         const sg = new aws.ec2.SecurityGroup(
             `${this.name}-cluster`,
             {
@@ -269,8 +275,8 @@ export class Network extends pulumi.ComponentResource {
                 securityGroupId: sg.id,
                 referencedSecurityGroupId: sg.id,
                 ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
+                fromPort: ports.from,
+                toPort: ports.to,
                 description: `Kafka ${port} from the mapping's pollers`,
             },
             { parent: this },
@@ -281,8 +287,8 @@ export class Network extends pulumi.ComponentResource {
                 securityGroupId: sg.id,
                 referencedSecurityGroupId: sg.id,
                 ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
+                fromPort: ports.from,
+                toPort: ports.to,
                 description: `Kafka ${port} to the brokers`,
             },
             { parent: this },

@@ -8,6 +8,7 @@ import { BROKER_PORTS, checkVpcCidr, clusterSubnetCount, LAYOUT_MAX_VPC_PREFIX, 
 import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { parseTopics, type TopicConfig } from "./topics";
+import { noTopicApi, parseSource, SOURCE_SPEC, type SourceConfig } from "./source";
 import type { ConfigIssue } from "./schema";
 import { factsOf, inspectMtlsSecret, type FindingCode } from "../policies/lib/public";
 
@@ -129,6 +130,16 @@ export const CLUSTER_SPEC = {
         allowed: "an MSK cluster ARN such as arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/<uuid>",
         createOnly: "replaces the cluster reference and every mapping",
     }),
+    crossAccountConsumers: list(str({ doc: "", pattern: /^[0-9]{12}$/, allowed: "a 12-digit AWS account id" }), {
+        doc:
+            'Owner side of a cross-account consumer (AWS Lambda, "Creating cross-account event source mappings"): turns on the cluster\'s multi-VPC private connectivity ' +
+            "for its authentication and attaches a cluster policy (`aws.msk.ClusterPolicy`) letting these accounts create a managed VPC connection, read the bootstrap " +
+            "brokers and describe the cluster (and, with IAM, read topics and use consumer groups). MSK: Kafka 2.7.1 or later, not kafka.t3.small, IAM, SCRAM or mTLS; " +
+            "MSK refuses multi-VPC connectivity when it creates a cluster: add this key once the cluster exists (an in-place update).",
+        minItems: 1,
+        maxItems: 20,
+        unique: true,
+    }),
     logRetentionDays: intIn([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], {
         doc: "Retention of the broker log group, in days (CloudWatch Logs' allowed values). Default 14 in dev, 90 elsewhere.",
     }),
@@ -140,7 +151,8 @@ export const SECRET_KEYS = ["scramPassword", "mtlsCertificate", "mtlsPrivateKey"
 export const STACK_CONFIG = {
     environment: oneOf(["dev", "staging", "prod"] as const, { doc: "Deployment environment; prod turns on protection and stricter defaults.", required: true }),
     network: { ...field("object", "Network layout; see the network table."), spec: NETWORK_SPEC },
-    cluster: { ...field("object", "MSK cluster; see the cluster table."), spec: CLUSTER_SPEC },
+    source: { ...field("object", "Which Kafka the consumers read (MSK, MSK Serverless, MSK in another account, self-managed Apache Kafka); see the source table."), spec: SOURCE_SPEC },
+    cluster: { ...field("object", "MSK cluster (source kind `msk`); see the cluster table."), spec: CLUSTER_SPEC },
     consumers: { ...field("list of object", "Consumers: one Lambda function and one event source mapping each; see the consumer table.") },
     topics: {
         ...field(
@@ -189,6 +201,8 @@ export interface ClusterConfig {
     brokerPort: number;
     certificateAuthorityArns?: string[];
     existingClusterArn?: string;
+    /** Accounts whose consumers may connect through multi-VPC private connectivity (the owner side). */
+    crossAccountConsumers?: string[];
     logRetentionDays: number;
 }
 
@@ -203,7 +217,10 @@ export interface StackConfig {
     project: string;
     stack: string;
     environment: Environment;
-    network: NetworkConfig;
+    /** What the consumers read (`msk-lambda:source`; kind `msk` by default). */
+    source: SourceConfig;
+    /** Undefined only for self-managed brokers reached over the internet (no VPC). */
+    network?: NetworkConfig;
     cluster: ClusterConfig;
     consumers: ConsumerConfig[];
     /** Every topic the stack handles (created or existing), consumers' topics included. */
@@ -270,22 +287,84 @@ function checkRegion(raw: Record<string, string>, issues: Issues): void {
 }
 
 /** An existing cluster goes with an existing network, and its security groups with network.clusterSecurityGroupIds. */
-function checkNetworkForCluster(network: ReturnType<typeof parseNetwork>, cluster: ReturnType<typeof parseCluster>, issues: Issues): void {
-    if (network && cluster?.existingClusterArn && network.mode !== "existing") {
-        issues.add(k("cluster.existingClusterArn"), `needs ${k("network.mode")} "existing" (the VPC of that cluster), got "${network.mode}"`);
+function checkNetworkForCluster(
+    network: ReturnType<typeof parseNetwork>,
+    cluster: ReturnType<typeof parseCluster>,
+    issues: Issues,
+    given?: { key: string; required: boolean },
+): void {
+    given ??= cluster?.existingClusterArn ? { key: "cluster.existingClusterArn", required: false } : undefined;
+    if (network && given && network.mode !== "existing") {
+        issues.add(k(given.key), `needs ${k("network.mode")} "existing" (the VPC of that cluster or those brokers), got "${network.mode}"`);
     }
-    if (network?.clusterSecurityGroupIds && !cluster?.existingClusterArn) {
+    if (network?.clusterSecurityGroupIds && !given) {
         issues.add(
             k("network.clusterSecurityGroupIds"),
-            `is only for an existing cluster (${k("cluster.existingClusterArn")}); this stack creates the cluster's security group`,
+            `is only for an existing cluster (${k("cluster.existingClusterArn")} or ${k("source.clusterArn")} of kind "serverless") or self-managed brokers in a VPC; this stack creates the cluster's security group`,
         );
     }
-    if (network?.mode === "existing" && network.endpoints && cluster?.existingClusterArn && !network.clusterSecurityGroupIds) {
+    if (network?.mode === "existing" && given && (given.required || network.endpoints) && !network.clusterSecurityGroupIds) {
         issues.add(
             k("network.clusterSecurityGroupIds"),
-            "is required with network.endpoints and an existing cluster: the endpoints' security group allows 443 from these groups",
+            given.required
+                ? "is required with self-managed brokers in a VPC: the pollers' security groups (they must reach the brokers' port, and 443 for Lambda, STS and Secrets Manager)"
+                : "is required with network.endpoints and an existing cluster: the endpoints' security group allows 443 from these groups",
         );
     }
+}
+
+/** The source whose security groups are given, not created: an existing cluster, or self-managed brokers in a VPC. */
+function givenGroups(source: SourceConfig, cluster: ReturnType<typeof parseCluster>): { key: string; required: boolean } | undefined {
+    if (source.kind === "self-managed") return source.brokersIn === "vpc" ? { key: "source.brokersIn", required: true } : undefined;
+    if (source.kind === "serverless" && source.clusterArn) return { key: "source.clusterArn", required: false };
+    if (source.kind === "msk" && cluster?.existingClusterArn) return { key: "cluster.existingClusterArn", required: false };
+    return undefined;
+}
+
+/** Cluster keys that MSK Serverless takes: the AZs of its subnets, and IAM (its only authentication). */
+const SERVERLESS_CLUSTER_KEYS = ["azCount", "authentication"];
+
+/**
+ * The cluster keys each source kind takes, and the owner side's multi-VPC requirements (Amazon MSK, "Amazon MSK
+ * multi-VPC private connectivity in a single Region", requirements: Apache Kafka 2.7.1 or later, IAM, TLS or SASL/SCRAM
+ * (unauthenticated clusters cannot), not the t3.small instance type).
+ */
+function checkSourceFits(source: SourceConfig, rawCluster: unknown, network: NetworkConfig | undefined, cluster: ClusterConfig | undefined, issues: Issues): void {
+    const given = rawCluster !== null && typeof rawCluster === "object" && !Array.isArray(rawCluster) ? (rawCluster as Record<string, unknown>) : {};
+    const set = Object.keys(given).filter((key) => given[key] !== undefined && given[key] !== null && key in CLUSTER_SPEC);
+    if (source.kind === "serverless") {
+        for (const key of set.filter((x) => !SERVERLESS_CLUSTER_KEYS.includes(x) || (x === "azCount" && source.clusterArn)))
+            issues.add(
+                k(`cluster.${key}`),
+                'does not apply to MSK Serverless (Amazon MSK, "MSK Serverless": no brokers, storage, configuration or broker logs to set, IAM authentication only): remove it',
+            );
+        if (cluster && cluster.authentication !== "iam")
+            issues.add(k("cluster.authentication"), `"${cluster.authentication}" is not available on MSK Serverless, which supports IAM authentication only: use "iam"`);
+    } else if (source.kind !== "msk") {
+        for (const key of set)
+            issues.add(
+                k(`cluster.${key}`),
+                `does not apply to source kind "${source.kind}": ${source.kind === "self-managed" ? "the brokers are yours" : "the cluster is the other account's"} and this stack does not manage them: remove it`,
+            );
+    }
+    if (cluster?.crossAccountConsumers && source.kind === "msk") checkMultiVpc(cluster, network, issues);
+}
+
+/** The owner side of multi-VPC private connectivity: a cluster this stack creates, with an authentication MSK allows there. */
+function checkMultiVpc(cluster: ClusterConfig, network: NetworkConfig | undefined, issues: Issues): void {
+    const key = k("cluster.crossAccountConsumers");
+    if (cluster.existingClusterArn) {
+        issues.add(key, "needs a cluster this stack creates (it turns on the cluster's multi-VPC connectivity): remove cluster.existingClusterArn, or set it on the stack that owns the cluster");
+        return;
+    }
+    if (!["iam", "scram", "mtls"].includes(cluster.authentication))
+        issues.add(key, `needs authentication "iam", "scram" or "mtls": MSK multi-VPC private connectivity does not serve unauthenticated clusters (cluster.authentication is "${cluster.authentication}")`);
+    if (cluster.brokerInstanceType === "kafka.t3.small")
+        issues.add(key, 'needs a broker type other than kafka.t3.small (MSK multi-VPC private connectivity "doesn\'t support the t3.small instance type"): use kafka.m7g.large or larger');
+    const [major, minor, patch] = cluster.kafkaVersion.split(".").map((x) => (x === "x" ? 99 : Number(x)));
+    if (major < 2 || (major === 2 && (minor < 7 || (minor === 7 && patch < 1))))
+        issues.add(key, `needs Apache Kafka 2.7.1 or later for multi-VPC private connectivity; cluster.kafkaVersion is ${cluster.kafkaVersion}`);
+    void network;
 }
 
 /**
@@ -319,10 +398,16 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
     const own = ownKeys(raw, opts.secretKeys, issues);
     checkRegion(raw, issues);
     const environment = STACK_CONFIG.environment.parse(own.environment ?? missing(issues, "environment"), k("environment"), issues);
-    const network = parseNetwork(own.network ?? {}, issues);
+    const source = parseSource(own.source ?? {}, issues);
+    const noVpc = source?.kind === "self-managed" && source.brokersIn === "internet";
+    if (noVpc && own.network !== undefined) {
+        issues.add(k("network"), 'is not used with self-managed brokers reached over the internet (source.brokersIn "internet"): remove it, or use brokersIn "vpc"');
+    }
+    const network = noVpc ? undefined : parseNetwork(own.network ?? {}, issues);
     const cluster = parseCluster(own.cluster ?? {}, environment, network, issues);
 
-    checkNetworkForCluster(network, cluster, issues);
+    if (source) checkSourceFits(source, own.cluster, network, cluster, issues);
+    checkNetworkForCluster(network, cluster, issues, source && givenGroups(source, cluster));
 
     const secrets: SecretConfig = {};
     for (const name of SECRET_KEYS) {
@@ -348,8 +433,9 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
     // problem is reported at once.
     const topics = parseTopics(own.topics, {
         consumers: consumers ?? [],
-        brokers: cluster && !cluster.existingClusterArn ? cluster.brokerCount : undefined,
-        existingCluster: !!cluster?.existingClusterArn,
+        brokers: cluster && !cluster.existingClusterArn && source?.kind === "msk" ? cluster.brokerCount : undefined,
+        existingCluster: !!cluster?.existingClusterArn || !!source?.clusterArn,
+        noTopicApi: source ? noTopicApi(source.kind) : undefined,
         kafkaVersion: cluster?.kafkaVersion,
         brokerInstanceType: cluster?.brokerInstanceType,
         issues,
@@ -361,7 +447,8 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         project: opts.project,
         stack: opts.stack,
         environment: environment!,
-        network: network!,
+        source: source!,
+        network,
         cluster: cluster!,
         consumers: consumers!,
         topics: topics!,
