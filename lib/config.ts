@@ -329,7 +329,7 @@ const SERVERLESS_CLUSTER_KEYS = ["azCount", "authentication"];
  * multi-VPC private connectivity in a single Region", requirements: Apache Kafka 2.7.1 or later, IAM, TLS or SASL/SCRAM
  * (unauthenticated clusters cannot), not the t3.small instance type).
  */
-function checkSourceFits(source: SourceConfig, rawCluster: unknown, network: NetworkConfig | undefined, cluster: ClusterConfig | undefined, issues: Issues): void {
+function checkSourceFits(source: SourceConfig, rawCluster: unknown, cluster: ClusterConfig | undefined, issues: Issues, notes: Issues): void {
     const given = rawCluster !== null && typeof rawCluster === "object" && !Array.isArray(rawCluster) ? (rawCluster as Record<string, unknown>) : {};
     const set = Object.keys(given).filter((key) => given[key] !== undefined && given[key] !== null && key in CLUSTER_SPEC);
     if (source.kind === "serverless") {
@@ -341,17 +341,20 @@ function checkSourceFits(source: SourceConfig, rawCluster: unknown, network: Net
         if (cluster && cluster.authentication !== "iam")
             issues.add(k("cluster.authentication"), `"${cluster.authentication}" is not available on MSK Serverless, which supports IAM authentication only: use "iam"`);
     } else if (source.kind !== "msk") {
-        for (const key of set)
+        // A VPC connection's subnets are the network's first cluster.azCount private subnets (in the cluster's AZs).
+        for (const key of set.filter((x) => !(source.kind === "msk-vpc-connection" && x === "azCount")))
             issues.add(
                 k(`cluster.${key}`),
-                `does not apply to source kind "${source.kind}": ${source.kind === "self-managed" ? "the brokers are yours" : "the cluster is the other account's"} and this stack does not manage them: remove it`,
+                `does not apply to source kind "${source.kind}": ${source.kind === "self-managed" ? "the brokers are yours, not this stack's" : "the cluster is the other account's, not this stack's"}: remove it`,
             );
     }
-    if (cluster?.crossAccountConsumers && source.kind === "msk") checkMultiVpc(cluster, network, issues);
+    if (cluster?.crossAccountConsumers && source.kind === "msk") checkMultiVpc(cluster, issues, notes);
+    if (cluster?.crossAccountConsumers && source.kind !== "msk")
+        issues.add(k("cluster.crossAccountConsumers"), `is for the owner of an MSK provisioned cluster (source kind "msk"), not kind "${source.kind}": remove it`);
 }
 
 /** The owner side of multi-VPC private connectivity: a cluster this stack creates, with an authentication MSK allows there. */
-function checkMultiVpc(cluster: ClusterConfig, network: NetworkConfig | undefined, issues: Issues): void {
+function checkMultiVpc(cluster: ClusterConfig, issues: Issues, notes: Issues): void {
     const key = k("cluster.crossAccountConsumers");
     if (cluster.existingClusterArn) {
         issues.add(key, "needs a cluster this stack creates (it turns on the cluster's multi-VPC connectivity): remove cluster.existingClusterArn, or set it on the stack that owns the cluster");
@@ -364,7 +367,10 @@ function checkMultiVpc(cluster: ClusterConfig, network: NetworkConfig | undefine
     const [major, minor, patch] = cluster.kafkaVersion.split(".").map((x) => (x === "x" ? 99 : Number(x)));
     if (major < 2 || (major === 2 && (minor < 7 || (minor === 7 && patch < 1))))
         issues.add(key, `needs Apache Kafka 2.7.1 or later for multi-VPC private connectivity; cluster.kafkaVersion is ${cluster.kafkaVersion}`);
-    void network;
+    notes.add(
+        key,
+        "turns on the cluster's multi-VPC connectivity, which MSK refuses while it creates a cluster (\"When creating a cluster, all vpcConnectivity auth schemes must be disabled\"): on a stack whose cluster does not exist yet, run `pulumi up` without this key first, then add it (an in-place update)",
+    );
 }
 
 /**
@@ -406,7 +412,8 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
     const network = noVpc ? undefined : parseNetwork(own.network ?? {}, issues);
     const cluster = parseCluster(own.cluster ?? {}, environment, network, issues);
 
-    if (source) checkSourceFits(source, own.cluster, network, cluster, issues);
+    const notes = new Issues();
+    if (source) checkSourceFits(source, own.cluster, cluster, issues, notes);
     checkNetworkForCluster(network, cluster, issues, source && givenGroups(source, cluster));
 
     const secrets: SecretConfig = {};
@@ -417,7 +424,6 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
     }
     if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues);
 
-    const notes = new Issues();
     const consumers = parseConsumers(own.consumers ?? [], {
         project: opts.project,
         stack: opts.stack,
@@ -537,6 +543,7 @@ function parseCluster(value: unknown, environment: Environment | undefined, netw
         brokerPort: BROKER_PORTS[auth],
         certificateAuthorityArns: p.certificateAuthorityArns,
         existingClusterArn: p.existingClusterArn,
+        crossAccountConsumers: p.crossAccountConsumers,
         logRetentionDays: p.logRetentionDays ?? (environment === "dev" ? 14 : 90),
     };
 }

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CLUSTER_SPEC, NETWORK_SPEC, STACK_CONFIG } from "../lib/config";
+import { SOURCE_SPEC } from "../lib/source";
 import { CONSUMER_SPEC } from "../lib/consumer-config";
 import { safetyTable } from "../lib/retention";
 import { TOPIC_SPEC } from "../lib/topics";
@@ -53,6 +54,10 @@ export function configReference(): string {
         "Top-level keys (`pulumi config set msk-lambda:<key>`; objects and lists are set in the stack file or with `--path`):",
         "",
         table(STACK_CONFIG as any),
+        "",
+        "`source` (default `{ kind: msk }`: the cluster table below; examples: `examples/serverless.yaml`, `examples/cross-account-owner.yaml` and `examples/cross-account-consumer.yaml`, `examples/self-managed-vpc.yaml`, `examples/self-managed-internet.yaml`):",
+        "",
+        table(SOURCE_SPEC as any),
         "",
         "`network`:",
         "",
