@@ -478,9 +478,7 @@ function sourceStatements(args: ConsumerArgs, c: ConsumerConfig): pulumi.Output<
             .all([src.vpcConnectionArn!, args.clusterArn])
             .apply(([connectionArn, clusterArn]) => vpcConnectionStatements({ connectionArn, clusterArn, topic, consumerGroupId, iam }));
     }
-    return pulumi
-        .output(args.clusterArn)
-        .apply((clusterArn) => kafkaStatements({ clusterArn, topic, consumerGroupId, authentication: args.authentication }));
+    return pulumi.output(args.clusterArn).apply((clusterArn) => kafkaStatements({ clusterArn, topic, consumerGroupId, authentication: args.authentication }));
 }
 
 /**

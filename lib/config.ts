@@ -8,7 +8,7 @@ import { BROKER_PORTS, checkVpcCidr, clusterSubnetCount, LAYOUT_MAX_VPC_PREFIX, 
 import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { parseTopics, type TopicConfig } from "./topics";
-import { noTopicApi, parseSource, SOURCE_SPEC, type SourceConfig } from "./source";
+import { noTopicApi, parseSource, SOURCE_KINDS, SOURCE_SPEC, type SourceConfig, type SourceKind } from "./source";
 import type { ConfigIssue } from "./schema";
 import { factsOf, inspectMtlsSecret, type FindingCode } from "../policies/lib/public";
 
@@ -151,7 +151,10 @@ export const SECRET_KEYS = ["scramPassword", "mtlsCertificate", "mtlsPrivateKey"
 export const STACK_CONFIG = {
     environment: oneOf(["dev", "staging", "prod"] as const, { doc: "Deployment environment; prod turns on protection and stricter defaults.", required: true }),
     network: { ...field("object", "Network layout; see the network table."), spec: NETWORK_SPEC },
-    source: { ...field("object", "Which Kafka the consumers read (MSK, MSK Serverless, MSK in another account, self-managed Apache Kafka); see the source table."), spec: SOURCE_SPEC },
+    source: {
+        ...field("object", "Which Kafka the consumers read (MSK, MSK Serverless, MSK in another account, self-managed Apache Kafka); see the source table."),
+        spec: SOURCE_SPEC,
+    },
     cluster: { ...field("object", "MSK cluster (source kind `msk`); see the cluster table."), spec: CLUSTER_SPEC },
     consumers: { ...field("list of object", "Consumers: one Lambda function and one event source mapping each; see the consumer table.") },
     topics: {
@@ -321,6 +324,14 @@ function givenGroups(source: SourceConfig, cluster: ReturnType<typeof parseClust
     return undefined;
 }
 
+/** The kind (and cluster ARN) a refused `msk-lambda:source` names, when it names a known kind. */
+function rawSourceKind(raw: unknown): Pick<SourceConfig, "kind" | "clusterArn"> | undefined {
+    const o = (raw ?? {}) as Record<string, unknown>;
+    const kind = o.kind ?? "msk";
+    if (typeof kind !== "string" || !(SOURCE_KINDS as readonly string[]).includes(kind)) return undefined;
+    return { kind: kind as SourceKind, clusterArn: typeof o.clusterArn === "string" ? o.clusterArn : undefined };
+}
+
 /** Cluster keys that MSK Serverless takes: the AZs of its subnets, and IAM (its only authentication). */
 const SERVERLESS_CLUSTER_KEYS = ["azCount", "authentication"];
 
@@ -329,7 +340,13 @@ const SERVERLESS_CLUSTER_KEYS = ["azCount", "authentication"];
  * multi-VPC private connectivity in a single Region", requirements: Apache Kafka 2.7.1 or later, IAM, TLS or SASL/SCRAM
  * (unauthenticated clusters cannot), not the t3.small instance type).
  */
-function checkSourceFits(source: SourceConfig, rawCluster: unknown, cluster: ClusterConfig | undefined, issues: Issues, notes: Issues): void {
+function checkSourceFits(
+    source: Pick<SourceConfig, "kind" | "clusterArn">,
+    rawCluster: unknown,
+    cluster: ClusterConfig | undefined,
+    issues: Issues,
+    notes: Issues,
+): void {
     const given = rawCluster !== null && typeof rawCluster === "object" && !Array.isArray(rawCluster) ? (rawCluster as Record<string, unknown>) : {};
     const set = Object.keys(given).filter((key) => given[key] !== undefined && given[key] !== null && key in CLUSTER_SPEC);
     if (source.kind === "serverless") {
@@ -339,7 +356,10 @@ function checkSourceFits(source: SourceConfig, rawCluster: unknown, cluster: Clu
                 'does not apply to MSK Serverless (Amazon MSK, "MSK Serverless": no brokers, storage, configuration or broker logs to set, IAM authentication only): remove it',
             );
         if (cluster && cluster.authentication !== "iam")
-            issues.add(k("cluster.authentication"), `"${cluster.authentication}" is not available on MSK Serverless, which supports IAM authentication only: use "iam"`);
+            issues.add(
+                k("cluster.authentication"),
+                `"${cluster.authentication}" is not available on MSK Serverless, which supports IAM authentication only: use "iam"`,
+            );
     } else if (source.kind !== "msk") {
         // A VPC connection's subnets are the network's first cluster.azCount private subnets (in the cluster's AZs).
         for (const key of set.filter((x) => !(source.kind === "msk-vpc-connection" && x === "azCount")))
@@ -350,26 +370,38 @@ function checkSourceFits(source: SourceConfig, rawCluster: unknown, cluster: Clu
     }
     if (cluster?.crossAccountConsumers && source.kind === "msk") checkMultiVpc(cluster, issues, notes);
     if (cluster?.crossAccountConsumers && source.kind !== "msk")
-        issues.add(k("cluster.crossAccountConsumers"), `is for the owner of an MSK provisioned cluster (source kind "msk"), not kind "${source.kind}": remove it`);
+        issues.add(
+            k("cluster.crossAccountConsumers"),
+            `is for the owner of an MSK provisioned cluster (source kind "msk"), not kind "${source.kind}": remove it`,
+        );
 }
 
 /** The owner side of multi-VPC private connectivity: a cluster this stack creates, with an authentication MSK allows there. */
 function checkMultiVpc(cluster: ClusterConfig, issues: Issues, notes: Issues): void {
     const key = k("cluster.crossAccountConsumers");
     if (cluster.existingClusterArn) {
-        issues.add(key, "needs a cluster this stack creates (it turns on the cluster's multi-VPC connectivity): remove cluster.existingClusterArn, or set it on the stack that owns the cluster");
+        issues.add(
+            key,
+            "needs a cluster this stack creates (it turns on the cluster's multi-VPC connectivity): remove cluster.existingClusterArn, or set it on the stack that owns the cluster",
+        );
         return;
     }
     if (!["iam", "scram", "mtls"].includes(cluster.authentication))
-        issues.add(key, `needs authentication "iam", "scram" or "mtls": MSK multi-VPC private connectivity does not serve unauthenticated clusters (cluster.authentication is "${cluster.authentication}")`);
+        issues.add(
+            key,
+            `needs authentication "iam", "scram" or "mtls": MSK multi-VPC private connectivity does not serve unauthenticated clusters (cluster.authentication is "${cluster.authentication}")`,
+        );
     if (cluster.brokerInstanceType === "kafka.t3.small")
-        issues.add(key, 'needs a broker type other than kafka.t3.small (MSK multi-VPC private connectivity "doesn\'t support the t3.small instance type"): use kafka.m7g.large or larger');
+        issues.add(
+            key,
+            'needs a broker type other than kafka.t3.small (MSK multi-VPC private connectivity "doesn\'t support the t3.small instance type"): use kafka.m7g.large or larger',
+        );
     const [major, minor, patch] = cluster.kafkaVersion.split(".").map((x) => (x === "x" ? 99 : Number(x)));
     if (major < 2 || (major === 2 && (minor < 7 || (minor === 7 && patch < 1))))
         issues.add(key, `needs Apache Kafka 2.7.1 or later for multi-VPC private connectivity; cluster.kafkaVersion is ${cluster.kafkaVersion}`);
     notes.add(
         key,
-        "turns on the cluster's multi-VPC connectivity, which MSK refuses while it creates a cluster (\"When creating a cluster, all vpcConnectivity auth schemes must be disabled\"): on a stack whose cluster does not exist yet, run `pulumi up` without this key first, then add it (an in-place update)",
+        'turns on the cluster\'s multi-VPC connectivity, which MSK refuses while it creates a cluster ("When creating a cluster, all vpcConnectivity auth schemes must be disabled"): on a stack whose cluster does not exist yet, run `pulumi up` without this key first, then add it (an in-place update)',
     );
 }
 
@@ -407,13 +439,18 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
     const source = parseSource(own.source ?? {}, issues);
     const noVpc = source?.kind === "self-managed" && source.brokersIn === "internet";
     if (noVpc && own.network !== undefined) {
-        issues.add(k("network"), 'is not used with self-managed brokers reached over the internet (source.brokersIn "internet"): remove it, or use brokersIn "vpc"');
+        issues.add(
+            k("network"),
+            'is not used with self-managed brokers reached over the internet (source.brokersIn "internet"): remove it, or use brokersIn "vpc"',
+        );
     }
     const network = noVpc ? undefined : parseNetwork(own.network ?? {}, issues);
     const cluster = parseCluster(own.cluster ?? {}, environment, network, issues);
 
     const notes = new Issues();
-    if (source) checkSourceFits(source, own.cluster, cluster, issues, notes);
+    // Checked with the raw kind too when the source itself was refused, so that every problem is reported at once.
+    const kind = source ?? rawSourceKind(own.source);
+    if (kind) checkSourceFits(kind, own.cluster, cluster, issues, notes);
     checkNetworkForCluster(network, cluster, issues, source && givenGroups(source, cluster));
 
     const secrets: SecretConfig = {};

@@ -349,7 +349,12 @@ export function vpcConnectionStatements(g: VpcConnectionGrants): Statement[] {
  */
 export function sourceSecretStatements(region: string, s: { secretArns: string[]; kmsKeyArn?: string }): Statement[] {
     const out: Statement[] = [
-        { Sid: "ReadSourceSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: s.secretArns.length === 1 ? s.secretArns[0] : s.secretArns },
+        {
+            Sid: "ReadSourceSecrets",
+            Effect: "Allow",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: s.secretArns.length === 1 ? s.secretArns[0] : s.secretArns,
+        },
     ];
     if (s.kmsKeyArn)
         out.push({
@@ -363,7 +368,12 @@ export function sourceSecretStatements(region: string, s: { secretArns: string[]
 }
 
 /** The control-plane actions a cross-account client needs on the cluster (Amazon MSK, "Step 2: Attach a cluster policy to the MSK cluster"). */
-export const CROSS_ACCOUNT_CLUSTER_ACTIONS = ["kafka:CreateVpcConnection", "kafka:GetBootstrapBrokers", "kafka:DescribeCluster", "kafka:DescribeClusterV2"] as const;
+export const CROSS_ACCOUNT_CLUSTER_ACTIONS = [
+    "kafka:CreateVpcConnection",
+    "kafka:GetBootstrapBrokers",
+    "kafka:DescribeCluster",
+    "kafka:DescribeClusterV2",
+] as const;
 
 /**
  * The owner's cluster policy (Amazon MSK, "Step 2: Attach a cluster policy to the MSK cluster"): the consumer accounts

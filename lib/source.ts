@@ -158,17 +158,20 @@ export function parseSource(value: unknown, issues: Issues): SourceConfig | unde
 }
 
 function checkVpcConnection(p: Partial<SourceConfig>, issues: Issues): void {
-    if (!p.clusterArn) issues.add(`${K}.clusterArn`, "is required with kind \"msk-vpc-connection\": the other account's MSK cluster ARN");
+    if (!p.clusterArn) issues.add(`${K}.clusterArn`, 'is required with kind "msk-vpc-connection": the other account\'s MSK cluster ARN');
     const auth = p.authentication ?? "iam";
     if (!VPC_CONNECTION_AUTH.includes(auth)) {
-        issues.add(`${K}.authentication`, `"${auth}" is not for kind "msk-vpc-connection": use "iam", "scram" or "mtls" (MSK multi-VPC connectivity: IAM, SASL/SCRAM or TLS)`);
+        issues.add(
+            `${K}.authentication`,
+            `"${auth}" is not for kind "msk-vpc-connection": use "iam", "scram" or "mtls" (MSK multi-VPC connectivity: IAM, SASL/SCRAM or TLS)`,
+        );
         return;
     }
     checkSecret(auth, p, issues);
 }
 
 function checkSelfManaged(p: Partial<SourceConfig>, issues: Issues): void {
-    if (!p.bootstrapServers) issues.add(`${K}.bootstrapServers`, "is required with kind \"self-managed\": the brokers' host:port list");
+    if (!p.bootstrapServers) issues.add(`${K}.bootstrapServers`, 'is required with kind "self-managed": the brokers\' host:port list');
     const auth = p.authentication;
     if (auth === undefined) {
         issues.add(`${K}.authentication`, `is required with kind "self-managed": "scram-256", "scram-512", "plain" or "mtls"`);
