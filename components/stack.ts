@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../lib/config";
 import type { StackEnvironment } from "../lib/destinations";
+import type { ClusterAuthentication } from "../lib/settings";
+import { factsOf } from "../policies/lib/public";
 import { Alerts } from "./alerts";
-import { handlerArchive } from "./bundle";
 import { Consumer, consumerFunctionName, idempotencyTableName } from "./consumer";
 import { ClusterCredentials } from "./credentials";
 import { KafkaCluster } from "./kafka-cluster";
@@ -132,25 +133,38 @@ interface ConsumerSetting {
     alarmTopicArn: pulumi.Output<string>;
 }
 
-/** One Consumer per `msk-lambda:consumers` item, sharing one handler bundle; their outputs by consumer name. */
+/**
+ * One Consumer per `msk-lambda:consumers` item, through the same plain-data args a Python or YAML program gives it:
+ * the item as written in the stack file, and what its mapping waits for as the component's dependsOn (the network
+ * path and the failure destination's endpoint, the secret's value and association, its topic and Kafka failure topic).
+ */
 function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, ConsumerOutputs> {
-    const code = cfg.consumers.length ? handlerArchive() : undefined;
     const consumers: Record<string, ConsumerOutputs> = {};
-    for (const c of cfg.consumers) {
-        const consumer = new Consumer(`consumer-${c.name}`, {
-            config: c,
-            environment: cfg.environment,
-            baseName: s.base,
-            clusterArn: s.clusterArn,
-            authentication: s.auth,
-            credentials: s.credentials,
-            network: s.network,
-            topic: s.topics.topics[c.topic],
-            failureTopic: c.onFailure.kind === "kafka" ? s.topics.topics[c.onFailure.topic] : undefined,
-            alarmTopicArn: s.alarmTopicArn,
-            code: code!,
-            tags: s.tags,
-        });
+    cfg.consumers.forEach((c, i) => {
+        const endpoint = factsOf(c.onFailure.type)?.endpoint;
+        const failureEndpoint = endpoint ? s.network.ensureDestinationEndpoint(endpoint) : undefined;
+        const waitFor = [
+            ...s.network.pathResources,
+            ...(s.credentials?.ready ?? []),
+            s.topics.topics[c.topic],
+            c.onFailure.kind === "kafka" ? s.topics.topics[c.onFailure.topic] : undefined,
+            failureEndpoint,
+        ].filter((r): r is pulumi.Resource => r !== undefined);
+        const consumer = new Consumer(
+            `consumer-${c.name}`,
+            {
+                settings: cfg.consumerSettings[i],
+                environment: cfg.environment as StackEnvironment,
+                baseName: s.base,
+                clusterArn: s.clusterArn,
+                authentication: s.auth as ClusterAuthentication,
+                credentialsSecretArn: s.credentials?.secretArn,
+                credentialsKmsKeyArn: s.credentials?.kmsKeyArn,
+                alarmTopicArn: s.alarmTopicArn,
+                tags: s.tags,
+            },
+            { dependsOn: waitFor },
+        );
         consumers[c.name] = {
             functionName: consumer.function.name,
             functionArn: consumer.function.arn,
@@ -159,7 +173,6 @@ function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, Co
             offsetLagAlarmArn: consumer.offsetLagAlarm?.arn,
             alarmArns: Object.fromEntries(Object.entries(consumer.alarms).map(([k, a]) => [k, a!.arn])),
         };
-    }
-
+    });
     return consumers;
 }

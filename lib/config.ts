@@ -8,6 +8,7 @@ import { BROKER_PORTS, checkVpcCidr, clusterSubnetCount, LAYOUT_MAX_VPC_PREFIX, 
 import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { parseTopics, type TopicConfig } from "./topics";
+import type { ConsumerSettings } from "./settings";
 import type { ConfigIssue } from "./schema";
 import { factsOf, inspectMtlsSecret, type FindingCode } from "../policies/lib/public";
 
@@ -206,6 +207,8 @@ export interface StackConfig {
     network: NetworkConfig;
     cluster: ClusterConfig;
     consumers: ConsumerConfig[];
+    /** Each consumer as written in the stack file (what the `Consumer` component takes), in the order of `consumers`. */
+    consumerSettings: ConsumerSettings[];
     /** Every topic the stack handles (created or existing), consumers' topics included. */
     topics: TopicConfig[];
     secrets: SecretConfig;
@@ -364,6 +367,7 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         network: network!,
         cluster: cluster!,
         consumers: consumers!,
+        consumerSettings: (own.consumers ?? []) as ConsumerSettings[],
         topics: topics!,
         secrets,
         notes: notes.list,
