@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkConfig } from "../lib/config";
+import { parseNetworkSettings, type NetworkConfig } from "../lib/config";
+import type { FailureDestinationType, NetworkSettings } from "../lib/settings";
+import { factsOf } from "../policies/lib/public";
 import { clusterSubnetCount, planSubnets } from "../lib/layout";
 
 /** AWS services the event source mapping's pollers call from the cluster's subnets. */
@@ -13,19 +15,28 @@ export interface DestinationEndpoint {
 }
 
 export interface NetworkArgs {
-    /** Validated `msk-lambda:network`. */
-    config: NetworkConfig;
+    /**
+     * The network: the keys, defaults and checks of `msk-lambda:network` (README's config reference). Bad settings fail
+     * with every problem named before anything is registered. Default: a created VPC in `privatelink` mode.
+     */
+    settings?: NetworkSettings;
     /** Broker port of the cluster's authentication ("Using Lambda with Amazon MSK": 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM). */
     brokerPort: number;
     /**
      * Create the cluster's security group. False when attaching to an existing cluster, whose groups are
-     * `config.clusterSecurityGroupIds`.
+     * `settings.clusterSecurityGroupIds`.
      */
     createClusterSecurityGroup: boolean;
-    /** The cluster's AZs (`cluster.azCount`): its client subnets are the first this many private subnets. Default min(3, subnets). */
+    /** The cluster's AZs (`cluster.azCount`): its client subnets are the first this many private subnets. Default min(3, subnets). A change replaces the cluster. */
     clusterAzCount?: number;
+    /**
+     * The kinds of the consumers' failure destinations: each gets its VPC endpoint in the cluster's VPC (SQS or SNS
+     * interface, S3 gateway; none for a Kafka topic), in every mode that creates endpoints ("Capturing discarded
+     * batches for an Amazon MSK event source").
+     */
+    failureDestinationTypes?: FailureDestinationType[];
     /** Tags for every taggable resource. */
-    tags?: Record<string, string>;
+    tags?: { [key: string]: string };
 }
 
 /**
@@ -66,8 +77,9 @@ export class Network extends pulumi.ComponentResource {
     private readonly existingRouteTableIds: string[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before anything registers (the component resource included).
+        const cfg = parseNetworkSettings(args.settings, `${name}.settings`);
         super("msk-lambda:index:Network", name, {}, opts);
-        const cfg = args.config;
         this.name = name;
         this.tags = args.tags ?? {};
         this.existingRouteTableIds = cfg.privateRouteTableIds ?? [];
@@ -99,6 +111,11 @@ export class Network extends pulumi.ComponentResource {
             for (const service of ["lambda", "sts", "secretsmanager"] as const) {
                 this.pathResources.push(this.interfaceEndpoint(service));
             }
+        }
+
+        for (const type of new Set(args.failureDestinationTypes ?? [])) {
+            const endpoint = factsOf(`${type}`)?.endpoint;
+            if (endpoint) this.ensureDestinationEndpoint(endpoint);
         }
 
         this.registerOutputs({

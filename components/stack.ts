@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../lib/config";
 import type { StackEnvironment } from "../lib/destinations";
-import type { ClusterAuthentication } from "../lib/settings";
+import type { ClusterAuthentication, FailureDestinationType } from "../lib/settings";
 import { factsOf } from "../policies/lib/public";
 import { Alerts } from "./alerts";
 import { Consumer, consumerFunctionName, idempotencyTableName } from "./consumer";
@@ -53,17 +53,19 @@ export function buildStack(cfg: StackConfig): StackOutputs {
     const base = `${cfg.project}-${cfg.stack}`;
     const tags = { project: cfg.project, stack: cfg.stack, environment: cfg.environment, "managed-by": "pulumi" };
 
+    const environment = cfg.environment as StackEnvironment;
     const network = new Network("network", {
-        config: cfg.network,
+        settings: cfg.networkSettings,
         brokerPort: cfg.cluster.brokerPort,
         createClusterSecurityGroup: !cfg.cluster.existingClusterArn,
         clusterAzCount: cfg.cluster.azCount,
+        failureDestinationTypes: cfg.consumers.map((c) => c.onFailure.type as FailureDestinationType),
         tags,
     });
 
     const cluster = new KafkaCluster("kafka", {
-        config: cfg.cluster,
-        environment: cfg.environment,
+        settings: cfg.clusterSettings,
+        environment,
         clusterName: base.slice(0, 64), // MSK: at most 64 characters
         subnetIds: network.clusterSubnetIds,
         securityGroupIds: network.clusterSecurityGroupIds,
@@ -73,7 +75,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
     // Every consumer's topic (and every topic listed in msk-lambda:topics) exists before its mapping is created.
     const topics = new KafkaTopics(
         "topics",
-        { topics: cfg.topics, clusterArn: cluster.clusterArn, clusterName: base.slice(0, 64), environment: cfg.environment as StackEnvironment },
+        { topics: cfg.topics, clusterArn: cluster.clusterArn, clusterName: base.slice(0, 64), environment },
         { dependsOn: cluster.cluster ? [cluster.cluster] : undefined },
     );
 
@@ -81,12 +83,12 @@ export function buildStack(cfg: StackConfig): StackOutputs {
     const credentials =
         auth === "scram" || auth === "mtls"
             ? new ClusterCredentials("credentials", {
-                  authentication: auth,
-                  environment: cfg.environment,
+                  authentication: auth as ClusterAuthentication,
+                  environment,
                   baseName: base,
                   clusterArn: cluster.clusterArn,
                   associate: true,
-                  secrets: cfg.secrets,
+                  ...cfg.secrets,
                   tags,
               })
             : undefined;
