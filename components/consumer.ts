@@ -100,7 +100,7 @@ export class Consumer extends pulumi.ComponentResource {
     public readonly invokeConfig?: aws.lambda.FunctionEventInvokeConfig;
     public readonly offsetLagAlarm?: aws.cloudwatch.MetricAlarm;
     /** Every alarm of this consumer, by config key (offsetLagAlarm, errorsAlarm, ...). */
-    public readonly alarms: ReturnType<typeof consumerAlarms> = {};
+    public readonly alarms: { [key: string]: aws.cloudwatch.MetricAlarm } = {};
     /** The key encrypting the mapping's filter criteria, when the consumer asked for one to be created. */
     public readonly filterKey?: aws.kms.Key;
     /** The durable idempotency store and its key, unless the consumer opted out. */

@@ -69,9 +69,17 @@ function checkArgs(name: string, args: ClusterCredentialsArgs): "scram" | "mtls"
 export class ClusterCredentials extends pulumi.ComponentResource {
     public readonly secretArn: pulumi.Output<string>;
     public readonly kmsKeyArn: pulumi.Output<string>;
-    public readonly accessConfigurationType: (typeof ACCESS_CONFIGURATION_TYPES)[keyof typeof ACCESS_CONFIGURATION_TYPES];
+    /** The mapping's `sourceAccessConfigurations` type: `SASL_SCRAM_512_AUTH` or `CLIENT_CERTIFICATE_TLS_AUTH`. */
+    public readonly accessConfigurationType: string;
+    /** The secret's value. */
+    public readonly secretVersion: aws.secretsmanager.SecretVersion;
+    /** SCRAM with `associate`: the secret's association with the cluster. */
+    public readonly association?: aws.msk.SingleScramSecretAssociation;
+
     /** What must exist before a mapping can use the secret: its value and (SCRAM) the cluster association. */
-    public readonly ready: pulumi.Resource[] = [];
+    get ready(): pulumi.Resource[] {
+        return this.association ? [this.secretVersion, this.association] : [this.secretVersion];
+    }
 
     constructor(name: string, args: ClusterCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         const auth = checkArgs(name, args);
@@ -103,12 +111,10 @@ export class ClusterCredentials extends pulumi.ComponentResource {
         this.secretArn = secret.arn;
 
         const value = secretValue(this, name, auth, args);
-        this.ready.push(
-            new aws.secretsmanager.SecretVersion(
-                `${name}-value`,
-                { secretId: secret.id, secretString: value },
-                { parent: this, ...protectionOf(TYPES.secretVersion, environment) },
-            ),
+        this.secretVersion = new aws.secretsmanager.SecretVersion(
+            `${name}-value`,
+            { secretId: secret.id, secretString: value },
+            { parent: this, ...protectionOf(TYPES.secretVersion, environment) },
         );
 
         if (auth === "scram") this.scramAccess(name, args, secret);
@@ -138,13 +144,13 @@ export class ClusterCredentials extends pulumi.ComponentResource {
             { parent: this },
         );
         if (args.associate) {
-            this.ready.push(
-                new aws.msk.SingleScramSecretAssociation(
+            Object.assign(this, {
+                association: new aws.msk.SingleScramSecretAssociation(
                     `${name}-association`,
                     { clusterArn: args.clusterArn, secretArn: secret.arn },
-                    { parent: this, dependsOn: this.ready },
+                    { parent: this, dependsOn: [this.secretVersion] },
                 ),
-            );
+            });
         }
     }
 }

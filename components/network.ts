@@ -60,12 +60,12 @@ export class Network extends pulumi.ComponentResource {
     public endpointSecurityGroup?: aws.ec2.SecurityGroup;
     public readonly natGateways: aws.ec2.NatGateway[] = [];
     public readonly privateRouteTables: aws.ec2.RouteTable[] = [];
-    public readonly endpoints: Partial<Record<InterfaceService | "s3" | (string & {}), aws.ec2.VpcEndpoint>> = {};
-    /**
-     * What the pollers' path to AWS services consists of (NAT routes or interface endpoints): the event source mapping
-     * depends on these, because Lambda checks the connection when it creates the mapping.
-     */
-    public readonly pathResources: pulumi.Resource[] = [];
+    /** Every VPC endpoint, by service (`lambda`, `sts`, `secretsmanager`, and the failure destinations' `sqs`, `sns`, `s3`). */
+    public readonly endpoints: { [service: string]: aws.ec2.VpcEndpoint } = {};
+    /** The pollers' Lambda, STS and Secrets Manager interface endpoints (`privatelink`, or `existing` with endpoints). */
+    public readonly pathEndpoints: aws.ec2.VpcEndpoint[] = [];
+    /** The private subnets' default routes through the NAT gateways (`nat`). */
+    public readonly natRoutes: aws.ec2.Route[] = [];
 
     /** Lambda, STS and Secrets Manager interface endpoints (the pollers' path without NAT). */
     private readonly endpointsEnabled: boolean;
@@ -109,7 +109,7 @@ export class Network extends pulumi.ComponentResource {
             // assume the execution role ... Lambda must have access to the Lambda VPC endpoint to invoke the function.
             // If you configured a secret in Secrets Manager ..., also deploy a VPC endpoint for Secrets Manager."
             for (const service of ["lambda", "sts", "secretsmanager"] as const) {
-                this.pathResources.push(this.interfaceEndpoint(service));
+                this.pathEndpoints.push(this.interfaceEndpoint(service));
             }
         }
 
@@ -124,6 +124,15 @@ export class Network extends pulumi.ComponentResource {
             clusterSubnetIds: this.clusterSubnetIds,
             clusterSecurityGroupIds: this.clusterSecurityGroupIds,
         });
+    }
+
+    /**
+     * What the pollers' path to AWS services consists of (NAT routes or interface endpoints): the event source mapping
+     * depends on these, because Lambda checks the connection when it creates the mapping. (A getter: the component
+     * package's schema lists the resources themselves, `pathEndpoints` and `natRoutes`.)
+     */
+    get pathResources(): pulumi.Resource[] {
+        return [...this.pathEndpoints, ...this.natRoutes];
     }
 
     /**
@@ -252,7 +261,7 @@ export class Network extends pulumi.ComponentResource {
             new aws.ec2.RouteTableAssociation(`${this.name}-private-${az}`, { subnetId: s.id, routeTableId: rt.id }, { parent: this });
             if (mode === "nat") {
                 // Each private subnet leaves through the NAT gateway of its own AZ.
-                this.pathResources.push(
+                this.natRoutes.push(
                     new aws.ec2.Route(
                         `${this.name}-private-${az}-default`,
                         { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: this.natGateways[az].id },
