@@ -1,8 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Authentication } from "../lib/layout";
-import type { ConsumerConfig } from "../lib/consumer-config";
+import { parseConsumerSettings, type ConsumerConfig } from "../lib/consumer-config";
 import type { Environment } from "../lib/config";
+import type { StackEnvironment } from "../lib/destinations";
+import type { ClusterAuthentication, ConsumerSettings, SourceSettings } from "../lib/settings";
+import { ACCESS_TYPE } from "../lib/source";
 import { handlerEnvironment } from "../lib/handler-env";
 import {
     DESTINATION_SIDS,
@@ -19,66 +22,57 @@ import {
     vpcConnectionStatements,
     type Statement,
 } from "../lib/iam";
-import type { SourceKind } from "../lib/source";
 import { REPORT_BATCH_ITEM_FAILURES } from "../policies/lib/public";
 import { IDEMPOTENCY_TABLE_SCHEMA } from "../lib/handler-env";
 import { durationOf, protectionOf, TYPES } from "../lib/retention";
+import { handlerArchive } from "./bundle";
 import { consumerAlarms } from "./consumer-alarms";
-import type { ClusterCredentials } from "./credentials";
+import { ACCESS_CONFIGURATION_TYPES } from "./credentials";
 import { bindDestination, type DestinationBinding } from "./destination";
 import { customerKey } from "./kms";
 import { physicalName } from "./naming";
-import type { Network } from "./network";
 
 export { handlerEnvironment };
 
-export interface ConsumerArgs {
-    /** Validated `msk-lambda:consumers[i]`. */
-    config: ConsumerConfig;
-    environment: Environment;
-    /** Base of physical names, e.g. `msk-lambda-dev`. */
-    baseName: string;
-    clusterArn: pulumi.Input<string>;
-    authentication: Authentication;
-    /** The SCRAM or mTLS secret, for those authentications. */
-    credentials?: ClusterCredentials;
-    /**
-     * The cluster's network: the mapping waits for its path to AWS services, and failure destinations get endpoints.
-     * None for self-managed brokers reached over the internet.
-     */
-    network?: Network;
-    /** What the mapping reads, as plain data; absent: an MSK cluster (`clusterArn`). */
-    source?: MappingSource;
-    /** The topic resource, when the stack creates the topic: the mapping waits for it. */
-    topic?: pulumi.Resource;
-    /** The Kafka on-failure destination topic, when the stack creates it: the mapping waits for it too. */
-    failureTopic?: pulumi.Resource;
-    /** Where alarms notify. */
-    alarmTopicArn?: pulumi.Input<string>;
-    /** The bundled handler. */
-    code: pulumi.asset.Archive;
-    tags?: Record<string, string>;
-}
-
 /**
- * The mapping's source (lib/source.ts kinds) as plain data. `clusterArn` above is the MSK cluster (for
- * `msk-vpc-connection`: the other account's); a self-managed source has none.
+ * A consumer's args: plain data (the component package's schema is inferred from them). What the mapping must wait
+ * for (the network path, the secret's value and association, the topic) is the component's `dependsOn`: Lambda checks
+ * all of them when it creates the mapping.
  */
-export interface MappingSource {
-    kind: SourceKind;
-    /** `msk-vpc-connection`: the managed VPC connection, the mapping's event source ("Creating cross-account event source mappings"). */
+export interface ConsumerArgs {
+    /**
+     * The consumer: the keys, defaults and checks of one `msk-lambda:consumers` item (lib/consumer-config.ts, the table
+     * of README's config reference). Bad settings fail with every problem named before anything is registered.
+     */
+    settings: ConsumerSettings;
+    /** The stack's environment: in prod the consumer's state (idempotency table, destinations, logs) is protected and retained (lib/retention.ts). */
+    environment: StackEnvironment;
+    /** Base of physical names, `<project>-<stack>` (e.g. `msk-lambda-dev`); the default consumer group is `<baseName>-<name>`. A change replaces the function, its state and (through the group) the mapping. */
+    baseName: string;
+    /** The MSK cluster's ARN. A change replaces the mapping. */
+    clusterArn: pulumi.Input<string>;
+    /** The cluster's client authentication (the mapping's broker port and the role's kafka-cluster actions follow it). */
+    authentication: ClusterAuthentication;
+    /** `scram` or `mtls`: the Secrets Manager secret Lambda authenticates with (the `ClusterCredentials` component's `secretArn`). */
+    credentialsSecretArn?: pulumi.Input<string>;
+    /** `scram` or `mtls`: the KMS key of that secret, which the role may decrypt with (through Secrets Manager only). */
+    credentialsKmsKeyArn?: pulumi.Input<string>;
+    /**
+     * What the mapping reads: `msk-lambda:source` (lib/source.ts). Default kind `msk`, the cluster `clusterArn`. For
+     * `msk-vpc-connection`, `clusterArn` is the other account's cluster and `vpcConnectionArn` the mapping's event
+     * source; for `self-managed`, the bootstrap servers, authentication and secrets come from here.
+     */
+    source?: SourceSettings;
+    /** `msk-vpc-connection`: the managed VPC connection's ARN (the `KafkaVpcConnection` component's `connectionArn`). A change replaces the mapping. */
     vpcConnectionArn?: pulumi.Input<string>;
-    /** `self-managed`: host:port of the brokers. */
-    bootstrapServers?: string[];
-    /** `self-managed` in a VPC: the pollers' subnets and security groups (VPC_SUBNET, VPC_SECURITY_GROUP). */
+    /** `self-managed` in a VPC: the pollers' subnets (VPC_SUBNET). */
     subnetIds?: pulumi.Input<string>[];
+    /** `self-managed` in a VPC: the pollers' security groups (VPC_SECURITY_GROUP). */
     securityGroupIds?: pulumi.Input<string>[];
-    /** A secret-based authentication: its access configuration type and secret (not created by this stack). */
-    accessType?: string;
-    secretArn?: string;
-    secretKmsKeyArn?: string;
-    /** `self-managed`: SERVER_ROOT_CA_CERTIFICATE secret, for brokers with privately signed certificates. */
-    rootCaSecretArn?: string;
+    /** Where the consumer's alarms notify (the `Alerts` component's `topicArn`); no alarms without it. */
+    alarmTopicArn?: pulumi.Input<string>;
+    /** Tags on every taggable resource (the consumer's name is added as tag `consumer`). */
+    tags?: { [key: string]: string };
 }
 
 /** The consumer's idempotency table (DynamoDB: at most 255 characters). */
@@ -96,6 +90,10 @@ interface Ctx {
     name: string;
     args: ConsumerArgs;
     c: ConsumerConfig;
+    environment: Environment;
+    authentication: Authentication;
+    /** The component's dependsOn: what the mapping waits for. */
+    waitFor: pulumi.Input<pulumi.Resource>[];
     tags: Record<string, string>;
     child: pulumi.CustomResourceOptions;
     functionName: string;
@@ -118,7 +116,7 @@ export class Consumer extends pulumi.ComponentResource {
     public readonly invokeConfig?: aws.lambda.FunctionEventInvokeConfig;
     public readonly offsetLagAlarm?: aws.cloudwatch.MetricAlarm;
     /** Every alarm of this consumer, by config key (offsetLagAlarm, errorsAlarm, ...). */
-    public readonly alarms: ReturnType<typeof consumerAlarms> = {};
+    public readonly alarms: { [key: string]: aws.cloudwatch.MetricAlarm } = {};
     /** The key encrypting the mapping's filter criteria, when the consumer asked for one to be created. */
     public readonly filterKey?: aws.kms.Key;
     /** The durable idempotency store and its key, unless the consumer opted out. */
@@ -128,14 +126,22 @@ export class Consumer extends pulumi.ComponentResource {
     public readonly glueRegistry?: aws.glue.Registry;
 
     constructor(name: string, args: ConsumerArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The enums' values are the config's strings (a Python or YAML program sends those).
+        const environment = `${args.environment}` as Environment;
+        const authentication = `${args.authentication}` as Authentication;
+        // Validated before anything registers (the component resource included).
+        const c = parseConsumerSettings(args.settings, `${name}.settings`, { baseName: args.baseName, environment, authentication });
         super("msk-lambda:index:Consumer", name, {}, opts);
-        const c = args.config;
         const child = { parent: this };
         const functionName = consumerFunctionName(args.baseName, c.name);
+        const dependsOn = opts?.dependsOn;
         const ctx: Ctx = {
             name,
             args,
             c,
+            environment,
+            authentication,
+            waitFor: dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn as pulumi.Input<pulumi.Resource>],
             tags: { ...(args.tags ?? {}), consumer: c.name },
             child,
             functionName,
@@ -144,8 +150,8 @@ export class Consumer extends pulumi.ComponentResource {
 
         const logGroup = new aws.cloudwatch.LogGroup(
             `${functionName}-logs`,
-            { name: `/aws/lambda/${functionName}`, retentionInDays: durationOf("functionLogRetentionDays", args.environment), tags: ctx.tags },
-            { ...child, ...protectionOf(TYPES.logGroup, args.environment) },
+            { name: `/aws/lambda/${functionName}`, retentionInDays: durationOf("functionLogRetentionDays", environment), tags: ctx.tags },
+            { ...child, ...protectionOf(TYPES.logGroup, environment) },
         );
         this.role = new aws.iam.Role(
             `${name}-role`,
@@ -158,7 +164,6 @@ export class Consumer extends pulumi.ComponentResource {
         // Lambda asynchronous invocations").
         const failure = this.bind(ctx, `${name}-failure`, c.onFailure, "failures");
         this.failureDestinationArn = failure.arn;
-        const failureEndpoint = failure.endpoint ? args.network?.ensureDestinationEndpoint(failure.endpoint) : undefined;
         const asyncs: AsyncBindings = [];
         for (const on of ["onFailure", "onSuccess"] as const) {
             const d = c.asyncDestinations?.[on];
@@ -171,10 +176,7 @@ export class Consumer extends pulumi.ComponentResource {
         const idempotencyPolicy = this.idempotency(ctx);
         this.function = this.createFunction(ctx, logGroup, [logsPolicy, ...(idempotencyPolicy ? [idempotencyPolicy] : [])]);
         if (asyncs.length) this.invokeConfig = this.createInvokeConfig(ctx, asyncs, destinationsPolicy!);
-        this.mapping = this.createMapping(ctx, failure, registryUri, this.filterKeyArn(ctx), [
-            ...(failureEndpoint ? [failureEndpoint] : []),
-            ...failure.dependencies,
-        ]);
+        this.mapping = this.createMapping(ctx, failure, registryUri, this.filterKeyArn(ctx), failure.dependencies);
 
         if (args.alarmTopicArn) {
             this.alarms = consumerAlarms(this, name, {
@@ -202,13 +204,12 @@ export class Consumer extends pulumi.ComponentResource {
     private bind(ctx: Ctx, name: string, spec: ConsumerConfig["onFailure"], suffix: string): DestinationBinding {
         const { args, c } = ctx;
         return bindDestination(this, name, spec, {
-            environment: args.environment,
+            environment: ctx.environment,
             physicalName: physicalName([args.baseName, c.name, suffix], 80),
             roleArn: this.role.arn,
             tags: ctx.tags,
             clusterArn: args.clusterArn,
-            authentication: args.authentication,
-            failureTopic: args.failureTopic,
+            authentication: ctx.authentication,
         });
     }
 
@@ -228,7 +229,7 @@ export class Consumer extends pulumi.ComponentResource {
      * consumer is held up by the cluster's ~25-minute creation. Each destination's grant goes where its binding says.
      */
     private rolePoliciesFor(ctx: Ctx, logGroup: aws.cloudwatch.LogGroup, failure: DestinationBinding, asyncs: AsyncBindings) {
-        const { args, c } = ctx;
+        const { args } = ctx;
         const logsPolicy = this.rolePolicy(ctx, "logs", logGroup.arn.apply(logsStatements));
         const grants = [
             { binding: failure, sids: DESTINATION_SIDS.failure },
@@ -236,7 +237,7 @@ export class Consumer extends pulumi.ComponentResource {
         ];
         const grantsIn = (where: DestinationBinding["policy"]) =>
             pulumi.all(grants.filter((g) => g.binding.policy === where).map((g) => g.binding.statements(g.sids))).apply((lists) => lists.flat());
-        const kafka = sourceStatements(args, c);
+        const kafka = sourceStatements(ctx);
         // A self-managed source over the internet needs no kafka, kafka-cluster or ec2 action: no policy (IAM refuses an empty one).
         if (kafka)
             this.rolePolicy(
@@ -245,7 +246,7 @@ export class Consumer extends pulumi.ComponentResource {
                 pulumi.all([kafka, grantsIn("kafka")]).apply(([k, g]) => [...k, ...g]),
             );
         const src = args.source;
-        if (!args.credentials && (src?.secretArn || src?.rootCaSecretArn)) {
+        if (!args.credentialsSecretArn && (src?.secretArn || src?.rootCaSecretArn)) {
             const secretArns = [src.secretArn, src.rootCaSecretArn].filter((a): a is string => !!a);
             this.rolePolicy(
                 ctx,
@@ -253,12 +254,13 @@ export class Consumer extends pulumi.ComponentResource {
                 ctx.region.apply((reg) => sourceSecretStatements(reg, { secretArns, kmsKeyArn: src.secretKmsKeyArn })),
             );
         }
-        if (args.credentials) {
-            const creds = args.credentials;
+        if (args.credentialsSecretArn) {
             this.rolePolicy(
                 ctx,
                 "secret",
-                pulumi.all([ctx.region, creds.secretArn, creds.kmsKeyArn]).apply(([reg, arn, kmsKeyArn]) => secretStatements(reg, { arn, kmsKeyArn })),
+                pulumi
+                    .all([ctx.region, args.credentialsSecretArn, args.credentialsKmsKeyArn])
+                    .apply(([reg, arn, kmsKeyArn]) => secretStatements(reg, { arn, kmsKeyArn: kmsKeyArn! })),
             );
         }
         // No statements (and no policy: IAM refuses an empty one) when every destination is granted elsewhere.
@@ -293,7 +295,7 @@ export class Consumer extends pulumi.ComponentResource {
             const created = new aws.glue.Registry(
                 `${functionName}-schemas`,
                 { registryName: physicalName([args.baseName, c.name], 255), description: `Schemas of topic ${c.topic} (consumer ${c.name})`, tags: ctx.tags },
-                { parent: this, ...protectionOf(TYPES.glueRegistry, args.environment) },
+                { parent: this, ...protectionOf(TYPES.glueRegistry, ctx.environment) },
             );
             Object.assign(this, { glueRegistry: created });
             uri = created.arn;
@@ -309,10 +311,10 @@ export class Consumer extends pulumi.ComponentResource {
     private idempotency(ctx: Ctx): aws.iam.RolePolicy | undefined {
         const { args, c, functionName } = ctx;
         if (!c.idempotency.enabled) return undefined;
-        const prod = args.environment === "prod";
+        const prod = ctx.environment === "prod";
         const key = customerKey(
             `${functionName}-idempotency-key`,
-            { description: `Encrypts the idempotency table of ${functionName}`, environment: args.environment, tags: ctx.tags },
+            { description: `Encrypts the idempotency table of ${functionName}`, environment: ctx.environment, tags: ctx.tags },
             this,
         );
         const table = new aws.dynamodb.Table(
@@ -326,7 +328,7 @@ export class Consumer extends pulumi.ComponentResource {
                 deletionProtectionEnabled: prod,
                 tags: ctx.tags,
             },
-            { parent: this, ...protectionOf(TYPES.idempotencyTable, args.environment) },
+            { parent: this, ...protectionOf(TYPES.idempotencyTable, ctx.environment) },
         );
         Object.assign(this, { idempotencyKey: key, idempotencyTable: table });
         return this.rolePolicy(
@@ -348,7 +350,8 @@ export class Consumer extends pulumi.ComponentResource {
                 runtime: aws.lambda.Runtime.NodeJS24dX,
                 architectures: ["arm64"],
                 handler: "index.handler",
-                code: ctx.args.code,
+                // The handler, bundled once per program (components/bundle.ts caches it for every consumer).
+                code: handlerArchive(),
                 // "Using Lambda with Amazon MSK": Lambda can run the function for at most 14 minutes (validated <= 840 s).
                 timeout: c.timeoutSeconds,
                 memorySize: c.memorySizeMb,
@@ -395,7 +398,7 @@ export class Consumer extends pulumi.ComponentResource {
             `${functionName}-filters-key`,
             {
                 description: `Encrypts the filter criteria of ${functionName}'s event source mapping`,
-                environment: ctx.args.environment,
+                environment: ctx.environment,
                 statements: ({ account }) => [decrypts(account)],
                 tags: ctx.tags,
             },
@@ -417,11 +420,11 @@ export class Consumer extends pulumi.ComponentResource {
         filterKmsKeyArn: pulumi.Input<string> | undefined,
         destinationDeps: pulumi.Resource[],
     ): aws.lambda.EventSourceMapping {
-        const { args, c } = ctx;
+        const { c } = ctx;
         return new aws.lambda.EventSourceMapping(
             `${ctx.name}-mapping`,
             {
-                ...mappingSourceInputs(args, c, schemaRegistryConfig(c, registryUri)),
+                ...mappingSourceInputs(ctx, schemaRegistryConfig(c, registryUri)),
                 functionName: this.function.arn,
                 topics: [c.topic],
                 startingPosition: c.startingPosition,
@@ -451,13 +454,7 @@ export class Consumer extends pulumi.ComponentResource {
             {
                 parent: this,
                 deleteBeforeReplace: true,
-                dependsOn: [
-                    ...this.rolePolicies,
-                    ...(args.network?.pathResources ?? []),
-                    ...destinationDeps,
-                    ...(args.credentials?.ready ?? []),
-                    ...(args.topic ? [args.topic] : []),
-                ],
+                dependsOn: [...this.rolePolicies, ...ctx.waitFor, ...destinationDeps],
             },
         );
     }
@@ -467,18 +464,19 @@ export class Consumer extends pulumi.ComponentResource {
  * The role's statements for reading the source (one builder per kind, lib/iam.ts), or undefined when it needs none
  * (self-managed brokers over the internet).
  */
-function sourceStatements(args: ConsumerArgs, c: ConsumerConfig): pulumi.Output<Statement[]> | undefined {
-    const src = args.source;
+function sourceStatements(ctx: Ctx): pulumi.Output<Statement[]> | undefined {
+    const { args, c } = ctx;
+    const kind = `${args.source?.kind ?? "msk"}`;
     const topic = c.topic;
     const consumerGroupId = c.consumerGroupId;
-    if (src?.kind === "self-managed") return src.subnetIds?.length ? pulumi.output(selfManagedStatements(true)) : undefined;
-    if (src?.kind === "msk-vpc-connection") {
-        const iam = args.authentication === "iam";
+    if (kind === "self-managed") return args.subnetIds?.length ? pulumi.output(selfManagedStatements(true)) : undefined;
+    if (kind === "msk-vpc-connection") {
+        const iam = ctx.authentication === "iam";
         return pulumi
-            .all([src.vpcConnectionArn!, args.clusterArn])
+            .all([args.vpcConnectionArn!, args.clusterArn])
             .apply(([connectionArn, clusterArn]) => vpcConnectionStatements({ connectionArn, clusterArn, topic, consumerGroupId, iam }));
     }
-    return pulumi.output(args.clusterArn).apply((clusterArn) => kafkaStatements({ clusterArn, topic, consumerGroupId, authentication: args.authentication }));
+    return pulumi.output(args.clusterArn).apply((clusterArn) => kafkaStatements({ clusterArn, topic, consumerGroupId, authentication: ctx.authentication }));
 }
 
 /**
@@ -487,24 +485,28 @@ function sourceStatements(args: ConsumerArgs, c: ConsumerConfig): pulumi.Output<
  * self-managed consumer settings. The access configurations: the stack's own secret (MSK SCRAM or mTLS), or the
  * source's secret, server root CA and (self-managed in a VPC) subnets and security groups.
  */
-function mappingSourceInputs(args: ConsumerArgs, c: ConsumerConfig, registry: ReturnType<typeof schemaRegistryConfig>) {
+function mappingSourceInputs(ctx: Ctx, registry: ReturnType<typeof schemaRegistryConfig>) {
+    const { args, c } = ctx;
     const src = args.source;
+    const kind = `${src?.kind ?? "msk"}`;
     const kafkaConfig = { consumerGroupId: c.consumerGroupId, schemaRegistryConfig: registry };
     const access: { type: string; uri: pulumi.Input<string> }[] = [];
-    if (args.credentials) access.push({ type: args.credentials.accessConfigurationType, uri: args.credentials.secretArn });
-    if (src?.accessType && src.secretArn) access.push({ type: src.accessType, uri: src.secretArn });
+    if (args.credentialsSecretArn)
+        access.push({ type: ACCESS_CONFIGURATION_TYPES[ctx.authentication as keyof typeof ACCESS_CONFIGURATION_TYPES], uri: args.credentialsSecretArn });
+    const auth = src?.authentication ? (`${src.authentication}` as keyof typeof ACCESS_TYPE | "iam") : "iam";
+    if (kind !== "msk" && auth !== "iam" && src?.secretArn) access.push({ type: ACCESS_TYPE[auth], uri: src.secretArn });
     if (src?.rootCaSecretArn) access.push({ type: "SERVER_ROOT_CA_CERTIFICATE", uri: src.rootCaSecretArn });
-    for (const id of src?.subnetIds ?? []) access.push({ type: "VPC_SUBNET", uri: pulumi.interpolate`subnet:${id}` });
-    for (const id of src?.securityGroupIds ?? []) access.push({ type: "VPC_SECURITY_GROUP", uri: pulumi.interpolate`security_group:${id}` });
+    for (const id of args.subnetIds ?? []) access.push({ type: "VPC_SUBNET", uri: pulumi.interpolate`subnet:${id}` });
+    for (const id of args.securityGroupIds ?? []) access.push({ type: "VPC_SECURITY_GROUP", uri: pulumi.interpolate`security_group:${id}` });
     const sourceAccessConfigurations = access.length ? access : undefined;
-    if (src?.kind === "self-managed") {
+    if (kind === "self-managed") {
         return {
-            selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: src.bootstrapServers!.join(",") } },
+            selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: (src?.bootstrapServers ?? []).join(",") } },
             selfManagedKafkaEventSourceConfig: kafkaConfig,
             sourceAccessConfigurations,
         };
     }
-    const eventSourceArn = src?.kind === "msk-vpc-connection" ? src.vpcConnectionArn! : args.clusterArn;
+    const eventSourceArn = kind === "msk-vpc-connection" ? args.vpcConnectionArn! : args.clusterArn;
     return { eventSourceArn, amazonManagedKafkaEventSourceConfig: kafkaConfig, sourceAccessConfigurations };
 }
 

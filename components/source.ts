@@ -1,11 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../lib/config";
+import type { StackEnvironment } from "../lib/destinations";
+import type { SourceAuthentication } from "../lib/settings";
 import { protectionOf, TYPES } from "../lib/retention";
 import { VPC_CONNECTION_AUTHENTICATION, type VpcConnectionAuth } from "../lib/source";
 
 export interface ServerlessKafkaArgs {
-    environment: Environment;
+    /** The stack's environment: in prod the cluster is protected (lib/retention.ts). */
+    environment: StackEnvironment;
     /** Cluster name (MSK: 1-64 characters). A change replaces the cluster. */
     clusterName: string;
     /** An existing MSK Serverless cluster to read instead of creating one. */
@@ -42,7 +45,7 @@ export class ServerlessKafka extends pulumi.ComponentResource {
                     tags: args.tags,
                 },
                 // clusterName is fixed: a replacement (new subnets or groups) must delete the old cluster first.
-                { parent: this, deleteBeforeReplace: true, ...protectionOf(TYPES.serverlessCluster, args.environment) },
+                { parent: this, deleteBeforeReplace: true, ...protectionOf(TYPES.serverlessCluster, `${args.environment}` as Environment) },
             );
             this.clusterArn = this.cluster.arn;
             this.bootstrapBrokers = this.cluster.bootstrapBrokersSaslIam;
@@ -54,7 +57,8 @@ export class ServerlessKafka extends pulumi.ComponentResource {
 export interface KafkaVpcConnectionArgs {
     /** The other account's MSK cluster, whose owner turned on multi-VPC connectivity and named this account. */
     targetClusterArn: string;
-    authentication: VpcConnectionAuth;
+    /** `iam`, `scram` or `mtls`: one the cluster allows on its multi-VPC connectivity. A change replaces the connection. */
+    authentication: SourceAuthentication;
     vpcId: pulumi.Input<string>;
     /** Subnets in the cluster's AZs (by AZ id): the connection's endpoints, which the pollers use too. */
     subnetIds: pulumi.Input<string>[];
@@ -77,7 +81,7 @@ export class KafkaVpcConnection extends pulumi.ComponentResource {
             `${name}-connection`,
             {
                 targetClusterArn: args.targetClusterArn,
-                authentication: VPC_CONNECTION_AUTHENTICATION[args.authentication],
+                authentication: VPC_CONNECTION_AUTHENTICATION[`${args.authentication}` as VpcConnectionAuth],
                 vpcId: args.vpcId,
                 clientSubnets: args.subnetIds,
                 securityGroups: args.securityGroupIds,

@@ -1,16 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../lib/config";
 import type { StackEnvironment } from "../lib/destinations";
+import type { ClusterAuthentication, FailureDestinationType, SourceAuthentication } from "../lib/settings";
+import { BROKER_PORTS, type Authentication } from "../lib/layout";
+import { VPC_CONNECTION_PORTS } from "../lib/source";
+import { factsOf } from "../policies/lib/public";
 import { Alerts } from "./alerts";
-import { handlerArchive } from "./bundle";
-import { Consumer, consumerFunctionName, idempotencyTableName, type MappingSource } from "./consumer";
+import { Consumer, consumerFunctionName, idempotencyTableName } from "./consumer";
 import { ClusterCredentials } from "./credentials";
 import { KafkaCluster } from "./kafka-cluster";
 import { Network } from "./network";
 import { KafkaTopics } from "./topics";
 import { KafkaVpcConnection, ServerlessKafka } from "./source";
-import { BROKER_PORTS, type Authentication } from "../lib/layout";
-import { ACCESS_TYPE, VPC_CONNECTION_PORTS } from "../lib/source";
 
 /**
  * Reads and validates this stack's configuration before any resource is registered. Throws `ConfigError` (a
@@ -58,15 +59,17 @@ export interface ConsumerOutputs {
 export function buildStack(cfg: StackConfig): StackOutputs {
     const base = `${cfg.project}-${cfg.stack}`;
     const tags = { project: cfg.project, stack: cfg.stack, environment: cfg.environment, "managed-by": "pulumi" };
-    const kind = cfg.source.kind;
 
+    const environment = cfg.environment as StackEnvironment;
+    const kind = cfg.source.kind;
     const network = cfg.network
         ? new Network("network", {
-              config: cfg.network,
-              brokerPort: kind === "serverless" ? BROKER_PORTS.iam : cfg.cluster.brokerPort,
-              brokerPortRange: kind === "msk-vpc-connection" ? VPC_CONNECTION_PORTS : undefined,
+              settings: cfg.networkSettings,
+              brokerPort: kind === "msk-vpc-connection" ? VPC_CONNECTION_PORTS.from : kind === "serverless" ? BROKER_PORTS.iam : cfg.cluster.brokerPort,
+              brokerPortTo: kind === "msk-vpc-connection" ? VPC_CONNECTION_PORTS.to : undefined,
               createClusterSecurityGroup: createsGroup(cfg),
               clusterAzCount: cfg.cluster.azCount,
+              failureDestinationTypes: cfg.consumers.map((c) => c.onFailure.type as FailureDestinationType),
               tags,
           })
         : undefined;
@@ -79,7 +82,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         kind === "msk"
             ? new KafkaTopics(
                   "topics",
-                  { topics: cfg.topics, clusterArn: kafka.clusterArn!, clusterName: base.slice(0, 64), environment: cfg.environment as StackEnvironment },
+                  { topics: cfg.topics, clusterArn: kafka.clusterArn!, clusterName: base.slice(0, 64), environment },
                   { dependsOn: kafka.cluster ? [kafka.cluster] : undefined },
               )
             : undefined;
@@ -88,12 +91,12 @@ export function buildStack(cfg: StackConfig): StackOutputs {
     const credentials =
         kind === "msk" && (auth === "scram" || auth === "mtls")
             ? new ClusterCredentials("credentials", {
-                  authentication: auth,
-                  environment: cfg.environment,
+                  authentication: auth as ClusterAuthentication,
+                  environment,
                   baseName: base,
                   clusterArn: kafka.clusterArn!,
                   associate: true,
-                  secrets: cfg.secrets,
+                  ...cfg.secrets,
                   tags,
               })
             : undefined;
@@ -120,7 +123,7 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         clusterSecurityGroupIds: network?.clusterSecurityGroupIds,
         clusterArn: kafka.clusterArn,
         bootstrapBrokers: kafka.bootstrapBrokers,
-        brokerPort: kind === "self-managed" ? undefined : kind === "serverless" ? BROKER_PORTS.iam : kind === "msk" ? cfg.cluster.brokerPort : undefined,
+        brokerPort: kind === "serverless" ? BROKER_PORTS.iam : kind === "msk" ? cfg.cluster.brokerPort : undefined,
         authentication: kafka.authentication,
         alarmTopicArn: alerts.topicArn,
         dashboardName: alerts.dashboardName!,
@@ -137,72 +140,60 @@ function createsGroup(cfg: StackConfig): boolean {
     return !cfg.cluster.existingClusterArn;
 }
 
-/** What the consumers read: the cluster or connection, and the mapping's source as plain data. */
+/** What the consumers read: the cluster or VPC connection, and what the mapping names. */
 interface KafkaSource {
     clusterArn?: pulumi.Output<string>;
     bootstrapBrokers: pulumi.Output<string>;
     /** The created cluster, which topics wait for. */
     cluster?: pulumi.Resource;
     brokerCount?: number;
-    /** For IAM grants and kafka destinations: `iam`, or the MSK mode that stands for a secret. */
+    /** For IAM grants and Kafka destinations: `iam`, or the MSK mode that stands for the secret. */
     authentication: Authentication;
-    mapping?: MappingSource;
+    vpcConnectionArn?: pulumi.Output<string>;
+    /** `self-managed` in a VPC: the pollers' subnets and groups. */
+    subnetIds?: pulumi.Output<string>[];
+    securityGroupIds?: pulumi.Output<string>[];
 }
 
-/** The source the stack's config names (lib/source.ts): an MSK cluster, MSK Serverless, a VPC connection, or self-managed brokers. */
+/** The source the config names (lib/source.ts): an MSK cluster, MSK Serverless, a VPC connection, or self-managed brokers. */
 function buildSource(cfg: StackConfig, base: string, tags: Record<string, string>, network: Network | undefined): KafkaSource {
     const s = cfg.source;
     const clusterName = base.slice(0, 64); // MSK: at most 64 characters
     if (s.kind === "serverless") {
         const k = new ServerlessKafka("kafka", {
-            environment: cfg.environment,
+            environment: cfg.environment as StackEnvironment,
             clusterName,
             existingClusterArn: s.clusterArn,
             subnetIds: network!.clusterSubnetIds,
             securityGroupIds: network!.clusterSecurityGroupIds,
             tags,
         });
-        return { clusterArn: k.clusterArn, bootstrapBrokers: k.bootstrapBrokers, cluster: k.cluster, authentication: "iam", mapping: { kind: "serverless" } };
+        return { clusterArn: k.clusterArn, bootstrapBrokers: k.bootstrapBrokers, cluster: k.cluster, authentication: "iam" };
     }
     if (s.kind === "msk-vpc-connection") {
         const auth = s.authentication as "iam" | "scram" | "mtls";
         const c = new KafkaVpcConnection("kafka", {
             targetClusterArn: s.clusterArn!,
-            authentication: auth,
+            authentication: auth as SourceAuthentication,
             vpcId: network!.vpcId,
             subnetIds: network!.clusterSubnetIds,
             securityGroupIds: network!.clusterSecurityGroupIds,
             tags,
         });
-        const secret = auth === "iam" ? {} : { accessType: ACCESS_TYPE[auth], secretArn: s.secretArn, secretKmsKeyArn: s.secretKmsKeyArn };
-        return {
-            clusterArn: pulumi.output(s.clusterArn!),
-            bootstrapBrokers: c.connectionArn,
-            authentication: auth,
-            mapping: { kind: s.kind, vpcConnectionArn: c.connectionArn, ...secret },
-        };
+        return { clusterArn: pulumi.output(s.clusterArn!), bootstrapBrokers: c.connectionArn, authentication: auth, vpcConnectionArn: c.connectionArn };
     }
     if (s.kind === "self-managed") {
-        const auth = s.authentication as "scram-256" | "scram-512" | "plain" | "mtls";
         const inVpc = s.brokersIn === "vpc";
         return {
             bootstrapBrokers: pulumi.output(s.bootstrapServers!.join(",")),
-            authentication: auth === "mtls" ? "mtls" : "scram",
-            mapping: {
-                kind: s.kind,
-                bootstrapServers: s.bootstrapServers,
-                subnetIds: inVpc ? network!.privateSubnetIds : undefined,
-                securityGroupIds: inVpc ? network!.clusterSecurityGroupIds : undefined,
-                accessType: ACCESS_TYPE[auth],
-                secretArn: s.secretArn,
-                secretKmsKeyArn: s.secretKmsKeyArn,
-                rootCaSecretArn: s.rootCaSecretArn,
-            },
+            authentication: s.authentication === "mtls" ? "mtls" : "scram",
+            subnetIds: inVpc ? network!.privateSubnetIds : undefined,
+            securityGroupIds: inVpc ? network!.clusterSecurityGroupIds : undefined,
         };
     }
     const cluster = new KafkaCluster("kafka", {
-        config: cfg.cluster,
-        environment: cfg.environment,
+        settings: cfg.clusterSettings,
+        environment: cfg.environment as StackEnvironment,
         clusterName,
         subnetIds: network!.clusterSubnetIds,
         securityGroupIds: network!.clusterSecurityGroupIds,
@@ -228,26 +219,42 @@ interface ConsumerSetting {
     alarmTopicArn: pulumi.Output<string>;
 }
 
-/** One Consumer per `msk-lambda:consumers` item, sharing one handler bundle; their outputs by consumer name. */
+/**
+ * One Consumer per `msk-lambda:consumers` item, through the same plain-data args a Python or YAML program gives it:
+ * the item as written in the stack file, and what its mapping waits for as the component's dependsOn (the network
+ * path and the failure destination's endpoint, the secret's value and association, its topic and Kafka failure topic).
+ */
 function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, ConsumerOutputs> {
-    const code = cfg.consumers.length ? handlerArchive() : undefined;
     const consumers: Record<string, ConsumerOutputs> = {};
-    for (const c of cfg.consumers) {
-        const consumer = new Consumer(`consumer-${c.name}`, {
-            config: c,
-            environment: cfg.environment,
-            baseName: s.base,
-            clusterArn: s.kafka.clusterArn ?? "",
-            authentication: s.kafka.authentication,
-            credentials: s.credentials,
-            network: s.network,
-            source: s.kafka.mapping,
-            topic: s.topics?.topics[c.topic],
-            failureTopic: c.onFailure.kind === "kafka" ? s.topics?.topics[c.onFailure.topic] : undefined,
-            alarmTopicArn: s.alarmTopicArn,
-            code: code!,
-            tags: s.tags,
-        });
+    cfg.consumers.forEach((c, i) => {
+        const endpoint = factsOf(c.onFailure.type)?.endpoint;
+        const failureEndpoint = endpoint ? s.network?.ensureDestinationEndpoint(endpoint) : undefined;
+        const waitFor = [
+            ...(s.network?.pathResources ?? []),
+            ...(s.credentials?.ready ?? []),
+            s.topics?.topics[c.topic],
+            c.onFailure.kind === "kafka" ? s.topics?.topics[c.onFailure.topic] : undefined,
+            failureEndpoint,
+        ].filter((r): r is pulumi.Resource => r !== undefined);
+        const consumer = new Consumer(
+            `consumer-${c.name}`,
+            {
+                settings: cfg.consumerSettings[i],
+                environment: cfg.environment as StackEnvironment,
+                baseName: s.base,
+                clusterArn: s.kafka.clusterArn ?? "",
+                authentication: s.kafka.authentication as ClusterAuthentication,
+                ...(cfg.source.kind === "msk" ? {} : { source: cfg.sourceSettings }),
+                vpcConnectionArn: s.kafka.vpcConnectionArn,
+                subnetIds: s.kafka.subnetIds,
+                securityGroupIds: s.kafka.securityGroupIds,
+                credentialsSecretArn: s.credentials?.secretArn,
+                credentialsKmsKeyArn: s.credentials?.kmsKeyArn,
+                alarmTopicArn: s.alarmTopicArn,
+                tags: s.tags,
+            },
+            { dependsOn: waitFor },
+        );
         consumers[c.name] = {
             functionName: consumer.function.name,
             functionArn: consumer.function.arn,
@@ -256,7 +263,6 @@ function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, Co
             offsetLagAlarmArn: consumer.offsetLagAlarm?.arn,
             alarmArns: Object.fromEntries(Object.entries(consumer.alarms).map(([k, a]) => [k, a!.arn])),
         };
-    }
-
+    });
     return consumers;
 }

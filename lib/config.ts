@@ -9,6 +9,7 @@ import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseOb
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { parseTopics, type TopicConfig } from "./topics";
 import { noTopicApi, parseSource, SOURCE_KINDS, SOURCE_SPEC, type SourceConfig, type SourceKind } from "./source";
+import type { ClusterSettings, ConsumerSettings, NetworkSettings, SourceSettings } from "./settings";
 import type { ConfigIssue } from "./schema";
 import { factsOf, inspectMtlsSecret, type FindingCode } from "../policies/lib/public";
 
@@ -226,6 +227,13 @@ export interface StackConfig {
     network?: NetworkConfig;
     cluster: ClusterConfig;
     consumers: ConsumerConfig[];
+    /** Each consumer as written in the stack file (what the `Consumer` component takes), in the order of `consumers`. */
+    consumerSettings: ConsumerSettings[];
+    /** `msk-lambda:source`, validated, with its defaults (the `Consumer` component's `source`). */
+    sourceSettings: SourceSettings;
+    /** `network` and `cluster` as written in the stack file (what the `Network` and `KafkaCluster` components take). */
+    networkSettings: NetworkSettings;
+    clusterSettings: ClusterSettings;
     /** Every topic the stack handles (created or existing), consumers' topics included. */
     topics: TopicConfig[];
     secrets: SecretConfig;
@@ -494,6 +502,10 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         network,
         cluster: cluster!,
         consumers: consumers!,
+        consumerSettings: (own.consumers ?? []) as ConsumerSettings[],
+        sourceSettings: source as unknown as SourceSettings,
+        networkSettings: (own.network ?? {}) as NetworkSettings,
+        clusterSettings: (own.cluster ?? {}) as ClusterSettings,
         topics: topics!,
         secrets,
         notes: notes.list,
@@ -504,6 +516,33 @@ function missing(issues: Issues, name: keyof typeof STACK_CONFIG): undefined {
     const f = STACK_CONFIG[name] as Field<unknown>;
     issues.add(k(name), `is required (${f.allowed}): pulumi config set ${k(name)} <value>`);
     return undefined;
+}
+
+/**
+ * A component's settings, checked by the stack's own parser: every problem at once, as a `ConfigError` whose keys
+ * name the component's arg (`network.settings.azCount`) instead of the stack's (`msk-lambda:network.azCount`).
+ */
+function asComponent<T>(table: "network" | "cluster", key: string, parse: (issues: Issues) => T | undefined): T {
+    const issues = new Issues();
+    const out = parse(issues);
+    const prefix = k(table);
+    for (const i of issues.list) if (i.key.startsWith(prefix)) i.key = key + i.key.slice(prefix.length);
+    issues.throwIfAny();
+    return out!;
+}
+
+/** The `Network` component's settings: the keys, defaults and checks of `msk-lambda:network`. */
+export function parseNetworkSettings(value: unknown, key: string): NetworkConfig {
+    return asComponent("network", key, (issues) => parseNetwork(value ?? {}, issues));
+}
+
+/**
+ * The `KafkaCluster` component's settings: the keys, defaults and checks of `msk-lambda:cluster`, for a cluster in
+ * `subnetCount` client subnets (its AZs).
+ */
+export function parseClusterSettings(value: unknown, key: string, environment: Environment, subnetCount: number): ClusterConfig {
+    const subnets = { mode: "existing", privateSubnetIds: Array.from({ length: subnetCount }, () => "") } as unknown as NetworkConfig;
+    return asComponent("cluster", key, (issues) => parseCluster(value ?? {}, environment, subnets, issues));
 }
 
 function parseNetwork(value: unknown, issues: Issues): NetworkConfig | undefined {
