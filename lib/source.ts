@@ -21,6 +21,7 @@
  * Plain data only: no Pulumi here.
  */
 import { Issues, list, oneOf, parseObject, str, type Spec } from "./schema";
+import { MSK_SCRAM_SECRET_PREFIX } from "../policies/lib/public";
 
 export type SourceKind = "msk" | "serverless" | "msk-vpc-connection" | "self-managed";
 export const SOURCE_KINDS = ["msk", "serverless", "msk-vpc-connection", "self-managed"] as const;
@@ -168,6 +169,21 @@ function checkVpcConnection(p: Partial<SourceConfig>, issues: Issues): void {
         return;
     }
     checkSecret(auth, p, issues);
+    // Amazon MSK, "Sign-in credentials authentication with AWS Secrets Manager": MSK only uses secrets named
+    // AmazonMSK_... and encrypted with a customer-managed key (the cluster's own, or one synced to it).
+    if (auth === "scram" && p.secretArn) {
+        const name = p.secretArn.split(":secret:")[1] ?? "";
+        if (!name.startsWith(MSK_SCRAM_SECRET_PREFIX))
+            issues.add(
+                `${K}.secretArn`,
+                `names the secret "${name.slice(0, 60)}": MSK's SASL/SCRAM secrets are named ${MSK_SCRAM_SECRET_PREFIX}... (Amazon MSK, "Sign-in credentials authentication with AWS Secrets Manager")`,
+            );
+        if (!p.secretKmsKeyArn)
+            issues.add(
+                `${K}.secretKmsKeyArn`,
+                'is required with authentication "scram": MSK\'s SASL/SCRAM secrets are encrypted with a customer-managed key, which the role must be allowed to decrypt with',
+            );
+    }
 }
 
 function checkSelfManaged(p: Partial<SourceConfig>, issues: Issues): void {
