@@ -11,6 +11,8 @@ import type { Statement } from "../lib/iam";
 import { pack } from "./helpers/pack";
 import { ROOT, runPlan } from "./helpers/plan";
 import { mappingOf, rolePolicies, runStack } from "./helpers/stack";
+import { diffPlans } from "../plan/diff";
+import { planDoc } from "./helpers/plan-doc";
 
 const OWNER_CLUSTER = "arn:aws:kafka:us-east-1:111122223333:cluster/shared/0b7c4e2a-8d4f-4c1a-9a3e-5f6d7e8f9a0b-2";
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka/lambda-AbCdEf";
@@ -332,4 +334,34 @@ describe("sources: the example stacks plan clean through the pack", function () 
             );
         });
     }
+});
+
+describe("sources: --against flags what MSK refuses on apply", () => {
+    const CLUSTER = "aws:msk/cluster:Cluster";
+    const withConnectivity = (on: boolean) => ({
+        clusterName: "c",
+        brokerNodeGroupInfo: {
+            connectivityInfo: {
+                publicAccess: { type: "DISABLED" },
+                ...(on ? { vpcConnectivity: { clientAuthentication: { sasl: { iam: true, scram: false } } } } : {}),
+            },
+        },
+    });
+
+    it("a cluster created with multi-VPC connectivity fails on apply (MSK turns it on only on an existing cluster)", () => {
+        const d = diffPlans(planDoc([]), planDoc([{ type: CLUSTER, name: "c", inputs: withConnectivity(true) }]));
+        assert.strictEqual(d.changes[0].op, "create");
+        assert.match(d.changes[0].fails ?? "", /MSK refuses while it creates a cluster/);
+        assert.deepStrictEqual(d.blocked, [d.changes[0].urn]);
+    });
+
+    it("turning it on for an existing cluster is an in-place update that does not fail, and a cluster without it is created fine", () => {
+        const update = diffPlans(
+            planDoc([{ type: CLUSTER, name: "c", inputs: withConnectivity(false) }]),
+            planDoc([{ type: CLUSTER, name: "c", inputs: withConnectivity(true) }]),
+        );
+        assert.deepStrictEqual([update.changes[0].op, update.changes[0].fails, update.blocked], ["update", undefined, []]);
+        const create = diffPlans(planDoc([]), planDoc([{ type: CLUSTER, name: "c", inputs: withConnectivity(false) }]));
+        assert.deepStrictEqual([create.changes[0].op, create.changes[0].fails], ["create", undefined]);
+    });
 });
