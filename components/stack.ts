@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig, type StackConfig } from "../lib/config";
+import { parseStackConfig, type SecretConfig, type StackConfig } from "../lib/config";
 import type { StackEnvironment } from "../lib/destinations";
 import type { ClusterAuthentication, FailureDestinationType } from "../lib/settings";
 import { factsOf } from "../policies/lib/public";
@@ -48,54 +48,36 @@ export interface ConsumerOutputs {
     alarmArns: Record<string, pulumi.Output<string>>;
 }
 
-/** Builds the whole stack from validated configuration. */
-export function buildStack(cfg: StackConfig): StackOutputs {
+/** Where the stack's components go, and the secret inputs that replace `cfg.secrets` (the `Stack` component's). */
+export interface BuildOptions {
+    /** The parent of every component (the `Stack` component); none in index.ts, whose URNs must not change. */
+    parent?: pulumi.Resource;
+    secrets?: { [K in keyof SecretConfig]?: pulumi.Input<string> };
+}
+
+/**
+ * Builds the whole stack from validated configuration, through the components' plain-data args (the same args a
+ * Python, Go, C# or YAML program gives them).
+ */
+export function buildStack(cfg: StackConfig, opts: BuildOptions = {}): StackOutputs {
     const base = `${cfg.project}-${cfg.stack}`;
     const tags = { project: cfg.project, stack: cfg.stack, environment: cfg.environment, "managed-by": "pulumi" };
+    const child: pulumi.ComponentResourceOptions = opts.parent ? { parent: opts.parent } : {};
+    const { network, cluster, topics, credentials } = buildCore(cfg, { base, tags, child, secrets: opts.secrets ?? cfg.secrets });
 
-    const environment = cfg.environment as StackEnvironment;
-    const network = new Network("network", {
-        settings: cfg.networkSettings,
-        brokerPort: cfg.cluster.brokerPort,
-        createClusterSecurityGroup: !cfg.cluster.existingClusterArn,
-        clusterAzCount: cfg.cluster.azCount,
-        failureDestinationTypes: cfg.consumers.map((c) => c.onFailure.type as FailureDestinationType),
-        tags,
-    });
-
-    const cluster = new KafkaCluster("kafka", {
-        settings: cfg.clusterSettings,
-        environment,
-        clusterName: base.slice(0, 64), // MSK: at most 64 characters
-        subnetIds: network.clusterSubnetIds,
-        securityGroupIds: network.clusterSecurityGroupIds,
-        tags,
-    });
-
-    // Every consumer's topic (and every topic listed in msk-lambda:topics) exists before its mapping is created.
-    const topics = new KafkaTopics(
-        "topics",
-        { topics: cfg.topics, clusterArn: cluster.clusterArn, clusterName: base.slice(0, 64), environment },
-        { dependsOn: cluster.cluster ? [cluster.cluster] : undefined },
-    );
-
+    const alerts = new Alerts("alerts", { environment: cfg.environment as StackEnvironment, baseName: base, tags }, child);
     const auth = cfg.cluster.authentication;
-    const credentials =
-        auth === "scram" || auth === "mtls"
-            ? new ClusterCredentials("credentials", {
-                  authentication: auth as ClusterAuthentication,
-                  environment,
-                  baseName: base,
-                  clusterArn: cluster.clusterArn,
-                  associate: true,
-                  ...cfg.secrets,
-                  tags,
-              })
-            : undefined;
-
-    const alerts = new Alerts("alerts", { environment: cfg.environment as StackEnvironment, baseName: base, tags });
-
-    const consumers = buildConsumers(cfg, { base, tags, clusterArn: cluster.clusterArn, auth, credentials, network, topics, alarmTopicArn: alerts.topicArn });
+    const consumers = buildConsumers(cfg, {
+        base,
+        tags,
+        child,
+        clusterArn: cluster.clusterArn,
+        auth,
+        credentials,
+        network,
+        topics,
+        alarmTopicArn: alerts.topicArn,
+    });
 
     alerts.dashboard({
         // An existing cluster's broker count is not known here: its broker widgets are left out.
@@ -123,10 +105,71 @@ export function buildStack(cfg: StackConfig): StackOutputs {
     };
 }
 
+/** The network, the cluster, its topics and (SCRAM, mTLS) its credentials. */
+function buildCore(
+    cfg: StackConfig,
+    s: { base: string; tags: Record<string, string>; child: pulumi.ComponentResourceOptions; secrets: BuildOptions["secrets"] },
+) {
+    const { base, tags, child } = s;
+    const environment = cfg.environment as StackEnvironment;
+    const network = new Network(
+        "network",
+        {
+            settings: cfg.networkSettings,
+            brokerPort: cfg.cluster.brokerPort,
+            createClusterSecurityGroup: !cfg.cluster.existingClusterArn,
+            clusterAzCount: cfg.cluster.azCount,
+            failureDestinationTypes: cfg.consumers.map((c) => c.onFailure.type as FailureDestinationType),
+            tags,
+        },
+        child,
+    );
+
+    const cluster = new KafkaCluster(
+        "kafka",
+        {
+            settings: cfg.clusterSettings,
+            environment,
+            clusterName: base.slice(0, 64), // MSK: at most 64 characters
+            subnetIds: network.clusterSubnetIds,
+            securityGroupIds: network.clusterSecurityGroupIds,
+            tags,
+        },
+        child,
+    );
+
+    // Every consumer's topic (and every topic listed in msk-lambda:topics) exists before its mapping is created.
+    const topics = new KafkaTopics(
+        "topics",
+        { topics: cfg.topics, clusterArn: cluster.clusterArn, clusterName: base.slice(0, 64), environment },
+        { ...child, dependsOn: cluster.cluster ? [cluster.cluster] : undefined },
+    );
+
+    const auth = cfg.cluster.authentication;
+    const credentials =
+        auth === "scram" || auth === "mtls"
+            ? new ClusterCredentials(
+                  "credentials",
+                  {
+                      authentication: auth as ClusterAuthentication,
+                      environment,
+                      baseName: base,
+                      clusterArn: cluster.clusterArn,
+                      associate: true,
+                      ...s.secrets,
+                      tags,
+                  },
+                  child,
+              )
+            : undefined;
+    return { network, cluster, topics, credentials };
+}
+
 /** What every consumer of the stack shares. */
 interface ConsumerSetting {
     base: string;
     tags: Record<string, string>;
+    child: pulumi.ComponentResourceOptions;
     clusterArn: pulumi.Output<string>;
     auth: StackConfig["cluster"]["authentication"];
     credentials?: ClusterCredentials;
@@ -165,7 +208,7 @@ function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, Co
                 alarmTopicArn: s.alarmTopicArn,
                 tags: s.tags,
             },
-            { dependsOn: waitFor },
+            { ...s.child, dependsOn: waitFor },
         );
         consumers[c.name] = {
             functionName: consumer.function.name,
