@@ -160,7 +160,7 @@ describe("component package (PulumiPlugin.yaml)", function () {
         assert.ok(validate(schema), JSON.stringify(validate.errors, null, 1));
     });
 
-    it("accepts the YAML example program: its Pulumi.yaml is a valid project, and every msk-lambda resource matches the schema", () => {
+    it("accepts the YAML example program: its Pulumi.yaml is a valid project, and every msk-lambda resource matches the schema and builds", async () => {
         const file = path.join(ROOT, "examples", "languages", "yaml", "Pulumi.yaml");
         const program = parseYaml(fs.readFileSync(file, "utf8")) as any;
         const project = JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", "pulumi-project.schema.json"), "utf8"));
@@ -188,6 +188,13 @@ describe("component package (PulumiPlugin.yaml)", function () {
         }
         assert.ok(used > 0, "the example uses no msk-lambda component");
         assert.deepStrictEqual(problems, []);
+        // Its Stack builds under the mocks (its settings pass the stack's validator).
+        const stacks = Object.entries<any>(program.resources).filter(([, r]) => r.type === "msk-lambda:index:Stack");
+        assert.ok(stacks.length > 0, "the example uses no Stack component");
+        for (const [name, r] of stacks) {
+            const built = await run(() => provider.construct(name, r.type, r.properties, {}), { stack: "dev" });
+            assert.ok(built.ofType("aws:lambda/eventSourceMapping:EventSourceMapping").length >= 1, `${name} built no consumer`);
+        }
     });
 
     it("has a Python example that python3 compiles", () => {
