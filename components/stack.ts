@@ -180,21 +180,21 @@ interface ConsumerSetting {
 
 /**
  * One Consumer per `msk-lambda:consumers` item, through the same plain-data args a Python or YAML program gives it:
- * the item as written in the stack file, and what its mapping waits for as the component's dependsOn (the network
- * path and the failure destination's endpoint, the secret's value and association, its topic and Kafka failure topic).
+ * the item as written in the stack file, and what its mapping waits for as `waitFor` (the network path and the
+ * failure destination's endpoint, the secret's value and association, its topic and Kafka failure topic).
  */
 function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, ConsumerOutputs> {
     const consumers: Record<string, ConsumerOutputs> = {};
     cfg.consumers.forEach((c, i) => {
         const endpoint = factsOf(c.onFailure.type)?.endpoint;
-        const failureEndpoint = endpoint ? s.network.ensureDestinationEndpoint(endpoint) : undefined;
+        const failureEndpoint = endpoint ? s.network.endpoints[endpoint.service] : undefined;
         const waitFor = [
-            ...s.network.pathResources,
-            ...(s.credentials?.ready ?? []),
-            s.topics.topics[c.topic],
-            c.onFailure.kind === "kafka" ? s.topics.topics[c.onFailure.topic] : undefined,
-            failureEndpoint,
-        ].filter((r): r is pulumi.Resource => r !== undefined);
+            s.network.pollerPathReady,
+            s.credentials?.secretReady,
+            s.topics.topics[c.topic]?.arn,
+            c.onFailure.kind === "kafka" ? s.topics.topics[c.onFailure.topic]?.arn : undefined,
+            failureEndpoint?.id,
+        ].filter((o): o is pulumi.Output<string> => o !== undefined);
         const consumer = new Consumer(
             `consumer-${c.name}`,
             {
@@ -207,8 +207,9 @@ function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, Co
                 credentialsKmsKeyArn: s.credentials?.kmsKeyArn,
                 alarmTopicArn: s.alarmTopicArn,
                 tags: s.tags,
+                waitFor,
             },
-            { ...s.child, dependsOn: waitFor },
+            s.child,
         );
         consumers[c.name] = {
             functionName: consumer.function.name,

@@ -62,8 +62,8 @@ orders = msk_lambda.Consumer(
     credentials_kms_key_arn=credentials.kms_key_arn,
     alarm_topic_arn=alerts.topic_arn,
     tags=tags,
-    # The mapping waits for the pollers' network path and the secret (Lambda checks both when it creates it).
-    opts=pulumi.ResourceOptions(depends_on=[network, credentials]),
+    # Only the mapping waits for the pollers' network path and the secret (Lambda checks both when it creates it).
+    wait_for=[network.poller_path_ready, credentials.secret_ready],
 )
 
 pulumi.export("clusterArn", cluster.cluster_arn)
