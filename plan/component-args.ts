@@ -206,7 +206,11 @@ export function settingsSource(): string {
             w.props("consumer", CONSUMER_SPEC as unknown as Table),
         ),
         iface("TopicSettings", "One entry of `msk-lambda:topics`.", w.props("topic", TOPIC_SPEC as unknown as Table)),
-        iface("StackSettings", "The whole stack configuration (namespace `msk-lambda`) but its secret keys, as plain data.", w.props("stack", STACK_CONFIG as unknown as Table)),
+        iface(
+            "StackSettings",
+            "The whole stack configuration (namespace `msk-lambda`) but its secret keys, as plain data.",
+            w.props("stack", STACK_CONFIG as unknown as Table),
+        ),
     ];
     const imports = [...w.imports].sort();
     return [
