@@ -13,4 +13,5 @@ export { Destination } from "../components/destination";
 export { KafkaCluster } from "../components/kafka-cluster";
 export { Network } from "../components/network";
 export { KafkaTopics } from "../components/topics";
+export { Stack } from "../components/whole-stack";
 export * from "../lib/settings";

@@ -36,8 +36,9 @@ export { handlerEnvironment };
 
 /**
  * A consumer's args: plain data (the component package's schema is inferred from them). What the mapping must wait
- * for (the network path, the secret's value and association, the topic) is the component's `dependsOn`: Lambda checks
- * all of them when it creates the mapping.
+ * for (the network path, the secret's value and association, the topic) is `waitFor`, outputs of those resources:
+ * only the mapping waits for them, not the function and the rest (the component's own `dependsOn` would hold up every
+ * child until the cluster and its topic exist, some 25 minutes on a first `pulumi up`).
  */
 export interface ConsumerArgs {
     /**
@@ -73,6 +74,13 @@ export interface ConsumerArgs {
     alarmTopicArn?: pulumi.Input<string>;
     /** Tags on every taggable resource (the consumer's name is added as tag `consumer`). */
     tags?: { [key: string]: string };
+    /**
+     * Outputs (ids, ARNs) of what the event source mapping must wait for, since Lambda checks them when it creates
+     * it: the pollers' network path (the `Network` component's `pollerPathReady` and the failure destination's
+     * endpoint id), the secret (`ClusterCredentials.secretReady`), the topic and a Kafka failure topic (their ARNs).
+     * Only the mapping waits for them.
+     */
+    waitFor?: pulumi.Input<string>[];
 }
 
 /** The consumer's idempotency table (DynamoDB: at most 255 characters). */
@@ -92,8 +100,8 @@ interface Ctx {
     c: ConsumerConfig;
     environment: Environment;
     authentication: Authentication;
-    /** The component's dependsOn: what the mapping waits for. */
-    waitFor: pulumi.Input<pulumi.Resource>[];
+    /** What the mapping waits for: the resources behind these outputs. */
+    waitFor: pulumi.Input<string>[];
     tags: Record<string, string>;
     child: pulumi.CustomResourceOptions;
     functionName: string;
@@ -134,14 +142,13 @@ export class Consumer extends pulumi.ComponentResource {
         super("msk-lambda:index:Consumer", name, {}, opts);
         const child = { parent: this };
         const functionName = consumerFunctionName(args.baseName, c.name);
-        const dependsOn = opts?.dependsOn;
         const ctx: Ctx = {
             name,
             args,
             c,
             environment,
             authentication,
-            waitFor: dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn as pulumi.Input<pulumi.Resource>],
+            waitFor: args.waitFor ?? [],
             tags: { ...(args.tags ?? {}), consumer: c.name },
             child,
             functionName,
@@ -454,7 +461,8 @@ export class Consumer extends pulumi.ComponentResource {
             {
                 parent: this,
                 deleteBeforeReplace: true,
-                dependsOn: [...this.rolePolicies, ...ctx.waitFor, ...destinationDeps],
+                // An output in dependsOn adds the resources behind it (Pulumi's gatherExplicitDependencies), known or not.
+                dependsOn: [...this.rolePolicies, ...destinationDeps, pulumi.output(ctx.waitFor).apply(() => []) as unknown as pulumi.Resource],
             },
         );
     }

@@ -75,6 +75,8 @@ export class ClusterCredentials extends pulumi.ComponentResource {
     public readonly secretVersion: aws.secretsmanager.SecretVersion;
     /** SCRAM with `associate`: the secret's association with the cluster. */
     public readonly association?: aws.msk.SingleScramSecretAssociation;
+    /** Known when the secret has its value and (SCRAM) is associated with the cluster: what a `Consumer`'s `waitFor` takes. */
+    public readonly secretReady: pulumi.Output<string>;
 
     /** What must exist before a mapping can use the secret: its value and (SCRAM) the cluster association. */
     get ready(): pulumi.Resource[] {
@@ -118,6 +120,7 @@ export class ClusterCredentials extends pulumi.ComponentResource {
         );
 
         if (auth === "scram") this.scramAccess(name, args, secret);
+        this.secretReady = pulumi.all(this.ready.map((r) => (r as aws.secretsmanager.SecretVersion).id)).apply((ids) => ids.join(","));
         this.registerOutputs({ secretArn: this.secretArn, kmsKeyArn: this.kmsKeyArn });
     }
 

@@ -71,6 +71,11 @@ export class Network extends pulumi.ComponentResource {
     public readonly pathEndpoints: aws.ec2.VpcEndpoint[] = [];
     /** The private subnets' default routes through the NAT gateways (`nat`). */
     public readonly natRoutes: aws.ec2.Route[] = [];
+    /**
+     * Known when the pollers' path to STS, Lambda and Secrets Manager exists (its endpoints or NAT routes): what a
+     * `Consumer`'s `waitFor` takes.
+     */
+    public readonly pollerPathReady: pulumi.Output<string>;
 
     /** Lambda, STS and Secrets Manager interface endpoints (the pollers' path without NAT). */
     private readonly endpointsEnabled: boolean;
@@ -117,6 +122,8 @@ export class Network extends pulumi.ComponentResource {
                 this.pathEndpoints.push(this.interfaceEndpoint(service));
             }
         }
+
+        this.pollerPathReady = pulumi.all(this.pathResources.map((r) => (r as aws.ec2.VpcEndpoint | aws.ec2.Route).id)).apply((ids) => ids.join(","));
 
         for (const type of new Set(args.failureDestinationTypes ?? [])) {
             const endpoint = factsOf(`${type}`)?.endpoint;

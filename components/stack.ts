@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig, type StackConfig } from "../lib/config";
+import { parseStackConfig, type SecretConfig, type StackConfig } from "../lib/config";
 import type { StackEnvironment } from "../lib/destinations";
 import type { ClusterAuthentication, FailureDestinationType, SourceAuthentication } from "../lib/settings";
 import { BROKER_PORTS, type Authentication } from "../lib/layout";
@@ -55,55 +55,25 @@ export interface ConsumerOutputs {
     alarmArns: Record<string, pulumi.Output<string>>;
 }
 
-/** Builds the whole stack from validated configuration. */
-export function buildStack(cfg: StackConfig): StackOutputs {
+/** Where the stack's components go, and the secret inputs that replace `cfg.secrets` (the `Stack` component's). */
+export interface BuildOptions {
+    /** The parent of every component (the `Stack` component); none in index.ts, whose URNs must not change. */
+    parent?: pulumi.Resource;
+    secrets?: { [K in keyof SecretConfig]?: pulumi.Input<string> };
+}
+
+/**
+ * Builds the whole stack from validated configuration, through the components' plain-data args (the same args a
+ * Python, Go, C# or YAML program gives them).
+ */
+export function buildStack(cfg: StackConfig, opts: BuildOptions = {}): StackOutputs {
     const base = `${cfg.project}-${cfg.stack}`;
     const tags = { project: cfg.project, stack: cfg.stack, environment: cfg.environment, "managed-by": "pulumi" };
+    const child: pulumi.ComponentResourceOptions = opts.parent ? { parent: opts.parent } : {};
+    const { network, kafka, topics, credentials } = buildCore(cfg, { base, tags, child, secrets: opts.secrets ?? cfg.secrets });
 
-    const environment = cfg.environment as StackEnvironment;
-    const kind = cfg.source.kind;
-    const network = cfg.network
-        ? new Network("network", {
-              settings: cfg.networkSettings,
-              brokerPort: kind === "msk-vpc-connection" ? VPC_CONNECTION_PORTS.from : kind === "serverless" ? BROKER_PORTS.iam : cfg.cluster.brokerPort,
-              brokerPortTo: kind === "msk-vpc-connection" ? VPC_CONNECTION_PORTS.to : undefined,
-              createClusterSecurityGroup: createsGroup(cfg),
-              clusterAzCount: cfg.cluster.azCount,
-              failureDestinationTypes: cfg.consumers.map((c) => c.onFailure.type as FailureDestinationType),
-              tags,
-          })
-        : undefined;
-
-    const kafka = buildSource(cfg, base, tags, network);
-
-    // Every consumer's topic (and every topic listed in msk-lambda:topics) exists before its mapping is created.
-    // Only an MSK provisioned cluster has the MSK topic API; the other sources' topics must exist (lib/source.ts).
-    const topics =
-        kind === "msk"
-            ? new KafkaTopics(
-                  "topics",
-                  { topics: cfg.topics, clusterArn: kafka.clusterArn!, clusterName: base.slice(0, 64), environment },
-                  { dependsOn: kafka.cluster ? [kafka.cluster] : undefined },
-              )
-            : undefined;
-
-    const auth = cfg.cluster.authentication;
-    const credentials =
-        kind === "msk" && (auth === "scram" || auth === "mtls")
-            ? new ClusterCredentials("credentials", {
-                  authentication: auth as ClusterAuthentication,
-                  environment,
-                  baseName: base,
-                  clusterArn: kafka.clusterArn!,
-                  associate: true,
-                  ...cfg.secrets,
-                  tags,
-              })
-            : undefined;
-
-    const alerts = new Alerts("alerts", { environment: cfg.environment as StackEnvironment, baseName: base, tags });
-
-    const consumers = buildConsumers(cfg, { base, tags, kafka, credentials, network, topics, alarmTopicArn: alerts.topicArn });
+    const alerts = new Alerts("alerts", { environment: cfg.environment as StackEnvironment, baseName: base, tags }, child);
+    const consumers = buildConsumers(cfg, { base, tags, child, kafka, credentials, network, topics, alarmTopicArn: alerts.topicArn });
 
     alerts.dashboard({
         // An existing cluster's broker count is not known here: its broker widgets are left out.
@@ -123,12 +93,68 @@ export function buildStack(cfg: StackConfig): StackOutputs {
         clusterSecurityGroupIds: network?.clusterSecurityGroupIds,
         clusterArn: kafka.clusterArn,
         bootstrapBrokers: kafka.bootstrapBrokers,
-        brokerPort: kind === "serverless" ? BROKER_PORTS.iam : kind === "msk" ? cfg.cluster.brokerPort : undefined,
+        brokerPort: cfg.source.kind === "serverless" ? BROKER_PORTS.iam : cfg.source.kind === "msk" ? cfg.cluster.brokerPort : undefined,
         authentication: kafka.authentication,
         alarmTopicArn: alerts.topicArn,
         dashboardName: alerts.dashboardName!,
         consumers,
     };
+}
+
+type Child = pulumi.ComponentResourceOptions;
+
+/** The network (none for self-managed brokers over the internet), the source, its topics and (SCRAM, mTLS) its credentials. */
+function buildCore(cfg: StackConfig, s: { base: string; tags: Record<string, string>; child: Child; secrets: BuildOptions["secrets"] }) {
+    const { base, tags, child } = s;
+    const environment = cfg.environment as StackEnvironment;
+    const kind = cfg.source.kind;
+    const network = cfg.network
+        ? new Network(
+              "network",
+              {
+                  settings: cfg.networkSettings,
+                  brokerPort: kind === "msk-vpc-connection" ? VPC_CONNECTION_PORTS.from : kind === "serverless" ? BROKER_PORTS.iam : cfg.cluster.brokerPort,
+                  brokerPortTo: kind === "msk-vpc-connection" ? VPC_CONNECTION_PORTS.to : undefined,
+                  createClusterSecurityGroup: createsGroup(cfg),
+                  clusterAzCount: cfg.cluster.azCount,
+                  failureDestinationTypes: cfg.consumers.map((c) => c.onFailure.type as FailureDestinationType),
+                  tags,
+              },
+              child,
+          )
+        : undefined;
+
+    const kafka = buildSource(cfg, { base, tags, child }, network);
+
+    // Every consumer's topic (and every topic listed in msk-lambda:topics) exists before its mapping is created.
+    // Only an MSK provisioned cluster has the MSK topic API; the other sources' topics must exist (lib/source.ts).
+    const topics =
+        kind === "msk"
+            ? new KafkaTopics(
+                  "topics",
+                  { topics: cfg.topics, clusterArn: kafka.clusterArn!, clusterName: base.slice(0, 64), environment },
+                  { ...child, dependsOn: kafka.cluster ? [kafka.cluster] : undefined },
+              )
+            : undefined;
+
+    const auth = cfg.cluster.authentication;
+    const credentials =
+        kind === "msk" && (auth === "scram" || auth === "mtls")
+            ? new ClusterCredentials(
+                  "credentials",
+                  {
+                      authentication: auth as ClusterAuthentication,
+                      environment,
+                      baseName: base,
+                      clusterArn: kafka.clusterArn!,
+                      associate: true,
+                      ...s.secrets,
+                      tags,
+                  },
+                  child,
+              )
+            : undefined;
+    return { network, kafka, topics, credentials };
 }
 
 /** Whether the stack creates the security group the pollers (and a created cluster or VPC connection) use. */
@@ -156,30 +182,40 @@ interface KafkaSource {
 }
 
 /** The source the config names (lib/source.ts): an MSK cluster, MSK Serverless, a VPC connection, or self-managed brokers. */
-function buildSource(cfg: StackConfig, base: string, tags: Record<string, string>, network: Network | undefined): KafkaSource {
+function buildSource(cfg: StackConfig, o: { base: string; tags: Record<string, string>; child: Child }, network: Network | undefined): KafkaSource {
     const s = cfg.source;
-    const clusterName = base.slice(0, 64); // MSK: at most 64 characters
+    const { tags, child } = o;
+    const clusterName = o.base.slice(0, 64); // MSK: at most 64 characters
+    const environment = cfg.environment as StackEnvironment;
     if (s.kind === "serverless") {
-        const k = new ServerlessKafka("kafka", {
-            environment: cfg.environment as StackEnvironment,
-            clusterName,
-            existingClusterArn: s.clusterArn,
-            subnetIds: network!.clusterSubnetIds,
-            securityGroupIds: network!.clusterSecurityGroupIds,
-            tags,
-        });
+        const k = new ServerlessKafka(
+            "kafka",
+            {
+                environment,
+                clusterName,
+                existingClusterArn: s.clusterArn,
+                subnetIds: network!.clusterSubnetIds,
+                securityGroupIds: network!.clusterSecurityGroupIds,
+                tags,
+            },
+            child,
+        );
         return { clusterArn: k.clusterArn, bootstrapBrokers: k.bootstrapBrokers, cluster: k.cluster, authentication: "iam" };
     }
     if (s.kind === "msk-vpc-connection") {
         const auth = s.authentication as "iam" | "scram" | "mtls";
-        const c = new KafkaVpcConnection("kafka", {
-            targetClusterArn: s.clusterArn!,
-            authentication: auth as SourceAuthentication,
-            vpcId: network!.vpcId,
-            subnetIds: network!.clusterSubnetIds,
-            securityGroupIds: network!.clusterSecurityGroupIds,
-            tags,
-        });
+        const c = new KafkaVpcConnection(
+            "kafka",
+            {
+                targetClusterArn: s.clusterArn!,
+                authentication: auth as SourceAuthentication,
+                vpcId: network!.vpcId,
+                subnetIds: network!.clusterSubnetIds,
+                securityGroupIds: network!.clusterSecurityGroupIds,
+                tags,
+            },
+            child,
+        );
         return { clusterArn: pulumi.output(s.clusterArn!), bootstrapBrokers: c.connectionArn, authentication: auth, vpcConnectionArn: c.connectionArn };
     }
     if (s.kind === "self-managed") {
@@ -191,14 +227,18 @@ function buildSource(cfg: StackConfig, base: string, tags: Record<string, string
             securityGroupIds: inVpc ? network!.clusterSecurityGroupIds : undefined,
         };
     }
-    const cluster = new KafkaCluster("kafka", {
-        settings: cfg.clusterSettings,
-        environment: cfg.environment as StackEnvironment,
-        clusterName,
-        subnetIds: network!.clusterSubnetIds,
-        securityGroupIds: network!.clusterSecurityGroupIds,
-        tags,
-    });
+    const cluster = new KafkaCluster(
+        "kafka",
+        {
+            settings: cfg.clusterSettings,
+            environment,
+            clusterName,
+            subnetIds: network!.clusterSubnetIds,
+            securityGroupIds: network!.clusterSecurityGroupIds,
+            tags,
+        },
+        child,
+    );
     return {
         clusterArn: cluster.clusterArn,
         bootstrapBrokers: cluster.bootstrapBrokers,
@@ -212,6 +252,7 @@ function buildSource(cfg: StackConfig, base: string, tags: Record<string, string
 interface ConsumerSetting {
     base: string;
     tags: Record<string, string>;
+    child: pulumi.ComponentResourceOptions;
     kafka: KafkaSource;
     credentials?: ClusterCredentials;
     network?: Network;
@@ -221,21 +262,21 @@ interface ConsumerSetting {
 
 /**
  * One Consumer per `msk-lambda:consumers` item, through the same plain-data args a Python or YAML program gives it:
- * the item as written in the stack file, and what its mapping waits for as the component's dependsOn (the network
- * path and the failure destination's endpoint, the secret's value and association, its topic and Kafka failure topic).
+ * the item as written in the stack file, and what its mapping waits for as `waitFor` (the network path and the
+ * failure destination's endpoint, the secret's value and association, its topic and Kafka failure topic).
  */
 function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, ConsumerOutputs> {
     const consumers: Record<string, ConsumerOutputs> = {};
     cfg.consumers.forEach((c, i) => {
         const endpoint = factsOf(c.onFailure.type)?.endpoint;
-        const failureEndpoint = endpoint ? s.network?.ensureDestinationEndpoint(endpoint) : undefined;
+        const failureEndpoint = endpoint ? s.network?.endpoints[endpoint.service] : undefined;
         const waitFor = [
-            ...(s.network?.pathResources ?? []),
-            ...(s.credentials?.ready ?? []),
-            s.topics?.topics[c.topic],
-            c.onFailure.kind === "kafka" ? s.topics?.topics[c.onFailure.topic] : undefined,
-            failureEndpoint,
-        ].filter((r): r is pulumi.Resource => r !== undefined);
+            s.network?.pollerPathReady,
+            s.credentials?.secretReady,
+            s.topics?.topics[c.topic]?.arn,
+            c.onFailure.kind === "kafka" ? s.topics?.topics[c.onFailure.topic]?.arn : undefined,
+            failureEndpoint?.id,
+        ].filter((o): o is pulumi.Output<string> => o !== undefined);
         const consumer = new Consumer(
             `consumer-${c.name}`,
             {
@@ -252,8 +293,9 @@ function buildConsumers(cfg: StackConfig, s: ConsumerSetting): Record<string, Co
                 credentialsKmsKeyArn: s.credentials?.kmsKeyArn,
                 alarmTopicArn: s.alarmTopicArn,
                 tags: s.tags,
+                waitFor,
             },
-            { dependsOn: waitFor },
+            s.child,
         );
         consumers[c.name] = {
             functionName: consumer.function.name,

@@ -439,7 +439,20 @@ function checkGatewayRouteTables(network: ReturnType<typeof parseNetwork>, consu
  * @param raw       all config keys with their namespaces, e.g. from `pulumi.runtime.allConfig()`
  * @param secretKeys keys that were set as secrets (with namespace); secret-only keys must be among them
  */
-export function parseStackConfig(raw: Record<string, string>, opts: { project: string; stack: string; secretKeys?: string[] }): StackConfig {
+export function parseStackConfig(
+    raw: Record<string, string>,
+    opts: {
+        project: string;
+        stack: string;
+        secretKeys?: string[];
+        /**
+         * Secret keys (without namespace) whose values are not known while the config is checked (secret outputs a
+         * Python, Go, C# or YAML program gives the `Stack` component): their presence counts; their content is not
+         * inspected here (the policy pack inspects the stored mTLS secret with the same checks).
+         */
+        opaqueSecrets?: string[];
+    },
+): StackConfig {
     const issues = new Issues();
     const own = ownKeys(raw, opts.secretKeys, issues);
     checkRegion(raw, issues);
@@ -467,7 +480,7 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         const v = STACK_CONFIG[name].parse(own[name], k(name), issues);
         if (v !== undefined) secrets[name] = v;
     }
-    if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues);
+    if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues, opts.opaqueSecrets ?? []);
 
     const consumers = parseConsumers(own.consumers ?? [], {
         project: opts.project,
@@ -705,7 +718,7 @@ function checkBrokerType(
     }
 }
 
-function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Issues): void {
+function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Issues, opaque: string[]): void {
     if (s.scramPassword !== undefined && auth !== "scram") {
         issues.add(k("scramPassword"), `is only for authentication "scram", got "${auth}"`);
     }
@@ -717,6 +730,7 @@ function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Is
             if (s[name] === undefined) issues.add(k(name), `is required with authentication "mtls": pulumi config set --secret ${k(name)} < file.pem`);
         }
         if (s.mtlsCertificate === undefined || s.mtlsPrivateKey === undefined) return;
+        if (opaque.some((name) => name.startsWith("mtls"))) return;
         // The same inspection the policy pack runs on the stored secret (its findings never quote secret material).
         const value = {
             certificate: s.mtlsCertificate,

@@ -116,7 +116,10 @@ class Writer {
     }
 
     props(table: string, spec: Table): Prop[] {
-        return Object.entries(spec).map(([name, f]) => ({ name, type: this.typeOf(table, name, f), optional: !f.required, doc: docOf(f) }));
+        // Secret keys are not settings: a component takes them as secret inputs of their own (the `Stack` component).
+        return Object.entries(spec)
+            .filter(([, f]) => !f.secret)
+            .map(([name, f]) => ({ name, type: this.typeOf(table, name, f), optional: !f.required, doc: docOf(f) }));
     }
 }
 
@@ -209,7 +212,11 @@ export function settingsSource(): string {
             w.props("consumer", CONSUMER_SPEC as unknown as Table),
         ),
         iface("TopicSettings", "One entry of `msk-lambda:topics`.", w.props("topic", TOPIC_SPEC as unknown as Table)),
-        iface("StackSettings", "The whole stack configuration (namespace `msk-lambda`), as plain data.", w.props("stack", STACK_CONFIG as unknown as Table)),
+        iface(
+            "StackSettings",
+            "The whole stack configuration (namespace `msk-lambda`) but its secret keys, as plain data.",
+            w.props("stack", STACK_CONFIG as unknown as Table),
+        ),
     ];
     const imports = [...w.imports].sort();
     return [

@@ -1,13 +1,16 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { Consumer } from "../components/consumer";
+import { Stack } from "../components/whole-stack";
 import { ConfigError } from "../lib/config";
 import { parseConsumerSettings } from "../lib/consumer-config";
 import { StackEnvironment } from "../lib/destinations";
 import { ClusterAuthentication, type ConsumerSettings } from "../lib/settings";
 import { settingsSource } from "../plan/component-args";
 import { simulate } from "../plan/simulate";
+import { run } from "./helpers/sim";
 
 /**
  * The component package's args (lib/settings.ts) are generated from the config tables that validate the stack, so
@@ -112,5 +115,44 @@ describe("component args (lib/settings.ts)", () => {
             sim.resources.map((r) => r.type),
             ["pulumi:pulumi:Stack"],
         );
+    });
+
+    describe("Stack: secrets another language's program passes as secret outputs", () => {
+        const CA = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
+        const settings = (authentication: string) => ({
+            environment: StackEnvironment.Dev,
+            cluster: { authentication, ...(authentication === "mtls" ? { certificateAuthorityArns: [CA] } : {}) },
+            consumers: [{ name: "orders", topic: "orders" }],
+        });
+
+        it("are counted present (not inspected) and reach the secret's value, as secrets", async () => {
+            const r = await run(() => {
+                new Stack("it", {
+                    settings: settings("mtls") as any,
+                    mtlsCertificate: pulumi.secret("-----BEGIN CERTIFICATE-----..."),
+                    mtlsPrivateKey: pulumi.secret("-----BEGIN PRIVATE KEY-----..."),
+                });
+            });
+            const version = r.one("aws:secretsmanager/secretVersion:SecretVersion");
+            assert.ok(JSON.stringify(version.rawInputs.secretString).includes("4dabf18193072939515e22adb298388d"), "the secret's value is a secret");
+            const mapping = r.one("aws:lambda/eventSourceMapping:EventSourceMapping");
+            assert.strictEqual(mapping.inputs.sourceAccessConfigurations[0].type, "CLIENT_CERTIFICATE_TLS_AUTH");
+        });
+
+        it("a missing one is still refused by its msk-lambda: key, before anything registers", async () => {
+            let error: any;
+            const r = await run(() => {
+                try {
+                    new Stack("it", { settings: settings("mtls") as any, mtlsCertificate: pulumi.secret("x") });
+                } catch (e) {
+                    error = e;
+                }
+            });
+            assert.deepStrictEqual(
+                error?.issues?.map((i: { key: string }) => i.key),
+                ["msk-lambda:mtlsPrivateKey"],
+            );
+            assert.strictEqual(r.resources.length, 1);
+        });
     });
 });
