@@ -208,6 +208,12 @@ describe("sources: resources and inputs", function () {
         assert.strictEqual(readTopic.Resource, (sc.rawState.arn as string).replace(":cluster/", ":topic/") + "/orders");
     });
 
+    it("serverless in prod: the cluster is protected, and a replacement deletes it first (its name is fixed)", async () => {
+        const r = await runStack({ environment: "prod", source: { kind: "serverless" }, network: { azCount: 2 }, consumers: [CONSUMER] });
+        const sc = r.one("aws:msk/serverlessCluster:ServerlessCluster");
+        assert.deepStrictEqual([sc.options.protect, sc.options.deleteBeforeReplace], [true, true]);
+    });
+
     it("cross-account owner: multi-VPC connectivity for the cluster's authentication and a cluster policy naming the accounts", async () => {
         const r = await runStack({ cluster: { brokerInstanceType: "kafka.m7g.large", crossAccountConsumers: ["444455556666"] }, consumers: [] });
         const cluster = r.one("aws:msk/cluster:Cluster");
