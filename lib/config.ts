@@ -8,6 +8,7 @@ import { BROKER_PORTS, checkVpcCidr, clusterSubnetCount, LAYOUT_MAX_VPC_PREFIX, 
 import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { parseTopics, type TopicConfig } from "./topics";
+import type { ClusterSettings, ConsumerSettings, NetworkSettings } from "./settings";
 import type { ConfigIssue } from "./schema";
 import { factsOf, inspectMtlsSecret, type FindingCode } from "../policies/lib/public";
 
@@ -206,6 +207,11 @@ export interface StackConfig {
     network: NetworkConfig;
     cluster: ClusterConfig;
     consumers: ConsumerConfig[];
+    /** Each consumer as written in the stack file (what the `Consumer` component takes), in the order of `consumers`. */
+    consumerSettings: ConsumerSettings[];
+    /** `network` and `cluster` as written in the stack file (what the `Network` and `KafkaCluster` components take). */
+    networkSettings: NetworkSettings;
+    clusterSettings: ClusterSettings;
     /** Every topic the stack handles (created or existing), consumers' topics included. */
     topics: TopicConfig[];
     secrets: SecretConfig;
@@ -314,7 +320,20 @@ function checkGatewayRouteTables(network: ReturnType<typeof parseNetwork>, consu
  * @param raw       all config keys with their namespaces, e.g. from `pulumi.runtime.allConfig()`
  * @param secretKeys keys that were set as secrets (with namespace); secret-only keys must be among them
  */
-export function parseStackConfig(raw: Record<string, string>, opts: { project: string; stack: string; secretKeys?: string[] }): StackConfig {
+export function parseStackConfig(
+    raw: Record<string, string>,
+    opts: {
+        project: string;
+        stack: string;
+        secretKeys?: string[];
+        /**
+         * Secret keys (without namespace) whose values are not known while the config is checked (secret outputs a
+         * Python, Go, C# or YAML program gives the `Stack` component): their presence counts; their content is not
+         * inspected here (the policy pack inspects the stored mTLS secret with the same checks).
+         */
+        opaqueSecrets?: string[];
+    },
+): StackConfig {
     const issues = new Issues();
     const own = ownKeys(raw, opts.secretKeys, issues);
     checkRegion(raw, issues);
@@ -330,7 +349,7 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         const v = STACK_CONFIG[name].parse(own[name], k(name), issues);
         if (v !== undefined) secrets[name] = v;
     }
-    if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues);
+    if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues, opts.opaqueSecrets ?? []);
 
     const notes = new Issues();
     const consumers = parseConsumers(own.consumers ?? [], {
@@ -364,6 +383,9 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         network: network!,
         cluster: cluster!,
         consumers: consumers!,
+        consumerSettings: (own.consumers ?? []) as ConsumerSettings[],
+        networkSettings: (own.network ?? {}) as NetworkSettings,
+        clusterSettings: (own.cluster ?? {}) as ClusterSettings,
         topics: topics!,
         secrets,
         notes: notes.list,
@@ -374,6 +396,33 @@ function missing(issues: Issues, name: keyof typeof STACK_CONFIG): undefined {
     const f = STACK_CONFIG[name] as Field<unknown>;
     issues.add(k(name), `is required (${f.allowed}): pulumi config set ${k(name)} <value>`);
     return undefined;
+}
+
+/**
+ * A component's settings, checked by the stack's own parser: every problem at once, as a `ConfigError` whose keys
+ * name the component's arg (`network.settings.azCount`) instead of the stack's (`msk-lambda:network.azCount`).
+ */
+function asComponent<T>(table: "network" | "cluster", key: string, parse: (issues: Issues) => T | undefined): T {
+    const issues = new Issues();
+    const out = parse(issues);
+    const prefix = k(table);
+    for (const i of issues.list) if (i.key.startsWith(prefix)) i.key = key + i.key.slice(prefix.length);
+    issues.throwIfAny();
+    return out!;
+}
+
+/** The `Network` component's settings: the keys, defaults and checks of `msk-lambda:network`. */
+export function parseNetworkSettings(value: unknown, key: string): NetworkConfig {
+    return asComponent("network", key, (issues) => parseNetwork(value ?? {}, issues));
+}
+
+/**
+ * The `KafkaCluster` component's settings: the keys, defaults and checks of `msk-lambda:cluster`, for a cluster in
+ * `subnetCount` client subnets (its AZs).
+ */
+export function parseClusterSettings(value: unknown, key: string, environment: Environment, subnetCount: number): ClusterConfig {
+    const subnets = { mode: "existing", privateSubnetIds: Array.from({ length: subnetCount }, () => "") } as unknown as NetworkConfig;
+    return asComponent("cluster", key, (issues) => parseCluster(value ?? {}, environment, subnets, issues));
 }
 
 function parseNetwork(value: unknown, issues: Issues): NetworkConfig | undefined {
@@ -535,7 +584,7 @@ function checkBrokerType(
     }
 }
 
-function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Issues): void {
+function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Issues, opaque: string[]): void {
     if (s.scramPassword !== undefined && auth !== "scram") {
         issues.add(k("scramPassword"), `is only for authentication "scram", got "${auth}"`);
     }
@@ -547,6 +596,7 @@ function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Is
             if (s[name] === undefined) issues.add(k(name), `is required with authentication "mtls": pulumi config set --secret ${k(name)} < file.pem`);
         }
         if (s.mtlsCertificate === undefined || s.mtlsPrivateKey === undefined) return;
+        if (opaque.some((name) => name.startsWith("mtls"))) return;
         // The same inspection the policy pack runs on the stored secret (its findings never quote secret material).
         const value = {
             certificate: s.mtlsCertificate,
