@@ -12,7 +12,8 @@ import * as os from "os";
 import type { MSKEvent } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import { createHandler, type KafkaRecord } from "../handler/index";
+import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import { createHandler, tableStore, type KafkaRecord } from "../handler/index";
 import { DEFAULT_PARTITION_CONCURRENCY } from "../lib/handler-env";
 import { createIdempotencyTable, localClientConfig, startDynaliteProcess, type LocalDynamo } from "../tests/helpers/dynalite";
 
@@ -79,6 +80,16 @@ function serverCpuMs(store: LocalDynamo | undefined): number | undefined {
     }
 }
 
+/**
+ * Which store a run uses: the handler's as shipped (`tableStore`: completions share requests, handler/store.ts), or
+ * Powertools' DynamoDB store as the handler used it before (one `UpdateItem` per completion, the SDK's defaults).
+ */
+export type StoreKind = "shipped" | "powertools";
+export const stores: Record<StoreKind, (tableName: string, endpoint: string) => BasePersistenceLayer> = {
+    shipped: (tableName, endpoint) => tableStore(tableName, localClientConfig(endpoint)),
+    powertools: (tableName, endpoint) => new DynamoDBPersistenceLayer({ tableName, clientConfig: localClientConfig(endpoint) }),
+};
+
 let tables = 0;
 /** Runs one event through a fresh handler (a new container), on a new table of `store` when given. */
 export async function handlerRun(
@@ -86,14 +97,15 @@ export async function handlerRun(
     p: number,
     store: LocalDynamo | undefined,
     latencyMs: number | null,
-    partitionConcurrency?: number,
+    options: { partitionConcurrency?: number; kind?: StoreKind } = {},
 ): Promise<HandlerRun> {
+    const { partitionConcurrency, kind = "shipped" } = options;
     const seen: KafkaRecord[] = [];
-    let persistenceStore: DynamoDBPersistenceLayer | undefined;
+    let persistenceStore: BasePersistenceLayer | undefined;
     if (store) {
         const tableName = `bench-${process.pid}-${tables++}`;
         await createIdempotencyTable(store, tableName);
-        persistenceStore = new DynamoDBPersistenceLayer({ tableName, clientConfig: localClientConfig(store.endpoint) });
+        persistenceStore = stores[kind](tableName, store.endpoint);
     }
     const handler = createHandler({
         reportBatchItemFailures: true,
