@@ -1,10 +1,12 @@
 /**
  * The consumer handler's throughput: one MSK event of N records over P partitions, processed by `createHandler` as
- * shipped, without a store (the floor: decoding and the loop) and with Powertools' DynamoDB store on a local dynalite
+ * shipped, without a store (the floor: decoding and the loop) and with its DynamoDB store on a local dynalite
  * server in its own process whose every request is delayed by a modelled round trip to DynamoDB (5 ms by default).
  * Each run checks that every record was processed once and each partition in offset order.
  *
- * `npm run bench -- --handler-only [--records N] [--partitions P] [--latency MS]`, or as part of `npm run bench`.
+ * `npm run bench -- --handler-only [--records N] [--partitions P] [--latency MS] [--rounds R]`, or as part of
+ * `npm run bench`. The store's runs alternate between the store as shipped (handler/store.ts) and Powertools' own
+ * DynamoDB store (the handler before it), and each figure is the median of its rounds.
  * The figures are for one container: Lambda runs one invocation per container at a time.
  */
 import * as fs from "fs";
@@ -85,7 +87,7 @@ function serverCpuMs(store: LocalDynamo | undefined): number | undefined {
  * Powertools' DynamoDB store as the handler used it before (one `UpdateItem` per completion, the SDK's defaults).
  */
 export type StoreKind = "shipped" | "powertools";
-export const stores: Record<StoreKind, (tableName: string, endpoint: string) => BasePersistenceLayer> = {
+const stores: Record<StoreKind, (tableName: string, endpoint: string) => BasePersistenceLayer> = {
     shipped: (tableName, endpoint) => tableStore(tableName, localClientConfig(endpoint)),
     powertools: (tableName, endpoint) => new DynamoDBPersistenceLayer({ tableName, clientConfig: localClientConfig(endpoint) }),
 };
@@ -137,22 +139,46 @@ export async function handlerRun(
     };
 }
 
-/** The handler's table: the floor, then the store at `latencyMs` for P partitions and for one partition. */
-export async function handlerBench(opts: { records?: number; partitions?: number; latencyMs?: number } = {}): Promise<Record<string, HandlerRun>> {
+/** The run with the median records/s (the upper median of an even count). */
+function median(runs: HandlerRun[]): HandlerRun {
+    return [...runs].sort((x, y) => x.recordsPerSecond - y.recordsPerSecond)[Math.floor(runs.length / 2)];
+}
+
+export interface HandlerBenchOptions {
+    records?: number;
+    partitions?: number;
+    latencyMs?: number;
+    /** Rounds of the interleaved store runs (default 3); each figure is the median of its rounds. */
+    rounds?: number;
+}
+
+/**
+ * The handler's table: the floor, then, at `latencyMs` per store call, P partitions and one partition with the store as
+ * shipped and with Powertools' store as the handler used it before, interleaved round by round on one server (so that
+ * both meet the same load), each figure the median of its rounds.
+ */
+export async function handlerBench(opts: HandlerBenchOptions = {}): Promise<Record<string, HandlerRun>> {
     const n = opts.records ?? 2000;
     const p = opts.partitions ?? 10;
     const latency = opts.latencyMs ?? 5;
+    const rounds = Math.max(1, opts.rounds ?? 3);
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
     await handlerRun(200, 4, undefined, null); // warm up (JIT, module loading)
     const out: Record<string, HandlerRun> = { floor: await handlerRun(n, p, undefined, null) };
+    const runs: Record<string, HandlerRun[]> = { store: [], storeOnePartition: [], before: [], beforeOnePartition: [] };
     const store = await startDynaliteProcess(latency);
     try {
-        await handlerRun(50, 2, store, latency); // warm the client's connections and the server
-        out.store = await handlerRun(n, p, store, latency);
-        out.storeOnePartition = await handlerRun(Math.min(n, 500), 1, store, latency);
+        for (const kind of ["shipped", "powertools"] as const) await handlerRun(50, 2, store, latency, { kind }); // warm clients and server
+        for (let round = 0; round < rounds; round++) {
+            runs.store.push(await handlerRun(n, p, store, latency));
+            runs.before.push(await handlerRun(n, p, store, latency, { kind: "powertools" }));
+            runs.storeOnePartition.push(await handlerRun(Math.min(n, 500), 1, store, latency));
+            runs.beforeOnePartition.push(await handlerRun(Math.min(n, 500), 1, store, latency, { kind: "powertools" }));
+        }
     } finally {
         await store.stop();
     }
+    for (const [name, list] of Object.entries(runs)) out[name] = median(list);
     return out;
 }
 
@@ -164,18 +190,20 @@ export function handlerRows(h: Record<string, HandlerRun>): string[][] {
     ];
     return [
         row("handler, no store (floor)", h.floor),
-        row("handler, DynamoDB store", h.store),
-        row("handler, DynamoDB store, one partition", h.storeOnePartition),
+        row("handler, DynamoDB store (median)", h.store),
+        row("handler, Powertools' store as before, same rounds (median)", h.before),
+        row("handler, DynamoDB store, one partition (median)", h.storeOnePartition),
+        row("handler, Powertools' store as before, one partition (median)", h.beforeOnePartition),
     ];
 }
 
-/** `--records N --partitions P --latency MS` from the command line. */
-export function handlerArgs(argv = process.argv): { records?: number; partitions?: number; latencyMs?: number } {
+/** `--records N --partitions P --latency MS --rounds R` from the command line. */
+export function handlerArgs(argv = process.argv): HandlerBenchOptions {
     const arg = (name: string) => {
         const i = argv.indexOf(`--${name}`);
         return i > 0 ? Number(argv[i + 1]) : undefined;
     };
-    return { records: arg("records"), partitions: arg("partitions"), latencyMs: arg("latency") };
+    return { records: arg("records"), partitions: arg("partitions"), latencyMs: arg("latency"), rounds: arg("rounds") };
 }
 
 /** Only the handler's table and figures (`npm run bench -- --handler-only`). */
