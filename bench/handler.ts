@@ -16,8 +16,10 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import { createHandler, tableStore, type KafkaRecord } from "../handler/index";
+import { TableStore } from "../handler/store";
 import { DEFAULT_PARTITION_CONCURRENCY } from "../lib/handler-env";
 import { createIdempotencyTable, localClientConfig, startDynaliteProcess, type LocalDynamo } from "../tests/helpers/dynalite";
+import { startStubProcess } from "./dynamodb-stub";
 
 export interface HandlerRun {
     records: number;
@@ -33,6 +35,8 @@ export interface HandlerRun {
     /** The machine's 1-minute load average when the run ended (2 cores: above 2, other work competes). */
     loadAverage: number;
     orderOk: boolean;
+    /** The shipped store: completions per `BatchWriteItem` request, on average. */
+    completionsPerRequest?: number;
 }
 
 /** One event of `n` records spread round-robin over `p` partitions of topic `orders`, offsets ascending. */
@@ -136,6 +140,10 @@ export async function handlerRun(
         serverCpuMsPerRecord: server0 === undefined || server1 === undefined ? undefined : Math.round(((server1 - server0) / n) * 100) / 100,
         loadAverage: Math.round(os.loadavg()[0] * 10) / 10,
         orderOk,
+        completionsPerRequest:
+            persistenceStore instanceof TableStore
+                ? Math.round((persistenceStore.completionStats.items / Math.max(1, persistenceStore.completionStats.requests)) * 10) / 10
+                : undefined,
     };
 }
 
@@ -155,7 +163,9 @@ export interface HandlerBenchOptions {
 /**
  * The handler's table: the floor, then, at `latencyMs` per store call, P partitions and one partition with the store as
  * shipped and with Powertools' store as the handler used it before, interleaved round by round on one server (so that
- * both meet the same load), each figure the median of its rounds.
+ * both meet the same load), each figure the median of its rounds; then both again against a stub that answers every
+ * call as DynamoDB answers a successful one after the same latency (bench/dynamodb-stub.ts: the handler's own
+ * throughput, without the local server's CPU on the same cores).
  */
 export async function handlerBench(opts: HandlerBenchOptions = {}): Promise<Record<string, HandlerRun>> {
     const n = opts.records ?? 2000;
@@ -165,18 +175,23 @@ export async function handlerBench(opts: HandlerBenchOptions = {}): Promise<Reco
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
     await handlerRun(200, 4, undefined, null); // warm up (JIT, module loading)
     const out: Record<string, HandlerRun> = { floor: await handlerRun(n, p, undefined, null) };
-    const runs: Record<string, HandlerRun[]> = { store: [], storeOnePartition: [], before: [], beforeOnePartition: [] };
-    const store = await startDynaliteProcess(latency);
+    const runs: Record<string, HandlerRun[]> = { store: [], before: [], storeOnePartition: [], beforeOnePartition: [], stub: [], stubBefore: [] };
+    const [dynalite, stub] = [await startDynaliteProcess(latency), await startStubProcess(latency)];
     try {
-        for (const kind of ["shipped", "powertools"] as const) await handlerRun(50, 2, store, latency, { kind }); // warm clients and server
+        for (const kind of ["shipped", "powertools"] as const) {
+            for (const server of [dynalite, stub]) await handlerRun(50, 2, server, latency, { kind }); // warm clients and servers
+        }
+        const one = Math.min(n, 500);
         for (let round = 0; round < rounds; round++) {
-            runs.store.push(await handlerRun(n, p, store, latency));
-            runs.before.push(await handlerRun(n, p, store, latency, { kind: "powertools" }));
-            runs.storeOnePartition.push(await handlerRun(Math.min(n, 500), 1, store, latency));
-            runs.beforeOnePartition.push(await handlerRun(Math.min(n, 500), 1, store, latency, { kind: "powertools" }));
+            runs.store.push(await handlerRun(n, p, dynalite, latency));
+            runs.before.push(await handlerRun(n, p, dynalite, latency, { kind: "powertools" }));
+            runs.storeOnePartition.push(await handlerRun(one, 1, dynalite, latency));
+            runs.beforeOnePartition.push(await handlerRun(one, 1, dynalite, latency, { kind: "powertools" }));
+            runs.stub.push(await handlerRun(n, p, stub, latency));
+            runs.stubBefore.push(await handlerRun(n, p, stub, latency, { kind: "powertools" }));
         }
     } finally {
-        await store.stop();
+        await Promise.all([dynalite.stop(), stub.stop()]);
     }
     for (const [name, list] of Object.entries(runs)) out[name] = median(list);
     return out;
@@ -186,7 +201,7 @@ export function handlerRows(h: Record<string, HandlerRun>): string[][] {
     const row = (label: string, r: HandlerRun) => [
         label,
         `${r.recordsPerSecond} records/s`,
-        `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; handler CPU ${r.cpuMsPerRecord} ms/record${r.serverCpuMsPerRecord === undefined ? "" : `, server CPU ${r.serverCpuMsPerRecord} ms/record`}; load average ${r.loadAverage}; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
+        `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; handler CPU ${r.cpuMsPerRecord} ms/record${r.serverCpuMsPerRecord === undefined ? "" : `, server CPU ${r.serverCpuMsPerRecord} ms/record`}${r.completionsPerRequest === undefined ? "" : `, ${r.completionsPerRequest} completions per request`}; load average ${r.loadAverage}; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
     ];
     return [
         row("handler, no store (floor)", h.floor),
@@ -194,6 +209,8 @@ export function handlerRows(h: Record<string, HandlerRun>): string[][] {
         row("handler, Powertools' store as before, same rounds (median)", h.before),
         row("handler, DynamoDB store, one partition (median)", h.storeOnePartition),
         row("handler, Powertools' store as before, one partition (median)", h.beforeOnePartition),
+        row("handler, DynamoDB store, answered by a stub (no server CPU; median)", h.stub),
+        row("handler, Powertools' store as before, answered by the stub (median)", h.stubBefore),
     ];
 }
 

@@ -7,7 +7,8 @@
  *   records into JSON; with `SOURCE` the processor gets the source bytes, or gives its own schema).
  * - Each record is processed once per topic/partition/offset: Lambda's docs warn that "event source mappings process
  *   each event at least once", so `@aws-lambda-powertools/idempotency` keeps a record of every processed offset in the
- *   stack's DynamoDB table, which survives containers (a redelivered batch skips what is done).
+ *   stack's DynamoDB table, which survives containers (a redelivered batch skips what is done). The store is
+ *   Powertools' DynamoDB store whose completions of concurrent records share `BatchWriteItem` requests (`store.ts`).
  * - With the mapping's `ReportBatchItemFailures`, the handler returns only the failed records (and the later records of
  *   their partitions, which it did not start), each identified the way
  *   "Configuring error handling controls for Kafka event sources" specifies, `{ partition: "<topic>-<partition>",
