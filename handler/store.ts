@@ -19,13 +19,7 @@
  * The in-progress lock stays Powertools' conditional `PutItem`, one per record, taken before the record is processed:
  * a conditional write cannot go in a `BatchWriteItem`.
  */
-import {
-    BatchWriteItemCommand,
-    DynamoDBClient,
-    type AttributeValue,
-    type DynamoDBClientConfig,
-    type WriteRequest,
-} from "@aws-sdk/client-dynamodb";
+import { BatchWriteItemCommand, DynamoDBClient, type AttributeValue, type DynamoDBClientConfig, type WriteRequest } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from "@aws-lambda-powertools/idempotency";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
@@ -83,7 +77,11 @@ export class TableStore extends DynamoDBPersistenceLayer {
 
     constructor(o: TableStoreOptions) {
         const db = o.awsSdkV3Client ?? storeClient(o.clientConfig);
-        const attrs = { ...PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS, key: o.keyAttr ?? "id", expiryAttr: o.expiryAttr ?? PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.expiryAttr };
+        const attrs = {
+            ...PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS,
+            key: o.keyAttr ?? "id",
+            expiryAttr: o.expiryAttr ?? PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.expiryAttr,
+        };
         super({ tableName: o.tableName, awsSdkV3Client: db, ...attrs, keyAttr: attrs.key });
         this.db = db;
         this.table = o.tableName;
@@ -145,9 +143,7 @@ export class TableStore extends DynamoDBPersistenceLayer {
         this.completionStats.items += batch.length;
         let unprocessed: WriteRequest[];
         try {
-            const out = await this.db.send(
-                new BatchWriteItemCommand({ RequestItems: { [this.table]: batch.map((c) => ({ PutRequest: { Item: c.item } })) } }),
-            );
+            const out = await this.db.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: batch.map((c) => ({ PutRequest: { Item: c.item } })) } }));
             unprocessed = out.UnprocessedItems?.[this.table] ?? [];
         } catch (e) {
             for (const c of batch) c.reject(e);
@@ -157,7 +153,8 @@ export class TableStore extends DynamoDBPersistenceLayer {
         const again: Completion[] = [];
         for (const c of batch) {
             if (!left.has(c.key)) c.resolve();
-            else if (++c.attempts >= UNPROCESSED_ATTEMPTS) c.reject(new Error(`DynamoDB left the completion unprocessed ${c.attempts} times (BatchWriteItem UnprocessedItems)`));
+            else if (++c.attempts >= UNPROCESSED_ATTEMPTS)
+                c.reject(new Error(`DynamoDB left the completion unprocessed ${c.attempts} times (BatchWriteItem UnprocessedItems)`));
             else again.push(c);
         }
         if (again.length === 0) return;
