@@ -113,7 +113,7 @@ export class TableStore extends DynamoDBPersistenceLayer {
         return new Promise<void>((resolve, reject) => {
             this.queue.push({ key: record.idempotencyKey, item, attempts: 0, resolve, reject });
             this.pump();
-        }).then(() => void this.lockExpiry.delete(record.idempotencyKey));
+        }).finally(() => this.lockExpiry.delete(record.idempotencyKey));
     }
 
     /** Sends queued completions while fewer than `maxInFlight` requests are out, each with up to 25 distinct keys. */
