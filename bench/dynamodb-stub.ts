@@ -8,12 +8,9 @@
  * Run as a script (`node -r ts-node/register/transpile-only bench/dynamodb-stub.ts [latencyMs]`) it serves in its own
  * process and prints its port.
  */
-import { spawn } from "child_process";
 import * as http from "http";
 import type { AddressInfo } from "net";
-import * as path from "path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { localClientConfig, type LocalDynamo } from "../tests/helpers/dynalite";
+import { startServerProcess, type LocalDynamo } from "../tests/helpers/dynalite";
 
 /** The answer to each operation (by the `X-Amz-Target` header's operation name); any other gets `{}`. */
 const ANSWERS: Record<string, object> = {
@@ -38,29 +35,7 @@ function serve(latencyMs: number): Promise<number> {
 
 /** Starts the stub in a child process; resolves once it serves. */
 export function startStubProcess(latencyMs: number): Promise<LocalDynamo> {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, String(latencyMs)], {
-        cwd: path.join(__dirname, ".."),
-        stdio: ["ignore", "pipe", "inherit"],
-    });
-    return new Promise((resolve, reject) => {
-        child.once("error", reject);
-        child.once("exit", (code) => reject(new Error(`the DynamoDB stub exited with ${code} before serving`)));
-        child.stdout!.once("data", (d: Buffer) => {
-            const endpoint = `http://127.0.0.1:${Number(String(d).trim())}`;
-            const client = new DynamoDBClient(localClientConfig(endpoint));
-            child.removeAllListeners("exit");
-            resolve({
-                endpoint,
-                pid: child.pid,
-                client,
-                stop: () =>
-                    new Promise<void>((done) => {
-                        client.destroy();
-                        child.once("exit", () => done()).kill();
-                    }),
-            });
-        });
-    });
+    return startServerProcess(__filename, latencyMs, "the DynamoDB stub");
 }
 
 if (require.main === module) {
