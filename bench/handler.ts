@@ -176,7 +176,11 @@ export async function handlerBench(opts: HandlerBenchOptions = {}): Promise<Reco
     await handlerRun(200, 4, undefined, null); // warm up (JIT, module loading)
     const out: Record<string, HandlerRun> = { floor: await handlerRun(n, p, undefined, null) };
     const runs: Record<string, HandlerRun[]> = { store: [], before: [], storeOnePartition: [], beforeOnePartition: [], stub: [], stubBefore: [] };
-    const [dynalite, stub] = [await startDynaliteProcess(latency), await startStubProcess(latency)];
+    const dynalite = await startDynaliteProcess(latency);
+    const stub = await startStubProcess(latency).catch(async (e: unknown) => {
+        await dynalite.stop();
+        throw e;
+    });
     try {
         for (const kind of ["shipped", "powertools"] as const) {
             for (const server of [dynalite, stub]) await handlerRun(50, 2, server, latency, { kind }); // warm clients and servers
