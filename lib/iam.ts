@@ -237,8 +237,8 @@ export function schemaRegistrySecretStatements(region: string, r: { secretArn: s
 }
 
 /**
- * The idempotency table: exactly the item actions Powertools' DynamoDB store calls, on that table, and its key used
- * only through DynamoDB.
+ * The idempotency table: exactly the item actions the handler's store calls (IDEMPOTENCY_TABLE_ACTIONS), on that
+ * table, and its key used only through DynamoDB.
  */
 export function idempotencyStatements(region: string, t: { tableArn: string; kmsKeyArn: string }): Statement[] {
     return [

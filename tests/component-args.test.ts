@@ -3,11 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Consumer } from "../components/consumer";
+import { KafkaCluster } from "../components/kafka-cluster";
+import { Network } from "../components/network";
 import { Stack } from "../components/whole-stack";
 import { ConfigError } from "../lib/config";
 import { parseConsumerSettings } from "../lib/consumer-config";
 import { StackEnvironment } from "../lib/destinations";
-import { ClusterAuthentication, type ConsumerSettings } from "../lib/settings";
+import { ClusterAuthentication, type ClusterSettings, type ConsumerSettings, type NetworkSettings } from "../lib/settings";
 import { settingsSource } from "../plan/component-args";
 import { simulate } from "../plan/simulate";
 import { run } from "./helpers/sim";
@@ -61,9 +63,58 @@ describe("component args (lib/settings.ts)", () => {
         assert.strictEqual(SETTINGS, settingsSource(), "lib/settings.ts is stale: run npm run docs");
     });
 
-    it("ConsumerSettings has exactly the keys of a msk-lambda:consumers item", () => {
+    it("each settings interface has exactly the keys of its config table (secret keys aside: the Stack takes them as secret inputs)", () => {
         const { CONSUMER_SPEC } = require("../lib/consumer-config");
+        const { CLUSTER_SPEC, NETWORK_SPEC, STACK_CONFIG } = require("../lib/config");
+        const { TOPIC_SPEC } = require("../lib/topics");
         assert.deepStrictEqual(keysOf("ConsumerSettings"), Object.keys(CONSUMER_SPEC));
+        assert.deepStrictEqual(keysOf("NetworkSettings"), Object.keys(NETWORK_SPEC));
+        assert.deepStrictEqual(keysOf("ClusterSettings"), Object.keys(CLUSTER_SPEC));
+        assert.deepStrictEqual(keysOf("TopicSettings"), Object.keys(TOPIC_SPEC));
+        assert.deepStrictEqual(
+            keysOf("StackSettings"),
+            Object.keys(STACK_CONFIG).filter((k) => !(STACK_CONFIG as Record<string, { secret?: boolean }>)[k].secret),
+        );
+    });
+
+    it("Network and KafkaCluster refuse bad settings by the component's key, every problem at once, before any resource registers", async () => {
+        const errors: unknown[] = [];
+        const sim = await simulate(
+            () => {
+                for (const make of [
+                    () =>
+                        new Network("net", {
+                            settings: { mode: "bogus", azCount: 9 } as unknown as NetworkSettings,
+                            brokerPort: 9098,
+                            createClusterSecurityGroup: true,
+                        }),
+                    () =>
+                        new KafkaCluster("kafka", {
+                            settings: { brokersPerAz: 0, storageMode: "FAST" } as unknown as ClusterSettings,
+                            environment: StackEnvironment.Dev,
+                            clusterName: "c",
+                            subnetIds: ["subnet-a", "subnet-b"],
+                        }),
+                ])
+                    try {
+                        make();
+                    } catch (e) {
+                        errors.push(e);
+                    }
+            },
+            { project: "msk-lambda", stack: "dev", preview: false, config: { "aws:region": "us-east-1" }, secretKeys: [] },
+        );
+        assert.deepStrictEqual(
+            errors.map((e) => (e instanceof ConfigError ? e.issues.map((i) => i.key) : String(e))),
+            [
+                ["net.settings.mode", "net.settings.azCount"],
+                ["kafka.settings.brokersPerAz", "kafka.settings.storageMode"],
+            ],
+        );
+        assert.deepStrictEqual(
+            sim.resources.map((r) => r.type),
+            ["pulumi:pulumi:Stack"],
+        );
     });
 
     for (const [name, samples] of Object.entries(NESTED)) {
