@@ -12,6 +12,7 @@ export { Consumer } from "../components/consumer";
 export { Destination } from "../components/destination";
 export { KafkaCluster } from "../components/kafka-cluster";
 export { Network } from "../components/network";
+export { KafkaVpcConnection, ServerlessKafka } from "../components/source";
 export { KafkaTopics } from "../components/topics";
 export { Stack } from "../components/whole-stack";
 export * from "../lib/settings";

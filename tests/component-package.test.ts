@@ -6,7 +6,18 @@ import * as grpc from "@grpc/grpc-js";
 import Ajv2020 from "ajv/dist/2020";
 import { parse as parseYaml } from "yaml";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
-import { Alerts, ClusterCredentials, Consumer, Destination, KafkaCluster, KafkaTopics, Network, Stack } from "../component";
+import {
+    Alerts,
+    ClusterCredentials,
+    Consumer,
+    Destination,
+    KafkaCluster,
+    KafkaTopics,
+    KafkaVpcConnection,
+    Network,
+    ServerlessKafka,
+    Stack,
+} from "../component";
 import { buildStack } from "../components/stack";
 import { parseStackConfig } from "../lib/config";
 import { DestinationType, StackEnvironment } from "../lib/destinations";
@@ -25,7 +36,7 @@ import { run, type Run } from "./helpers/sim";
  */
 const ROOT = path.resolve(__dirname, "..");
 const PLUGIN_DIR = path.join(ROOT, parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")).main);
-const COMPONENTS = { Alerts, ClusterCredentials, Consumer, Destination, KafkaCluster, KafkaTopics, Network, Stack };
+const COMPONENTS = { Alerts, ClusterCredentials, Consumer, Destination, KafkaCluster, KafkaTopics, KafkaVpcConnection, Network, ServerlessKafka, Stack };
 
 /** Starts the plugin as the CLI does and reads the port it prints; the caller kills it. */
 function startPlugin(): Promise<{ child: ChildProcess; port: number }> {
@@ -97,7 +108,12 @@ function mismatches(schema: any, v: unknown, prop: any, at: string): string[] {
 
 /** A shipped stack file's `msk-lambda:` config: the raw map the CLI hands the program, and the plain settings. */
 function stackFile(stack: "dev" | "prod") {
-    const config = parseYaml(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")).config as Record<string, unknown>;
+    return configFile(`Pulumi.${stack}.yaml`);
+}
+
+/** A config file's (a stack file's or an example's, relative to the repository) raw map and plain settings. */
+function configFile(file: string) {
+    const config = parseYaml(fs.readFileSync(path.join(ROOT, file), "utf8")).config as Record<string, unknown>;
     const raw: Record<string, string> = {};
     const settings: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(config)) {
@@ -217,36 +233,45 @@ describe("component package (PulumiPlugin.yaml)", function () {
 
     /** Each component with the args a TypeScript program gives it (JSON-safe, so also what YAML or Python sends). */
     const role = "arn:aws:iam::123456789012:role/consumer";
-    const cases = [StackEnvironment.Dev, StackEnvironment.Prod].flatMap((environment) => [
-        ...Object.values(DestinationType).map((type) => ({
-            component: "Destination" as const,
-            label: `Destination ${type}, ${environment}`,
-            environment,
-            args: { type, environment, physicalName: "msk-lambda-dev-orders-failures", senderRoleArns: [role], tags: { team: "data" } },
-        })),
-        {
-            component: "Alerts" as const,
-            label: `Alerts, ${environment}`,
-            environment,
-            args: { environment, baseName: "msk-lambda-dev", tags: { team: "data" } },
-        },
-        {
-            component: "KafkaTopics" as const,
-            label: `KafkaTopics, ${environment}`,
-            environment,
-            args: {
+    const cases = [StackEnvironment.Dev, StackEnvironment.Prod]
+        .flatMap((environment) => [
+            ...Object.values(DestinationType).map((type) => ({
+                component: "Destination" as const,
+                label: `Destination ${type}, ${environment}`,
                 environment,
-                clusterArn: "arn:aws:kafka:us-east-1:123456789012:cluster/msk-lambda-dev/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2",
-                clusterName: "msk-lambda-dev",
-                topics: [
-                    { name: "orders", existing: false, partitions: 6, replicationFactor: 3, configs: { "min.insync.replicas": "2" }, consumers: ["orders"] },
-                    { name: "payments", existing: false, partitions: 3, replicationFactor: 2, configs: {}, consumers: [] },
-                    { name: "legacy", existing: true, configs: {}, consumers: ["audit"] },
-                ],
+                args: { type, environment, physicalName: "msk-lambda-dev-orders-failures", senderRoleArns: [role], tags: { team: "data" } },
+            })),
+            {
+                component: "Alerts" as const,
+                label: `Alerts, ${environment}`,
+                environment,
+                args: { environment, baseName: "msk-lambda-dev", tags: { team: "data" } },
             },
-        },
-        ...stackComponentCases(environment),
-    ]);
+            {
+                component: "KafkaTopics" as const,
+                label: `KafkaTopics, ${environment}`,
+                environment,
+                args: {
+                    environment,
+                    clusterArn: "arn:aws:kafka:us-east-1:123456789012:cluster/msk-lambda-dev/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2",
+                    clusterName: "msk-lambda-dev",
+                    topics: [
+                        {
+                            name: "orders",
+                            existing: false,
+                            partitions: 6,
+                            replicationFactor: 3,
+                            configs: { "min.insync.replicas": "2" },
+                            consumers: ["orders"],
+                        },
+                        { name: "payments", existing: false, partitions: 3, replicationFactor: 2, configs: {}, consumers: [] },
+                        { name: "legacy", existing: true, configs: {}, consumers: ["audit"] },
+                    ],
+                },
+            },
+            ...stackComponentCases(environment),
+        ])
+        .concat(["serverless.yaml", "cross-account-consumer.yaml"].map((example) => sourceCase(`examples/${example}`)));
 
     /** The components of a shipped stack, each with the args the stack file gives it (as buildStack derives them). */
     function stackComponentCases(environment: StackEnvironment) {
@@ -296,6 +321,29 @@ describe("component package (PulumiPlugin.yaml)", function () {
         ];
     }
 
+    /**
+     * The source component of a shipped example (`npm run plan -- --stack dev --config-file <example>`), with the args
+     * buildStack gives it (components/stack.ts, buildSource): the parsed source, and the network's cluster subnets (one
+     * per cluster AZ) and group.
+     */
+    function sourceCase(file: string) {
+        const { raw } = configFile(file);
+        const cfg = parseStackConfig(raw, { project: "msk-lambda", stack: "dev" });
+        const environment = cfg.environment as StackEnvironment;
+        const baseName = "msk-lambda-dev";
+        const network = {
+            subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"].slice(0, cfg.cluster.azCount ?? 3),
+            securityGroupIds: ["sg-0123456789abcdef0"],
+            tags: { project: "msk-lambda", stack: "dev", environment, "managed-by": "pulumi" },
+        };
+        const of = (component: keyof typeof COMPONENTS, args: object) => ({ component, label: `${component}, ${file}`, environment, args });
+        const s = cfg.source;
+        if (s.kind === "serverless")
+            return of("ServerlessKafka", { environment, clusterName: baseName, ...(s.clusterArn ? { existingClusterArn: s.clusterArn } : {}), ...network });
+        assert.strictEqual(s.kind, "msk-vpc-connection", `${file}: no source component`);
+        return of("KafkaVpcConnection", { targetClusterArn: s.clusterArn, authentication: s.authentication, vpcId: "vpc-0123456789abcdef0", ...network });
+    }
+
     it("has a construct case for every exported component", () => {
         assert.deepStrictEqual([...new Set(cases.map((c) => c.component))].sort(), Object.keys(COMPONENTS).sort());
     });
@@ -340,6 +388,27 @@ describe("component package (PulumiPlugin.yaml)", function () {
             error?.issues?.map((i: { key: string }) => i.key),
             ["msk-lambda:network.azCount", "msk-lambda:consumers[0].name"],
         );
+        assert.deepStrictEqual(
+            sim.resources.map((r) => r.type),
+            ["pulumi:pulumi:Stack"],
+        );
+    });
+
+    it("KafkaVpcConnection refuses an authentication a managed VPC connection does not offer, by its key, before anything registers", async () => {
+        const args = { ...cases.find((c) => c.component === "KafkaVpcConnection")!.args, authentication: "scram-256" };
+        let error: any;
+        const sim = await run(() => {
+            try {
+                new KafkaVpcConnection("it", JSON.parse(JSON.stringify(args)));
+            } catch (e) {
+                error = e;
+            }
+        });
+        assert.deepStrictEqual(
+            error?.issues?.map((i: { key: string }) => i.key),
+            ["it.authentication"],
+        );
+        assert.match(error.issues[0].message, /"scram-256" .*"iam", "scram" or "mtls"/);
         assert.deepStrictEqual(
             sim.resources.map((r) => r.type),
             ["pulumi:pulumi:Stack"],
