@@ -4,6 +4,7 @@ import { hasAdapters, normalizeProps } from "../lib/adapters";
 import { secretStrings } from "../lib/decode-once";
 import { exemptingReport } from "../lib/exemptions";
 import { Redactor } from "../lib/shown";
+import { STACK_ONCE, withStackResources } from "../lib/stack-once";
 import { raw, UNKNOWN } from "../lib/values";
 
 /** At most this many diagnostics per policy and resource; the rest are counted in one closing summary line. */
@@ -152,9 +153,11 @@ export function withBoundedReports<P extends AnyPolicy>(policy: P): P {
         const check = policy.validateStack;
         return {
             ...policy,
+            // The request's resources (lib/stack-once.ts) before anything reads them, the redactor included.
             validateStack: Object.assign(
-                (args: StackValidationArgs, report: ReportViolation) => bounded(args, report, check as (a: StackValidationArgs, r: ReportViolation) => void),
-                { [BOUNDED_REPORTS]: true },
+                (args: StackValidationArgs, report: ReportViolation) =>
+                    bounded(withStackResources(args), report, check as (a: StackValidationArgs, r: ReportViolation) => void),
+                { [BOUNDED_REPORTS]: true, [STACK_ONCE]: true },
             ),
         };
     }
