@@ -42,29 +42,31 @@ const inFlight = new Map<string, readonly PolicyResource[]>();
 let requests = 0;
 
 type Callback = (err: unknown, res?: unknown) => void;
-type Handler = (call: { request: unknown }, callback: Callback) => unknown;
 type PolicyLike = { name?: string; validateStack?: unknown };
 type ServerModule = {
     serve?: (name: string, version: string, level: unknown, args: { policies?: PolicyLike[] }, initialConfig?: unknown) => void;
     makeAnalyzeStackRpcFun?: (name: string, version: string, level: unknown, policies: PolicyLike[]) => Handler;
 };
+export type Handler = (call: { request: unknown }, callback: Callback) => unknown;
 type Message = { setType(t: string): void; setUrn(u: string): void; setName(n: string): void; setProperties(s: unknown): void; setOptions(o: unknown): void };
 
 /**
- * The arguments a stack policy should judge: when the SDK passed the placeholder, the same arguments with the
- * request's resources. A placeholder of no request in flight throws (the policy reports that it could not judge)
- * rather than judging an empty stack.
+ * The arguments a stack policy should judge: the same arguments, with the request's resources when the SDK passed
+ * the placeholder. Undefined for a placeholder of no request in flight (a defect: the caller reports that it could
+ * not judge the stack rather than judging an empty one).
  */
-export function withStackResources<A extends { resources: PolicyResource[] }>(args: A): A {
+export function withStackResources<A extends { resources: PolicyResource[] }>(args: A): A | undefined {
     const list = args.resources;
     if (!Array.isArray(list) || list.length !== 1 || list[0]?.type !== PLACEHOLDER_TYPE) return args;
     const resources = inFlight.get(list[0].urn);
-    if (!resources) throw new Error("the request's resources are not available");
-    return { ...args, resources: resources as PolicyResource[] };
+    return resources ? { ...args, resources: resources as PolicyResource[] } : undefined;
 }
 
-/** Whether the pack's stack policies can all take the placeholder (see the module's comment). */
-function eligible(policies: PolicyLike[]): boolean {
+/**
+ * Whether every stack policy of `policies` takes the placeholder: each is marked `STACK_ONCE` and carries no type
+ * filter (see the module's comment). With no stack policy, or one only, there is nothing to share.
+ */
+export function canShareResources(policies: PolicyLike[]): boolean {
     const stack = policies.filter((p) => typeof p?.validateStack === "function");
     return (
         stack.length > 1 &&
@@ -78,7 +80,12 @@ function eligible(policies: PolicyLike[]): boolean {
 /** The request's resources, built by the SDK's handler for one policy that keeps them; undefined when that fails. */
 function buildResources(server: ServerModule, pack: [string, string, unknown], call: { request: unknown }): Promise<PolicyResource[] | undefined> {
     let kept: PolicyResource[] | undefined;
-    const keep = { name: BUILDER, description: BUILDER, enforcementLevel: "mandatory", validateStack: (a: { resources: PolicyResource[] }) => void (kept = a.resources) };
+    const keep = {
+        name: BUILDER,
+        description: BUILDER,
+        enforcementLevel: "mandatory",
+        validateStack: (a: { resources: PolicyResource[] }) => void (kept = a.resources),
+    };
     const build = server.makeAnalyzeStackRpcFun!(...pack, [keep]);
     return new Promise((resolve) => {
         try {
@@ -89,17 +96,62 @@ function buildResources(server: ServerModule, pack: [string, string, unknown], c
     });
 }
 
-/** The SDK's `AnalyzeStack` handler `original`, fed one resource list per request (steps 1-3 of the module's comment). */
-function onceHandler(server: ServerModule, pack: [string, string, unknown], original: Handler, newPlaceholder: () => Message): Handler {
+/** The SDK's modules the wrapper uses, as the SDK's server loads them; undefined when their shape is not the expected one. */
+interface Sdk {
+    server: ServerModule & { [INSTALLED]?: true };
+    addServiceOf: { addService: (service: unknown, impl: Record<string, unknown>) => unknown };
+    newPlaceholder: () => Message;
+}
+let sdkCache: Sdk | null | undefined;
+
+function sdk(): Sdk | undefined {
+    if (sdkCache !== undefined) return sdkCache ?? undefined;
+    sdkCache = null;
+    let server: Sdk["server"];
+    let proto: { addService?: unknown } | undefined;
+    let pb: { AnalyzerResource?: new () => Message; AnalyzerResourceOptions?: new () => object };
+    let Struct: (new () => object) | undefined;
+    try {
+        server = require("@pulumi/policy/server");
+        // The modules the SDK's server itself loads (its own dependencies, wherever npm put them).
+        const from = { paths: [path.dirname(require.resolve("@pulumi/policy/server"))] };
+        proto = require(require.resolve("@grpc/grpc-js", from)).Server?.prototype;
+        pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", from));
+        Struct = require(require.resolve("google-protobuf/google/protobuf/struct_pb", from)).Struct;
+    } catch {
+        return undefined;
+    }
+    const { AnalyzerResource, AnalyzerResourceOptions } = pb;
+    if (typeof server.serve !== "function" || typeof server.makeAnalyzeStackRpcFun !== "function" || typeof proto?.addService !== "function") return undefined;
+    if (typeof AnalyzerResource !== "function" || typeof AnalyzerResourceOptions !== "function" || typeof Struct !== "function") return undefined;
+    const newPlaceholder = (): Message => {
+        const m = new AnalyzerResource();
+        m.setType(PLACEHOLDER_TYPE);
+        m.setName("request");
+        m.setProperties(new Struct!());
+        m.setOptions(new AnalyzerResourceOptions());
+        return m;
+    };
+    sdkCache = { server, addServiceOf: proto as Sdk["addServiceOf"], newPlaceholder };
+    return sdkCache;
+}
+
+/**
+ * The SDK's `AnalyzeStack` handler `original` (made by `makeAnalyzeStackRpcFun(...pack, policies)`), fed one resource
+ * list per request (steps 1-3 of the module's comment); `original` itself when the SDK's shape is not the expected one.
+ */
+export function shareResourceList(original: Handler, pack: [name: string, version: string, level: unknown]): Handler {
+    const s = sdk();
+    if (!s) return original;
     return (call, callback) => {
         const req = call?.request as { getResourcesList?: () => unknown[] } | undefined;
         const list = typeof req?.getResourcesList === "function" ? req.getResourcesList() : undefined;
         if (!Array.isArray(list) || list.length < 2) return original(call, callback);
-        void buildResources(server, pack, call).then((resources) => {
+        void buildResources(s.server, pack, call).then((resources) => {
             if (!resources) return original(call, callback);
             const urn = `${PLACEHOLDER_URN}${++requests}`;
             inFlight.set(urn, Object.freeze(resources));
-            const placeholder = newPlaceholder();
+            const placeholder = s.newPlaceholder();
             placeholder.setUrn(urn);
             const request = Object.create(req as object, { getResourcesList: { value: () => [placeholder] } });
             const done: Callback = (err, res) => {
@@ -117,55 +169,37 @@ function onceHandler(server: ServerModule, pack: [string, string, unknown], orig
 
 /**
  * Wraps `@pulumi/policy`'s `serve` so that the `AnalyzeStack` handler of the server it creates builds each request's
- * resources once (see the module's comment). Call before `new PolicyPack(...)`. Returns whether it is installed.
+ * resources once (see the module's comment), when the pack's policies can take it (`canShareResources`). Call before
+ * `new PolicyPack(...)`. Returns whether it is installed.
  */
 export function stackOnce(): boolean {
     if (process.env.MSK_LAMBDA_NO_STACK_ONCE === "1") return false;
-    let server: ServerModule & { [INSTALLED]?: true };
-    let grpc: { Server?: { prototype?: { addService?: (service: unknown, impl: Record<string, unknown>) => void } } };
-    let pb: { AnalyzerResource?: new () => Message; AnalyzerResourceOptions?: new () => object };
-    let struct: { Struct?: new () => object };
-    try {
-        server = require("@pulumi/policy/server");
-        // The modules the SDK's server itself loads (its own dependencies, wherever npm put them).
-        const from = { paths: [path.dirname(require.resolve("@pulumi/policy/server"))] };
-        grpc = require(require.resolve("@grpc/grpc-js", from));
-        pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", from));
-        struct = require(require.resolve("google-protobuf/google/protobuf/struct_pb", from));
-    } catch {
-        return false;
-    }
+    const s = sdk();
+    if (!s) return false;
+    const { server, addServiceOf } = s;
     if (server[INSTALLED]) return true;
-    const proto = grpc.Server?.prototype;
-    const { AnalyzerResource, AnalyzerResourceOptions } = pb;
-    const { Struct } = struct;
-    const serve = server.serve;
-    if (typeof serve !== "function" || typeof server.makeAnalyzeStackRpcFun !== "function" || typeof proto?.addService !== "function") return false;
-    if (typeof AnalyzerResource !== "function" || typeof AnalyzerResourceOptions !== "function" || typeof Struct !== "function") return false;
-    const newPlaceholder = (): Message => {
-        const m = new AnalyzerResource();
-        m.setType(PLACEHOLDER_TYPE);
-        m.setName("request");
-        m.setProperties(new Struct());
-        m.setOptions(new AnalyzerResourceOptions());
-        return m;
-    };
+    const serve = server.serve!;
     server.serve = function (this: unknown, name, version, level, args, initialConfig) {
-        if (!eligible(args?.policies ?? [])) return serve.call(this, name, version, level, args, initialConfig);
-        const addService = proto.addService!;
+        if (!canShareResources(args?.policies ?? [])) return serve.call(this, name, version, level, args, initialConfig);
+        const addService = addServiceOf.addService;
         // Only while `serve` runs (synchronously): the analyzer service it registers gets the wrapped handler.
-        proto.addService = function (this: unknown, service, impl) {
+        addServiceOf.addService = function (this: unknown, service, impl) {
             const analyzeStack = impl?.analyzeStack;
             const wrapped =
-                typeof analyzeStack === "function" ? { ...impl, analyzeStack: onceHandler(server, [name, version, level], analyzeStack as Handler, newPlaceholder) } : impl;
+                typeof analyzeStack === "function" ? { ...impl, analyzeStack: shareResourceList(analyzeStack as Handler, [name, version, level]) } : impl;
             return addService.call(this, service, wrapped);
         };
         try {
             return serve.call(this, name, version, level, args, initialConfig);
         } finally {
-            proto.addService = addService;
+            addServiceOf.addService = addService;
         }
     };
     server[INSTALLED] = true;
     return true;
+}
+
+/** Whether `@pulumi/policy`'s `serve` carries the wrapper (`stackOnce` was called and succeeded). */
+export function stackOnceInstalled(): boolean {
+    return sdk()?.server[INSTALLED] === true;
 }

@@ -153,10 +153,15 @@ export function withBoundedReports<P extends AnyPolicy>(policy: P): P {
         const check = policy.validateStack;
         return {
             ...policy,
-            // The request's resources (lib/stack-once.ts) before anything reads them, the redactor included.
             validateStack: Object.assign(
-                (args: StackValidationArgs, report: ReportViolation) =>
-                    bounded(withStackResources(args), report, check as (a: StackValidationArgs, r: ReportViolation) => void),
+                (args: StackValidationArgs, report: ReportViolation) => {
+                    // The request's resources (lib/stack-once.ts) before anything reads them, the redactor included.
+                    const shared = withStackResources(args);
+                    if (shared) return bounded(shared, report, check as (a: StackValidationArgs, r: ReportViolation) => void);
+                    return bounded({ ...args, resources: [] }, report, () => {
+                        throw new Error("the request's resources are not available");
+                    });
+                },
                 { [BOUNDED_REPORTS]: true, [STACK_ONCE]: true },
             ),
         };
