@@ -12,7 +12,6 @@
  */
 import * as assert from "assert";
 import type { PolicyResource } from "@pulumi/policy";
-import * as path from "path";
 import { PackServer, type AnalyzerInput, type Diagnostic, type PolicyConfigFile } from "../plan/analyzer";
 import { policies } from "../policies/policies";
 import { canShareResources, PLACEHOLDER_TYPE, shareResourceList, stackOnce, stackOnceInstalled, STACK_ONCE, type Handler } from "../policies/lib/stack-once";
