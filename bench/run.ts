@@ -21,6 +21,7 @@
  *    for the dev stack and the dev stack with 10 consumers (bench/start.ts; alone: `npm run bench -- --start-only`).
  */
 import { execFile, spawn } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildStack } from "../components/stack";
@@ -202,6 +203,18 @@ async function bootTimes(dirs: string[]): Promise<number[]> {
     return runs.map((r) => Math.round(median(r)));
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        // utime and stime are fields 14 and 15 of the file (11 and 12 after the command), in clock ticks (100 per second).
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+        return NaN;
+    }
+}
+
 /** Starts the pack with the given environment switches set (each pack reads them once, at start). */
 async function startWith(env: Record<string, string>): Promise<PackServer> {
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -233,15 +246,23 @@ async function packOnly(figures: Record<string, unknown>) {
         withoutEither: await startWith({ MSK_LAMBDA_NO_STACK_ONCE: "1", MSK_LAMBDA_NO_DECODE_ONCE: "1" }),
     };
     type Name = keyof typeof servers;
-    /** Median per pack of `rounds` rounds, each calling every pack once in turn (so all see the same machine load). */
+    const cpuTimes: Partial<Record<Name, number>> = {};
+    /**
+     * Median per pack of `rounds` rounds, each calling every pack once in turn (so all see the same machine load): the
+     * wall time of the call, and the CPU time the pack's process spent on it (steadier on a busy machine).
+     */
     const interleaved = async (names: Name[], req: typeof stack, rounds: number) => {
         const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+        const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
         for (let k = 0; k < rounds; k++)
             for (const n of names) {
+                const c0 = processCpuMs(servers[n].pid);
                 const t0 = now();
                 await servers[n].analyzeStackPrepared(req);
                 times[n].push(now() - t0);
+                cpu[n].push(processCpuMs(servers[n].pid) - c0);
             }
+        for (const n of names) cpuTimes[n] = Math.round(median(cpu[n]));
         return Object.fromEntries(names.map((n) => [n, Math.round(median(times[n]))])) as Record<Name, number>;
     };
     try {
@@ -249,6 +270,7 @@ async function packOnly(figures: Record<string, unknown>) {
         for (const s of Object.values(servers)) await s.configure({});
         for (const n of names) await servers[n].analyzeStackPrepared(PackServer.prepareAnalyzeStack(stackInputs(50))); // warm
         const t = await interleaved(names, stack, 5);
+        const cpu = { ...cpuTimes } as Record<Name, number>;
         const shapeT = await interleaved(["floor", "ours"], shapeReq, 3);
         const ratio = (n: Name) => round(t[n] / t.floor);
         figures.packOnly = {
@@ -260,6 +282,9 @@ async function packOnly(figures: Record<string, unknown>) {
                 ratioWithoutStackOnce: ratio("withoutStackOnce"),
                 withoutEitherMs: t.withoutEither,
                 ratioWithoutEither: ratio("withoutEither"),
+                packProcessCpuMs: cpu,
+                cpuRatio: round(cpu.ours / cpu.floor),
+                cpuRatioWithoutStackOnce: round(cpu.withoutStackOnce / cpu.floor),
             },
             sharedRole: { detail: shape.detail, oursMs: shapeT.ours, floorMs: shapeT.floor },
             loadAverage: os.loadavg().map((x) => round(x, 1)),
@@ -269,6 +294,9 @@ async function packOnly(figures: Record<string, unknown>) {
         );
         console.log(`  without the shared resource list (MSK_LAMBDA_NO_STACK_ONCE=1): ${t.withoutStackOnce} ms, ratio ${ratio("withoutStackOnce")}`);
         console.log(`  without it and without the request decoding (MSK_LAMBDA_NO_DECODE_ONCE=1 too): ${t.withoutEither} ms, ratio ${ratio("withoutEither")}`);
+        console.log(
+            `  CPU time of the pack's process per call (median): ours ${cpu.ours} ms, empty pack ${cpu.floor} ms (ratio ${round(cpu.ours / cpu.floor)}), without the shared list ${cpu.withoutStackOnce} ms, without either ${cpu.withoutEither} ms`,
+        );
         console.log(`${shape.detail}: ours ${shapeT.ours} ms, empty pack ${shapeT.floor} ms (target < 2 s)`);
         console.log(
             `load average ${os
