@@ -13,12 +13,13 @@ const config = readStackConfig();
 for (const note of config.notes) void pulumi.log.warn(`${note.key}: ${note.message}`);
 const out = buildStack(config);
 
-export const vpcId = out.vpcId;
-export const privateSubnetIds = out.privateSubnetIds;
-export const clusterSecurityGroupIds = out.clusterSecurityGroupIds;
-export const clusterArn = out.clusterArn;
+// null where the source has none (self-managed brokers over the internet: no VPC, no MSK cluster, no stack-owned port).
+export const vpcId = out.vpcId ?? null;
+export const privateSubnetIds = out.privateSubnetIds ?? null;
+export const clusterSecurityGroupIds = out.clusterSecurityGroupIds ?? null;
+export const clusterArn = out.clusterArn ?? null;
 export const bootstrapBrokers = out.bootstrapBrokers;
-export const brokerPort = out.brokerPort;
+export const brokerPort = out.brokerPort ?? null;
 export const authentication = out.authentication;
 export const alarmTopicArn = out.alarmTopicArn;
 export const dashboardName = out.dashboardName;

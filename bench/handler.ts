@@ -1,10 +1,12 @@
 /**
  * The consumer handler's throughput: one MSK event of N records over P partitions, processed by `createHandler` as
- * shipped, without a store (the floor: decoding and the loop) and with Powertools' DynamoDB store on a local dynalite
+ * shipped, without a store (the floor: decoding and the loop) and with its DynamoDB store on a local dynalite
  * server in its own process whose every request is delayed by a modelled round trip to DynamoDB (5 ms by default).
  * Each run checks that every record was processed once and each partition in offset order.
  *
- * `npm run bench -- --handler-only [--records N] [--partitions P] [--latency MS]`, or as part of `npm run bench`.
+ * `npm run bench -- --handler-only [--records N] [--partitions P] [--latency MS] [--rounds R]`, or as part of
+ * `npm run bench`. The store's runs alternate between the store as shipped (handler/store.ts) and Powertools' own
+ * DynamoDB store (the handler before it), and each figure is the median of its rounds.
  * The figures are for one container: Lambda runs one invocation per container at a time.
  */
 import * as fs from "fs";
@@ -12,9 +14,12 @@ import * as os from "os";
 import type { MSKEvent } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import { createHandler, type KafkaRecord } from "../handler/index";
+import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import { createHandler, tableStore, type KafkaRecord } from "../handler/index";
+import { TableStore } from "../handler/store";
 import { DEFAULT_PARTITION_CONCURRENCY } from "../lib/handler-env";
 import { createIdempotencyTable, localClientConfig, startDynaliteProcess, type LocalDynamo } from "../tests/helpers/dynalite";
+import { startStubProcess } from "./dynamodb-stub";
 
 export interface HandlerRun {
     records: number;
@@ -30,6 +35,8 @@ export interface HandlerRun {
     /** The machine's 1-minute load average when the run ended (2 cores: above 2, other work competes). */
     loadAverage: number;
     orderOk: boolean;
+    /** The shipped store: completions per `BatchWriteItem` request, on average. */
+    completionsPerRequest?: number;
 }
 
 /** One event of `n` records spread round-robin over `p` partitions of topic `orders`, offsets ascending. */
@@ -79,6 +86,16 @@ function serverCpuMs(store: LocalDynamo | undefined): number | undefined {
     }
 }
 
+/**
+ * Which store a run uses: the handler's as shipped (`tableStore`: completions share requests, handler/store.ts), or
+ * Powertools' DynamoDB store as the handler used it before (one `UpdateItem` per completion, the SDK's defaults).
+ */
+export type StoreKind = "shipped" | "powertools";
+const stores: Record<StoreKind, (tableName: string, endpoint: string) => BasePersistenceLayer> = {
+    shipped: (tableName, endpoint) => tableStore(tableName, localClientConfig(endpoint)),
+    powertools: (tableName, endpoint) => new DynamoDBPersistenceLayer({ tableName, clientConfig: localClientConfig(endpoint) }),
+};
+
 let tables = 0;
 /** Runs one event through a fresh handler (a new container), on a new table of `store` when given. */
 export async function handlerRun(
@@ -86,14 +103,15 @@ export async function handlerRun(
     p: number,
     store: LocalDynamo | undefined,
     latencyMs: number | null,
-    partitionConcurrency?: number,
+    options: { partitionConcurrency?: number; kind?: StoreKind } = {},
 ): Promise<HandlerRun> {
+    const { partitionConcurrency, kind = "shipped" } = options;
     const seen: KafkaRecord[] = [];
-    let persistenceStore: DynamoDBPersistenceLayer | undefined;
+    let persistenceStore: BasePersistenceLayer | undefined;
     if (store) {
         const tableName = `bench-${process.pid}-${tables++}`;
         await createIdempotencyTable(store, tableName);
-        persistenceStore = new DynamoDBPersistenceLayer({ tableName, clientConfig: localClientConfig(store.endpoint) });
+        persistenceStore = stores[kind](tableName, store.endpoint);
     }
     const handler = createHandler({
         reportBatchItemFailures: true,
@@ -122,25 +140,64 @@ export async function handlerRun(
         serverCpuMsPerRecord: server0 === undefined || server1 === undefined ? undefined : Math.round(((server1 - server0) / n) * 100) / 100,
         loadAverage: Math.round(os.loadavg()[0] * 10) / 10,
         orderOk,
+        completionsPerRequest:
+            persistenceStore instanceof TableStore
+                ? Math.round((persistenceStore.completionStats.items / Math.max(1, persistenceStore.completionStats.requests)) * 10) / 10
+                : undefined,
     };
 }
 
-/** The handler's table: the floor, then the store at `latencyMs` for P partitions and for one partition. */
-export async function handlerBench(opts: { records?: number; partitions?: number; latencyMs?: number } = {}): Promise<Record<string, HandlerRun>> {
+/** The run with the median records/s (the upper median of an even count). */
+function median(runs: HandlerRun[]): HandlerRun {
+    return [...runs].sort((x, y) => x.recordsPerSecond - y.recordsPerSecond)[Math.floor(runs.length / 2)];
+}
+
+export interface HandlerBenchOptions {
+    records?: number;
+    partitions?: number;
+    latencyMs?: number;
+    /** Rounds of the interleaved store runs (default 3); each figure is the median of its rounds. */
+    rounds?: number;
+}
+
+/**
+ * The handler's table: the floor, then, at `latencyMs` per store call, P partitions and one partition with the store as
+ * shipped and with Powertools' store as the handler used it before, interleaved round by round on one server (so that
+ * both meet the same load), each figure the median of its rounds; then both again against a stub that answers every
+ * call as DynamoDB answers a successful one after the same latency (bench/dynamodb-stub.ts: the handler's own
+ * throughput, without the local server's CPU on the same cores).
+ */
+export async function handlerBench(opts: HandlerBenchOptions = {}): Promise<Record<string, HandlerRun>> {
     const n = opts.records ?? 2000;
     const p = opts.partitions ?? 10;
     const latency = opts.latencyMs ?? 5;
+    const rounds = Math.max(1, opts.rounds ?? 3);
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
     await handlerRun(200, 4, undefined, null); // warm up (JIT, module loading)
     const out: Record<string, HandlerRun> = { floor: await handlerRun(n, p, undefined, null) };
-    const store = await startDynaliteProcess(latency);
+    const runs: Record<string, HandlerRun[]> = { store: [], before: [], storeOnePartition: [], beforeOnePartition: [], stub: [], stubBefore: [] };
+    const dynalite = await startDynaliteProcess(latency);
+    const stub = await startStubProcess(latency).catch(async (e: unknown) => {
+        await dynalite.stop();
+        throw e;
+    });
     try {
-        await handlerRun(50, 2, store, latency); // warm the client's connections and the server
-        out.store = await handlerRun(n, p, store, latency);
-        out.storeOnePartition = await handlerRun(Math.min(n, 500), 1, store, latency);
+        for (const kind of ["shipped", "powertools"] as const) {
+            for (const server of [dynalite, stub]) await handlerRun(50, 2, server, latency, { kind }); // warm clients and servers
+        }
+        const one = Math.min(n, 500);
+        for (let round = 0; round < rounds; round++) {
+            runs.store.push(await handlerRun(n, p, dynalite, latency));
+            runs.before.push(await handlerRun(n, p, dynalite, latency, { kind: "powertools" }));
+            runs.storeOnePartition.push(await handlerRun(one, 1, dynalite, latency));
+            runs.beforeOnePartition.push(await handlerRun(one, 1, dynalite, latency, { kind: "powertools" }));
+            runs.stub.push(await handlerRun(n, p, stub, latency));
+            runs.stubBefore.push(await handlerRun(n, p, stub, latency, { kind: "powertools" }));
+        }
     } finally {
-        await store.stop();
+        await Promise.all([dynalite.stop(), stub.stop()]);
     }
+    for (const [name, list] of Object.entries(runs)) out[name] = median(list);
     return out;
 }
 
@@ -148,22 +205,26 @@ export function handlerRows(h: Record<string, HandlerRun>): string[][] {
     const row = (label: string, r: HandlerRun) => [
         label,
         `${r.recordsPerSecond} records/s`,
-        `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; handler CPU ${r.cpuMsPerRecord} ms/record${r.serverCpuMsPerRecord === undefined ? "" : `, server CPU ${r.serverCpuMsPerRecord} ms/record`}; load average ${r.loadAverage}; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
+        `${r.records} records over ${r.partitions} partition(s) in ${r.ms} ms${r.latencyMs === null ? ", no store" : `, store at ${r.latencyMs} ms per call`}; handler CPU ${r.cpuMsPerRecord} ms/record${r.serverCpuMsPerRecord === undefined ? "" : `, server CPU ${r.serverCpuMsPerRecord} ms/record`}${r.completionsPerRequest === undefined ? "" : `, ${r.completionsPerRequest} completions per request`}; load average ${r.loadAverage}; order per partition ${r.orderOk ? "ok" : "BROKEN"}`,
     ];
     return [
         row("handler, no store (floor)", h.floor),
-        row("handler, DynamoDB store", h.store),
-        row("handler, DynamoDB store, one partition", h.storeOnePartition),
+        row("handler, DynamoDB store (median)", h.store),
+        row("handler, Powertools' store as before, same rounds (median)", h.before),
+        row("handler, DynamoDB store, one partition (median)", h.storeOnePartition),
+        row("handler, Powertools' store as before, one partition (median)", h.beforeOnePartition),
+        row("handler, DynamoDB store, answered by a stub (no server CPU; median)", h.stub),
+        row("handler, Powertools' store as before, answered by the stub (median)", h.stubBefore),
     ];
 }
 
-/** `--records N --partitions P --latency MS` from the command line. */
-export function handlerArgs(argv = process.argv): { records?: number; partitions?: number; latencyMs?: number } {
+/** `--records N --partitions P --latency MS --rounds R` from the command line. */
+export function handlerArgs(argv = process.argv): HandlerBenchOptions {
     const arg = (name: string) => {
         const i = argv.indexOf(`--${name}`);
         return i > 0 ? Number(argv[i + 1]) : undefined;
     };
-    return { records: arg("records"), partitions: arg("partitions"), latencyMs: arg("latency") };
+    return { records: arg("records"), partitions: arg("partitions"), latencyMs: arg("latency"), rounds: arg("rounds") };
 }
 
 /** Only the handler's table and figures (`npm run bench -- --handler-only`). */

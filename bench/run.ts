@@ -16,7 +16,8 @@
  * 6. Boot: time from starting the CLI's entry (`@pulumi/pulumi/cmd/run-policy-pack`) to the served port, for this pack
  *    (compiled JavaScript) and for a one-policy JavaScript pack from the same node_modules (bench/one-policy-pack).
  * 7. Consumer handler: records/s of one MSK event without a store and with the DynamoDB store on a local server at a
- *    modelled per-call latency (bench/handler.ts; `--handler-only [--records N --partitions P --latency MS]`).
+ *    modelled per-call latency (bench/handler.ts; `--handler-only [--records N --partitions P --latency MS --rounds R]`), the store as shipped
+ *    and Powertools' own store (before) interleaved, medians of the rounds.
  * 8. Start: the program's start as the Pulumi CLI's language host loads it, with and without ts-node's type-check,
  *    for the dev stack and the dev stack with 10 consumers (bench/start.ts; alone: `npm run bench -- --start-only`).
  */

@@ -1,19 +1,28 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { express, type ClusterConfig, type Environment } from "../lib/config";
+import { ConfigError, express, parseClusterSettings, type ClusterConfig, type Environment } from "../lib/config";
+import type { StackEnvironment } from "../lib/destinations";
+import { crossAccountClusterPolicy } from "../lib/iam";
+import type { ClusterSettings } from "../lib/settings";
 import { customerKey } from "./kms";
 import { protectionOf, TYPES } from "../lib/retention";
 
 export interface KafkaClusterArgs {
-    /** Validated `msk-lambda:cluster`. */
-    config: ClusterConfig;
-    environment: Environment;
-    /** Cluster name (MSK: 1-64 characters). */
+    /**
+     * The cluster: the keys, defaults and checks of `msk-lambda:cluster` (README's config reference). Bad settings fail
+     * with every problem named before anything is registered. Default: IAM authentication, one kafka.m7g.large broker per AZ.
+     */
+    settings?: ClusterSettings;
+    /** The stack's environment: in prod the cluster and its key are protected and retained (lib/retention.ts), with PER_BROKER monitoring. */
+    environment: StackEnvironment;
+    /** Cluster name (MSK: 1-64 characters). A change replaces the cluster. */
     clusterName: string;
-    /** Client subnets: 2 or 3, each in its own AZ. */
-    subnetIds: pulumi.Input<string>[];
-    securityGroupIds: pulumi.Input<string>[];
-    tags?: Record<string, string>;
+    /** Client subnets: 2 or 3, each in its own AZ (the `Network` component's `clusterSubnetIds`). Required unless `settings.existingClusterArn`. A change replaces the cluster. */
+    subnetIds?: pulumi.Input<string>[];
+    /** The cluster's security groups (the `Network` component's `clusterSecurityGroupIds`). A change replaces the cluster. */
+    securityGroupIds?: pulumi.Input<string>[];
+    /** Tags on every taggable resource. */
+    tags?: { [key: string]: string };
 }
 
 /**
@@ -31,14 +40,22 @@ export class KafkaCluster extends pulumi.ComponentResource {
     public readonly kmsKey?: aws.kms.Key;
     public readonly logGroup?: aws.cloudwatch.LogGroup;
     public readonly configuration?: aws.msk.Configuration;
+    /** The owner side of cross-account consumers: the cluster policy naming their accounts. */
+    public readonly clusterPolicy?: aws.msk.ClusterPolicy;
     /** Brokers of a created cluster (undefined for an existing one). */
     public readonly brokerCount?: number;
 
     constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The enum's values are the config's strings (a Python or YAML program sends those).
+        const environment = `${args.environment}` as Environment;
+        const subnetIds = args.subnetIds ?? [];
+        // Validated before anything registers (the component resource included).
+        const cfg = parseClusterSettings(args.settings, `${name}.settings`, environment, subnetIds.length);
+        if (!cfg.existingClusterArn && (subnetIds.length < 2 || subnetIds.length > 3))
+            throw new ConfigError([{ key: `${name}.subnetIds`, message: `needs 2 or 3 client subnets, one per AZ (got ${subnetIds.length})` }]);
         super("msk-lambda:index:KafkaCluster", name, {}, opts);
-        const cfg = args.config;
         const tags = args.tags ?? {};
-        const prod = args.environment === "prod";
+        const prod = environment === "prod";
 
         if (cfg.existingClusterArn) {
             this.clusterArn = pulumi.output(cfg.existingClusterArn);
@@ -51,16 +68,16 @@ export class KafkaCluster extends pulumi.ComponentResource {
         // Stateful resources are named from the cluster's physical name, not this component's name: renaming the
         // component leaves their URNs unchanged (a URN holds the parents' types, not their names).
         const id = args.clusterName;
-        this.kmsKey = customerKey(`${id}-key`, { description: `MSK encryption at rest for ${args.clusterName}`, environment: args.environment, tags }, this);
+        this.kmsKey = customerKey(`${id}-key`, { description: `MSK encryption at rest for ${args.clusterName}`, environment, tags }, this);
         new aws.kms.Alias(`${id}-key`, { name: `alias/${args.clusterName}-msk`, targetKeyId: this.kmsKey.keyId }, { parent: this });
 
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${id}-broker-logs`,
             { name: `/aws/msk/${args.clusterName}`, retentionInDays: cfg.logRetentionDays, tags },
-            { parent: this, ...protectionOf(TYPES.logGroup, args.environment) },
+            { parent: this, ...protectionOf(TYPES.logGroup, environment) },
         );
 
-        const brokerCount = cfg.brokersPerAz * args.subnetIds.length;
+        const brokerCount = cfg.brokersPerAz * subnetIds.length;
         this.brokerCount = brokerCount;
         const isExpress = express(cfg.brokerInstanceType);
         this.configuration = new aws.msk.Configuration(
@@ -84,11 +101,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
                 numberOfBrokerNodes: brokerCount,
                 brokerNodeGroupInfo: {
                     instanceType: cfg.brokerInstanceType,
-                    clientSubnets: args.subnetIds,
-                    securityGroups: args.securityGroupIds,
+                    clientSubnets: subnetIds,
+                    securityGroups: args.securityGroupIds ?? [],
                     // MSK, "Amazon MSK Express brokers": storage is MSK-managed, and AWS refuses storageInfo for them.
                     ...(isExpress ? {} : { storageInfo: { ebsStorageInfo: { volumeSize: cfg.ebsVolumeGb } } }),
-                    connectivityInfo: { publicAccess: { type: "DISABLED" } },
+                    connectivityInfo: { publicAccess: { type: "DISABLED" }, ...vpcConnectivity(cfg) },
                 },
                 encryptionInfo: {
                     encryptionAtRestKmsKeyArn: this.kmsKey.arn,
@@ -107,10 +124,22 @@ export class KafkaCluster extends pulumi.ComponentResource {
             // clusterName is the cluster's fixed physical name: a replacement (new subnets, security groups or key) must
             // delete the old cluster first, or MSK refuses the second cluster of that name. Everything a replacement
             // loses is lost either way (the new cluster starts empty); --against reports it as stateful.
-            { parent: this, deleteBeforeReplace: true, ...protectionOf(TYPES.cluster, args.environment) },
+            { parent: this, deleteBeforeReplace: true, ...protectionOf(TYPES.cluster, environment) },
         );
         this.clusterArn = this.cluster.arn;
         this.bootstrapBrokers = pickBrokers(cfg.authentication, this.cluster);
+        if (cfg.crossAccountConsumers) {
+            const accounts = cfg.crossAccountConsumers;
+            // Amazon MSK, "Step 2: Attach a cluster policy to the MSK cluster" (multi-VPC private connectivity).
+            this.clusterPolicy = new aws.msk.ClusterPolicy(
+                `${id}-cross-account`,
+                {
+                    clusterArn: this.cluster.arn,
+                    policy: this.cluster.arn.apply((arn) => JSON.stringify(crossAccountClusterPolicy(arn, accounts, cfg.authentication === "iam"))),
+                },
+                { parent: this },
+            );
+        }
         this.registerOutputs({ clusterArn: this.clusterArn, bootstrapBrokers: this.bootstrapBrokers });
     }
 }
@@ -128,6 +157,18 @@ export function clientAuthentication(cfg: Pick<ClusterConfig, "authentication" |
         case "plaintext":
             return { unauthenticated: true };
     }
+}
+
+/**
+ * Multi-VPC private connectivity for the cluster's authentication (Amazon MSK, "Step 1: Turn on multi-VPC private
+ * connectivity"): on only when the stack names cross-account consumers. MSK refuses it while it creates a cluster
+ * ("When creating a cluster, all vpcConnectivity auth schemes must be disabled", aws-cloudformation/
+ * cloudformation-coverage-roadmap#1775): the config says to add the consumers once the cluster exists.
+ */
+function vpcConnectivity(cfg: ClusterConfig): { vpcConnectivity?: aws.types.input.msk.ClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivity } {
+    if (!cfg.crossAccountConsumers) return {};
+    const a = cfg.authentication;
+    return { vpcConnectivity: { clientAuthentication: a === "mtls" ? { tls: true } : { sasl: { iam: a === "iam", scram: a === "scram" } } } };
 }
 
 /**

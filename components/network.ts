@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkConfig } from "../lib/config";
+import { parseNetworkSettings, type NetworkConfig } from "../lib/config";
+import type { FailureDestinationType, NetworkSettings } from "../lib/settings";
+import { factsOf } from "../policies/lib/public";
 import { clusterSubnetCount, planSubnets } from "../lib/layout";
 
 /** AWS services the event source mapping's pollers call from the cluster's subnets. */
@@ -13,19 +15,33 @@ export interface DestinationEndpoint {
 }
 
 export interface NetworkArgs {
-    /** Validated `msk-lambda:network`. */
-    config: NetworkConfig;
+    /**
+     * The network: the keys, defaults and checks of `msk-lambda:network` (README's config reference). Bad settings fail
+     * with every problem named before anything is registered. Default: a created VPC in `privatelink` mode.
+     */
+    settings?: NetworkSettings;
     /** Broker port of the cluster's authentication ("Using Lambda with Amazon MSK": 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM). */
     brokerPort: number;
     /**
+     * The last port of a range from `brokerPort`, for the security group of an MSK managed VPC connection (multi-VPC
+     * private connectivity: brokers on 14001-14100, lib/source.ts `VPC_CONNECTION_PORTS`). Default: `brokerPort` alone.
+     */
+    brokerPortTo?: number;
+    /**
      * Create the cluster's security group. False when attaching to an existing cluster, whose groups are
-     * `config.clusterSecurityGroupIds`.
+     * `settings.clusterSecurityGroupIds`.
      */
     createClusterSecurityGroup: boolean;
-    /** The cluster's AZs (`cluster.azCount`): its client subnets are the first this many private subnets. Default min(3, subnets). */
+    /** The cluster's AZs (`cluster.azCount`): its client subnets are the first this many private subnets. Default min(3, subnets). A change replaces the cluster. */
     clusterAzCount?: number;
+    /**
+     * The kinds of the consumers' failure destinations: each gets its VPC endpoint in the cluster's VPC (SQS or SNS
+     * interface, S3 gateway; none for a Kafka topic), in every mode that creates endpoints ("Capturing discarded
+     * batches for an Amazon MSK event source").
+     */
+    failureDestinationTypes?: FailureDestinationType[];
     /** Tags for every taggable resource. */
-    tags?: Record<string, string>;
+    tags?: { [key: string]: string };
 }
 
 /**
@@ -49,12 +65,17 @@ export class Network extends pulumi.ComponentResource {
     public endpointSecurityGroup?: aws.ec2.SecurityGroup;
     public readonly natGateways: aws.ec2.NatGateway[] = [];
     public readonly privateRouteTables: aws.ec2.RouteTable[] = [];
-    public readonly endpoints: Partial<Record<InterfaceService | "s3" | (string & {}), aws.ec2.VpcEndpoint>> = {};
+    /** Every VPC endpoint, by service (`lambda`, `sts`, `secretsmanager`, and the failure destinations' `sqs`, `sns`, `s3`). */
+    public readonly endpoints: { [service: string]: aws.ec2.VpcEndpoint } = {};
+    /** The pollers' Lambda, STS and Secrets Manager interface endpoints (`privatelink`, or `existing` with endpoints). */
+    public readonly pathEndpoints: aws.ec2.VpcEndpoint[] = [];
+    /** The private subnets' default routes through the NAT gateways (`nat`). */
+    public readonly natRoutes: aws.ec2.Route[] = [];
     /**
-     * What the pollers' path to AWS services consists of (NAT routes or interface endpoints): the event source mapping
-     * depends on these, because Lambda checks the connection when it creates the mapping.
+     * Known when the pollers' path to STS, Lambda and Secrets Manager exists (its endpoints or NAT routes): what a
+     * `Consumer`'s `waitFor` takes.
      */
-    public readonly pathResources: pulumi.Resource[] = [];
+    public readonly pollerPathReady: pulumi.Output<string>;
 
     /** Lambda, STS and Secrets Manager interface endpoints (the pollers' path without NAT). */
     private readonly endpointsEnabled: boolean;
@@ -66,8 +87,9 @@ export class Network extends pulumi.ComponentResource {
     private readonly existingRouteTableIds: string[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before anything registers (the component resource included).
+        const cfg = parseNetworkSettings(args.settings, `${name}.settings`);
         super("msk-lambda:index:Network", name, {}, opts);
-        const cfg = args.config;
         this.name = name;
         this.tags = args.tags ?? {};
         this.existingRouteTableIds = cfg.privateRouteTableIds ?? [];
@@ -86,7 +108,7 @@ export class Network extends pulumi.ComponentResource {
         this.clusterSubnetIds = this.privateSubnetIds.slice(0, args.clusterAzCount ?? clusterSubnetCount(this.privateSubnetIds.length));
 
         if (args.createClusterSecurityGroup) {
-            this.clusterSecurityGroup = this.createClusterSecurityGroup(args.brokerPort);
+            this.clusterSecurityGroup = this.createClusterSecurityGroup({ from: args.brokerPort, to: args.brokerPortTo ?? args.brokerPort });
             this.clusterSecurityGroupIds = [this.clusterSecurityGroup.id];
         } else {
             this.clusterSecurityGroupIds = (cfg.clusterSecurityGroupIds ?? []).map((id) => pulumi.output(id));
@@ -97,8 +119,15 @@ export class Network extends pulumi.ComponentResource {
             // assume the execution role ... Lambda must have access to the Lambda VPC endpoint to invoke the function.
             // If you configured a secret in Secrets Manager ..., also deploy a VPC endpoint for Secrets Manager."
             for (const service of ["lambda", "sts", "secretsmanager"] as const) {
-                this.pathResources.push(this.interfaceEndpoint(service));
+                this.pathEndpoints.push(this.interfaceEndpoint(service));
             }
+        }
+
+        this.pollerPathReady = pulumi.all(this.pathResources.map((r) => (r as aws.ec2.VpcEndpoint | aws.ec2.Route).id)).apply((ids) => ids.join(","));
+
+        for (const type of new Set(args.failureDestinationTypes ?? [])) {
+            const endpoint = factsOf(`${type}`)?.endpoint;
+            if (endpoint) this.ensureDestinationEndpoint(endpoint);
         }
 
         this.registerOutputs({
@@ -107,6 +136,15 @@ export class Network extends pulumi.ComponentResource {
             clusterSubnetIds: this.clusterSubnetIds,
             clusterSecurityGroupIds: this.clusterSecurityGroupIds,
         });
+    }
+
+    /**
+     * What the pollers' path to AWS services consists of (NAT routes or interface endpoints): the event source mapping
+     * depends on these, because Lambda checks the connection when it creates the mapping. (A getter: the component
+     * package's schema lists the resources themselves, `pathEndpoints` and `natRoutes`.)
+     */
+    get pathResources(): pulumi.Resource[] {
+        return [...this.pathEndpoints, ...this.natRoutes];
     }
 
     /**
@@ -235,7 +273,7 @@ export class Network extends pulumi.ComponentResource {
             new aws.ec2.RouteTableAssociation(`${this.name}-private-${az}`, { subnetId: s.id, routeTableId: rt.id }, { parent: this });
             if (mode === "nat") {
                 // Each private subnet leaves through the NAT gateway of its own AZ.
-                this.pathResources.push(
+                this.natRoutes.push(
                     new aws.ec2.Route(
                         `${this.name}-private-${az}-default`,
                         { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: this.natGateways[az].id },
@@ -253,7 +291,8 @@ export class Network extends pulumi.ComponentResource {
      * outbound 443 to all destinations and the broker port to the event source's security groups. Nothing from
      * 0.0.0.0/0.
      */
-    private createClusterSecurityGroup(port: number): aws.ec2.SecurityGroup {
+    private createClusterSecurityGroup(ports: { from: number; to: number }): aws.ec2.SecurityGroup {
+        const port = ports.from === ports.to ? `${ports.from}` : `${ports.from}-${ports.to}`;
         const sg = new aws.ec2.SecurityGroup(
             `${this.name}-cluster`,
             {
@@ -269,8 +308,8 @@ export class Network extends pulumi.ComponentResource {
                 securityGroupId: sg.id,
                 referencedSecurityGroupId: sg.id,
                 ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
+                fromPort: ports.from,
+                toPort: ports.to,
                 description: `Kafka ${port} from the mapping's pollers`,
             },
             { parent: this },
@@ -281,8 +320,8 @@ export class Network extends pulumi.ComponentResource {
                 securityGroupId: sg.id,
                 referencedSecurityGroupId: sg.id,
                 ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
+                fromPort: ports.from,
+                toPort: ports.to,
                 description: `Kafka ${port} to the brokers`,
             },
             { parent: this },

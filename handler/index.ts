@@ -7,7 +7,8 @@
  *   records into JSON; with `SOURCE` the processor gets the source bytes, or gives its own schema).
  * - Each record is processed once per topic/partition/offset: Lambda's docs warn that "event source mappings process
  *   each event at least once", so `@aws-lambda-powertools/idempotency` keeps a record of every processed offset in the
- *   stack's DynamoDB table, which survives containers (a redelivered batch skips what is done).
+ *   stack's DynamoDB table, which survives containers (a redelivered batch skips what is done). The store is
+ *   Powertools' DynamoDB store whose completions of concurrent records share `BatchWriteItem` requests (`store.ts`).
  * - With the mapping's `ReportBatchItemFailures`, the handler returns only the failed records (and the later records of
  *   their partitions, which it did not start), each identified the way
  *   "Configuring error handling controls for Kafka event sources" specifies, `{ partition: "<topic>-<partition>",
@@ -27,7 +28,6 @@ import type { ConsumerRecord, SchemaConfig } from "@aws-lambda-powertools/kafka/
 import { Logger } from "@aws-lambda-powertools/logger";
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import {
     DEFAULT_IDEMPOTENCY_EXPIRES_AFTER_SECONDS,
     DEFAULT_PARTITION_CONCURRENCY,
@@ -36,6 +36,7 @@ import {
     PARTITION_CONCURRENCY_RANGE,
 } from "../lib/handler-env";
 import { runBatch, type Outcome, type RecordId } from "./partitions";
+import { TableStore } from "./store";
 
 /** A record as the processor sees it: decoded key, value and headers, and its identity. */
 export interface KafkaRecord {
@@ -153,9 +154,12 @@ function toRecord(r: ConsumerRecord<unknown, unknown>, keyFormat: Format, valueF
     };
 }
 
-/** Powertools' DynamoDB store on the stack's table, with the attribute names the table was created with. */
-function tableStore(tableName: string): DynamoDBPersistenceLayer {
-    return new DynamoDBPersistenceLayer({ tableName, keyAttr: IDEMPOTENCY_TABLE_SCHEMA.hashKey, expiryAttr: IDEMPOTENCY_TABLE_SCHEMA.ttl.attributeName });
+/**
+ * The store on the stack's table, with the attribute names the table was created with: Powertools' DynamoDB store
+ * whose completions share requests (handler/store.ts).
+ */
+export function tableStore(tableName: string, clientConfig?: ConstructorParameters<typeof TableStore>[0]["clientConfig"]): TableStore {
+    return new TableStore({ tableName, keyAttr: IDEMPOTENCY_TABLE_SCHEMA.hashKey, expiryAttr: IDEMPOTENCY_TABLE_SCHEMA.ttl.attributeName, clientConfig });
 }
 
 /** The batch's response from each record's outcome: failed and skipped records are reported (or the batch fails). */

@@ -8,6 +8,8 @@ import { BROKER_PORTS, checkVpcCidr, clusterSubnetCount, LAYOUT_MAX_VPC_PREFIX, 
 import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { parseTopics, type TopicConfig } from "./topics";
+import { noTopicApi, parseSource, SOURCE_KINDS, SOURCE_SPEC, type SourceConfig, type SourceKind } from "./source";
+import type { ClusterSettings, ConsumerSettings, NetworkSettings, SourceSettings } from "./settings";
 import type { ConfigIssue } from "./schema";
 import { factsOf, inspectMtlsSecret, type FindingCode } from "../policies/lib/public";
 
@@ -129,6 +131,16 @@ export const CLUSTER_SPEC = {
         allowed: "an MSK cluster ARN such as arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/<uuid>",
         createOnly: "replaces the cluster reference and every mapping",
     }),
+    crossAccountConsumers: list(str({ doc: "", pattern: /^[0-9]{12}$/, allowed: "a 12-digit AWS account id" }), {
+        doc:
+            'Owner side of a cross-account consumer (AWS Lambda, "Creating cross-account event source mappings"): turns on the cluster\'s multi-VPC private connectivity ' +
+            "for its authentication and attaches a cluster policy (`aws.msk.ClusterPolicy`) letting these accounts create a managed VPC connection, read the bootstrap " +
+            "brokers and describe the cluster (and, with IAM, read topics and use consumer groups). MSK: Kafka 2.7.1 or later, not kafka.t3.small, IAM, SCRAM or mTLS; " +
+            "MSK refuses multi-VPC connectivity when it creates a cluster: add this key once the cluster exists (an in-place update).",
+        minItems: 1,
+        maxItems: 20,
+        unique: true,
+    }),
     logRetentionDays: intIn([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], {
         doc: "Retention of the broker log group, in days (CloudWatch Logs' allowed values). Default 14 in dev, 90 elsewhere.",
     }),
@@ -140,7 +152,11 @@ export const SECRET_KEYS = ["scramPassword", "mtlsCertificate", "mtlsPrivateKey"
 export const STACK_CONFIG = {
     environment: oneOf(["dev", "staging", "prod"] as const, { doc: "Deployment environment; prod turns on protection and stricter defaults.", required: true }),
     network: { ...field("object", "Network layout; see the network table."), spec: NETWORK_SPEC },
-    cluster: { ...field("object", "MSK cluster; see the cluster table."), spec: CLUSTER_SPEC },
+    source: {
+        ...field("object", "Which Kafka the consumers read (MSK, MSK Serverless, MSK in another account, self-managed Apache Kafka); see the source table."),
+        spec: SOURCE_SPEC,
+    },
+    cluster: { ...field("object", "MSK cluster (source kind `msk`); see the cluster table."), spec: CLUSTER_SPEC },
     consumers: { ...field("list of object", "Consumers: one Lambda function and one event source mapping each; see the consumer table.") },
     topics: {
         ...field(
@@ -189,6 +205,8 @@ export interface ClusterConfig {
     brokerPort: number;
     certificateAuthorityArns?: string[];
     existingClusterArn?: string;
+    /** Accounts whose consumers may connect through multi-VPC private connectivity (the owner side). */
+    crossAccountConsumers?: string[];
     logRetentionDays: number;
 }
 
@@ -203,9 +221,19 @@ export interface StackConfig {
     project: string;
     stack: string;
     environment: Environment;
-    network: NetworkConfig;
+    /** What the consumers read (`msk-lambda:source`; kind `msk` by default). */
+    source: SourceConfig;
+    /** Undefined only for self-managed brokers reached over the internet (no VPC). */
+    network?: NetworkConfig;
     cluster: ClusterConfig;
     consumers: ConsumerConfig[];
+    /** Each consumer as written in the stack file (what the `Consumer` component takes), in the order of `consumers`. */
+    consumerSettings: ConsumerSettings[];
+    /** `msk-lambda:source`, validated, with its defaults (the `Consumer` component's `source`). */
+    sourceSettings: SourceSettings;
+    /** `network` and `cluster` as written in the stack file (what the `Network` and `KafkaCluster` components take). */
+    networkSettings: NetworkSettings;
+    clusterSettings: ClusterSettings;
     /** Every topic the stack handles (created or existing), consumers' topics included. */
     topics: TopicConfig[];
     secrets: SecretConfig;
@@ -270,22 +298,119 @@ function checkRegion(raw: Record<string, string>, issues: Issues): void {
 }
 
 /** An existing cluster goes with an existing network, and its security groups with network.clusterSecurityGroupIds. */
-function checkNetworkForCluster(network: ReturnType<typeof parseNetwork>, cluster: ReturnType<typeof parseCluster>, issues: Issues): void {
-    if (network && cluster?.existingClusterArn && network.mode !== "existing") {
-        issues.add(k("cluster.existingClusterArn"), `needs ${k("network.mode")} "existing" (the VPC of that cluster), got "${network.mode}"`);
+function checkNetworkForCluster(
+    network: ReturnType<typeof parseNetwork>,
+    cluster: ReturnType<typeof parseCluster>,
+    issues: Issues,
+    given?: { key: string; required: boolean },
+): void {
+    given ??= cluster?.existingClusterArn ? { key: "cluster.existingClusterArn", required: false } : undefined;
+    if (network && given && network.mode !== "existing") {
+        issues.add(k(given.key), `needs ${k("network.mode")} "existing" (the VPC of that cluster or those brokers), got "${network.mode}"`);
     }
-    if (network?.clusterSecurityGroupIds && !cluster?.existingClusterArn) {
+    if (network?.clusterSecurityGroupIds && !given) {
         issues.add(
             k("network.clusterSecurityGroupIds"),
-            `is only for an existing cluster (${k("cluster.existingClusterArn")}); this stack creates the cluster's security group`,
+            `is only for an existing cluster (${k("cluster.existingClusterArn")} or ${k("source.clusterArn")} of kind "serverless") or self-managed brokers in a VPC; this stack creates the cluster's security group`,
         );
     }
-    if (network?.mode === "existing" && network.endpoints && cluster?.existingClusterArn && !network.clusterSecurityGroupIds) {
+    if (network?.mode === "existing" && given && (given.required || network.endpoints) && !network.clusterSecurityGroupIds) {
         issues.add(
             k("network.clusterSecurityGroupIds"),
-            "is required with network.endpoints and an existing cluster: the endpoints' security group allows 443 from these groups",
+            given.required
+                ? "is required with self-managed brokers in a VPC: the pollers' security groups (they must reach the brokers' port, and 443 for Lambda, STS and Secrets Manager)"
+                : "is required with network.endpoints and an existing cluster: the endpoints' security group allows 443 from these groups",
         );
     }
+}
+
+/** The source whose security groups are given, not created: an existing cluster, or self-managed brokers in a VPC. */
+function givenGroups(source: SourceConfig, cluster: ReturnType<typeof parseCluster>): { key: string; required: boolean } | undefined {
+    if (source.kind === "self-managed") return source.brokersIn === "vpc" ? { key: "source.brokersIn", required: true } : undefined;
+    if (source.kind === "serverless" && source.clusterArn) return { key: "source.clusterArn", required: false };
+    if (source.kind === "msk" && cluster?.existingClusterArn) return { key: "cluster.existingClusterArn", required: false };
+    return undefined;
+}
+
+/** The kind (and cluster ARN) a refused `msk-lambda:source` names, when it names a known kind. */
+function rawSourceKind(raw: unknown): Pick<SourceConfig, "kind" | "clusterArn"> | undefined {
+    const o = (raw ?? {}) as Record<string, unknown>;
+    const kind = o.kind ?? "msk";
+    if (typeof kind !== "string" || !(SOURCE_KINDS as readonly string[]).includes(kind)) return undefined;
+    return { kind: kind as SourceKind, clusterArn: typeof o.clusterArn === "string" ? o.clusterArn : undefined };
+}
+
+/** Cluster keys that MSK Serverless takes: the AZs of its subnets, and IAM (its only authentication). */
+const SERVERLESS_CLUSTER_KEYS = ["azCount", "authentication"];
+
+/**
+ * The cluster keys each source kind takes, and the owner side's multi-VPC requirements (Amazon MSK, "Amazon MSK
+ * multi-VPC private connectivity in a single Region", requirements: Apache Kafka 2.7.1 or later, IAM, TLS or SASL/SCRAM
+ * (unauthenticated clusters cannot), not the t3.small instance type).
+ */
+function checkSourceFits(
+    source: Pick<SourceConfig, "kind" | "clusterArn">,
+    rawCluster: unknown,
+    cluster: ClusterConfig | undefined,
+    issues: Issues,
+    notes: Issues,
+): void {
+    const given = rawCluster !== null && typeof rawCluster === "object" && !Array.isArray(rawCluster) ? (rawCluster as Record<string, unknown>) : {};
+    const set = Object.keys(given).filter((key) => given[key] !== undefined && given[key] !== null && key in CLUSTER_SPEC);
+    if (source.kind === "serverless") {
+        for (const key of set.filter((x) => !SERVERLESS_CLUSTER_KEYS.includes(x) || (x === "azCount" && source.clusterArn)))
+            issues.add(
+                k(`cluster.${key}`),
+                'does not apply to MSK Serverless (Amazon MSK, "MSK Serverless": no brokers, storage, configuration or broker logs to set, IAM authentication only): remove it',
+            );
+        if (cluster && cluster.authentication !== "iam")
+            issues.add(
+                k("cluster.authentication"),
+                `"${cluster.authentication}" is not available on MSK Serverless, which supports IAM authentication only: use "iam"`,
+            );
+    } else if (source.kind !== "msk") {
+        // A VPC connection's subnets are the network's first cluster.azCount private subnets (in the cluster's AZs).
+        for (const key of set.filter((x) => !(source.kind === "msk-vpc-connection" && x === "azCount")))
+            issues.add(
+                k(`cluster.${key}`),
+                `does not apply to source kind "${source.kind}": ${source.kind === "self-managed" ? "the brokers are yours, not this stack's" : "the cluster is the other account's, not this stack's"}: remove it`,
+            );
+    }
+    if (cluster?.crossAccountConsumers && source.kind === "msk") checkMultiVpc(cluster, issues, notes);
+    if (cluster?.crossAccountConsumers && source.kind !== "msk")
+        issues.add(
+            k("cluster.crossAccountConsumers"),
+            `is for the owner of an MSK provisioned cluster (source kind "msk"), not kind "${source.kind}": remove it`,
+        );
+}
+
+/** The owner side of multi-VPC private connectivity: a cluster this stack creates, with an authentication MSK allows there. */
+function checkMultiVpc(cluster: ClusterConfig, issues: Issues, notes: Issues): void {
+    const key = k("cluster.crossAccountConsumers");
+    if (cluster.existingClusterArn) {
+        issues.add(
+            key,
+            "needs a cluster this stack creates (it turns on the cluster's multi-VPC connectivity): remove cluster.existingClusterArn, or set it on the stack that owns the cluster",
+        );
+        return;
+    }
+    if (!["iam", "scram", "mtls"].includes(cluster.authentication))
+        issues.add(
+            key,
+            `needs authentication "iam", "scram" or "mtls": MSK multi-VPC private connectivity does not serve unauthenticated clusters (cluster.authentication is "${cluster.authentication}")`,
+        );
+    if (cluster.brokerInstanceType === "kafka.t3.small")
+        issues.add(
+            key,
+            'needs a broker type other than kafka.t3.small (MSK multi-VPC private connectivity "doesn\'t support the t3.small instance type"): use kafka.m7g.large or larger',
+        );
+    const [major, minor, patch] = cluster.kafkaVersion.split(".").map((x) => (x === "x" ? 99 : Number(x)));
+    if (major < 2 || (major === 2 && (minor < 7 || (minor === 7 && patch < 1))))
+        issues.add(key, `needs Apache Kafka 2.7.1 or later for multi-VPC private connectivity; cluster.kafkaVersion is ${cluster.kafkaVersion}`);
+    notes.add(
+        key,
+        'turns on the cluster\'s multi-VPC connectivity, which MSK refuses while it creates a cluster ("When creating a cluster, all vpcConnectivity auth schemes must be disabled"): on a stack whose cluster does not exist yet, run `pulumi up` without this key first, then add it (an in-place update)',
+    );
 }
 
 /**
@@ -314,15 +439,40 @@ function checkGatewayRouteTables(network: ReturnType<typeof parseNetwork>, consu
  * @param raw       all config keys with their namespaces, e.g. from `pulumi.runtime.allConfig()`
  * @param secretKeys keys that were set as secrets (with namespace); secret-only keys must be among them
  */
-export function parseStackConfig(raw: Record<string, string>, opts: { project: string; stack: string; secretKeys?: string[] }): StackConfig {
+export function parseStackConfig(
+    raw: Record<string, string>,
+    opts: {
+        project: string;
+        stack: string;
+        secretKeys?: string[];
+        /**
+         * Secret keys (without namespace) whose values are not known while the config is checked (secret outputs a
+         * Python, Go, C# or YAML program gives the `Stack` component): their presence counts; their content is not
+         * inspected here (the policy pack inspects the stored mTLS secret with the same checks).
+         */
+        opaqueSecrets?: string[];
+    },
+): StackConfig {
     const issues = new Issues();
     const own = ownKeys(raw, opts.secretKeys, issues);
     checkRegion(raw, issues);
     const environment = STACK_CONFIG.environment.parse(own.environment ?? missing(issues, "environment"), k("environment"), issues);
-    const network = parseNetwork(own.network ?? {}, issues);
+    const source = parseSource(own.source ?? {}, issues);
+    const noVpc = source?.kind === "self-managed" && source.brokersIn === "internet";
+    if (noVpc && own.network !== undefined) {
+        issues.add(
+            k("network"),
+            'is not used with self-managed brokers reached over the internet (source.brokersIn "internet"): remove it, or use brokersIn "vpc"',
+        );
+    }
+    const network = noVpc ? undefined : parseNetwork(own.network ?? {}, issues);
     const cluster = parseCluster(own.cluster ?? {}, environment, network, issues);
 
-    checkNetworkForCluster(network, cluster, issues);
+    const notes = new Issues();
+    // Checked with the raw kind too when the source itself was refused, so that every problem is reported at once.
+    const kind = source ?? rawSourceKind(own.source);
+    if (kind) checkSourceFits(kind, own.cluster, cluster, issues, notes);
+    checkNetworkForCluster(network, cluster, issues, source && givenGroups(source, cluster));
 
     const secrets: SecretConfig = {};
     for (const name of SECRET_KEYS) {
@@ -330,9 +480,8 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         const v = STACK_CONFIG[name].parse(own[name], k(name), issues);
         if (v !== undefined) secrets[name] = v;
     }
-    if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues);
+    if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues, opts.opaqueSecrets ?? []);
 
-    const notes = new Issues();
     const consumers = parseConsumers(own.consumers ?? [], {
         project: opts.project,
         stack: opts.stack,
@@ -348,8 +497,9 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
     // problem is reported at once.
     const topics = parseTopics(own.topics, {
         consumers: consumers ?? [],
-        brokers: cluster && !cluster.existingClusterArn ? cluster.brokerCount : undefined,
-        existingCluster: !!cluster?.existingClusterArn,
+        brokers: cluster && !cluster.existingClusterArn && source?.kind === "msk" ? cluster.brokerCount : undefined,
+        existingCluster: !!cluster?.existingClusterArn || !!source?.clusterArn,
+        noTopicApi: source ? noTopicApi(source.kind) : undefined,
         kafkaVersion: cluster?.kafkaVersion,
         brokerInstanceType: cluster?.brokerInstanceType,
         issues,
@@ -361,9 +511,14 @@ export function parseStackConfig(raw: Record<string, string>, opts: { project: s
         project: opts.project,
         stack: opts.stack,
         environment: environment!,
-        network: network!,
+        source: source!,
+        network,
         cluster: cluster!,
         consumers: consumers!,
+        consumerSettings: (own.consumers ?? []) as ConsumerSettings[],
+        sourceSettings: source as unknown as SourceSettings,
+        networkSettings: (own.network ?? {}) as NetworkSettings,
+        clusterSettings: (own.cluster ?? {}) as ClusterSettings,
         topics: topics!,
         secrets,
         notes: notes.list,
@@ -374,6 +529,33 @@ function missing(issues: Issues, name: keyof typeof STACK_CONFIG): undefined {
     const f = STACK_CONFIG[name] as Field<unknown>;
     issues.add(k(name), `is required (${f.allowed}): pulumi config set ${k(name)} <value>`);
     return undefined;
+}
+
+/**
+ * A component's settings, checked by the stack's own parser: every problem at once, as a `ConfigError` whose keys
+ * name the component's arg (`network.settings.azCount`) instead of the stack's (`msk-lambda:network.azCount`).
+ */
+function asComponent<T>(table: "network" | "cluster", key: string, parse: (issues: Issues) => T | undefined): T {
+    const issues = new Issues();
+    const out = parse(issues);
+    const prefix = k(table);
+    for (const i of issues.list) if (i.key.startsWith(prefix)) i.key = key + i.key.slice(prefix.length);
+    issues.throwIfAny();
+    return out!;
+}
+
+/** The `Network` component's settings: the keys, defaults and checks of `msk-lambda:network`. */
+export function parseNetworkSettings(value: unknown, key: string): NetworkConfig {
+    return asComponent("network", key, (issues) => parseNetwork(value ?? {}, issues));
+}
+
+/**
+ * The `KafkaCluster` component's settings: the keys, defaults and checks of `msk-lambda:cluster`, for a cluster in
+ * `subnetCount` client subnets (its AZs).
+ */
+export function parseClusterSettings(value: unknown, key: string, environment: Environment, subnetCount: number): ClusterConfig {
+    const subnets = { mode: "existing", privateSubnetIds: Array.from({ length: subnetCount }, () => "") } as unknown as NetworkConfig;
+    return asComponent("cluster", key, (issues) => parseCluster(value ?? {}, environment, subnets, issues));
 }
 
 function parseNetwork(value: unknown, issues: Issues): NetworkConfig | undefined {
@@ -450,6 +632,7 @@ function parseCluster(value: unknown, environment: Environment | undefined, netw
         brokerPort: BROKER_PORTS[auth],
         certificateAuthorityArns: p.certificateAuthorityArns,
         existingClusterArn: p.existingClusterArn,
+        crossAccountConsumers: p.crossAccountConsumers,
         logRetentionDays: p.logRetentionDays ?? (environment === "dev" ? 14 : 90),
     };
 }
@@ -535,7 +718,7 @@ function checkBrokerType(
     }
 }
 
-function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Issues): void {
+function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Issues, opaque: string[]): void {
     if (s.scramPassword !== undefined && auth !== "scram") {
         issues.add(k("scramPassword"), `is only for authentication "scram", got "${auth}"`);
     }
@@ -547,6 +730,7 @@ function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Is
             if (s[name] === undefined) issues.add(k(name), `is required with authentication "mtls": pulumi config set --secret ${k(name)} < file.pem`);
         }
         if (s.mtlsCertificate === undefined || s.mtlsPrivateKey === undefined) return;
+        if (opaque.some((name) => name.startsWith("mtls"))) return;
         // The same inspection the policy pack runs on the stored secret (its findings never quote secret material).
         const value = {
             certificate: s.mtlsCertificate,

@@ -271,20 +271,27 @@ export const CONSUMER_SPEC = {
     ),
     provisionedPollers: {
         type: "object | false",
-        doc: 'Provisioned mode (billed per event poller unit, see README "Poison records"): `{ minimum: 1-200, maximum: 1-2000, pollerGroupName? }`, minimum <= maximum. Lambda runs at most one poller per partition of the topic, so a `maximum` above the topic\'s partitions is never reached (a note, not an error). `pollerGroupName` shares event poller capacity with the other mappings of the group (Lambda: at most 100 mappings and 2000 maximum pollers in total per group). `false` is on-demand mode, without error handling controls or schema registry.',
+        doc: 'Provisioned mode (billed per event poller unit, see README "Poison records"): `{ minimum: 1-200, maximum: 1-2000, pollerGroupName? }`, minimum <= maximum. Lambda runs at most one poller per partition of the topic, so a `maximum` above the topic\'s partitions is never reached (a note, not an error). `pollerGroupName` shares event poller capacity with the other mappings of the group (Lambda: at most 100 mappings and 2000 maximum pollers in total per group). `false` (or `{ enabled: false }`) is on-demand mode, without error handling controls or schema registry.',
         default: PROVISIONED_POLLERS_DEFAULT,
         allowed: "an object, or false",
         parse(v, key, issues) {
             if (v === false || v === "false") return undefined;
             if (v === null || typeof v !== "object" || Array.isArray(v))
                 return issues.add(key, `must be false (on-demand mode) or an object with keys minimum, maximum, pollerGroupName; got ${JSON.stringify(v)}`);
+            // `{ enabled: false }` is `false`, for the component package (its args take no `object | false`).
+            const { enabled, ...rest } = v as Record<string, unknown>;
+            if (enabled === false || enabled === "false") {
+                if (Object.keys(rest).length) return issues.add(`${key}.${Object.keys(rest)[0]}`, "is not allowed with enabled: false (on-demand mode)");
+                return undefined;
+            }
+            if (enabled !== undefined && enabled !== true && enabled !== "true") return issues.add(`${key}.enabled`, "must be true or false");
             const p = parseObject(
                 {
                     minimum: int({ doc: "", ...MIN_POLLERS }),
                     maximum: int({ doc: "", ...MAX_POLLERS }),
                     pollerGroupName: str({ doc: "", pattern: POLLER_GROUP_NAME, allowed: "1-128 characters of a-z, A-Z, 0-9, - and _" }),
                 },
-                v,
+                rest,
                 key,
                 issues,
             );
@@ -541,7 +548,16 @@ function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaReg
 }
 
 type Parsed = Record<string, any>;
-type ConsumersCtx = { project: string; stack: string; environment: string; authentication: Authentication; issues: Issues; notes?: Issues };
+type ConsumersCtx = {
+    project: string;
+    stack: string;
+    /** `<project>-<stack>`, for a component that knows only that: the default group id is `<baseName>-<name>`. */
+    baseName?: string;
+    environment: string;
+    authentication: Authentication;
+    issues: Issues;
+    notes?: Issues;
+};
 
 /** `startingPositionTimestamp` goes with AT_TIMESTAMP only; `filterKmsKeyArn` with filters. Returns whether any failed. */
 function checkPositionAndFilters(p: Parsed, key: string, issues: Issues): boolean {
@@ -632,13 +648,29 @@ function parseConsumer(item: unknown, key: string, ctx: ConsumersCtx): ConsumerC
     let bad = checkPositionAndFilters(p, key, issues);
     bad = checkKafkaDestination(p, key, provisioned, issues) || bad;
     if (!provisioned) bad = checkProvisionedOnly(p, key, issues) || bad;
-    const consumerGroupId = p.consumerGroupId ?? `${ctx.project}-${ctx.stack}-${p.name}`;
+    const consumerGroupId = p.consumerGroupId ?? `${ctx.baseName ?? `${ctx.project}-${ctx.stack}`}-${p.name}`;
     if (!CONSUMER_GROUP_ID.test(consumerGroupId)) {
         issues.add(`${key}.consumerGroupId`, `the default "${consumerGroupId}" is not a valid group id; set consumerGroupId explicitly`);
         bad = true;
     }
     if (bad) return undefined;
     return { ...(p as unknown as ConsumerConfig), ...errorHandlingOf(p, provisioned), consumerGroupId, filters: p.filters ?? [] };
+}
+
+/**
+ * One consumer's settings as the `Consumer` component takes them (a Python, Go, C# or YAML program sends the same
+ * keys as a `msk-lambda:consumers` item): every problem at once, as a `ConfigError` naming `<key>.<field>`, before
+ * the component registers anything. Checks across consumers (unique names, poller groups) belong to the stack.
+ */
+export function parseConsumerSettings(
+    item: unknown,
+    key: string,
+    ctx: { baseName: string; environment: string; authentication: Authentication },
+): ConsumerConfig {
+    const issues = new Issues();
+    const c = parseConsumer(item, key, { ...ctx, project: "", stack: "", issues });
+    issues.throwIfAny();
+    return c!;
 }
 
 /** Parses and cross-checks the consumer list; records issues and returns undefined when any item is bad. */

@@ -237,8 +237,8 @@ export function schemaRegistrySecretStatements(region: string, r: { secretArn: s
 }
 
 /**
- * The idempotency table: exactly the item actions Powertools' DynamoDB store calls, on that table, and its key used
- * only through DynamoDB.
+ * The idempotency table: exactly the item actions the handler's store calls (IDEMPOTENCY_TABLE_ACTIONS), on that
+ * table, and its key used only through DynamoDB.
  */
 export function idempotencyStatements(region: string, t: { tableArn: string; kmsKeyArn: string }): Statement[] {
     return [
@@ -297,3 +297,115 @@ export function destinationKeyUsers(type: DestinationType, userRoleArns: string[
 
 /** Trust policy: only the Lambda service assumes the execution role. */
 export const LAMBDA_TRUST: PolicyDocument = policy([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+
+/**
+ * A self-managed Apache Kafka mapping's role (AWS Lambda, "Configuring Lambda execution role permissions" for
+ * self-managed Apache Kafka): no kafka or kafka-cluster action (the brokers are not MSK's), and the EC2
+ * network-interface actions only when the pollers run in a VPC (VPC_SUBNET / VPC_SECURITY_GROUP); over the internet
+ * nothing at all. The secrets are granted by `sourceSecretStatements`.
+ */
+export function selfManagedStatements(inVpc: boolean): Statement[] {
+    return inVpc ? [{ Sid: "PollerNetworkInterfaces", Effect: "Allow", Action: [...MAPPING_EC2_ACTIONS], Resource: "*" }] : [];
+}
+
+/** What a mapping on an MSK managed VPC connection reads: the connection, and the other account's cluster. */
+export interface VpcConnectionGrants {
+    connectionArn: string;
+    /** The other account's cluster (its cluster policy must allow the same for this account). */
+    clusterArn: string;
+    topic: string;
+    consumerGroupId: string;
+    iam: boolean;
+}
+
+/**
+ * A cross-account mapping's role (AWS Lambda, "Creating cross-account event source mappings" and "Configuring Lambda
+ * execution role permissions": "kafka:DescribeVpcConnection: Only required for cross-account event source mappings"):
+ * describing the VPC connection, the EC2 network-interface actions, describing the other account's cluster and its
+ * bootstrap brokers, and with IAM the consumer's kafka-cluster actions on that cluster's topic and group ARNs. The
+ * cluster's owner grants the same to this account in its cluster policy (`crossAccountClusterPolicy`).
+ */
+export function vpcConnectionStatements(g: VpcConnectionGrants): Statement[] {
+    const out: Statement[] = [
+        { Sid: "PollerNetworkInterfaces", Effect: "Allow", Action: [...MAPPING_EC2_ACTIONS], Resource: "*" },
+        { Sid: "DescribeVpcConnection", Effect: "Allow", Action: "kafka:DescribeVpcConnection", Resource: g.connectionArn },
+        { Sid: "DescribeCluster", Effect: "Allow", Action: [...MAPPING_DESCRIBE_CLUSTER_ACTIONS, ...MAPPING_CLUSTER_ACTIONS], Resource: g.clusterArn },
+    ];
+    if (g.iam) {
+        out.push(
+            { Sid: "KafkaConnect", Effect: "Allow", Action: consumerActionsOn("cluster"), Resource: g.clusterArn },
+            { Sid: "KafkaReadTopic", Effect: "Allow", Action: consumerActionsOn("topic"), Resource: topicArn(g.clusterArn, g.topic) },
+            { Sid: "KafkaConsumerGroup", Effect: "Allow", Action: consumerActionsOn("group"), Resource: groupArn(g.clusterArn, g.consumerGroupId) },
+        );
+    }
+    return out;
+}
+
+/**
+ * The secrets of a cross-account or self-managed source (SASL/SCRAM, SASL/PLAIN or mTLS, and a server root CA):
+ * reading exactly them, and decrypting with their customer-managed key only through Secrets Manager (AWS Lambda,
+ * "Configuring Lambda execution role permissions": secretsmanager:GetSecretValue, and kms:Decrypt for a customer
+ * managed key).
+ */
+export function sourceSecretStatements(region: string, s: { secretArns: string[]; kmsKeyArn?: string }): Statement[] {
+    const out: Statement[] = [
+        {
+            Sid: "ReadSourceSecrets",
+            Effect: "Allow",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: s.secretArns.length === 1 ? s.secretArns[0] : s.secretArns,
+        },
+    ];
+    if (s.kmsKeyArn)
+        out.push({
+            Sid: "DecryptSourceSecrets",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: s.kmsKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        });
+    return out;
+}
+
+/** The control-plane actions a cross-account client needs on the cluster (Amazon MSK, "Step 2: Attach a cluster policy to the MSK cluster"). */
+export const CROSS_ACCOUNT_CLUSTER_ACTIONS = [
+    "kafka:CreateVpcConnection",
+    "kafka:GetBootstrapBrokers",
+    "kafka:DescribeCluster",
+    "kafka:DescribeClusterV2",
+] as const;
+
+/**
+ * The owner's cluster policy (Amazon MSK, "Step 2: Attach a cluster policy to the MSK cluster"): the consumer accounts
+ * may create a managed VPC connection, get the bootstrap brokers and describe the cluster; with IAM authentication they
+ * may also do what a Lambda consumer does on the data plane (Connect and DescribeClusterDynamicConfiguration on the
+ * cluster, DescribeTopic and ReadData on its topics, DescribeGroup and AlterGroup on its groups), narrower than the
+ * page's example `kafka-cluster:*`. Each account still grants its own roles (`vpcConnectionStatements`).
+ */
+export function crossAccountClusterPolicy(clusterArn: string, accounts: string[], iam: boolean): PolicyDocument {
+    const c = parseClusterArn(clusterArn);
+    const principal = { AWS: accounts.length === 1 ? accounts[0] : accounts };
+    const statements: Statement[] = [
+        { Sid: "CrossAccountConnect", Effect: "Allow", Principal: principal, Action: [...CROSS_ACCOUNT_CLUSTER_ACTIONS], Resource: clusterArn },
+    ];
+    if (iam) {
+        statements.push(
+            { Sid: "CrossAccountKafkaCluster", Effect: "Allow", Principal: principal, Action: consumerActionsOn("cluster"), Resource: clusterArn },
+            {
+                Sid: "CrossAccountKafkaTopics",
+                Effect: "Allow",
+                Principal: principal,
+                Action: consumerActionsOn("topic"),
+                Resource: `${c.prefix}:topic/${c.clusterName}/${c.clusterUuid}/*`,
+            },
+            {
+                Sid: "CrossAccountKafkaGroups",
+                Effect: "Allow",
+                Principal: principal,
+                Action: consumerActionsOn("group"),
+                Resource: `${c.prefix}:group/${c.clusterName}/${c.clusterUuid}/*`,
+            },
+        );
+    }
+    return policy(statements);
+}

@@ -56,6 +56,7 @@ const RETAINED: Protection = { protect: false, retainOnDelete: true };
 
 export const TYPES = {
     cluster: "aws:msk/cluster:Cluster",
+    serverlessCluster: "aws:msk/serverlessCluster:ServerlessCluster",
     topic: "aws:msk/topic:Topic",
     key: "aws:kms/key:Key",
     secret: "aws:secretsmanager/secret:Secret",
@@ -78,8 +79,8 @@ export const TYPES = {
 
 export const STATEFUL_RESOURCES: StatefulResource[] = [
     {
-        resource: "MSK cluster",
-        types: [TYPES.cluster],
+        resource: "MSK cluster (provisioned or Serverless)",
+        types: [TYPES.cluster, TYPES.serverlessCluster],
         holds: "every topic's records",
         encryptedBy: "the cluster's key",
         prod: { protect: true, retainOnDelete: false },

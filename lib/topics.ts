@@ -165,7 +165,7 @@ export const TOPIC_SPEC = {
             "`cleanup.policy`, `max.message.bytes`, ... `min.insync.replicas` must be below the replication factor (with replication factor 1, only 1); default: one less than it (at least 1).",
     },
     existing: bool({
-        doc: "The topic exists already (made outside this stack): nothing is created, and partitions, replicationFactor and configs are refused. Default true with `cluster.existingClusterArn`, else false.",
+        doc: "The topic exists already (made outside this stack): nothing is created, and partitions, replicationFactor and configs are refused. Default true with `cluster.existingClusterArn` and for every `source.kind` but `msk` (no AWS API creates their topics: they must exist), else false.",
         createOnly: "from false to true removes the topic from the stack and deletes it with its records, which prod keeps (see Safety)",
     }),
 } satisfies Spec;
@@ -176,6 +176,8 @@ export interface TopicContext {
     /** Brokers of a created cluster; undefined for an existing cluster (its broker count is unknown here). */
     brokers?: number;
     existingCluster: boolean;
+    /** Why no topic can be created for this source (lib/source.ts `noTopicApi`): its topics must exist. */
+    noTopicApi?: string;
     /** The created cluster's Kafka version (`cluster.kafkaVersion`). */
     kafkaVersion?: string;
     /** The created cluster's broker type (`cluster.brokerInstanceType`). */
@@ -235,7 +237,11 @@ function parseTopic(name: string, given: unknown, consumers: string[], ctx: Topi
     }
     const p = parseObject(TOPIC_SPEC, given, key, issues);
     if (!p) return undefined;
-    const existing = p.existing ?? ctx.existingCluster;
+    const existing = p.existing ?? (ctx.existingCluster || ctx.noTopicApi !== undefined);
+    if (!existing && ctx.noTopicApi) {
+        issues.add(`${key}.existing`, `false is not possible for msk-lambda:source.kind's cluster: ${ctx.noTopicApi}`);
+        return undefined;
+    }
     if (existing) {
         const raw = given as Record<string, unknown>;
         for (const k of ["partitions", "replicationFactor", "configs"] as const) {

@@ -242,6 +242,7 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
     for (const c of changes.values()) {
         if (c.op === "update" && c.type === CLUSTER_TYPE) c.fails = clusterUpdateFailure(before.get(c.urn)!, headByUrn.get(c.urn)!);
         if (c.op === "replace") c.fails = replacementFailure(before.get(c.urn)!, headByUrn.get(c.urn)!, dependants.get(c.urn) ?? [], changes);
+        if ((c.op === "create" || c.op === "replace") && c.type === CLUSTER_TYPE) c.fails ??= clusterCreateFailure(headByUrn.get(c.urn)!);
     }
     topicShrinks(changes, before, headByUrn);
 
@@ -255,6 +256,19 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
 }
 
 const CLUSTER_TYPE = "aws:msk/cluster:Cluster";
+
+/**
+ * Why creating an MSK cluster (a new one, or a replacement) fails on apply, if it does: MSK refuses multi-VPC
+ * connectivity while it creates a cluster ("When creating a cluster, all vpcConnectivity auth schemes must be
+ * disabled ('enabled' : false). You can enable auth schemes after the cluster is created.",
+ * aws-cloudformation/cloudformation-coverage-roadmap#1775).
+ */
+function clusterCreateFailure(now: Resource): string | undefined {
+    const auth = (now.inputs as any).brokerNodeGroupInfo?.connectivityInfo?.vpcConnectivity?.clientAuthentication;
+    const on = auth && (auth.tls === true || auth.sasl?.iam === true || auth.sasl?.scram === true);
+    if (!on) return undefined;
+    return "the cluster is created with multi-VPC connectivity (brokerNodeGroupInfo.connectivityInfo.vpcConnectivity), which MSK refuses while it creates a cluster: deploy it without msk-lambda:cluster.crossAccountConsumers first, then add them (an in-place update)";
+}
 
 /**
  * Why an in-place update of an MSK cluster fails on apply, if it does: MSK does not switch a cluster between Standard

@@ -77,8 +77,21 @@ const KAFKA: Record<string, Computed> = {
     },
     "aws:msk/serverlessCluster:ServerlessCluster": (c) => {
         const cn = c.inputs.clusterName ?? c.name;
-        return { arn: `arn:aws:kafka:${c.region}:${c.acct}:cluster/${cn}/${uuid(c.name)}-s1`, clusterUuid: `${uuid(c.name)}-s1` };
+        const host = `boot-${hex(c.name, 8)}.c1.kafka-serverless.${c.region}.amazonaws.com`;
+        return {
+            arn: `arn:aws:kafka:${c.region}:${c.acct}:cluster/${cn}/${uuid(c.name)}-s1`,
+            clusterUuid: `${uuid(c.name)}-s1`,
+            bootstrapBrokersSaslIam: `${host}:9098`,
+        };
     },
+    // "Creating cross-account event source mappings": arn:aws:kafka:<region>:<account>:vpc-connection/<cluster account>/<cluster name>/<uuid>.
+    "aws:msk/vpcConnection:VpcConnection": (c) => {
+        const target = String(c.inputs.targetClusterArn ?? "");
+        const [, , , , owner = c.acct, rest = ""] = target.split(":");
+        const clusterName = rest.split("/")[1] ?? "cluster";
+        return { arn: `arn:aws:kafka:${c.region}:${c.acct}:vpc-connection/${owner}/${clusterName}/${uuid(c.name)}-7` };
+    },
+    "aws:msk/clusterPolicy:ClusterPolicy": (c) => ({ id: c.inputs.clusterArn, currentVersion: "K3AEGXETSR30VB" }),
 };
 
 /** Lambda: the function's ARNs and the event source mapping's UUID. */

@@ -35,6 +35,17 @@ export const CREATE_ONLY: Record<string, CreateOnly> = {
         notes: ["kafkaVersion: a downgrade replaces the cluster (the provider forces a new cluster when the new version is lower)"],
     },
     "aws:msk/configuration:Configuration": { terraform: "aws_msk_configuration", paths: ["name", "kafkaVersions"] },
+    // Every argument but tags: MSK Serverless has no update API for them.
+    "aws:msk/serverlessCluster:ServerlessCluster": {
+        terraform: "aws_msk_serverless_cluster",
+        paths: ["clientAuthentication.sasl.iam.enabled", "clusterName", "vpcConfigs.securityGroupIds", "vpcConfigs.subnetIds"],
+    },
+    "aws:msk/vpcConnection:VpcConnection": {
+        terraform: "aws_msk_vpc_connection",
+        paths: ["authentication", "clientSubnets", "securityGroups", "targetClusterArn", "vpcId"],
+    },
+    // PutClusterPolicy updates in place (with the current version); nothing forces a new policy.
+    "aws:msk/clusterPolicy:ClusterPolicy": { terraform: "aws_msk_cluster_policy", paths: [] },
     "aws:msk/topic:Topic": {
         terraform: "aws_msk_topic",
         paths: ["clusterArn", "name", "replicationFactor"],
@@ -121,6 +132,10 @@ export const STATEFUL: Record<string, { kind: string; lost: string }> = {
         kind: "MSK cluster",
         lost: "every topic and record on the brokers is deleted; the new cluster starts empty with new bootstrap brokers, and every mapping on it is replaced",
     },
+    "aws:msk/serverlessCluster:ServerlessCluster": {
+        kind: "MSK Serverless cluster",
+        lost: "every topic and record is deleted; the new cluster starts empty (its topics must be created again) with new bootstrap brokers, and every mapping on it is replaced",
+    },
     "aws:msk/topic:Topic": {
         kind: "Kafka topic",
         lost: "the topic and all its records are deleted; consumer groups' committed offsets no longer match the new topic's",
@@ -160,6 +175,7 @@ export const MAPPING_TYPE = "aws:lambda/eventSourceMapping:EventSourceMapping";
  */
 export const NAME_PROPERTY: Record<string, { name: string; scope?: string; providerDeletesFirst?: boolean }> = {
     "aws:msk/cluster:Cluster": { name: "clusterName" },
+    "aws:msk/serverlessCluster:ServerlessCluster": { name: "clusterName" },
     "aws:msk/configuration:Configuration": { name: "name", providerDeletesFirst: true },
     // A topic's name is unique in its cluster: on a new cluster (clusterArn changed) the same name does not collide.
     // aws.msk.Topic is a Plugin Framework resource: that bridge does not delete first for a user-set name.

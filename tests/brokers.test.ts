@@ -4,6 +4,8 @@
  * type's kept-name replacement.
  */
 import * as assert from "assert";
+import type { StackEnvironment } from "../lib/destinations";
+import type { ClusterSettings } from "../lib/settings";
 import { configurationName, expressServerProperties, KafkaCluster } from "../components/kafka-cluster";
 import { ConfigError, EXPRESS_INSTANCE_TYPES, EXPRESS_KAFKA_VERSIONS, parseStackConfig, type Environment } from "../lib/config";
 import { diffPlans } from "../plan/diff";
@@ -32,11 +34,11 @@ function refusal(cluster: object, network: object = THREE_AZ): { key: string; me
 }
 
 async function build(cluster: object, environment: Environment = "dev") {
-    const config = parse(cluster, THREE_AZ, environment).cluster;
+    parse(cluster, THREE_AZ, environment);
     const r = await run(() => {
         new KafkaCluster("kafka", {
-            config,
-            environment,
+            settings: cluster as ClusterSettings,
+            environment: environment as StackEnvironment,
             clusterName: "msk-lambda-t",
             subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
             securityGroupIds: ["sg-1"],

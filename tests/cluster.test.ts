@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import { StackEnvironment } from "../lib/destinations";
+import type { ClusterSettings } from "../lib/settings";
 import { KafkaCluster, serverProperties } from "../components/kafka-cluster";
 import { parseStackConfig, type ClusterConfig, type Environment } from "../lib/config";
 import { pki } from "./helpers/pki";
@@ -22,9 +24,10 @@ async function cluster(cfg: object, environment: Environment = "dev", preview = 
     let c!: KafkaCluster;
     const r = await run(
         () => {
+            clusterConfig(cfg, environment); // valid as a stack's cluster too
             c = new KafkaCluster("kafka", {
-                config: clusterConfig(cfg, environment),
-                environment,
+                settings: cfg as ClusterSettings,
+                environment: environment as StackEnvironment,
                 clusterName: "msk-lambda-t",
                 subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
                 securityGroupIds: ["sg-1"],
@@ -120,8 +123,8 @@ describe("KafkaCluster component", () => {
                 new KafkaCluster(
                     componentName,
                     {
-                        config: clusterConfig({}, "prod"),
-                        environment: "prod",
+                        settings: {},
+                        environment: StackEnvironment.Prod,
                         clusterName: "msk-lambda-t",
                         subnetIds: ["subnet-a", "subnet-b"],
                         securityGroupIds: ["sg-1"],

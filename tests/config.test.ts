@@ -54,7 +54,7 @@ describe("stack config", () => {
     });
 
     it("accepts integers given as digit strings, like the Pulumi CLI's own type check", () => {
-        assert.strictEqual(parse({ "msk-lambda:network": { azCount: "4" } }).network.azCount, 4);
+        assert.strictEqual(parse({ "msk-lambda:network": { azCount: "4" } }).network!.azCount, 4);
     });
 
     it("accepts an existing VPC with its subnets", () => {
@@ -65,8 +65,8 @@ describe("stack config", () => {
                 privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
             },
         });
-        assert.strictEqual(c.network.mode, "existing");
-        assert.deepStrictEqual(c.network.privateSubnetIds, ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]);
+        assert.strictEqual(c.network!.mode, "existing");
+        assert.deepStrictEqual(c.network!.privateSubnetIds, ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]);
     });
 
     it("reports every problem at once, each naming its key", () => {

@@ -53,14 +53,14 @@ describe("Consumer: error handling controls, poller groups, schema registry, dur
             assert.deepStrictEqual([planned.options.protect, planned.options.retainOnDelete], [false, false]);
         });
 
-        it("lets the role get, put, update and delete items of exactly that table, and use its key only through DynamoDB", () => {
+        it("lets the role get, put, update, batch-write and delete items of exactly that table, and use its key only through DynamoDB", () => {
             const t = r.one("aws:dynamodb/table:Table");
             const key = r.one("aws:kms/key:Key", "msk-lambda-test-orders-idempotency-key");
             assert.deepStrictEqual(rolePolicies(r).idempotency, [
                 {
                     Sid: "IdempotencyRecords",
                     Effect: "Allow",
-                    Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                    Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem"],
                     Resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${t.inputs.name}`,
                 },
                 {

@@ -56,7 +56,7 @@ describe("Consumer component", () => {
             ]);
         });
 
-        it("lets the role write only its own log group, send to its queue and use the queue's key (seed 002)", () => {
+        it("lets the role write only its own log group, send to its queue and use the queue's key (AWS: Capturing discarded batches for an Amazon MSK event source)", () => {
             const p = rolePolicies(r);
             assert.deepStrictEqual(Object.keys(p).sort(), ["destinations", "idempotency", "kafka", "logs"]);
             const logGroup = r.one("aws:cloudwatch/logGroup:LogGroup", "msk-lambda-test-orders-logs");
@@ -362,7 +362,7 @@ describe("Consumer component", () => {
         });
     });
 
-    describe("async invocation destinations (seed 004)", () => {
+    describe("async invocation destinations (AWS: Capturing records of Lambda asynchronous invocations)", () => {
         it("configures onFailure and onSuccess with the seed's permission per destination type", async () => {
             const fnArn = "arn:aws:lambda:us-east-1:111122223333:function:audit";
             const r = await runStack({

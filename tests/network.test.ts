@@ -2,14 +2,16 @@ import * as assert from "assert";
 import { Network } from "../components/network";
 import { DESTINATIONS } from "../policies/lib/public";
 import type { NetworkConfig } from "../lib/config";
+import type { NetworkSettings } from "../lib/settings";
 import { run, type Run } from "./helpers/sim";
 
-const defaults: NetworkConfig = { mode: "privatelink", cidrBlock: "10.0.0.0/16", azCount: 3, endpoints: false };
+/** The component takes the settings as written in the stack file: absent keys get the table's defaults. */
+const defaults = {} as NetworkSettings;
 
 function network(config: Partial<NetworkConfig>, brokerPort = 9098, createClusterSecurityGroup = true) {
     let net!: Network;
     return run(() => {
-        net = new Network("net", { config: { ...defaults, ...config }, brokerPort, createClusterSecurityGroup });
+        net = new Network("net", { settings: { ...defaults, ...config } as NetworkSettings, brokerPort, createClusterSecurityGroup });
     }).then((r) => ({ r, net }));
 }
 
@@ -71,7 +73,7 @@ describe("Network component", () => {
         it("adds an SQS or SNS interface endpoint and an S3 gateway endpoint for failure destinations, once each", async () => {
             let n!: Network;
             const r2 = await run(() => {
-                n = new Network("net", { config: defaults, brokerPort: 9098, createClusterSecurityGroup: true });
+                n = new Network("net", { settings: defaults, brokerPort: 9098, createClusterSecurityGroup: true });
                 n.ensureDestinationEndpoint(DESTINATIONS.sqs.endpoint);
                 n.ensureDestinationEndpoint(DESTINATIONS.sqs.endpoint);
                 n.ensureDestinationEndpoint(DESTINATIONS.s3.endpoint);
@@ -117,7 +119,7 @@ describe("Network component", () => {
         it("still creates the failure destinations' endpoints in the cluster's VPC (SNS interface, S3 gateway on every private route table)", async () => {
             let n!: Network;
             const r2 = await run(() => {
-                n = new Network("net", { config: { ...defaults, mode: "nat" }, brokerPort: 9098, createClusterSecurityGroup: true });
+                n = new Network("net", { settings: { ...defaults, mode: "nat" } as NetworkSettings, brokerPort: 9098, createClusterSecurityGroup: true });
                 n.ensureDestinationEndpoint(DESTINATIONS.sns.endpoint);
                 n.ensureDestinationEndpoint(DESTINATIONS.s3.endpoint);
             });
@@ -175,7 +177,7 @@ describe("Network component", () => {
         it("creates no destination endpoint in your VPC unless asked for endpoints", async () => {
             let n!: Network;
             const r2 = await run(() => {
-                n = new Network("net", { config: { ...defaults, ...existing }, brokerPort: 9098, createClusterSecurityGroup: true });
+                n = new Network("net", { settings: { ...defaults, ...existing } as NetworkSettings, brokerPort: 9098, createClusterSecurityGroup: true });
                 assert.strictEqual(n.ensureDestinationEndpoint(DESTINATIONS.sqs.endpoint), undefined);
                 assert.strictEqual(n.ensureDestinationEndpoint(DESTINATIONS.s3.endpoint), undefined);
             });
@@ -186,7 +188,7 @@ describe("Network component", () => {
             const routeTables = ["rtb-0123456789abcdef0", "rtb-0123456789abcdef1"];
             const r2 = await run(() => {
                 new Network("net", {
-                    config: { ...defaults, ...existing, endpoints: true, privateRouteTableIds: routeTables },
+                    settings: { ...defaults, ...existing, endpoints: true, privateRouteTableIds: routeTables } as NetworkSettings,
                     brokerPort: 9098,
                     createClusterSecurityGroup: true,
                 }).ensureDestinationEndpoint(DESTINATIONS.s3.endpoint);

@@ -595,6 +595,24 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
             const sns = endpoint("sns", { vpcEndpointType: "Interface", privateDnsEnabled: true });
             assert.deepStrictEqual(of(await check([...n.all, sns, sm]), "destination-endpoint-in-cluster-vpc"), []);
         });
+        it("asks for no endpoint for self-managed Kafka read over the internet (no VPC_SUBNET), and notes one whose subnets are outside the stack", async () => {
+            const failures = { onFailure: { destinationArn: `arn:aws:sns:us-east-1:${ACCOUNT}:failures` } };
+            const internet = selfManaged("sm", { sourceAccessConfigurations: [{ type: "BASIC_AUTH", uri: secretArn("kafka") }], destinationConfig: failures });
+            const d = await check([internet]);
+            assert.deepStrictEqual(of(d, "destination-delivery-outside-stack"), []);
+            assert.deepStrictEqual(of(d, "destination-endpoint-in-cluster-vpc"), []);
+            const elsewhere = selfManaged("sm", {
+                sourceAccessConfigurations: [
+                    { type: "BASIC_AUTH", uri: secretArn("kafka") },
+                    { type: "VPC_SUBNET", uri: "subnet:subnet-0fff" },
+                ],
+                destinationConfig: failures,
+            });
+            assert.deepStrictEqual(
+                of(await check([elsewhere]), "destination-delivery-outside-stack").map((x) => x.urn),
+                [elsewhere.urn],
+            );
+        });
         it("says it cannot check yet when an endpoint's VPC is unknown, and notes a cluster VPC outside the stack", async () => {
             const n = network();
             const unknownEp = endpoint("sqs", { vpcId: UNKNOWN, vpcEndpointType: "Interface", privateDnsEnabled: true });

@@ -90,7 +90,10 @@ describe("create-only table (plan/replacements.ts)", () => {
         const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, "tests", "fixtures", "aws-create-only.json"), "utf8"));
         for (const [type, x] of Object.entries<any>(fixture.extracts)) {
             assert.match(x.commit, /^[0-9a-f]{40}$/);
-            const expected = [...(x.forceNew as string[]).map((p) => p.split(".").map(camel).join(".")), ...Object.keys(x.fromDocs ?? {})].sort();
+            // `pulumiNames`: a block Pulumi names differently (the bridge pluralizes a repeated block: vpc_config -> vpcConfigs).
+            const renamed = (p: string) =>
+                Object.entries<string>(x.pulumiNames ?? {}).reduce((q, [tf, pu]) => (q.startsWith(`${tf}.`) ? `${pu}${q.slice(tf.length)}` : q), p);
+            const expected = [...(x.forceNew as string[]).map((p) => renamed(p).split(".").map(camel).join(".")), ...Object.keys(x.fromDocs ?? {})].sort();
             // The provider names the topic `name`; Pulumi keeps it.
             assert.deepStrictEqual([...CREATE_ONLY[type].paths].sort(), expected, type);
         }

@@ -119,8 +119,19 @@ export const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0
 /** What the execution role needs for an AWS Glue registry (the registry, and the schemas in it). */
 export const GLUE_REGISTRY_ACTIONS = { registry: ["glue:GetRegistry", "glue:GetSchemaVersion"], schemas: ["glue:GetSchemaVersion"] } as const;
 
-/** The item actions Powertools' DynamoDB idempotency store calls (GetItem, PutItem, UpdateItem, DeleteItem). */
-export const IDEMPOTENCY_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"] as const;
+/**
+ * The item actions the handler's idempotency store calls: Powertools' DynamoDB store's GetItem, PutItem and DeleteItem,
+ * and BatchWriteItem for completions (handler/store.ts; "BatchWriteItem", Amazon DynamoDB API Reference). UpdateItem
+ * is Powertools' own completion: kept for containers still running the handler before that store during a deploy,
+ * and for `createHandler({ persistenceStore })` with Powertools' store on the stack's table.
+ */
+export const IDEMPOTENCY_TABLE_ACTIONS = [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+] as const;
 
 /**
  * Lambda docs, "Using a Kafka topic as an on-failure destination": `kafka://<topic>`, on the same cluster, never a

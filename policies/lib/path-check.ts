@@ -82,7 +82,7 @@ function pollerMode(m: PolicyResource): "on-demand" | "provisioned" | "unknown" 
     return "provisioned";
 }
 
-/** The services the pollers call (seed 001): Lambda, STS, and Secrets Manager when a secret authenticates. */
+/** The services the pollers call ("Using Lambda with Amazon MSK"): Lambda, STS, and Secrets Manager when a secret authenticates. */
 function servicesNeeded(m: PolicyResource): string[] {
     const secret = accessConfigs(m).some((c) => (CREDENTIAL_TYPES as readonly string[]).includes(c.type) || c.type === "SERVER_ROOT_CA_CERTIFICATE");
     return ["lambda", "sts", ...(secret ? ["secretsmanager"] : [])];
@@ -352,7 +352,7 @@ function checkServices(ctx: Ctx, m: PolicyResource, nic: NetworkInterface, range
 
 /**
  * "Capturing discarded batches for Amazon MSK and self-managed Apache Kafka event sources": "You must deploy a VPC
- * endpoint for your on-failure destination service inside your Kafka cluster VPC"; seed 001: the endpoints' groups
+ * endpoint for your on-failure destination service inside your Kafka cluster VPC"; "Using Lambda with Amazon MSK": the endpoints' groups
  * "must allow all inbound traffic on port 443 from the event source's security groups". Whether the endpoint exists
  * is destination-endpoint-in-cluster-vpc's; this says when its groups keep the pollers out.
  */

@@ -7,7 +7,7 @@ import { CROSS_ACCOUNT_DESTINATION_KMS_ACTIONS, DESTINATION_KMS_ACTIONS, KAFKA_D
 import { destinationOfArn, factsOf, kindsAllowedIn, type DestinationPlace } from "../lib/destinations";
 import { StackIndex, T } from "../lib/graph";
 import { allows, asList, statementsOf, type Stmt } from "../lib/iam-eval";
-import { clustersOf, isKafkaMapping, isSelfManagedMapping } from "../lib/kafka";
+import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping } from "../lib/kafka";
 import { accountOf, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, rolesOf, type DestinationRef } from "../lib/refs";
 import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN } from "../lib/values";
@@ -346,8 +346,12 @@ export const destinationDeliveryOutsideStack: StackValidationPolicy = {
                 }
             }
             if (ref.what === "on-failure destination" && isKafkaMapping(ref.owner, index) && kind && factsOf(kind)?.endpoint) {
-                const managed = !isSelfManagedMapping(ref.owner) && clustersOf(index, ref.owner).length === 0;
-                if (managed || pollerSubnets(index, ref.owner).length === 0) {
+                const selfManaged = isSelfManagedMapping(ref.owner);
+                const managed = !selfManaged && clustersOf(index, ref.owner).length === 0;
+                // "Configuring your self-managed Apache Kafka cluster and network for Lambda": a cluster with a public
+                // endpoint is read with no VPC configuration; with no VPC there is no cluster VPC to hold an endpoint.
+                const inVpc = !selfManaged || accessConfigs(ref.owner).some((c) => c.type === "VPC_SUBNET");
+                if (inVpc && (managed || pollerSubnets(index, ref.owner).length === 0)) {
                     const source = maybeString(ref.owner.props, "eventSourceArn");
                     report(
                         `The Kafka cluster of mapping '${ref.owner.name}'${source ? ` (${source})` : ""} or its subnets are not in this stack: make sure its VPC has a ${kind} endpoint for the on-failure destination (AWS: "You must deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC").`,

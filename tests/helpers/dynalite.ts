@@ -75,13 +75,21 @@ export async function startDynalite(options: { latencyMs?: number } = {}): Promi
 
 /** Starts dynalite in a child process (for the benchmark); resolves once it serves. */
 export function startDynaliteProcess(latencyMs: number): Promise<LocalDynamo> {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, String(latencyMs)], {
+    return startServerProcess(__filename, latencyMs, "dynalite");
+}
+
+/**
+ * Runs `script` (a TypeScript file that serves on 127.0.0.1 and prints its port, given the latency as its argument) in
+ * a child process; resolves once it serves, with a client of it.
+ */
+export function startServerProcess(script: string, latencyMs: number, name: string): Promise<LocalDynamo> {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script, String(latencyMs)], {
         cwd: path.join(__dirname, "..", ".."),
         stdio: ["ignore", "pipe", "inherit"],
     });
     return new Promise((resolve, reject) => {
         child.once("error", reject);
-        child.once("exit", (code) => reject(new Error(`dynalite exited with ${code} before serving`)));
+        child.once("exit", (code) => reject(new Error(`${name} exited with ${code} before serving`)));
         child.stdout!.once("data", (d: Buffer) => {
             const endpoint = `http://127.0.0.1:${Number(String(d).trim())}`;
             const client = new DynamoDBClient(localClientConfig(endpoint));

@@ -5,16 +5,20 @@ import { run, type Planned, type Run } from "./sim";
 
 export interface StackInput {
     environment?: string;
+    source?: object;
     network?: object;
     cluster?: object;
     consumers?: object[];
+    topics?: object;
     secrets?: Partial<Record<(typeof SECRET_KEYS)[number], string>>;
 }
 
 /** The raw config map Pulumi would hand the program for these values (secrets marked as secret). */
 export function rawConfig(input: StackInput): { config: Record<string, string>; secretKeys: string[] } {
     const config: Record<string, string> = { "aws:region": "us-east-1", "msk-lambda:environment": input.environment ?? "dev" };
+    if (input.source) config["msk-lambda:source"] = JSON.stringify(input.source);
     if (input.network) config["msk-lambda:network"] = JSON.stringify(input.network);
+    if (input.topics) config["msk-lambda:topics"] = JSON.stringify(input.topics);
     if (input.cluster) config["msk-lambda:cluster"] = JSON.stringify(input.cluster);
     if (input.consumers) config["msk-lambda:consumers"] = JSON.stringify(input.consumers);
     const secretKeys: string[] = [];

@@ -1,0 +1,229 @@
+/**
+ * `msk-lambda:source`: which Kafka the consumers read (AWS Lambda reads four kinds), and what each kind needs.
+ *
+ * - `msk` (default): an MSK provisioned cluster the stack creates, or one that exists (`cluster.*`), as before.
+ * - `serverless`: an MSK Serverless cluster (`aws.msk.ServerlessCluster`) the stack creates in the network's cluster
+ *   subnets, or one that exists (`clusterArn`). MSK Serverless supports IAM authentication only (Amazon MSK,
+ *   "MSK Serverless": "MSK Serverless requires IAM access control for all clusters"); it has no brokers, storage,
+ *   configuration or broker logs to set, and MSK's topic API is not available for it (Amazon MSK, "Topic
+ *   Operations": "Your cluster must be an MSK Provisioned cluster. These APIs are not available for MSK Serverless
+ *   clusters"), so its topics must exist.
+ * - `msk-vpc-connection`: an MSK provisioned cluster of another account, read through an MSK managed VPC connection
+ *   (`aws.msk.VpcConnection`) in this stack's VPC (AWS Lambda, "Creating cross-account event source mappings": "use
+ *   the managed VPC connection ARN instead of the cluster ARN"; Amazon MSK, "Amazon MSK multi-VPC private connectivity
+ *   in a single Region"). The cluster owner's stack turns on multi-VPC connectivity and names this account in
+ *   `cluster.crossAccountConsumers`. Topics live on the other account's cluster: they must exist.
+ * - `self-managed`: Apache Kafka you run, reached through its bootstrap servers, in a VPC (the subnets
+ *   `network.privateSubnetIds` and the security groups `network.clusterSecurityGroupIds`, with the same endpoint or
+ *   NAT needs as MSK) or over the internet (AWS Lambda, "Configuring your self-managed Apache Kafka cluster and network
+ *   for Lambda"). No AWS API creates topics there: they must exist.
+ *
+ * Plain data only: no Pulumi here.
+ */
+import { Issues, list, oneOf, parseObject, str, type Spec } from "./schema";
+import { MSK_SCRAM_SECRET_PREFIX } from "../policies/lib/public";
+
+export type SourceKind = "msk" | "serverless" | "msk-vpc-connection" | "self-managed";
+export const SOURCE_KINDS = ["msk", "serverless", "msk-vpc-connection", "self-managed"] as const;
+
+/** `msk-vpc-connection`: how the connection authenticates (Amazon MSK multi-VPC: IAM, SASL/SCRAM or TLS). */
+export type VpcConnectionAuth = "iam" | "scram" | "mtls";
+/** `self-managed` (AWS Lambda, "Configuring cluster authentication methods in Lambda"). */
+export type SelfManagedAuth = "scram-256" | "scram-512" | "plain" | "mtls";
+export const SOURCE_AUTHENTICATIONS = ["iam", "scram", "mtls", "scram-256", "scram-512", "plain"] as const;
+const VPC_CONNECTION_AUTH: readonly string[] = ["iam", "scram", "mtls"];
+const SELF_MANAGED_AUTH: readonly string[] = ["scram-256", "scram-512", "plain", "mtls"];
+
+/** The mapping's `sourceAccessConfigurations` type for each secret-based authentication (Lambda API, SourceAccessConfiguration). */
+export const ACCESS_TYPE: Record<Exclude<(typeof SOURCE_AUTHENTICATIONS)[number], "iam">, string> = {
+    // "Creating cross-account event source mappings": SASL_SCRAM_512_AUTH for a cluster with SASL/SCRAM (MSK supports SCRAM-SHA-512 only).
+    scram: "SASL_SCRAM_512_AUTH",
+    "scram-512": "SASL_SCRAM_512_AUTH",
+    "scram-256": "SASL_SCRAM_256_AUTH",
+    plain: "BASIC_AUTH",
+    mtls: "CLIENT_CERTIFICATE_TLS_AUTH",
+};
+
+/** `aws.msk.VpcConnection.authentication` (MSK API CreateVpcConnection: SASL_IAM, SASL_SCRAM or TLS). */
+export const VPC_CONNECTION_AUTHENTICATION: Record<VpcConnectionAuth, string> = { iam: "SASL_IAM", scram: "SASL_SCRAM", mtls: "TLS" };
+
+/**
+ * Multi-VPC private connectivity: "the multi-VPC network load balancer is listening on the 14001-14100 port ranges"
+ * (each broker on its own port from 14001; terraform-aws-modules/terraform-aws-msk-kafka-cluster, examples/
+ * vpc-connection); the managed VPC connection's security groups admit the clients on these ports.
+ */
+export const VPC_CONNECTION_PORTS = { from: 14001, to: 14100 } as const;
+
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]{1,64}$/;
+/** host:port, as Lambda's KAFKA_BOOTSTRAP_SERVERS takes them ("abc.xyz.com:xxxx"). */
+const BOOTSTRAP_SERVER = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:[0-9]{1,5}$/;
+/** MSK cluster ARN (provisioned or serverless): arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>[-n]. */
+const CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:[0-9]{12}:cluster\/[A-Za-z0-9-]{1,64}\/[0-9a-f-]{36}(-[a-z0-9]+)?$/;
+
+export const SOURCE_SPEC = {
+    kind: oneOf<SourceKind>(SOURCE_KINDS, {
+        doc:
+            "Which Kafka the consumers read: `msk` (an MSK provisioned cluster, `cluster.*`), `serverless` (MSK Serverless, IAM only), " +
+            "`msk-vpc-connection` (an MSK cluster of another account through a managed VPC connection in this stack's VPC), or " +
+            "`self-managed` (your Apache Kafka, by bootstrap servers). Topics are created only for `msk`; the other kinds need existing topics.",
+        default: "msk",
+        createOnly: "replaces the cluster (or connection) and every mapping",
+    }),
+    clusterArn: str({
+        doc:
+            "`serverless`: an existing MSK Serverless cluster to read (none: the stack creates one in the network's cluster subnets). " +
+            "`msk-vpc-connection` (required): the other account's MSK provisioned cluster, whose owner turned on multi-VPC connectivity and named this account.",
+        pattern: CLUSTER_ARN,
+        allowed: "an MSK cluster ARN such as arn:aws:kafka:us-east-1:111122223333:cluster/my-cluster/<uuid>",
+        createOnly: "replaces the cluster reference (or the VPC connection) and every mapping",
+    }),
+    authentication: oneOf(SOURCE_AUTHENTICATIONS, {
+        doc:
+            "`msk-vpc-connection`: `iam` (default), `scram` (SASL/SCRAM-512) or `mtls`, one the owner's cluster allows on its VPC connectivity. " +
+            "`self-managed` (required): `scram-256`, `scram-512`, `plain` (SASL/PLAIN) or `mtls`. Every kind but `iam` needs `secretArn`.",
+        createOnly: "`msk-vpc-connection`: replaces the VPC connection and every mapping",
+    }),
+    secretArn: str({
+        doc: "The Secrets Manager secret Lambda authenticates with (`{username, password}` for SASL, `{certificate, privateKey}` for mTLS); the role may read exactly it.",
+        pattern: SECRET_ARN,
+        allowed: "a Secrets Manager secret ARN",
+    }),
+    secretKmsKeyArn: str({
+        doc: "The customer-managed KMS key of `secretArn` (and `rootCaSecretArn`): the role may decrypt with it through Secrets Manager only. Omit for the AWS-managed key.",
+        pattern: KMS_KEY_ARN,
+        allowed: "a KMS key ARN",
+    }),
+    rootCaSecretArn: str({
+        doc: "`self-managed`: a secret `{certificate: <root CA PEM>}` for brokers whose TLS certificates a private CA signed (SERVER_ROOT_CA_CERTIFICATE).",
+        pattern: SECRET_ARN,
+        allowed: "a Secrets Manager secret ARN",
+    }),
+    bootstrapServers: list(str({ doc: "", pattern: BOOTSTRAP_SERVER, allowed: "host:port" }), {
+        doc: "`self-managed` (required): the brokers' bootstrap servers, host:port each.",
+        minItems: 1,
+        maxItems: 30,
+        unique: true,
+        createOnly: "replaces every mapping (Lambda's self-managed event source is create-only)",
+    }),
+    brokersIn: oneOf(["vpc", "internet"] as const, {
+        doc:
+            "`self-managed`: where the brokers are. `vpc` (default): in `network.privateSubnetIds` (network.mode existing), the pollers in those subnets with " +
+            "`network.clusterSecurityGroupIds`, and Lambda, STS and Secrets Manager reachable as for MSK (`network.endpoints` or your NAT). " +
+            "`internet`: reachable on public addresses; no `network` then.",
+    }),
+} satisfies Spec;
+
+export interface SourceConfig {
+    kind: SourceKind;
+    clusterArn?: string;
+    authentication?: VpcConnectionAuth | SelfManagedAuth;
+    secretArn?: string;
+    secretKmsKeyArn?: string;
+    rootCaSecretArn?: string;
+    bootstrapServers?: string[];
+    brokersIn?: "vpc" | "internet";
+}
+
+const K = "msk-lambda:source";
+
+/** The keys each kind takes (besides `kind`). */
+const KEYS_OF: Record<SourceKind, readonly (keyof typeof SOURCE_SPEC)[]> = {
+    msk: [],
+    serverless: ["clusterArn"],
+    "msk-vpc-connection": ["clusterArn", "authentication", "secretArn", "secretKmsKeyArn"],
+    "self-managed": ["bootstrapServers", "brokersIn", "authentication", "secretArn", "secretKmsKeyArn", "rootCaSecretArn"],
+};
+
+/** Parses `msk-lambda:source`: every key the kind does not take, and every missing or mismatched one, is an issue. */
+export function parseSource(value: unknown, issues: Issues): SourceConfig | undefined {
+    const p = parseObject(SOURCE_SPEC, value, K, issues);
+    if (!p) return undefined;
+    const before = issues.list.length;
+    const kind = p.kind as SourceKind;
+    const given = value as Record<string, unknown>;
+    for (const key of Object.keys(SOURCE_SPEC) as (keyof typeof SOURCE_SPEC)[]) {
+        if (key !== "kind" && given[key] !== undefined && given[key] !== null && !KEYS_OF[kind].includes(key)) {
+            const takers = SOURCE_KINDS.filter((k) => KEYS_OF[k].includes(key));
+            issues.add(`${K}.${key}`, `is not for kind "${kind}" (only ${takers.map((t) => `"${t}"`).join(", ")}): remove it`);
+        }
+    }
+    if (kind === "msk-vpc-connection") checkVpcConnection(p, issues);
+    if (kind === "self-managed") checkSelfManaged(p, issues);
+    if (issues.list.length > before) return undefined;
+    const out: SourceConfig = { kind };
+    for (const key of KEYS_OF[kind]) if (p[key] !== undefined) Object.assign(out, { [key]: p[key] });
+    if (kind === "msk-vpc-connection") out.authentication ??= "iam";
+    if (kind === "self-managed") out.brokersIn ??= "vpc";
+    return out;
+}
+
+function checkVpcConnection(p: Partial<SourceConfig>, issues: Issues): void {
+    if (!p.clusterArn) issues.add(`${K}.clusterArn`, 'is required with kind "msk-vpc-connection": the other account\'s MSK cluster ARN');
+    const auth = p.authentication ?? "iam";
+    if (!VPC_CONNECTION_AUTH.includes(auth)) {
+        issues.add(
+            `${K}.authentication`,
+            `"${auth}" is not for kind "msk-vpc-connection": use "iam", "scram" or "mtls" (MSK multi-VPC connectivity: IAM, SASL/SCRAM or TLS)`,
+        );
+        return;
+    }
+    checkSecret(auth, p, issues);
+    // Amazon MSK, "Sign-in credentials authentication with AWS Secrets Manager": MSK only uses secrets named
+    // AmazonMSK_... and encrypted with a customer-managed key (the cluster's own, or one synced to it).
+    if (auth === "scram" && p.secretArn) {
+        const name = p.secretArn.split(":secret:")[1] ?? "";
+        if (!name.startsWith(MSK_SCRAM_SECRET_PREFIX))
+            issues.add(
+                `${K}.secretArn`,
+                `names the secret "${name.slice(0, 60)}": MSK's SASL/SCRAM secrets are named ${MSK_SCRAM_SECRET_PREFIX}... (Amazon MSK, "Sign-in credentials authentication with AWS Secrets Manager")`,
+            );
+        if (!p.secretKmsKeyArn)
+            issues.add(
+                `${K}.secretKmsKeyArn`,
+                'is required with authentication "scram": MSK\'s SASL/SCRAM secrets are encrypted with a customer-managed key, which the role must be allowed to decrypt with',
+            );
+    }
+}
+
+function checkSelfManaged(p: Partial<SourceConfig>, issues: Issues): void {
+    if (!p.bootstrapServers) issues.add(`${K}.bootstrapServers`, 'is required with kind "self-managed": the brokers\' host:port list');
+    const auth = p.authentication;
+    if (auth === undefined) {
+        issues.add(`${K}.authentication`, `is required with kind "self-managed": "scram-256", "scram-512", "plain" or "mtls"`);
+        return;
+    }
+    if (!SELF_MANAGED_AUTH.includes(auth)) {
+        issues.add(`${K}.authentication`, `"${auth}" is not for kind "self-managed": use "scram-256", "scram-512", "plain" or "mtls"`);
+        return;
+    }
+    checkSecret(auth, p, issues);
+}
+
+function checkSecret(auth: string, p: Partial<SourceConfig>, issues: Issues): void {
+    if (auth === "iam") {
+        if (p.secretArn) issues.add(`${K}.secretArn`, `is not used with authentication "iam" (Lambda authenticates with its execution role): remove it`);
+        if (p.secretKmsKeyArn && !p.rootCaSecretArn) issues.add(`${K}.secretKmsKeyArn`, `is not used without a secret: remove it`);
+        return;
+    }
+    if (!p.secretArn) issues.add(`${K}.secretArn`, `is required with authentication "${auth}": the Secrets Manager secret Lambda authenticates with`);
+}
+
+/** Whether the source has a Kafka cluster this stack creates or names in its own account (MSK provisioned or Serverless). */
+export function ownsCluster(kind: SourceKind): boolean {
+    return kind === "msk" || kind === "serverless";
+}
+
+/** Why topics cannot be created for a source kind (undefined for `msk`, where the MSK topic API creates them). */
+export function noTopicApi(kind: SourceKind): string | undefined {
+    switch (kind) {
+        case "msk":
+            return undefined;
+        case "serverless":
+            return 'MSK\'s topic API is not available for MSK Serverless (Amazon MSK, "Topic Operations"): create the topic with a Kafka client and set existing: true';
+        case "msk-vpc-connection":
+            return "the topic lives on the other account's cluster, which this stack does not manage: its owner creates it; set existing: true";
+        case "self-managed":
+            return "no AWS API creates topics on self-managed Apache Kafka: create it with your Kafka tools and set existing: true";
+    }
+}
