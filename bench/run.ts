@@ -22,6 +22,7 @@
  *    for the dev stack and the dev stack with 10 consumers (bench/start.ts; alone: `npm run bench -- --start-only`).
  */
 import { execFile, spawn } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildStack } from "../components/stack";
@@ -203,46 +204,109 @@ async function bootTimes(dirs: string[]): Promise<number[]> {
     return runs.map((r) => Math.round(median(r)));
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        // utime and stime are fields 14 and 15 of the file (11 and 12 after the command), in clock ticks (100 per second).
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+        return NaN;
+    }
+}
+
+/** Starts the pack with the given environment switches set (each pack reads them once, at start). */
+async function startWith(env: Record<string, string>): Promise<PackServer> {
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    try {
+        return await PackServer.start();
+    } finally {
+        for (const [k, v] of Object.entries(saved))
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+    }
+}
+
 /**
- * `npm run bench -- --pack-only` (under a minute): AnalyzeStack of 10,000 resources against the empty pack, with and
- * without the request decoding of policies/lib/decode-once.ts (MSK_LAMBDA_NO_DECODE_ONCE=1), and the shared-role
- * shape (1,000 mappings, 2,000 statements). Issue 17 section 2 and issue 18 section 4.
+ * `npm run bench -- --pack-only` (about a minute): AnalyzeStack of 10,000 resources against the empty pack, with the
+ * pack as it ships, without the shared resource list of policies/lib/stack-once.ts (MSK_LAMBDA_NO_STACK_ONCE=1: the
+ * pack before it) and without the request decoding of policies/lib/decode-once.ts too (MSK_LAMBDA_NO_DECODE_ONCE=1),
+ * interleaved (one call of each pack per round, 5 rounds, medians), and the shared-role shape (1,000 mappings,
+ * 2,000 statements). Issue 17 section 2 and issue 18 section 4.
  */
 async function packOnly(figures: Record<string, unknown>) {
     const stack = PackServer.prepareAnalyzeStack(stackInputs(10000));
     const shape = sharedRole(1000, 2000);
     const shapeReq = PackServer.prepareAnalyzeStack(shape.resources);
-    const time = async (s: PackServer, req: typeof stack) => {
-        await s.analyzeStackPrepared(PackServer.prepareAnalyzeStack(stackInputs(50)));
-        const times: number[] = [];
-        for (let k = 0; k < 3; k++) {
-            const t0 = now();
-            await s.analyzeStackPrepared(req);
-            times.push(now() - t0);
-        }
-        return Math.round(median(times));
+    const servers = {
+        floor: await PackServer.start(path.join(ROOT, "bench", "empty-pack")),
+        ours: await PackServer.start(),
+        withoutStackOnce: await startWith({ MSK_LAMBDA_NO_STACK_ONCE: "1" }),
+        withoutEither: await startWith({ MSK_LAMBDA_NO_STACK_ONCE: "1", MSK_LAMBDA_NO_DECODE_ONCE: "1" }),
     };
-    const floor = await PackServer.start(path.join(ROOT, "bench", "empty-pack"));
-    const ours = await PackServer.start();
-    process.env.MSK_LAMBDA_NO_DECODE_ONCE = "1";
-    const unpatched = await PackServer.start();
-    delete process.env.MSK_LAMBDA_NO_DECODE_ONCE;
+    type Name = keyof typeof servers;
+    const cpuTimes: Partial<Record<Name, number>> = {};
+    /**
+     * Median per pack of `rounds` rounds, each calling every pack once in turn (so all see the same machine load): the
+     * wall time of the call, and the CPU time the pack's process spent on it (steadier on a busy machine).
+     */
+    const interleaved = async (names: Name[], req: typeof stack, rounds: number) => {
+        const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+        const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+        for (let k = 0; k < rounds; k++)
+            for (const n of names) {
+                const c0 = processCpuMs(servers[n].pid);
+                const t0 = now();
+                await servers[n].analyzeStackPrepared(req);
+                times[n].push(now() - t0);
+                cpu[n].push(processCpuMs(servers[n].pid) - c0);
+            }
+        for (const n of names) cpuTimes[n] = Math.round(median(cpu[n]));
+        return Object.fromEntries(names.map((n) => [n, Math.round(median(times[n]))])) as Record<Name, number>;
+    };
     try {
-        for (const s of [floor, ours, unpatched]) await s.configure({});
-        const f = await time(floor, stack);
-        const o = await time(ours, stack);
-        const u = await time(unpatched, stack);
-        const sf = await time(floor, shapeReq);
-        const so = await time(ours, shapeReq);
+        const names = Object.keys(servers) as Name[];
+        for (const s of Object.values(servers)) await s.configure({});
+        for (const n of names) await servers[n].analyzeStackPrepared(PackServer.prepareAnalyzeStack(stackInputs(50))); // warm
+        const t = await interleaved(names, stack, 5);
+        const cpu = { ...cpuTimes } as Record<Name, number>;
+        const shapeT = await interleaved(["floor", "ours"], shapeReq, 3);
+        const ratio = (n: Name) => round(t[n] / t.floor);
         figures.packOnly = {
-            analyzeStack10k: { oursMs: o, floorMs: f, ratio: round(o / f), withoutDecodeOnceMs: u, ratioWithoutDecodeOnce: round(u / f) },
-            sharedRole: { detail: shape.detail, oursMs: so, floorMs: sf },
+            analyzeStack10k: {
+                oursMs: t.ours,
+                floorMs: t.floor,
+                ratio: ratio("ours"),
+                withoutStackOnceMs: t.withoutStackOnce,
+                ratioWithoutStackOnce: ratio("withoutStackOnce"),
+                withoutEitherMs: t.withoutEither,
+                ratioWithoutEither: ratio("withoutEither"),
+                packProcessCpuMs: cpu,
+                cpuRatio: round(cpu.ours / cpu.floor),
+                cpuRatioWithoutStackOnce: round(cpu.withoutStackOnce / cpu.floor),
+            },
+            sharedRole: { detail: shape.detail, oursMs: shapeT.ours, floorMs: shapeT.floor },
+            loadAverage: os.loadavg().map((x) => round(x, 1)),
         };
-        console.log(`AnalyzeStack, 10,000 resources (median of 3): ours ${o} ms, empty pack ${f} ms, ratio ${round(o / f)} (target <= 2)`);
-        console.log(`  without the request decoding (MSK_LAMBDA_NO_DECODE_ONCE=1): ${u} ms, ratio ${round(u / f)}`);
-        console.log(`${shape.detail}: ours ${so} ms, empty pack ${sf} ms (target < 2 s)`);
+        console.log(
+            `AnalyzeStack, 10,000 resources (median of 5, interleaved): ours ${t.ours} ms, empty pack ${t.floor} ms, ratio ${ratio("ours")} (target <= 2)`,
+        );
+        console.log(`  without the shared resource list (MSK_LAMBDA_NO_STACK_ONCE=1): ${t.withoutStackOnce} ms, ratio ${ratio("withoutStackOnce")}`);
+        console.log(`  without it and without the request decoding (MSK_LAMBDA_NO_DECODE_ONCE=1 too): ${t.withoutEither} ms, ratio ${ratio("withoutEither")}`);
+        console.log(
+            `  CPU time of the pack's process per call (median): ours ${cpu.ours} ms, empty pack ${cpu.floor} ms (ratio ${round(cpu.ours / cpu.floor)}), without the shared list ${cpu.withoutStackOnce} ms, without either ${cpu.withoutEither} ms`,
+        );
+        console.log(`${shape.detail}: ours ${shapeT.ours} ms, empty pack ${shapeT.floor} ms (target < 2 s)`);
+        console.log(
+            `load average ${os
+                .loadavg()
+                .map((x) => x.toFixed(1))
+                .join(" / ")} (1 / 5 / 15 min)`,
+        );
     } finally {
-        await Promise.all([floor.stop(), ours.stop(), unpatched.stop()]);
+        await Promise.all(Object.values(servers).map((s) => s.stop()));
     }
 }
 

@@ -201,6 +201,11 @@ export class PackServer {
         return new PackServer(undefined, client, port, () => "");
     }
 
+    /** The pack process's id (undefined for a pack this object did not start). */
+    get pid(): number | undefined {
+        return this.child?.pid;
+    }
+
     /** What the pack's process wrote to stderr so far. */
     get errors(): string {
         return this.stderr();

@@ -8,7 +8,8 @@
  * one that, per request message:
  *
  * 1. decodes it once, memoised per `Struct` object (google-protobuf hands out the same object on every
- *    `getProperties()` call; a WeakMap lets the request's messages go), so 25 stack policies pay one decoding;
+ *    `getProperties()` call; a WeakMap lets the request's messages go), so 25 stack policies pay one decoding; a
+ *    value with no secret in it is not copied a second time by the SDK's decoder (its copy would be equal);
  * 2. remembers every string inside a value the engine marked secret (`secretStrings`), so the report path
  *    (rules/common.ts) can withhold any part of it from a diagnostic, whatever field it was read from;
  * 3. makes the value total to read: keys that name a member of `Object.prototype` (`toString`, `valueOf`,
@@ -48,7 +49,7 @@ export function isPrototypeKey(key: string): boolean {
  * drops prototype-member keys, turns malformed special values into plain objects, and collects every string (values
  * and keys) inside a secret-marked value.
  */
-export function prepareOutputs(outputs: Record<string, unknown>): string[] {
+export function prepareOutputs(outputs: Record<string, unknown>, seen: { secret: boolean } = { secret: false }): string[] {
     const secrets: string[] = [];
     const stack: { v: unknown; secret: boolean }[] = [{ v: outputs, secret: false }];
     while (stack.length) {
@@ -68,6 +69,7 @@ export function prepareOutputs(outputs: Record<string, unknown>): string[] {
         if (Object.prototype.hasOwnProperty.call(o, SIG_KEY)) {
             if (o[SIG_KEY] === SECRET_SIG) {
                 inner = true;
+                seen.secret = true;
                 if (o.value === undefined) o.value = null;
             } else delete o[SIG_KEY]; // assets, archives, references, unknown signatures: read as plain objects
         }
@@ -102,9 +104,12 @@ export function decodeOnce(): boolean {
             const toJavaScript = (outputsStruct as { toJavaScript?: () => Record<string, unknown> }).toJavaScript;
             if (typeof toJavaScript !== "function") return original(outputsStruct, proxySecrets);
             const outputs = toJavaScript.call(outputsStruct);
-            const secrets = prepareOutputs(outputs);
-            // The SDK's own decoding, on the prepared plain value (it calls `toJavaScript()` and nothing else).
-            decoded = original({ toJavaScript: () => outputs }, false);
+            const seen = { secret: false };
+            const secrets = prepareOutputs(outputs, seen);
+            // The SDK's own decoding, on the prepared plain value (it calls `toJavaScript()` and nothing else). With no
+            // secret left to unwrap (other special values are plain objects now), that decoding is a deep copy of
+            // plain JSON (`toJavaScript` gives no undefined value): the prepared value itself is used instead.
+            decoded = seen.secret ? original({ toJavaScript: () => outputs }, false) : outputs;
             if (secrets.length) secretsByProps.set(decoded, secrets);
             cache.set(outputsStruct, decoded);
         }

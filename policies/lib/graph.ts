@@ -27,6 +27,9 @@ export const MAX_SAME_IDENTIFIER = 8;
 /** A resource (a role, a bucket, a secret) legitimately has a few referrers (policies, settings, versions). */
 export const MAX_REFERRERS = 32;
 
+/** No resources (shared: frozen). */
+const NONE: PolicyResource[] = Object.freeze([]) as unknown as PolicyResource[];
+
 /** The identifiers a resource may be referred to by: ARN-like, name-like (and a queue's URL) properties that are known strings. */
 const ID_PROPS = ["arn", "id", "name", "bucket", "keyId", "functionName", "qualifiedArn", "url"];
 /** Properties by which resources refer to others (a role's policies, a secret's versions, a bucket's settings, a queue's or topic's policy). */
@@ -63,14 +66,17 @@ export class StackIndex {
     private readonly byType = new Map<string, PolicyResource[]>();
     /** `type` -> identifier -> resources of that type known by it (at most MAX_SAME_IDENTIFIER). */
     private readonly byId = new Map<string, Map<string, PolicyResource[]>>();
-    /** Memoised value lookups (`types` + value), so repeated references cost one map read. */
-    private readonly byValue = new Map<string, PolicyResource[]>();
+    /**
+     * Memoised value lookups, by `types` then by value (two maps: a value is a string the request holds, hashed once,
+     * where a key made of both would be a new string, hashed in full, at every lookup).
+     */
+    private readonly byValue = new Map<string, Map<string, PolicyResource[]>>();
     private readonly depsMemo = new Map<PolicyResource, Map<string, PolicyResource[]>>();
     private readonly referrersMemo = new Map<PolicyResource, Map<string, PolicyResource[]>>();
     /** Reverse property dependencies: URN of a dependency → resources (and the property) that depend on it. */
     private readonly dependents = new Map<string, { resource: PolicyResource; prop: string }[]>();
-    /** `type`, `prop=value` → resources of that type whose reference property `prop` is the known string `value`. */
-    private readonly byRef = new Map<string, PolicyResource[]>();
+    /** `type` → `prop` → `value` → resources of that type whose reference property `prop` is the known string `value`. */
+    private readonly byRef = new Map<string, Map<string, Map<string, PolicyResource[]>>>();
 
     /** Property dependencies pointed at canonical forms (a dependency on an aws-native resource is one on its canonical form). */
     private readonly deps = new Map<PolicyResource, Record<string, PolicyResource[]>>();
@@ -93,27 +99,34 @@ export class StackIndex {
             this.byType.set(r.type, list);
             // Unwrap the unknown-checking proxy once per resource, not once per property read.
             const props = raw(r.props);
+            let refs = this.byRef.get(r.type);
+            if (!refs) this.byRef.set(r.type, (refs = new Map()));
             for (const p of REF_PROPS) {
                 const v = get(props, p);
                 if (typeof v === "string" && v !== "" && !isUnknown(v)) {
-                    const key = `${r.type}\u0000${p}=${v}`;
-                    const l = this.byRef.get(key) ?? [];
+                    let byValue = refs.get(p);
+                    if (!byValue) refs.set(p, (byValue = new Map()));
+                    const l = byValue.get(v) ?? [];
                     if (l.length < MAX_REFERRERS) l.push(r);
-                    this.byRef.set(key, l);
+                    byValue.set(v, l);
                 }
             }
             let ids = this.byId.get(r.type);
             if (!ids) this.byId.set(r.type, (ids = new Map()));
+            const addId = (v: unknown) => {
+                if (typeof v !== "string" || v === "" || isUnknown(v)) return;
+                const l = ids.get(v) ?? [];
+                if (l.length < MAX_SAME_IDENTIFIER && !l.includes(r)) l.push(r);
+                ids.set(v, l);
+            };
+            for (const p of ID_PROPS) addId(get(props, p));
             // An EC2 resource's id is also the end of its ARN (`arn:aws:ec2:r:a:subnet/subnet-0abc`): discovered
             // resources and state may carry the ARN without an `id` property (tests/pack-shapes.test.ts).
-            for (const v of [...ID_PROPS.map((p) => get(props, p)), ec2IdOf(get(props, "arn")), ec2IdName(r, props)]) {
-                if (typeof v === "string" && v !== "" && !isUnknown(v)) {
-                    const l = ids.get(v) ?? [];
-                    if (l.length < MAX_SAME_IDENTIFIER && !l.includes(r)) l.push(r);
-                    ids.set(v, l);
-                }
-            }
+            addId(ec2IdOf(get(props, "arn")));
+            addId(ec2IdName(r, props));
         }
+        // Shared with every caller of `ofType` (which only read them).
+        for (const list of this.byType.values()) Object.freeze(list);
         for (const r of all) {
             const mapped: Record<string, PolicyResource[]> = {};
             for (const [prop, deps] of Object.entries(r.propertyDependencies ?? {})) {
@@ -137,7 +150,9 @@ export class StackIndex {
         return [...this.byType.values()].flat();
     }
 
+    /** The resources of the given types (a shared, frozen array for a single type). */
     ofType(...types: string[]): PolicyResource[] {
+        if (types.length === 1) return this.byType.get(types[0]) ?? NONE;
         return types.flatMap((t) => this.byType.get(t) ?? []);
     }
 
@@ -177,8 +192,10 @@ export class StackIndex {
      * Memoised: the returned array is shared and must not be modified.
      */
     private withValue(value: string, types: readonly string[]): PolicyResource[] {
-        const key = `${types.join(",")}\u0000${value}`;
-        let found = this.byValue.get(key);
+        const typesKey = types.length === 1 ? types[0] : types.join(",");
+        let memo = this.byValue.get(typesKey);
+        if (!memo) this.byValue.set(typesKey, (memo = new Map()));
+        let found = memo.get(value);
         if (found) return found;
         const set = new Set<PolicyResource>();
         const base = unqualified(value);
@@ -189,7 +206,7 @@ export class StackIndex {
             if (base !== value) for (const hit of ids.get(base) ?? []) set.add(hit);
         }
         found = [...set];
-        this.byValue.set(key, found);
+        memo.set(value, found);
         return found;
     }
 
@@ -214,7 +231,7 @@ export class StackIndex {
         for (const idProp of ID_PROPS) {
             const v = get(target.props, idProp);
             if (typeof v !== "string" || v === "" || isUnknown(v)) continue;
-            for (const t of types) for (const hit of this.byRef.get(`${t}\u0000${prop}=${v}`) ?? []) out.add(hit);
+            for (const t of types) for (const hit of this.byRef.get(t)?.get(prop)?.get(v) ?? []) out.add(hit);
         }
         const found = [...out];
         memo.set(key, found);

@@ -71,6 +71,23 @@ function namesRoleItself(p: unknown, roleArn: string | undefined): boolean {
     return list.some((x) => x === roleArn || (!!session && x.startsWith(session)));
 }
 
+/**
+ * The statements of a gate that apply to the role (all of them for an identity-like gate; those whose principal names
+ * the role for a resource policy), memoised per document and role ARN: the same array for the same question, so the
+ * prepared and indexed forms memoised on it (lib/iam-eval.ts) are built once per request, not once per request made.
+ */
+const forPrincipal = new WeakMap<Stmt[], Map<string, Stmt[]>>();
+
+function gateStatements(g: Gate, arn: string | undefined, account: string | undefined): Stmt[] {
+    if (!g.principals) return g.statements;
+    let byArn = forPrincipal.get(g.statements);
+    if (!byArn) forPrincipal.set(g.statements, (byArn = new Map()));
+    const key = arn ?? "";
+    let st = byArn.get(key);
+    if (!st) byArn.set(key, (st = g.statements.filter((s) => namesPrincipal(s, arn, account))));
+    return st;
+}
+
 export interface Refusal {
     action: string;
     resource: string;
@@ -89,7 +106,7 @@ export function refusal(identity: Stmt[], roleArn: unknown, gates: Gate[], actio
     const own = certainly(identity, action, resource, ctx);
     if (own.deny >= 0) return `denied by ${statementLabel(identity[own.deny], own.deny)} of the role's policies`;
     for (const g of gates) {
-        const st = g.principals ? g.statements.filter((s) => namesPrincipal(s, arn, account)) : g.statements;
+        const st = gateStatements(g, arn, account);
         const i = couldDeny(st, action, resource, ctx);
         if (i >= 0) return `denied by ${statementLabel(st[i], g.statements.indexOf(st[i]))} of ${g.label}`;
         if (g.mustAllow && !allows(st, action, resource, "certain", ctx)) return `not allowed by ${g.label}`;
@@ -121,7 +138,7 @@ export function refusalDetail(
     const sure = (): boolean => {
         if (surelyDenies(identity, action, resource, ctx) >= 0) return true;
         for (const g of gates) {
-            const st = g.principals ? g.statements.filter((s) => namesPrincipal(s, arn, account)) : g.statements;
+            const st = gateStatements(g, arn, account);
             if (surelyDenies(st, action, resource, ctx) >= 0) return true;
             if (g.mustAllow && !allows(st, action, resource, "could", ctx)) return true;
         }
@@ -163,31 +180,74 @@ export function keyPolicyGate(index: StackIndex, key: PolicyResource): Gate | "u
     return { label: `the key policy of '${key.name}'`, statements: s, principals: true, mustAllow: false };
 }
 
+/** A VPC endpoint of one service: its place in the stack, the keys of its VPC, and its policy as a gate. */
+interface EndpointEntry {
+    pos: number;
+    /** The VPC by dependency (URN), by id (URN of the VPC resource known by it) and `id:<vpcId>`; empty when none is known. */
+    keys: string[];
+    gate?: Gate;
+    unknown: boolean;
+}
+
+/** Per request's index, per service: the service's endpoints, and the same by VPC key (built once, read per destination). */
+const endpointsMemo = new WeakMap<StackIndex, Map<string, { all: EndpointEntry[]; byKey: Map<string, EndpointEntry[]>; keyless: EndpointEntry[] }>>();
+
+function endpointsOf(index: StackIndex, service: string) {
+    let byService = endpointsMemo.get(index);
+    if (!byService) endpointsMemo.set(index, (byService = new Map()));
+    let found = byService.get(service);
+    if (found) return found;
+    found = { all: [], byKey: new Map(), keyless: [] };
+    let pos = 0;
+    for (const e of index.ofType(T.vpcEndpoint)) {
+        pos++;
+        const name = get(e.props, "serviceName");
+        if (typeof name !== "string" || !name.endsWith(`.${service}`)) continue;
+        const vpc = get(e.props, "vpcId");
+        const dep = index.propDeps(e, "vpcId", [T.vpc])[0];
+        // The VPC by dependency or by id (lib/vpc `vpcOf`: a discovered endpoint has no dependencies).
+        const known = typeof vpc === "string" && !isUnknown(vpc);
+        const byId = known ? index.withIdIn([vpc], [T.vpc])[0]?.urn : undefined;
+        const keys = [dep?.urn, byId, known ? `id:${vpc}` : undefined].filter((x): x is string => !!x);
+        const entry: EndpointEntry = { pos, keys, unknown: false };
+        const doc = get(e.props, "policy");
+        if (doc !== undefined && doc !== null && doc !== "") {
+            const st = statementsOf(doc);
+            if (st === UNKNOWN) entry.unknown = true;
+            else entry.gate = { label: `the policy of VPC endpoint '${e.name}'`, statements: st, principals: true, mustAllow: true };
+        }
+        found.all.push(entry);
+        if (!keys.length) found.keyless.push(entry);
+        for (const k of new Set(keys)) {
+            const list = found.byKey.get(k) ?? [];
+            list.push(entry);
+            found.byKey.set(k, list);
+        }
+    }
+    byService.set(service, found);
+    return found;
+}
+
 /**
  * The VPC endpoint policies of a service (`sqs`, `sns`, `s3`) in the stack: an endpoint policy is an allow-list
  * (AWS PrivateLink, "Control access to VPC endpoints using endpoint policies": absent, it allows everything), so the
- * request needs its Allow and no Deny. `vpcs`: only endpoints in these VPCs (by `vpcId`), when given.
+ * request needs its Allow and no Deny. `vpcs`: only endpoints in these VPCs (by `vpcId`), when given; an endpoint
+ * whose VPC is not known at all is kept. The endpoints are indexed once per request (by service and VPC key), so a
+ * call costs the endpoints it returns, not the stack's endpoints; they come in the stack's order.
  */
 export function endpointGates(index: StackIndex, service: string, vpcs?: Set<string>): { gates: Gate[]; unknown: boolean } {
+    const { all, byKey, keyless } = endpointsOf(index, service);
+    let entries = all;
+    if (vpcs) {
+        const picked = new Set<EndpointEntry>(keyless);
+        for (const k of vpcs) for (const e of byKey.get(k) ?? []) picked.add(e);
+        entries = [...picked].sort((a, b) => a.pos - b.pos);
+    }
     const gates: Gate[] = [];
     let unknown = false;
-    for (const e of index.ofType(T.vpcEndpoint)) {
-        const name = get(e.props, "serviceName");
-        if (typeof name !== "string" || !name.endsWith(`.${service}`)) continue;
-        if (vpcs) {
-            const vpc = get(e.props, "vpcId");
-            const dep = index.propDeps(e, "vpcId", [T.vpc])[0];
-            // The VPC by dependency or by id (lib/vpc `vpcOf`: a discovered endpoint has no dependencies).
-            const known = typeof vpc === "string" && !isUnknown(vpc);
-            const byId = known ? index.withIdIn([vpc], [T.vpc])[0]?.urn : undefined;
-            const keys = [dep?.urn, byId, known ? `id:${vpc}` : undefined].filter((x): x is string => !!x);
-            if (keys.length && !keys.some((k) => vpcs.has(k))) continue;
-        }
-        const doc = get(e.props, "policy");
-        if (doc === undefined || doc === null || doc === "") continue;
-        const s = statementsOf(doc);
-        if (s === UNKNOWN) unknown = true;
-        else gates.push({ label: `the policy of VPC endpoint '${e.name}'`, statements: s, principals: true, mustAllow: true });
+    for (const e of entries) {
+        if (e.unknown) unknown = true;
+        else if (e.gate) gates.push(e.gate);
     }
     return { gates, unknown };
 }

@@ -13,7 +13,7 @@
  * Conditions are decided from the request context where the pack knows the key (lib/iam-conditions.ts); any other
  * condition "may hold".
  */
-import { isUnknown, jsonDocument, UNKNOWN } from "./values";
+import { isUnknown, jsonDocument, raw, UNKNOWN } from "./values";
 import { conditionVerdict, type RequestContext } from "./iam-conditions";
 import { wildcardMatch } from "./wildcard";
 
@@ -34,8 +34,43 @@ export interface Stmt {
     Condition?: unknown;
 }
 
+/**
+ * Documents already read: by JSON text (kept until they total `MAX_TEXT_CHARS`, then forgotten together) and by
+ * decoded object (as long as the request's properties live). A document named by several resources, or read by
+ * several policies of a request, is parsed once, and its statements array is the same one, so the prepared and
+ * indexed forms memoised on it (`prepared`, `allowingIndex`) are built once too. Frozen: callers only read it.
+ */
+const byText = new Map<string, Stmt[] | typeof UNKNOWN>();
+const byObject = new WeakMap<object, Stmt[] | typeof UNKNOWN>();
+const MAX_TEXT_CHARS = 32 * 1024 * 1024;
+let textChars = 0;
+
 /** The statements of a policy document given as JSON text or an object; `UNKNOWN` when it is not known yet. */
 export function statementsOf(policy: unknown): Stmt[] | typeof UNKNOWN {
+    const r = raw(policy);
+    if (typeof r === "string") {
+        let s = byText.get(r);
+        if (s === undefined) {
+            if (textChars + r.length > MAX_TEXT_CHARS) {
+                byText.clear();
+                textChars = 0;
+            }
+            byText.set(r, (s = frozen(parseStatements(r))));
+            textChars += r.length;
+        }
+        return s;
+    }
+    if (r === null || typeof r !== "object") return parseStatements(r);
+    let s = byObject.get(r);
+    if (s === undefined) byObject.set(r, (s = frozen(parseStatements(r))));
+    return s;
+}
+
+function frozen(s: Stmt[] | typeof UNKNOWN): Stmt[] | typeof UNKNOWN {
+    return s === UNKNOWN ? s : (Object.freeze(s) as Stmt[]);
+}
+
+function parseStatements(policy: unknown): Stmt[] | typeof UNKNOWN {
     const doc = jsonDocument(policy);
     if (doc === UNKNOWN) return UNKNOWN;
     if (!doc || typeof doc !== "object") return [];

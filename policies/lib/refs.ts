@@ -31,8 +31,17 @@ export interface DestinationRef {
     ambiguous?: boolean;
 }
 
-/** Every destination reference in the stack. */
-export function destinationRefs(index: StackIndex): DestinationRef[] {
+/** The destination references of each request's index, found once for the policies that read them (frozen). */
+const refsMemo = new WeakMap<StackIndex, readonly DestinationRef[]>();
+
+/** Every destination reference in the stack (shared by every caller of the same index: read only). */
+export function destinationRefs(index: StackIndex): readonly DestinationRef[] {
+    let refs = refsMemo.get(index);
+    if (!refs) refsMemo.set(index, (refs = Object.freeze(findDestinationRefs(index))));
+    return refs;
+}
+
+function findDestinationRefs(index: StackIndex): DestinationRef[] {
     const out: DestinationRef[] = [];
     const types = destinationTypes();
     const add = (owner: PolicyResource, what: DestinationRef["what"], prop: string, path: string[]) => {

@@ -4,6 +4,7 @@ import { hasAdapters, normalizeProps } from "../lib/adapters";
 import { secretStrings } from "../lib/decode-once";
 import { exemptingReport } from "../lib/exemptions";
 import { Redactor } from "../lib/shown";
+import { STACK_ONCE, withStackResources } from "../lib/stack-once";
 import { raw, UNKNOWN } from "../lib/values";
 
 /** At most this many diagnostics per policy and resource; the rest are counted in one closing summary line. */
@@ -153,8 +154,15 @@ export function withBoundedReports<P extends AnyPolicy>(policy: P): P {
         return {
             ...policy,
             validateStack: Object.assign(
-                (args: StackValidationArgs, report: ReportViolation) => bounded(args, report, check as (a: StackValidationArgs, r: ReportViolation) => void),
-                { [BOUNDED_REPORTS]: true },
+                (args: StackValidationArgs, report: ReportViolation) => {
+                    // The request's resources (lib/stack-once.ts) before anything reads them, the redactor included.
+                    const shared = withStackResources(args);
+                    if (shared) return bounded(shared, report, check as (a: StackValidationArgs, r: ReportViolation) => void);
+                    return bounded({ ...args, resources: [] }, report, () => {
+                        throw new Error("the request's resources are not available");
+                    });
+                },
+                { [BOUNDED_REPORTS]: true, [STACK_ONCE]: true },
             ),
         };
     }
