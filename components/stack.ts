@@ -181,6 +181,16 @@ interface KafkaSource {
     securityGroupIds?: pulumi.Output<string>[];
 }
 
+/**
+ * The MSK Serverless cluster's name: not the provisioned cluster's. MSK cluster names are unique per account and Region
+ * whatever the cluster's type, and switching `source.kind` between `msk` and `serverless` creates the new cluster before
+ * Pulumi deletes the old one (plan/replacements.ts, NAME_NAMESPACE): with one name for both, the create would be refused.
+ */
+export function serverlessClusterName(base: string): string {
+    const suffix = "-serverless";
+    return `${base.slice(0, 64 - suffix.length)}${suffix}`; // MSK: at most 64 characters
+}
+
 /** The source the config names (lib/source.ts): an MSK cluster, MSK Serverless, a VPC connection, or self-managed brokers. */
 function buildSource(cfg: StackConfig, o: { base: string; tags: Record<string, string>; child: Child }, network: Network | undefined): KafkaSource {
     const s = cfg.source;
@@ -192,7 +202,7 @@ function buildSource(cfg: StackConfig, o: { base: string; tags: Record<string, s
             "kafka",
             {
                 environment,
-                clusterName,
+                clusterName: serverlessClusterName(o.base),
                 existingClusterArn: s.clusterArn,
                 subnetIds: network!.clusterSubnetIds,
                 securityGroupIds: network!.clusterSecurityGroupIds,

@@ -7,7 +7,7 @@
  */
 import type { Operation, PlanDiff, PlanDocument, ResourceChange } from "./document";
 import { topicChangeProblems } from "../lib/topics";
-import { CREATE_ONLY, IN_USE_UNDELETABLE, MAPPING_TYPE, NAME_HELD_AFTER_DELETE, NAME_PROPERTY, STATEFUL } from "./replacements";
+import { CREATE_ONLY, IN_USE_UNDELETABLE, MAPPING_TYPE, NAME_HELD_AFTER_DELETE, NAME_NAMESPACE, NAME_PROPERTY, nameNamespace, STATEFUL } from "./replacements";
 
 export type { Operation, PlanDiff, ResourceChange };
 
@@ -50,7 +50,12 @@ function consumerGroup(r: Resource | undefined): string | undefined {
  * documentation, "Customizable consumer group ID in Lambda": with an existing group Lambda ignores StartingPosition and
  * resumes from the group's committed offsets; a group Kafka does not know starts at StartingPosition.
  */
-function mappingConsequence(before: Resource, after: Resource | undefined, clusterChanged: boolean): { danger?: string; note?: string } {
+function mappingConsequence(
+    before: Resource,
+    after: Resource | undefined,
+    clusterChanged: boolean,
+    sameClusterBecause?: string,
+): { danger?: string; note?: string } {
     const oldGroup = consumerGroup(before);
     if (!after) {
         return {
@@ -83,7 +88,7 @@ function mappingConsequence(before: Resource, after: Resource | undefined, clust
         };
     }
     return {
-        note: `consumer group ${newGroup ?? "(generated)"} is kept: the new mapping resumes from the group's committed offsets (Lambda ignores startingPosition for an existing group), after a pause while it is deleted and created`,
+        note: `${sameClusterBecause ? `${sameClusterBecause}: ` : ""}consumer group ${newGroup ?? "(generated)"} is kept: the new mapping resumes from the group's committed offsets (Lambda ignores startingPosition for an existing group), after a pause while it is deleted and created`,
     };
 }
 
@@ -190,12 +195,41 @@ function propagateReplacements(before: Map<string, Resource>, changes: Changes, 
     }
 }
 
+const VPC_CONNECTION_TYPE = "aws:msk/vpcConnection:VpcConnection";
+
+/** The MSK VPC connection a mapping reads through (its eventSourceArn refers to one), if any. */
+function connectionOf(mapping: Resource, plan: Map<string, Resource>): Resource | undefined {
+    for (const urn of mapping.propertyDependencies.eventSourceArn ?? []) {
+        const r = plan.get(urn);
+        if (r?.type === VPC_CONNECTION_TYPE) return r;
+    }
+    return undefined;
+}
+
+/**
+ * A mapping on an MSK VPC connection whose eventSourceArn changes only because the connection is replaced still reads
+ * the same cluster: the connection's targetClusterArn is the same string in both plans and is not itself replaced. A
+ * consumer group's committed offsets live on the cluster (Lambda, "Customizable consumer group ID in Lambda": an
+ * existing group resumes from them), so the group keeps its position. Returns why, or undefined when the cluster may differ.
+ */
+function sameTargetCluster(old: Resource, now: Resource, before: Map<string, Resource>, head: Map<string, Resource>, changes: Changes): string | undefined {
+    const [was, is] = [connectionOf(old, before), connectionOf(now, head)];
+    if (!was || !is) return undefined;
+    const target = (r: Resource) => (r.inputs as { targetClusterArn?: unknown }).targetClusterArn;
+    const arn = target(is);
+    if (typeof arn !== "string" || arn === "[unknown]" || arn !== target(was)) return undefined;
+    if (changes.get(is.urn)?.changed.includes("targetClusterArn")) return undefined;
+    return `the VPC connection it reads through is replaced, but its target cluster (targetClusterArn ${arn === "[secret]" ? "[secret]" : JSON.stringify(arn)}) is the same`;
+}
+
 /** Consequences for stateful resources replaced or deleted, and for protected or retained ones. */
 function statefulConsequences(changes: Changes, before: Map<string, Resource>, headByUrn: Map<string, Resource>): void {
     for (const c of changes.values()) {
         if (c.op !== "replace" && c.op !== "delete") continue;
         if (c.type === MAPPING_TYPE) {
-            const m = mappingConsequence(before.get(c.urn)!, c.op === "delete" ? undefined : headByUrn.get(c.urn), c.changed.includes("eventSourceArn"));
+            const now = c.op === "delete" ? undefined : headByUrn.get(c.urn);
+            const same = now && c.changed.includes("eventSourceArn") ? sameTargetCluster(before.get(c.urn)!, now, before, headByUrn, changes) : undefined;
+            const m = mappingConsequence(before.get(c.urn)!, now, c.changed.includes("eventSourceArn") && !same, same);
             if (m.danger) c.danger = m.danger;
             if (m.note) c.notes.push(m.note);
             continue;
@@ -245,6 +279,7 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, allow: string[
         if ((c.op === "create" || c.op === "replace") && c.type === CLUSTER_TYPE) c.fails ??= clusterCreateFailure(headByUrn.get(c.urn)!);
     }
     topicShrinks(changes, before, headByUrn);
+    nameTakenFromDeleted(changes, before, headByUrn);
 
     const list = [...changes.values()].sort((a, b) => order(a) - order(b) || a.urn.localeCompare(b.urn));
     const counts: Record<Operation, number> = { create: 0, delete: 0, update: 0, replace: 0 };
@@ -320,6 +355,57 @@ function replacementFailure(old: Resource, now: Resource, refs: { r: Resource }[
         return `the replacement deletes the old resource first and keeps its name (${prop}), but ${held.why}: make ${prop} change with the create-only inputs`;
     }
     return inUseFailure(now, refs, changes);
+}
+
+/** A resource's physical name (`NAME_PROPERTY`) keyed by its namespace and scope, when the plan knows it. */
+function physicalName(r: Resource | undefined): { key: string; prop: string; name: string } | undefined {
+    const named = r && NAME_PROPERTY[r.type];
+    if (!r || !named) return undefined;
+    const inputs = r.inputs as Record<string, unknown>;
+    const name = inputs[named.name];
+    const scope = named.scope ? inputs[named.scope] : "";
+    const known = (v: unknown) => typeof v === "string" && v !== "[unknown]" && v !== "[secret]";
+    if (!known(name) || (!known(scope) && !!named.scope)) return undefined;
+    return { key: JSON.stringify([nameNamespace(r.type), scope, name]), prop: named.name, name: name as string };
+}
+
+/**
+ * A new resource (created, or replaced under a new name) whose physical name a resource of the same namespace
+ * (`NAME_NAMESPACE`: an MSK provisioned and a Serverless cluster share one) holds until this update deletes it, or
+ * replaces it under another name: Pulumi creates first and deletes at the end, so AWS refuses the name. A new resource
+ * whose name's scope (a topic's cluster) is itself new does not collide. Linear in the number of changes.
+ */
+function nameTakenFromDeleted(changes: Changes, before: Map<string, Resource>, head: Map<string, Resource>): void {
+    const held = new Map<string, { c: ResourceChange; prop: string }>();
+    for (const c of changes.values()) {
+        const old = physicalName(before.get(c.urn));
+        if (!old) continue;
+        const deletedLast =
+            c.op === "delete" || (c.op === "replace" && !head.get(c.urn)!.options.deleteBeforeReplace && physicalName(head.get(c.urn))?.key !== old.key);
+        if (deletedLast) held.set(old.key, { c, prop: old.prop });
+    }
+    if (!held.size) return;
+    for (const c of changes.values()) {
+        if (c.op !== "create" && c.op !== "replace") continue;
+        const now = head.get(c.urn)!;
+        const n = physicalName(now);
+        const owner = n && held.get(n.key);
+        if (!n || !owner || owner.c.urn === c.urn || (c.op === "replace" && physicalName(before.get(c.urn))?.key === n.key)) continue;
+        const scope = NAME_PROPERTY[now.type].scope;
+        if (scope && (now.propertyDependencies[scope] ?? []).some((u) => ["create", "replace"].includes(changes.get(u)?.op ?? ""))) continue;
+        const shown = JSON.stringify(n.name.length > 120 ? n.name.slice(0, 117) + "..." : n.name);
+        const space = NAME_NAMESPACE[now.type] && owner.c.type !== now.type ? ` (${NAME_NAMESPACE[now.type]} are one namespace, whatever the type)` : "";
+        const gone =
+            owner.c.op !== "delete"
+                ? "replaces under another name"
+                : before.get(owner.c.urn)!.options.retainOnDelete
+                  ? "removes from the stack but keeps in AWS (retainOnDelete)"
+                  : "deletes";
+        c.fails ??=
+            `${n.prop} ${shown} is the name of ${owner.c.type} ${owner.c.name}${space}, which this update ${gone}: ` +
+            `Pulumi creates new resources before it deletes old ones, so AWS refuses a second resource with that name; give the new resource another ${n.prop}, or delete the old one in an update of its own first`;
+        owner.c.notes.push(`its ${owner.prop} ${shown} is taken by ${c.type} ${c.name}, which this update creates first (that create fails on apply)`);
+    }
 }
 
 /** With the delete first: a type AWS does not delete while a resource that stays refers to it. */

@@ -198,6 +198,23 @@ export const NAME_PROPERTY: Record<string, { name: string; scope?: string; provi
 };
 
 /**
+ * Types whose physical names share one namespace with another type's (default: each type its own). Amazon MSK creates
+ * provisioned and Serverless clusters with one API (Amazon MSK API Reference, "CreateClusterV2"; both are listed by
+ * "ListClustersV2" and have the same `cluster/NAME/UUID` ARN form), and a cluster name is unique per account and
+ * Region whatever the cluster's type. A resource created under a name that a deleted resource of the same namespace
+ * holds collides with it: Pulumi creates new resources first and deletes the ones the program no longer declares at
+ * the end of the update (Pulumi, "Resource option: deleteBeforeReplace": "Pulumi creates new instances of resources
+ * before deleting old ones"; deleteBeforeReplace applies to a replacement, not to a create and a delete).
+ */
+export const NAME_NAMESPACE: Record<string, string> = {
+    "aws:msk/cluster:Cluster": "MSK cluster names",
+    "aws:msk/serverlessCluster:ServerlessCluster": "MSK cluster names",
+};
+
+/** The namespace a type's physical name lives in: its entry in `NAME_NAMESPACE`, else the type alone. */
+export const nameNamespace = (type: string): string => NAME_NAMESPACE[type] ?? type;
+
+/**
  * `providerDeletesFirst` above: the Terraform bridge behind `@pulumi/aws` auto-names every `name` input (and the S3
  * bucket's `bucket`), and when the program sets such a name itself its Diff answers `deleteBeforeReplace`
  * (pulumi-terraform-bridge, `nameRequiresDeleteBeforeReplace`: "the given set of resource inputs includes an

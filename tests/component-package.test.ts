@@ -18,7 +18,7 @@ import {
     ServerlessKafka,
     Stack,
 } from "../component";
-import { buildStack } from "../components/stack";
+import { buildStack, serverlessClusterName } from "../components/stack";
 import { parseStackConfig } from "../lib/config";
 import { DestinationType, StackEnvironment } from "../lib/destinations";
 import { BROKER_PORTS } from "../lib/layout";
@@ -339,7 +339,12 @@ describe("component package (PulumiPlugin.yaml)", function () {
         const of = (component: keyof typeof COMPONENTS, args: object) => ({ component, label: `${component}, ${file}`, environment, args });
         const s = cfg.source;
         if (s.kind === "serverless")
-            return of("ServerlessKafka", { environment, clusterName: baseName, ...(s.clusterArn ? { existingClusterArn: s.clusterArn } : {}), ...network });
+            return of("ServerlessKafka", {
+                environment,
+                clusterName: serverlessClusterName(baseName),
+                ...(s.clusterArn ? { existingClusterArn: s.clusterArn } : {}),
+                ...network,
+            });
         assert.strictEqual(s.kind, "msk-vpc-connection", `${file}: no source component`);
         return of("KafkaVpcConnection", { targetClusterArn: s.clusterArn, authentication: s.authentication, vpcId: "vpc-0123456789abcdef0", ...network });
     }
