@@ -506,14 +506,21 @@ function checkArgs(name: string, args: ConsumerArgs, ctx: Parameters<typeof pars
     if (kind === "msk-vpc-connection") {
         clusterArn ??= source?.clusterArn;
         if (!args.vpcConnectionArn)
-            issues.add(`${name}.vpcConnectionArn`, 'is required with source kind "msk-vpc-connection": the managed VPC connection the mapping reads (the KafkaVpcConnection component\'s connectionArn)');
+            issues.add(
+                `${name}.vpcConnectionArn`,
+                'is required with source kind "msk-vpc-connection": the managed VPC connection the mapping reads (the KafkaVpcConnection component\'s connectionArn)',
+            );
         if (source && `${args.authentication}` !== source.authentication)
-            issues.add(`${name}.authentication`, `"${args.authentication}" is not the VPC connection's authentication: use "${source.authentication}" (source.authentication)`);
+            issues.add(
+                `${name}.authentication`,
+                `"${args.authentication}" is not the VPC connection's authentication: use "${source.authentication}" (source.authentication)`,
+            );
     }
     if ((kind === "msk" || kind === "serverless") && clusterArn === undefined)
         issues.add(`${name}.clusterArn`, `is required with source kind "${kind}": the MSK cluster's ARN`);
     const why = kind && kafkaFailureRefusal(kind as SourceKind);
-    if (why && (args.settings as { onFailure?: { type?: unknown } } | undefined)?.onFailure?.type === "kafka") issues.add(`${name}.settings.onFailure.type`, why);
+    if (why && (args.settings as { onFailure?: { type?: unknown } } | undefined)?.onFailure?.type === "kafka")
+        issues.add(`${name}.settings.onFailure.type`, why);
     issues.throwIfAny();
     return { c: c!, source: source as SourceConfig, clusterArn: clusterArn ?? "" };
 }

@@ -252,14 +252,18 @@ export function partitionOf(region: string): string {
  * single Region": the connection and the cluster are in one Region).
  */
 function checkRegions(K: string, kind: SourceKind, p: Partial<SourceConfig>, region: string, issues: Issues): void {
-    const secrets = 'Lambda reads the secret in its own Region (AWS Lambda, "Configuring cluster authentication methods in Lambda": "same AWS region as your Lambda function")';
+    const secrets =
+        'Lambda reads the secret in its own Region (AWS Lambda, "Configuring cluster authentication methods in Lambda": "same AWS region as your Lambda function")';
     const checks: [keyof SourceConfig, string][] = [
         ["secretArn", secrets],
         ["rootCaSecretArn", secrets],
         ["secretKmsKeyArn", "Secrets Manager decrypts the secret with a key in the secret's Region, which is the function's"],
     ];
     if (kind === "msk-vpc-connection")
-        checks.push(["clusterArn", 'a managed VPC connection reaches a cluster in its own Region only (Amazon MSK, "Amazon MSK multi-VPC private connectivity in a single Region")']);
+        checks.push([
+            "clusterArn",
+            'a managed VPC connection reaches a cluster in its own Region only (Amazon MSK, "Amazon MSK multi-VPC private connectivity in a single Region")',
+        ]);
     for (const [key, why] of checks) {
         const arn = p[key];
         if (typeof arn !== "string" || !KEYS_OF[kind].includes(key as keyof typeof SOURCE_SPEC)) continue;
@@ -273,8 +277,9 @@ function checkRegions(K: string, kind: SourceKind, p: Partial<SourceConfig>, reg
 /**
  * Why a consumer of this source kind cannot send discarded batches to a Kafka topic (`onFailure: {type: kafka}`), or
  * undefined when it can. `msk-vpc-connection`: the topic is on the other account's cluster, and across accounts both
- * the consumer's role and the owner's cluster policy must allow an action (Amazon MSK, "Cross-account access with
- * cluster policies"); the owner's policy (cluster.crossAccountConsumers) grants reads only (DescribeTopic, ReadData),
+ * the consumer's role and the owner's cluster policy must allow an action (IAM User Guide, "Cross-account policy
+ * evaluation logic"; Amazon MSK, "Amazon MSK resource-based policies": with IAM the cluster policy defines the data
+ * plane permissions); the owner's policy (cluster.crossAccountConsumers) grants reads only (DescribeTopic, ReadData),
  * and the owner's stack does not know which topics its consumers would write, so Lambda could write no failed record.
  */
 export function kafkaFailureRefusal(kind: SourceKind): string | undefined {
