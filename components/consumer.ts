@@ -5,7 +5,8 @@ import { parseConsumerSettings, type ConsumerConfig } from "../lib/consumer-conf
 import type { Environment } from "../lib/config";
 import type { StackEnvironment } from "../lib/destinations";
 import type { ClusterAuthentication, ConsumerSettings, SourceSettings } from "../lib/settings";
-import { ACCESS_TYPE } from "../lib/source";
+import { ACCESS_TYPE, kafkaFailureRefusal, parseSource, SOURCE_KINDS, type SourceConfig, type SourceKind } from "../lib/source";
+import { ConfigError, Issues } from "../lib/schema";
 import { handlerEnvironment } from "../lib/handler-env";
 import {
     DESTINATION_SIDS,
@@ -50,8 +51,11 @@ export interface ConsumerArgs {
     environment: StackEnvironment;
     /** Base of physical names, `<project>-<stack>` (e.g. `msk-lambda-dev`); the default consumer group is `<baseName>-<name>`. A change replaces the function, its state and (through the group) the mapping. */
     baseName: string;
-    /** The MSK cluster's ARN. A change replaces the mapping. */
-    clusterArn: pulumi.Input<string>;
+    /**
+     * The MSK cluster's ARN: required for source kinds `msk` and `serverless`; for `msk-vpc-connection` it defaults to
+     * `source.clusterArn`; not used for `self-managed`. A change replaces the mapping.
+     */
+    clusterArn?: pulumi.Input<string>;
     /** The cluster's client authentication (the mapping's broker port and the role's kafka-cluster actions follow it). */
     authentication: ClusterAuthentication;
     /** `scram` or `mtls`: the Secrets Manager secret Lambda authenticates with (the `ClusterCredentials` component's `secretArn`). */
@@ -61,7 +65,9 @@ export interface ConsumerArgs {
     /**
      * What the mapping reads: `msk-lambda:source` (lib/source.ts). Default kind `msk`, the cluster `clusterArn`. For
      * `msk-vpc-connection`, `clusterArn` is the other account's cluster and `vpcConnectionArn` the mapping's event
-     * source; for `self-managed`, the bootstrap servers, authentication and secrets come from here.
+     * source; for `self-managed`, the bootstrap servers, authentication and secrets come from here. Checked by the
+     * stack's own parser (the keys, defaults and checks of `msk-lambda:source`), every problem named by `<name>.source.*`
+     * before anything registers; the secrets and a VPC connection's cluster must be in `aws:region`.
      */
     source?: SourceSettings;
     /** `msk-vpc-connection`: the managed VPC connection's ARN (the `KafkaVpcConnection` component's `connectionArn`). A change replaces the mapping. */
@@ -97,6 +103,8 @@ export function consumerFunctionName(baseName: string, consumer: string): string
 interface Ctx {
     name: string;
     args: ConsumerArgs;
+    /** The cluster the role and a Kafka destination name ("" for self-managed brokers). */
+    clusterArn: pulumi.Input<string>;
     c: ConsumerConfig;
     environment: Environment;
     authentication: Authentication;
@@ -138,13 +146,15 @@ export class Consumer extends pulumi.ComponentResource {
         const environment = `${args.environment}` as Environment;
         const authentication = `${args.authentication}` as Authentication;
         // Validated before anything registers (the component resource included).
-        const c = parseConsumerSettings(args.settings, `${name}.settings`, { baseName: args.baseName, environment, authentication });
+        const { c, source, clusterArn } = checkArgs(name, args, { baseName: args.baseName, environment, authentication });
         super("msk-lambda:index:Consumer", name, {}, opts);
         const child = { parent: this };
         const functionName = consumerFunctionName(args.baseName, c.name);
         const ctx: Ctx = {
             name,
-            args,
+            // The source as parsed, with its defaults (a VPC connection's authentication, self-managed brokersIn).
+            args: { ...args, source: source as SourceSettings },
+            clusterArn,
             c,
             environment,
             authentication,
@@ -215,7 +225,7 @@ export class Consumer extends pulumi.ComponentResource {
             physicalName: physicalName([args.baseName, c.name, suffix], 80),
             roleArn: this.role.arn,
             tags: ctx.tags,
-            clusterArn: args.clusterArn,
+            clusterArn: ctx.clusterArn,
             authentication: ctx.authentication,
         });
     }
@@ -468,6 +478,53 @@ export class Consumer extends pulumi.ComponentResource {
     }
 }
 
+/** `aws:region` as the default provider reads it (its config, else the environment), when known. */
+function stackRegion(): string | undefined {
+    return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+}
+
+/**
+ * The args, checked before anything registers, every problem at once: the settings (lib/consumer-config.ts), the
+ * source through the stack's own parser (lib/source.ts `parseSource`), and what the source kind needs of the other
+ * args (the cluster ARN, the VPC connection's ARN, a failure destination it can write to).
+ */
+function checkArgs(name: string, args: ConsumerArgs, ctx: Parameters<typeof parseConsumerSettings>[2]) {
+    const issues = new Issues();
+    let c: ConsumerConfig | undefined;
+    try {
+        c = parseConsumerSettings(args.settings, `${name}.settings`, ctx);
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        issues.list.push(...e.issues);
+    }
+    const source = parseSource(args.source ?? {}, issues, { key: `${name}.source`, region: stackRegion() });
+    // A refused source still names its kind, so that the other args are checked too (every problem at once).
+    const given = `${args.source?.kind ?? "msk"}`;
+    const kind = source?.kind ?? ((SOURCE_KINDS as readonly string[]).includes(given) ? given : undefined);
+    // The stack passes "" for a source without a cluster: "" is no ARN.
+    let clusterArn = args.clusterArn === "" ? undefined : args.clusterArn;
+    if (kind === "msk-vpc-connection") {
+        clusterArn ??= source?.clusterArn;
+        if (!args.vpcConnectionArn)
+            issues.add(
+                `${name}.vpcConnectionArn`,
+                'is required with source kind "msk-vpc-connection": the managed VPC connection the mapping reads (the KafkaVpcConnection component\'s connectionArn)',
+            );
+        if (source && `${args.authentication}` !== source.authentication)
+            issues.add(
+                `${name}.authentication`,
+                `"${args.authentication}" is not the VPC connection's authentication: use "${source.authentication}" (source.authentication)`,
+            );
+    }
+    if ((kind === "msk" || kind === "serverless") && clusterArn === undefined)
+        issues.add(`${name}.clusterArn`, `is required with source kind "${kind}": the MSK cluster's ARN`);
+    const why = kind && kafkaFailureRefusal(kind as SourceKind);
+    if (why && (args.settings as { onFailure?: { type?: unknown } } | undefined)?.onFailure?.type === "kafka")
+        issues.add(`${name}.settings.onFailure.type`, why);
+    issues.throwIfAny();
+    return { c: c!, source: source as SourceConfig, clusterArn: clusterArn ?? "" };
+}
+
 /**
  * The role's statements for reading the source (one builder per kind, lib/iam.ts), or undefined when it needs none
  * (self-managed brokers over the internet).
@@ -481,10 +538,10 @@ function sourceStatements(ctx: Ctx): pulumi.Output<Statement[]> | undefined {
     if (kind === "msk-vpc-connection") {
         const iam = ctx.authentication === "iam";
         return pulumi
-            .all([args.vpcConnectionArn!, args.clusterArn])
+            .all([args.vpcConnectionArn!, ctx.clusterArn])
             .apply(([connectionArn, clusterArn]) => vpcConnectionStatements({ connectionArn, clusterArn, topic, consumerGroupId, iam }));
     }
-    return pulumi.output(args.clusterArn).apply((clusterArn) => kafkaStatements({ clusterArn, topic, consumerGroupId, authentication: ctx.authentication }));
+    return pulumi.output(ctx.clusterArn).apply((clusterArn) => kafkaStatements({ clusterArn, topic, consumerGroupId, authentication: ctx.authentication }));
 }
 
 /**
@@ -514,7 +571,7 @@ function mappingSourceInputs(ctx: Ctx, registry: ReturnType<typeof schemaRegistr
             sourceAccessConfigurations,
         };
     }
-    const eventSourceArn = kind === "msk-vpc-connection" ? args.vpcConnectionArn! : args.clusterArn;
+    const eventSourceArn = kind === "msk-vpc-connection" ? args.vpcConnectionArn! : ctx.clusterArn;
     return { eventSourceArn, amazonManagedKafkaEventSourceConfig: kafkaConfig, sourceAccessConfigurations };
 }
 

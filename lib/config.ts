@@ -8,7 +8,7 @@ import { BROKER_PORTS, checkVpcCidr, clusterSubnetCount, LAYOUT_MAX_VPC_PREFIX, 
 import { ConfigError, Issues, bool, didYouMean, int, intIn, list, oneOf, parseObject, str, type Field, type Spec } from "./schema";
 import { parseConsumers, type ConsumerConfig } from "./consumer-config";
 import { parseTopics, type TopicConfig } from "./topics";
-import { noTopicApi, parseSource, SOURCE_KINDS, SOURCE_SPEC, type SourceConfig, type SourceKind } from "./source";
+import { kafkaFailureRefusal, noTopicApi, parseSource, SOURCE_KINDS, SOURCE_SPEC, type SourceConfig, type SourceKind } from "./source";
 import type { ClusterSettings, ConsumerSettings, NetworkSettings, SourceSettings } from "./settings";
 import type { ConfigIssue } from "./schema";
 import { factsOf, inspectMtlsSecret, type FindingCode } from "../policies/lib/public";
@@ -332,6 +332,20 @@ function givenGroups(source: SourceConfig, cluster: ReturnType<typeof parseClust
     return undefined;
 }
 
+/** `brokersIn` as a refused `msk-lambda:source` gives it (default `vpc`). */
+function rawBrokersIn(raw: unknown): unknown {
+    return ((raw ?? {}) as Record<string, unknown>).brokersIn ?? "vpc";
+}
+
+/** Consumers (as written, so that refused ones count too) whose failure topic the source kind cannot take. */
+function checkKafkaFailures(kind: SourceKind, rawConsumers: unknown, issues: Issues): void {
+    const why = kafkaFailureRefusal(kind);
+    if (!why || !Array.isArray(rawConsumers)) return;
+    rawConsumers.forEach((c, i) => {
+        if ((c as { onFailure?: { type?: unknown } } | null)?.onFailure?.type === "kafka") issues.add(k(`consumers[${i}].onFailure.type`), why);
+    });
+}
+
 /** The kind (and cluster ARN) a refused `msk-lambda:source` names, when it names a known kind. */
 function rawSourceKind(raw: unknown): Pick<SourceConfig, "kind" | "clusterArn"> | undefined {
     const o = (raw ?? {}) as Record<string, unknown>;
@@ -457,8 +471,11 @@ export function parseStackConfig(
     const own = ownKeys(raw, opts.secretKeys, issues);
     checkRegion(raw, issues);
     const environment = STACK_CONFIG.environment.parse(own.environment ?? missing(issues, "environment"), k("environment"), issues);
-    const source = parseSource(own.source ?? {}, issues);
-    const noVpc = source?.kind === "self-managed" && source.brokersIn === "internet";
+    const region = raw["aws:region"];
+    const source = parseSource(own.source ?? {}, issues, { region: region && AWS_REGIONS.includes(region) ? region : undefined });
+    // A refused source still decides, by its raw kind, how the network and topics are checked: every problem at once.
+    const raws = rawSourceKind(own.source);
+    const noVpc = (source ?? raws)?.kind === "self-managed" && (source?.brokersIn ?? rawBrokersIn(own.source)) === "internet";
     if (noVpc && own.network !== undefined) {
         issues.add(
             k("network"),
@@ -470,8 +487,9 @@ export function parseStackConfig(
 
     const notes = new Issues();
     // Checked with the raw kind too when the source itself was refused, so that every problem is reported at once.
-    const kind = source ?? rawSourceKind(own.source);
+    const kind = source ?? raws;
     if (kind) checkSourceFits(kind, own.cluster, cluster, issues, notes);
+    if (kind) checkKafkaFailures(kind.kind, own.consumers, issues);
     checkNetworkForCluster(network, cluster, issues, source && givenGroups(source, cluster));
 
     const secrets: SecretConfig = {};
@@ -497,15 +515,16 @@ export function parseStackConfig(
     // problem is reported at once.
     const topics = parseTopics(own.topics, {
         consumers: consumers ?? [],
-        brokers: cluster && !cluster.existingClusterArn && source?.kind === "msk" ? cluster.brokerCount : undefined,
-        existingCluster: !!cluster?.existingClusterArn || !!source?.clusterArn,
-        noTopicApi: source ? noTopicApi(source.kind) : undefined,
+        brokers: cluster && !cluster.existingClusterArn && kind?.kind === "msk" ? cluster.brokerCount : undefined,
+        existingCluster: !!cluster?.existingClusterArn || !!(source ?? raws)?.clusterArn,
+        noTopicApi: kind ? noTopicApi(kind.kind) : undefined,
         kafkaVersion: cluster?.kafkaVersion,
         brokerInstanceType: cluster?.brokerInstanceType,
         issues,
         notes,
     });
 
+    hideSecretValues(raw, opts.secretKeys, [...issues.list, ...notes.list]);
     issues.throwIfAny();
     return {
         project: opts.project,
@@ -523,6 +542,47 @@ export function parseStackConfig(
         secrets,
         notes: notes.list,
     };
+}
+
+/** Shorter values are not hidden: they reveal nothing, and hiding them would garble every message (a leaf "1"). */
+const MIN_HIDDEN = 3;
+/** What a hidden value reads as in a message. */
+export const HIDDEN = "(secret value hidden)";
+
+/**
+ * A key set with `--secret` never shows its value: every string in it (each leaf of an object or list, and each map
+ * key), as written, JSON-escaped, or cut where messages cut values (schema.ts `describe`: 57 characters; secret
+ * names: 60), is replaced in every message and note. One pass per value over the messages: linear in their size.
+ */
+function hideSecretValues(raw: Record<string, string>, secretKeys: string[] | undefined, list: ConfigIssue[]): void {
+    const values = new Set<string>();
+    const collect = (v: unknown): void => {
+        if (typeof v === "string") {
+            for (const form of [v, JSON.stringify(v).slice(1, -1), v.slice(0, 57), v.slice(0, 60)]) if (form.length >= MIN_HIDDEN) values.add(form);
+        } else if (Array.isArray(v)) v.forEach(collect);
+        else if (v !== null && typeof v === "object")
+            for (const [key, item] of Object.entries(v)) {
+                collect(key);
+                collect(item);
+            }
+    };
+    for (const key of secretKeys ?? []) {
+        const text = raw[key];
+        if (text === undefined) continue;
+        collect(text);
+        try {
+            collect(JSON.parse(text));
+        } catch {
+            // Plain text: collected as written.
+        }
+    }
+    // Longest first, so that a value's cut form never leaves the rest of it showing.
+    const ordered = [...values].sort((a, b) => b.length - a.length);
+    for (const issue of list) {
+        // A mark no value contains while replacing, so that a shorter value is never found inside HIDDEN itself.
+        for (const v of ordered) if (issue.message.includes(v)) issue.message = issue.message.split(v).join("\u0000");
+        issue.message = issue.message.split("\u0000").join(HIDDEN);
+    }
 }
 
 function missing(issues: Issues, name: keyof typeof STACK_CONFIG): undefined {

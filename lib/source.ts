@@ -56,8 +56,14 @@ export const VPC_CONNECTION_PORTS = { from: 14001, to: 14100 } as const;
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]{1,64}$/;
-/** host:port, as Lambda's KAFKA_BOOTSTRAP_SERVERS takes them ("abc.xyz.com:xxxx"). */
+/** host:port, as Lambda's KAFKA_BOOTSTRAP_SERVERS takes them ("abc.xyz.com:xxxx"); the port is checked by `checkPort`. */
 const BOOTSTRAP_SERVER = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:[0-9]{1,5}$/;
+
+/** A TCP port is 1 to 65535 (RFC 793's 16-bit port field; port 0 is reserved): `:0` or `:99999` reaches no broker. */
+function checkPort(server: string): string | undefined {
+    const port = Number(server.slice(server.lastIndexOf(":") + 1));
+    return port >= 1 && port <= 65535 ? undefined : `has port ${port}: a TCP port is 1 to 65535 (host:port)`;
+}
 /** MSK cluster ARN (provisioned or serverless): arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>[-n]. */
 const CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:[0-9]{12}:cluster\/[A-Za-z0-9-]{1,64}\/[0-9a-f-]{36}(-[a-z0-9]+)?$/;
 
@@ -99,7 +105,7 @@ export const SOURCE_SPEC = {
         pattern: SECRET_ARN,
         allowed: "a Secrets Manager secret ARN",
     }),
-    bootstrapServers: list(str({ doc: "", pattern: BOOTSTRAP_SERVER, allowed: "host:port" }), {
+    bootstrapServers: list(str({ doc: "", pattern: BOOTSTRAP_SERVER, allowed: "host:port", check: checkPort }), {
         doc: "`self-managed` (required): the brokers' bootstrap servers, host:port each.",
         minItems: 1,
         maxItems: 30,
@@ -125,7 +131,15 @@ export interface SourceConfig {
     brokersIn?: "vpc" | "internet";
 }
 
-const K = "msk-lambda:source";
+const DEFAULT_KEY = "msk-lambda:source";
+
+/** Where `parseSource` reports (the stack's `msk-lambda:source`, or a component's `<name>.source`) and the stack's Region. */
+export interface SourceContext {
+    /** The key issues are named by. Default `msk-lambda:source`. */
+    key?: string;
+    /** `aws:region`, when known: the source's secrets and a VPC connection's cluster must be in it. */
+    region?: string;
+}
 
 /** The keys each kind takes (besides `kind`). */
 const KEYS_OF: Record<SourceKind, readonly (keyof typeof SOURCE_SPEC)[]> = {
@@ -135,8 +149,12 @@ const KEYS_OF: Record<SourceKind, readonly (keyof typeof SOURCE_SPEC)[]> = {
     "self-managed": ["bootstrapServers", "brokersIn", "authentication", "secretArn", "secretKmsKeyArn", "rootCaSecretArn"],
 };
 
-/** Parses `msk-lambda:source`: every key the kind does not take, and every missing or mismatched one, is an issue. */
-export function parseSource(value: unknown, issues: Issues): SourceConfig | undefined {
+/**
+ * Parses `msk-lambda:source` (and the `Consumer` component's `source`, through the same checks): every key the kind
+ * does not take, and every missing or mismatched one, is an issue.
+ */
+export function parseSource(value: unknown, issues: Issues, ctx: SourceContext = {}): SourceConfig | undefined {
+    const K = ctx.key ?? DEFAULT_KEY;
     const p = parseObject(SOURCE_SPEC, value, K, issues);
     if (!p) return undefined;
     const before = issues.list.length;
@@ -148,8 +166,9 @@ export function parseSource(value: unknown, issues: Issues): SourceConfig | unde
             issues.add(`${K}.${key}`, `is not for kind "${kind}" (only ${takers.map((t) => `"${t}"`).join(", ")}): remove it`);
         }
     }
-    if (kind === "msk-vpc-connection") checkVpcConnection(p, issues);
-    if (kind === "self-managed") checkSelfManaged(p, issues);
+    if (kind === "msk-vpc-connection") checkVpcConnection(K, p, issues);
+    if (kind === "self-managed") checkSelfManaged(K, p, issues);
+    if (ctx.region) checkRegions(K, kind, p, ctx.region, issues);
     if (issues.list.length > before) return undefined;
     const out: SourceConfig = { kind };
     for (const key of KEYS_OF[kind]) if (p[key] !== undefined) Object.assign(out, { [key]: p[key] });
@@ -158,7 +177,7 @@ export function parseSource(value: unknown, issues: Issues): SourceConfig | unde
     return out;
 }
 
-function checkVpcConnection(p: Partial<SourceConfig>, issues: Issues): void {
+function checkVpcConnection(K: string, p: Partial<SourceConfig>, issues: Issues): void {
     if (!p.clusterArn) issues.add(`${K}.clusterArn`, 'is required with kind "msk-vpc-connection": the other account\'s MSK cluster ARN');
     const auth = p.authentication ?? "iam";
     if (!VPC_CONNECTION_AUTH.includes(auth)) {
@@ -168,7 +187,7 @@ function checkVpcConnection(p: Partial<SourceConfig>, issues: Issues): void {
         );
         return;
     }
-    checkSecret(auth, p, issues);
+    checkSecret(K, auth, p, issues);
     // Amazon MSK, "Sign-in credentials authentication with AWS Secrets Manager": MSK only uses secrets named
     // AmazonMSK_... and encrypted with a customer-managed key (the cluster's own, or one synced to it).
     if (auth === "scram" && p.secretArn) {
@@ -186,7 +205,7 @@ function checkVpcConnection(p: Partial<SourceConfig>, issues: Issues): void {
     }
 }
 
-function checkSelfManaged(p: Partial<SourceConfig>, issues: Issues): void {
+function checkSelfManaged(K: string, p: Partial<SourceConfig>, issues: Issues): void {
     if (!p.bootstrapServers) issues.add(`${K}.bootstrapServers`, 'is required with kind "self-managed": the brokers\' host:port list');
     const auth = p.authentication;
     if (auth === undefined) {
@@ -197,16 +216,79 @@ function checkSelfManaged(p: Partial<SourceConfig>, issues: Issues): void {
         issues.add(`${K}.authentication`, `"${auth}" is not for kind "self-managed": use "scram-256", "scram-512", "plain" or "mtls"`);
         return;
     }
-    checkSecret(auth, p, issues);
+    checkSecret(K, auth, p, issues);
 }
 
-function checkSecret(auth: string, p: Partial<SourceConfig>, issues: Issues): void {
+function checkSecret(K: string, auth: string, p: Partial<SourceConfig>, issues: Issues): void {
     if (auth === "iam") {
         if (p.secretArn) issues.add(`${K}.secretArn`, `is not used with authentication "iam" (Lambda authenticates with its execution role): remove it`);
         if (p.secretKmsKeyArn && !p.rootCaSecretArn) issues.add(`${K}.secretKmsKeyArn`, `is not used without a secret: remove it`);
         return;
     }
     if (!p.secretArn) issues.add(`${K}.secretArn`, `is required with authentication "${auth}": the Secrets Manager secret Lambda authenticates with`);
+}
+
+/**
+ * The partition of a Region's ARNs (AWS General Reference, "Amazon Resource Names (ARNs)": `aws`, `aws-cn`,
+ * `aws-us-gov`, and the ISO and European Sovereign Cloud partitions of the Regions in lib/regions.ts).
+ */
+export function partitionOf(region: string): string {
+    const prefixes: [string, string][] = [
+        ["cn-", "aws-cn"],
+        ["us-gov-", "aws-us-gov"],
+        ["us-isob-", "aws-iso-b"],
+        ["us-isof-", "aws-iso-f"],
+        ["us-iso-", "aws-iso"],
+        ["eu-isoe-", "aws-iso-e"],
+        ["eusc-", "aws-eusc"],
+    ];
+    return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}
+
+/**
+ * What must be in the stack's Region (and its partition): the source's secrets and their key (AWS Lambda,
+ * "Configuring cluster authentication methods in Lambda": the secret "must be stored in the same AWS region as your
+ * Lambda function"), and a VPC connection's cluster (Amazon MSK, "Amazon MSK multi-VPC private connectivity in a
+ * single Region": the connection and the cluster are in one Region).
+ */
+function checkRegions(K: string, kind: SourceKind, p: Partial<SourceConfig>, region: string, issues: Issues): void {
+    const secrets =
+        'Lambda reads the secret in its own Region (AWS Lambda, "Configuring cluster authentication methods in Lambda": "same AWS region as your Lambda function")';
+    const checks: [keyof SourceConfig, string][] = [
+        ["secretArn", secrets],
+        ["rootCaSecretArn", secrets],
+        ["secretKmsKeyArn", "Secrets Manager decrypts the secret with a key in the secret's Region, which is the function's"],
+    ];
+    if (kind === "msk-vpc-connection")
+        checks.push([
+            "clusterArn",
+            'a managed VPC connection reaches a cluster in its own Region only (Amazon MSK, "Amazon MSK multi-VPC private connectivity in a single Region")',
+        ]);
+    for (const [key, why] of checks) {
+        const arn = p[key];
+        if (typeof arn !== "string" || !KEYS_OF[kind].includes(key as keyof typeof SOURCE_SPEC)) continue;
+        const [, partition, , arnRegion] = arn.split(":");
+        if (arnRegion !== region) issues.add(`${K}.${key}`, `is in Region "${arnRegion}", not the stack's aws:region "${region}": ${why}`);
+        else if (partition !== partitionOf(region))
+            issues.add(`${K}.${key}`, `is in partition "${partition}", not "${partitionOf(region)}" of aws:region "${region}": use an ARN of that partition`);
+    }
+}
+
+/**
+ * Why a consumer of this source kind cannot send discarded batches to a Kafka topic (`onFailure: {type: kafka}`), or
+ * undefined when it can. `msk-vpc-connection`: the topic is on the other account's cluster, and across accounts both
+ * the consumer's role and the owner's cluster policy must allow an action (IAM User Guide, "Cross-account policy
+ * evaluation logic"; Amazon MSK, "Amazon MSK resource-based policies": with IAM the cluster policy defines the data
+ * plane permissions); the owner's policy (cluster.crossAccountConsumers) grants reads only (DescribeTopic, ReadData),
+ * and the owner's stack does not know which topics its consumers would write, so Lambda could write no failed record.
+ */
+export function kafkaFailureRefusal(kind: SourceKind): string | undefined {
+    if (kind !== "msk-vpc-connection") return undefined;
+    return (
+        'is not available with source kind "msk-vpc-connection": the topic would be on the other account\'s cluster, whose cluster policy ' +
+        "(cluster.crossAccountConsumers) grants reads only, and across accounts the cluster policy must allow kafka-cluster:WriteData too: " +
+        'use type "sqs", "sns" or "s3", or an existing destination { arn }'
+    );
 }
 
 /** Whether the source has a Kafka cluster this stack creates or names in its own account (MSK provisioned or Serverless). */

@@ -168,6 +168,73 @@ describe("component args (lib/settings.ts)", () => {
         );
     });
 
+    describe("Consumer checks its source through the stack's parser (review finding 1), before any child registers", () => {
+        const SM_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka/lambda-AbCdEf";
+        const OWNER = "arn:aws:kafka:us-east-1:111122223333:cluster/shared/0b7c4e2a-8d4f-4c1a-9a3e-5f6d7e8f9a0b-2";
+        /** The keys of the refusal, and the resources registered (the stack only, when refused). */
+        async function consumerWith(args: Record<string, unknown>): Promise<{ keys: string[]; types: string[] }> {
+            let error: unknown;
+            const sim = await simulate(
+                () => {
+                    try {
+                        new Consumer("c", {
+                            settings: { name: "orders", topic: "orders" },
+                            environment: StackEnvironment.Dev,
+                            baseName: "msk-lambda-dev",
+                            authentication: ClusterAuthentication.Scram,
+                            ...args,
+                        } as any);
+                    } catch (e) {
+                        error = e;
+                    }
+                },
+                { project: "msk-lambda", stack: "dev", preview: false, config: { "aws:region": "us-east-1" }, secretKeys: [] },
+            );
+            return { keys: error instanceof ConfigError ? error.issues.map((i) => i.key) : [String(error)], types: sim.resources.map((r) => r.type) };
+        }
+
+        it("self-managed without bootstrap servers: c.source.bootstrapServers, nothing registered", async () => {
+            const r = await consumerWith({ source: { kind: "self-managed", authentication: "scram-512", secretArn: SM_SECRET } });
+            assert.deepStrictEqual(r, { keys: ["c.source.bootstrapServers"], types: ["pulumi:pulumi:Stack"] });
+        });
+
+        it("self-managed with authentication iam: c.source.authentication, nothing registered", async () => {
+            const r = await consumerWith({ source: { kind: "self-managed", bootstrapServers: ["k.example.com:9096"], authentication: "iam" } });
+            assert.deepStrictEqual(r, { keys: ["c.source.authentication"], types: ["pulumi:pulumi:Stack"] });
+        });
+
+        it("msk-vpc-connection without the connection's ARN: c.vpcConnectionArn, nothing registered", async () => {
+            const r = await consumerWith({ authentication: ClusterAuthentication.Iam, source: { kind: "msk-vpc-connection", clusterArn: OWNER } });
+            assert.deepStrictEqual(r, { keys: ["c.vpcConnectionArn"], types: ["pulumi:pulumi:Stack"] });
+        });
+
+        it("msk without a cluster ARN: c.clusterArn, nothing registered", async () => {
+            const r = await consumerWith({});
+            assert.deepStrictEqual(r, { keys: ["c.clusterArn"], types: ["pulumi:pulumi:Stack"] });
+        });
+
+        it("self-managed needs no cluster ARN: the mapping reads the bootstrap servers", async () => {
+            const r = await run(() => {
+                new Consumer("c", {
+                    settings: { name: "orders", topic: "orders" },
+                    environment: StackEnvironment.Dev,
+                    baseName: "msk-lambda-dev",
+                    authentication: ClusterAuthentication.Scram,
+                    source: {
+                        kind: "self-managed",
+                        bootstrapServers: ["k.example.com:9096"],
+                        authentication: "scram-512",
+                        secretArn: SM_SECRET,
+                        brokersIn: "internet",
+                    } as any,
+                });
+            });
+            const mapping = r.one("aws:lambda/eventSourceMapping:EventSourceMapping");
+            assert.deepStrictEqual(mapping.inputs.selfManagedEventSource, { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "k.example.com:9096" } });
+            assert.strictEqual(mapping.inputs.eventSourceArn, undefined);
+        });
+    });
+
     describe("Stack: secrets another language's program passes as secret outputs", () => {
         const CA = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
         const settings = (authentication: string) => ({

@@ -182,6 +182,148 @@ describe("sources: config (msk-lambda:source)", () => {
     });
 });
 
+describe("sources: Region, ports, failure topics and refused sources (review findings 3, 4, 5, 9)", () => {
+    const VPC_CONNECTION = { kind: "msk-vpc-connection", clusterArn: OWNER_CLUSTER };
+
+    it("msk-vpc-connection: refuses a cluster in another Region (multi-VPC connectivity is single-Region)", () => {
+        onlyIssue(
+            { source: { ...VPC_CONNECTION, clusterArn: OWNER_CLUSTER.replace("us-east-1", "us-west-2") } },
+            "source.clusterArn",
+            /Region "us-west-2".*"us-east-1".*single Region/,
+        );
+    });
+
+    it("self-managed: refuses a secret in another Region (Lambda reads it in its own Region)", () => {
+        onlyIssue(
+            { source: { ...SELF_MANAGED, brokersIn: "internet", secretArn: SECRET.replace("us-east-1", "eu-west-1") } },
+            "source.secretArn",
+            /Region "eu-west-1".*same AWS region/,
+        );
+    });
+
+    it("self-managed: refuses a root CA secret in another Region", () => {
+        onlyIssue(
+            { source: { ...SELF_MANAGED, brokersIn: "internet", rootCaSecretArn: ROOT_CA.replace("us-east-1", "eu-west-1") } },
+            "source.rootCaSecretArn",
+            /Region "eu-west-1"/,
+        );
+    });
+
+    it("self-managed: refuses the secret's KMS key in another Region", () => {
+        onlyIssue(
+            { source: { ...SELF_MANAGED, brokersIn: "internet", secretKmsKeyArn: KEY.replace("us-east-1", "eu-west-1") } },
+            "source.secretKmsKeyArn",
+            /Region "eu-west-1"/,
+        );
+    });
+
+    it("refuses a secret ARN of another partition than aws:region's", () => {
+        const raw: Record<string, string> = {
+            "aws:region": "cn-north-1",
+            "msk-lambda:environment": "dev",
+            "msk-lambda:source": JSON.stringify({ ...SELF_MANAGED, brokersIn: "internet", secretArn: SECRET.replace("us-east-1", "cn-north-1") }),
+        };
+        const e = (() => {
+            try {
+                parseStackConfig(raw, { project: "msk-lambda", stack: "dev" });
+            } catch (err) {
+                return err as ConfigError;
+            }
+            return assert.fail("expected the config to be refused");
+        })();
+        assert.deepStrictEqual(
+            e.issues.map((i) => i.key),
+            ["msk-lambda:source.secretArn"],
+        );
+        assert.match(e.issues[0].message, /partition "aws", not "aws-cn"/);
+    });
+
+    for (const port of ["0", "99999"])
+        it(`self-managed: refuses bootstrap port ${port} (a TCP port is 1 to 65535)`, () => {
+            onlyIssue(
+                { source: { ...SELF_MANAGED, brokersIn: "internet", bootstrapServers: [`kafka.example.com:${port}`] } },
+                "source.bootstrapServers[0]",
+                /1 to 65535/,
+            );
+        });
+
+    it("msk-vpc-connection: refuses a Kafka failure topic (the owner's cluster policy grants reads only), naming the consumer's key", () => {
+        onlyIssue(
+            { source: VPC_CONNECTION, consumers: [{ ...CONSUMER, onFailure: { type: "kafka", topic: "orders-failures" } }] },
+            "consumers[0].onFailure.type",
+            /other account's cluster.*grants reads only.*WriteData/,
+        );
+    });
+
+    it("a refused source hides no network or topic error (examples/self-managed-internet.yaml with three mistakes: three errors at once)", () => {
+        const source = { kind: "self-managed", bootstrapServers: null, brokersIn: "internet", authentication: "mtls", secretArn: SECRET };
+        const keys = refused({ source, network: { mode: "privatelink" }, topics: { orders: { partitions: 3 } }, consumers: [CONSUMER] }).map((i) => i.key);
+        assert.deepStrictEqual(keys, ["msk-lambda:source.bootstrapServers", "msk-lambda:network", "msk-lambda:topics.orders.partitions"]);
+    });
+});
+
+describe("sources: a key set with --secret is never echoed (review finding 10)", () => {
+    const PASSWORD = "MyS3cretPassw0rd!";
+    const LONG = "x".repeat(40) + "-the-rest-of-a-long-secret-value-" + "y".repeat(40);
+    const BASES: Record<string, unknown>[] = [
+        { ...SELF_MANAGED, brokersIn: "internet", rootCaSecretArn: ROOT_CA, secretKmsKeyArn: KEY },
+        { kind: "msk-vpc-connection", clusterArn: OWNER_CLUSTER, authentication: "scram", secretArn: SECRET, secretKmsKeyArn: KEY },
+        { kind: "serverless", clusterArn: OWNER_CLUSTER },
+    ];
+    /** Every string leaf of a value, with its path under the source. */
+    const leaves = (v: unknown, at = ""): [string, string][] =>
+        typeof v === "string"
+            ? [[at, v]]
+            : Array.isArray(v)
+              ? v.flatMap((x, i) => leaves(x, `${at}[${i}]`))
+              : v !== null && typeof v === "object"
+                ? Object.entries(v).flatMap(([k, x]) => leaves(x, at ? `${at}.${k}` : k))
+                : [];
+    /** The source with the leaf at `at` replaced by `value`. */
+    const withLeaf = (base: Record<string, unknown>, at: string, value: string) => {
+        const copy = JSON.parse(JSON.stringify(base));
+        const parts = at.split(/[.[\]]+/).filter(Boolean);
+        let o = copy;
+        for (const p of parts.slice(0, -1)) o = o[p];
+        o[parts[parts.length - 1]] = value;
+        return copy;
+    };
+
+    // One case per string leaf of each base source and per bad value: the leaf holds a value the parser refuses.
+    for (const base of BASES)
+        for (const [at] of leaves(base))
+            // An ARN in another Region is refused for a VPC connection's cluster and the secrets, not a serverless cluster.
+            for (const bad of [PASSWORD, LONG, ...(base.kind === "serverless" ? [] : [OWNER_CLUSTER.replace("us-east-1", "eu-west-1")])])
+                it(`${base.kind}: source.${at} = ${bad.slice(0, 24)}...: the error names the key, and no string of the secret source shows`, () => {
+                    const source = withLeaf(base, at, bad);
+                    const raw: Record<string, string> = {
+                        "aws:region": "us-east-1",
+                        "msk-lambda:environment": "dev",
+                        "msk-lambda:source": JSON.stringify(source),
+                        "msk-lambda:network": JSON.stringify(source.kind === "serverless" ? EXISTING_VPC : { mode: "privatelink" }),
+                    };
+                    let messages: string[];
+                    let keys: string[] = [];
+                    try {
+                        messages = parseStackConfig(raw, { project: "msk-lambda", stack: "dev", secretKeys: ["msk-lambda:source"] }).notes.map(
+                            (n) => n.message,
+                        );
+                    } catch (e) {
+                        assert.ok(e instanceof ConfigError, String(e));
+                        messages = [e.message, ...e.issues.map((i) => i.message)];
+                        keys = e.issues.map((i) => i.key);
+                    }
+                    assert.ok(keys.includes(`msk-lambda:source.${at}`), `the error names msk-lambda:source.${at}: ${JSON.stringify(keys)}`);
+                    for (const [path, leaf] of leaves(source))
+                        if (leaf.length >= 3)
+                            for (const m of messages) assert.ok(!m.includes(leaf) && !m.includes(leaf.slice(0, 57)), `source.${path} shows in: ${m}`);
+                });
+
+    it("a key not set as secret still shows its value (so that the user sees what is wrong)", () => {
+        onlyIssue({ source: { ...SELF_MANAGED, brokersIn: "internet", secretArn: PASSWORD } }, "source.secretArn", /MyS3cretPassw0rd!/);
+    });
+});
+
 describe("sources: resources and inputs", function () {
     this.timeout(60000);
 
