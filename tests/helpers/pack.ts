@@ -38,10 +38,18 @@ function serveInProcess(): Promise<PackServer> {
     });
 }
 
-/** Root hooks (loaded through .mocharc's `require`): stop the pack after all tests. */
+/**
+ * Root hooks (loaded through .mocharc's `require`): stop the pack after all tests. A runner that runs the suite again
+ * in the same process (Stryker's mocha runner, once per mutant) gets a fresh pack on its next `pack()`; the in-process
+ * pack cannot be served twice, so only the connection to it is closed and reopened (it keeps the process alive: run
+ * mocha by hand with `--exit` in that mode).
+ */
 export const mochaHooks = {
     async afterAll() {
-        if (server) await (await server).stop();
+        if (!server) return;
+        const s = await server;
+        await s.stop();
+        server = process.env.MSK_LAMBDA_PACK_IN_PROCESS === "1" ? Promise.resolve(PackServer.connect(`127.0.0.1:${s.port}`)) : undefined;
     },
 };
 
