@@ -22,6 +22,7 @@ process.env.MSK_LAMBDA_PACK_IN_PROCESS = "1";
  */
 const PACK_TESTS = [
     "mutants-pack",
+    "mutants-mapping",
     "pack-facts",
     "pack-baseline",
     "pack-connect",
