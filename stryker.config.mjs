@@ -30,12 +30,7 @@ export default {
     testRunner: "mocha",
     // .mocharc.json (ts-node, the pack helper's root hooks) with these spec files.
     mochaOptions: {
-        spec: testFiles([
-            "tests/replacements.test.ts",
-            "tests/retention.test.ts",
-            "tests/consumer-config.test.ts",
-            "tests/mutants-plan.test.ts",
-        ]),
+        spec: testFiles(["tests/replacements.test.ts", "tests/retention.test.ts", "tests/consumer-config.test.ts", "tests/mutants-plan.test.ts"]),
     },
     coverageAnalysis: "perTest",
     // A mutant in code that runs when a module loads (a top-level constant, a policy's name or description) needs a

@@ -1,4 +1,5 @@
 // @ts-check
+/* global require */
 /**
  * Preloaded (`node --require`) by `npm run mutate`: lets @stryker-mutator/mocha-runner 10.1.1 load Mocha 12.
  *
