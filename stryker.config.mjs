@@ -30,7 +30,15 @@ export default {
     testRunner: "mocha",
     // .mocharc.json (ts-node, the pack helper's root hooks) with these spec files.
     mochaOptions: {
-        spec: testFiles(["tests/replacements.test.ts", "tests/retention.test.ts", "tests/consumer-config.test.ts", "tests/mutants-plan.test.ts"]),
+        spec: testFiles([
+            "tests/mutants-plan.test.ts",
+            "tests/replacements.test.ts",
+            "tests/retention.test.ts",
+            "tests/consumer-config.test.ts",
+            // The plan's CLI in this process (tests/helpers/plan.ts runPlan): base and head plans, exit 4.
+            "tests/plan-diff.test.ts",
+            "tests/brokers.test.ts",
+        ]),
     },
     coverageAnalysis: "perTest",
     // A mutant in code that runs when a module loads (a top-level constant, a policy's name or description) needs a
