@@ -23,6 +23,7 @@ process.env.MSK_LAMBDA_PACK_IN_PROCESS = "1";
 const PACK_TESTS = [
     "mutants-pack",
     "mutants-mapping",
+    "mutants-network",
     "pack-facts",
     "pack-baseline",
     "pack-connect",
