@@ -1,39 +1,56 @@
 // @ts-check
 /**
- * `npm run mutate:pack`: mutation testing (StrykerJS) of the policy pack's rules and shared facts. The pack runs in its
- * own process, started by the tests as the Pulumi CLI starts it, so Stryker's in-process mocha runner cannot switch its
- * mutants on: the command runner runs mocha once per mutant with `__STRYKER_ACTIVE_MUTANT__` in the environment, which
- * the pack process inherits (the instrumented code reads it at start). No per-test coverage either (the pack's code
- * runs outside the test process): each mutant runs the pack test files below (MUTATE_TESTS, comma separated, overrides
- * them), so run it on the files you changed:
+ * `npm run mutate:pack`: mutation testing (StrykerJS) of the policy pack's rules and shared facts, with the program's
+ * settings (stryker.config.mjs: mocha runner, per-test coverage, TypeScript checker, incremental, reports).
+ *
+ * The pack runs inside the test process here (`MSK_LAMBDA_PACK_IN_PROCESS=1`, tests/helpers/pack.ts): the tests speak
+ * to it over gRPC as to its own process, but Stryker switches the mutants in the same process and sees which tests
+ * reach which rule. Each mutant runs only the tests that reach its code, so run a file at a time:
  *   npm run mutate:pack -- --mutate policies/rules/mapping.ts
- * Incremental (reports/stryker-pack-incremental.json, git-ignored). Not part of `npm test`.
+ * `buildCommand` builds the (instrumented) pack once in the sandbox, for the tests that load its `bin/` or spawn a plan
+ * against the in-process pack's port. Incremental (reports/stryker-pack-incremental.json, git-ignored).
  */
-import program from "./stryker.config.mjs";
+import program, { testFiles } from "./stryker.config.mjs";
 
-const TESTS = process.env.MUTATE_TESTS?.split(",") ?? [
-    "tests/mutants-pack.test.ts",
-    "tests/pack-baseline.test.ts",
-    "tests/pack-iam.test.ts",
-    "tests/pack-connect.test.ts",
-    "tests/pack-error-handling.test.ts",
-    "tests/pack-facts.test.ts",
-    "tests/pack-providers.test.ts",
-    "tests/network.test.ts",
-];
+process.env.MSK_LAMBDA_PACK_IN_PROCESS = "1";
+
+/**
+ * The pack's tests that speak to the pack without starting a process of their own (pack-build does), the most
+ * targeted first: a mutant runs only the tests that reach its code, in this order, and stops at the first failure.
+ * Left out for machine time (each runs every policy over many generated stacks; add them with MUTATE_TESTS):
+ * pack-shapes, pack-guarantees, pack-valid-corpus, pack-doc-examples, pack-network-hostile and fuzz.
+ */
+const PACK_TESTS = [
+    "mutants-pack",
+    "mutants-mapping",
+    "mutants-network",
+    "pack-facts",
+    "pack-baseline",
+    "pack-connect",
+    "pack-providers",
+    "pack-error-handling",
+    "pack-iam",
+    "pack-iam-access",
+    "pack-network-settings",
+    "pack-network-path",
+    "pack-discovered-network",
+    "pack-self-managed-role",
+    "pack-exemptions",
+    "pack-metadata",
+    "pack-iam-managed",
+    "pack-iam-policy-types",
+    "pack-iam-probe",
+    "pack-adapters",
+].map((f) => `tests/${f}.test.ts`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-    // The program's settings (command runner, TypeScript checker, incremental, reports, thresholds), with the pack's
-    // tests, tsconfig, files and reports.
     ...program,
-    // --bail: the first failing test kills the mutant; the pack is built once in the sandbox (the harness rebuilds it
-    // from the instrumented sources during the dry run, then finds it fresh).
-    commandRunner: { command: `node node_modules/mocha/bin/mocha.js --bail --reporter dot ${TESTS.join(" ")}` },
+    mochaOptions: { spec: testFiles(PACK_TESTS) },
+    buildCommand: "npm run build:policies",
     // Mutants that do not compile (the pack's own tsconfig) are discarded before any test runs.
     tsconfigFile: "policies/tsconfig.json",
     mutate: ["policies/rules/**/*.ts", "policies/lib/**/*.ts"],
     incrementalFile: "reports/stryker-pack-incremental.json",
-    timeoutMS: 120000,
     jsonReporter: { fileName: "reports/mutation/pack.json" },
 };

@@ -6,16 +6,50 @@ import { PackServer, type AnalyzerInput, type Diagnostic, type PolicyConfigFile 
 import { secretValue } from "../../plan/values";
 import { UNKNOWN_SENTINELS } from "../../policies/lib/values";
 
-let server: Promise<PackServer> | undefined;
+/**
+ * `MSK_LAMBDA_PACK_IN_PROCESS=1` (set by `npm run mutate:pack`): the pack is served from this test process instead of
+ * its own, so a mutation-testing runner that switches mutants inside this process (Stryker's mocha runner) switches
+ * them in the pack too, and sees which tests run which of the pack's code. It is loaded here, when the root hooks load
+ * and before any test runs, so code that runs at the pack's load counts as such (not as covered by the first test).
+ * The requests are the same gRPC calls over 127.0.0.1; only the process differs.
+ */
+let server: Promise<PackServer> | undefined = process.env.MSK_LAMBDA_PACK_IN_PROCESS === "1" ? serveInProcess() : undefined;
 
 export function pack(): Promise<PackServer> {
     return (server ??= PackServer.start());
 }
 
-/** Root hooks (loaded through .mocharc's `require`): stop the pack after all tests. */
+/** Loads the pack's sources into this process (`@pulumi/policy` serves on a free port and prints it) and connects. */
+function serveInProcess(): Promise<PackServer> {
+    const log = console.log;
+    return new Promise((resolve, reject) => {
+        console.log = (...args: unknown[]) => {
+            const line = String(args[0]);
+            if (!/^\d+$/.test(line)) return log(...args);
+            console.log = log;
+            resolve(PackServer.connect(`127.0.0.1:${line}`));
+        };
+        try {
+            require("../../policies/index");
+        } catch (e) {
+            console.log = log;
+            reject(e instanceof Error ? e : new Error(String(e)));
+        }
+    });
+}
+
+/**
+ * Root hooks (loaded through .mocharc's `require`): stop the pack after all tests. A runner that runs the suite again
+ * in the same process (Stryker's mocha runner, once per mutant) gets a fresh pack on its next `pack()`; the in-process
+ * pack cannot be served twice, so only the connection to it is closed and reopened (it keeps the process alive: run
+ * mocha by hand with `--exit` in that mode).
+ */
 export const mochaHooks = {
     async afterAll() {
-        if (server) await (await server).stop();
+        if (!server) return;
+        const s = await server;
+        await s.stop();
+        server = process.env.MSK_LAMBDA_PACK_IN_PROCESS === "1" ? Promise.resolve(PackServer.connect(`127.0.0.1:${s.port}`)) : undefined;
     },
 };
 
