@@ -158,8 +158,14 @@ function toRecord(r: ConsumerRecord<unknown, unknown>, keyFormat: Format, valueF
  * The store on the stack's table, with the attribute names the table was created with: Powertools' DynamoDB store
  * whose completions share requests (handler/store.ts).
  */
-export function tableStore(tableName: string, clientConfig?: ConstructorParameters<typeof TableStore>[0]["clientConfig"]): TableStore {
-    return new TableStore({ tableName, keyAttr: IDEMPOTENCY_TABLE_SCHEMA.hashKey, expiryAttr: IDEMPOTENCY_TABLE_SCHEMA.ttl.attributeName, clientConfig });
+export function tableStore(tableName: string, clientConfig?: ConstructorParameters<typeof TableStore>[0]["clientConfig"], maxInFlight?: number): TableStore {
+    return new TableStore({
+        tableName,
+        keyAttr: IDEMPOTENCY_TABLE_SCHEMA.hashKey,
+        expiryAttr: IDEMPOTENCY_TABLE_SCHEMA.ttl.attributeName,
+        clientConfig,
+        maxInFlight,
+    });
 }
 
 /** The batch's response from each record's outcome: failed and skipped records are reported (or the batch fails). */
@@ -190,7 +196,8 @@ export function createHandler(options: HandlerOptions = {}) {
     const reportFailures = options.reportBatchItemFailures ?? env(HANDLER_ENV.reportBatchItemFailures) === "true";
     const concurrency = partitionConcurrencyOf(options.partitionConcurrency);
     const table = env(HANDLER_ENV.idempotencyTable);
-    const store = options.persistenceStore ?? (table ? tableStore(table) : undefined);
+    // As many completion requests in flight as partitions run at once: a completion never waits for one ahead.
+    const store = options.persistenceStore ?? (table ? tableStore(table, undefined, concurrency) : undefined);
     const processRecord = options.process ?? (async () => undefined);
 
     // The idempotency key is the record's identity, `{ topic, partition, offset }` (hashed by Powertools): the

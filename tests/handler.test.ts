@@ -492,7 +492,9 @@ describe("consumer handler (Powertools)", function () {
         it("completions of concurrent partitions share requests; a lone partition's completion is sent at once", async () => {
             const many = countingClient();
             const seen: KafkaRecord[] = [];
-            assert.deepStrictEqual(await handler(seen, { persistenceStore: storeOf("shipped", tableName, many.client) })(batchOf(10, 6)), {
+            // Two requests in flight for ten partitions: completions queue and share requests.
+            const sharing = new TableStore({ tableName, awsSdkV3Client: many.client, maxInFlight: 2 });
+            assert.deepStrictEqual(await handler(seen, { persistenceStore: sharing })(batchOf(10, 6)), {
                 batchItemFailures: [],
             });
             assert.strictEqual(seen.length, 60);
