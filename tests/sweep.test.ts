@@ -141,6 +141,29 @@ function verdict(row: Row): string[] | undefined {
 /** The keys a refusal of this row may name: the axes' keys, which every message must be about. */
 const AXIS_KEYS = ["msk-lambda:network.", "msk-lambda:cluster.", "msk-lambda:consumers[0].onFailure"];
 
+/**
+ * Plans one row: a refused row (the validator's keys in `refused`, each under one of `axisKeys`) exits 2 naming each
+ * key, without planning; an accepted one exits 0 with no mandatory violation, and its plan document is returned.
+ */
+async function planRow(args: string[], refused: string[] | undefined, axisKeys: string[]): Promise<any | undefined> {
+    if (refused) {
+        assert.ok(
+            refused.every((k) => axisKeys.some((p) => k.startsWith(p))),
+            refused.join(", "),
+        );
+        const res = await runPlan(args);
+        assert.strictEqual(res.code, 2, res.stderr);
+        for (const k of refused) assert.ok(res.stderr.includes(k), `${k} in ${res.stderr}`);
+        return undefined;
+    }
+    const res = await runPlan(args, (await pack()).port);
+    assert.strictEqual(res.code, 0, res.stderr + res.stdout.slice(0, 3000));
+    const doc = JSON.parse(res.stdout);
+    const mandatory = doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory");
+    assert.deepStrictEqual(mandatory, [], JSON.stringify(mandatory, null, 1));
+    return doc;
+}
+
 describe("sweep: network × authentication × broker type × destination × Kafka version × plan kind (pairwise)", function () {
     this.timeout(120000);
     const rows = coveringArray();
@@ -170,22 +193,8 @@ describe("sweep: network × authentication × broker type × destination × Kafk
             const raw = rawConfig(row);
             const args = ["--stack", "dev", "--json", ...(row.plan === "preview" ? ["--preview"] : [])];
             for (const [k, v] of Object.entries(raw)) args.push("--config", `${k}=${v}`);
-            if (refused) {
-                assert.ok(
-                    refused.every((k) => AXIS_KEYS.some((p) => k.startsWith(p))),
-                    refused.join(", "),
-                );
-                // The plan refuses it too, naming the key (exit 2), without planning anything.
-                const res = await runPlan(args);
-                assert.strictEqual(res.code, 2, res.stderr);
-                for (const k of refused) assert.ok(res.stderr.includes(k), `${k} in ${res.stderr}`);
-                return;
-            }
-            const res = await runPlan(args, (await pack()).port);
-            assert.strictEqual(res.code, 0, res.stderr + res.stdout.slice(0, 3000));
-            const doc = JSON.parse(res.stdout);
-            const mandatory = doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory");
-            assert.deepStrictEqual(mandatory, [], JSON.stringify(mandatory, null, 1));
+            const doc = await planRow(args, refused, AXIS_KEYS);
+            if (!doc) return;
             const msk = doc.resources.find((r: any) => r.type === "aws:msk/cluster:Cluster");
             assert.strictEqual(msk.inputs.brokerNodeGroupInfo.instanceType, row.broker.split(" ")[0]);
         });
@@ -284,26 +293,14 @@ describe("sweep: source kind × network × authentication × destination × plan
             const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sweep-")), "Pulumi.dev.yaml");
             fs.writeFileSync(file, JSON.stringify({ config }));
             const args = ["--stack", "dev", "--json", "--config-file", file, ...(row.plan === "preview" ? ["--preview"] : [])];
-            if (refused) {
-                assert.ok(
-                    // A Kafka failure topic is refused for a VPC connection (the owner's cluster policy grants no WriteData).
-                    refused.every((k) =>
-                        ["msk-lambda:source.", "msk-lambda:network", "msk-lambda:cluster.", "msk-lambda:consumers[0].onFailure.type"].some((p) =>
-                            k.startsWith(p),
-                        ),
-                    ),
-                    refused.join(", "),
-                );
-                const res = await runPlan(args);
-                assert.strictEqual(res.code, 2, res.stderr);
-                for (const k of refused) assert.ok(res.stderr.includes(k), `${k} in ${res.stderr}`);
-                return;
-            }
-            const res = await runPlan(args, (await pack()).port);
-            assert.strictEqual(res.code, 0, res.stderr + res.stdout.slice(0, 3000));
-            const doc = JSON.parse(res.stdout);
-            const mandatory = doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory");
-            assert.deepStrictEqual(mandatory, [], JSON.stringify(mandatory, null, 1));
+            // A Kafka failure topic is refused for a VPC connection (the owner's cluster policy grants no WriteData).
+            const doc = await planRow(args, refused, [
+                "msk-lambda:source.",
+                "msk-lambda:network",
+                "msk-lambda:cluster.",
+                "msk-lambda:consumers[0].onFailure.type",
+            ]);
+            if (!doc) return;
             const mapping = doc.resources.find((r: any) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping");
             assert.strictEqual(!!mapping.inputs.selfManagedEventSource, row.source.startsWith("self-managed"));
         });
