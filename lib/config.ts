@@ -137,7 +137,7 @@ export const CLUSTER_SPEC = {
             "for its authentication and attaches a cluster policy (`aws.msk.ClusterPolicy`) letting these accounts create a managed VPC connection, read the bootstrap " +
             "brokers and describe the cluster (and, with IAM, read topics and use consumer groups). MSK: Kafka 2.7.1 or later, not kafka.t3.small, IAM, SCRAM or mTLS; " +
             "MSK refuses multi-VPC connectivity when it creates a cluster: add this key once the cluster exists (an in-place update). " +
-            "With SCRAM or mTLS it also sets `allow.everyone.if.no.acl.found=false` in the cluster's configuration (MSK, \"Amazon MSK multi-VPC private connectivity in a single Region\": " +
+            'With SCRAM or mTLS it also sets `allow.everyone.if.no.acl.found=false` in the cluster\'s configuration (MSK, "Amazon MSK multi-VPC private connectivity in a single Region": ' +
             "set Kafka ACLs, then this property): Kafka ACLs have no AWS API, so before adding this key create ACLs for every client, this stack's own consumers too, or they lose access.",
         minItems: 1,
         maxItems: 20,

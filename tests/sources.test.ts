@@ -516,8 +516,13 @@ describe("sources: a SCRAM or mTLS owner denies clients without ACLs (review fin
     });
 
     it("day two: adding the property is an in-place update of the configuration (a new revision), not a replacement", () => {
-        const conf = (serverProperties: string) => [{ type: CONFIG, name: "c-config", inputs: { name: "c-config-3-8-x", kafkaVersions: ["3.8.x"], serverProperties } }];
-        const d = diffPlans(planDoc(conf("auto.create.topics.enable=false")), planDoc(conf("auto.create.topics.enable=false\nallow.everyone.if.no.acl.found=false")));
+        const conf = (serverProperties: string) => [
+            { type: CONFIG, name: "c-config", inputs: { name: "c-config-3-8-x", kafkaVersions: ["3.8.x"], serverProperties } },
+        ];
+        const d = diffPlans(
+            planDoc(conf("auto.create.topics.enable=false")),
+            planDoc(conf("auto.create.topics.enable=false\nallow.everyone.if.no.acl.found=false")),
+        );
         assert.deepStrictEqual([d.changes[0].op, d.changes[0].fails, d.blocked], ["update", undefined, []]);
     });
 });
@@ -535,10 +540,14 @@ describe("sources: messages name the key the user set, or the default they did n
 
     it("an existing serverless cluster with cluster.azCount says why azCount is for a created cluster", () => {
         const serverless = { kind: "serverless", clusterArn: "arn:aws:kafka:us-east-1:123456789012:cluster/sl/0b7c4e2a-8d4f-4c1a-9a3e-5f6d7e8f9a0b-s1" };
-        onlyIssue({ source: serverless, network: EXISTING_VPC, cluster: { azCount: 2 } }, "cluster.azCount", /serverless cluster this stack creates.*source\.clusterArn names an existing one/);
+        onlyIssue(
+            { source: serverless, network: EXISTING_VPC, cluster: { azCount: 2 } },
+            "cluster.azCount",
+            /serverless cluster this stack creates.*source\.clusterArn names an existing one/,
+        );
     });
 
-    it("self-managed with no network says both defaults are defaults (brokersIn \"vpc\", network.mode \"privatelink\")", () => {
+    it('self-managed with no network says both defaults are defaults (brokersIn "vpc", network.mode "privatelink")', () => {
         onlyIssue(
             { source: SELF_MANAGED },
             "source.brokersIn",
@@ -547,7 +556,11 @@ describe("sources: messages name the key the user set, or the default they did n
     });
 
     it("a network.mode the user wrote is named as written", () => {
-        onlyIssue({ source: { ...SELF_MANAGED, brokersIn: "vpc" }, network: { mode: "nat" } }, "source.brokersIn", /^needs msk-lambda:network\.mode "existing".*; msk-lambda:network\.mode is "nat"$/);
+        onlyIssue(
+            { source: { ...SELF_MANAGED, brokersIn: "vpc" }, network: { mode: "nat" } },
+            "source.brokersIn",
+            /^needs msk-lambda:network\.mode "existing".*; msk-lambda:network\.mode is "nat"$/,
+        );
     });
 });
 
