@@ -85,7 +85,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
             {
                 name: configurationName(args.clusterName, cfg.kafkaVersion),
                 kafkaVersions: [cfg.kafkaVersion],
-                serverProperties: isExpress ? expressServerProperties() : serverProperties(brokerCount),
+                serverProperties: isExpress ? expressServerProperties(aclsRequired(cfg)) : serverProperties(brokerCount, aclsRequired(cfg)),
                 description: `Broker settings for ${args.clusterName}`,
             },
             { parent: this },
@@ -190,19 +190,35 @@ export function configurationName(clusterName: string, kafkaVersion: string): st
  * configurations (Read/Write access)": `auto.create.topics.enable`). `default.replication.factor` (3),
  * `min.insync.replicas` (2) and the rest are read-only (MSK, "Express brokers read-only configurations").
  */
-export function expressServerProperties(): string {
-    return "auto.create.topics.enable=false";
+export function expressServerProperties(denyWithoutAcl = false): string {
+    // `allow.everyone.if.no.acl.found` is among the Express read/write properties (same page).
+    return ["auto.create.topics.enable=false", ...(denyWithoutAcl ? [DENY_WITHOUT_ACL] : [])].join("\n");
 }
 
 /** Standard broker properties: no topic auto-creation; replication 3 (or the broker count) with one replica of slack. */
-export function serverProperties(brokerCount: number): string {
+export function serverProperties(brokerCount: number, denyWithoutAcl = false): string {
     const replication = Math.min(3, brokerCount);
     return [
         "auto.create.topics.enable=false",
         `default.replication.factor=${replication}`,
         `min.insync.replicas=${Math.max(1, replication - 1)}`,
         "unclean.leader.election.enable=false",
+        ...(denyWithoutAcl ? [DENY_WITHOUT_ACL] : []),
     ].join("\n");
+}
+
+const DENY_WITHOUT_ACL = "allow.everyone.if.no.acl.found=false";
+
+/**
+ * Whether the cluster must deny a resource without ACLs: Amazon MSK, "Amazon MSK multi-VPC private connectivity in a
+ * single Region" (Requirements and limitations) and "Permissions for multi-VPC private connectivity": with SASL/SCRAM
+ * or mTLS multi-VPC connectivity, set Kafka ACLs, then `allow.everyone.if.no.acl.found=false`. Kafka ACLs have no AWS
+ * API, so the owner creates them (for every client, this stack's own consumers too) before adding the consumers; the
+ * config's note says so. A change of this property is a new configuration revision (in-place; plan/replacements.ts
+ * replaces a configuration only for `name` and `kafkaVersions`).
+ */
+export function aclsRequired(cfg: Pick<ClusterConfig, "crossAccountConsumers" | "authentication">): boolean {
+    return !!cfg.crossAccountConsumers && (cfg.authentication === "scram" || cfg.authentication === "mtls");
 }
 
 type Brokers = {

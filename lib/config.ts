@@ -136,7 +136,9 @@ export const CLUSTER_SPEC = {
             'Owner side of a cross-account consumer (AWS Lambda, "Creating cross-account event source mappings"): turns on the cluster\'s multi-VPC private connectivity ' +
             "for its authentication and attaches a cluster policy (`aws.msk.ClusterPolicy`) letting these accounts create a managed VPC connection, read the bootstrap " +
             "brokers and describe the cluster (and, with IAM, read topics and use consumer groups). MSK: Kafka 2.7.1 or later, not kafka.t3.small, IAM, SCRAM or mTLS; " +
-            "MSK refuses multi-VPC connectivity when it creates a cluster: add this key once the cluster exists (an in-place update).",
+            "MSK refuses multi-VPC connectivity when it creates a cluster: add this key once the cluster exists (an in-place update). " +
+            'With SCRAM or mTLS it also sets `allow.everyone.if.no.acl.found=false` in the cluster\'s configuration (MSK, "Amazon MSK multi-VPC private connectivity in a single Region": ' +
+            "set Kafka ACLs, then this property): Kafka ACLs have no AWS API, so before adding this key create ACLs for every client, this stack's own consumers too, or they lose access.",
         minItems: 1,
         maxItems: 20,
         unique: true,
@@ -297,16 +299,34 @@ function checkRegion(raw: Record<string, string>, issues: Issues): void {
     }
 }
 
+/** Whether the user wrote `key` in a raw config object (an unset key takes its default). */
+function wrote(raw: unknown, key: string): boolean {
+    return raw !== null && typeof raw === "object" && !Array.isArray(raw) && (raw as Record<string, unknown>)[key] !== undefined;
+}
+
+/** What cluster.authentication is, saying when it is the default the user did not set. */
+function authSaid(rawCluster: unknown, auth: Authentication): string {
+    return wrote(rawCluster, "authentication")
+        ? `${k("cluster.authentication")} is "${auth}"`
+        : `${k("cluster.authentication")} is not set, and its default is "${auth}"`;
+}
+
 /** An existing cluster goes with an existing network, and its security groups with network.clusterSecurityGroupIds. */
 function checkNetworkForCluster(
     network: ReturnType<typeof parseNetwork>,
     cluster: ReturnType<typeof parseCluster>,
     issues: Issues,
-    given?: { key: string; required: boolean },
+    given?: { key: string; required: boolean; defaulted?: string },
+    rawNetwork?: unknown,
 ): void {
     given ??= cluster?.existingClusterArn ? { key: "cluster.existingClusterArn", required: false } : undefined;
     if (network && given && network.mode !== "existing") {
-        issues.add(k(given.key), `needs ${k("network.mode")} "existing" (the VPC of that cluster or those brokers), got "${network.mode}"`);
+        // Name what the user wrote, or the default they did not write (source.brokersIn "vpc", network.mode "privatelink").
+        const mode = wrote(rawNetwork, "mode")
+            ? `${k("network.mode")} is "${network.mode}"`
+            : `${k("network.mode")} is not set, and its default "${network.mode}" creates a new VPC`;
+        const what = given.defaulted ? `is not set, and its default ${given.defaulted} ` : "";
+        issues.add(k(given.key), `${what}needs ${k("network.mode")} "existing" (the VPC of that cluster or those brokers); ${mode}`);
     }
     if (network?.clusterSecurityGroupIds && !given) {
         issues.add(
@@ -325,8 +345,15 @@ function checkNetworkForCluster(
 }
 
 /** The source whose security groups are given, not created: an existing cluster, or self-managed brokers in a VPC. */
-function givenGroups(source: SourceConfig, cluster: ReturnType<typeof parseCluster>): { key: string; required: boolean } | undefined {
-    if (source.kind === "self-managed") return source.brokersIn === "vpc" ? { key: "source.brokersIn", required: true } : undefined;
+function givenGroups(
+    source: SourceConfig,
+    cluster: ReturnType<typeof parseCluster>,
+    rawSource?: unknown,
+): { key: string; required: boolean; defaulted?: string } | undefined {
+    if (source.kind === "self-managed")
+        return source.brokersIn === "vpc"
+            ? { key: "source.brokersIn", required: true, ...(wrote(rawSource, "brokersIn") ? {} : { defaulted: '"vpc" (brokers in a VPC)' }) }
+            : undefined;
     if (source.kind === "serverless" && source.clusterArn) return { key: "source.clusterArn", required: false };
     if (source.kind === "msk" && cluster?.existingClusterArn) return { key: "cluster.existingClusterArn", required: false };
     return undefined;
@@ -375,7 +402,9 @@ function checkSourceFits(
         for (const key of set.filter((x) => !SERVERLESS_CLUSTER_KEYS.includes(x) || (x === "azCount" && source.clusterArn)))
             issues.add(
                 k(`cluster.${key}`),
-                'does not apply to MSK Serverless (Amazon MSK, "MSK Serverless": no brokers, storage, configuration or broker logs to set, IAM authentication only): remove it',
+                key === "azCount"
+                    ? `is for a serverless cluster this stack creates (how many AZs' subnets it gets); ${k("source.clusterArn")} names an existing one, whose subnets are its own: remove it`
+                    : 'does not apply to MSK Serverless (Amazon MSK, "MSK Serverless": no brokers, storage, configuration or broker logs to set, IAM authentication only): remove it',
             );
         if (cluster && cluster.authentication !== "iam")
             issues.add(
@@ -425,6 +454,11 @@ function checkMultiVpc(cluster: ClusterConfig, issues: Issues, notes: Issues): v
         key,
         'turns on the cluster\'s multi-VPC connectivity, which MSK refuses while it creates a cluster ("When creating a cluster, all vpcConnectivity auth schemes must be disabled"): on a stack whose cluster does not exist yet, run `pulumi up` without this key first, then add it (an in-place update)',
     );
+    if (cluster.authentication === "scram" || cluster.authentication === "mtls")
+        notes.add(
+            key,
+            `sets allow.everyone.if.no.acl.found=false in the cluster's configuration, as Amazon MSK requires for multi-VPC connectivity with ${cluster.authentication === "scram" ? "SASL/SCRAM" : "mTLS"} ("Amazon MSK multi-VPC private connectivity in a single Region": set Kafka ACLs, then this property): a client without an ACL loses access. Kafka ACLs cannot be created through an AWS API: before adding this key, create ACLs (kafka-acls.sh) for every client, this stack's own consumers included (their topics and consumer groups)`,
+        );
 }
 
 /**
@@ -490,7 +524,7 @@ export function parseStackConfig(
     const kind = source ?? raws;
     if (kind) checkSourceFits(kind, own.cluster, cluster, issues, notes);
     if (kind) checkKafkaFailures(kind.kind, own.consumers, issues);
-    checkNetworkForCluster(network, cluster, issues, source && givenGroups(source, cluster));
+    checkNetworkForCluster(network, cluster, issues, source && givenGroups(source, cluster, own.source), own.network);
 
     const secrets: SecretConfig = {};
     for (const name of SECRET_KEYS) {
@@ -498,7 +532,7 @@ export function parseStackConfig(
         const v = STACK_CONFIG[name].parse(own[name], k(name), issues);
         if (v !== undefined) secrets[name] = v;
     }
-    if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues, opts.opaqueSecrets ?? []);
+    if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues, opts.opaqueSecrets ?? [], { kind: kind?.kind, rawCluster: own.cluster });
 
     const consumers = parseConsumers(own.consumers ?? [], {
         project: opts.project,
@@ -655,7 +689,7 @@ function parseCluster(value: unknown, environment: Environment | undefined, netw
         issues.add(k("cluster.certificateAuthorityArns"), `is required with authentication "mtls": the ACM Private CA ARNs that sign client certificates`);
     }
     if (auth !== "mtls" && p.certificateAuthorityArns) {
-        issues.add(k("cluster.certificateAuthorityArns"), `is only for authentication "mtls", got "${auth}"`);
+        issues.add(k("cluster.certificateAuthorityArns"), `is only for ${k("cluster.authentication")} "mtls"; ${authSaid(value, auth)}`);
     }
     if (p.existingClusterArn) {
         for (const key of [
@@ -778,12 +812,22 @@ function checkBrokerType(
     }
 }
 
-function checkSecretsMatchAuth(auth: Authentication, s: SecretConfig, issues: Issues, opaque: string[]): void {
-    if (s.scramPassword !== undefined && auth !== "scram") {
-        issues.add(k("scramPassword"), `is only for authentication "scram", got "${auth}"`);
-    }
+function checkSecretsMatchAuth(
+    auth: Authentication,
+    s: SecretConfig,
+    issues: Issues,
+    opaque: string[],
+    ctx: { kind?: SourceKind; rawCluster: unknown } = { rawCluster: undefined },
+): void {
+    // Each message names the key that decides: the source kind when it is not "msk" (these secrets are the credentials
+    // of a cluster of kind "msk"), else cluster.authentication, saying when it is the default the user did not set.
+    const misfit = (wanted: Authentication): string =>
+        ctx.kind && ctx.kind !== "msk"
+            ? `is only for source kind "msk" (with ${k("cluster.authentication")} "${wanted}"), not "${ctx.kind}": ${ctx.kind === "serverless" ? "MSK Serverless takes IAM only" : `this kind's credentials are the secret in ${k("source.secretArn")}`}; remove it`
+            : `is only for ${k("cluster.authentication")} "${wanted}"; ${authSaid(ctx.rawCluster, auth)}`;
+    if (s.scramPassword !== undefined && auth !== "scram") issues.add(k("scramPassword"), misfit("scram"));
     for (const name of ["mtlsCertificate", "mtlsPrivateKey", "mtlsPrivateKeyPassword"] as const) {
-        if (s[name] !== undefined && auth !== "mtls") issues.add(k(name), `is only for authentication "mtls", got "${auth}"`);
+        if (s[name] !== undefined && auth !== "mtls") issues.add(k(name), misfit("mtls"));
     }
     if (auth === "mtls") {
         for (const name of ["mtlsCertificate", "mtlsPrivateKey"] as const) {

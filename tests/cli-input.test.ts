@@ -116,7 +116,10 @@ describe("bad input through the commands a new user runs", function () {
         const given = runs.get("clear secret given on the command line")!;
         // dev authenticates with IAM: the password is refused as not applicable, which proves the file was read.
         assert.doesNotMatch(given.stderr, /clear text/);
-        assert.match(given.stderr, /msk-lambda:scramPassword: is only for authentication "scram", got "iam"/);
+        assert.match(
+            given.stderr,
+            /msk-lambda:scramPassword: is only for msk-lambda:cluster\.authentication "scram"; msk-lambda:cluster\.authentication is "iam"/,
+        );
         for (const run of runs.values()) assert.ok(!(run.stdout + run.stderr).includes(SECRET), "a secret value was printed");
     });
 

@@ -180,7 +180,7 @@ describe("stack config", () => {
                 },
             },
             "msk-lambda:cluster.certificateAuthorityArns",
-            /only for authentication "mtls"/,
+            /only for msk-lambda:cluster\.authentication "mtls"; msk-lambda:cluster\.authentication is not set, and its default is "iam"/,
         ],
         [
             "bad CA ARN",
@@ -224,7 +224,7 @@ describe("stack config", () => {
             "scram password without scram",
             { "msk-lambda:scramPassword": "correct-horse-battery" },
             "msk-lambda:scramPassword",
-            /only for authentication "scram"/,
+            /only for msk-lambda:cluster\.authentication "scram"; msk-lambda:cluster\.authentication is not set, and its default is "iam"/,
         ],
         [
             "mtls secrets missing",

@@ -484,6 +484,86 @@ describe("sources: the example stacks plan clean through the pack", function () 
     }
 });
 
+describe("sources: a SCRAM or mTLS owner denies clients without ACLs (review finding 7)", function () {
+    this.timeout(60_000);
+    const CONFIG = "aws:msk/configuration:Configuration";
+    const owner = (authentication: string, crossAccountConsumers?: string[]) => ({
+        cluster: { brokerInstanceType: "kafka.m7g.large", authentication, ...(crossAccountConsumers ? { crossAccountConsumers } : {}) },
+        consumers: [],
+        ...(authentication === "scram" ? { secrets: { scramPassword: "correct-horse-battery" } } : {}),
+    });
+
+    it("SCRAM with cross-account consumers: the configuration sets allow.everyone.if.no.acl.found=false", async () => {
+        const r = await runStack(owner("scram", ["444455556666"]));
+        assert.match(r.one(CONFIG).inputs.serverProperties, /^allow\.everyone\.if\.no\.acl\.found=false$/m);
+    });
+
+    it("IAM with cross-account consumers, and SCRAM without them, leave the property out (IAM access control ignores Kafka ACLs)", async () => {
+        for (const input of [owner("iam", ["444455556666"]), owner("scram")]) {
+            const r = await runStack(input);
+            assert.doesNotMatch(r.one(CONFIG).inputs.serverProperties, /allow\.everyone/, JSON.stringify(input.cluster));
+        }
+    });
+
+    it("the config notes that the owner must create Kafka ACLs for every client first (no AWS API creates them)", () => {
+        const c = parse({ cluster: { authentication: "scram", crossAccountConsumers: ["444455556666"] } });
+        const acl = c.notes.filter((n) => /allow\.everyone\.if\.no\.acl\.found=false/.test(n.message));
+        assert.deepStrictEqual(
+            acl.map((n) => n.key),
+            ["msk-lambda:cluster.crossAccountConsumers"],
+        );
+        assert.match(acl[0].message, /cannot be created through an AWS API: before adding this key, create ACLs .* this stack's own consumers included/);
+    });
+
+    it("day two: adding the property is an in-place update of the configuration (a new revision), not a replacement", () => {
+        const conf = (serverProperties: string) => [
+            { type: CONFIG, name: "c-config", inputs: { name: "c-config-3-8-x", kafkaVersions: ["3.8.x"], serverProperties } },
+        ];
+        const d = diffPlans(
+            planDoc(conf("auto.create.topics.enable=false")),
+            planDoc(conf("auto.create.topics.enable=false\nallow.everyone.if.no.acl.found=false")),
+        );
+        assert.deepStrictEqual([d.changes[0].op, d.changes[0].fails, d.blocked], ["update", undefined, []]);
+    });
+});
+
+describe("sources: messages name the key the user set, or the default they did not (review finding 11)", () => {
+    it("a SCRAM password on a self-managed stack names the source kind, not cluster.authentication", () => {
+        const issues = refused({ source: SELF_MANAGED, network: EXISTING_VPC, scramPassword: "correct-horse-battery" });
+        assert.deepStrictEqual(
+            issues.map((i) => i.key),
+            ["msk-lambda:scramPassword"],
+        );
+        assert.match(issues[0].message, /only for source kind "msk" .*not "self-managed".*msk-lambda:source\.secretArn/);
+        assert.doesNotMatch(issues[0].message, /"iam"/);
+    });
+
+    it("an existing serverless cluster with cluster.azCount says why azCount is for a created cluster", () => {
+        const serverless = { kind: "serverless", clusterArn: "arn:aws:kafka:us-east-1:123456789012:cluster/sl/0b7c4e2a-8d4f-4c1a-9a3e-5f6d7e8f9a0b-s1" };
+        onlyIssue(
+            { source: serverless, network: EXISTING_VPC, cluster: { azCount: 2 } },
+            "cluster.azCount",
+            /serverless cluster this stack creates.*source\.clusterArn names an existing one/,
+        );
+    });
+
+    it('self-managed with no network says both defaults are defaults (brokersIn "vpc", network.mode "privatelink")', () => {
+        onlyIssue(
+            { source: SELF_MANAGED },
+            "source.brokersIn",
+            /^is not set, and its default "vpc" .*needs msk-lambda:network\.mode "existing".*; msk-lambda:network\.mode is not set, and its default "privatelink" creates a new VPC$/,
+        );
+    });
+
+    it("a network.mode the user wrote is named as written", () => {
+        onlyIssue(
+            { source: { ...SELF_MANAGED, brokersIn: "vpc" }, network: { mode: "nat" } },
+            "source.brokersIn",
+            /^needs msk-lambda:network\.mode "existing".*; msk-lambda:network\.mode is "nat"$/,
+        );
+    });
+});
+
 describe("sources: --against flags what MSK refuses on apply", () => {
     const CLUSTER = "aws:msk/cluster:Cluster";
     const withConnectivity = (on: boolean) => ({
