@@ -32,6 +32,7 @@ export default {
     mochaOptions: {
         spec: testFiles([
             "tests/mutants-plan.test.ts",
+            "tests/mutants-diff.test.ts",
             "tests/replacements.test.ts",
             "tests/retention.test.ts",
             "tests/consumer-config.test.ts",
