@@ -79,48 +79,22 @@ export class KafkaCluster extends pulumi.ComponentResource {
 
         const brokerCount = cfg.brokersPerAz * subnetIds.length;
         this.brokerCount = brokerCount;
-        const isExpress = express(cfg.brokerInstanceType);
-        this.configuration = new aws.msk.Configuration(
-            `${id}-config`,
-            {
-                name: configurationName(args.clusterName, cfg.kafkaVersion),
-                kafkaVersions: [cfg.kafkaVersion],
-                serverProperties: isExpress ? expressServerProperties(aclsRequired(cfg)) : serverProperties(brokerCount, aclsRequired(cfg)),
-                description: `Broker settings for ${args.clusterName}`,
-            },
-            { parent: this },
-        );
+        this.configuration = brokerConfiguration(id, args.clusterName, cfg, brokerCount, this);
 
-        const plaintext = cfg.authentication === "plaintext";
         this.cluster = new aws.msk.Cluster(
             id,
-            {
+            clusterInputs({
                 clusterName: args.clusterName,
-                kafkaVersion: cfg.kafkaVersion,
-                // MSK: the broker count must be a multiple of the number of client subnets.
-                numberOfBrokerNodes: brokerCount,
-                brokerNodeGroupInfo: {
-                    instanceType: cfg.brokerInstanceType,
-                    clientSubnets: subnetIds,
-                    securityGroups: args.securityGroupIds ?? [],
-                    // MSK, "Amazon MSK Express brokers": storage is MSK-managed, and AWS refuses storageInfo for them.
-                    ...(isExpress ? {} : { storageInfo: { ebsStorageInfo: { volumeSize: cfg.ebsVolumeGb } } }),
-                    connectivityInfo: { publicAccess: { type: "DISABLED" }, ...vpcConnectivity(cfg) },
-                },
-                encryptionInfo: {
-                    encryptionAtRestKmsKeyArn: this.kmsKey.arn,
-                    encryptionInTransit: { clientBroker: plaintext ? "PLAINTEXT" : "TLS", inCluster: true },
-                },
-                clientAuthentication: clientAuthentication(cfg),
-                configurationInfo: { arn: this.configuration.arn, revision: this.configuration.latestRevision },
-                // Express brokers take broker logs too since February 2026 (AWS What's New, "Amazon MSK Express brokers
-                // support broker logs"; before, CreateCluster refused them: hashicorp/terraform-provider-aws#40357, #46680).
-                loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: this.logGroup.name } } },
-                // DEFAULT and PER_BROKER exist for Standard and Express brokers alike (MSK, "Monitor an Amazon MSK Provisioned cluster").
-                enhancedMonitoring: prod ? "PER_BROKER" : "DEFAULT",
-                ...(cfg.storageMode === "TIERED" ? { storageMode: "TIERED" } : {}),
+                cfg,
+                subnetIds,
+                securityGroupIds: args.securityGroupIds ?? [],
+                kmsKeyArn: this.kmsKey.arn,
+                configuration: this.configuration,
+                logGroupName: this.logGroup.name,
+                brokerCount,
+                prod,
                 tags,
-            },
+            }),
             // clusterName is the cluster's fixed physical name: a replacement (new subnets, security groups or key) must
             // delete the old cluster first, or MSK refuses the second cluster of that name. Everything a replacement
             // loses is lost either way (the new cluster starts empty); --against reports it as stateful.
@@ -142,6 +116,66 @@ export class KafkaCluster extends pulumi.ComponentResource {
         }
         this.registerOutputs({ clusterArn: this.clusterArn, bootstrapBrokers: this.bootstrapBrokers });
     }
+}
+
+/** The cluster's MSK configuration, named after its Kafka version (a version upgrade creates the next one beside it). */
+function brokerConfiguration(id: string, clusterName: string, cfg: ClusterConfig, brokerCount: number, parent: pulumi.Resource): aws.msk.Configuration {
+    const acls = aclsRequired(cfg);
+    return new aws.msk.Configuration(
+        `${id}-config`,
+        {
+            name: configurationName(clusterName, cfg.kafkaVersion),
+            kafkaVersions: [cfg.kafkaVersion],
+            serverProperties: express(cfg.brokerInstanceType) ? expressServerProperties(acls) : serverProperties(brokerCount, acls),
+            description: `Broker settings for ${clusterName}`,
+        },
+        { parent },
+    );
+}
+
+/** What a created cluster's `aws.msk.Cluster` takes. */
+interface ClusterInputs {
+    clusterName: string;
+    cfg: ClusterConfig;
+    subnetIds: pulumi.Input<string>[];
+    securityGroupIds: pulumi.Input<string>[];
+    kmsKeyArn: pulumi.Input<string>;
+    configuration: aws.msk.Configuration;
+    logGroupName: pulumi.Input<string>;
+    brokerCount: number;
+    prod: boolean;
+    tags: Record<string, string>;
+}
+
+/** The cluster's inputs: brokers, storage (Standard only), encryption, authentication, configuration, logs. */
+function clusterInputs(a: ClusterInputs): aws.msk.ClusterArgs {
+    return {
+        clusterName: a.clusterName,
+        kafkaVersion: a.cfg.kafkaVersion,
+        // MSK: the broker count must be a multiple of the number of client subnets.
+        numberOfBrokerNodes: a.brokerCount,
+        brokerNodeGroupInfo: {
+            instanceType: a.cfg.brokerInstanceType,
+            clientSubnets: a.subnetIds,
+            securityGroups: a.securityGroupIds,
+            // MSK, "Amazon MSK Express brokers": storage is MSK-managed, and AWS refuses storageInfo for them.
+            ...(express(a.cfg.brokerInstanceType) ? {} : { storageInfo: { ebsStorageInfo: { volumeSize: a.cfg.ebsVolumeGb } } }),
+            connectivityInfo: { publicAccess: { type: "DISABLED" }, ...vpcConnectivity(a.cfg) },
+        },
+        encryptionInfo: {
+            encryptionAtRestKmsKeyArn: a.kmsKeyArn,
+            encryptionInTransit: { clientBroker: a.cfg.authentication === "plaintext" ? "PLAINTEXT" : "TLS", inCluster: true },
+        },
+        clientAuthentication: clientAuthentication(a.cfg),
+        configurationInfo: { arn: a.configuration.arn, revision: a.configuration.latestRevision },
+        // Express brokers take broker logs too since February 2026 (AWS What's New, "Amazon MSK Express brokers
+        // support broker logs"; before, CreateCluster refused them: hashicorp/terraform-provider-aws#40357, #46680).
+        loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: a.logGroupName } } },
+        // DEFAULT and PER_BROKER exist for Standard and Express brokers alike (MSK, "Monitor an Amazon MSK Provisioned cluster").
+        enhancedMonitoring: a.prod ? "PER_BROKER" : "DEFAULT",
+        ...(a.cfg.storageMode === "TIERED" ? { storageMode: "TIERED" } : {}),
+        tags: a.tags,
+    };
 }
 
 /** MSK client authentication for each mode: IAM → sasl.iam; SCRAM → sasl.scram; mTLS → tls CAs; tls/plaintext → unauthenticated. */

@@ -481,6 +481,35 @@ function checkGatewayRouteTables(network: ReturnType<typeof parseNetwork>, consu
 }
 
 /**
+ * The source and the network it needs. A refused source still decides, by its raw kind, how the network (and later
+ * the topics) are checked: every problem at once.
+ */
+function parseSourceAndNetwork(own: Record<string, unknown>, region: string | undefined, issues: Issues) {
+    const source = parseSource(own.source ?? {}, issues, { region: region && AWS_REGIONS.includes(region) ? region : undefined });
+    const raws = rawSourceKind(own.source);
+    const noVpc = (source ?? raws)?.kind === "self-managed" && (source?.brokersIn ?? rawBrokersIn(own.source)) === "internet";
+    if (noVpc && own.network !== undefined) {
+        issues.add(
+            k("network"),
+            'is not used with self-managed brokers reached over the internet (source.brokersIn "internet"): remove it, or use brokersIn "vpc"',
+        );
+    }
+    const network = noVpc ? undefined : parseNetwork(own.network ?? {}, issues);
+    return { source, raws, network };
+}
+
+/** The secret keys that are set (`scramPassword`, `mtls*`), each checked by its table entry. */
+function parseSecrets(own: Record<string, unknown>, issues: Issues): SecretConfig {
+    const secrets: SecretConfig = {};
+    for (const name of SECRET_KEYS) {
+        if (own[name] === undefined) continue;
+        const v = STACK_CONFIG[name].parse(own[name], k(name), issues);
+        if (v !== undefined) secrets[name] = v;
+    }
+    return secrets;
+}
+
+/**
  * Parses the raw config map (as Pulumi stores it: `"msk-lambda:network"` -> JSON text for objects, plain text for
  * strings) into a validated `StackConfig`. Throws `ConfigError` listing every problem.
  *
@@ -505,18 +534,7 @@ export function parseStackConfig(
     const own = ownKeys(raw, opts.secretKeys, issues);
     checkRegion(raw, issues);
     const environment = STACK_CONFIG.environment.parse(own.environment ?? missing(issues, "environment"), k("environment"), issues);
-    const region = raw["aws:region"];
-    const source = parseSource(own.source ?? {}, issues, { region: region && AWS_REGIONS.includes(region) ? region : undefined });
-    // A refused source still decides, by its raw kind, how the network and topics are checked: every problem at once.
-    const raws = rawSourceKind(own.source);
-    const noVpc = (source ?? raws)?.kind === "self-managed" && (source?.brokersIn ?? rawBrokersIn(own.source)) === "internet";
-    if (noVpc && own.network !== undefined) {
-        issues.add(
-            k("network"),
-            'is not used with self-managed brokers reached over the internet (source.brokersIn "internet"): remove it, or use brokersIn "vpc"',
-        );
-    }
-    const network = noVpc ? undefined : parseNetwork(own.network ?? {}, issues);
+    const { source, raws, network } = parseSourceAndNetwork(own, raw["aws:region"], issues);
     const cluster = parseCluster(own.cluster ?? {}, environment, network, issues);
 
     const notes = new Issues();
@@ -526,12 +544,7 @@ export function parseStackConfig(
     if (kind) checkKafkaFailures(kind.kind, own.consumers, issues);
     checkNetworkForCluster(network, cluster, issues, source && givenGroups(source, cluster, own.source), own.network);
 
-    const secrets: SecretConfig = {};
-    for (const name of SECRET_KEYS) {
-        if (own[name] === undefined) continue;
-        const v = STACK_CONFIG[name].parse(own[name], k(name), issues);
-        if (v !== undefined) secrets[name] = v;
-    }
+    const secrets = parseSecrets(own, issues);
     if (cluster) checkSecretsMatchAuth(cluster.authentication, secrets, issues, opts.opaqueSecrets ?? [], { kind: kind?.kind, rawCluster: own.cluster });
 
     const consumers = parseConsumers(own.consumers ?? [], {
