@@ -91,7 +91,7 @@ export interface SourceSettings {
     clusterArn?: string;
     /** `msk-vpc-connection`: `iam` (default), `scram` (SASL/SCRAM-512) or `mtls`, one the owner's cluster allows on its VPC connectivity. `self-managed` (required): `scram-256`, `scram-512`, `plain` (SASL/PLAIN) or `mtls`. Every kind but `iam` needs `secretArn`. Allowed: "iam" | "scram" | "mtls" | "scram-256" | "scram-512" | "plain". A change replaces: `msk-vpc-connection`: replaces the VPC connection and every mapping. */
     authentication?: SourceAuthentication;
-    /** The Secrets Manager secret Lambda authenticates with (`{username, password}` for SASL, `{certificate, privateKey}` for mTLS); the role may read exactly it. Allowed: a Secrets Manager secret ARN. */
+    /** The Secrets Manager secret Lambda authenticates with (`{username, password}` for SASL, `{certificate, privateKey}` for mTLS); the role may read exactly it. `msk-vpc-connection` with `scram`: a secret of this account kept in sync with the cluster's (any name), or the cluster's own `AmazonMSK_...` secret in the owner's account, shared with this one (then `secretKmsKeyArn` is required). Allowed: a Secrets Manager secret ARN. */
     secretArn?: string;
     /** The customer-managed KMS key of `secretArn` (and `rootCaSecretArn`): the role may decrypt with it through Secrets Manager only. Omit for the AWS-managed key. Allowed: a KMS key ARN. */
     secretKmsKeyArn?: string;

@@ -91,7 +91,9 @@ export const SOURCE_SPEC = {
         createOnly: "`msk-vpc-connection`: replaces the VPC connection and every mapping",
     }),
     secretArn: str({
-        doc: "The Secrets Manager secret Lambda authenticates with (`{username, password}` for SASL, `{certificate, privateKey}` for mTLS); the role may read exactly it.",
+        doc:
+            "The Secrets Manager secret Lambda authenticates with (`{username, password}` for SASL, `{certificate, privateKey}` for mTLS); the role may read exactly it. " +
+            "`msk-vpc-connection` with `scram`: a secret of this account kept in sync with the cluster's (any name), or the cluster's own `AmazonMSK_...` secret in the owner's account, shared with this one (then `secretKmsKeyArn` is required).",
         pattern: SECRET_ARN,
         allowed: "a Secrets Manager secret ARN",
     }),
@@ -188,21 +190,34 @@ function checkVpcConnection(K: string, p: Partial<SourceConfig>, issues: Issues)
         return;
     }
     checkSecret(K, auth, p, issues);
-    // Amazon MSK, "Sign-in credentials authentication with AWS Secrets Manager": MSK only uses secrets named
-    // AmazonMSK_... and encrypted with a customer-managed key (the cluster's own, or one synced to it).
-    if (auth === "scram" && p.secretArn) {
-        const name = p.secretArn.split(":secret:")[1] ?? "";
-        if (!name.startsWith(MSK_SCRAM_SECRET_PREFIX))
-            issues.add(
-                `${K}.secretArn`,
-                `names the secret "${name.slice(0, 60)}": MSK's SASL/SCRAM secrets are named ${MSK_SCRAM_SECRET_PREFIX}... (Amazon MSK, "Sign-in credentials authentication with AWS Secrets Manager")`,
-            );
-        if (!p.secretKmsKeyArn)
-            issues.add(
-                `${K}.secretKmsKeyArn`,
-                'is required with authentication "scram": MSK\'s SASL/SCRAM secrets are encrypted with a customer-managed key, which the role must be allowed to decrypt with',
-            );
-    }
+    if (auth === "scram" && p.secretArn && p.clusterArn) checkScramSecret(K, p.secretArn, p.clusterArn, p.secretKmsKeyArn, issues);
+}
+
+/**
+ * A SASL/SCRAM secret over a VPC connection. AWS Lambda, "Creating cross-account event source mappings" lists two
+ * ways: a secret in the function's account synced with the cluster's secret (any name, any key: MSK never reads it,
+ * and Lambda reads it in its own account), or the secret associated with the cluster, shared with the function's
+ * account. Only the second, a secret in the cluster owner's account, is one MSK reads itself: it is named AmazonMSK_...
+ * and encrypted with a customer-managed key (Amazon MSK, "Sign-in credentials authentication with AWS Secrets
+ * Manager"), which the role must be allowed to decrypt with (Secrets Manager, "Access AWS Secrets Manager secrets from
+ * a different account": a secret shared across accounts needs a customer-managed key).
+ */
+function checkScramSecret(K: string, secretArn: string, clusterArn: string, kmsKeyArn: string | undefined, issues: Issues): void {
+    const owner = clusterArn.split(":")[4];
+    if (secretArn.split(":")[4] !== owner) return; // the synced secret in this stack's account
+    const name = secretArn.split(":secret:")[1] ?? "";
+    if (!name.startsWith(MSK_SCRAM_SECRET_PREFIX))
+        issues.add(
+            `${K}.secretArn`,
+            `names the secret "${name.slice(0, 60)}" of the cluster owner's account ${owner}: the secret associated with the cluster is named ${MSK_SCRAM_SECRET_PREFIX}... ` +
+                '(Amazon MSK, "Sign-in credentials authentication with AWS Secrets Manager"); or use a secret of this account synced with it ' +
+                '(AWS Lambda, "Creating cross-account event source mappings")',
+        );
+    if (!kmsKeyArn)
+        issues.add(
+            `${K}.secretKmsKeyArn`,
+            `is required with authentication "scram" and a secret of the cluster owner's account ${owner}: the cluster's SASL/SCRAM secret is encrypted with a customer-managed key, which the role must be allowed to decrypt with`,
+        );
 }
 
 function checkSelfManaged(K: string, p: Partial<SourceConfig>, issues: Issues): void {

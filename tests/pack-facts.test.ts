@@ -319,6 +319,25 @@ describe("policy pack: Lambda/MSK facts", function () {
         });
     });
 
+    describe('msk-scram-secret over a VPC connection (review finding 6; Lambda, "Creating cross-account event source mappings")', () => {
+        const SYNCED = "arn:aws:secretsmanager:us-east-1:444455556666:secret:kafka/synced-AbCdEf";
+        const scram = [{ type: "SASL_SCRAM_512_AUTH", uri: SYNCED }];
+        it("accepts a mapping on a VPC connection ARN whose SCRAM secret is not AmazonMSK_ (a synced secret MSK never reads)", async () => {
+            const eventSourceArn = "arn:aws:kafka:us-east-1:444455556666:vpc-connection/111122223333/shared/51jn98b4-0a61-46cc-b0a6-61g9a3d797d5-7";
+            assert.deepStrictEqual(of(await check(mapping("m", { eventSourceArn, sourceAccessConfigurations: scram })), "msk-scram-secret"), []);
+        });
+        it("accepts it when the ARN is not known yet and the mapping depends on the stack's VPC connection", async () => {
+            const vc = res("aws:msk/vpcConnection:VpcConnection", "vc", { targetClusterArn: CLUSTER_ARN, arn: UNKNOWN });
+            const m = mapping("m", { eventSourceArn: UNKNOWN, sourceAccessConfigurations: scram }, { eventSourceArn: [vc] });
+            assert.deepStrictEqual(of(await check([vc, m]), "msk-scram-secret"), []);
+        });
+        it("still refuses the same secret on a mapping that names the cluster itself (MSK checks it against the cluster's associations)", async () => {
+            const d = of(await check(mapping("m", { sourceAccessConfigurations: scram })), "msk-scram-secret");
+            assert.strictEqual(d.length, 1);
+            assert.match(d[0].message, /uses the SASL\/SCRAM secret kafka\/synced: Amazon MSK only accepts secrets whose names start with AmazonMSK_/);
+        });
+    });
+
     describe("msk-mapping-limits (Lambda API limits)", () => {
         it("refuses every out-of-range knob in one message", async () => {
             const d = of(

@@ -262,6 +262,68 @@ describe("sources: Region, ports, failure topics and refused sources (review fin
     });
 });
 
+describe("sources: SASL/SCRAM over a VPC connection takes a synced secret or the cluster's own (review finding 6)", function () {
+    this.timeout(180000);
+    const SYNCED = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka/synced-AbCdEf";
+    const OWNER_SECRET = "arn:aws:secretsmanager:us-east-1:111122223333:secret:AmazonMSK_lambda-AbCdEf";
+    const OWNER_KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const scram = (extra: Record<string, unknown>) => ({
+        source: { kind: "msk-vpc-connection", clusterArn: OWNER_CLUSTER, authentication: "scram", ...extra },
+    });
+
+    it("accepts a secret of this account with any name and no KMS key (synced with the cluster's)", () => {
+        const c = parse(scram({ secretArn: SYNCED }));
+        assert.strictEqual(c.source.secretArn, SYNCED);
+        assert.strictEqual(c.source.secretKmsKeyArn, undefined);
+    });
+
+    it("accepts the cluster's own AmazonMSK_ secret of the owner's account, with its customer-managed key", () => {
+        const c = parse(scram({ secretArn: OWNER_SECRET, secretKmsKeyArn: OWNER_KEY }));
+        assert.strictEqual(c.source.secretArn, OWNER_SECRET);
+    });
+
+    it("refuses a secret of the owner's account not named AmazonMSK_ (MSK reads that one itself)", () => {
+        onlyIssue(
+            scram({ secretArn: OWNER_SECRET.replace("AmazonMSK_lambda", "lambda"), secretKmsKeyArn: OWNER_KEY }),
+            "source.secretArn",
+            /cluster owner's account 111122223333: .*AmazonMSK_\.\.\./,
+        );
+    });
+
+    it("requires the key of a secret of the owner's account (a secret shared across accounts has a customer-managed key)", () => {
+        onlyIssue(scram({ secretArn: OWNER_SECRET }), "source.secretKmsKeyArn", /cluster owner's account 111122223333/);
+    });
+
+    it("cross-account-consumer.yaml with a synced secret: exit 0, no mandatory violation, the mapping and the role use it", async () => {
+        const res = await runPlan(
+            [
+                ...["--stack", "dev", "--json", "--config-file", "examples/cross-account-consumer.yaml"],
+                ...["--config", "msk-lambda:source.authentication=scram", "--config", `msk-lambda:source.secretArn=${SYNCED}`],
+            ],
+            (await pack()).port,
+        );
+        assert.strictEqual(res.code, 0, res.stderr + res.stdout.slice(0, 2000));
+        const doc = JSON.parse(res.stdout);
+        assert.deepStrictEqual(
+            doc.policy.violations.filter((v: any) => v.enforcementLevel === "mandatory"),
+            [],
+        );
+        const r = await runStack({
+            source: { kind: "msk-vpc-connection", clusterArn: OWNER_CLUSTER, authentication: "scram", secretArn: SYNCED },
+            network: { azCount: 3 },
+            consumers: [CONSUMER],
+        });
+        assert.deepStrictEqual(mappingOf(r).inputs.sourceAccessConfigurations, [{ type: "SASL_SCRAM_512_AUTH", uri: SYNCED }]);
+        const read = Object.values(rolePolicies(r))
+            .flat()
+            .filter((st) => actionsOf([st]).includes("secretsmanager:GetSecretValue"));
+        assert.deepStrictEqual(
+            read.map((st) => st.Resource),
+            [SYNCED],
+        );
+    });
+});
+
 describe("sources: a key set with --secret is never echoed (review finding 10)", () => {
     const PASSWORD = "MyS3cretPassw0rd!";
     const LONG = "x".repeat(40) + "-the-rest-of-a-long-secret-value-" + "y".repeat(40);

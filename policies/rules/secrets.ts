@@ -3,7 +3,7 @@ import { MSK_SCRAM_SECRET_PREFIX } from "../lib/facts";
 import { StackIndex, T } from "../lib/graph";
 import { inspectMtlsSecret, SECRET_MAX_BYTES } from "../lib/mtls";
 import { secretObject, secretRoles, secretText } from "../lib/kafka";
-import { mappingSource, type SourceKind } from "../lib/refs";
+import { isMskVpcConnectionArn, mappingSource, type SourceKind } from "../lib/refs";
 import { clip, get, isAlphanumeric, isUnknown, jsonDocument, maybeArray, notKnownYet, UNKNOWN, type Path } from "../lib/values";
 import { config } from "./common";
 
@@ -148,12 +148,13 @@ function mappingSecretUses(
     kinds: SourceKind[],
     types: ReadonlySet<string>,
     uses: { owner: PolicyResource; prop: string; arn: unknown }[],
+    skip?: (m: PolicyResource) => boolean,
 ): Path | undefined {
     let undecided: Path | undefined;
     for (const m of index.ofType(T.mapping)) {
         const kind = mappingSource(m, index).kind;
         if (kind === "unknown") undecided = ["eventSourceArn"];
-        if (!kinds.includes(kind)) continue;
+        if (!kinds.includes(kind) || skip?.(m)) continue;
         if (isUnknown(get(m.props, "sourceAccessConfigurations"))) undecided = ["sourceAccessConfigurations"];
         for (const c of maybeArray(m.props, "sourceAccessConfigurations")) {
             const type = get(c, "type");
@@ -185,14 +186,31 @@ function secretKey(index: StackIndex, s: PolicyResource): "cmk" | "default" | "u
     return isDefaultSecretsKey(key) ? "default" : "cmk";
 }
 
+const VPC_CONNECTION = "aws:msk/vpcConnection:VpcConnection";
+
+/**
+ * Whether an MSK mapping reads through a managed VPC connection (its `eventSourceArn` is a VPC connection's ARN, or
+ * depends on a VPC connection of this stack): AWS Lambda, "Creating cross-account event source mappings".
+ */
+function readsOverVpcConnection(index: StackIndex, m: PolicyResource): boolean {
+    const arn = get(m.props, "eventSourceArn");
+    if (typeof arn === "string" && !isUnknown(arn)) return isMskVpcConnectionArn(arn);
+    return index.propDeps(m, "eventSourceArn", [VPC_CONNECTION]).length > 0;
+}
+
 /**
  * MSK associates only SASL/SCRAM secrets whose names start with `AmazonMSK_` and that are encrypted with a
- * customer-managed key (not the default `aws/secretsmanager` key).
+ * customer-managed key (not the default `aws/secretsmanager` key). The rule judges the secrets MSK reads itself: those of
+ * the cluster's own associations, and those of mappings on a cluster of the same account (the mapping must use a secret
+ * associated with the cluster). A mapping over a VPC connection to another account's cluster is not judged: AWS Lambda,
+ * "Creating cross-account event source mappings", lets it use a secret of the function's account kept in sync with
+ * the cluster's (any name; MSK never reads it), or the cluster's own secret shared across accounts (judged where it is
+ * associated, in the owner's stack).
  */
 export const mskScramSecret: StackValidationPolicy = {
     name: "msk-scram-secret",
     description:
-        "A SASL/SCRAM secret associated with an MSK cluster (or used by an MSK mapping) is named AmazonMSK_... and encrypted with a customer-managed KMS key.",
+        "A SASL/SCRAM secret associated with an MSK cluster (or used by a mapping on a cluster of its own account, not over a VPC connection) is named AmazonMSK_... and encrypted with a customer-managed KMS key.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
@@ -203,7 +221,7 @@ export const mskScramSecret: StackValidationPolicy = {
             if (isUnknown(list)) uses.push({ owner: a, prop: "secretArnLists", arn: UNKNOWN });
             else for (const arn of maybeArray(a.props, "secretArnLists")) uses.push({ owner: a, prop: "secretArnLists", arn });
         }
-        let undecided: Path | undefined = mappingSecretUses(index, ["msk"], new Set(["SASL_SCRAM_512_AUTH"]), uses);
+        let undecided: Path | undefined = mappingSecretUses(index, ["msk"], new Set(["SASL_SCRAM_512_AUTH"]), uses, (m) => readsOverVpcConnection(index, m));
         const done = new Set<string>();
         const seen = new Set<string>();
         for (const use of uses) {
