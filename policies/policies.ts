@@ -276,7 +276,7 @@ export const READS: Record<string, string[]> = {
     "destination-types": [...DESTINATIONS],
     "destination-key-policy": [...DESTINATIONS, T.bucketSse, T.bucketSseV2, T.kmsKey, T.kmsAlias, T.keyPolicy, T.role],
     "destination-endpoint-in-cluster-vpc": [T.mapping, ...MSK_CLUSTERS, T.subnet, T.vpc, T.vpcEndpoint],
-    "destination-delivery-outside-stack": [...DESTINATIONS, T.kmsKey, T.kmsAlias, ...MSK_CLUSTERS],
+    "destination-delivery-outside-stack": [...DESTINATIONS, T.kmsKey, T.kmsAlias, ...MSK_CLUSTERS, T.mskVpcConnection, T.subnet, T.vpcEndpoint],
     "kafka-mapping-error-handling": [T.mapping],
     "kafka-mapping-poller-groups": [T.mapping],
     "kafka-mapping-schema-registry": [T.mapping],

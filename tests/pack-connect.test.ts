@@ -613,6 +613,41 @@ describe("policy pack: mappings that connect, authenticate and deliver (issue 12
                 [elsewhere.urn],
             );
         });
+        it("takes an SNS interface endpoint with private DNS in the mapping's VPC_SUBNET subnets (given by id) as the VPC's endpoint", async () => {
+            const sm = selfManaged("sm", {
+                sourceAccessConfigurations: [
+                    { type: "BASIC_AUTH", uri: secretArn("kafka") },
+                    { type: "VPC_SUBNET", uri: "subnet:subnet-0fff" },
+                ],
+                destinationConfig: { onFailure: { destinationArn: `arn:aws:sns:us-east-1:${ACCOUNT}:failures` } },
+            });
+            const sns = (privateDnsEnabled: boolean) =>
+                endpoint("sns", { vpcId: "vpc-0fff", vpcEndpointType: "Interface", privateDnsEnabled, subnetIds: ["subnet-0fff"] });
+            const ok = await check([sns(true), sm]);
+            assert.deepStrictEqual(of(ok, "destination-delivery-outside-stack"), []);
+            assert.deepStrictEqual(of(ok, "destination-endpoint-in-cluster-vpc"), []);
+            // Without private DNS the endpoint does not serve the regional name: still an advisory, never a mandatory verdict.
+            const off = await check([sns(false), sm]);
+            assert.deepStrictEqual(of(off, "destination-endpoint-in-cluster-vpc"), []);
+            const notes = of(off, "destination-delivery-outside-stack", "advisory");
+            assert.deepStrictEqual(
+                notes.map((x) => x.urn),
+                [sm.urn],
+            );
+            assert.match(notes[0].message, /the sns interface endpoint 'sns' has privateDnsEnabled off/);
+        });
+        it("takes an SQS interface endpoint in the clientSubnets of the MSK VPC connection a mapping reads through as the VPC's endpoint", async () => {
+            const arn = `arn:aws:kafka:us-east-1:${ACCOUNT}:vpc-connection/111122223333/shared/abcd-1`;
+            const conn = res("aws:msk/vpcConnection:VpcConnection", "conn", { arn, clientSubnets: ["subnet-0c1", "subnet-0c2"], vpcId: "vpc-0c" });
+            const m = mapping("m", { eventSourceArn: arn, destinationConfig: { onFailure: { destinationArn: QUEUE_ARN } } }, { eventSourceArn: [conn] });
+            const sqs = endpoint("sqs", { vpcId: "vpc-0c", vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: ["subnet-0c2"] });
+            assert.deepStrictEqual(of(await check([conn, sqs, m]), "destination-delivery-outside-stack"), []);
+            const elsewhere = endpoint("sqs", { vpcId: "vpc-0d", vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: ["subnet-0d1"] });
+            assert.deepStrictEqual(
+                of(await check([conn, elsewhere, m]), "destination-delivery-outside-stack", "advisory").map((x) => x.urn),
+                [m.urn],
+            );
+        });
         it("says it cannot check yet when an endpoint's VPC is unknown, and notes a cluster VPC outside the stack", async () => {
             const n = network();
             const unknownEp = endpoint("sqs", { vpcId: UNKNOWN, vpcEndpointType: "Interface", privateDnsEnabled: true });

@@ -7,6 +7,7 @@ export const T = {
     mskServerless: "aws:msk/serverlessCluster:ServerlessCluster",
     mskConfiguration: "aws:msk/configuration:Configuration",
     mskClusterPolicy: "aws:msk/clusterPolicy:ClusterPolicy",
+    mskVpcConnection: "aws:msk/vpcConnection:VpcConnection",
     mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
     fn: "aws:lambda/function:Function",
     alias: "aws:lambda/alias:Alias",

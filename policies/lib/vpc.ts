@@ -41,6 +41,51 @@ export function pollerSubnets(index: StackIndex, m: PolicyResource): PolicyResou
     return [...out];
 }
 
+/** Subnet keys for `values` of `owner`'s property `prop`: the URN of each subnet of the stack it names, else `id:<id>`. */
+function subnetKeys(index: StackIndex, owner: PolicyResource, prop: string, values: unknown[]): string[] {
+    const r = refsOf(index, owner, prop, values, [T.subnet]);
+    return [...r.found.map((s) => s.urn), ...r.outside.map((id) => `id:${id}`)];
+}
+
+/**
+ * Keys (subnet URN, else `id:<id>`) of the subnets a Kafka mapping's pollers use where the rules have no cluster to read
+ * them from: a self-managed mapping's VPC_SUBNET ids, or the `clientSubnets` of the MSK VPC connection (in the stack)
+ * whose ARN is the mapping's event source.
+ */
+export function pollerSubnetKeys(index: StackIndex, m: PolicyResource): string[] {
+    if (isSelfManagedMapping(m)) {
+        const ids = accessConfigs(m)
+            .filter((c) => c.type === "VPC_SUBNET")
+            .map((c) => (typeof c.uri === "string" && c.uri.startsWith("subnet:") ? c.uri.slice("subnet:".length) : c.uri));
+        return subnetKeys(index, m, "sourceAccessConfigurations", ids);
+    }
+    const out: string[] = [];
+    for (const c of index.resolve(m, "eventSourceArn", get(m.props, "eventSourceArn"), [T.mskVpcConnection]))
+        for (const k of subnetKeys(index, c, "clientSubnets", maybeArray(c.props, "clientSubnets"))) out.push(k);
+    return out;
+}
+
+const endpointsBySubnet = new WeakMap<StackIndex, Map<string, PolicyResource[]>>();
+
+/**
+ * The stack's VPC endpoints by the key (as `pollerSubnetKeys`) of each subnet in their `subnetIds`, built once per
+ * request's index. An interface endpoint's subnets are subnets of its VPC (Amazon VPC, "Access an AWS service using an
+ * interface VPC endpoint"), so an endpoint in a poller subnet is in the pollers' VPC even when that VPC is not in the stack.
+ */
+export function endpointsBySubnetKey(index: StackIndex): Map<string, PolicyResource[]> {
+    const memo = endpointsBySubnet.get(index);
+    if (memo) return memo;
+    const out = new Map<string, PolicyResource[]>();
+    for (const e of index.ofType(T.vpcEndpoint))
+        for (const k of new Set(subnetKeys(index, e, "subnetIds", maybeArray(e.props, "subnetIds")))) {
+            const list = out.get(k) ?? [];
+            list.push(e);
+            out.set(k, list);
+        }
+    endpointsBySubnet.set(index, out);
+    return out;
+}
+
 /** Route-table identity: the RouteTable resource's URN, else the id string; undefined when unknown. */
 export function tableKeys(index: StackIndex, owner: PolicyResource, prop: string, values: unknown[]): { keys: string[]; unknown: boolean } {
     const r = refsOf(index, owner, prop, values, [T.routeTable]);

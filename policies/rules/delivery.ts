@@ -11,7 +11,7 @@ import { accessConfigs, clustersOf, isKafkaMapping, isSelfManagedMapping } from 
 import { accountOf, resolveKey } from "../lib/kms";
 import { destinationRefs, functionsOf, rolesOf, type DestinationRef } from "../lib/refs";
 import { endpointService, get, isUnknown, maybeArray, maybeString, notKnownYet, UNKNOWN } from "../lib/values";
-import { pollerSubnets, RouteTables, tableKeys, vpcOf, type EndpointCheck } from "../lib/vpc";
+import { endpointsBySubnetKey, pollerSubnetKeys, pollerSubnets, RouteTables, tableKeys, vpcOf, type EndpointCheck } from "../lib/vpc";
 import { isAwsManaged, keyRef, kindOf } from "./destinations";
 import { shown } from "../lib/shown";
 
@@ -313,13 +313,40 @@ export const destinationEndpointInClusterVpc: StackValidationPolicy = {
 };
 
 /**
+ * Whether an interface endpoint of the stack for `service`, in one of the mapping's poller subnets (given by id, or
+ * the clientSubnets of its MSK VPC connection), has private DNS: the endpoint is then in the pollers' VPC (an interface endpoint's
+ * subnets are subnets of its VPC; Amazon VPC, "Access an AWS service using an interface VPC endpoint"), and private DNS
+ * makes the service's regional name resolve to it throughout that VPC. Used only to quiet the advisory below: a value
+ * not known yet counts as no endpoint, and the mandatory `destination-endpoint-in-cluster-vpc` draws nothing from it.
+ */
+function endpointInPollerSubnets(index: StackIndex, m: PolicyResource, service: string): { ok: boolean; why?: string } {
+    const bySubnet = endpointsBySubnetKey(index);
+    const seen = new Set<PolicyResource>();
+    const reasons: string[] = [];
+    for (const key of pollerSubnetKeys(index, m))
+        for (const e of bySubnet.get(key) ?? []) {
+            if (seen.has(e)) continue;
+            seen.add(e);
+            const name = get(e.props, "serviceName");
+            if (typeof name !== "string" || isUnknown(name) || endpointService(name) !== service) continue;
+            if (get(e.props, "vpcEndpointType") !== "Interface") continue;
+            const dns = get(e.props, "privateDnsEnabled");
+            if (dns === true) return { ok: true };
+            if (dns === false) reasons.push(`the ${service} interface endpoint '${e.name}' has privateDnsEnabled off`);
+        }
+    return { ok: false, why: reasons.join("; ") || undefined };
+}
+
+/**
  * What the delivery rules cannot see, said rather than passed silently: a destination key named by an alias or key
  * id that is not in the stack; a key in another account whose policy is not in the stack; a Kafka cluster whose
- * VPC is not in the stack (so its endpoints cannot be checked).
+ * VPC is not in the stack (so its endpoints cannot be checked). Not said when an interface endpoint of the stack with
+ * private DNS for the destination's service is in the pollers' subnets given by id (`endpointInPollerSubnets`).
  */
 export const destinationDeliveryOutsideStack: StackValidationPolicy = {
     name: "destination-delivery-outside-stack",
-    description: "Says which delivery checks the stack cannot show: destination keys, key policies and cluster VPCs defined outside it.",
+    description:
+        "Says which delivery checks the stack cannot show: destination keys, key policies and cluster VPCs defined outside it (not said for a cluster VPC when an interface endpoint of the stack with private DNS for the destination's service is in the pollers' subnets: a self-managed mapping's VPC_SUBNET ids or an MSK VPC connection's clientSubnets).",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         const index = new StackIndex(args.resources);
@@ -345,16 +372,20 @@ export const destinationDeliveryOutsideStack: StackValidationPolicy = {
                     }
                 }
             }
-            if (ref.what === "on-failure destination" && isKafkaMapping(ref.owner, index) && kind && factsOf(kind)?.endpoint) {
+            const endpoint = kind ? factsOf(kind)?.endpoint : undefined;
+            if (ref.what === "on-failure destination" && isKafkaMapping(ref.owner, index) && kind && endpoint) {
                 const selfManaged = isSelfManagedMapping(ref.owner);
                 const managed = !selfManaged && clustersOf(index, ref.owner).length === 0;
                 // "Configuring your self-managed Apache Kafka cluster and network for Lambda": a cluster with a public
                 // endpoint is read with no VPC configuration; with no VPC there is no cluster VPC to hold an endpoint.
                 const inVpc = !selfManaged || accessConfigs(ref.owner).some((c) => c.type === "VPC_SUBNET");
                 if (inVpc && (managed || pollerSubnets(index, ref.owner).length === 0)) {
+                    const via = endpointInPollerSubnets(index, ref.owner, endpoint.service);
+                    if (via.ok) continue;
                     const source = maybeString(ref.owner.props, "eventSourceArn");
                     report(
-                        `The Kafka cluster of mapping '${ref.owner.name}'${source ? ` (${source})` : ""} or its subnets are not in this stack: make sure its VPC has a ${kind} endpoint for the on-failure destination (AWS: "You must deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC").`,
+                        `The Kafka cluster of mapping '${ref.owner.name}'${source ? ` (${source})` : ""} or its subnets are not in this stack: make sure its VPC has a ${kind} endpoint for the on-failure destination` +
+                            `${via.why ? ` (${via.why})` : ""} (AWS: "You must deploy a VPC endpoint for your on-failure destination service inside your Kafka cluster VPC").`,
                         ref.owner.urn,
                     );
                 }
