@@ -24,6 +24,7 @@ const PACK_TESTS = [
     "mutants-pack",
     "mutants-mapping",
     "mutants-network",
+    "mutants-settings",
     "pack-facts",
     "pack-baseline",
     "pack-connect",
