@@ -33,6 +33,17 @@ describe("rules/mapping.ts: verdicts mutation testing found undecided (issue 21)
             assert.deepStrictEqual(await named([sqs], "no-fifo-destinations"), [sqs.urn]);
         });
 
+        it("a value that is not an ARN (foo:aws:sqs:...:failures.fifo) is not a FIFO destination (destination-types judges it)", async () => {
+            const m = onFailure(`foo:aws:sqs:us-east-1:${ACCOUNT}:failures.fifo`);
+            assert.deepStrictEqual(await named([m], "no-fifo-destinations"), []);
+        });
+
+        it("an EventBridge bus named failures.fifo behind an unknown ARN is no FIFO queue or topic: passes", async () => {
+            const bus = res("aws:cloudwatch/eventBus:EventBus", "failures", { name: "failures.fifo" });
+            const m = onFailure(UNKNOWN, [bus]);
+            assert.deepStrictEqual(await named([bus, m], "no-fifo-destinations"), []);
+        });
+
         // A first preview: the mapping's destination ARN is unknown, the queue or topic it depends on decides.
         const cases: [string, string, Record<string, unknown>, boolean][] = [
             ["a queue named failures.fifo (no fifoQueue flag)", QUEUE, { name: "failures.fifo" }, true],
@@ -49,6 +60,14 @@ describe("rules/mapping.ts: verdicts mutation testing found undecided (issue 21)
                 assert.deepStrictEqual(await named([target, m], "no-fifo-destinations"), fifo ? [m.urn] : []);
             });
         }
+    });
+
+    describe("msk-no-custom-server-ca", () => {
+        it("an MSK mapping with a SERVER_ROOT_CA_CERTIFICATE entry: a violation on the mapping", async () => {
+            const uri = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:ca-AbCdEf`;
+            const m = mapping({ sourceAccessConfigurations: [{ type: "SERVER_ROOT_CA_CERTIFICATE", uri }] });
+            assert.deepStrictEqual(await named([m], "msk-no-custom-server-ca"), [m.urn]);
+        });
     });
 
     describe("msk-mapping-on-failure-destination", () => {

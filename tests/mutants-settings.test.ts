@@ -76,6 +76,26 @@ describe("rules/settings.ts: verdicts mutation testing found undecided (issue 21
             const stack = [selfManaged("a", UNKNOWN, "g1"), selfManaged("b", "b1:9096", "g2")];
             assert.deepStrictEqual(await verdict(stack, "kafka-consumer-group-unique"), []);
         });
+        it("different bootstrap servers with the same group id are different clusters: passes", async () => {
+            assert.deepStrictEqual(await verdict([selfManaged("a", "b1:9096"), selfManaged("b", "b2:9096")], "kafka-consumer-group-unique"), []);
+        });
+        it("servers 'a:1,b:2' and 'a:1b:2' are different lists: passes", async () => {
+            assert.deepStrictEqual(await verdict([selfManaged("a", "a:1,b:2"), selfManaged("b", "a:1b:2")], "kafka-consumer-group-unique"), []);
+        });
+        it("two clusters of the stack, one mapping each with the same group id: no violation (the advisory rule's case)", async () => {
+            const c = (name: string) => res(CLUSTER, name, { clusterName: name, arn: UNKNOWN, kafkaVersion: "3.6.0" });
+            const [c1, c2] = [c("c1"), c("c2")];
+            const m1 = mapping("m1", { eventSourceArn: UNKNOWN, ...group("g") }, { eventSourceArn: [c1] });
+            const m2 = mapping("m2", { eventSourceArn: UNKNOWN, ...group("g") }, { eventSourceArn: [c2] });
+            assert.deepStrictEqual(await verdict([c1, c2, m1, m2], "kafka-consumer-group-unique"), []);
+        });
+        it("a null consumer group id on two mappings of one cluster (no id: each mapping's UUID): passes", async () => {
+            assert.deepStrictEqual(await verdict([mapping("a", group(null)), mapping("b", group(null))], "kafka-consumer-group-unique"), []);
+        });
+        it("one Kafka mapping whose group id is not known yet and an SQS mapping: nothing to compare, no preview note", async () => {
+            const sqs = res(ESM, "sqs", { eventSourceArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:q`, functionName: "f" });
+            assert.deepStrictEqual(await verdict([mapping("a", group(UNKNOWN)), sqs], "kafka-consumer-group-unique"), []);
+        });
         it("cluster 'a' with group 'bx' and cluster 'ab' with group 'x' are not one cluster and group: passes", async () => {
             const c = (name: string) => res(CLUSTER, name, { clusterName: name, arn: UNKNOWN, kafkaVersion: "3.6.0" });
             const [ca, cab] = [c("a"), c("ab")];
@@ -89,6 +109,13 @@ describe("rules/settings.ts: verdicts mutation testing found undecided (issue 21
         it("an empty group id on two clusters: passes", async () => {
             const stack = [mapping("a", group("")), mapping("b", { eventSourceArn: OTHER_ARN, ...group("") })];
             assert.deepStrictEqual(await verdict(stack, "kafka-consumer-group-across-sources"), []);
+        });
+        it("the same group id on one cluster: the mandatory rule's finding, not repeated as the advisory", async () => {
+            assert.deepStrictEqual(await verdict([mapping("a", group("g")), mapping("b", group("g"))], "kafka-consumer-group-across-sources"), []);
+        });
+        it("an SQS mapping carrying a Kafka consumer group id is no Kafka mapping: no advisory", async () => {
+            const sqs = res(ESM, "sqs", { eventSourceArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:q`, functionName: "f", ...group("g") });
+            assert.deepStrictEqual(await verdict([mapping("a", group("g")), sqs], "kafka-consumer-group-across-sources"), []);
         });
         it("the same group id on two mappings whose sources are not known: the advisory on the second", async () => {
             const b = selfManaged("b", UNKNOWN);
