@@ -62,14 +62,6 @@ describe("rules/mapping.ts: verdicts mutation testing found undecided (issue 21)
         }
     });
 
-    describe("msk-no-custom-server-ca", () => {
-        it("an MSK mapping with a SERVER_ROOT_CA_CERTIFICATE entry: a violation on the mapping", async () => {
-            const uri = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:ca-AbCdEf`;
-            const m = mapping({ sourceAccessConfigurations: [{ type: "SERVER_ROOT_CA_CERTIFICATE", uri }] });
-            assert.deepStrictEqual(await named([m], "msk-no-custom-server-ca"), [m.urn]);
-        });
-    });
-
     describe("msk-mapping-on-failure-destination", () => {
         it('an empty destinationArn ("") is no destination: a violation on the mapping', async () => {
             const m = mapping({ destinationConfig: { onFailure: { destinationArn: "" } } });
