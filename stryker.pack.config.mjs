@@ -24,6 +24,8 @@ const PACK_TESTS = [
     "mutants-pack",
     "mutants-mapping",
     "mutants-network",
+    "mutants-secrets",
+    "mutants-auth",
     "pack-facts",
     "pack-baseline",
     "pack-connect",
