@@ -163,6 +163,11 @@ describe("rules/auth.ts: verdicts mutation testing found undecided (issue 21)", 
             const { stack, v } = ca({ certificate: pki().root.repeat(Math.ceil(65537 / pki().root.length)) });
             assert.deepStrictEqual(await verdict(stack, P), [`mandatory ${v.urn}`]);
         });
+        it("the root CA followed by the same certificate under another PEM label: the version named", async () => {
+            const relabelled = pki().root.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "-----$1 TRUSTED CERTIFICATE-----");
+            const { stack, v } = ca({ certificate: `${pki().root}\n${relabelled}` });
+            assert.deepStrictEqual(await verdict(stack, P), [`mandatory ${v.urn}`]);
+        });
         it("a CERTIFICATE block that is no X.509 certificate: the version named", async () => {
             const { stack, v } = ca({ certificate: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" });
             assert.deepStrictEqual(await verdict(stack, P), [`mandatory ${v.urn}`]);
