@@ -25,6 +25,8 @@ const PACK_TESTS = [
     "mutants-mapping",
     "mutants-network",
     "mutants-settings",
+    "mutants-secrets",
+    "mutants-auth",
     "pack-facts",
     "pack-baseline",
     "pack-connect",
