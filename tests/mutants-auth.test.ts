@@ -163,6 +163,18 @@ describe("rules/auth.ts: verdicts mutation testing found undecided (issue 21)", 
             const { stack, v } = ca({ certificate: pki().root.repeat(Math.ceil(65537 / pki().root.length)) });
             assert.deepStrictEqual(await verdict(stack, P), [`mandatory ${v.urn}`]);
         });
+        it("a secret of 65,537 bytes (fewer characters: a two-byte note) with a valid root CA: the version named; 65,536 bytes: none", async () => {
+            // Secrets Manager counts the whole SecretString in UTF-8 bytes, not the certificate field's characters.
+            const sized = (bytes: number) => {
+                const base = Buffer.byteLength(JSON.stringify({ certificate: pki().root, note: "" }), "utf8");
+                const left = bytes - base;
+                return { certificate: pki().root, note: "\u00e9".repeat(Math.floor(left / 2)) + "x".repeat(left % 2) };
+            };
+            assert.strictEqual(Buffer.byteLength(JSON.stringify(sized(65537)), "utf8"), 65537);
+            const over = ca(sized(65537));
+            assert.deepStrictEqual(await verdict(over.stack, P), [`mandatory ${over.v.urn}`]);
+            assert.deepStrictEqual(await verdict(ca(sized(65536)).stack, P), []);
+        });
         it("the root CA followed by the same certificate under another PEM label: the version named", async () => {
             const relabelled = pki().root.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "-----$1 TRUSTED CERTIFICATE-----");
             const { stack, v } = ca({ certificate: `${pki().root}\n${relabelled}` });

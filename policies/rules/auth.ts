@@ -211,12 +211,14 @@ export const scramSecretContent: StackValidationPolicy = {
 };
 
 /** Why a root CA secret's certificate field is unusable, or undefined when it is a CA certificate chain. */
-function rootCaProblem(obj: Record<string, unknown> | undefined): string | undefined {
+function rootCaProblem(text: string): string | undefined {
+    // Secrets Manager quotas: a secret value is at most 65,536 bytes (the whole SecretString, in UTF-8).
+    if (Buffer.byteLength(text, "utf8") > SECRET_MAX_BYTES) return `is over ${SECRET_MAX_BYTES} bytes`;
+    const obj = secretObject(text);
     if (!obj) return 'is not a JSON object: it must be {"certificate": "<root CA certificate PEM>"}';
     if ("privateKey" in obj) return "holds a privateKey field: a server root CA secret holds only the CA certificate; keep the CA's key out of it";
     const field = obj.certificate;
     if (typeof field !== "string" || field.trim() === "") return "has no certificate field with the root CA certificate in PEM";
-    if (field.length > SECRET_MAX_BYTES) return `is over ${SECRET_MAX_BYTES} bytes`;
     const blocks = pemBlocks(field);
     if (blocks.length === 0 || blocks.some((b) => b.label !== "CERTIFICATE")) return "has a certificate field that does not hold only PEM certificates";
     for (let i = 0; i < blocks.length; i++) {
@@ -254,7 +256,7 @@ export const kafkaServerRootCaSecret: StackValidationPolicy = {
                         const t = secretText(v.props);
                         if (t.unknown) undecided = true;
                         if (t.text === undefined) continue;
-                        const problem = rootCaProblem(secretObject(t.text));
+                        const problem = rootCaProblem(t.text);
                         if (problem) report(`Secret version '${v.name}', the server root CA of mapping '${m.name}', ${problem}.`, v.urn);
                     }
                 }
