@@ -6,7 +6,7 @@
  */
 import * as assert from "assert";
 import { diffPlans, renderDiff } from "../plan/diff";
-import type { PlanDocument } from "../plan/document";
+import type { PlanDiff, PlanDocument } from "../plan/document";
 import { type DocResource, planDoc, planUrn } from "./helpers/plan-doc";
 
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
@@ -37,9 +37,14 @@ function plan(resources: DocResource[], stack: string, options: Record<string, P
     return d;
 }
 
-/** The lines `--against` prints for the move from the base plan (stack `base`) to the head plan (stack `head`). */
+/** The diff from the base plan (stack `base`) to the head plan. */
+function diff(base: DocResource[], head: DocResource[], run: Run = {}): PlanDiff {
+    return diffPlans(plan(base, "base", run.baseOptions), plan(head, "test", run.headOptions), run.allow);
+}
+
+/** The lines `--against` prints for it, the head plan's stack being `head`. */
 function lines(base: DocResource[], head: DocResource[], run: Run = {}): string[] {
-    return renderDiff(diffPlans(plan(base, "base", run.baseOptions), plan(head, "test", run.headOptions), run.allow), "head");
+    return renderDiff(diff(base, head, run), "head");
 }
 
 const header = (replace: number, del: number, update: number, create: number) =>
@@ -159,6 +164,24 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
                 replaced("", "        because startingPosition changed (create-only)", "        inputs: startingPosition", `        note: ${KEPT("g1")}`),
             );
         });
+        it("several topics are listed with commas", () => {
+            const out = lines([mapping({ ...group("g1"), topics: ["a", "b"] })], [mapping({ ...group("g1"), topics: ["a", "c"] })]);
+            assert.deepStrictEqual(out.slice(4, 5), [
+                `        the topic changes (a,b -> a,c) under consumer group g1: the group has no offsets on the new topic and starts at ${LATEST}; the old topic's unread records are left behind`,
+            ]);
+        });
+        it("an event source ARN that comes from a component's output: another cluster", () => {
+            const via = (arn: string): DocResource => ({
+                ...mapping({ ...group("g1"), eventSourceArn: arn }),
+                deps: { eventSourceArn: ["msk-lambda:index:KafkaCluster|kafka"] },
+            });
+            assert.deepStrictEqual(lines([via("arn:c1")], [via("arn:c2")]).slice(1, 5), [
+                `    +- replace ${MAPPING}  m  [STATEFUL]`,
+                "        because eventSourceArn changed (create-only)",
+                "        inputs: eventSourceArn",
+                `        the mapping moves to another (or a new) cluster: consumer group g1 has no committed offsets there and starts at ${LATEST}`,
+            ]);
+        });
     });
 
     describe("a mapping on an MSK VPC connection that is replaced (sameTargetCluster)", () => {
@@ -216,6 +239,38 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
                 `    + create ${CONNECTION}  d`,
             ]);
         });
+        it("the connection kept, the starting position changed: the group is kept, with no word of a connection replaced", () => {
+            const at = (startingPosition: string): DocResource => ({ ...on("c", "arn:conn/1"), inputs: { ...on("c", "arn:conn/1").inputs, startingPosition } });
+            assert.deepStrictEqual(lines([conn("c", "arn:k/1"), at("LATEST")], [conn("c", "arn:k/1"), at("TRIM_HORIZON")]), [
+                header(1, 0, 0, 0),
+                `    +- replace ${MAPPING}  m`,
+                "        because startingPosition changed (create-only)",
+                "        inputs: startingPosition",
+                `        note: ${KEPT("g1")}`,
+            ]);
+        });
+        it("a mapping moved from the cluster's own ARN to a new connection: another cluster, as far as the plan tells", () => {
+            const direct: DocResource = { ...on("c", "arn:k/1"), deps: { eventSourceArn: [`${CLUSTER}|k`] } };
+            const cluster: DocResource = { type: CLUSTER, name: "k", inputs: { clusterName: "kafka" } };
+            const out = lines([cluster, direct], [cluster, conn("c", "arn:k/1"), on("c", "arn:conn/1")]);
+            assert.deepStrictEqual(out.slice(1, 5), [
+                `    +- replace ${MAPPING}  m  [STATEFUL]`,
+                "        because eventSourceArn changed (create-only)",
+                "        inputs: eventSourceArn",
+                `        the mapping moves to another (or a new) cluster: consumer group g1 has no committed offsets there and starts at ${LATEST}`,
+            ]);
+        });
+        it("the connection replaced because its cluster is (the same ARN string in both plans): another cluster", () => {
+            const cluster = (groups: string[]): DocResource => ({ type: CLUSTER, name: "k", inputs: { brokerNodeGroupInfo: { securityGroups: groups } } });
+            const target: DocResource = { ...conn("c", "arn:k/1"), deps: { targetClusterArn: [`${CLUSTER}|k`] } };
+            const out = lines([cluster(["sg-1"]), target, on("c", "arn:conn/1")], [cluster(["sg-2"]), target, on("c", "arn:conn/1")]);
+            assert.deepStrictEqual(out.slice(1, 5), [
+                `    +- replace ${MAPPING}  m  [STATEFUL]`,
+                `        because eventSourceArn refers to ${CONNECTION} c, which is replaced (create-only: eventSourceArn)`,
+                "        inputs: eventSourceArn",
+                `        the mapping moves to another (or a new) cluster: consumer group g1 has no committed offsets there and starts at ${LATEST}`,
+            ]);
+        });
     });
 
     describe("each resource's own change (directChanges) and the header", () => {
@@ -238,6 +293,30 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
                 "        (no create-only table for this type: a changed input may replace it)",
             ]);
         });
+        it("an input that was null: the input itself changed", () => {
+            const bar = (a: unknown): DocResource => ({ type: UNKNOWN, name: "x", inputs: { a } });
+            assert.deepStrictEqual(lines([bar(null)], [bar({ b: 1 })]).slice(2, 3), ["        inputs: a"]);
+        });
+        it("a change inside a create-only block: replaced, naming the block", () => {
+            const source = (servers: string): DocResource => ({
+                type: MAPPING,
+                name: "m",
+                inputs: { functionName: "f", topics: ["orders"], selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: servers } } },
+            });
+            assert.deepStrictEqual(lines([source("a:9092")], [source("b:9092")]).slice(1, 4), [
+                `    +- replace ${MAPPING}  m`,
+                "        because selfManagedEventSource.endpoints.KAFKA_BOOTSTRAP_SERVERS changed (create-only: selfManagedEventSource)",
+                "        inputs: selfManagedEventSource.endpoints.KAFKA_BOOTSTRAP_SERVERS",
+            ]);
+        });
+        it("a name prefix that changes is its own create-only input, not the name's", () => {
+            const s = (namePrefix: string): DocResource => ({ type: SECRET, name: "s", inputs: { namePrefix } });
+            assert.deepStrictEqual(lines([s("a")], [s("b")]).slice(2, 3), ["        because namePrefix changed (create-only)"]);
+        });
+        it("a stateful resource updated in place (an SQS queue's visibility timeout): no consequence", () => {
+            const q = (visibilityTimeoutSeconds: number): DocResource => ({ type: QUEUE, name: "q", inputs: { name: "dlq", visibilityTimeoutSeconds } });
+            assert.deepStrictEqual(lines([q(30)], [q(60)]), [header(0, 0, 1, 0), `    ~ update ${QUEUE}  q`, "        inputs: visibilityTimeoutSeconds"]);
+        });
         it("the cluster's client subnets change: replaced, and the key to pin with its current value", () => {
             assert.deepStrictEqual(lines([cluster({ clientSubnets: ["a", "b"] })], [cluster({ clientSubnets: ["a", "b", "c"] })]), [
                 header(1, 0, 0, 0),
@@ -249,6 +328,14 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
                 "        note: the client subnets follow msk-lambda:cluster.azCount (default: the network's AZ count when it is 2, else 3): to keep this cluster, pin msk-lambda:cluster.azCount to 2 in the stack file",
                 ...FAILS(1),
             ]);
+        });
+        it("the client subnets among other changes: the note too", () => {
+            const out = lines(
+                [cluster({ clientSubnets: ["a", "b"] }, { kafkaVersion: "3.6.0" })],
+                [cluster({ clientSubnets: ["a", "b", "c"] }, { kafkaVersion: "3.7.x" })],
+            );
+            assert.deepStrictEqual(out.slice(3, 4), ["        inputs: brokerNodeGroupInfo.clientSubnets, kafkaVersion"]);
+            assert.strictEqual(out.filter((l) => l.includes("pin msk-lambda:cluster.azCount to 2 in the stack file")).length, 1);
         });
         it("client subnets where the base had none: the key to pin, with no value", () => {
             assert.deepStrictEqual(lines([cluster({})], [cluster({ clientSubnets: ["a", "b", "c"] })]).slice(6, 7), [
@@ -282,6 +369,22 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
                 "        fails: the cluster is created with multi-VPC connectivity (brokerNodeGroupInfo.connectivityInfo.vpcConnectivity), which MSK refuses while it creates a cluster: deploy it without msk-lambda:cluster.crossAccountConsumers first, then add them (an in-place update)",
                 ...FAILS(1),
             ]);
+        });
+        it("multi-VPC connectivity with SASL/IAM or SASL/SCRAM fails on create too; with every scheme off it does not", () => {
+            const created = (clientAuthentication: unknown) =>
+                lines([], [cluster({ connectivityInfo: { vpcConnectivity: { clientAuthentication } } })]).slice(1, 2);
+            const fails = [`    + create ${CLUSTER}  k  [FAILS ON APPLY]`];
+            assert.deepStrictEqual(created({ sasl: { iam: true } }), fails);
+            assert.deepStrictEqual(created({ sasl: { scram: true } }), fails);
+            assert.deepStrictEqual(created({ tls: false }), [`    + create ${CLUSTER}  k`]);
+            assert.deepStrictEqual(created({ tls: false, sasl: { iam: false, scram: false } }), [`    + create ${CLUSTER}  k`]);
+        });
+        it("a cluster replaced first-deleted with multi-VPC connectivity on fails as a create does", () => {
+            const on = (groups: string[]) =>
+                cluster({ securityGroups: groups, connectivityInfo: { vpcConnectivity: { clientAuthentication: { tls: true } } } });
+            const out = lines([on(["sg-1"])], [on(["sg-2"])], { headOptions: { k: { deleteBeforeReplace: true } } });
+            assert.deepStrictEqual(out.slice(1, 2), [`    +- replace ${CLUSTER}  k  [FAILS ON APPLY]  [STATEFUL]`]);
+            assert.match(out[4], /^ {8}fails: the cluster is created with multi-VPC connectivity/);
         });
     });
 
@@ -333,6 +436,36 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
                 ...STATEFUL([CLUSTER, "k"]),
             ]);
         });
+        it("the inputs updated because of a replacement carry no reason to replace (the --json diff)", () => {
+            const d = diff(stack("10.0.0.0/16"), stack("10.1.0.0/16"));
+            const updated = d.changes.filter((c) => c.op === "update").map((c) => [c.name, c.changed, c.replaceBecause]);
+            assert.deepStrictEqual(updated, [
+                ["u", ["vpc"], []],
+                ["f", ["vpcConfig"], []],
+            ]);
+        });
+        it("a new subnet in the replaced VPC is created, not replaced", () => {
+            const out = lines([vpc("10.0.0.0/16")], [vpc("10.1.0.0/16"), subnet("c", "10.1.3.0/24")]);
+            assert.deepStrictEqual(out.slice(0, 1).concat(out.slice(4)), [header(1, 0, 0, 1), `    + create ${SUBNET}  c`]);
+        });
+        it("a subnet updated in place (not replaced) replaces nothing that refers to it", () => {
+            const tagged = (name: string): DocResource => ({
+                ...subnet("a", "10.0.1.0/24"),
+                inputs: { ...subnet("a", "10.0.1.0/24").inputs, tags: { Name: name } },
+            });
+            assert.deepStrictEqual(lines([vpc("10.0.0.0/16"), tagged("x"), cluster], [vpc("10.0.0.0/16"), tagged("y"), cluster]), [
+                header(0, 0, 1, 0),
+                `    ~ update ${SUBNET}  a`,
+                "        inputs: tags.Name",
+            ]);
+        });
+        it("a subnet replaced for its own change and for its VPC's: the cluster names it once", () => {
+            const out = lines([vpc("10.0.0.0/16"), subnet("a", "10.0.1.0/24"), cluster], [vpc("10.1.0.0/16"), subnet("a", "10.1.1.0/24"), cluster]);
+            assert.deepStrictEqual(out.slice(1, 3), [
+                `    +- replace ${CLUSTER}  k  [STATEFUL]`,
+                `        because brokerNodeGroupInfo refers to ${SUBNET} a, which is replaced (create-only: brokerNodeGroupInfo.azDistribution, brokerNodeGroupInfo.clientSubnets, brokerNodeGroupInfo.securityGroups)`,
+            ]);
+        });
     });
 
     describe("stateful resources: what is lost, retainOnDelete, protect", () => {
@@ -350,6 +483,15 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
                 "        note: protect is set: pulumi up refuses this until protection is lifted (pulumi state unprotect)",
                 "    - delete aws:dynamodb/table:Table  tbl",
                 "        note: retainOnDelete: the resource leaves the stack but is kept in AWS",
+            ]);
+        });
+        it("a retained table replaced (not deleted) still loses its items", () => {
+            const t = (hashKey: string): DocResource => ({ type: "aws:dynamodb/table:Table", name: "tbl", inputs: { name: "t", hashKey }, retain: true });
+            assert.deepStrictEqual(lines([t("a")], [t("b")]).slice(1, 5), [
+                "    +- replace aws:dynamodb/table:Table  tbl  [STATEFUL]",
+                "        because hashKey changed (create-only)",
+                "        inputs: hashKey",
+                "        DynamoDB table replaced: the table and every item in it are deleted",
             ]);
         });
         it("a --allow-replace that names nothing stateful is a note; one by URN that does is used", () => {
@@ -374,6 +516,16 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
         ];
         it("6 → 3 partitions: the update would fail, keep 6 or more", () => {
             assert.deepStrictEqual(lines([topic(6, 3)], [topic(3, 3)]), shrunk);
+        });
+        it("a topic replaced on another cluster with fewer partitions: what the replacement loses, not a shrink", () => {
+            const t = (clusterArn: string, partitionCount: number): DocResource => ({
+                type: TOPIC,
+                name: "t",
+                inputs: { name: "orders", clusterArn, partitionCount },
+            });
+            assert.deepStrictEqual(lines([t("arn:k1", 6)], [t("arn:k2", 3)]).slice(4, 5), [
+                "        Kafka topic replaced: the topic and all its records are deleted; consumer groups' committed offsets no longer match the new topic's",
+            ]);
         });
         it("6 → 3 partitions with no replication factor in the plan: the same, no replication change", () => {
             assert.deepStrictEqual(lines([topic(6)], [topic(3)]), shrunk);
