@@ -580,6 +580,27 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
             assert.deepStrictEqual(flag(0), [`    +- replace ${SECRET}  s  [STATEFUL]`]);
             assert.deepStrictEqual(flag(7), [`    +- replace ${SECRET}  s  [FAILS ON APPLY]  [STATEFUL]`]);
         });
+        it("a name not known yet ([unknown]) or hidden ([secret]) is no verdict", () => {
+            for (const name of ["[unknown]", "[secret]"]) {
+                const t = (replicationFactor: number): DocResource => ({ type: TOPIC, name: "t", inputs: { name, clusterArn: "arn:k1", replicationFactor } });
+                assert.deepStrictEqual(lines([t(3)], [t(2)]).slice(1, 2), [`    +- replace ${TOPIC}  t  [STATEFUL]`], name);
+            }
+        });
+        it("a security group renamed is created before the old one is deleted: the function that stays on it does not stop that", () => {
+            const sg = (name: string): DocResource => ({ type: "aws:ec2/securityGroup:SecurityGroup", name: "sg", inputs: { name, vpcId: "vpc-1" } });
+            const f: DocResource = {
+                type: FUNCTION,
+                name: "f",
+                inputs: { name: "f", vpcConfig: { securityGroupIds: ["sg"] } },
+                deps: { vpcConfig: ["aws:ec2/securityGroup:SecurityGroup|sg"] },
+            };
+            assert.deepStrictEqual(lines([sg("a"), f], [sg("b"), f]).slice(1, 2), ["    +- replace aws:ec2/securityGroup:SecurityGroup  sg"]);
+        });
+        it("a queue renamed and deleted first: its old name is no matter", () => {
+            const q = (name: string, fifoQueue: boolean): DocResource => ({ type: QUEUE, name: "q", inputs: { name, fifoQueue } });
+            const out = lines([q("dlq", false)], [q("dlq2", true)], { headOptions: { q: { deleteBeforeReplace: true } } });
+            assert.deepStrictEqual(out.slice(1, 2), [`    +- replace ${QUEUE}  q  [STATEFUL]`]);
+        });
     });
 
     describe("a name a resource this update deletes still holds (nameTakenFromDeleted)", () => {
@@ -631,6 +652,30 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
             const out = lines([q("a", long)], [q("b", long)]);
             const shown = `${"y".repeat(117)}...`;
             assert.deepStrictEqual([out[3], out[5]], [TAKEN_NOTE("name", shown, `${QUEUE} b`), TAKEN("name", shown, `${QUEUE} a`, "deletes")]);
+        });
+        it("a queue deleted and another created under another name: no collision", () => {
+            assert.deepStrictEqual(lines([q("a", "dlq")], [q("b", "other")]).slice(3), [`    + create ${QUEUE}  b`, ...STATEFUL([QUEUE, "a"])]);
+        });
+        it("names not known yet or hidden are no collision", () => {
+            for (const name of ["[unknown]", "[secret]"])
+                assert.deepStrictEqual(lines([q("a", name)], [q("b", name)]).slice(3, 4), [`    + create ${QUEUE}  b`], name);
+        });
+        it("a topic deleted and one of its name created: a collision on its cluster, not on another cluster nor on a cluster this update replaces", () => {
+            const cluster = (groups: string[]): DocResource => ({ type: CLUSTER, name: "k", inputs: { brokerNodeGroupInfo: { securityGroups: groups } } });
+            const t = (name: string, clusterArn: string): DocResource => ({
+                type: TOPIC,
+                name,
+                inputs: { name: "orders", clusterArn },
+                deps: { clusterArn: [`${CLUSTER}|k`] },
+            });
+            const created = (base: DocResource[], head: DocResource[]) => lines(base, head).find((l) => l.includes(`create ${TOPIC}`));
+            assert.strictEqual(created([cluster(["sg"]), t("a", "arn:k1")], [cluster(["sg"]), t("b", "arn:k1")]), `    + create ${TOPIC}  b  [FAILS ON APPLY]`);
+            assert.strictEqual(created([cluster(["sg"]), t("a", "arn:k1")], [cluster(["sg"]), t("b", "arn:k2")]), `    + create ${TOPIC}  b`);
+            assert.strictEqual(created([cluster(["sg"]), t("a", "arn:k1")], [cluster(["sg-2"]), t("b", "arn:k1")]), `    + create ${TOPIC}  b`);
+        });
+        it("a provisioned cluster deleted and another created under its name: the same type, no word of namespaces", () => {
+            const k = (name: string): DocResource => ({ type: CLUSTER, name, inputs: { clusterName: "kafka" } });
+            assert.deepStrictEqual(lines([k("a")], [k("b")]).slice(5, 6), [TAKEN("clusterName", "kafka", `${CLUSTER} a`, "deletes")]);
         });
         it("an MSK Serverless cluster deleted and a provisioned one created under its name: one namespace", () => {
             const out = lines(
