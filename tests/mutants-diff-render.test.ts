@@ -689,4 +689,89 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
             ]);
         });
     });
+
+    // Kept after the cases above so that Stryker's incremental run re-tests only what these reach.
+    describe("what the first measured run left (bench/mutation/plan-diff.md)", () => {
+        const SG_TYPE = "aws:ec2/securityGroup:SecurityGroup";
+
+        it("the stack, providers and components are not resources: adding them changes nothing", () => {
+            const f: DocResource = { type: FUNCTION, name: "f" };
+            const head: DocResource[] = [{ type: "pulumi:providers:aws", name: "default" }, { type: "msk-lambda:index:Alerts", name: "alerts" }, f];
+            assert.deepStrictEqual(lines([f], head), [header(0, 0, 0, 0), "    no changes"]);
+        });
+        it("an --allow-replace that names another resource does not allow this one", () => {
+            const key = (keyUsage: string): DocResource => ({ type: "aws:kms/key:Key", name: "key", inputs: { keyUsage } });
+            const out = lines([key("ENCRYPT_DECRYPT")], [key("SIGN_VERIFY")], { allow: ["other"] });
+            assert.deepStrictEqual(out.slice(1, 2), ["    +- replace aws:kms/key:Key  key  [STATEFUL]"]);
+            assert.deepStrictEqual(out.slice(5), [
+                ...STATEFUL(["aws:kms/key:Key", "key"]),
+                'note: --allow-replace "other" names no resource that would be replaced or deleted',
+            ]);
+        });
+        it("a mapping moved to a new VPC connection to another cluster: another cluster", () => {
+            const conn = (name: string, targetClusterArn: string): DocResource => ({ type: CONNECTION, name, inputs: { targetClusterArn, vpcId: "vpc-1" } });
+            const on = (c: string, arn: string): DocResource => ({
+                type: MAPPING,
+                name: "m",
+                inputs: { eventSourceArn: arn, topics: ["orders"], amazonManagedKafkaEventSourceConfig: { consumerGroupId: "g1" } },
+                deps: { eventSourceArn: [`${CONNECTION}|${c}`] },
+            });
+            assert.deepStrictEqual(lines([conn("c", "arn:k/1"), on("c", "arn:conn/1")], [conn("d", "arn:k/2"), on("d", "arn:conn/2")]).slice(1, 2), [
+                `    +- replace ${MAPPING}  m  [STATEFUL]`,
+            ]);
+        });
+        it("a cluster created with connectivity settings but no multi-VPC block does not fail", () => {
+            const k: DocResource = { type: CLUSTER, name: "k", inputs: { brokerNodeGroupInfo: { connectivityInfo: { publicAccess: { type: "DISABLED" } } } } };
+            assert.deepStrictEqual(lines([], [k]), [header(0, 0, 0, 1), `    + create ${CLUSTER}  k`]);
+        });
+        it("a name of exactly 120 characters is shown whole", () => {
+            const name = "z".repeat(120);
+            const c = (info: Record<string, unknown>): DocResource => ({ type: CLUSTER, name: "k", inputs: { clusterName: name, ...info } });
+            assert.deepStrictEqual(lines([c({})], [c({ brokerNodeGroupInfo: { securityGroups: ["x"] } })]).slice(4, 5), [CONFLICT("clusterName", name)]);
+            const q = (resource: string): DocResource => ({ type: QUEUE, name: resource, inputs: { name } });
+            assert.deepStrictEqual(lines([q("a")], [q("b")]).slice(5, 6), [TAKEN("name", name, `${QUEUE} a`, "deletes")]);
+        });
+        it("queues the provider names (no name in the plan) do not collide", () => {
+            const q = (resource: string): DocResource => ({ type: QUEUE, name: resource, inputs: { fifoQueue: false } });
+            assert.deepStrictEqual(lines([q("a")], [q("b")]).slice(3, 4), [`    + create ${QUEUE}  b`]);
+        });
+        it("topics on a cluster not known yet do not collide", () => {
+            const t = (name: string): DocResource => ({ type: TOPIC, name, inputs: { name: "orders", clusterArn: "[unknown]" } });
+            assert.deepStrictEqual(lines([t("a")], [t("b")]).slice(3, 4), [`    + create ${TOPIC}  b`]);
+        });
+        it("a topic given its cluster's ARN as a string collides; one on a cluster this update creates does not", () => {
+            const t = (name: string, deps?: Record<string, string[]>): DocResource => ({
+                type: TOPIC,
+                name,
+                inputs: { name: "orders", clusterArn: "arn:k" },
+                deps,
+            });
+            const created = (base: DocResource[], head: DocResource[]) => lines(base, head).find((l) => l.includes(`create ${TOPIC}`));
+            assert.strictEqual(created([t("a")], [t("b")]), `    + create ${TOPIC}  b  [FAILS ON APPLY]`);
+            const cluster = (name: string): DocResource => ({ type: CLUSTER, name, inputs: {} });
+            const on = (name: string, c: string) => t(name, { clusterArn: [`${CLUSTER}|${c}`] });
+            assert.strictEqual(created([cluster("k1"), on("a", "k1")], [cluster("k2"), on("b", "k2")]), `    + create ${TOPIC}  b`);
+        });
+        it("a queue replaced first-deleted under a new name frees its old name for another queue", () => {
+            const q = (resource: string, name: string, fifoQueue = false): DocResource => ({ type: QUEUE, name: resource, inputs: { name, fifoQueue } });
+            const out = lines([q("a", "dlq")], [q("a", "dlq2", true), q("b", "dlq")], { headOptions: { a: { deleteBeforeReplace: true } } });
+            assert.deepStrictEqual(
+                out.filter((l) => l.startsWith("    +")),
+                [`    +- replace ${QUEUE}  a  [STATEFUL]`, `    + create ${QUEUE}  b`],
+            );
+        });
+        it("a security group replaced first-deleted while two functions stay on it: both named", () => {
+            const sg = (description: string): DocResource => ({ type: SG_TYPE, name: "sg", inputs: { name: "kafka-sg", vpcId: "vpc-1", description } });
+            const fn = (name: string): DocResource => ({
+                type: FUNCTION,
+                name,
+                inputs: { name, vpcConfig: { securityGroupIds: ["sg"] } },
+                deps: { vpcConfig: [`${SG_TYPE}|sg`] },
+            });
+            const out = lines([sg("a"), fn("f"), fn("g")], [sg("b"), fn("f"), fn("g")]);
+            assert.deepStrictEqual(out.slice(4, 5), [
+                `        fails: the old resource is deleted first, but EC2 does not delete a security group a network interface uses (DependencyViolation): ${FUNCTION} f, ${FUNCTION} g still refers to it; give it a name that changes with the create-only inputs`,
+            ]);
+        });
+    });
 });
