@@ -33,6 +33,7 @@ export default {
         spec: testFiles([
             "tests/mutants-plan.test.ts",
             "tests/mutants-diff.test.ts",
+            "tests/mutants-diff-render.test.ts",
             "tests/replacements.test.ts",
             "tests/retention.test.ts",
             "tests/consumer-config.test.ts",
