@@ -87,6 +87,14 @@ function mappingConsequence(
             danger: `the topic changes (${oldTopics} -> ${newTopics}) under consumer group ${newGroup}: the group has no offsets on the new topic and starts at ${startWords}; the old topic's unread records are left behind`,
         };
     }
+    if (oldGroup === undefined && newGroup === undefined) {
+        // Without a consumerGroupId Lambda names the group after the mapping's UUID (Lambda developer guide, "Using
+        // Amazon MSK as an event source": the group name matches the event source mapping's UUID); a new mapping has a
+        // new UUID, so a new group.
+        return {
+            danger: `the consumer group is generated from the mapping's UUID, which the new mapping does not keep: the new group has no committed offsets and starts at ${startWords}; set consumerGroupId to keep the group across replacements`,
+        };
+    }
     return {
         note: `${sameClusterBecause ? `${sameClusterBecause}: ` : ""}consumer group ${newGroup ?? "(generated)"} is kept: the new mapping resumes from the group's committed offsets (Lambda ignores startingPosition for an existing group), after a pause while it is deleted and created`,
     };
@@ -258,7 +266,8 @@ function topicShrinks(changes: Changes, before: Map<string, Resource>, headByUrn
             { partitionCount: old.partitionCount, replicationFactor: rf },
             { partitionCount: now.partitionCount, replicationFactor: rf },
         );
-        if (problems.length) c.danger = `${problems.join("; ")}: the update would fail; keep ${old.partitionCount} or more partitions`;
+        // Kafka cannot remove partitions (MSK API Reference, UpdateTopic): the update fails, whatever --allow-replace says.
+        if (problems.length) c.fails ??= `${problems.join("; ")}: the update would fail; keep ${old.partitionCount} or more partitions`;
     }
 }
 

@@ -141,6 +141,17 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
                 ),
             );
         });
+        it("replaced with no consumerGroupId on either side: the group is named after the mapping's UUID, so it is new", () => {
+            assert.deepStrictEqual(
+                lines([mapping({})], [mapping({ startingPosition: "TRIM_HORIZON" })])
+                    .slice(1, 2)
+                    .concat(lines([mapping({})], [mapping({ startingPosition: "TRIM_HORIZON" })]).slice(4, 5)),
+                [
+                    `    +- replace ${MAPPING}  m  [STATEFUL]`,
+                    "        the consumer group is generated from the mapping's UUID, which the new mapping does not keep: the new group has no committed offsets and starts at TRIM_HORIZON: it re-reads the topic from its oldest retained record, so records the old group already processed are processed again; set consumerGroupId to keep the group across replacements",
+                ],
+            );
+        });
         it("another cluster with no group in the plan: (generated)", () => {
             assert.deepStrictEqual(lines([mapping({})], [mapping({ eventSourceArn: "arn:c2" })]).slice(4, 5), [
                 `        the mapping moves to another (or a new) cluster: consumer group (generated) has no committed offsets there and starts at ${LATEST}`,
@@ -304,7 +315,7 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
                 inputs: { functionName: "f", topics: ["orders"], selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: servers } } },
             });
             assert.deepStrictEqual(lines([source("a:9092")], [source("b:9092")]).slice(1, 4), [
-                `    +- replace ${MAPPING}  m`,
+                `    +- replace ${MAPPING}  m  [STATEFUL]`,
                 "        because selfManagedEventSource.endpoints.KAFKA_BOOTSTRAP_SERVERS changed (create-only: selfManagedEventSource)",
                 "        inputs: selfManagedEventSource.endpoints.KAFKA_BOOTSTRAP_SERVERS",
             ]);
@@ -509,13 +520,16 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
         });
         const shrunk = [
             header(0, 0, 1, 0),
-            `    ~ update ${TOPIC}  t  [STATEFUL]`,
+            `    ~ update ${TOPIC}  t  [FAILS ON APPLY]`,
             "        inputs: partitionCount",
-            "        topic t: partitions 6 → 3: Kafka cannot remove partitions: the update would fail; keep 6 or more partitions",
-            ...STATEFUL([TOPIC, "t"]),
+            "        fails: topic t: partitions 6 → 3: Kafka cannot remove partitions: the update would fail; keep 6 or more partitions",
+            ...FAILS(1),
         ];
         it("6 → 3 partitions: the update would fail, keep 6 or more", () => {
             assert.deepStrictEqual(lines([topic(6, 3)], [topic(3, 3)]), shrunk);
+        });
+        it("6 → 3 partitions named by --allow-replace: still blocked (an update that fails is not a loss to accept)", () => {
+            assert.deepStrictEqual(diff([topic(6, 3)], [topic(3, 3)], { allow: ["t"] }).blocked, [planUrn(TOPIC, "t")]);
         });
         it("a topic replaced on another cluster with fewer partitions: what the replacement loses, not a shrink", () => {
             const t = (clusterArn: string, partitionCount: number): DocResource => ({

@@ -149,8 +149,8 @@ describe("offline plan against a base plan (--against, --allow-replace, exit 4)"
     it("flags a topic whose partitions would shrink (Kafka cannot remove partitions) and exits 4", () => {
         const run = runs.get("prod fewer partitions")!;
         assert.strictEqual(run.code, 4, run.stderr);
-        assert.match(run.stdout, /~ update aws:msk\/topic:Topic {2}\S*orders\S* {2}\[STATEFUL\]/);
-        assert.match(run.stdout, /partitions 24 → 12: Kafka cannot remove partitions: the update would fail; keep 24 or more partitions/);
+        assert.match(run.stdout, /~ update aws:msk\/topic:Topic {2}\S*orders\S* {2}\[FAILS ON APPLY\]/);
+        assert.match(run.stdout, /fails: .*partitions 24 → 12: Kafka cannot remove partitions: the update would fail; keep 24 or more partitions/);
     });
 
     it("follows a VPC replacement to the subnets and the cluster, adds the diff to --json, and honours --allow-replace by name and URN", () => {
