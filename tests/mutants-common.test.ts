@@ -187,12 +187,13 @@ describe("rules/common.ts: what every policy's wrapper guarantees (issue 21)", (
             });
             const given = recorder();
             const one = { type: "aws:kms/key:Key", urn: "urn:k", name: "k", props: {} };
-            p.validateStack({ resources: [one, one], getConfig: () => ({}) } as unknown as StackValidationArgs, given.report);
+            const validate = p.validateStack as (a: unknown, r: ReportViolation) => void;
+            validate({ resources: [one, one], getConfig: () => ({}) } as unknown as StackValidationArgs, given.report);
             assert.deepStrictEqual(seen, [2]);
             assert.deepStrictEqual(given.sent, []);
             const orphan = recorder();
             const placeholder = { type: PLACEHOLDER_TYPE, urn: "urn:none", name: "none", props: {} };
-            p.validateStack({ resources: [placeholder], getConfig: () => ({}) } as unknown as StackValidationArgs, orphan.report);
+            validate({ resources: [placeholder], getConfig: () => ({}) } as unknown as StackValidationArgs, orphan.report);
             assert.deepStrictEqual(seen, [2]);
             assert.strictEqual(orphan.sent.length, 1);
             assert.match(orphan.sent[0].message, /could not judge this stack/);
