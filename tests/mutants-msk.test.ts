@@ -99,6 +99,7 @@ describe("rules/msk.ts: verdicts mutation testing found undecided (issue 21)", f
         const cases: [string, unknown, string[]][] = [
             ["no key", undefined, ["advisory cluster"]],
             ['an empty key ("")', "", ["advisory cluster"]],
+            ["a null key", null, ["advisory cluster"]],
             ["alias/aws/kafka", "alias/aws/kafka", ["advisory cluster"]],
             ["the alias by ARN", `arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/kafka`, ["advisory cluster"]],
             ["a customer key ARN", `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, []],
@@ -155,6 +156,9 @@ describe("rules/msk.ts: verdicts mutation testing found undecided (issue 21)", f
                 assert.deepStrictEqual(await verdict([cluster({ clientAuthentication: auth, ...WITH_CONFIG }), everyone(text)], P), expected);
             });
         }
+        it("a configuration outside the stack: passes (nothing to read)", async () => {
+            assert.deepStrictEqual(await verdict(cluster({ clientAuthentication: SCRAM, ...WITH_CONFIG }), P), []);
+        });
         it("a configuration ARN not known yet and no dependency: a note; with the configuration as a dependency: judged", async () => {
             const c = everyone("allow.everyone.if.no.acl.found=true");
             assert.deepStrictEqual(await verdict([cluster({ clientAuthentication: SCRAM, configurationInfo: { arn: UNKNOWN, revision: 1 } }), c], P), ["note"]);

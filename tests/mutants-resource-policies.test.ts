@@ -49,6 +49,7 @@ describe("rules/resource-policies.ts: verdicts mutation testing found undecided 
             ["Principal {CanonicalUser: not known yet}", { Principal: { CanonicalUser: UNKNOWN } }, ["note"]],
             ["Principal {AWS: [root, not known yet]}", { Principal: { AWS: [ROOT, UNKNOWN] } }, ["note"]],
             ['Principal {AWS: ["*", not known yet]}', { Principal: { AWS: ["*", UNKNOWN] } }, ["mandatory k"]],
+            ["Principal null", { Principal: null }, []],
             ['Effect Deny with Principal "*"', { Effect: "Deny", Principal: "*" }, []],
             ["Principal not known yet, with a narrowing condition", { Principal: UNKNOWN, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }, []],
         ];
@@ -70,6 +71,11 @@ describe("rules/resource-policies.ts: verdicts mutation testing found undecided 
             ["Null", { Null: { "aws:SourceAccount": "false" } }, ["mandatory k"]],
             ["Bool", { Bool: { "aws:SourceAccount": "true" } }, ["mandatory k"]],
             ["an operator's block not known yet", { StringEquals: UNKNOWN }, ["note"]],
+            [
+                "an operator's block null, and a concrete source ARN",
+                { StringEquals: null, ArnLike: { "aws:SourceArn": `arn:aws:sns:us-east-1:${ACCOUNT}:t` } },
+                [],
+            ],
             ["an operator's block a string", { StringEquals: "aws:SourceAccount" }, ["mandatory k"]],
             ["a key that does not name the caller (aws:UserAgent)", { StringEquals: { "aws:UserAgent": "x" } }, ["mandatory k"]],
             ["an empty list of accounts", { StringEquals: { "aws:SourceAccount": [] } }, ["mandatory k"]],
@@ -188,6 +194,7 @@ describe("rules/resource-policies.ts: verdicts mutation testing found undecided 
             ["s3.amazonaws.com with sourceAccount not known yet", { principal: "s3.amazonaws.com", sourceAccount: UNKNOWN }, ["note"]],
             ["principal not known yet", { principal: UNKNOWN }, ["note"]],
             ["principal an account", { principal: ACCOUNT }, []],
+            ["principal an account given as a number", { principal: Number(ACCOUNT) }, []],
         ];
         for (const [what, props, expected] of deputyCases) {
             it(`${DEPUTY}: ${what}: ${expected.join(", ") || "passes"}`, async () => {
