@@ -8,6 +8,7 @@
 import * as assert from "assert";
 import { UnknownValueError, type ReportViolation, type ResourceValidationArgs, type StackValidationArgs } from "@pulumi/policy";
 import {
+    BOUNDED_REPORTS,
     config,
     forTypes,
     limitReports,
@@ -19,8 +20,9 @@ import {
     withBoundedReports,
     withExemptions,
 } from "../policies/rules/common";
-import { PLACEHOLDER_TYPE } from "../policies/lib/stack-once";
+import { PLACEHOLDER_TYPE, STACK_ONCE } from "../policies/lib/stack-once";
 import { UNKNOWN } from "../policies/lib/values";
+import { ACCOUNT, check, CLUSTER_ARN, res, secret } from "./helpers/pack";
 
 interface Sent {
     message: string;
@@ -172,6 +174,8 @@ describe("rules/common.ts: what every policy's wrapper guarantees (issue 21)", (
             const p = withBoundedReports({ name: "t", description: "d", enforcementLevel: "mandatory", validateResource: [tagged, tagged] });
             assert.ok(Array.isArray(p.validateResource) && p.validateResource.length === 2);
             assert.strictEqual((p.validateResource[0] as { __pulumiType?: string }).__pulumiType, "aws:kms/key:Key");
+            // The mark tests/pack-build.test.ts requires of every policy of the pack.
+            assert.strictEqual((p.validateResource[1] as { [BOUNDED_REPORTS]?: boolean })[BOUNDED_REPORTS], true);
             const single = withBoundedReports({ name: "t", description: "d", enforcementLevel: "mandatory", validateResource: tagged });
             assert.strictEqual((single.validateResource as { __pulumiType?: string }).__pulumiType, "aws:kms/key:Key");
         });
@@ -187,7 +191,9 @@ describe("rules/common.ts: what every policy's wrapper guarantees (issue 21)", (
             });
             const given = recorder();
             const one = { type: "aws:kms/key:Key", urn: "urn:k", name: "k", props: {} };
-            const validate = p.validateStack as (a: unknown, r: ReportViolation) => void;
+            const validate = p.validateStack as ((a: unknown, r: ReportViolation) => void) & { [BOUNDED_REPORTS]?: boolean; [STACK_ONCE]?: boolean };
+            // Marked bounded (tests/pack-build.test.ts) and able to take the request's shared resources (lib/stack-once.ts).
+            assert.ok(validate[BOUNDED_REPORTS] === true && validate[STACK_ONCE] === true);
             validate({ resources: [one, one], getConfig: () => ({}) } as unknown as StackValidationArgs, given.report);
             assert.deepStrictEqual(seen, [2]);
             assert.deepStrictEqual(given.sent, []);
@@ -308,6 +314,21 @@ describe("rules/common.ts: what every policy's wrapper guarantees (issue 21)", (
                 [["bad", undefined]],
             );
         });
+        it("a policy that is not exemptable applies no exemption; the wrapped check keeps its type tag", () => {
+            const urn = "urn:pulumi:s::p::aws:kms/key:Key::k";
+            const check = Object.assign((_a: ResourceValidationArgs, r: ReportViolation) => r("bad"), { __pulumiType: "aws:kms/key:Key" });
+            const p = withExemptions({ name: "t", description: "d", enforcementLevel: "mandatory", validateResource: check }, "it guards a secret");
+            assert.strictEqual((p.validateResource as { __pulumiType?: string }).__pulumiType, "aws:kms/key:Key");
+            const { report, sent } = recorder();
+            (p.validateResource as (a: unknown, r: ReportViolation) => void)(
+                resourceArgs({ urn, getConfig: <C>() => ({ exemptions: [exemption(urn)] }) as C }),
+                report,
+            );
+            assert.deepStrictEqual(
+                sent.map((s) => s.level),
+                [undefined],
+            );
+        });
         it("wraps each check of a list, and a stack policy (exemptions by the URN a diagnostic names)", () => {
             const base = { name: "t", description: "d", enforcementLevel: "mandatory" as const };
             const check = (_a: ResourceValidationArgs, r: ReportViolation) => r("bad");
@@ -321,6 +342,47 @@ describe("rules/common.ts: what every policy's wrapper guarantees (issue 21)", (
                 sent.map((s) => [s.urn, s.level]),
                 [[urn, "advisory"]],
             );
+        });
+    });
+
+    describe("no part of a secret in a message (the request's redactor)", function () {
+        this.timeout(60000);
+        const PLANTED = "hunter2-planted-secret";
+        it("a resource policy quoting a secret property: the violation, without the secret", async () => {
+            const c = res("aws:msk/cluster:Cluster", "cluster", {
+                clusterName: "c",
+                arn: CLUSTER_ARN,
+                clientAuthentication: { sasl: { iam: true } },
+                brokerNodeGroupInfo: { connectivityInfo: { publicAccess: { type: secret(`PUBLIC-${PLANTED}`) } } },
+            });
+            const d = (await check(c)).filter((x) => x.policy === "msk-no-public-access");
+            assert.deepStrictEqual(
+                d.map((x) => [x.enforcementLevel, x.urn]),
+                [["mandatory", c.urn]],
+            );
+            assert.ok(!d[0].message.includes("hunter2"), d[0].message);
+        });
+        it("a stack policy quoting a secret of the stack's second resource: the violation, without the secret", async () => {
+            const arn = `arn:aws:kafka:us-east-1:${ACCOUNT}:configuration/c/11111111-2222-3333-4444-555555555555-1`;
+            const c = res("aws:msk/cluster:Cluster", "cluster", {
+                clusterName: "c",
+                arn: CLUSTER_ARN,
+                kafkaVersion: "3.6.0",
+                clientAuthentication: { sasl: { iam: true } },
+                configurationInfo: { arn, revision: 1 },
+            });
+            const conf = res("aws:msk/configuration:Configuration", "config", {
+                name: "config",
+                arn,
+                serverProperties: "x=1",
+                kafkaVersions: [secret(`2.8.1-${PLANTED}`)],
+            });
+            const d = (await check([c, conf])).filter((x) => x.policy === "msk-configuration-kafka-version");
+            assert.deepStrictEqual(
+                d.map((x) => [x.enforcementLevel, x.urn]),
+                [["mandatory", c.urn]],
+            );
+            assert.ok(!d[0].message.includes("hunter2"), d[0].message);
         });
     });
 });
