@@ -94,6 +94,10 @@ describe("rules/common.ts: what every policy's wrapper guarantees (issue 21)", (
             l.report("y".repeat(MAX_MESSAGE_CHARS + 1), "u");
             assert.strictEqual(sent[0].message.length, MAX_MESSAGE_CHARS);
             assert.ok(sent[1].message.startsWith("y".repeat(MAX_MESSAGE_CHARS)) && !sent[1].message.includes("y".repeat(MAX_MESSAGE_CHARS + 1)));
+            // Two long messages that differ past the cut are still two diagnostics (each cut, each sent).
+            l.report("y".repeat(MAX_MESSAGE_CHARS + 2), "u");
+            l.report(`z${"y".repeat(MAX_MESSAGE_CHARS + 1)}`, "u");
+            assert.strictEqual(sent.length, 4);
         });
         it("passes a leveled (advisory) report on as an object with its level, bounded and deduplicated too", () => {
             const { report, sent } = recorder();
