@@ -36,6 +36,7 @@ interface Opts {
     statements?: object[];
     role?: Record<string, unknown>;
     mapping?: Record<string, unknown>;
+    /** The key's properties (default: arn, keyId and id); undefined values are left out. */
     key?: Record<string, unknown>;
     queue?: Record<string, unknown>;
 }
@@ -54,7 +55,8 @@ function consumer(opts: Opts = {}) {
         { role: [role] },
     );
     const fn = res("aws:lambda/function:Function", "fn", { name: "consumer", arn: FN_ARN, role: ROLE_ARN, timeout: 60 }, { role: [role] });
-    const key = res("aws:kms/key:Key", "key", { arn: KEY_ARN, keyId: KEY_ID, id: KEY_ID, enableKeyRotation: true, ...(opts.key ?? {}) });
+    const keyProps = { arn: KEY_ARN, keyId: KEY_ID, id: KEY_ID, enableKeyRotation: true, ...(opts.key ?? {}) };
+    const key = res("aws:kms/key:Key", "key", Object.fromEntries(Object.entries(keyProps).filter(([, v]) => v !== undefined)));
     const queue = res(
         "aws:sqs/queue:Queue",
         "failures",
@@ -131,6 +133,67 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
         it("an ARN of a service that is no destination (DynamoDB): destination-types on the mapping", async () => {
             const m = consumer({ mapping: { destinationConfig: { onFailure: { destinationArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/failures` } } } }).m;
             assert.deepStrictEqual(await named(m, P), [m.urn]);
+        });
+    });
+
+    describe("destination-key-policy", () => {
+        const P = "destination-key-policy";
+        const ADMIN_ONLY = doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/admin` }, Action: "kms:*", Resource: "*" }]);
+        const keyPolicy = (keyId: unknown, deps: Res[] = []) =>
+            res("aws:kms/keyPolicy:KeyPolicy", "key-policy", { keyId, policy: ADMIN_ONLY }, deps.length ? { keyId: deps } : {});
+        // The key's own policy is absent (AWS's default: delegates to IAM): only a KeyPolicy resource found for it refuses.
+        // (The queue names a key without an ARN by its id.)
+        const byId: [string, Record<string, unknown>, string][] = [
+            ["its keyId (the key has arn, keyId and id)", {}, KEY_ID],
+            ["its keyId alone", { arn: undefined, id: undefined }, KEY_ID],
+            ["its ARN alone", { keyId: undefined, id: undefined }, KEY_ARN],
+            ["its id alone", { arn: undefined, keyId: undefined }, KEY_ID],
+        ];
+        for (const [what, key, id] of byId) {
+            it(`a KeyPolicy resource naming the key by ${what}, allowing only an admin role: ${P} on the key`, async () => {
+                const c = consumer({ key, queue: "arn" in key ? { kmsMasterKeyId: KEY_ID } : {} });
+                assert.deepStrictEqual(await named([...c.all, keyPolicy(id)], P), [c.key.urn]);
+            });
+        }
+        it(`a KeyPolicy resource whose keyId is not known yet but depends on the key, allowing only an admin role: ${P} on the key`, async () => {
+            const c = consumer();
+            assert.deepStrictEqual(await named([...c.all, keyPolicy(UNKNOWN, [c.key])], P), [c.key.urn]);
+        });
+        const passing: [string, Record<string, unknown>][] = [
+            ['Principal "*"', { policy: doc([{ Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }]) }],
+            ['Principal { AWS: "*" }', { policy: doc([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:*", Resource: "*" }]) }],
+            ['policy "" (AWS\'s default)', { policy: "" }],
+            ["policy null (AWS's default)", { policy: null }],
+        ];
+        for (const [what, key] of passing) {
+            it(`a key policy with ${what}: passes`, async () => {
+                assert.deepStrictEqual(await named(consumer({ key }).all, P), []);
+            });
+        }
+        it(`a dead-letter queue of a function, whose key policy allows only an admin role: ${P} on the key`, async () => {
+            const c = consumer({ key: { policy: ADMIN_ONLY } });
+            const fn = res("aws:lambda/function:Function", "fn", { ...c.fn.props, deadLetterConfig: { targetArn: QUEUE_ARN } }, { role: [c.role] });
+            const stack = [c.role, c.policy, fn, c.key, c.queue];
+            assert.deepStrictEqual(await named(stack, P), [c.key.urn]);
+        });
+        it(`an async destination not known yet among a function and the queue (the function first): ${P} on the queue's key`, async () => {
+            const c = consumer({ key: { policy: ADMIN_ONLY } });
+            const next = res("aws:lambda/function:Function", "next", { name: "next", arn: UNKNOWN, role: ROLE_ARN }, { role: [c.role] });
+            const async = res(
+                "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+                "async",
+                { functionName: FN_ARN, destinationConfig: { onFailure: { destination: UNKNOWN } } },
+                { functionName: [c.fn], destinationConfig: [next, c.queue] },
+            );
+            assert.deepStrictEqual(await named([c.role, c.policy, c.fn, next, c.key, c.queue, async], P), [c.key.urn]);
+        });
+        it("a role whose ARN is not known yet, with a key policy allowing only an admin role: a preview note, no violation", async () => {
+            const c = consumer({ key: { policy: ADMIN_ONLY }, role: { arn: UNKNOWN } });
+            const d = of(await check(c.all), P);
+            assert.deepStrictEqual(
+                d.map((x) => x.enforcementLevel),
+                ["advisory"],
+            );
         });
     });
 });

@@ -33,6 +33,7 @@ describe("rules/error-handling.ts: verdicts mutation testing found undecided (is
             ["maximumRecordAgeInSeconds 604800 (the maximum)", { ...PROVISIONED, maximumRecordAgeInSeconds: 604800 }, false],
             ["maximumRecordAgeInSeconds 604801", { ...PROVISIONED, maximumRecordAgeInSeconds: 604801 }, true],
             ["maximumRecordAgeInSeconds -1 on demand (Lambda's default: no control)", { maximumRecordAgeInSeconds: -1 }, false],
+            ["maximumRecordAgeInSeconds 3600 alone on demand", { maximumRecordAgeInSeconds: 3600 }, true],
             ["maximumRetryAttempts 3 with provisionedPollerConfig null (on demand)", { provisionedPollerConfig: null, maximumRetryAttempts: 3 }, true],
             ["functionResponseTypes with one value not known yet", { ...PROVISIONED, functionResponseTypes: [UNKNOWN] }, false],
         ];
@@ -78,6 +79,14 @@ describe("rules/error-handling.ts: verdicts mutation testing found undecided (is
             ["plain http:// with a client certificate", https([{ type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: SECRET }], "http://registry:8081"), undefined, true],
             ["plain http:// with only a root CA certificate (no credentials)", https([{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: SECRET }], "http://registry:8081"), undefined, false],
         ];
+        it("a non-Kafka (SQS) mapping is not judged, even with a registry on demand", async () => {
+            const m = res(ESM, "q", {
+                eventSourceArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:in`,
+                functionName: "f",
+                amazonManagedKafkaEventSourceConfig: { schemaRegistryConfig: glue },
+            });
+            assert.deepStrictEqual(await named(m, P), []);
+        });
         for (const [what, cfg, extra, refused] of cases) {
             it(`${what}: ${refused ? `${P} on the mapping` : "passes"}`, async () => {
                 const m = registry(cfg, extra);
