@@ -196,4 +196,181 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
             );
         });
     });
+
+    describe("destination-encryption (rules/destinations.ts)", () => {
+        const P = "destination-encryption";
+        const BUCKET_ARN = "arn:aws:s3:::failures-bucket";
+        const key = () => res("aws:kms/key:Key", "key", { arn: KEY_ARN, keyId: KEY_ID, id: KEY_ID, enableKeyRotation: true });
+        const toArn = (destinationArn: unknown, deps: Res[] = []) =>
+            res(ESM, "m", { eventSourceArn: CLUSTER_ARN, topics: ["orders"], functionName: "f", destinationConfig: { onFailure: { destinationArn } } }, deps.length ? { destinationConfig: deps } : {});
+        const invoke = (onFailure: unknown, deps: Res[] = []) =>
+            res(
+                "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+                "async",
+                { functionName: "f", destinationConfig: { onFailure: { destination: onFailure } } },
+                deps.length ? { destinationConfig: deps } : {},
+            );
+        const queue = (kmsMasterKeyId: unknown, deps: Res[] = []) =>
+            res("aws:sqs/queue:Queue", "failures", { name: "failures", arn: QUEUE_ARN, kmsMasterKeyId }, deps.length ? { kmsMasterKeyId: deps } : {});
+        const bucket = (type: string, props: Record<string, unknown> = {}) => res(type, "bucket", { bucket: "failures-bucket", arn: BUCKET_ARN, ...props });
+        const sse = (type: string, b: Res, sseAlgorithm: unknown, kmsMasterKeyId: unknown, deps: Res[] = []) =>
+            res(
+                type,
+                "sse",
+                { bucket: "failures-bucket", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm, kmsMasterKeyId } }] },
+                { bucket: [b], ...(deps.length ? { rules: deps } : {}) },
+            );
+        // [what, the destination's resources (the first is the one named), the owner's destination value, refused]
+        type Case = [string, () => { target: Res; rest: Res[]; owner: (t: Res) => Res }, boolean];
+        const viaMapping = (arn: string) => (t: Res) => toArn(arn, [t]);
+        const cases: Case[] = [
+            [
+                "an SNS topic with a customer-managed key",
+                () => ({
+                    target: res("aws:sns/topic:Topic", "topic", { name: "failures", arn: `arn:aws:sns:us-east-1:${ACCOUNT}:failures`, kmsMasterKeyId: KEY_ARN }),
+                    rest: [key()],
+                    owner: viaMapping(`arn:aws:sns:us-east-1:${ACCOUNT}:failures`),
+                }),
+                false,
+            ],
+            [
+                "an EventBridge bus with a customer-managed key (async on-failure)",
+                () => ({
+                    target: res("aws:cloudwatch/eventBus:EventBus", "bus", { name: "failures", arn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/failures`, kmsKeyIdentifier: KEY_ARN }),
+                    rest: [key()],
+                    owner: (t) => invoke(`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/failures`, [t]),
+                }),
+                false,
+            ],
+            [
+                "a Lambda function of the stack (async on-failure): no key to judge",
+                () => ({
+                    target: res("aws:lambda/function:Function", "next", { name: "next", arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:next`, role: ROLE_ARN }),
+                    rest: [],
+                    owner: (t) => invoke(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:next`, [t]),
+                }),
+                false,
+            ],
+            ...(["aws:kms", "aws:kms:dsse"] as const).map(
+                (alg): Case => [
+                    `a BucketV2 with an ${alg} BucketServerSideEncryptionConfigurationV2`,
+                    () => {
+                        const b = bucket("aws:s3/bucketV2:BucketV2");
+                        return { target: b, rest: [key(), sse("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", b, alg, KEY_ARN)], owner: viaMapping(BUCKET_ARN) };
+                    },
+                    false,
+                ],
+            ),
+            ...(["aws:kms", "aws:kms:dsse"] as const).map(
+                (alg): Case => [
+                    `a Bucket with ${alg} in its own serverSideEncryptionConfiguration`,
+                    () => ({
+                        target: bucket("aws:s3/bucket:Bucket", {
+                            serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: alg, kmsMasterKeyId: KEY_ARN } } },
+                        }),
+                        rest: [key()],
+                        owner: viaMapping(BUCKET_ARN),
+                    }),
+                    false,
+                ],
+            ),
+            [
+                "a Bucket whose SSE resource's algorithm is AES256",
+                () => {
+                    const b = bucket("aws:s3/bucket:Bucket");
+                    return { target: b, rest: [sse("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", b, "AES256", undefined)], owner: viaMapping(BUCKET_ARN) };
+                },
+                true,
+            ],
+            ...[`arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/sqs`, "alias/aws/sqs", "", null].map(
+                (value): Case => [`a queue whose key is ${JSON.stringify(value)} (AWS-managed or none)`, () => ({ target: queue(value), rest: [], owner: viaMapping(QUEUE_ARN) }), true],
+            ),
+            [
+                "a queue whose key is not known yet but depends on a key of the stack",
+                () => {
+                    const k = key();
+                    return { target: queue(UNKNOWN, [k]), rest: [k], owner: viaMapping(QUEUE_ARN) };
+                },
+                false,
+            ],
+        ];
+        for (const [what, make, refused] of cases) {
+            it(`${what}: ${refused ? `${P} on it` : "passes"}`, async () => {
+                const { target, rest, owner } = make();
+                const d = of(await check([target, ...rest, owner(target)]), P);
+                // A pass is no diagnostic at all (not even a preview note).
+                assert.deepStrictEqual(
+                    d.map((x) => `${x.enforcementLevel} ${x.urn}`),
+                    refused ? [`mandatory ${target.urn}`] : [],
+                );
+            });
+        }
+        const notes: [string, () => Res[]][] = [
+            ["a destination ARN not known yet, with no dependency", () => [toArn(UNKNOWN)]],
+            ["a queue whose key is not known yet, with no dependency", () => [queue(UNKNOWN), toArn(QUEUE_ARN)]],
+            [
+                "a bucket whose own SSE algorithm and key are not known yet",
+                () => {
+                    const b = bucket("aws:s3/bucket:Bucket", { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN, kmsMasterKeyId: UNKNOWN } } } });
+                    return [b, toArn(BUCKET_ARN)];
+                },
+            ],
+            [
+                "a bucket whose SSE algorithm and key are not known yet",
+                () => {
+                    const b = bucket("aws:s3/bucket:Bucket");
+                    return [b, sse("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", b, UNKNOWN, UNKNOWN), toArn(BUCKET_ARN)];
+                },
+            ],
+        ];
+        for (const [what, stack] of notes) {
+            it(`${what}: a preview note, no violation`, async () => {
+                assert.deepStrictEqual(
+                    of(await check(stack()), P).map((x) => x.enforcementLevel),
+                    ["advisory"],
+                );
+            });
+        }
+    });
+
+    describe("s3-destination-protection (rules/destinations.ts)", () => {
+        const P = "s3-destination-protection";
+        const BUCKET_ARN = "arn:aws:s3:::failures-bucket";
+        const ALL = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+        /** A bucket destination, versioned by a BucketVersioning resource (or as `versioning` says) and blocking public access (or as `pab` says). */
+        function stack(opts: { type?: string; bucket?: Record<string, unknown>; versioning?: Res["type"] | null; status?: unknown; pab?: Record<string, unknown> }) {
+            const b = res(opts.type ?? "aws:s3/bucket:Bucket", "bucket", { bucket: "failures-bucket", arn: BUCKET_ARN, ...(opts.bucket ?? {}) });
+            const out: Res[] = [b];
+            if (opts.versioning !== null)
+                out.push(
+                    res(
+                        opts.versioning ?? "aws:s3/bucketVersioning:BucketVersioning",
+                        "v",
+                        { bucket: "failures-bucket", versioningConfiguration: { status: opts.status ?? "Enabled" } },
+                        { bucket: [b] },
+                    ),
+                );
+            out.push(res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", { bucket: "failures-bucket", ...ALL, ...(opts.pab ?? {}) }, { bucket: [b] }));
+            out.push(res(ESM, "m", { eventSourceArn: CLUSTER_ARN, topics: ["orders"], functionName: "f", destinationConfig: { onFailure: { destinationArn: BUCKET_ARN } } }));
+            return { b, all: out };
+        }
+        const cases: [string, Parameters<typeof stack>[0], "passes" | "refused" | "note"][] = [
+            ["a BucketV2 with no versioning", { type: "aws:s3/bucketV2:BucketV2", versioning: null }, "refused"],
+            ["versioned by a BucketVersioningV2", { versioning: "aws:s3/bucketVersioningV2:BucketVersioningV2" }, "passes"],
+            ["versioned by its own versioning.enabled", { versioning: null, bucket: { versioning: { enabled: true } } }, "passes"],
+            ["a versioning status not known yet", { status: UNKNOWN }, "note"],
+            ["a versioning status Suspended", { status: "Suspended" }, "refused"],
+            ["restrictPublicBuckets false", { pab: { restrictPublicBuckets: false } }, "refused"],
+            ["restrictPublicBuckets not known yet", { pab: { restrictPublicBuckets: UNKNOWN } }, "note"],
+        ];
+        for (const [what, opts, verdict] of cases) {
+            it(`${what}: ${verdict === "refused" ? `${P} on the bucket` : verdict === "note" ? "a preview note, no violation" : "passes"}`, async () => {
+                const s = stack(opts);
+                assert.deepStrictEqual(
+                    of(await check(s.all), P).map((x) => `${x.enforcementLevel} ${x.enforcementLevel === "mandatory" ? x.urn : ""}`),
+                    verdict === "passes" ? [] : verdict === "refused" ? [`mandatory ${s.b.urn}`] : ["advisory "],
+                );
+            });
+        }
+    });
 });
