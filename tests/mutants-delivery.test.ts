@@ -101,7 +101,8 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
     describe("destination-types", () => {
         const P = "destination-types";
         const PROV = { provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 3 } };
-        const toKafka = (props: Record<string, unknown>) => consumer({ mapping: { destinationConfig: { onFailure: { destinationArn: "kafka://orders-dlt" } }, ...props } }).m;
+        const toKafka = (props: Record<string, unknown>) =>
+            consumer({ mapping: { destinationConfig: { onFailure: { destinationArn: "kafka://orders-dlt" } }, ...props } }).m;
         it("kafka:// with provisionedPollerConfig null (on demand): destination-types on the mapping", async () => {
             const m = toKafka({ provisionedPollerConfig: null });
             assert.deepStrictEqual(await named(m, P), [m.urn]);
@@ -187,6 +188,11 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
             );
             assert.deepStrictEqual(await named([c.role, c.policy, c.fn, next, c.key, c.queue, async], P), [c.key.urn]);
         });
+        it(`a key of another account with no policy in the stack (AWS's default trusts only its own account): ${P} on the key; the same key in the role's account passes`, async () => {
+            const foreign = consumer({ key: { arn: FOREIGN_KEY_ARN, keyId: undefined, id: undefined }, queue: { kmsMasterKeyId: FOREIGN_KEY_ARN } });
+            assert.deepStrictEqual(await named(foreign.all, P), [foreign.key.urn]);
+            assert.deepStrictEqual(await named(consumer({ key: { keyId: undefined, id: undefined } }).all, P), []);
+        });
         it("a role whose ARN is not known yet, with a key policy allowing only an admin role: a preview note, no violation", async () => {
             const c = consumer({ key: { policy: ADMIN_ONLY }, role: { arn: UNKNOWN } });
             const d = of(await check(c.all), P);
@@ -202,7 +208,12 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
         const BUCKET_ARN = "arn:aws:s3:::failures-bucket";
         const key = () => res("aws:kms/key:Key", "key", { arn: KEY_ARN, keyId: KEY_ID, id: KEY_ID, enableKeyRotation: true });
         const toArn = (destinationArn: unknown, deps: Res[] = []) =>
-            res(ESM, "m", { eventSourceArn: CLUSTER_ARN, topics: ["orders"], functionName: "f", destinationConfig: { onFailure: { destinationArn } } }, deps.length ? { destinationConfig: deps } : {});
+            res(
+                ESM,
+                "m",
+                { eventSourceArn: CLUSTER_ARN, topics: ["orders"], functionName: "f", destinationConfig: { onFailure: { destinationArn } } },
+                deps.length ? { destinationConfig: deps } : {},
+            );
         const invoke = (onFailure: unknown, deps: Res[] = []) =>
             res(
                 "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
@@ -227,7 +238,11 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
             [
                 "an SNS topic with a customer-managed key",
                 () => ({
-                    target: res("aws:sns/topic:Topic", "topic", { name: "failures", arn: `arn:aws:sns:us-east-1:${ACCOUNT}:failures`, kmsMasterKeyId: KEY_ARN }),
+                    target: res("aws:sns/topic:Topic", "topic", {
+                        name: "failures",
+                        arn: `arn:aws:sns:us-east-1:${ACCOUNT}:failures`,
+                        kmsMasterKeyId: KEY_ARN,
+                    }),
                     rest: [key()],
                     owner: viaMapping(`arn:aws:sns:us-east-1:${ACCOUNT}:failures`),
                 }),
@@ -236,7 +251,11 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
             [
                 "an EventBridge bus with a customer-managed key (async on-failure)",
                 () => ({
-                    target: res("aws:cloudwatch/eventBus:EventBus", "bus", { name: "failures", arn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/failures`, kmsKeyIdentifier: KEY_ARN }),
+                    target: res("aws:cloudwatch/eventBus:EventBus", "bus", {
+                        name: "failures",
+                        arn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/failures`,
+                        kmsKeyIdentifier: KEY_ARN,
+                    }),
                     rest: [key()],
                     owner: (t) => invoke(`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/failures`, [t]),
                 }),
@@ -245,46 +264,56 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
             [
                 "a Lambda function of the stack (async on-failure): no key to judge",
                 () => ({
-                    target: res("aws:lambda/function:Function", "next", { name: "next", arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:next`, role: ROLE_ARN }),
+                    target: res("aws:lambda/function:Function", "next", {
+                        name: "next",
+                        arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:next`,
+                        role: ROLE_ARN,
+                    }),
                     rest: [],
                     owner: (t) => invoke(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:next`, [t]),
                 }),
                 false,
             ],
-            ...(["aws:kms", "aws:kms:dsse"] as const).map(
-                (alg): Case => [
-                    `a BucketV2 with an ${alg} BucketServerSideEncryptionConfigurationV2`,
-                    () => {
-                        const b = bucket("aws:s3/bucketV2:BucketV2");
-                        return { target: b, rest: [key(), sse("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", b, alg, KEY_ARN)], owner: viaMapping(BUCKET_ARN) };
-                    },
-                    false,
-                ],
-            ),
-            ...(["aws:kms", "aws:kms:dsse"] as const).map(
-                (alg): Case => [
-                    `a Bucket with ${alg} in its own serverSideEncryptionConfiguration`,
-                    () => ({
-                        target: bucket("aws:s3/bucket:Bucket", {
-                            serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: alg, kmsMasterKeyId: KEY_ARN } } },
-                        }),
-                        rest: [key()],
+            ...(["aws:kms", "aws:kms:dsse"] as const).map((alg): Case => [
+                `a BucketV2 with an ${alg} BucketServerSideEncryptionConfigurationV2`,
+                () => {
+                    const b = bucket("aws:s3/bucketV2:BucketV2");
+                    return {
+                        target: b,
+                        rest: [key(), sse("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", b, alg, KEY_ARN)],
                         owner: viaMapping(BUCKET_ARN),
+                    };
+                },
+                false,
+            ]),
+            ...(["aws:kms", "aws:kms:dsse"] as const).map((alg): Case => [
+                `a Bucket with ${alg} in its own serverSideEncryptionConfiguration`,
+                () => ({
+                    target: bucket("aws:s3/bucket:Bucket", {
+                        serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: alg, kmsMasterKeyId: KEY_ARN } } },
                     }),
-                    false,
-                ],
-            ),
+                    rest: [key()],
+                    owner: viaMapping(BUCKET_ARN),
+                }),
+                false,
+            ]),
             [
                 "a Bucket whose SSE resource's algorithm is AES256",
                 () => {
                     const b = bucket("aws:s3/bucket:Bucket");
-                    return { target: b, rest: [sse("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", b, "AES256", undefined)], owner: viaMapping(BUCKET_ARN) };
+                    return {
+                        target: b,
+                        rest: [sse("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", b, "AES256", undefined)],
+                        owner: viaMapping(BUCKET_ARN),
+                    };
                 },
                 true,
             ],
-            ...[`arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/sqs`, "alias/aws/sqs", "", null].map(
-                (value): Case => [`a queue whose key is ${JSON.stringify(value)} (AWS-managed or none)`, () => ({ target: queue(value), rest: [], owner: viaMapping(QUEUE_ARN) }), true],
-            ),
+            ...[`arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/sqs`, "alias/aws/sqs", "", null].map((value): Case => [
+                `a queue whose key is ${JSON.stringify(value)} (AWS-managed or none)`,
+                () => ({ target: queue(value), rest: [], owner: viaMapping(QUEUE_ARN) }),
+                true,
+            ]),
             [
                 "a queue whose key is not known yet but depends on a key of the stack",
                 () => {
@@ -311,7 +340,9 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
             [
                 "a bucket whose own SSE algorithm and key are not known yet",
                 () => {
-                    const b = bucket("aws:s3/bucket:Bucket", { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN, kmsMasterKeyId: UNKNOWN } } } });
+                    const b = bucket("aws:s3/bucket:Bucket", {
+                        serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN, kmsMasterKeyId: UNKNOWN } } },
+                    });
                     return [b, toArn(BUCKET_ARN)];
                 },
             ],
@@ -319,7 +350,11 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
                 "a bucket whose SSE algorithm and key are not known yet",
                 () => {
                     const b = bucket("aws:s3/bucket:Bucket");
-                    return [b, sse("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", b, UNKNOWN, UNKNOWN), toArn(BUCKET_ARN)];
+                    return [
+                        b,
+                        sse("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", b, UNKNOWN, UNKNOWN),
+                        toArn(BUCKET_ARN),
+                    ];
                 },
             ],
         ];
@@ -338,7 +373,13 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
         const BUCKET_ARN = "arn:aws:s3:::failures-bucket";
         const ALL = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
         /** A bucket destination, versioned by a BucketVersioning resource (or as `versioning` says) and blocking public access (or as `pab` says). */
-        function stack(opts: { type?: string; bucket?: Record<string, unknown>; versioning?: Res["type"] | null; status?: unknown; pab?: Record<string, unknown> }) {
+        function stack(opts: {
+            type?: string;
+            bucket?: Record<string, unknown>;
+            versioning?: Res["type"] | null;
+            status?: unknown;
+            pab?: Record<string, unknown>;
+        }) {
             const b = res(opts.type ?? "aws:s3/bucket:Bucket", "bucket", { bucket: "failures-bucket", arn: BUCKET_ARN, ...(opts.bucket ?? {}) });
             const out: Res[] = [b];
             if (opts.versioning !== null)
@@ -350,8 +391,22 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
                         { bucket: [b] },
                     ),
                 );
-            out.push(res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", { bucket: "failures-bucket", ...ALL, ...(opts.pab ?? {}) }, { bucket: [b] }));
-            out.push(res(ESM, "m", { eventSourceArn: CLUSTER_ARN, topics: ["orders"], functionName: "f", destinationConfig: { onFailure: { destinationArn: BUCKET_ARN } } }));
+            out.push(
+                res(
+                    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                    "pab",
+                    { bucket: "failures-bucket", ...ALL, ...(opts.pab ?? {}) },
+                    { bucket: [b] },
+                ),
+            );
+            out.push(
+                res(ESM, "m", {
+                    eventSourceArn: CLUSTER_ARN,
+                    topics: ["orders"],
+                    functionName: "f",
+                    destinationConfig: { onFailure: { destinationArn: BUCKET_ARN } },
+                }),
+            );
             return { b, all: out };
         }
         const cases: [string, Parameters<typeof stack>[0], "passes" | "refused" | "note"][] = [

@@ -50,12 +50,24 @@ describe("rules/error-handling.ts: verdicts mutation testing found undecided (is
         const grouped = (i: number, max?: unknown) =>
             msk({ provisionedPollerConfig: { minimumPollers: 1, ...(max === undefined ? {} : { maximumPollers: max }), pollerGroupName: "shared" } }, `m${i}`);
         it("100 mappings of one poller each (the most a group takes) pass; 11 at the default maximum are named on the group's last mapping", async () => {
-            assert.deepStrictEqual(await named(Array.from({ length: 100 }, (_, i) => grouped(i, 1)), P), []);
+            assert.deepStrictEqual(
+                await named(
+                    Array.from({ length: 100 }, (_, i) => grouped(i, 1)),
+                    P,
+                ),
+                [],
+            );
             const eleven = Array.from({ length: 11 }, (_, i) => grouped(i));
             assert.deepStrictEqual(await named(eleven, P), [eleven[10].urn]);
         });
         it("a mapping whose maximumPollers is not a number counts the default (200): 10 such pass, 11 are refused", async () => {
-            assert.deepStrictEqual(await named(Array.from({ length: 10 }, (_, i) => grouped(i, "1")), P), []);
+            assert.deepStrictEqual(
+                await named(
+                    Array.from({ length: 10 }, (_, i) => grouped(i, "1")),
+                    P,
+                ),
+                [],
+            );
             const eleven = Array.from({ length: 11 }, (_, i) => grouped(i, "1"));
             assert.deepStrictEqual(await named(eleven, P), [eleven[10].urn]);
         });
@@ -77,7 +89,12 @@ describe("rules/error-handling.ts: verdicts mutation testing found undecided (is
             ["HTTPS:// in capitals", https([{ type: "BASIC_AUTH", uri: SECRET }], "HTTPS://registry.example.com"), undefined, false],
             ["HTTP:// in capitals with BASIC_AUTH", https([{ type: "BASIC_AUTH", uri: SECRET }], "HTTP://registry:8081"), undefined, true],
             ["plain http:// with a client certificate", https([{ type: "CLIENT_CERTIFICATE_TLS_AUTH", uri: SECRET }], "http://registry:8081"), undefined, true],
-            ["plain http:// with only a root CA certificate (no credentials)", https([{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: SECRET }], "http://registry:8081"), undefined, false],
+            [
+                "plain http:// with only a root CA certificate (no credentials)",
+                https([{ type: "SERVER_ROOT_CA_CERTIFICATE", uri: SECRET }], "http://registry:8081"),
+                undefined,
+                false,
+            ],
         ];
         it("a non-Kafka (SQS) mapping is not judged, even with a registry on demand", async () => {
             const m = res(ESM, "q", {
