@@ -36,7 +36,7 @@ interface Opts {
     statements?: object[];
     role?: Record<string, unknown>;
     mapping?: Record<string, unknown>;
-    /** The key's properties (default: arn, keyId and id); undefined values are left out. */
+    /** The key's properties (default: arn, keyId and id); those set to undefined are left out. */
     key?: Record<string, unknown>;
     queue?: Record<string, unknown>;
 }
@@ -47,7 +47,7 @@ interface Opts {
  * violation (asserted below).
  */
 function consumer(opts: Opts = {}) {
-    const role = res("aws:iam/role:Role", "role", { name: "consumer-role", arn: ROLE_ARN, assumeRolePolicy: "{}", ...(opts.role ?? {}) });
+    const role = res("aws:iam/role:Role", "role", defined({ name: "consumer-role", arn: ROLE_ARN, assumeRolePolicy: "{}", ...(opts.role ?? {}) }));
     const policy = res(
         "aws:iam/rolePolicy:RolePolicy",
         "role-policy",
@@ -55,8 +55,7 @@ function consumer(opts: Opts = {}) {
         { role: [role] },
     );
     const fn = res("aws:lambda/function:Function", "fn", { name: "consumer", arn: FN_ARN, role: ROLE_ARN, timeout: 60 }, { role: [role] });
-    const keyProps = { arn: KEY_ARN, keyId: KEY_ID, id: KEY_ID, enableKeyRotation: true, ...(opts.key ?? {}) };
-    const key = res("aws:kms/key:Key", "key", Object.fromEntries(Object.entries(keyProps).filter(([, v]) => v !== undefined)));
+    const key = res("aws:kms/key:Key", "key", defined({ arn: KEY_ARN, keyId: KEY_ID, id: KEY_ID, enableKeyRotation: true, ...(opts.key ?? {}) }));
     const queue = res(
         "aws:sqs/queue:Queue",
         "failures",
@@ -79,6 +78,9 @@ function consumer(opts: Opts = {}) {
     );
     return { role, policy, fn, key, queue, m, all: [role, policy, fn, key, queue, m] as Res[] };
 }
+
+/** The properties without those set to undefined (left out, as a program that does not set them). */
+const defined = (props: Record<string, unknown>) => Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
 
 /** The mandatory verdicts of a stack: "policy urn", each once, sorted. */
 async function mandatory(stack: Res[]): Promise<string[]> {
@@ -192,6 +194,10 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
             const foreign = consumer({ key: { arn: FOREIGN_KEY_ARN, keyId: undefined, id: undefined }, queue: { kmsMasterKeyId: FOREIGN_KEY_ARN } });
             assert.deepStrictEqual(await named(foreign.all, P), [foreign.key.urn]);
             assert.deepStrictEqual(await named(consumer({ key: { keyId: undefined, id: undefined } }).all, P), []);
+        });
+        it("a role with no ARN, and a key policy delegating to IAM in the key's account: passes (the role is taken to be in the key's account)", async () => {
+            const root = doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]);
+            assert.deepStrictEqual(await named(consumer({ key: { policy: root }, role: { arn: undefined } }).all, P), []);
         });
         it("a role whose ARN is not known yet, with a key policy allowing only an admin role: a preview note, no violation", async () => {
             const c = consumer({ key: { policy: ADMIN_ONLY }, role: { arn: UNKNOWN } });
