@@ -199,6 +199,24 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
             const root = doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]);
             assert.deepStrictEqual(await named(consumer({ key: { policy: root }, role: { arn: undefined } }).all, P), []);
         });
+        it("a key with no ARN (its account not known) whose policy allows the role exactly Decrypt and GenerateDataKey: passes (no cross-account actions asked)", async () => {
+            const exact = doc([{ Effect: "Allow", Principal: { AWS: ROLE_ARN }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" }]);
+            const c = consumer({ key: { arn: undefined, policy: exact }, queue: { kmsMasterKeyId: KEY_ID } });
+            assert.deepStrictEqual(await named(c.all, P), []);
+        });
+        for (const partition of ["aws-us-gov", "aws-cn"]) {
+            it(`in the ${partition} partition, a key policy delegating to the account's root: passes`, async () => {
+                const keyArn = `arn:${partition}:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`;
+                const root = doc([{ Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]);
+                const c = consumer({
+                    role: { arn: `arn:${partition}:iam::${ACCOUNT}:role/consumer-role` },
+                    key: { arn: keyArn, policy: root },
+                    queue: { kmsMasterKeyId: keyArn },
+                    statements: [SEND, { ...USE_KEY, Resource: keyArn }],
+                });
+                assert.deepStrictEqual(await named(c.all, P), []);
+            });
+        }
         it("a role whose ARN is not known yet, with a key policy allowing only an admin role: a preview note, no violation", async () => {
             const c = consumer({ key: { policy: ADMIN_ONLY }, role: { arn: UNKNOWN } });
             const d = of(await check(c.all), P);
