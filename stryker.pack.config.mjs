@@ -24,6 +24,8 @@ const PACK_TESTS = [
     "mutants-common",
     "mutants-msk",
     "mutants-resource-policies",
+    "mutants-delivery",
+    "mutants-error-handling",
     "mutants-pack",
     "mutants-mapping",
     "mutants-network",
