@@ -126,6 +126,33 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
                 ["by a RolePolicyAttachment", () => [role(), res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "att", { role: "r", policyArn: P_ARN })]],
                 ["by a PolicyAttachment", () => [role(), res("aws:iam/policyAttachment:PolicyAttachment", "att", { roles: ["r"], policyArn: P_ARN })]],
             ];
+            // A first preview: the policy's ARN is not known yet, each reference is a property dependency.
+            const later = () => res(POLICY, "boundary", { arn: UNKNOWN, policy: doc([allow("*", "*")]) });
+            const dependent: [string, (b: Res) => Res[]][] = [
+                [
+                    "in the role's managedPolicyArns",
+                    (b) => [
+                        res(
+                            "aws:iam/role:Role",
+                            "r",
+                            { name: "r", permissionsBoundary: UNKNOWN, managedPolicyArns: [UNKNOWN] },
+                            { permissionsBoundary: [b], managedPolicyArns: [b] },
+                        ),
+                    ],
+                ],
+                [
+                    "by a RolePolicyAttachment",
+                    (b) => [
+                        res("aws:iam/role:Role", "r", { name: "r", permissionsBoundary: UNKNOWN }, { permissionsBoundary: [b] }),
+                        res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "att", { role: "r", policyArn: UNKNOWN }, { policyArn: [b] }),
+                    ],
+                ],
+            ];
+            for (const [how, more] of dependent)
+                it(`a first preview, also attached ${how} (property dependencies): a violation on the policy`, async () => {
+                    const b = later();
+                    assert.deepStrictEqual(await verdicts([b, ...more(b)]), ["iam-least-privilege mandatory boundary"]);
+                });
             for (const [how, more] of attachments)
                 it(`also attached ${how}: a violation on the policy`, async () => {
                     const b = boundary();
@@ -192,6 +219,13 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
                     const c = consumer({ statements: noKafkaCluster });
                     assert.deepStrictEqual(await verdicts([...c.all, cluster({ sasl: { iam } })]), [LACKS]);
                 });
+            it("sasl.iam not known yet: a preview note", async () => {
+                const c = consumer({ statements: noKafkaCluster });
+                assert.deepStrictEqual(await verdicts([...c.all, cluster({ sasl: { iam: UNKNOWN } })]), [
+                    "msk-consumer-role-least-privilege advisory note",
+                    "msk-mapping-role-permissions advisory note",
+                ]);
+            });
             it("clientAuthentication not known yet: a preview note", async () => {
                 const c = consumer({ statements: noKafkaCluster });
                 assert.deepStrictEqual(await verdicts([...c.all, cluster(UNKNOWN)]), [
@@ -243,9 +277,80 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
                 assert.deepStrictEqual(await verdicts(scram(KEY, [ENI, DESCRIBE, SECRET_GRANT])), [LACKS]);
                 assert.deepStrictEqual(await verdicts(scram(KEY, [ENI, DESCRIBE, SECRET_GRANT, allow("kms:Decrypt", KEY)])), []);
             });
+            it("the secret's ARN not known yet in the access configuration, the secret it depends on names it", async () => {
+                const secret = res("aws:secretsmanager/secret:Secret", "secret", { name: "AmazonMSK_orders", arn: SECRET_ARN });
+                const access = { sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: UNKNOWN }] };
+                const without = consumer({ statements: [ENI, DESCRIBE], mapping: access, mappingDeps: { sourceAccessConfigurations: [secret] } });
+                assert.deepStrictEqual(await verdicts([...without.all, secret]), [LACKS]);
+                const granted = consumer({ statements: [ENI, DESCRIBE, SECRET_GRANT], mapping: access, mappingDeps: { sourceAccessConfigurations: [secret] } });
+                assert.deepStrictEqual(await verdicts([...granted.all, secret]), []);
+            });
+            it("a customer alias outside the stack names no key the pack can see: no kms:Decrypt asked", async () => {
+                assert.deepStrictEqual(await verdicts(scram("alias/other-team", [ENI, DESCRIBE, SECRET_GRANT])), []);
+            });
+            const keyIn = (policy: unknown) =>
+                res("aws:kms/key:Key", "key", { arn: KEY, keyId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", enableKeyRotation: true, policy });
+            const delegating = doc([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]);
+            it("a key in the stack: kms:Decrypt on it is needed, and a Deny of it in its key policy refuses it", async () => {
+                assert.deepStrictEqual(await verdicts([...scram(KEY, [ENI, DESCRIBE, SECRET_GRANT]), keyIn(delegating)]), [LACKS]);
+                assert.deepStrictEqual(await verdicts([...scram(KEY, [ENI, DESCRIBE, SECRET_GRANT, allow("kms:Decrypt", KEY)]), keyIn(delegating)]), []);
+                const denying = doc([
+                    { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+                    { Effect: "Deny", Principal: { AWS: ROLE_ARN }, Action: "kms:Decrypt", Resource: "*" },
+                ]);
+                assert.deepStrictEqual(await verdicts([...scram(KEY, [ENI, DESCRIBE, SECRET_GRANT, allow("kms:Decrypt", KEY)]), keyIn(denying)]), [LACKS]);
+            });
+            it("a key in the stack whose key policy is not known yet: a preview note", async () => {
+                assert.deepStrictEqual(await verdicts([...scram(KEY, [ENI, DESCRIBE, SECRET_GRANT, allow("kms:Decrypt", KEY)]), keyIn(UNKNOWN)]), [
+                    "msk-mapping-role-permissions advisory note",
+                ]);
+            });
+            it("a secret policy not known yet: a preview note", async () => {
+                const stack = scram(undefined, [ENI, DESCRIBE, SECRET_GRANT]);
+                (stack[stack.length - 1].props as Record<string, unknown>).policy = UNKNOWN;
+                assert.deepStrictEqual(await verdicts(stack), ["msk-mapping-role-permissions advisory note"]);
+            });
             it("a key not known yet: a preview note", async () => {
                 assert.deepStrictEqual(await verdicts(scram(UNKNOWN, [ENI, DESCRIBE, SECRET_GRANT])), ["msk-mapping-role-permissions advisory note"]);
             });
+        });
+
+        const malformed: [string, string][] = [
+            ["a seventh ARN field", `${CLUSTER_ARN}:x`],
+            ["a fourth resource part", `${CLUSTER_ARN}/extra`],
+            ["no cluster name", `${KAFKA}:cluster//${UUID}`],
+            ["no cluster uuid", `${KAFKA}:cluster/shared/`],
+        ];
+        for (const [what, arn] of malformed)
+            it(`an eventSourceArn with ${what} names no cluster whose topic and group ARNs the pack could build: not judged`, async () => {
+                assert.deepStrictEqual(await verdicts(consumer({ mapping: { eventSourceArn: arn } }).all), []);
+            });
+
+        it("topics given as one string (not a list) names that topic", async () => {
+            assert.deepStrictEqual(await verdicts(consumer({ mapping: { topics: "orders" } }).all), []);
+        });
+
+        it("a mapping whose function is outside the stack is not judged, even in a first preview", async () => {
+            const cluster = res("aws:msk/cluster:Cluster", "cluster", { arn: UNKNOWN, clusterName: "shared" });
+            const m = res(ESM, "mapping", { eventSourceArn: UNKNOWN, topics: ["orders"], functionName: "elsewhere" }, { eventSourceArn: [cluster] });
+            assert.deepStrictEqual(await verdicts([cluster, m]), []);
+        });
+
+        it("without a consumerGroupId or uuid (Lambda generates the group): a grant on that one group does not serve it", async () => {
+            assert.deepStrictEqual(await verdicts(consumer({ mapping: { amazonManagedKafkaEventSourceConfig: undefined } }).all), [LACKS]);
+        });
+
+        it("a permissions boundary in the stack without kafka-cluster actions refuses them: a violation on the role", async () => {
+            const boundary = res(POLICY, "boundary", { arn: `arn:aws:iam::${ACCOUNT}:policy/boundary`, policy: doc([allow(["ec2:*", "kafka:*"], "*")]) });
+            const c = consumer({ role: { permissionsBoundary: boundary.props.arn } });
+            assert.deepStrictEqual(await verdicts([...c.all, boundary]), [LACKS]);
+        });
+        it("a permissions boundary not known yet: a preview note", async () => {
+            assert.deepStrictEqual(await verdicts(consumer({ role: { permissionsBoundary: UNKNOWN } }).all), ["msk-mapping-role-permissions advisory note"]);
+        });
+        it("a permissions boundary outside the stack: what the role's policies lack is not judged (the pack cannot read it)", async () => {
+            const c = consumer({ statements: [ENI, DESCRIBE], role: { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/central-boundary` } });
+            assert.deepStrictEqual(await verdicts(c.all), []);
         });
 
         it("one role serving two mappings on different topics: each mapping's needs are its own", async () => {
@@ -272,6 +377,16 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             const all = ["network-interface/eni-*", "subnet/subnet-*", "security-group/sg-*"];
             assert.deepStrictEqual(await verdicts(consumer({ statements: scoped(all) }).all), []);
             for (const left of all) assert.deepStrictEqual(await verdicts(consumer({ statements: scoped(all.filter((t) => t !== left)) }).all), [LACKS], left);
+            const noDescribeVpcs = [
+                allow(
+                    LAMBDA_ENI_ACTIONS.filter((a) => a !== "ec2:DescribeVpcs"),
+                    "*",
+                ),
+                DESCRIBE,
+                ...KAFKA_CLUSTER,
+                GROUP,
+            ];
+            assert.deepStrictEqual(await verdicts(consumer({ statements: noDescribeVpcs }).all), [LACKS], "ec2:DescribeVpcs (on *)");
         });
     });
 
@@ -306,6 +421,42 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
         });
         it("the access configurations not known yet: a preview note", async () => {
             assert.deepStrictEqual(await verdicts(selfManaged(UNKNOWN, [ENI])), ["msk-mapping-role-permissions advisory note"]);
+        });
+        it("an access configuration's type not known yet: a preview note", async () => {
+            assert.deepStrictEqual(await verdicts(selfManaged([SUBNET, { type: UNKNOWN, uri: "x" }], [ENI])), ["msk-mapping-role-permissions advisory note"]);
+        });
+        const badArns: [string, string][] = [
+            ["six fields", `arn:aws:lambda:us-east-1:${ACCOUNT}:function`],
+            ["no arn prefix", `xarn:aws:lambda:us-east-1:${ACCOUNT}:function:consumer`],
+            ["another service", `arn:aws:s3:us-east-1:${ACCOUNT}:function:consumer`],
+            ["no region", `arn:aws:lambda::${ACCOUNT}:function:consumer`],
+            ["no account", "arn:aws:lambda:us-east-1::function:consumer"],
+        ];
+        for (const [what, arn] of badArns)
+            it(`a function ARN with ${what} gives no account and region for the ec2 requests: a note, not a pass`, async () => {
+                assert.deepStrictEqual(await verdicts(selfManaged([SUBNET, GROUP_SG], [ENI], { arn })), ["msk-mapping-role-permissions advisory note"]);
+            });
+        it("ec2:CreateNetworkInterface scoped to the function's region and account serves it", async () => {
+            const scoped = [
+                allow(
+                    LAMBDA_ENI_ACTIONS.filter((a) => a !== "ec2:CreateNetworkInterface"),
+                    "*",
+                ),
+                allow("ec2:CreateNetworkInterface", `arn:aws:ec2:us-east-1:${ACCOUNT}:*`),
+            ];
+            assert.deepStrictEqual(await verdicts(selfManaged([SUBNET, GROUP_SG], scoped)), []);
+            assert.deepStrictEqual(await verdicts(selfManaged([SUBNET, GROUP_SG], scoped, { arn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:consumer` })), [
+                LACKS,
+            ]);
+        });
+        it("a self-managed mapping whose function is outside the stack is not judged, even in a first preview", async () => {
+            const m = res(ESM, "mapping", {
+                selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b-1.kafka.example.com:9092" } },
+                topics: ["orders"],
+                functionName: "elsewhere",
+                sourceAccessConfigurations: UNKNOWN,
+            });
+            assert.deepStrictEqual(await verdicts([m]), []);
         });
         it("a server root CA secret is read by Lambda for a self-managed mapping: secretsmanager:GetSecretValue on it is needed", async () => {
             const ca = { type: "SERVER_ROOT_CA_CERTIFICATE", uri: CA_ARN };
@@ -376,6 +527,13 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             const anyGroup = allow(["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], `${KAFKA}:group/shared/${UUID}/*`);
             const statements = [ENI, DESCRIBE, ...KAFKA_CLUSTER, anyGroup];
             assert.deepStrictEqual(await verdicts(consumer({ statements }).all), [BROAD]);
+            assert.deepStrictEqual(await verdicts(consumer({ statements, mapping: { amazonManagedKafkaEventSourceConfig: undefined } }).all), []);
+            // Lambda generated the group and the mapping exists (its uuid names the group): still Lambda's to name.
+            assert.deepStrictEqual(await verdicts(consumer({ statements, mapping: { amazonManagedKafkaEventSourceConfig: undefined, uuid: "u-1" } }).all), []);
+        });
+        it("a grant on every group with a non-empty name (`?*`) serves a group Lambda generates", async () => {
+            const anyNamed = allow(["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], `${KAFKA}:group/shared/${UUID}/?*`);
+            const statements = [ENI, DESCRIBE, ...KAFKA_CLUSTER, anyNamed];
             assert.deepStrictEqual(await verdicts(consumer({ statements, mapping: { amazonManagedKafkaEventSourceConfig: undefined } }).all), []);
         });
 
