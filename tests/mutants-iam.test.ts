@@ -95,6 +95,16 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             assert.deepStrictEqual(await verdicts([policy([grant])]), ["iam-least-privilege mandatory p"]);
             assert.deepStrictEqual(await verdicts([policy([grant, { Effect: "Deny", Action: "kafka-cluster:*", Resource: "*" }])]), []);
         });
+        it("every action but kafka-cluster and secretsmanager (Deny of those): a violation on the policy", async () => {
+            const deny = (Action: string) => ({ Effect: "Deny", Action, Resource: "*" });
+            assert.deepStrictEqual(await verdicts([policy([allow("*", "*"), deny("kafka-cluster:*"), deny("secretsmanager:*")])]), [
+                "iam-least-privilege mandatory p",
+            ]);
+        });
+        it("kafka-cluster:* on one cluster with a Deny of kafka-cluster:* on other clusters only: a violation on the policy", async () => {
+            const deny = { Effect: "Deny", Action: "kafka-cluster:*", Resource: "arn:aws:kafka:*:*:cluster/other/*" };
+            assert.deepStrictEqual(await verdicts([policy([allow("kafka-cluster:*", CLUSTER_ARN), deny])]), ["iam-least-privilege mandatory p"]);
+        });
         it("an action pattern that covers a future kafka-cluster action but not Connect (7 letters) is not every kafka-cluster action", async () => {
             // `????????*` needs at least 8 letters: kafka-cluster:Connect is not covered, so the catalogue is not.
             assert.deepStrictEqual(await verdicts([policy([allow("kafka-cluster:????????*", CLUSTER_ARN)])]), []);
@@ -353,6 +363,11 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             assert.deepStrictEqual(await verdicts(c.all), []);
         });
 
+        it("one role serving two mappings of one topic in different consumer groups: each group is its own need", async () => {
+            const c = consumer();
+            const other = mapping("mapping-2", c.fn, { amazonManagedKafkaEventSourceConfig: { consumerGroupId: "audit" } });
+            assert.deepStrictEqual(await verdicts([...c.all, other]), [LACKS]);
+        });
         it("one role serving two mappings on different topics: each mapping's needs are its own", async () => {
             const c = consumer();
             const other = mapping("mapping-2", c.fn, { topics: ["payments"] });
@@ -502,6 +517,10 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             it(`${what}: a violation on the role`, async () => {
                 assert.deepStrictEqual(await verdicts(consumer({ statements: [...GRANTS, ...extra] }).all), [BROAD]);
             });
+        it("iam:PutRolePolicy on every role, the role's own ARN not known yet: a violation on the role", async () => {
+            const c = consumer({ statements: [...GRANTS, allow("iam:PutRolePolicy", "arn:aws:iam::*:role/*")], role: { arn: UNKNOWN }, fn: { role: UNKNOWN } });
+            assert.deepStrictEqual(await verdicts(c.all), [BROAD]);
+        });
         it("iam:PassRole alone (no function it could create or change): no violation", async () => {
             assert.deepStrictEqual(await verdicts(consumer({ statements: [...GRANTS, allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/*`)] }).all), []);
         });
