@@ -336,6 +336,13 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
                 assert.deepStrictEqual(await verdicts(consumer({ mapping: { eventSourceArn: arn } }).all), []);
             });
 
+        for (const arn of [`x${CLUSTER_ARN}`, CLUSTER_ARN.replace(":kafka:", ":kafkax:")])
+            it(`an eventSourceArn ${arn.slice(0, 20)}... that depends on an MSK cluster but is no kafka ARN: not judged`, async () => {
+                const cluster = res("aws:msk/cluster:Cluster", "cluster", { arn: CLUSTER_ARN, clusterName: "shared" });
+                const c = consumer({ mapping: { eventSourceArn: arn }, mappingDeps: { eventSourceArn: [cluster] } });
+                assert.deepStrictEqual(await verdicts([...c.all, cluster]), []);
+            });
+
         it("topics given as one string (not a list) names that topic", async () => {
             assert.deepStrictEqual(await verdicts(consumer({ mapping: { topics: "orders" } }).all), []);
         });
