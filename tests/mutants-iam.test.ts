@@ -336,8 +336,8 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
                 assert.deepStrictEqual(await verdicts(consumer({ mapping: { eventSourceArn: arn } }).all), []);
             });
 
-        for (const arn of [`x${CLUSTER_ARN}`, CLUSTER_ARN.replace(":kafka:", ":kafkax:")])
-            it(`an eventSourceArn ${arn.slice(0, 20)}... that depends on an MSK cluster but is no kafka ARN: not judged`, async () => {
+        for (const arn of [`x${CLUSTER_ARN}`, CLUSTER_ARN.replace(":kafka:", ":kafkax:"), CLUSTER_ARN.replace(":cluster/", ":topic/")])
+            it(`an eventSourceArn ${arn.slice(0, 20)}... that depends on an MSK cluster but is no kafka cluster ARN: not judged`, async () => {
                 const cluster = res("aws:msk/cluster:Cluster", "cluster", { arn: CLUSTER_ARN, clusterName: "shared" });
                 const c = consumer({ mapping: { eventSourceArn: arn }, mappingDeps: { eventSourceArn: [cluster] } });
                 assert.deepStrictEqual(await verdicts([...c.all, cluster]), []);
