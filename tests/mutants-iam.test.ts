@@ -105,6 +105,11 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             const deny = { Effect: "Deny", Action: "kafka-cluster:*", Resource: "arn:aws:kafka:*:*:cluster/other/*" };
             assert.deepStrictEqual(await verdicts([policy([allow("kafka-cluster:*", CLUSTER_ARN), deny])]), ["iam-least-privilege mandatory p"]);
         });
+        it("kafka-cluster:* on one cluster beside ec2:Describe* on every resource: a violation on the policy", async () => {
+            assert.deepStrictEqual(await verdicts([policy([allow("kafka-cluster:*", CLUSTER_ARN), allow("ec2:Describe*", "*")])]), [
+                "iam-least-privilege mandatory p",
+            ]);
+        });
         it("an action pattern that covers a future kafka-cluster action but not Connect (7 letters) is not every kafka-cluster action", async () => {
             // `????????*` needs at least 8 letters: kafka-cluster:Connect is not covered, so the catalogue is not.
             assert.deepStrictEqual(await verdicts([policy([allow("kafka-cluster:????????*", CLUSTER_ARN)])]), []);
