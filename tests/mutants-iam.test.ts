@@ -221,6 +221,16 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             assert.deepStrictEqual(await verdicts([...c.all, cluster]), [LACKS]);
         });
 
+        it("a known eventSourceArn is the cluster judged, not another cluster the mapping depends on", async () => {
+            const other = res("aws:msk/cluster:Cluster", "other", {
+                arn: `${KAFKA}:cluster/other/${UUID}`,
+                clusterName: "other",
+                clientAuthentication: { sasl: { iam: true } },
+            });
+            const c = consumer({ mappingDeps: { eventSourceArn: [other] } });
+            assert.deepStrictEqual(await verdicts([...c.all, other]), []);
+        });
+
         describe("IAM authentication is read from the cluster in the stack", () => {
             const cluster = (clientAuthentication: unknown) =>
                 res("aws:msk/cluster:Cluster", "cluster", { arn: CLUSTER_ARN, clusterName: "shared", clientAuthentication });
