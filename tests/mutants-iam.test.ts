@@ -194,6 +194,15 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
                 );
             });
 
+        it("a mapping not known yet beside a known one (same role): the preview note stays", async () => {
+            const c = consumer({ mapping: { topics: [UNKNOWN] } });
+            const known = mapping("mapping-2", c.fn);
+            assert.deepStrictEqual(await verdicts([...c.all, known]), [
+                "msk-consumer-role-least-privilege advisory note",
+                "msk-mapping-role-permissions advisory note",
+            ]);
+        });
+
         it("a mapping without a topic is not judged here (msk-mapping-limits reports it)", async () => {
             assert.deepStrictEqual(await verdicts(consumer({ mapping: { topics: [] } }).all), []);
         });
