@@ -468,6 +468,17 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
         it("the access configurations not known yet: a preview note", async () => {
             assert.deepStrictEqual(await verdicts(selfManaged(UNKNOWN, [ENI])), ["msk-mapping-role-permissions advisory note"]);
         });
+        it("the SCRAM secret's ARN not known yet: a preview note", async () => {
+            assert.deepStrictEqual(await verdicts(selfManaged([SUBNET, GROUP_SG, { type: "SASL_SCRAM_512_AUTH", uri: UNKNOWN }], [ENI])), [
+                "msk-mapping-role-permissions advisory note",
+            ]);
+        });
+        it("a mapping not known yet beside a known one (same function): the preview note stays", async () => {
+            const stack = selfManaged(UNKNOWN, [ENI]);
+            const first = stack[stack.length - 1];
+            const second = res(ESM, "mapping-2", { ...first.props, sourceAccessConfigurations: [SUBNET, GROUP_SG] }, { functionName: [stack[2]] });
+            assert.deepStrictEqual(await verdicts([...stack, second]), ["msk-mapping-role-permissions advisory note"]);
+        });
         it("an access configuration's type not known yet: a preview note", async () => {
             assert.deepStrictEqual(await verdicts(selfManaged([SUBNET, { type: UNKNOWN, uri: "x" }], [ENI])), ["msk-mapping-role-permissions advisory note"]);
         });
