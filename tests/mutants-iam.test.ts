@@ -334,6 +334,20 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
                 ]);
                 assert.deepStrictEqual(await verdicts([...scram(KEY, [ENI, DESCRIBE, SECRET_GRANT, allow("kms:Decrypt", KEY)]), keyIn(denying)]), [LACKS]);
             });
+            it("the secret's key ARN not known yet, the key it depends on names it: kms:Decrypt on it is needed", async () => {
+                const key = keyIn(delegating);
+                const secret = res(
+                    "aws:secretsmanager/secret:Secret",
+                    "secret",
+                    { name: "AmazonMSK_orders", arn: SECRET_ARN, kmsKeyId: UNKNOWN },
+                    { kmsKeyId: [key] },
+                );
+                const c = consumer({
+                    statements: [ENI, DESCRIBE, SECRET_GRANT],
+                    mapping: { sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: SECRET_ARN }] },
+                });
+                assert.deepStrictEqual(await verdicts([...c.all, secret, key]), [LACKS]);
+            });
             it("a key in the stack whose key policy is not known yet: a preview note", async () => {
                 assert.deepStrictEqual(await verdicts([...scram(KEY, [ENI, DESCRIBE, SECRET_GRANT, allow("kms:Decrypt", KEY)]), keyIn(UNKNOWN)]), [
                     "msk-mapping-role-permissions advisory note",
