@@ -413,6 +413,42 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             const other = mapping("mapping-2", c.fn, { amazonManagedKafkaEventSourceConfig: { consumerGroupId: "audit" } });
             assert.deepStrictEqual(await verdicts([...c.all, other]), [LACKS]);
         });
+        describe("kafka:DescribeCluster or kafka:DescribeClusterV2: either serves a provisioned cluster", () => {
+            const GET = allow("kafka:GetBootstrapBrokers", CLUSTER_ARN);
+            const deny = (Action: string[]) => ({ Effect: "Deny", Action, Resource: "*" });
+            const external = { managedPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/central-team`] };
+            it("DescribeCluster denied, DescribeClusterV2 only missing, a policy from outside the stack attached (it may grant V2): no violation", async () => {
+                const c = consumer({ statements: [ENI, GET, ...KAFKA_CLUSTER, GROUP, deny(["kafka:DescribeCluster"])], role: external });
+                assert.deepStrictEqual(await verdicts(c.all), []);
+            });
+            it("both denied: a violation on the role, whatever policies outside the stack grant", async () => {
+                const c = consumer({
+                    statements: [ENI, GET, ...KAFKA_CLUSTER, GROUP, deny(["kafka:DescribeCluster", "kafka:DescribeClusterV2"])],
+                    role: external,
+                });
+                assert.deepStrictEqual(await verdicts(c.all), [LACKS]);
+            });
+            it("DescribeClusterV2 allowed only on a condition the pack cannot evaluate, DescribeCluster not at all: advisory on the role", async () => {
+                const v2 = { ...allow("kafka:DescribeClusterV2", CLUSTER_ARN), Condition: { StringEquals: { "aws:RequestTag/team": "orders" } } };
+                const c = consumer({ statements: [ENI, GET, v2, ...KAFKA_CLUSTER, GROUP] });
+                assert.deepStrictEqual(await verdicts(c.all), ["msk-mapping-role-permissions advisory role"]);
+            });
+        });
+
+        it("one role, two SCRAM mappings of one topic and group with different secrets: each secret is its own need", async () => {
+            const scram = (arn: string) => ({ sourceAccessConfigurations: [{ type: "SASL_SCRAM_512_AUTH", uri: arn }] });
+            const other = SECRET_ARN.replace("orders", "audit");
+            const c = consumer({ statements: [ENI, DESCRIBE, allow("secretsmanager:GetSecretValue", SECRET_ARN)], mapping: scram(SECRET_ARN) });
+            assert.deepStrictEqual(await verdicts(c.all), []);
+            assert.deepStrictEqual(await verdicts([...c.all, mapping("mapping-2", c.fn, scram(other))]), [LACKS]);
+        });
+
+        it("one role, two mappings whose topic and group run together the same (orders + orders-consumer, ordersorders- + consumer): each is judged", async () => {
+            const c = consumer();
+            const other = mapping("mapping-2", c.fn, { topics: ["ordersorders-"], amazonManagedKafkaEventSourceConfig: { consumerGroupId: "consumer" } });
+            assert.deepStrictEqual(await verdicts([...c.all, other]), [LACKS]);
+        });
+
         it("one role serving two mappings on different topics: each mapping's needs are its own", async () => {
             const c = consumer();
             const other = mapping("mapping-2", c.fn, { topics: ["payments"] });
