@@ -529,6 +529,11 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             const second = res(ESM, "mapping-2", { ...first.props, sourceAccessConfigurations: [SUBNET, GROUP_SG] }, { functionName: [stack[2]] });
             assert.deepStrictEqual(await verdicts([...stack, second]), ["msk-mapping-role-permissions advisory note"]);
         });
+        it("a role with a policy from outside the stack, lacking the ec2 grants here: not judged, and no note", async () => {
+            const stack = selfManaged([SUBNET, GROUP_SG], []);
+            stack[0].props.managedPolicyArns = [`arn:aws:iam::${ACCOUNT}:policy/network-team`];
+            assert.deepStrictEqual(await verdicts(stack), []);
+        });
         it("an access configuration's type not known yet: a preview note", async () => {
             assert.deepStrictEqual(await verdicts(selfManaged([SUBNET, { type: UNKNOWN, uri: "x" }], [ENI])), ["msk-mapping-role-permissions advisory note"]);
         });
