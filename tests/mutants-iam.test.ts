@@ -672,6 +672,17 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             it("kafka-cluster grants are not judged against a cluster the stack cannot name: no violation", async () => {
                 assert.deepStrictEqual(await verdicts(vpc(VPC_GRANTS)), []);
             });
+            it("ec2:CreateNetworkInterface scoped to the connection's region and account serves it (msk-mapping-role-permissions)", async () => {
+                const scoped = [
+                    allow(
+                        LAMBDA_ENI_ACTIONS.filter((a) => a !== "ec2:CreateNetworkInterface"),
+                        "*",
+                    ),
+                    allow("ec2:CreateNetworkInterface", `arn:aws:ec2:us-east-1:${ACCOUNT}:*`),
+                    ...VPC_GRANTS.slice(1),
+                ];
+                assert.deepStrictEqual(await verdicts(vpc(scoped)), []);
+            });
             it("kms:Decrypt on any key is still judged: a violation on the role", async () => {
                 assert.deepStrictEqual(await verdicts(vpc([...VPC_GRANTS, allow("kms:Decrypt", "*")])), [BROAD]);
             });
