@@ -634,6 +634,10 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
             ]);
         });
 
+        it("kafka-cluster:Connect (a cluster action) on every topic or every group ARN grants nothing there: no violation", async () => {
+            for (const r of [`${KAFKA}:topic/shared/${UUID}/*`, `${KAFKA}:group/shared/${UUID}/*`])
+                assert.deepStrictEqual(await verdicts(consumer({ statements: [...GRANTS, allow("kafka-cluster:Connect", r)] }).all), [], r);
+        });
         it("kafka-cluster grants on the account's other clusters: a violation on the role", async () => {
             const statements = [...GRANTS, allow("kafka-cluster:Connect", `${KAFKA}:cluster/*`)];
             assert.deepStrictEqual(await verdicts(consumer({ statements }).all), [BROAD]);
