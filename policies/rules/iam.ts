@@ -486,7 +486,9 @@ function missingFor(
         const whys = rs.map((r) => r!.why);
         const what = `${(n.anyOf ?? [n.action]).join(" or ")} on ${quote(n.resource)}`;
         if (rs.some((r) => r!.conditional)) conditional.push(`${what} (${whys[0]}, on a condition the pack cannot evaluate)`);
-        else if (whys.every((w) => w === "not allowed by the role's policies")) missing.push(what);
+        // Missing when any alternative is only not granted (a policy outside the stack may grant it); refused when every
+        // alternative is refused by a Deny, the boundary or a resource policy.
+        else if (whys.some((w) => w === "not allowed by the role's policies")) missing.push(what);
         else refused.push(`${what} (${whys.find((w) => w !== "not allowed by the role's policies")})`);
     }
     if (boundary === "external") missing.length = 0;
