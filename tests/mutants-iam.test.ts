@@ -601,6 +601,10 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
                 [allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/*`), allow("lambda:CreateFunction", `arn:aws:lambda:*:${ACCOUNT}:function:*`)],
             ],
             [
+                "iam:PassRole on the account's roles with lambda:CreateFunction in one Region only (us-east-1)",
+                [allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/*`), allow("lambda:CreateFunction", `arn:aws:lambda:us-east-1:${ACCOUNT}:function:*`)],
+            ],
+            [
                 "iam:PassRole on the account's roles with lambda:UpdateFunctionConfiguration",
                 [
                     allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/*`),
@@ -617,6 +621,14 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
         it("iam:PutRolePolicy on every role, the role's own ARN not known yet: a violation on the role", async () => {
             const c = consumer({ statements: [...GRANTS, allow("iam:PutRolePolicy", "arn:aws:iam::*:role/*")], role: { arn: UNKNOWN }, fn: { role: UNKNOWN } });
             assert.deepStrictEqual(await verdicts(c.all), [BROAD]);
+        });
+        it("iam:PassRole with lambda:CreateFunction on one named function only: no violation", async () => {
+            const statements = [
+                ...GRANTS,
+                allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/*`),
+                allow("lambda:CreateFunction", `arn:aws:lambda:us-east-1:${ACCOUNT}:function:deployer-canary`),
+            ];
+            assert.deepStrictEqual(await verdicts(consumer({ statements }).all), []);
         });
         it("iam:PassRole alone (no function it could create or change): no violation", async () => {
             assert.deepStrictEqual(await verdicts(consumer({ statements: [...GRANTS, allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/*`)] }).all), []);

@@ -604,6 +604,18 @@ const SELF_ESCALATION = [
     "iam:SetDefaultPolicyVersion",
 ] as const;
 
+/** The Regions the statements' Lambda resource ARNs name (as written, wildcards kept), and the probe's own. */
+function lambdaRegions(st: Stmt[], probe: Probe): Set<string> {
+    const out = new Set<string>([probe.region]);
+    for (const s of st)
+        for (const r of typeof s.Resource === "string" ? [s.Resource] : maybeArray(s.Resource)) {
+            if (typeof r !== "string" || !r.startsWith("arn:")) continue;
+            const [, , service, region] = r.split(":", 4);
+            if (service === "lambda" && region) out.add(region);
+        }
+    return out;
+}
+
 /** What a consumer's role may reach beyond its needs: its own permissions, any secret, any key, any bucket. */
 function reachBeyond(st: Stmt[], probe: Probe, role: PolicyResource): string[] {
     const out: string[] = [];
@@ -611,10 +623,11 @@ function reachBeyond(st: Stmt[], probe: Probe, role: PolicyResource): string[] {
     const own = typeof roleArn === "string" && !isUnknown(roleArn) ? roleArn : `arn:aws:iam::${probe.account}:role/${probe.any}`;
     const account = own.split(":", 5)[4] || probe.account;
     const escalate: string[] = SELF_ESCALATION.filter((a) => allows(st, a, a.includes("PolicyVersion") ? `arn:aws:iam::${account}:policy/${probe.any}` : own));
-    const anyFunction = `arn:aws:lambda:${probe.region}:${account}:function:${probe.any}`;
+    // A function created in any one Region escalates: every Region a grant names is tried, and the probe's for "*".
+    const anyFunction = [...lambdaRegions(st, probe)].map((region) => `arn:aws:lambda:${region}:${account}:function:${probe.any}`);
     if (
         allows(st, "iam:PassRole", `arn:aws:iam::${account}:role/${probe.any}`) &&
-        ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"].some((a) => allows(st, a, anyFunction))
+        ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"].some((a) => anyFunction.some((fn) => allows(st, a, fn)))
     )
         escalate.push("iam:PassRole on any role with lambda:CreateFunction");
     if (escalate.length) out.push(`it can change its own permissions (${escalate.join(", ")}), so its grants are unlimited`);
