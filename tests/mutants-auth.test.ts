@@ -5,31 +5,19 @@
  * names ("note": a preview note, advisory), never the message text.
  */
 import * as assert from "assert";
-import { ACCOUNT, check, CLUSTER_ARN, of, res, secret, UNKNOWN, type Res } from "./helpers/pack";
+import { check, CLUSTER_ARN, of, res, secret, UNKNOWN, type Res } from "./helpers/pack";
+import { mskMapping, sac, secretArn, selfManagedMapping } from "./helpers/mappings";
 import { pki } from "./helpers/pki";
 
-const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const CLUSTER = "aws:msk/cluster:Cluster";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
-const secretArn = (name: string) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${name}-AbCdEf`;
 
 function cluster(props: Record<string, unknown>): Res {
     return res(CLUSTER, "cluster", { clusterName: "shared", arn: CLUSTER_ARN, ...props });
 }
-function mapping(name: string, props: Record<string, unknown> = {}, deps: Record<string, Res[]> = {}): Res {
-    return res(ESM, name, { eventSourceArn: CLUSTER_ARN, topics: ["orders"], startingPosition: "LATEST", functionName: "f", ...props }, deps);
-}
-function selfManaged(name: string, props: Record<string, unknown> = {}): Res {
-    return res(ESM, name, {
-        topics: ["orders"],
-        startingPosition: "TRIM_HORIZON",
-        functionName: "f",
-        selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b-1.example.com:9096" } },
-        ...props,
-    });
-}
-const sac = (type: unknown, uri: unknown) => ({ sourceAccessConfigurations: [{ type, uri }] });
+const mapping = mskMapping;
+const selfManaged = selfManagedMapping;
 const MTLS = sac("CLIENT_CERTIFICATE_TLS_AUTH", secretArn("orders-mtls"));
 const SCRAM = sac("SASL_SCRAM_512_AUTH", secretArn("AmazonMSK_orders"));
 

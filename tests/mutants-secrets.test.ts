@@ -7,29 +7,17 @@
 import * as assert from "assert";
 import { ACCOUNT, check, CLUSTER_ARN, of, res, secret, UNKNOWN, type Res } from "./helpers/pack";
 import type { PolicyConfigFile } from "../plan/analyzer";
+import { mskMapping, sac, secretArn, selfManagedMapping } from "./helpers/mappings";
 import { pki } from "./helpers/pki";
 
-const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 const SINGLE = "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation";
 const MULTI = "aws:msk/scramSecretAssociation:ScramSecretAssociation";
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
-const secretArn = (name: string) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${name}-AbCdEf`;
 
-function mapping(name: string, props: Record<string, unknown>, deps: Record<string, Res[]> = {}): Res {
-    return res(ESM, name, { eventSourceArn: CLUSTER_ARN, topics: ["orders"], startingPosition: "LATEST", functionName: "f", ...props }, deps);
-}
-function selfManaged(name: string, props: Record<string, unknown>): Res {
-    return res(ESM, name, {
-        topics: ["orders"],
-        startingPosition: "TRIM_HORIZON",
-        functionName: "f",
-        selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: "b-1.example.com:9096" } },
-        ...props,
-    });
-}
-const sac = (type: unknown, uri: unknown) => ({ sourceAccessConfigurations: [{ type, uri }] });
+const mapping = mskMapping;
+const selfManaged = selfManagedMapping;
 
 /** A Secret (by known ARN, customer-managed key unless given) and one SecretVersion holding `value` (JSON unless a string). */
 function stored(name: string, value: unknown, props: Record<string, unknown> = {}) {
