@@ -382,6 +382,52 @@ describe("rules/delivery.ts and rules/destinations.ts: verdicts mutation testing
                 },
             ],
         ];
+        // A key not known yet but taken from a KMS key of the stack (the property's dependency) is a customer-managed
+        // key: nothing to say, not even a note. The dependency is looked up under the property each kind keeps its key in.
+        const fromStackKey: [string, () => Res[]][] = [
+            [
+                "an EventBridge bus (kmsKeyIdentifier)",
+                () => {
+                    const k = key();
+                    const arn = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/failures`;
+                    const bus = res("aws:cloudwatch/eventBus:EventBus", "bus", { name: "failures", arn, kmsKeyIdentifier: UNKNOWN }, { kmsKeyIdentifier: [k] });
+                    return [k, bus, invoke(arn, [bus])];
+                },
+            ],
+            [
+                "a bucket's SSE configuration (rules)",
+                () => {
+                    const k = key();
+                    const b = bucket("aws:s3/bucket:Bucket");
+                    const conf = sse("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", b, "aws:kms", UNKNOWN, [k]);
+                    return [k, b, conf, toArn(BUCKET_ARN, [b])];
+                },
+            ],
+            [
+                "a bucket's inline SSE (serverSideEncryptionConfiguration)",
+                () => {
+                    const k = key();
+                    const b = res(
+                        "aws:s3/bucket:Bucket",
+                        "bucket",
+                        {
+                            bucket: "failures-bucket",
+                            arn: BUCKET_ARN,
+                            serverSideEncryptionConfiguration: {
+                                rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN } },
+                            },
+                        },
+                        { serverSideEncryptionConfiguration: [k] },
+                    );
+                    return [k, b, toArn(BUCKET_ARN, [b])];
+                },
+            ],
+        ];
+        for (const [what, stack] of fromStackKey) {
+            it(`${what} whose key is not known yet but comes from a KMS key of the stack: nothing, not even a note`, async () => {
+                assert.deepStrictEqual(of(await check(stack()), P), []);
+            });
+        }
         for (const [what, stack] of notes) {
             it(`${what}: a preview note, no violation`, async () => {
                 assert.deepStrictEqual(
