@@ -608,8 +608,8 @@ const SELF_ESCALATION = [
 function lambdaRegions(st: Stmt[], probe: Probe): Set<string> {
     const out = new Set<string>([probe.region]);
     for (const s of st)
-        for (const r of typeof s.Resource === "string" ? [s.Resource] : maybeArray(s.Resource)) {
-            if (typeof r !== "string" || !r.startsWith("arn:")) continue;
+        for (const r of asList(s.Resource)) {
+            if (!r.startsWith("arn:")) continue;
             const [, , service, region] = r.split(":", 4);
             if (service === "lambda" && region) out.add(region);
         }

@@ -147,17 +147,18 @@ class RefIndex {
     }
 }
 
-/** The name of each kind of queue, topic and bucket document in its violation's message. */
-const KIND = { queue: "queue policy", topic: "topic policy", bucket: "bucket policy" } as const;
-
 const RECORDS = "failure and async-invocation records carry the function's input";
 
-/** The wording of each kind of document's violation: what it is, and why an open one matters. */
+/** The wording of each kind of document's violation: what it is, and why an open one matters (a queue's, topic's or
+ * bucket's why depends on the destination it is, so it is not here). */
 const GUARDS = {
     cluster: { what: "MSK cluster policy", why: "anyone could connect to the cluster's data" },
     key: { what: "key policy", why: "anyone could use or manage the key" },
     secret: { what: "secret policy", why: "anyone could read the Kafka credentials" },
     trust: { what: "trust policy", why: "anyone in any account could assume the role" },
+    queue: { what: "queue policy" },
+    topic: { what: "topic policy" },
+    bucket: { what: "bucket policy" },
 } as const;
 
 /** Every resource-based policy document of the Kafka → Lambda setup in this stack, with what it guards. */
@@ -191,22 +192,22 @@ function documents(index: StackIndex): Doc[] {
         docs.push({ owner, prop: "policy", what, why });
     };
     for (const q of index.ofType(T.queue)) {
-        add(q, KIND.queue, queueWhy(q));
-        for (const p of refs.find(q, T.queuePolicy, "queueUrl")) add(p, KIND.queue, queueWhy(q));
+        add(q, GUARDS.queue.what, queueWhy(q));
+        for (const p of refs.find(q, T.queuePolicy, "queueUrl")) add(p, GUARDS.queue.what, queueWhy(q));
     }
     for (const t of index.ofType(T.topic)) {
-        add(t, KIND.topic, queueWhy(t));
-        for (const p of refs.find(t, T.topicPolicy, "arn")) add(p, KIND.topic, queueWhy(t));
+        add(t, GUARDS.topic.what, queueWhy(t));
+        for (const p of refs.find(t, T.topicPolicy, "arn")) add(p, GUARDS.topic.what, queueWhy(t));
     }
-    for (const p of index.ofType(T.queuePolicy)) add(p, KIND.queue, queueWhy(undefined));
-    for (const p of index.ofType(T.topicPolicy)) add(p, KIND.topic, queueWhy(undefined));
+    for (const p of index.ofType(T.queuePolicy)) add(p, GUARDS.queue.what, queueWhy(undefined));
+    for (const p of index.ofType(T.topicPolicy)) add(p, GUARDS.topic.what, queueWhy(undefined));
     for (const ref of destinationRefs(index)) {
         for (const b of ref.targets) {
             if (b.type !== T.bucket && b.type !== T.bucketV2) continue;
             // Stryker disable next-line StringLiteral: message wording decides no verdict
             const why = `it is the ${ref.what} of '${ref.owner.name}' (${RECORDS}; S3 failure records hold the whole batch)`;
-            add(b, KIND.bucket, why);
-            for (const p of refs.find(b, T.bucketPolicy, "bucket")) add(p, KIND.bucket, why);
+            add(b, GUARDS.bucket.what, why);
+            for (const p of refs.find(b, T.bucketPolicy, "bucket")) add(p, GUARDS.bucket.what, why);
         }
     }
     return docs;
