@@ -141,6 +141,12 @@ describe("rules/resource-policies.ts: verdicts mutation testing found undecided 
             const bp = res("aws:s3/bucketPolicy:BucketPolicy", "bp", { bucket: UNKNOWN, policy: open }, { bucket: [b] });
             assert.deepStrictEqual(await verdict([b, bp, failureTo("arn:aws:s3:::failures")], PUBLIC), ["mandatory bp"]);
         });
+        it("a BucketPolicy whose bucket is not known yet, with no dependency on the destination bucket (its name not known yet either): not judged", async () => {
+            // Two values not known yet are not the same value: the policy may be any bucket's.
+            const b = res("aws:s3/bucketV2:BucketV2", "b", { bucket: UNKNOWN, arn: UNKNOWN });
+            const bp = res("aws:s3/bucketPolicy:BucketPolicy", "bp", { bucket: UNKNOWN, policy: open });
+            assert.deepStrictEqual(await verdict([b, bp, failureTo(UNKNOWN, [b])], PUBLIC), []);
+        });
         it("a BucketPolicy of another bucket: passes", async () => {
             const b = res("aws:s3/bucketV2:BucketV2", "b", { bucket: "failures", arn: "arn:aws:s3:::failures" });
             const bp = res("aws:s3/bucketPolicy:BucketPolicy", "bp", { bucket: "website", policy: open });
