@@ -61,5 +61,6 @@ export default {
     tsconfigFile: "policies/tsconfig.json",
     mutate: ["policies/rules/**/*.ts", "policies/lib/**/*.ts"],
     incrementalFile: "reports/stryker-pack-incremental.json",
-    jsonReporter: { fileName: "reports/mutation/pack.json" },
+    // MUTATE_REPORT names another JSON report (two runs of different files at once, each with its `--incrementalFile`).
+    jsonReporter: { fileName: process.env.MUTATE_REPORT ?? "reports/mutation/pack.json" },
 };

@@ -79,4 +79,17 @@ describe("rules/mapping.ts: verdicts mutation testing found undecided (issue 21)
             });
         }
     });
+
+    describe("an access configuration entry with no type (Lambda API, SourceAccessConfiguration: Type not required)", () => {
+        // The AWS provider requires `type`; CloudFormation-based providers and offline plans may send an entry without
+        // one. It names no authentication, so the pack judges the mapping by its other entries (Lambda refuses it on
+        // apply if it must): no mandatory verdict on an entry it cannot classify.
+        const secret = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:AmazonMSK_creds-AbCdEf`;
+        it("an MSK mapping whose only entry has a URI and no type: no msk-mapping-auth-mechanism; the same entry as BASIC_AUTH: refused", async () => {
+            const untyped = mapping({ sourceAccessConfigurations: [{ uri: secret }] });
+            assert.deepStrictEqual(await named([untyped], "msk-mapping-auth-mechanism"), []);
+            const basic = mapping({ sourceAccessConfigurations: [{ type: "BASIC_AUTH", uri: secret }] });
+            assert.deepStrictEqual(await named([basic], "msk-mapping-auth-mechanism"), [basic.urn]);
+        });
+    });
 });
