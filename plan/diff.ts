@@ -378,43 +378,84 @@ function physicalName(r: Resource | undefined): { key: string; prop: string; nam
     return { key: JSON.stringify([nameNamespace(r.type), scope, name]), prop: named.name, name: name as string };
 }
 
-/**
- * A new resource (created, or replaced under a new name) whose physical name a resource of the same namespace
- * (`NAME_NAMESPACE`: an MSK provisioned and a Serverless cluster share one) holds until this update deletes it, or
- * replaces it under another name: Pulumi creates first and deletes at the end, so AWS refuses the name. A new resource
- * whose name's scope (a topic's cluster) is itself new does not collide. Linear in the number of changes.
- */
-function nameTakenFromDeleted(changes: Changes, before: Map<string, Resource>, head: Map<string, Resource>): void {
-    const held = new Map<string, { c: ResourceChange; prop: string }>();
+/** A name this update frees: by a delete or a replacement under another name, at the end (`last`) or first. */
+interface Freed {
+    c: ResourceChange;
+    prop: string;
+    last: boolean;
+}
+
+/** The physical names (`physicalName` keys) this update frees, and when. Linear in the number of changes. */
+function freedNames(changes: Changes, before: Map<string, Resource>, head: Map<string, Resource>): Map<string, Freed> {
+    const freed = new Map<string, Freed>();
     for (const c of changes.values()) {
         const old = physicalName(before.get(c.urn));
         if (!old) continue;
-        const deletedLast =
-            c.op === "delete" || (c.op === "replace" && !head.get(c.urn)!.options.deleteBeforeReplace && physicalName(head.get(c.urn))?.key !== old.key);
-        if (deletedLast) held.set(old.key, { c, prop: old.prop });
+        const now = head.get(c.urn);
+        if (c.op === "delete") freed.set(old.key, { c, prop: old.prop, last: true });
+        else if (c.op === "replace" && physicalName(now)?.key !== old.key) freed.set(old.key, { c, prop: old.prop, last: !now!.options.deleteBeforeReplace });
     }
-    if (!held.size) return;
+    return freed;
+}
+
+/** Whether `r` depends on the resource `urn` (an input or an explicit dependsOn): Pulumi then runs `urn`'s steps first. */
+function dependsOn(r: Resource, urn: string): boolean {
+    return r.dependencies.includes(urn) || Object.values(r.propertyDependencies).some((us) => us.includes(urn));
+}
+
+/**
+ * A new resource (created, or replaced under a new name) whose physical name a resource of the same namespace
+ * (`NAME_NAMESPACE`: an MSK provisioned and a Serverless cluster share one) holds until this update deletes it, or
+ * replaces it under another name: Pulumi creates first and deletes at the end, so AWS refuses the name. Replaced
+ * with `deleteBeforeReplace`, the old resource is deleted just before its replacement is created, but Pulumi orders
+ * another resource's create only after that resource's own dependencies: without a dependency on it the create may run
+ * first (a note), and a name AWS holds after a delete (`NAME_HELD_AFTER_DELETE`) is refused either way. A new
+ * resource whose name's scope (a topic's cluster) is itself new does not collide. Linear in the number of changes.
+ */
+function nameTakenFromDeleted(changes: Changes, before: Map<string, Resource>, head: Map<string, Resource>): void {
+    const freed = freedNames(changes, before, head);
+    if (!freed.size) return;
     for (const c of changes.values()) {
         if (c.op !== "create" && c.op !== "replace") continue;
         const now = head.get(c.urn)!;
         const n = physicalName(now);
-        const owner = n && held.get(n.key);
+        const owner = n && freed.get(n.key);
         if (!n || !owner || owner.c.urn === c.urn || (c.op === "replace" && physicalName(before.get(c.urn))?.key === n.key)) continue;
         const scope = NAME_PROPERTY[now.type].scope;
         if (scope && (now.propertyDependencies[scope] ?? []).some((u) => ["create", "replace"].includes(changes.get(u)?.op ?? ""))) continue;
         const shown = JSON.stringify(n.name.length > 120 ? n.name.slice(0, 117) + "..." : n.name);
         const space = NAME_NAMESPACE[now.type] && owner.c.type !== now.type ? ` (${NAME_NAMESPACE[now.type]} are one namespace, whatever the type)` : "";
-        const gone =
-            owner.c.op !== "delete"
-                ? "replaces under another name"
-                : before.get(owner.c.urn)!.options.retainOnDelete
-                  ? "removes from the stack but keeps in AWS (retainOnDelete)"
-                  : "deletes";
-        c.fails ??=
-            `${n.prop} ${shown} is the name of ${owner.c.type} ${owner.c.name}${space}, which this update ${gone}: ` +
-            `Pulumi creates new resources before it deletes old ones, so AWS refuses a second resource with that name; give the new resource another ${n.prop}, or delete the old one in an update of its own first`;
-        owner.c.notes.push(`its ${owner.prop} ${shown} is taken by ${c.type} ${c.name}, which this update creates first (that create fails on apply)`);
+        const was = `${n.prop} ${shown} is the name of ${owner.c.type} ${owner.c.name}${space}`;
+        if (owner.last) nameTakenLast(c, owner, was, before, n.prop, shown);
+        else nameTakenFirst(c, now, owner, was, before);
     }
+}
+
+/** `c` takes a name that `owner` holds until the end of the update: the create fails on apply. */
+function nameTakenLast(c: ResourceChange, owner: Freed, was: string, before: Map<string, Resource>, prop: string, shown: string): void {
+    const gone =
+        owner.c.op !== "delete"
+            ? "replaces under another name"
+            : before.get(owner.c.urn)!.options.retainOnDelete
+              ? "removes from the stack but keeps in AWS (retainOnDelete)"
+              : "deletes";
+    c.fails ??=
+        `${was}, which this update ${gone}: ` +
+        `Pulumi creates new resources before it deletes old ones, so AWS refuses a second resource with that name; give the new resource another ${prop}, or delete the old one in an update of its own first`;
+    owner.c.notes.push(`its ${owner.prop} ${shown} is taken by ${c.type} ${c.name}, which this update creates first (that create fails on apply)`);
+}
+
+/** `c` takes a name that `owner`, replaced with deleteBeforeReplace under another name, frees before its own create. */
+function nameTakenFirst(c: ResourceChange, now: Resource, owner: Freed, was: string, before: Map<string, Resource>): void {
+    const held = NAME_HELD_AFTER_DELETE[owner.c.type];
+    if (held && !held.unless?.(before.get(owner.c.urn)!.inputs as Record<string, unknown>)) {
+        c.fails ??= `${was}, which this update deletes first (deleteBeforeReplace) and replaces under another name, but ${held.why}: give the new resource another name`;
+        return;
+    }
+    if (dependsOn(now, owner.c.urn)) return;
+    c.notes.push(
+        `${was}, which this update deletes first (deleteBeforeReplace) and replaces under another name; this create does not depend on it, so Pulumi may run it before that delete and AWS would refuse the name: add dependsOn ${owner.c.name}`,
+    );
 }
 
 /** With the delete first: a type AWS does not delete while a resource that stays refers to it. */

@@ -766,13 +766,49 @@ describe("regressions the suite once missed (issue 21): plan/diff.ts, what --aga
             const on = (name: string, c: string) => t(name, { clusterArn: [`${CLUSTER}|${c}`] });
             assert.strictEqual(created([cluster("k1"), on("a", "k1")], [cluster("k2"), on("b", "k2")]), `    + create ${TOPIC}  b`);
         });
-        it("a queue replaced first-deleted under a new name frees its old name for another queue", () => {
+        it("a queue replaced first-deleted under a new name: another queue cannot take its old name (SQS holds it 60 s)", () => {
             const q = (resource: string, name: string, fifoQueue = false): DocResource => ({ type: QUEUE, name: resource, inputs: { name, fifoQueue } });
             const out = lines([q("a", "dlq")], [q("a", "dlq2", true), q("b", "dlq")], { headOptions: { a: { deleteBeforeReplace: true } } });
             assert.deepStrictEqual(
                 out.filter((l) => l.startsWith("    +")),
-                [`    +- replace ${QUEUE}  a  [STATEFUL]`, `    + create ${QUEUE}  b`],
+                [`    +- replace ${QUEUE}  a  [STATEFUL]`, `    + create ${QUEUE}  b  [FAILS ON APPLY]`],
             );
+            assert.ok(
+                out.includes(
+                    `        fails: name "dlq" is the name of ${QUEUE} a, which this update deletes first (deleteBeforeReplace) and replaces under another name, but Amazon SQS "DeleteQueue": you must wait 60 seconds after deleting a queue before you can create another with the same name: give the new resource another name`,
+                ),
+            );
+        });
+        it("a secret replaced first-deleted under a new name with no recovery window: its old name is free, ordered by a dependency", () => {
+            const s = (resource: string, name: string, deps?: Record<string, string[]>): DocResource => ({
+                type: SECRET,
+                name: resource,
+                inputs: { name, recoveryWindowInDays: 0 },
+                deps,
+            });
+            const run = { headOptions: { a: { deleteBeforeReplace: true } } };
+            const after = lines([s("a", "creds")], [s("a", "creds2"), s("b", "creds", { description: [`${SECRET}|a`] })], run);
+            assert.ok(after.includes(`    + create ${SECRET}  b`), after.join("\n"));
+            assert.ok(!after.some((l) => l.includes("fails:") || l.includes("add dependsOn")), after.join("\n"));
+        });
+        it("a cluster replaced first-deleted under a new name, its old name taken by a new cluster that does not depend on it: a note, not a failure", () => {
+            const k = (resource: string, clusterName: string, deps?: Record<string, string[]>): DocResource => ({
+                type: CLUSTER,
+                name: resource,
+                inputs: { clusterName },
+                deps,
+            });
+            const run = { headOptions: { a: { deleteBeforeReplace: true } } };
+            const out = lines([k("a", "orders")], [k("a", "orders-2"), k("b", "orders")], run);
+            assert.ok(out.includes(`    + create ${CLUSTER}  b`), out.join("\n"));
+            assert.ok(
+                out.includes(
+                    `        note: clusterName "orders" is the name of ${CLUSTER} a, which this update deletes first (deleteBeforeReplace) and replaces under another name; this create does not depend on it, so Pulumi may run it before that delete and AWS would refuse the name: add dependsOn a`,
+                ),
+                out.join("\n"),
+            );
+            const ordered = lines([k("a", "orders")], [k("a", "orders-2"), k("b", "orders", { tags: [`${CLUSTER}|a`] })], run);
+            assert.ok(!ordered.some((l) => l.includes("add dependsOn")), ordered.join("\n"));
         });
         it("a security group replaced first-deleted while two functions stay on it: both named", () => {
             const sg = (description: string): DocResource => ({ type: SG_TYPE, name: "sg", inputs: { name: "kafka-sg", vpcId: "vpc-1", description } });
