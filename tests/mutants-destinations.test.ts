@@ -291,8 +291,12 @@ describe("rules/destinations.ts: verdicts mutation testing found undecided (issu
             const c = consumer({ role: { permissionsBoundary: BOUNDARY_ARN } });
             assert.deepStrictEqual(await verdicts([...c.all, boundary], GRANTS), [`mandatory ${c.role.urn}`]);
         });
-        it("a permissions boundary outside the stack: what the role's policies lack is not judged (as msk-mapping-role-permissions)", async () => {
+        it("a permissions boundary outside the stack grants nothing: what the role's policies lack is still refused (as msk-mapping-role-permissions)", async () => {
             const c = consumer({ statements: [USE_KEY], role: { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/central-boundary` } });
+            assert.deepStrictEqual(await verdicts(c.all, GRANTS), [`mandatory ${c.role.urn}`]);
+        });
+        it("a permissions boundary outside the stack, the role's policies granting what it needs: passes (the boundary is not read)", async () => {
+            const c = consumer({ role: { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/central-boundary` } });
             assert.deepStrictEqual(await verdicts(c.all, GRANTS), []);
         });
         it("a role policy not known yet, lacking sqs:SendMessage as far as known: a preview note", async () => {

@@ -403,8 +403,12 @@ describe("rules/iam.ts: verdicts mutation testing found undecided (issue 21)", f
         it("a permissions boundary not known yet: a preview note", async () => {
             assert.deepStrictEqual(await verdicts(consumer({ role: { permissionsBoundary: UNKNOWN } }).all), ["msk-mapping-role-permissions advisory note"]);
         });
-        it("a permissions boundary outside the stack: what the role's policies lack is not judged (the pack cannot read it)", async () => {
+        it("a permissions boundary outside the stack grants nothing: what the role's policies lack is still refused", async () => {
             const c = consumer({ statements: [ENI, DESCRIBE], role: { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/central-boundary` } });
+            assert.deepStrictEqual(await verdicts(c.all), [LACKS]);
+        });
+        it("a permissions boundary outside the stack, the role's policies granting what it needs: passes (the boundary is not read)", async () => {
+            const c = consumer({ role: { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/central-boundary` } });
             assert.deepStrictEqual(await verdicts(c.all), []);
         });
 

@@ -318,8 +318,10 @@ function roleProblems(run: GrantsRun, role: PolicyResource, needs: Need[]): { pr
         else if (r.why === "not allowed by the role's policies") missing.push(on);
         else refused.push(`${on} (${r.why})`);
     }
-    // What the role's own policies lack may come from policies the pack cannot see; a Deny cannot be undone.
-    const unseen = grants.unknown || grants.external.length > 0 || boundary === "external";
+    // What the role's own policies lack may come from policies the pack cannot see; a Deny cannot be undone. A
+    // permissions boundary outside the stack is not such a policy: it "does not grant permissions on its own" (IAM User
+    // Guide, "Permissions boundaries for IAM entities"), so what the role's policies lack stays missing.
+    const unseen = grants.unknown || grants.external.length > 0;
     // Stryker disable next-line ArrayDeclaration,StringLiteral: a preview note's property path is message text (the note is raised either way)
     if (missing.length && grants.unknown) run.undecided = ["policy"];
     return {

@@ -491,7 +491,6 @@ function missingFor(
         else if (whys.some((w) => w === "not allowed by the role's policies")) missing.push(what);
         else refused.push(`${what} (${whys.find((w) => w !== "not allowed by the role's policies")})`);
     }
-    if (boundary === "external") missing.length = 0;
     return { missing, refused, conditional, unknown };
 }
 
