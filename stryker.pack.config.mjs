@@ -26,6 +26,7 @@ const PACK_TESTS = [
     "mutants-msk",
     "mutants-resource-policies",
     "mutants-delivery",
+    "mutants-delivery-endpoints",
     "mutants-error-handling",
     "mutants-pack",
     "mutants-mapping",
