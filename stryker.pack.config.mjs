@@ -27,6 +27,7 @@ const PACK_TESTS = [
     "mutants-resource-policies",
     "mutants-delivery",
     "mutants-destinations",
+    "mutants-delivery-endpoints",
     "mutants-error-handling",
     "mutants-pack",
     "mutants-mapping",
