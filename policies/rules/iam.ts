@@ -604,14 +604,18 @@ const SELF_ESCALATION = [
     "iam:SetDefaultPolicyVersion",
 ] as const;
 
-/** The Regions the statements' Lambda resource ARNs name (as written, wildcards kept), and the probe's own. */
+/**
+ * The Regions the statements' resource ARNs name (as written, wildcards kept), and the probe's own. Any service's:
+ * a service written as a wildcard (`arn:aws:*:eu-west-1:ACCOUNT:*`) covers Lambda's functions there too, and a Region
+ * probed in excess only asks whether a function could be created there. The probe's own stands for the Regions no ARN
+ * names (a grant on `"*"` with a Deny in each Region named).
+ */
 function lambdaRegions(st: Stmt[], probe: Probe): Set<string> {
     const out = new Set<string>([probe.region]);
     for (const s of st)
         for (const r of asList(s.Resource)) {
-            if (!r.startsWith("arn:")) continue;
-            const [, , service, region] = r.split(":", 4);
-            if (service === "lambda" && region) out.add(region);
+            const region = r.split(":", 4)[3];
+            if (region) out.add(region);
         }
     return out;
 }
