@@ -520,8 +520,9 @@ function missingFor(
         // Missing when any alternative is only not granted (a policy outside the stack may grant it); refused when every
         // alternative is refused by a Deny, the boundary or a resource policy.
         else if (whys.some((w) => w === "not allowed by the role's policies")) missing.push(what);
-        // Stryker disable next-line StringLiteral,ArrowFunction,ConditionalExpression,EqualityOperator: the refusal reason quoted is message text (the need is refused either way)
-        else refused.push(`${what} (${whys.find((w) => w !== "not allowed by the role's policies")})`);
+        else
+            // Stryker disable next-line StringLiteral,ArrowFunction,ConditionalExpression,EqualityOperator: the refusal reason quoted is message text (the need is refused either way)
+            refused.push(`${what} (${whys.find((w) => w !== "not allowed by the role's policies")})`);
     }
     if (boundary === "external") missing.length = 0;
     return { missing, refused, conditional, unknown };
