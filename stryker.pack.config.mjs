@@ -22,6 +22,8 @@ process.env.MSK_LAMBDA_PACK_IN_PROCESS = "1";
  */
 const PACK_TESTS = [
     "mutants-iam",
+    "mutants-iam-escalation",
+    "mutants-iam-least-privilege",
     "mutants-common",
     "mutants-msk",
     "mutants-resource-policies",
