@@ -200,6 +200,11 @@ describe("rules/msk.ts: verdicts mutation testing found undecided (issue 21)", f
                 assert.deepStrictEqual(await verdict([cluster(props), ...more], P), expected);
             });
         }
+        it("SCRAM, a configuration ARN not known yet that comes from a configuration of the stack not setting it: advisory cluster", async () => {
+            const c = configuration({ serverProperties: "x=1" });
+            const dep = cluster({ clientAuthentication: SCRAM, configurationInfo: { arn: UNKNOWN, revision: 1 } }, { configurationInfo: [c] });
+            assert.deepStrictEqual(await verdict([dep, c], P), ["advisory cluster"]);
+        });
     });
 
     describe("msk-configuration-kafka-version", () => {
@@ -222,5 +227,10 @@ describe("rules/msk.ts: verdicts mutation testing found undecided (issue 21)", f
                 assert.deepStrictEqual(await verdict(stack, P), expected);
             });
         }
+        it("a configuration ARN not known yet that comes from a configuration of the stack without the version: mandatory cluster", async () => {
+            const c = configuration({ serverProperties: "x=1", kafkaVersions: ["2.8.1"] });
+            const dep = cluster({ clientAuthentication: IAM, configurationInfo: { arn: UNKNOWN, revision: 1 } }, { configurationInfo: [c] });
+            assert.deepStrictEqual(await verdict([dep, c], P), ["mandatory cluster"]);
+        });
     });
 });
