@@ -175,8 +175,6 @@ function documents(index: StackIndex): Doc[] {
         { type: T.queuePolicy, prop: "queueUrl" },
         { type: T.topicPolicy, prop: "arn" },
         { type: T.bucketPolicy, prop: "bucket" },
-        { type: T.keyPolicy, prop: "keyId" },
-        { type: T.secretPolicy, prop: "secretArn" },
     ]);
     const docs: Doc[] = [];
     for (const p of index.ofType(T.mskClusterPolicy)) docs.push({ owner: p, prop: "policy", ...GUARDS.cluster });
