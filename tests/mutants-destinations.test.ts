@@ -291,6 +291,14 @@ describe("rules/destinations.ts: verdicts mutation testing found undecided (issu
             const c = consumer({ role: { permissionsBoundary: BOUNDARY_ARN } });
             assert.deepStrictEqual(await verdicts([...c.all, boundary], GRANTS), [`mandatory ${c.role.urn}`]);
         });
+        it("a permissions boundary in the stack that allows what the role needs: passes (a boundary has no Principal to match)", async () => {
+            const boundary = res(POLICY, "boundary", {
+                arn: BOUNDARY_ARN,
+                policy: doc([{ Effect: "Allow", Action: ["ec2:*", "kafka:*", "kafka-cluster:*", "kms:*", "sqs:SendMessage"], Resource: "*" }]),
+            });
+            const c = consumer({ role: { permissionsBoundary: BOUNDARY_ARN } });
+            assert.deepStrictEqual(await verdicts([...c.all, boundary], GRANTS), []);
+        });
         it("a permissions boundary outside the stack grants nothing: what the role's policies lack is still refused (as msk-mapping-role-permissions)", async () => {
             const c = consumer({ statements: [USE_KEY], role: { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/central-boundary` } });
             assert.deepStrictEqual(await verdicts(c.all, GRANTS), [`mandatory ${c.role.urn}`]);
