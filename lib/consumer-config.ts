@@ -559,7 +559,8 @@ function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaReg
             uri: str({
                 // Stryker disable next-line StringLiteral: documentation text decides no verdict
                 doc: "",
-                pattern: /^https:\/\/[^\s/?#]+(:[0-9]{1,5})?(\/[^\s]*)?$/,
+                // The host (a name, or an IPv6 literal in brackets) holds no ':', so a port is at most 5 digits.
+                pattern: /^https:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/?#:[\]]+)(:[0-9]{1,5})?(\/[^\s]*)?$/,
                 allowed: "an https:// URL of a Confluent-compatible schema registry",
             }),
             authentication: oneOf(["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"] as const, {

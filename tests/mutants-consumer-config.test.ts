@@ -142,6 +142,13 @@ describe("consumer-config.ts: validations mutation testing found undecided (issu
             assert.deepStrictEqual(refused(confluent({ uri: "https://registry.example.com bad" })), [`${C0}.schemaRegistry.uri`]);
         });
 
+        it("a uri's port is at most 5 digits (the host holds no ':'); an IPv6 literal host is accepted", () => {
+            assert.strictEqual(accepted(confluent({ uri: "https://registry.example.com:8081" })).schemaRegistry?.kind, "confluent");
+            assert.strictEqual(accepted(confluent({ uri: "https://[2001:db8::1]:8081/x" })).schemaRegistry?.kind, "confluent");
+            assert.deepStrictEqual(refused(confluent({ uri: "https://registry.example.com:123456" })), [`${C0}.schemaRegistry.uri`]);
+            assert.deepStrictEqual(refused(confluent({ uri: "https://registry.example.com:80a" })), [`${C0}.schemaRegistry.uri`]);
+        });
+
         it("a root CA secret of its own is accepted; the authentication secret as root CA is refused naming rootCaSecretArn", () => {
             const c = accepted(confluent({ rootCaSecretArn: OTHER_SECRET })).schemaRegistry;
             assert.strictEqual(c?.kind === "confluent" && c.rootCaSecretArn, OTHER_SECRET);
