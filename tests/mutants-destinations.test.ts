@@ -291,6 +291,31 @@ describe("rules/destinations.ts: verdicts mutation testing found undecided (issu
             const c = consumer({ role: { permissionsBoundary: BOUNDARY_ARN } });
             assert.deepStrictEqual(await verdicts([...c.all, boundary], GRANTS), [`mandatory ${c.role.urn}`]);
         });
+        describe("a resource policy that names the role grants by itself (IAM: evaluating policies within a single account)", () => {
+            const ROOT = { Sid: "root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" };
+            const toRole = (principal: unknown) => ({ Effect: "Allow", Principal: principal, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" });
+            const policy = (...st: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: st });
+            it("the key policy names the role, the role's policies lack the key: passes", async () => {
+                const c = consumer({ statements: [SEND], key: { policy: policy(ROOT, toRole({ AWS: ROLE_ARN })) } });
+                assert.deepStrictEqual(await verdicts(c.all, GRANTS), []);
+            });
+            it("the same with a permissions boundary outside the stack: passes", async () => {
+                const c = consumer({
+                    statements: [SEND],
+                    key: { policy: policy(ROOT, toRole({ AWS: ROLE_ARN })) },
+                    role: { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/central-boundary` },
+                });
+                assert.deepStrictEqual(await verdicts(c.all, GRANTS), []);
+            });
+            it("the key policy names only the account root (it delegates to IAM policies): refused on the role", async () => {
+                const c = consumer({ statements: [SEND], key: { policy: policy(ROOT) } });
+                assert.deepStrictEqual(await verdicts(c.all, GRANTS), [`mandatory ${c.role.urn}`]);
+            });
+            it("the key policy names another role: refused on the role", async () => {
+                const c = consumer({ statements: [SEND], key: { policy: policy(ROOT, toRole({ AWS: `arn:aws:iam::${ACCOUNT}:role/other` })) } });
+                assert.deepStrictEqual(await verdicts(c.all, GRANTS), [`mandatory ${c.role.urn}`]);
+            });
+        });
         it("a permissions boundary in the stack that allows what the role needs: passes (a boundary has no Principal to match)", async () => {
             const boundary = res(POLICY, "boundary", {
                 arn: BOUNDARY_ARN,

@@ -1,7 +1,7 @@
 /**
  * "Can the execution role do what the mapping needs?": IAM's policy evaluation logic (IAM User Guide, "Policy
- * evaluation logic"), conservative for this question: an action is possible only when an Allow in the role's identity
- * policies certainly applies, the role's permissions boundary (when the stack sets one) certainly allows it too
+ * evaluation logic"), conservative for this question: an action is possible only when an Allow certainly applies (in
+ * the role's identity policies, or in a same-account resource policy naming the role), the role's permissions boundary (when the stack sets one) certainly allows it too
  * (boundaries intersect), and no Deny that could apply is written anywhere the request passes: the identity policies,
  * the boundary, the resource's policy (key policy, queue, topic, bucket or secret policy) or the VPC endpoint policy.
  */
@@ -111,8 +111,50 @@ export function refusal(identity: Stmt[], roleArn: unknown, gates: Gate[], actio
         if (i >= 0) return `denied by ${statementLabel(st[i], g.statements.indexOf(st[i]))} of ${g.label}`;
         if (g.mustAllow && !allows(st, action, resource, "certain", ctx)) return `not allowed by ${g.label}`;
     }
-    if (own.allow < 0) return "not allowed by the role's policies";
+    if (own.allow < 0 && !grantedByResourcePolicy(gates, arn, account, action, resource, ctx)) return "not allowed by the role's policies";
     return undefined;
+}
+
+/**
+ * IAM User Guide, "Policy evaluation logic" ("Evaluating policies within a single account"): a resource-based policy
+ * that names the principal grants the request by itself, with no identity-based Allow; a KMS key policy that names the
+ * role does too (AWS KMS, "Key policies in AWS KMS"). Only a statement naming this role (or `*`) counts: one naming the
+ * account root delegates to the account's IAM policies and grants nothing alone. Only in the role's own account
+ * (across accounts both sides must allow), and never an endpoint policy (it only narrows). A permissions boundary in
+ * the stack still has to allow the request (a `mustAllow` gate, checked before): an implicit deny there limits what a
+ * resource policy grants to a role.
+ */
+function grantedByResourcePolicy(
+    gates: Gate[],
+    arn: string | undefined,
+    account: string | undefined,
+    action: string,
+    resource: string,
+    ctx: RequestContext,
+): boolean {
+    if (!arn || !account) return false;
+    const resourceAccount = resource.split(":", 5)[4];
+    if (resourceAccount !== undefined && resourceAccount !== "" && resourceAccount !== account) return false;
+    return gates.some(
+        (g) =>
+            g.principals &&
+            !g.mustAllow &&
+            allows(
+                gateStatements(g, arn, account).filter((st) => namesRoleOnly(st, arn)),
+                action,
+                resource,
+                "certain",
+                ctx,
+            ),
+    );
+}
+
+/** Does a statement's Principal name this role itself (its ARN, or `*`), not only its account? */
+function namesRoleOnly(s: Stmt, roleArn: string): boolean {
+    if (s.Principal === "*") return true;
+    if (!s.Principal || typeof s.Principal !== "object") return false;
+    const list = asList((s.Principal as Record<string, unknown>).AWS);
+    return list.includes("*") || list.includes(roleArn);
 }
 
 /**
