@@ -360,7 +360,8 @@ function replacementFailure(old: Resource, now: Resource, refs: { r: Resource }[
         );
     }
     const held = NAME_HELD_AFTER_DELETE[now.type];
-    if (held && keepsName && sameScope && !held.unless?.(now.inputs as Record<string, unknown>)) {
+    // The delete reads the old resource's settings (a secret's recovery window is the old one's).
+    if (held && keepsName && sameScope && !held.unless?.(old.inputs as Record<string, unknown>)) {
         return `the replacement deletes the old resource first and keeps its name (${prop}), but ${held.why}: make ${prop} change with the create-only inputs`;
     }
     return inUseFailure(now, refs, changes);
