@@ -561,8 +561,9 @@ function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaReg
                 doc: "",
                 // The host (a name, or an IPv6 literal in brackets) holds no ':'; a port is a TCP port, 0 to 65535.
                 pattern:
-                    /^https:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/?#:[\]]+)(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?(\/[^\s]*)?$/,
-                allowed: "an https:// URL of a Confluent-compatible schema registry",
+                    /^https:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/?#:[\]]+)(:0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?(\/[^\s]*)?$/,
+                allowed:
+                    "an https:// URL of a Confluent-compatible schema registry (host, optional port up to 65535, path; no user information: credentials go in secretArn)",
             }),
             authentication: oneOf(["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"] as const, {
                 // Stryker disable next-line StringLiteral: documentation text decides no verdict

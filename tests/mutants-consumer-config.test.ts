@@ -144,7 +144,7 @@ describe("consumer-config.ts: validations mutation testing found undecided (issu
 
         it("a uri's port is a TCP port, 0 to 65535 (the host holds no ':'); an IPv6 literal host is accepted", () => {
             assert.strictEqual(accepted(confluent({ uri: "https://registry.example.com:8081" })).schemaRegistry?.kind, "confluent");
-            for (const port of ["0", "443", "9999", "59999", "64999", "65499", "65529", "65535"])
+            for (const port of ["0", "443", "08081", "9999", "59999", "64999", "65499", "65529", "65535"])
                 assert.strictEqual(accepted(confluent({ uri: `https://registry.example.com:${port}` })).schemaRegistry?.kind, "confluent", port);
             for (const port of ["65536", "65540", "65600", "66000", "70000", "99999"])
                 assert.deepStrictEqual(refused(confluent({ uri: `https://registry.example.com:${port}` })), [`${C0}.schemaRegistry.uri`], port);
