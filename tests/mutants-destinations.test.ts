@@ -6,88 +6,14 @@
  */
 import * as assert from "assert";
 import { ACCOUNT, check, CLUSTER_ARN, of, res, UNKNOWN, type Res } from "./helpers/pack";
-import { LAMBDA_ENI_ACTIONS } from "./helpers/aws-docs";
+import { consumer, KAFKA_GRANTS, KEY_ARN, KEY_ID, QUEUE_ARN, ROLE_ARN, SEND, USE_KEY } from "./helpers/destination-consumer";
 import { DEST_ARN, doc, validStack, type Choice } from "./helpers/valid-stack";
 
 const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const FN = "aws:lambda/function:Function";
 const KEY = "aws:kms/key:Key";
-const QUEUE = "aws:sqs/queue:Queue";
 const INVOKE = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
-const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/consumer-role`;
-const FN_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:consumer`;
-const QUEUE_ARN = `arn:aws:sqs:us-east-1:${ACCOUNT}:failures`;
-const KEY_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
-const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`;
 const BUCKET_ARN = "arn:aws:s3:::failures-bucket";
-const UUID = "fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2";
-const KAFKA = `arn:aws:kafka:us-east-1:${ACCOUNT}`;
-const SEND = { Effect: "Allow", Action: "sqs:SendMessage", Resource: QUEUE_ARN };
-const USE_KEY = { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY_ARN };
-/** The Lambda docs' grants for an MSK consumer with IAM authentication (the destination's are SEND and USE_KEY). */
-const KAFKA_GRANTS: object[] = [
-    { Effect: "Allow", Action: [...LAMBDA_ENI_ACTIONS], Resource: "*" },
-    { Effect: "Allow", Action: ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"], Resource: CLUSTER_ARN },
-    { Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"], Resource: CLUSTER_ARN },
-    { Effect: "Allow", Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"], Resource: `${KAFKA}:topic/shared/${UUID}/orders` },
-    { Effect: "Allow", Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], Resource: `${KAFKA}:group/shared/${UUID}/orders-consumer` },
-];
-
-/** The properties without those set to undefined (left out, as a program that does not set them). */
-const defined = (props: Record<string, unknown>) => Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
-
-interface Opts {
-    /** The role's inline policy statements besides the Kafka grants (default: send to the queue and use its key). */
-    statements?: object[];
-    role?: Record<string, unknown>;
-    /** The key's properties (default: arn, keyId and id); those set to undefined are left out. */
-    key?: Record<string, unknown>;
-    queue?: Record<string, unknown>;
-    queueDeps?: Record<string, Res[]>;
-    mapping?: Record<string, unknown>;
-    mappingDeps?: Record<string, Res[]>;
-}
-
-/**
- * Another program's consumer: mapping → function → role → inline policy, an SQS on-failure queue encrypted with a
- * customer-managed key of the stack (the MSK cluster is outside the stack). With no options it draws no mandatory
- * violation (asserted below). `mappingNamed` adds a second mapping of the same function (another topic).
- */
-function consumer(opts: Opts = {}) {
-    const role = res("aws:iam/role:Role", "role", defined({ name: "consumer-role", arn: ROLE_ARN, assumeRolePolicy: "{}", ...(opts.role ?? {}) }));
-    const policy = res(
-        "aws:iam/rolePolicy:RolePolicy",
-        "role-policy",
-        { role: "consumer-role", policy: doc([...KAFKA_GRANTS, ...(opts.statements ?? [SEND, USE_KEY])]) },
-        { role: [role] },
-    );
-    const fn = res(FN, "fn", { name: "consumer", arn: FN_ARN, role: ROLE_ARN, timeout: 60 }, { role: [role] });
-    const key = res(KEY, "key", defined({ arn: KEY_ARN, keyId: KEY_ID, id: KEY_ID, enableKeyRotation: true, ...(opts.key ?? {}) }));
-    const queue = res(
-        QUEUE,
-        "failures",
-        { name: "failures", arn: QUEUE_ARN, kmsMasterKeyId: KEY_ARN, ...(opts.queue ?? {}) },
-        opts.queueDeps ?? { kmsMasterKeyId: [key] },
-    );
-    const mappingNamed = (name: string, topic: string, props: Record<string, unknown> = {}, deps: Record<string, Res[]> = {}) =>
-        res(
-            ESM,
-            name,
-            {
-                eventSourceArn: CLUSTER_ARN,
-                topics: [topic],
-                functionName: FN_ARN,
-                startingPosition: "LATEST",
-                amazonManagedKafkaEventSourceConfig: { consumerGroupId: "orders-consumer" },
-                destinationConfig: { onFailure: { destinationArn: QUEUE_ARN } },
-                ...props,
-            },
-            { functionName: [fn], ...deps },
-        );
-    const m = mappingNamed("mapping", "orders", opts.mapping, opts.mappingDeps);
-    return { role, policy, fn, key, queue, m, mappingNamed, all: [role, policy, fn, key, queue, m] as Res[] };
-}
-
 /** `enforcement urn` of one policy's diagnostics, in the order sent (a duplicate shows twice; a stack note's urn is ""). */
 async function verdicts(stack: Res[], policy: string): Promise<string[]> {
     return of(await check(stack), policy).map((d) => `${d.enforcementLevel} ${d.enforcementLevel === "mandatory" ? d.urn : ""}`.trim());
