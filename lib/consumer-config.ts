@@ -546,57 +546,57 @@ function parseKafkaDestination(v: unknown, key: string, issues: Issues): Failure
     return p ? { kind: "kafka", type: "kafka", topic: p.topic! } : undefined;
 }
 
+/** The keys of `schemaRegistry` (Lambda, KafkaSchemaRegistryConfig and KafkaSchemaRegistryAccessConfig). */
+function schemaRegistryFields() {
+    return {
+        glueRegistryArn: str({
+            // Stryker disable next-line StringLiteral: documentation text decides no verdict
+            doc: "",
+            pattern: new RegExp(`^create$|${GLUE_REGISTRY_ARN.source}`),
+            // Stryker disable next-line StringLiteral: message wording decides no verdict
+            allowed: 'an AWS Glue registry ARN, or "create"',
+        }),
+        uri: str({
+            // Stryker disable next-line StringLiteral: documentation text decides no verdict
+            doc: "",
+            // The host (a name, or an IPv6 literal in brackets) holds no ':'; a port is a TCP port, 0 to 65535.
+            pattern:
+                /^https:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/?#:[\]]+)(:0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?(\/[^\s]*)?$/,
+            allowed:
+                "an https:// URL of a Confluent-compatible schema registry (host, optional port up to 65535, path; no user information: credentials go in secretArn)",
+        }),
+        authentication: oneOf(["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"] as const, {
+            // Stryker disable next-line StringLiteral: documentation text decides no verdict
+            doc: "",
+        }),
+        // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
+        secretArn: str({ doc: "", pattern: SECRETS_MANAGER_ARN, allowed: "a Secrets Manager secret ARN" }),
+        // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
+        secretKmsKeyArn: str({ doc: "", pattern: KMS_KEY_ARN, allowed: "a KMS key ARN" }),
+        // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
+        rootCaSecretArn: str({ doc: "", pattern: SECRETS_MANAGER_ARN, allowed: "a Secrets Manager secret ARN" }),
+        eventRecordFormat: oneOf(EVENT_RECORD_FORMATS, {
+            // Stryker disable next-line StringLiteral: documentation text decides no verdict
+            doc: "",
+            default: "JSON",
+        }),
+        validate: list(
+            // Stryker disable next-line StringLiteral: documentation text decides no verdict
+            oneOf(SCHEMA_VALIDATION_ATTRIBUTES, { doc: "" }),
+            {
+                // Stryker disable next-line StringLiteral: documentation text decides no verdict
+                doc: "",
+                minItems: 1,
+                maxItems: 2,
+                unique: true,
+                default: ["VALUE"],
+            },
+        ),
+    };
+}
+
 function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaRegistryConfig | undefined {
-    const p = parseObject(
-        {
-            glueRegistryArn: str({
-                // Stryker disable next-line StringLiteral: documentation text decides no verdict
-                doc: "",
-                pattern: new RegExp(`^create$|${GLUE_REGISTRY_ARN.source}`),
-                // Stryker disable next-line StringLiteral: message wording decides no verdict
-                allowed: 'an AWS Glue registry ARN, or "create"',
-            }),
-            uri: str({
-                // Stryker disable next-line StringLiteral: documentation text decides no verdict
-                doc: "",
-                // The host (a name, or an IPv6 literal in brackets) holds no ':'; a port is a TCP port, 0 to 65535.
-                pattern:
-                    /^https:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/?#:[\]]+)(:0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?(\/[^\s]*)?$/,
-                allowed:
-                    "an https:// URL of a Confluent-compatible schema registry (host, optional port up to 65535, path; no user information: credentials go in secretArn)",
-            }),
-            authentication: oneOf(["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH"] as const, {
-                // Stryker disable next-line StringLiteral: documentation text decides no verdict
-                doc: "",
-            }),
-            // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
-            secretArn: str({ doc: "", pattern: SECRETS_MANAGER_ARN, allowed: "a Secrets Manager secret ARN" }),
-            // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
-            secretKmsKeyArn: str({ doc: "", pattern: KMS_KEY_ARN, allowed: "a KMS key ARN" }),
-            // Stryker disable next-line StringLiteral: documentation and message text decide no verdict
-            rootCaSecretArn: str({ doc: "", pattern: SECRETS_MANAGER_ARN, allowed: "a Secrets Manager secret ARN" }),
-            eventRecordFormat: oneOf(EVENT_RECORD_FORMATS, {
-                // Stryker disable next-line StringLiteral: documentation text decides no verdict
-                doc: "",
-                default: "JSON",
-            }),
-            validate: list(
-                // Stryker disable next-line StringLiteral: documentation text decides no verdict
-                oneOf(SCHEMA_VALIDATION_ATTRIBUTES, { doc: "" }),
-                {
-                    // Stryker disable next-line StringLiteral: documentation text decides no verdict
-                    doc: "",
-                    minItems: 1,
-                    maxItems: 2,
-                    unique: true,
-                    default: ["VALUE"],
-                },
-            ),
-        },
-        v,
-        key,
-        issues,
-    );
+    const p = parseObject(schemaRegistryFields(), v, key, issues);
     if (!p) return undefined;
     const common = { eventRecordFormat: p.eventRecordFormat as "JSON" | "SOURCE", validate: p.validate as ("KEY" | "VALUE")[] };
     const confluentKeys = (["uri", "authentication", "secretArn", "secretKmsKeyArn", "rootCaSecretArn"] as const).filter((k) => p[k] !== undefined);
@@ -610,6 +610,16 @@ function parseSchemaRegistry(v: unknown, key: string, issues: Issues): SchemaReg
             );
         return p.glueRegistryArn === "create" ? { kind: "glue-create", ...common } : { kind: "glue", glueRegistryArn: p.glueRegistryArn, ...common };
     }
+    return confluentRegistry(p, key, issues, common);
+}
+
+/** A Confluent-compatible registry's settings, once no Glue registry is given. */
+function confluentRegistry(
+    p: Parsed,
+    key: string,
+    issues: Issues,
+    common: { eventRecordFormat: "JSON" | "SOURCE"; validate: ("KEY" | "VALUE")[] },
+): SchemaRegistryConfig | undefined {
     if (p.uri === undefined) return issues.add(key, "needs glueRegistryArn (an AWS Glue registry ARN, or create) or uri (a Confluent-compatible registry)");
     // KafkaSchemaRegistryAccessConfig: for a Confluent registry, "choose the authentication method in the Type field,
     // and provide the AWS Secrets Manager secret ARN in the URI field".
