@@ -21,6 +21,7 @@ process.env.MSK_LAMBDA_PACK_IN_PROCESS = "1";
  * pack-shapes, pack-guarantees, pack-valid-corpus, pack-doc-examples, pack-network-hostile and fuzz.
  */
 const PACK_TESTS = [
+    "mutants-kafka-lib",
     "mutants-iam",
     "mutants-iam-escalation",
     "mutants-iam-least-privilege",
