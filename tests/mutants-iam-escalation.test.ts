@@ -7,6 +7,7 @@
 import * as assert from "assert";
 import { ACCOUNT, check, CLUSTER_ARN, res } from "./helpers/pack";
 import { LAMBDA_ENI_ACTIONS } from "./helpers/aws-docs";
+import { mskMapping } from "./helpers/mappings";
 
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/consumer-role`;
 const UUID = "fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2";
@@ -34,16 +35,9 @@ function consumer(statements: object[]) {
     const policy = res("aws:iam/rolePolicy:RolePolicy", "role-policy", { role: "consumer-role", policy: doc(statements) }, { role: [role] });
     const fnArn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:consumer`;
     const fn = res("aws:lambda/function:Function", "fn", { name: "consumer", arn: fnArn, role: ROLE_ARN, timeout: 60 }, { role: [role] });
-    const m = res(
-        "aws:lambda/eventSourceMapping:EventSourceMapping",
+    const m = mskMapping(
         "mapping",
-        {
-            eventSourceArn: CLUSTER_ARN,
-            topics: ["orders"],
-            functionName: "consumer",
-            startingPosition: "LATEST",
-            amazonManagedKafkaEventSourceConfig: { consumerGroupId: "orders-consumer" },
-        },
+        { functionName: "consumer", amazonManagedKafkaEventSourceConfig: { consumerGroupId: "orders-consumer" } },
         { functionName: [fn] },
     );
     return [role, policy, fn, m];

@@ -140,7 +140,7 @@ function grantedByResourcePolicy(
             g.principals &&
             !g.mustAllow &&
             allows(
-                gateStatements(g, arn, account).filter((st) => namesRoleOnly(st, arn)),
+                g.statements.filter((st) => namesRoleOnly(st, arn)),
                 action,
                 resource,
                 "certain",
